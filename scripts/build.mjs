@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Builds everything in build/: the kernels (asc, release and threads targets), the JS bundles
+// (esbuild, one per platform), and the type declarations (tsc). Usage: node scripts/build.mjs [--wasm-only]
+import { execFile } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import * as esbuild from "esbuild";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const require = createRequire(import.meta.url);
+/** A file inside an installed package, found through its package.json (some packages export no bin paths). */
+const bin = (pkg, file) => `${dirname(require.resolve(`${pkg}/package.json`))}/${file}`;
+const started = performance.now();
+const step = (what) => process.stderr.write(`hotpath build: ${what}\n`);
+
+/** asc targets from asconfig.json: [entry, target]. */
+const WASM_TARGETS = [
+  ["assembly/index.ts", "release"],
+  ["assembly/index.ts", "threads"],
+];
+
+/** esbuild entries: [source, output, platform]. Every entry is built for each platform that lists it. */
+const BUNDLES = [
+  ["src/index.ts", "build/node.js", "node"],
+  ["src/index.ts", "build/browser.js", "browser"],
+  ["src/cli.ts", "build/cli.js", "node"],
+];
+
+await mkdir(`${root}/build`, { recursive: true });
+
+step(`asc ${WASM_TARGETS.map(([, t]) => t).join(", ")}`);
+await Promise.all(
+  WASM_TARGETS.map(([entry, target]) =>
+    run(process.execPath, [bin("assemblyscript", "bin/asc.js"), entry, "--config", "asconfig.json", "--target", target], { cwd: root }).catch((e) => {
+      process.stderr.write(e.stdout + e.stderr);
+      throw new Error(`asc failed for target ${target}`);
+    }),
+  ),
+);
+
+if (!process.argv.includes("--wasm-only")) {
+  step(`esbuild ${BUNDLES.length} bundles`);
+  const platformPlugin = (target) => ({
+    name: "hotpath-platform",
+    setup(build) {
+      build.onResolve({ filter: /^#platform$/ }, () => ({ path: `${root}/src/platform.${target}.ts` }));
+      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({ path: `${args.resolveDir}/assets.dist.ts` }));
+    },
+  });
+  await Promise.all(
+    BUNDLES.map(([entry, outfile, target]) =>
+      esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        format: "esm",
+        platform: target === "node" ? "node" : "browser",
+        target: "es2022",
+        sourcemap: true,
+        logLevel: "warning",
+        external: ["playwright-core", "tinybench", "wabt", "assemblyscript", "assemblyscript/*"],
+        banner: entry === "src/cli.ts" ? { js: "#!/usr/bin/env node" } : undefined,
+        plugins: [platformPlugin(target)],
+      }),
+    ),
+  );
+
+  step("tsc declarations");
+  await rm(`${root}/build/types`, { recursive: true, force: true });
+  await run(process.execPath, [bin("typescript", "bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root }).catch((e) => {
+    process.stderr.write(e.stdout + e.stderr);
+    throw new Error("tsc failed");
+  });
+}
+step(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

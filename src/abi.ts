@@ -1,0 +1,65 @@
+// The raw exports of build/hotpath.wasm and build/hotpath.threads.wasm (one source, assembly/index.ts).
+// This is the contract between the AssemblyScript kernels and the TypeScript runtime.
+//
+// Conventions:
+// - i64 parameters take bigint; i64 results come back as *signed* bigint: wrap with BigInt.asUintN(64, x).
+// - Kernels never allocate. Pointers are byte offsets into linear memory that the host lays out from
+//   heapBase() upwards (src/arena.ts). Buffers are 16-byte aligned.
+// - Range forms take [lo, hi) so that any split of the range gives the same combined answer.
+
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  /** First byte the host may use. */
+  heapBase(): number;
+
+  /** 0 + 1 + … + (n − 1) mod 2^64, by a loop. */
+  sumIntegers(n: bigint): bigint;
+  /** lo + (lo + 1) + … + (hi − 1) mod 2^64. */
+  sumRange(lo: bigint, hi: bigint): bigint;
+
+  /** FNV-1a 64 of `len` bytes at `ptr`. */
+  fnv1a64(ptr: number, len: number): bigint;
+  /** xxHash64 of `len` bytes at `ptr` with `seed`. */
+  xxhash64(ptr: number, len: number, seed: bigint): bigint;
+
+  /** Writes `count` splitmix64 outputs (u64, little-endian) at `out`, starting from `state`; returns the next state. */
+  splitmix64Fill(out: number, count: number, state: bigint): bigint;
+  /** Writes `count` xorshift64 outputs at `out` from `state` (≠ 0); returns the last state. */
+  xorshift64Fill(out: number, count: number, state: bigint): bigint;
+  /**
+   * Monte Carlo π: samples are numbered 0..total−1 and cut into chunks of MONTE_CARLO_CHUNK; chunk c
+   * draws from its own xorshift64 stream seeded by splitmix64 from (seed, c). Returns how many samples
+   * of chunks [firstChunk, endChunk) fall inside the unit quarter circle.
+   */
+  monteCarloHits(seed: bigint, firstChunk: number, endChunk: number, total: bigint): bigint;
+
+  /**
+   * Mandelbrot escape counts for rows [rowStart, rowEnd) of a width × height image of the rectangle
+   * (x0, y0)–(x1, y1); row r is written as u32s at out + (r − rowStart) · width · 4.
+   */
+  mandelbrotRows(out: number, width: number, height: number, rowStart: number, rowEnd: number, x0: number, y0: number, x1: number, y1: number, maxIter: number): void;
+
+  /** Σ a[i]·b[i] over n f64s (SIMD, two lanes). */
+  dot(a: number, b: number, n: number): number;
+  /** The same, scalar. */
+  dotScalar(a: number, b: number, n: number): number;
+  /** y[i] = alpha·x[i] + y[i] for n f64s, in place (SIMD). */
+  saxpy(alpha: number, x: number, y: number, n: number): void;
+  saxpyScalar(alpha: number, x: number, y: number, n: number): void;
+  /** Rows [rowStart, rowEnd) of C = A·B, A m×k, B k×n, C m×n, row-major f64 (blocked, SIMD). */
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
+  matmulScalar(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
+
+  /** Bytes of scratch memory countPrimesRange needs for ranges ending at `hi`. */
+  countPrimesScratch(hi: bigint): number;
+  /** Number of primes in [lo, hi), hi ≤ 2^32, by a segmented sieve using scratch memory at `scratch`. */
+  countPrimesRange(lo: bigint, hi: bigint, scratch: number): number;
+
+  /** The start in [lo, hi) with the longest Collatz chain (ties: the smallest); its step count via collatzBestSteps(). 0 if a value would overflow u64. */
+  longestCollatzRange(lo: bigint, hi: bigint): bigint;
+  /** Steps of the chain found by the last longestCollatzRange call (per instance). */
+  collatzBestSteps(): number;
+}
+
+/** Samples per Monte Carlo chunk: fixed, so the answer does not depend on how chunks are spread. */
+export const MONTE_CARLO_CHUNK = 1 << 16;

@@ -1,0 +1,54 @@
+// A bump allocator over a kernel instance's linear memory. Kernels never allocate; before each call
+// the host resets the arena, places the inputs, and reads the outputs back.
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB; JS engines cap a Memory lower (Node 20: 4 GiB, Chromium: 4 GiB or 2 GiB). */
+const WASM32_PAGES = 65536;
+
+export class Arena {
+  #top: number;
+  readonly base: number;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+    readonly maxPages: number = WASM32_PAGES,
+  ) {
+    this.base = align(base, 16);
+    this.#top = this.base;
+  }
+
+  /** Forgets every allocation. */
+  reset(): void {
+    this.#top = this.base;
+  }
+
+  /** Reserves `bytes` (16-byte aligned), growing memory if needed; `name` is the parameter it holds, for the error. */
+  alloc(bytes: number, name: string): number {
+    const ptr = this.#top;
+    const end = ptr + align(bytes, 16);
+    const limit = this.maxPages * PAGE;
+    if (end > limit)
+      throw new RangeError(`Expected \`${name}\` to fit in wasm memory (at most ${limit - ptr} bytes), got ${bytes} bytes`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (cause) {
+        throw new RangeError(`Could not grow wasm memory to hold \`${name}\` (${bytes} bytes): ${(cause as Error).message}`, { cause });
+      }
+    }
+    this.#top = end;
+    return ptr;
+  }
+
+  /** Copies `data` into fresh arena space and returns its pointer. */
+  put(data: ArrayBufferView, name: string): number {
+    const ptr = this.alloc(data.byteLength, name);
+    new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return ptr;
+  }
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

@@ -1,0 +1,36 @@
+// The `hotpath` command. Each subcommand lives in its own module and is imported when asked for.
+const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  demo: {
+    summary: "add the first n integers in TS (number, bigint) and in wasm; print times and speedups",
+    run: async (argv) => (await import("./demo.ts")).main(argv),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "Usage: hotpath <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `hotpath <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (!command || command === "--help" || command === "-h") {
+  console.log(usage());
+  process.exitCode = command ? 0 : 1;
+} else if (!(command in COMMANDS)) {
+  console.error(`hotpath: unknown command \`${command}\`\n\n${usage()}`);
+  process.exitCode = 2;
+} else {
+  COMMANDS[command].run(rest).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(`hotpath ${command}: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
+}

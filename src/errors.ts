@@ -1,0 +1,71 @@
+// Every error hotpath throws on purpose. Classes carry a stable `code` and a `name`, so they are
+// recognisable across realms and after crossing a worker boundary (see `reviveError`).
+
+/** Base class of hotpath's own errors. */
+export class HotpathError extends Error {
+  readonly code: string = "HOTPATH_ERROR";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A `.wasm` could not be fetched, compiled or instantiated, or lacks an expected export. */
+export class WasmLoadError extends HotpathError {
+  override readonly code = "WASM_LOAD";
+}
+
+/** A kernel trapped or aborted inside WebAssembly (an out-of-bounds access, an `unreachable`, an `abort`). */
+export class KernelError extends HotpathError {
+  override readonly code = "KERNEL_TRAP";
+  constructor(
+    message: string,
+    readonly kernel: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A worker failed: it could not start, it died, or it was terminated while running a task. */
+export class WorkerError extends HotpathError {
+  override readonly code = "WORKER";
+}
+
+/** The pool was closed before, or while, the call ran. */
+export class PoolClosedError extends HotpathError {
+  override readonly code = "POOL_CLOSED";
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortError extends HotpathError {
+  override readonly code = "ABORTED";
+}
+
+/** Describes a received value for an error message: `-1 (number)`, `"x" (string)`, `null`. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  switch (typeof value) {
+    case "bigint":
+      return `${value}n (bigint)`;
+    case "number":
+      return `${Object.is(value, -0) ? "-0" : String(value)} (number)`;
+    case "string":
+      return `${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)} (string)`;
+    case "function":
+      return `a function`;
+    case "object": {
+      const ctor = (value as object).constructor?.name;
+      if (ArrayBuffer.isView(value)) return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? (value as ArrayBufferView).byteLength}`;
+      return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
+    }
+    default:
+      return `${String(value)} (${typeof value})`;
+  }
+}
+
+/** `Expected \`name\` to be what, got value.` in one place, so every message reads alike. */
+export function expected(name: string, what: string, value: unknown): string {
+  return `Expected \`${name}\` to be ${what}, got ${describe(value)}`;
+}
