@@ -4,7 +4,7 @@ import type { KernelExports } from "./abi.ts";
 import { Arena } from "./arena.ts";
 import { kernelsWasmUrl } from "./assets.ts";
 import { KernelError, WasmLoadError } from "./errors.ts";
-import { assemblyScriptImports, compileWasm, type WasmSource } from "./load.ts";
+import { assemblyScriptImports, compileWasm, requireExports, type WasmSource } from "./load.ts";
 import { checkOptions, toU64, type U64Like } from "./validate.ts";
 
 /** The built-in kernels, instantiated on the current thread. Works in Node, Deno, Bun and browsers. */
@@ -41,6 +41,9 @@ export async function kernels(options?: KernelsOptions): Promise<Kernels> {
 
 /** Instantiates a compiled kernel module synchronously (`memory` for the threads build). */
 export function instantiateKernels(module: WebAssembly.Module, memory?: WebAssembly.Memory): Kernels {
+  // Every raw export the typed API calls (src/abi.ts), checked up front so a stale or foreign .wasm
+  // fails at load time with the names, not later with "x is not a function".
+  requireExports(module, ["memory", "heapBase", "sumIntegers", "sumRange"], "The kernel module");
   let exports: KernelExports;
   const imports = assemblyScriptImports(() => exports.memory, memory ? { memory } : {});
   try {

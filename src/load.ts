@@ -64,3 +64,11 @@ export function assemblyScriptImports(memory: () => WebAssembly.Memory, extra: R
     },
   };
 }
+
+/** Throws a WasmLoadError naming every export in `names` that `module` lacks (before instantiating it). */
+export function requireExports(module: WebAssembly.Module, names: readonly string[], what: string): void {
+  const have = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = names.filter((name) => !have.has(name));
+  if (missing.length)
+    throw new WasmLoadError(`${what} lacks the export${missing.length > 1 ? "s" : ""} ${missing.map((m) => `\`${m}\``).join(", ")}: is it the right .wasm, built from the current sources?`);
+}
