@@ -21,6 +21,7 @@ const step = (what) => process.stderr.write(`hotpath build: ${what}\n`);
 const WASM_TARGETS = [
   ["assembly/index.ts", "release"],
   ["assembly/index.ts", "threads"],
+  ["assembly/classes.ts", "classes"],
 ];
 
 /** esbuild entries: [source, output, platform]. Every entry is built for each platform that lists it. */
