@@ -18,6 +18,14 @@ describe("loader in Chromium (cross-origin isolated page)", () => {
     }
   });
 
+  it("runs the published bundle build/browser.js, which finds hotpath.wasm beside itself", async () => {
+    const bundle = new URL("../../build/browser.js", import.meta.url).href;
+    const published = await import(/* @vite-ignore */ bundle);
+    const k = await published.kernels();
+    expect(k.sumIntegers(1_000_000n)).toBe(499999500000n);
+    expect(() => k.sumIntegers(-1)).toThrow(RangeError);
+  });
+
   it("is cross-origin isolated, so SharedArrayBuffer exists", () => {
     expect(globalThis.crossOriginIsolated).toBe(true);
     expect(typeof SharedArrayBuffer).toBe("function");
