@@ -1,4 +1,6 @@
 // The `hotpath` command. Each subcommand lives in its own module and is imported when asked for.
+import pkg from "../package.json" with { type: "json" };
+
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   demo: {
     summary: "add the first n integers in TS (number, bigint) and in wasm; print times and speedups",
@@ -19,7 +21,9 @@ function usage(): string {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-if (!command || command === "--help" || command === "-h") {
+if (command === "--version" || command === "-v") {
+  console.log(pkg.version);
+} else if (!command || command === "--help" || command === "-h") {
   console.log(usage());
   process.exitCode = command ? 0 : 1;
 } else if (!(command in COMMANDS)) {
