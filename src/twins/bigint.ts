@@ -1,4 +1,18 @@
-// Exact u64 twins on bigint.
+// Exact u64 twins on bigint: correct for every input, and slow, because each bigint operation
+// allocates. Each wraps with BigInt.asUintN(64, …) where the kernel's u64 arithmetic wraps.
+import type { CollatzResult, MonteCarloResult } from "../kernels.ts";
+import { MONTE_CARLO_CHUNK } from "../abi.ts";
+import type { BytesLike } from "../validate.ts";
+
+const MASK = (1n << 64n) - 1n;
+const utf8 = new TextEncoder();
+
+function bytesOf(data: BytesLike): Uint8Array {
+  if (typeof data === "string") return utf8.encode(data);
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
 
 /** 0 + 1 + … + (n − 1) mod 2^64, by a loop (the tutorial's pure-Python f). */
 export function sumIntegers(n: bigint): bigint {
@@ -10,4 +24,153 @@ export function sumRange(lo: bigint, hi: bigint): bigint {
   let total = 0n;
   for (let i = lo; i < hi; i++) total = BigInt.asUintN(64, total + i);
   return total;
+}
+
+/** FNV-1a 64: for each byte, xor it in, then multiply by the FNV prime. */
+export function fnv1a64(data: BytesLike): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of bytesOf(data)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & MASK;
+  return h;
+}
+
+const P1 = 11400714785074694791n;
+const P2 = 14029467366897019727n;
+const P3 = 1609587929392839161n;
+const P4 = 9650029242287828579n;
+const P5 = 2870177450012600261n;
+
+function rotl(x: bigint, r: bigint): bigint {
+  return ((x << r) | (x >> (64n - r))) & MASK;
+}
+
+function round(acc: bigint, lane: bigint): bigint {
+  return (rotl((acc + lane * P2) & MASK, 31n) * P1) & MASK;
+}
+
+/** xxHash64, following the XXH64 specification step by step. */
+export function xxhash64(data: BytesLike, seed: bigint = 0n): bigint {
+  const bytes = bytesOf(data);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len = bytes.byteLength;
+  let p = 0;
+  let h: bigint;
+  if (len >= 32) {
+    let v1 = (seed + P1 + P2) & MASK;
+    let v2 = (seed + P2) & MASK;
+    let v3 = seed;
+    let v4 = (seed - P1) & MASK;
+    for (; p + 32 <= len; p += 32) {
+      v1 = round(v1, view.getBigUint64(p, true));
+      v2 = round(v2, view.getBigUint64(p + 8, true));
+      v3 = round(v3, view.getBigUint64(p + 16, true));
+      v4 = round(v4, view.getBigUint64(p + 24, true));
+    }
+    h = (rotl(v1, 1n) + rotl(v2, 7n) + rotl(v3, 12n) + rotl(v4, 18n)) & MASK;
+    for (const v of [v1, v2, v3, v4]) h = ((h ^ round(0n, v)) * P1 + P4) & MASK;
+  } else {
+    h = (seed + P5) & MASK;
+  }
+  h = (h + BigInt(len)) & MASK;
+  for (; p + 8 <= len; p += 8) {
+    h ^= round(0n, view.getBigUint64(p, true));
+    h = (rotl(h, 27n) * P1 + P4) & MASK;
+  }
+  if (p + 4 <= len) {
+    h ^= (BigInt(view.getUint32(p, true)) * P1) & MASK;
+    h = (rotl(h, 23n) * P2 + P3) & MASK;
+    p += 4;
+  }
+  for (; p < len; p++) {
+    h ^= (BigInt(bytes[p]) * P5) & MASK;
+    h = (rotl(h, 11n) * P1) & MASK;
+  }
+  h ^= h >> 33n;
+  h = (h * P2) & MASK;
+  h ^= h >> 29n;
+  h = (h * P3) & MASK;
+  h ^= h >> 32n;
+  return h;
+}
+
+const GAMMA = 0x9e3779b97f4a7c15n;
+
+function mix64(z: bigint): bigint {
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
+  return z ^ (z >> 31n);
+}
+
+/** The first `count` outputs of splitmix64 from state `seed`. */
+export function splitmix64(seed: bigint, count: number): BigUint64Array {
+  const out = new BigUint64Array(count);
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state + GAMMA) & MASK;
+    out[i] = mix64(state);
+  }
+  return out;
+}
+
+function xorshiftStep(s: bigint): bigint {
+  s ^= (s << 13n) & MASK;
+  s ^= s >> 7n;
+  s ^= (s << 17n) & MASK;
+  return s;
+}
+
+/** The first `count` outputs of xorshift64 (13, 7, 17) from state `seed` (≠ 0). */
+export function xorshift64(seed: bigint, count: number): BigUint64Array {
+  const out = new BigUint64Array(count);
+  let state = seed;
+  for (let i = 0; i < count; i++) out[i] = state = xorshiftStep(state);
+  return out;
+}
+
+/** Monte Carlo π with the kernel's streams: chunk c of MONTE_CARLO_CHUNK samples runs xorshift64 from splitmix64 output c of `seed`. */
+export function monteCarloPi(samples: bigint, seed: bigint = 0n): MonteCarloResult {
+  const total = Number(samples);
+  const chunk = MONTE_CARLO_CHUNK;
+  let inside = 0;
+  for (let c = 0; c * chunk < total; c++) {
+    let s = mix64((seed + BigInt(c + 1) * GAMMA) & MASK);
+    if (s === 0n) s = GAMMA;
+    const n = Math.min(chunk, total - c * chunk);
+    for (let i = 0; i < n; i++) {
+      s = xorshiftStep(s);
+      const x = Number(s >> 11n) / 2 ** 53;
+      s = xorshiftStep(s);
+      const y = Number(s >> 11n) / 2 ** 53;
+      if (x * x + y * y < 1) inside++;
+    }
+  }
+  return { pi: (4 * inside) / total, inside, samples: total };
+}
+
+const MAX_ODD = (MASK - 1n) / 3n;
+
+/** The start in [lo, hi) with the longest Collatz chain, exact in u64; RangeError when a chain passes 2^64 − 1. */
+export function longestCollatzRange(lo: bigint, hi: bigint): CollatzResult {
+  let start = 0n;
+  let most = -1;
+  for (let s = lo; s < hi; s++) {
+    let n = s;
+    let steps = 0;
+    while (n !== 1n) {
+      if (n & 1n) {
+        if (n > MAX_ODD) throw new RangeError(`The Collatz chain of ${s} passes 2^64 − 1 (u64 overflow)`);
+        n = 3n * n + 1n;
+      } else n >>= 1n;
+      steps++;
+    }
+    if (steps > most) {
+      most = steps;
+      start = s;
+    }
+  }
+  return { start, steps: most };
+}
+
+/** The start in [1, limit) with the longest Collatz chain. */
+export function longestCollatz(limit: bigint): CollatzResult {
+  return longestCollatzRange(1n, limit);
 }

@@ -1,4 +1,6 @@
-// Twins on number: what a JS programmer writes first. Exact only while every value stays below 2^53.
+// Twins on number: what a JS programmer writes first. Exact only while every integer stays below 2^53;
+// the f64 ones (mandelbrot, linalg) round exactly as the scalar kernels do.
+import type { MandelbrotOptions } from "../kernels.ts";
 
 /** 0 + 1 + … + (n − 1): wrong once the sum passes 2^53 (n above ≈ 1.34e8). */
 export function sumIntegers(n: number): number {
@@ -10,4 +12,97 @@ export function sumRange(lo: number, hi: number): number {
   let total = 0;
   for (let i = lo; i < hi; i++) total += i;
   return total;
+}
+
+/** Escape counts of a width × height view: the same pixel → point formula and loop as the kernel. */
+export function mandelbrot({ width, height, maxIter, x0 = -2, y0 = -1.5, x1 = 1, y1 = 1.5 }: MandelbrotOptions): Uint32Array {
+  const out = new Uint32Array(width * height);
+  for (let py = 0; py < height; py++) {
+    const cy = y0 + ((y1 - y0) * py) / height;
+    for (let px = 0; px < width; px++) {
+      const cx = x0 + ((x1 - x0) * px) / width;
+      let zx = 0;
+      let zy = 0;
+      let i = 0;
+      for (; i < maxIter; i++) {
+        const x2 = zx * zx;
+        const y2 = zy * zy;
+        if (x2 + y2 > 4) break;
+        zy = 2 * zx * zy + cy;
+        zx = x2 - y2 + cx;
+      }
+      out[py * width + px] = i;
+    }
+  }
+  return out;
+}
+
+/** Σ a[i]·b[i], left to right. */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+/** y ← alpha·x + y in place; returns y. */
+export function saxpy(alpha: number, x: Float64Array, y: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) y[i] = alpha * x[i] + y[i];
+  return y;
+}
+
+/** C = A·B, row-major, the i-k-j loop (it walks B and C along rows, the cache-friendly order). */
+export function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p];
+      for (let j = 0; j < n; j++) c[i * n + j] += aip * b[p * n + j];
+    }
+  }
+  return c;
+}
+
+/** How many primes lie in [lo, hi): sieve of Eratosthenes over the range, crossing off multiples of the primes up to √hi. */
+export function countPrimesRange(lo: number, hi: number): number {
+  if (hi <= lo) return 0;
+  const root = Math.floor(Math.sqrt(hi));
+  const small = new Uint8Array(root + 1);
+  const composite = new Uint8Array(hi - lo);
+  for (let p = 2; p <= root; p++) {
+    if (small[p]) continue;
+    for (let q = p * p; q <= root; q += p) small[q] = 1;
+    for (let q = Math.max(p * p, Math.ceil(lo / p) * p); q < hi; q += p) composite[q - lo] = 1;
+  }
+  let count = 0;
+  for (let x = Math.max(lo, 2); x < hi; x++) if (!composite[x - lo]) count++;
+  return count;
+}
+
+/** π(n): how many primes are ≤ n. */
+export function countPrimes(n: number): number {
+  return countPrimesRange(0, n + 1);
+}
+
+/** The start in [lo, hi) with the longest Collatz chain; exact while the chain stays below 2^53. */
+export function longestCollatzRange(lo: number, hi: number): { start: number; steps: number } {
+  let start = 0;
+  let most = -1;
+  for (let s = lo; s < hi; s++) {
+    let n = s;
+    let steps = 0;
+    while (n !== 1) {
+      n = n % 2 === 0 ? n / 2 : 3 * n + 1;
+      steps++;
+    }
+    if (steps > most) {
+      most = steps;
+      start = s;
+    }
+  }
+  return { start, steps: most };
+}
+
+/** The start in [1, limit) with the longest Collatz chain. */
+export function longestCollatz(limit: number): { start: number; steps: number } {
+  return longestCollatzRange(1, limit);
 }
