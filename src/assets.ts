@@ -2,3 +2,7 @@
 // assets.dist.ts, whose URLs are relative to the bundle and written literally so bundlers find them.
 export const kernelsWasmUrl = (): URL => new URL("../build/hotpath.wasm", import.meta.url);
 export const threadsWasmUrl = (): URL => new URL("../build/hotpath.threads.wasm", import.meta.url);
+/** The pool's worker for worker_threads (Node, Deno, Bun). */
+export const nodeWorkerUrl = (): URL => new URL("../build/worker.node.js", import.meta.url);
+/** Starts the pool's worker as a module Web Worker. */
+export const newBrowserWorker = (): Worker => new Worker(new URL("../build/worker.browser.js", import.meta.url), { type: "module" });

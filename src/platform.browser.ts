@@ -1,6 +1,8 @@
 // Platform adapter for browsers (and any runtime whose wasm arrives over fetch): streaming compile,
 // with a fallback for servers that do not send `Content-Type: application/wasm`.
-import type { Platform } from "./platform.ts";
+import type { Endpoint } from "comlink";
+import { newBrowserWorker } from "./assets.ts";
+import type { Platform, PoolWorker } from "./platform.ts";
 
 export const platform: Platform = {
   name: "browser",
@@ -25,5 +27,30 @@ export const platform: Platform = {
     if (globalThis.crossOriginIsolated === false)
       return "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
     return undefined;
+  },
+  spawnWorker(): PoolWorker {
+    const worker = newBrowserWorker();
+    let ended = false;
+    let listener: ((reason: string) => void) | undefined;
+    // A Web Worker has no exit event: an uncaught error (or a script that failed to load) is the only
+    // sign of trouble, so it counts as the worker's death and the worker is stopped for good.
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      if (ended) return;
+      ended = true;
+      worker.terminate();
+      listener?.(`it failed: ${event.message || "the worker script could not run"}`);
+    });
+    return {
+      endpoint: worker,
+      onExit: (l) => void (listener = l),
+      async terminate() {
+        ended = true;
+        worker.terminate();
+      },
+    };
+  },
+  parentEndpoint(): Endpoint {
+    return globalThis as unknown as Endpoint;
   },
 };

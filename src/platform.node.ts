@@ -2,7 +2,10 @@
 // Its twin for browsers is platform.browser.ts; both satisfy the `Platform` contract in platform.ts.
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import type { Platform } from "./platform.ts";
+import { Worker, parentPort } from "node:worker_threads";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { nodeWorkerUrl } from "./assets.ts";
+import type { Platform, PoolWorker } from "./platform.ts";
 
 export const platform: Platform = {
   name: "node",
@@ -20,5 +23,30 @@ export const platform: Platform = {
   },
   sharedMemoryReason(): string | undefined {
     return typeof SharedArrayBuffer === "function" ? undefined : "SharedArrayBuffer is not available in this runtime";
+  },
+  spawnWorker(): PoolWorker {
+    const worker = new Worker(nodeWorkerUrl());
+    let ended = false;
+    let failure: Error | undefined;
+    let listener: ((reason: string) => void) | undefined;
+    // Without an "error" listener, a worker's uncaught exception would be rethrown in this thread.
+    worker.on("error", (error) => (failure = error));
+    worker.on("exit", (code) => {
+      if (ended) return;
+      ended = true;
+      listener?.(failure ? `it threw ${failure.name}: ${failure.message}` : `it exited with code ${code}`);
+    });
+    return {
+      endpoint: nodeEndpoint(worker),
+      onExit: (l) => void (listener = l),
+      async terminate() {
+        ended = true;
+        await worker.terminate();
+      },
+    };
+  },
+  parentEndpoint() {
+    if (!parentPort) throw new Error("parentEndpoint() called outside a worker thread");
+    return nodeEndpoint(parentPort);
   },
 };

@@ -1,5 +1,16 @@
 // The contract both platform adapters fulfil. Code elsewhere imports `#platform`, which package.json
 // maps to platform.node.ts or platform.browser.ts (and the build script bakes into each bundle).
+import type { Endpoint } from "comlink";
+
+/** One of the pool's workers, as the platform started it. */
+export interface PoolWorker {
+  /** The comlink endpoint to talk to it. */
+  readonly endpoint: Endpoint;
+  /** Registers the listener called once if the worker ends or fails by itself (never after `terminate()`), with a reason for error messages. */
+  onExit(listener: (reason: string) => void): void;
+  /** Stops the worker; resolves once it can no longer run (or touch shared memory). */
+  terminate(): Promise<void>;
+}
 
 export interface Platform {
   /** "node" for Node, Deno and Bun; "browser" for pages and web workers. */
@@ -12,4 +23,8 @@ export interface Platform {
   cores(): number;
   /** Why a shared WebAssembly.Memory cannot be posted to workers here, or undefined when it can. */
   sharedMemoryReason(): string | undefined;
+  /** Starts one of the pool's workers (build/worker.node.js on worker_threads, or build/worker.browser.js as a module Web Worker). */
+  spawnWorker(): PoolWorker;
+  /** Inside a pool worker: the endpoint to its parent. */
+  parentEndpoint(): Endpoint;
 }

@@ -1,0 +1,86 @@
+// The wire between the pool (main thread) and its workers: what a worker is given at start and the
+// jobs it runs. Everything here crosses postMessage, so it is plain data: numbers, bigints, typed
+// arrays (transferred where the pool made them), a compiled WebAssembly.Module, a shared Memory.
+
+/** How workers get their data: one shared WebAssembly.Memory, or messages that move (transfer) buffers. */
+export type PoolMode = "shared" | "message";
+
+/** Sent once to each worker, which instantiates `module` (no compile) and warms it up before replying. */
+export interface WorkerInit {
+  readonly id: number;
+  readonly mode: PoolMode;
+  readonly module: WebAssembly.Module;
+  /** The shared memory every instance imports (shared mode only). */
+  readonly memory?: WebAssembly.Memory;
+  /** Shared mode: a region this worker may scribble on while warming up, so it never touches other data. */
+  readonly warmRegion?: { readonly ptr: number; readonly bytes: number };
+  readonly warmUp: boolean;
+}
+
+/** A user function as a worker loads it: an ES module export, or an export of a compiled wasm module. */
+export type FunctionRef =
+  | { readonly type: "module"; readonly url: string; readonly export: string }
+  | { readonly type: "wasm"; readonly id: number; readonly module: WebAssembly.Module; readonly memory?: WebAssembly.Memory; readonly export: string };
+
+/** One chunk of work. Pointers (`*Ptr`) are byte offsets into the shared memory; arrays travel in messages. */
+export type Job =
+  | { readonly kind: "sumRange"; readonly lo: bigint; readonly hi: bigint }
+  | { readonly kind: "countPrimes"; readonly lo: bigint; readonly hi: bigint; readonly scratchPtr?: number }
+  | { readonly kind: "collatz"; readonly lo: bigint; readonly hi: bigint }
+  | { readonly kind: "monteCarlo"; readonly seed: bigint; readonly firstChunk: number; readonly endChunk: number; readonly total: bigint }
+  | {
+      readonly kind: "mandelbrot";
+      readonly outPtr?: number;
+      readonly width: number;
+      readonly height: number;
+      readonly rowStart: number;
+      readonly rowEnd: number;
+      readonly x0: number;
+      readonly y0: number;
+      readonly x1: number;
+      readonly y1: number;
+      readonly maxIter: number;
+    }
+  | {
+      readonly kind: "matmul";
+      /** Shared: A, B and C in memory. Message: A's rows [rowStart, rowEnd) and all of B. */
+      readonly aPtr?: number;
+      readonly bPtr?: number;
+      readonly cPtr?: number;
+      readonly aRows?: Float64Array;
+      readonly b?: Float64Array;
+      readonly m: number;
+      readonly k: number;
+      readonly n: number;
+      readonly rowStart: number;
+      readonly rowEnd: number;
+    }
+  | { readonly kind: "saxpy"; readonly alpha: number; readonly xPtr?: number; readonly yPtr?: number; readonly x?: Float64Array; readonly y?: Float64Array; readonly n: number }
+  | { readonly kind: "dot"; readonly aPtr?: number; readonly bPtr?: number; readonly a?: Float64Array; readonly b?: Float64Array; readonly n: number }
+  | {
+      readonly kind: "hash";
+      readonly algorithm: HashAlgorithm;
+      readonly seed: bigint;
+      /** Shared: pointers and lengths of the buffers in memory. Message: the buffers packed into one, with offsets. */
+      readonly ptrs?: Uint32Array;
+      readonly lens: Uint32Array;
+      readonly packed?: Uint8Array;
+    }
+  | { readonly kind: "map"; readonly fn: FunctionRef; readonly items: readonly unknown[]; readonly first: number }
+  | { readonly kind: "call"; readonly fn: FunctionRef; readonly args: readonly unknown[] };
+
+export type HashAlgorithm = "fnv1a64" | "xxhash64";
+
+/** What a Collatz job finds: the best start in its range and its step count. */
+export interface CollatzBest {
+  readonly start: bigint;
+  readonly steps: number;
+}
+
+/** The API each worker exposes through comlink. */
+export interface WorkerApi {
+  /** Instantiates the module and warms it up; resolves with the instance's heap base. */
+  init(init: WorkerInit): Promise<{ heapBase: number }>;
+  /** Runs one job. Traps come back as errors named `KernelError`. */
+  run(job: Job): Promise<unknown>;
+}

@@ -1,0 +1,194 @@
+// The worker's side of the pool: instantiate the posted module once, warm it up, then run jobs.
+// Kept apart from worker.ts (which only wires this to comlink) so that the job logic reads in one place.
+import { transfer } from "comlink";
+import type { KernelExports } from "../abi.ts";
+import { Arena } from "../arena.ts";
+import { KernelError } from "../errors.ts";
+import { instantiateKernels } from "../kernels.ts";
+import { assemblyScriptImports } from "../load.ts";
+import type { CollatzBest, FunctionRef, Job, WorkerApi, WorkerInit } from "./protocol.ts";
+
+/** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
+export const WARM_REGION_BYTES = 64 * 1024;
+
+interface State {
+  readonly id: number;
+  readonly ex: KernelExports;
+  /** Message mode: the worker's own memory, reset before each job. Shared mode: none (the host lays out memory). */
+  readonly arena?: Arena;
+}
+
+/** Creates the object a worker exposes. */
+export function createWorkerApi(): WorkerApi {
+  let state: State | undefined;
+  const userFunctions = new Map<string, (...args: any[]) => unknown>();
+
+  const api: WorkerApi = {
+    async init(init: WorkerInit) {
+      const { exports: ex } = instantiateKernels(init.module, init.memory);
+      const arena = init.mode === "message" ? new Arena(ex.memory, ex.heapBase()) : undefined;
+      state = { id: init.id, ex, arena };
+      if (init.warmUp) {
+        const region = init.warmRegion ?? { ptr: arena!.alloc(WARM_REGION_BYTES, "warm-up"), bytes: WARM_REGION_BYTES };
+        warmUp(ex, region.ptr, region.bytes);
+        arena?.reset();
+      }
+      return { heapBase: ex.heapBase() };
+    },
+
+    async run(job: Job) {
+      if (!state) throw new Error("worker used before init");
+      if (job.kind === "map" || job.kind === "call") {
+        const fn = await loadFunction(job.fn, userFunctions);
+        const label = job.fn.export;
+        if (job.kind === "call") return guard(label, () => fn(...job.args));
+        const out = new Array(job.items.length);
+        for (let i = 0; i < job.items.length; i++) out[i] = await guard(label, () => fn(job.items[i], job.first + i));
+        return out;
+      }
+      state.arena?.reset();
+      return guard(kernelOf(job), () => runKernel(state!, job));
+    },
+  };
+  return api;
+}
+
+function kernelOf(job: Job): string {
+  switch (job.kind) {
+    case "sumRange":
+      return "sumRange";
+    case "countPrimes":
+      return "countPrimesRange";
+    case "collatz":
+      return "longestCollatzRange";
+    case "monteCarlo":
+      return "monteCarloHits";
+    case "mandelbrot":
+      return "mandelbrotRows";
+    case "hash":
+      return job.algorithm;
+    default:
+      return job.kind;
+  }
+}
+
+/** Runs `body`, turning a wasm trap or an AssemblyScript abort into an error named KernelError (its class does not survive postMessage; its name does). */
+async function guard<T>(kernel: string, body: () => T | Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (cause) {
+    if (cause instanceof WebAssembly.RuntimeError || cause instanceof KernelError) {
+      const error = new Error(`Kernel \`${kernel}\` ${cause instanceof KernelError ? "aborted" : "trapped"}: ${cause.message}`);
+      error.name = "KernelError";
+      throw error;
+    }
+    throw cause;
+  }
+}
+
+function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call" }>): unknown {
+  switch (job.kind) {
+    case "sumRange":
+      return BigInt.asUintN(64, ex.sumRange(job.lo, job.hi));
+    case "countPrimes": {
+      const scratch = job.scratchPtr ?? arena!.alloc(ex.countPrimesScratch(job.hi), "scratch");
+      return ex.countPrimesRange(job.lo, job.hi, scratch);
+    }
+    case "collatz": {
+      const start = BigInt.asUintN(64, ex.longestCollatzRange(job.lo, job.hi));
+      return { start, steps: ex.collatzBestSteps() } satisfies CollatzBest;
+    }
+    case "monteCarlo":
+      return BigInt.asUintN(64, ex.monteCarloHits(job.seed, job.firstChunk, job.endChunk, job.total));
+    case "mandelbrot": {
+      const rows = job.rowEnd - job.rowStart;
+      const bytes = rows * job.width * 4;
+      const out = job.outPtr ?? arena!.alloc(bytes, "rows");
+      ex.mandelbrotRows(out, job.width, job.height, job.rowStart, job.rowEnd, job.x0, job.y0, job.x1, job.y1, job.maxIter);
+      if (job.outPtr !== undefined) return undefined;
+      return moveOut(new Uint32Array(ex.memory.buffer, out, rows * job.width));
+    }
+    case "matmul": {
+      const rows = job.rowEnd - job.rowStart;
+      if (job.aPtr !== undefined) {
+        ex.matmul(job.aPtr, job.bPtr!, job.cPtr!, job.m, job.k, job.n, job.rowStart, job.rowEnd);
+        return undefined;
+      }
+      // Only this block's rows of A came: lay them out as a rows × k matrix and multiply all of it.
+      const a = arena!.put(job.aRows!, "a");
+      const b = arena!.put(job.b!, "b");
+      const c = arena!.alloc(rows * job.n * 8, "c");
+      ex.matmul(a, b, c, rows, job.k, job.n, 0, rows);
+      return moveOut(new Float64Array(ex.memory.buffer, c, rows * job.n));
+    }
+    case "saxpy": {
+      if (job.xPtr !== undefined) {
+        ex.saxpy(job.alpha, job.xPtr, job.yPtr!, job.n);
+        return undefined;
+      }
+      const x = arena!.put(job.x!, "x");
+      const y = arena!.put(job.y!, "y");
+      ex.saxpy(job.alpha, x, y, job.n);
+      return moveOut(new Float64Array(ex.memory.buffer, y, job.n));
+    }
+    case "dot": {
+      if (job.aPtr !== undefined) return ex.dot(job.aPtr, job.bPtr!, job.n);
+      return ex.dot(arena!.put(job.a!, "a"), arena!.put(job.b!, "b"), job.n);
+    }
+    case "hash": {
+      const count = job.lens.length;
+      const out = new BigUint64Array(count);
+      let ptrs = job.ptrs;
+      if (!ptrs) {
+        const base = arena!.put(job.packed!, "buffers");
+        ptrs = new Uint32Array(count);
+        for (let i = 0, at = base; i < count; at += job.lens[i], i++) ptrs[i] = at;
+      }
+      for (let i = 0; i < count; i++)
+        out[i] = BigInt.asUintN(64, job.algorithm === "fnv1a64" ? ex.fnv1a64(ptrs[i], job.lens[i]) : ex.xxhash64(ptrs[i], job.lens[i], job.seed));
+      return transfer(out, [out.buffer]);
+    }
+  }
+}
+
+/** Copies a view out of wasm memory into its own buffer and marks that buffer for transfer (moved, not cloned). */
+function moveOut<T extends Uint32Array | Float64Array>(view: T): T {
+  const copy = view.slice() as T;
+  return transfer(copy, [copy.buffer]);
+}
+
+async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]) => unknown>): Promise<(...args: any[]) => unknown> {
+  const key = ref.type === "module" ? `module:${ref.url}#${ref.export}` : `wasm:${ref.id}#${ref.export}`;
+  let fn = cache.get(key);
+  if (fn) return fn;
+  if (ref.type === "module") {
+    const namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
+    const value = namespace[ref.export];
+    if (typeof value !== "function") throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);
+    fn = value as (...args: any[]) => unknown;
+  } else {
+    let memory: WebAssembly.Memory | undefined = ref.memory;
+    const imports = assemblyScriptImports(() => memory!, ref.memory ? { memory: ref.memory } : {});
+    const instance = new WebAssembly.Instance(ref.module, imports);
+    memory ??= instance.exports.memory as WebAssembly.Memory | undefined;
+    const value = instance.exports[ref.export];
+    if (typeof value !== "function") throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
+    fn = value as (...args: any[]) => unknown;
+  }
+  cache.set(key, fn);
+  return fn;
+}
+
+/** Short calls of every kernel the module has, until V8 has compiled them past its baseline tier (Liftoff). */
+function warmUp(ex: KernelExports, ptr: number, bytes: number): void {
+  const has = (name: keyof KernelExports) => typeof ex[name] === "function";
+  for (let i = 0; i < 2000; i++) ex.sumRange(0n, 1000n);
+  if (has("fnv1a64")) for (let i = 0; i < 300; i++) (ex.fnv1a64(ptr, 256), ex.xxhash64(ptr, 256, 7n));
+  if (has("mandelbrotRows")) for (let i = 0; i < 40; i++) ex.mandelbrotRows(ptr, 32, 32, 0, 32, -2, -1.25, 0.5, 1.25, 64);
+  if (has("dot")) for (let i = 0; i < 300; i++) (ex.dot(ptr, ptr + 1024, 64), ex.saxpy(0.5, ptr, ptr + 1024, 64));
+  if (has("matmul")) for (let i = 0; i < 100; i++) ex.matmul(ptr, ptr + 1024, ptr + 2048, 8, 8, 8, 0, 8);
+  if (has("countPrimesRange") && ex.countPrimesScratch(30_000n) <= bytes)
+    for (let i = 0; i < 20; i++) ex.countPrimesRange(0n, 30_000n, ptr);
+  if (has("longestCollatzRange")) for (let i = 0; i < 20; i++) ex.longestCollatzRange(1n, 2000n);
+  if (has("monteCarloHits")) for (let i = 0; i < 8; i++) ex.monteCarloHits(1n, 0, 1, 1n << 16n);
+}
