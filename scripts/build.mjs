@@ -29,6 +29,8 @@ const BUNDLES = [
   ["src/index.ts", "build/node.js", "node"],
   ["src/index.ts", "build/browser.js", "browser"],
   ["src/cli.ts", "build/cli.js", "node"],
+  ["src/pool/worker.ts", "build/worker.node.js", "node"],
+  ["src/pool/worker.ts", "build/worker.browser.js", "browser"],
 ];
 
 await mkdir(`${root}/build`, { recursive: true });
