@@ -45,15 +45,17 @@ export function saxpyScalar(alpha: f64, x: usize, y: usize, n: usize): void {
   }
 }
 
-// Cache blocks: a KB × NB panel of B (128 KiB) stays in L2 while every row of A streams past it.
+// Cache blocks: a KB × NB panel of B (256 KiB) stays in L2 while every row of A streams past it.
+// Measured on 512²: 4 × 4 register tiles ran ≈7–8 GFLOP/s against ≈5 for 2 × 4; block sizes from 64 to
+// 512 were within the noise of a shared 2-core machine.
 const KB: usize = 128;
-const NB: usize = 128;
+const NB: usize = 256;
 
 /**
  * Matrix product C = A·B for rows [rowStart, rowEnd), in i-k-j order (Goto & van de Geijn, "Anatomy of
  * high-performance matrix multiplication", 2008: cache blocks of B, register tiles of C), with f64x2
- * 2 × 4 register tiles. Every C element still sums its k products in increasing k, so the result is bit
- * for bit the naive i-k-j loop's.
+ * 4 × 4 register tiles (eight accumulators; each B row pair loaded once for four rows of A). Every C
+ * element still sums its k products in increasing k, so the result is bit for bit the naive i-k-j loop's.
  */
 export function matmul(a: usize, b: usize, c: usize, m: usize, k: usize, n: usize, rowStart: usize, rowEnd: usize): void {
   if (rowEnd <= rowStart) return;
@@ -65,49 +67,60 @@ export function matmul(a: usize, b: usize, c: usize, m: usize, k: usize, n: usiz
     for (let jj: usize = 0; jj < n; jj += NB) {
       const jEnd = min(jj + NB, n);
       let i = rowStart;
-      for (; i + 2 <= rowEnd; i += 2) {
+      for (; i + 4 <= rowEnd; i += 4) {
         const a0 = a + i * aRow;
-        const a1 = a0 + aRow;
         const c0 = c + i * rowBytes;
-        const c1 = c0 + rowBytes;
         let j = jj;
         for (; j + 4 <= jEnd; j += 4) {
           const oj = j << 3;
           let t00 = v128.load(c0 + oj);
           let t01 = v128.load(c0 + oj, 16);
-          let t10 = v128.load(c1 + oj);
-          let t11 = v128.load(c1 + oj, 16);
+          let t10 = v128.load(c0 + rowBytes + oj);
+          let t11 = v128.load(c0 + rowBytes + oj, 16);
+          let t20 = v128.load(c0 + 2 * rowBytes + oj);
+          let t21 = v128.load(c0 + 2 * rowBytes + oj, 16);
+          let t30 = v128.load(c0 + 3 * rowBytes + oj);
+          let t31 = v128.load(c0 + 3 * rowBytes + oj, 16);
           let bp = b + kk * rowBytes + oj;
+          let ap = a0 + (kk << 3);
           for (let p = kk; p < kEnd; p++) {
             const b0 = v128.load(bp);
             const b1 = v128.load(bp, 16);
-            const s0 = f64x2.splat(load<f64>(a0 + (p << 3)));
-            const s1 = f64x2.splat(load<f64>(a1 + (p << 3)));
-            t00 = f64x2.add(t00, f64x2.mul(s0, b0));
-            t01 = f64x2.add(t01, f64x2.mul(s0, b1));
-            t10 = f64x2.add(t10, f64x2.mul(s1, b0));
-            t11 = f64x2.add(t11, f64x2.mul(s1, b1));
+            let s = f64x2.splat(load<f64>(ap));
+            t00 = f64x2.add(t00, f64x2.mul(s, b0));
+            t01 = f64x2.add(t01, f64x2.mul(s, b1));
+            s = f64x2.splat(load<f64>(ap + aRow));
+            t10 = f64x2.add(t10, f64x2.mul(s, b0));
+            t11 = f64x2.add(t11, f64x2.mul(s, b1));
+            s = f64x2.splat(load<f64>(ap + 2 * aRow));
+            t20 = f64x2.add(t20, f64x2.mul(s, b0));
+            t21 = f64x2.add(t21, f64x2.mul(s, b1));
+            s = f64x2.splat(load<f64>(ap + 3 * aRow));
+            t30 = f64x2.add(t30, f64x2.mul(s, b0));
+            t31 = f64x2.add(t31, f64x2.mul(s, b1));
             bp += rowBytes;
+            ap += 8;
           }
           v128.store(c0 + oj, t00);
           v128.store(c0 + oj, t01, 16);
-          v128.store(c1 + oj, t10);
-          v128.store(c1 + oj, t11, 16);
+          v128.store(c0 + rowBytes + oj, t10);
+          v128.store(c0 + rowBytes + oj, t11, 16);
+          v128.store(c0 + 2 * rowBytes + oj, t20);
+          v128.store(c0 + 2 * rowBytes + oj, t21, 16);
+          v128.store(c0 + 3 * rowBytes + oj, t30);
+          v128.store(c0 + 3 * rowBytes + oj, t31, 16);
         }
         for (; j < jEnd; j++) {
           const oj = j << 3;
-          let t0 = load<f64>(c0 + oj);
-          let t1 = load<f64>(c1 + oj);
-          for (let p = kk; p < kEnd; p++) {
-            const bv = load<f64>(b + p * rowBytes + oj);
-            t0 += load<f64>(a0 + (p << 3)) * bv;
-            t1 += load<f64>(a1 + (p << 3)) * bv;
+          for (let r: usize = 0; r < 4; r++) {
+            const ar = a0 + r * aRow;
+            let t = load<f64>(c0 + r * rowBytes + oj);
+            for (let p = kk; p < kEnd; p++) t += load<f64>(ar + (p << 3)) * load<f64>(b + p * rowBytes + oj);
+            store<f64>(c0 + r * rowBytes + oj, t);
           }
-          store<f64>(c0 + oj, t0);
-          store<f64>(c1 + oj, t1);
         }
       }
-      if (i < rowEnd) {
+      for (; i < rowEnd; i++) {
         const a0 = a + i * aRow;
         const c0 = c + i * rowBytes;
         for (let p = kk; p < kEnd; p++) {

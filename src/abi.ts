@@ -28,8 +28,9 @@ export interface KernelExports {
   xorshift64Fill(out: number, count: number, state: bigint): bigint;
   /**
    * Monte Carlo π: samples are numbered 0..total−1 and cut into chunks of MONTE_CARLO_CHUNK; chunk c
-   * draws from its own xorshift64 stream seeded by splitmix64 from (seed, c). Returns how many samples
-   * of chunks [firstChunk, endChunk) fall inside the unit quarter circle.
+   * draws from its own xorshift64 stream seeded with output c of the splitmix64 stream started at `seed`
+   * (i.e. mix(seed + (c + 1)·0x9e3779b97f4a7c15)). A sample is two draws x, y = (draw >> 11)·2^−53 and
+   * hits when x² + y² < 1. Returns how many samples of chunks [firstChunk, endChunk) hit.
    */
   monteCarloHits(seed: bigint, firstChunk: number, endChunk: number, total: bigint): bigint;
 
@@ -39,23 +40,23 @@ export interface KernelExports {
    */
   mandelbrotRows(out: number, width: number, height: number, rowStart: number, rowEnd: number, x0: number, y0: number, x1: number, y1: number, maxIter: number): void;
 
-  /** Σ a[i]·b[i] over n f64s (SIMD, two lanes). */
+  /** Σ a[i]·b[i] over n f64s (SIMD, four partial sums: may differ from dotScalar in the last bits). */
   dot(a: number, b: number, n: number): number;
-  /** The same, scalar. */
+  /** The same, scalar, summed left to right. */
   dotScalar(a: number, b: number, n: number): number;
   /** y[i] = alpha·x[i] + y[i] for n f64s, in place (SIMD). */
   saxpy(alpha: number, x: number, y: number, n: number): void;
   saxpyScalar(alpha: number, x: number, y: number, n: number): void;
-  /** Rows [rowStart, rowEnd) of C = A·B, A m×k, B k×n, C m×n, row-major f64 (blocked, SIMD). */
+  /** Rows [rowStart, rowEnd) of C = A·B, A m×k, B k×n, C m×n, row-major f64 (blocked, SIMD; bit-equal to the naive i-k-j loop). */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
   matmulScalar(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
 
   /** Bytes of scratch memory countPrimesRange needs for ranges ending at `hi`. */
   countPrimesScratch(hi: bigint): number;
-  /** Number of primes in [lo, hi), hi ≤ 2^32, by a segmented sieve using scratch memory at `scratch`. */
+  /** Number of primes in [lo, hi), hi ≤ 2^32, by a segmented sieve using countPrimesScratch(hi) bytes at `scratch` (per call: concurrent calls need separate scratch). */
   countPrimesRange(lo: bigint, hi: bigint, scratch: number): number;
 
-  /** The start in [lo, hi) with the longest Collatz chain (ties: the smallest); its step count via collatzBestSteps(). 0 if a value would overflow u64. */
+  /** The start in [lo, hi) with the longest Collatz chain (ties: the smallest; a start of 0 is skipped); its step count via collatzBestSteps(). 0 if a value would overflow u64 or the range is empty. */
   longestCollatzRange(lo: bigint, hi: bigint): bigint;
   /** Steps of the chain found by the last longestCollatzRange call (per instance). */
   collatzBestSteps(): number;
