@@ -6,27 +6,17 @@
 import { MONTE_CARLO_CHUNK } from "../abi.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "../validate.ts";
+import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./pool.ts";
 import type { CollatzBest, HashAlgorithm, Job } from "./protocol.ts";
 import { splitCount, splitRange } from "./split.ts";
 
 const U32_LIMIT = 1n << 32n;
+const U32_MAX = 0xffff_ffff;
+const MAX_SAMPLES = BigInt(2 ** 32 * MONTE_CARLO_CHUNK);
 
-/** What a parallel Mandelbrot call takes. */
-export interface MandelbrotOptions extends CallOptions {
-  width: number;
-  height: number;
-  /** Iterations before a point counts as inside. Default: 256. */
-  maxIter?: number;
-  /** The rectangle of the complex plane: (x0, y0)–(x1, y1). Default: (−2, −1.25)–(0.5, 1.25). */
-  x0?: number;
-  y0?: number;
-  x1?: number;
-  y1?: number;
-}
-
-/** The Collatz record in a range: the start with the longest chain (ties: the smallest) and its steps. */
-export type CollatzRecord = CollatzBest;
+/** What a parallel Mandelbrot call takes: the single-thread options plus the call options. */
+export type ParallelMandelbrotOptions = MandelbrotOptions & CallOptions;
 
 /** Parallel kernels, bound to a pool. */
 export interface ParallelKernels {
@@ -36,23 +26,23 @@ export interface ParallelKernels {
   sumRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<bigint>;
   /** How many primes lie in [lo, hi) (hi ≤ 2^32), by segments of a segmented sieve. */
   countPrimesRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<number>;
-  /** π(n): primes ≤ n (n < 2^32). */
+  /** π(n): how many primes are ≤ n, for n ≤ 2^32, by segments. */
   countPrimes(n: U64Like, options?: CallOptions): Promise<number>;
-  /** The start below `limit` with the longest Collatz chain (ties: the smallest), by ranges; start 0n if a chain would pass 2^64. */
-  longestCollatz(limit: U64Like, options?: CallOptions): Promise<CollatzRecord>;
-  /** Monte Carlo hits of `samples` darts, by chunks of MONTE_CARLO_CHUNK seeded from `seed`: the same for any worker count. */
-  monteCarloHits(samples: U64Like, seed: U64Like, options?: CallOptions): Promise<bigint>;
-  /** Monte Carlo estimate of π: 4 · hits / samples. */
-  monteCarloPi(samples: U64Like, seed: U64Like, options?: CallOptions): Promise<number>;
+  /** The start in [1, limit) with the longest Collatz chain (ties: the smallest), by ranges; RangeError if a chain passes 2^64 − 1. */
+  longestCollatz(limit: U64Like, options?: CallOptions): Promise<CollatzResult>;
+  /** The same over [lo, hi), 1 ≤ lo < hi. */
+  longestCollatzRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<CollatzResult>;
+  /** Monte Carlo π from `samples` points (at most 2^48), by chunks of MONTE_CARLO_CHUNK seeded from `seed` (default 0): the same answer for any worker count. */
+  monteCarloPi(samples: U64Like, seed?: U64Like, options?: CallOptions): Promise<MonteCarloResult>;
   /** Mandelbrot escape counts, width × height u32s row by row, computed by blocks of rows. */
-  mandelbrot(options: MandelbrotOptions): Promise<Uint32Array>;
+  mandelbrot(options: ParallelMandelbrotOptions): Promise<Uint32Array>;
   /** C = A·B (A m×k, B k×n, row-major f64), by blocks of rows of C. */
   matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, options?: CallOptions): Promise<Float64Array>;
-  /** alpha·x + y as a new array (x and y are left untouched), by slices. */
+  /** y ← alpha·x + y in place, by slices; resolves with y. */
   saxpy(alpha: number, x: Float64Array, y: Float64Array, options?: CallOptions): Promise<Float64Array>;
   /** Σ a[i]·b[i], by blocks whose partial sums are added in block order (equal to one thread's within rounding). */
   dot(a: Float64Array, b: Float64Array, options?: CallOptions): Promise<number>;
-  /** FNV-1a 64 or xxHash64 (with `seed`) of each buffer, as a BigUint64Array, by groups of buffers. */
+  /** FNV-1a 64 or xxHash64 (default; with `seed`, default 0) of each buffer, as a BigUint64Array, by groups of buffers. */
   hashMany(buffers: readonly BytesLike[], options?: CallOptions & { algorithm?: HashAlgorithm; seed?: U64Like }): Promise<BigUint64Array>;
 }
 
@@ -99,53 +89,64 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
     async countPrimes(n, options) {
       core.check();
       const nn = toU64(n, "n");
-      if (nn >= U32_LIMIT) throw new RangeError(expected("n", "below 2^32", nn));
-      return kernels.countPrimesRange(0n, nn + 1n, options);
+      if (nn > U32_LIMIT) throw new RangeError(expected("n", "at most 2^32 (4294967296)", n));
+      // 2^32 is even, so π(2^32) is the count below it and hi never needs to pass 2^32.
+      return kernels.countPrimesRange(0n, nn === U32_LIMIT ? nn : nn + 1n, options);
     },
 
     async longestCollatz(limit, options) {
       core.check();
-      const hi = toU64(limit, "limit");
-      // Chunks start at 1 or above, so a chunk's 0 can only mean "a chain passed 2^64".
-      const specs = ranges("longestCollatz", 1n, hi, options, (a, b) => ({ kind: "collatz", lo: a, hi: b }), "longestCollatzRange");
+      const l = toU64(limit, "limit");
+      if (l < 2n) throw new RangeError(expected("limit", "at least 2 (starts are taken from [1, limit))", limit));
+      return kernels.longestCollatzRange(1n, l, options);
+    },
+
+    async longestCollatzRange(lo, hi, options) {
+      core.check();
+      const l = toU64(lo, "lo");
+      const h = toU64(hi, "hi");
+      if (l < 1n) throw new RangeError(expected("lo", "at least 1 (0 has no Collatz chain)", lo));
+      if (h <= l) throw new RangeError(expected("hi", `greater than \`lo\` (${l})`, hi));
+      // Every chunk starts at 1 or above and is not empty, so a chunk's start 0 can only mean "a chain passed 2^64".
+      const specs = ranges("longestCollatz", l, h, options, (a, b) => ({ kind: "collatz", lo: a, hi: b }), "longestCollatzRange");
       return core.submit("longestCollatz", specs, options, (results) => {
-        let best: CollatzBest = { start: 0n, steps: 0 };
+        let best: CollatzBest | undefined;
         for (const r of results as CollatzBest[]) {
-          if (r.start === 0n) return { start: 0n, steps: 0 };
-          if (best.start === 0n || r.steps > best.steps) best = r;
+          if (r.start === 0n) throw new RangeError(`Expected every Collatz chain from [${l}, ${h}) to stay below 2^64, but one passes 2^64 − 1 (u64 overflow)`);
+          // Chunks come in range order: strictly longer wins, so ties keep the smallest start.
+          if (!best || r.steps > best.steps) best = r;
         }
-        return best;
+        return { start: best!.start, steps: best!.steps };
       });
     },
 
-    async monteCarloHits(samples, seed, options) {
+    async monteCarloPi(samples, seed = 0n, options) {
       core.check();
       const total = toU64(samples, "samples");
       const s = toU64(seed, "seed");
-      const chunkCount = (total + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK);
-      if (chunkCount >= U32_LIMIT) throw new RangeError(expected("samples", `below 2^32 · ${MONTE_CARLO_CHUNK}`, total));
-      const specs = splitCount(0, Number(chunkCount), core.chunkCount(options, "options")).map(([a, b]) => ({
+      if (total === 0n || total > MAX_SAMPLES) throw new RangeError(expected("samples", `an integer in [1, 2^48] (2^32 chunks of ${MONTE_CARLO_CHUNK})`, samples));
+      const chunkCount = Number((total + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK));
+      const specs = splitCount(0, chunkCount, core.chunkCount(options, "options")).map(([a, b]) => ({
         kernel: "monteCarloHits",
-        label: `chunks [${a}, ${b})`,
+        label: `Monte Carlo chunks [${a}, ${b})`,
         make: () => ({ job: { kind: "monteCarlo", seed: s, firstChunk: a, endChunk: b, total } as Job }),
       }));
-      return core.submit("monteCarloHits", specs, options, wrapAdd);
-    },
-
-    async monteCarloPi(samples, seed, options) {
-      const total = toU64(samples, "samples");
-      if (total === 0n) throw new RangeError(expected("samples", "at least 1", total));
-      const hits = await kernels.monteCarloHits(total, seed, options);
-      return (4 * Number(hits)) / Number(total);
+      return core.submit("monteCarloPi", specs, options, (hits) => {
+        const inside = Number(wrapAdd(hits));
+        const n = Number(total);
+        return { pi: (4 * inside) / n, inside, samples: n };
+      });
     },
 
     async mandelbrot(options) {
       core.check();
-      const opts = checkOptions(options, "options", ["signal", "chunks", "width", "height", "maxIter", "x0", "y0", "x1", "y1"]) as unknown as MandelbrotOptions;
-      const width = toInteger(opts.width, "options.width", 1, 1 << 16);
-      const height = toInteger(opts.height, "options.height", 1, 1 << 16);
-      const maxIter = opts.maxIter === undefined ? 256 : toInteger(opts.maxIter, "options.maxIter", 1, 0xffffffff);
-      const [x0, y0, x1, y1] = (["x0", "y0", "x1", "y1"] as const).map((key, i) => (opts[key] === undefined ? [-2, -1.25, 0.5, 1.25][i] : toFinite(opts[key], `options.${key}`)));
+      if (options === undefined) throw new TypeError(expected("options", "an options object with width, height and maxIter", options));
+      const opts = checkOptions(options, "options", ["signal", "chunks", "width", "height", "maxIter", "x0", "y0", "x1", "y1"]) as unknown as ParallelMandelbrotOptions;
+      const width = toInteger(opts.width, "options.width", 1, U32_MAX);
+      const height = toInteger(opts.height, "options.height", 1, U32_MAX);
+      const maxIter = toInteger(opts.maxIter, "options.maxIter", 1, U32_MAX);
+      // The single-thread kernel's defaults (src/kernels.ts), so both draw the same picture.
+      const [x0, y0, x1, y1] = (["x0", "y0", "x1", "y1"] as const).map((key, i) => (opts[key] === undefined ? [-2, -1.5, 1, 1.5][i] : toFinite(opts[key], `options.${key}`)));
       const call = { signal: opts.signal, chunks: opts.chunks };
       // More row blocks than workers: rows through the set cost far more than rows outside it.
       const blocks = splitCount(0, height, core.chunkCount(call, "options"));
@@ -167,13 +168,12 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       core.check();
       toFloat64Array(a, "a");
       toFloat64Array(b, "b");
-      toInteger(m, "m", 0, 1 << 24);
-      toInteger(k, "k", 0, 1 << 24);
-      toInteger(n, "n", 0, 1 << 24);
-      if (a.length !== m * k) throw new RangeError(expected("a", `a Float64Array of m·k = ${m * k} elements`, a));
-      if (b.length !== k * n) throw new RangeError(expected("b", `a Float64Array of k·n = ${k * n} elements`, b));
+      toInteger(m, "m", 1, U32_MAX);
+      toInteger(k, "k", 1, U32_MAX);
+      toInteger(n, "n", 1, U32_MAX);
+      if (a.length !== m * k) throw new RangeError(expected("a", `a Float64Array of length m·k = ${m * k}`, a));
+      if (b.length !== k * n) throw new RangeError(expected("b", `a Float64Array of length k·n = ${k * n}`, b));
       const blocks = splitCount(0, m, core.chunkCount(options, "options"));
-      if (blocks.length === 0 || n === 0) return new Float64Array(m * n);
       if (core.heap) {
         const heap = core.heap;
         const pa = heap.put(a, "a");
@@ -203,14 +203,14 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       toFinite(alpha, "alpha");
       toFloat64Array(x, "x");
       toFloat64Array(y, "y");
-      if (x.length !== y.length) throw new RangeError(expected("y", `a Float64Array as long as \`x\` (${x.length})`, y));
+      if (x.length !== y.length) throw new RangeError(expected("y", `a Float64Array of length ${x.length} (the length of \`x\`)`, y));
       const slices = splitCount(0, x.length, core.chunkCount(options, "options"));
       if (core.heap) {
         const heap = core.heap;
         const px = heap.put(x, "x");
         const py = heap.put(y, "y");
         const specs = slices.map(([i0, i1]) => ({ kernel: "saxpy", label: `[${i0}, ${i1})`, make: () => ({ job: { kind: "saxpy", alpha, xPtr: px + i0 * 8, yPtr: py + i0 * 8, n: i1 - i0 } as Job }) }));
-        return core.submit("saxpy", specs, options, () => new Float64Array(core.memory!.buffer, py, x.length).slice(), () => (heap.free(px), heap.free(py)));
+        return core.submit("saxpy", specs, options, () => y.set(new Float64Array(core.memory!.buffer, py, y.length)) ?? y, () => (heap.free(px), heap.free(py)));
       }
       const specs = slices.map(([i0, i1]) => ({
         kernel: "saxpy",
@@ -222,9 +222,8 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         },
       }));
       return core.submit("saxpy", specs, options, (parts) => {
-        const out = new Float64Array(x.length);
-        slices.forEach(([i0], i) => out.set(parts[i] as Float64Array, i0));
-        return out;
+        slices.forEach(([i0], i) => y.set(parts[i] as Float64Array, i0));
+        return y;
       });
     },
 
@@ -232,7 +231,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       core.check();
       toFloat64Array(a, "a");
       toFloat64Array(b, "b");
-      if (a.length !== b.length) throw new RangeError(expected("b", `a Float64Array as long as \`a\` (${a.length})`, b));
+      if (a.length !== b.length) throw new RangeError(expected("b", `a Float64Array of length ${a.length} (the length of \`a\`)`, b));
       const slices = splitCount(0, a.length, core.chunkCount(options, "options"));
       const add = (parts: unknown[]) => (parts as number[]).reduce((s, v) => s + v, 0);
       if (core.heap) {

@@ -13,7 +13,7 @@ import type { KernelExports } from "../abi.ts";
 import { SharedHeap } from "./heap.ts";
 import { splitCount as split, splitRange as splitRangeBig } from "./split.ts";
 import type { FunctionRef, HashAlgorithm, Job, PoolMode, WorkerApi } from "./protocol.ts";
-import { parallelKernels, type MandelbrotOptions, type ParallelKernels } from "./parallel.ts";
+import { parallelKernels, type ParallelKernels, type ParallelMandelbrotOptions } from "./parallel.ts";
 import { WARM_REGION_BYTES } from "./runner.ts";
 
 export type { PoolMode } from "./protocol.ts";
@@ -126,7 +126,7 @@ const SHARED_MAX_PAGES = 16384;
 const MAX_WORKERS = 512;
 
 /** Creates a pool; resolves once every worker has instantiated the module and warmed it up. Works in Node, Deno, Bun and browsers. */
-export async function createPool(options?: PoolOptions): Promise<Pool & PoolCore> {
+export async function createPool(options?: PoolOptions): Promise<Pool> {
   const opts = checkOptions(options, "options", OPTION_KEYS) as PoolOptions;
   const workers = opts.workers ?? platform.cores();
   if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1)
@@ -269,13 +269,13 @@ class WorkerPool implements Pool, PoolCore {
   longestCollatz(limit: U64Like, options?: CallOptions) {
     return this.#kernels.longestCollatz(limit, options);
   }
-  monteCarloHits(samples: U64Like, seed: U64Like, options?: CallOptions) {
-    return this.#kernels.monteCarloHits(samples, seed, options);
+  longestCollatzRange(lo: U64Like, hi: U64Like, options?: CallOptions) {
+    return this.#kernels.longestCollatzRange(lo, hi, options);
   }
-  monteCarloPi(samples: U64Like, seed: U64Like, options?: CallOptions) {
+  monteCarloPi(samples: U64Like, seed?: U64Like, options?: CallOptions) {
     return this.#kernels.monteCarloPi(samples, seed, options);
   }
-  mandelbrot(options: MandelbrotOptions) {
+  mandelbrot(options: ParallelMandelbrotOptions) {
     return this.#kernels.mandelbrot(options);
   }
   matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, options?: CallOptions) {
