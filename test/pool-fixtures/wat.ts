@@ -9,7 +9,7 @@ export function wat(text: string): Uint8Array<ArrayBuffer> {
   const mod = wabt.parseWat("test.wat", text, features);
   try {
     mod.resolveNames();
-    mod.validate();
+    (mod.validate as (features: object) => void)(features);
     return new Uint8Array(mod.toBinary({}).buffer);
   } finally {
     mod.destroy();
