@@ -29,6 +29,9 @@ const BUNDLES = [
   ["src/index.ts", "build/node.js", "node"],
   ["src/index.ts", "build/browser.js", "browser"],
   ["src/cli.ts", "build/cli.js", "node"],
+  // Each twin module alone, for `hotpath inspect --twin` (one module per bundle: no renamed functions).
+  ["src/twins/number.ts", "build/twins/number.js", "node"],
+  ["src/twins/bigint.ts", "build/twins/bigint.js", "node"],
   ["src/pool/worker.ts", "build/worker.node.js", "node"],
   ["src/pool/worker.ts", "build/worker.browser.js", "browser"],
 ];

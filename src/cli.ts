@@ -6,6 +6,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     summary: "add the first n integers in TS (number, bigint) and in wasm; print times and speedups",
     run: async (argv) => (await import("./demo.ts")).main(argv),
   },
+  inspect: {
+    summary: "print a kernel's WAT with its inner loop marked (--twin: its TS twin's V8 bytecode too)",
+    run: async (argv) => (await import("./inspect-cli.ts")).main(argv),
+  },
 };
 
 function usage(): string {

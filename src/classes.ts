@@ -1,0 +1,254 @@
+// AssemblyScript classes bound as TypeScript classes, the counterpart of Boost.Python. An object
+// lives in the module's garbage-collected heap (assembly/classes.ts, incremental GC); the TS wrapper
+// holds its address and keeps it alive by pinning it (__pin/__unpin, exported by `--exportRuntime`),
+// because the collector cannot see references held by JavaScript.
+//
+// Lifetime is explicit: `dispose()` (or `using`, through Symbol.dispose) unpins at once, and a
+// FinalizationRegistry unpins objects the program forgot, when the wrapper itself is collected.
+// Using a disposed object is a DisposedError rather than a read of freed memory.
+//
+// Binding your own class (the pattern the built-in bindings below follow):
+//   1. In AssemblyScript, export free functions taking and returning the object
+//      (`export function counterNew(): Counter`, `export function counterInc(self: Counter): void`);
+//      build with `--runtime incremental --exportRuntime`.
+//   2. `const rt = gcRuntime(instance)` once per instance.
+//   3. `class Counter extends WasmObject { constructor() { super(rt, exports.counterNew()); }
+//       inc() { exports.counterInc(this.ptr); } }`: `this.ptr` throws once disposed, and objects
+//      returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
+import { HotpathError, WasmLoadError, expected } from "./errors.ts";
+import { assemblyScriptImports, compileWasm, type WasmSource } from "./load.ts";
+import { checkOptions, toU64, type U64Like } from "./validate.ts";
+
+// Runtimes without explicit resource management get the well-known symbol TypeScript's `using` looks for.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
+
+/** An object was used after `dispose()`. */
+export class DisposedError extends HotpathError {
+  override readonly code = "DISPOSED";
+}
+
+/** The exports `--exportRuntime` adds to a module built with a garbage-collecting runtime. */
+export interface GcExports {
+  readonly memory: WebAssembly.Memory;
+  __pin(ptr: number): number;
+  __unpin(ptr: number): void;
+  __collect(): void;
+}
+
+/** One instance's collector, seen from TypeScript: pins shared by every wrapper of the same object. */
+export class GcRuntime {
+  readonly #exports: GcExports;
+  /** Pins per address: the same object may be wrapped more than once, and AssemblyScript refuses a second __pin. */
+  readonly #pins = new Map<number, number>();
+  readonly #registry = new FinalizationRegistry<number>((ptr) => this.release(ptr));
+
+  constructor(exports: GcExports) {
+    this.#exports = exports;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.#exports.memory;
+  }
+
+  /** Bytes of linear memory now: it grows when the heap needs room and never shrinks, so a leak shows here. */
+  memoryBytes(): number {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
+  /** Objects currently held by TypeScript wrappers. */
+  get pinned(): number {
+    return this.#pins.size;
+  }
+
+  /** Runs a full collection now (it also runs incrementally as the module allocates). */
+  collect(): void {
+    this.#exports.__collect();
+  }
+
+  /** Pins `ptr` for `owner` and unpins it if `owner` is collected undisposed. Called by WasmObject. */
+  retain(ptr: number, owner: object): void {
+    if (!ptr) throw new WasmLoadError("The module returned a null object");
+    const count = this.#pins.get(ptr) ?? 0;
+    if (count === 0) this.#exports.__pin(ptr);
+    this.#pins.set(ptr, count + 1);
+    this.#registry.register(owner, ptr, owner);
+  }
+
+  /** Drops one pin of `ptr` (the object is collected once nothing else refers to it). */
+  release(ptr: number, owner?: object): void {
+    if (owner) this.#registry.unregister(owner);
+    const count = this.#pins.get(ptr);
+    if (!count) return;
+    if (count === 1) {
+      this.#pins.delete(ptr);
+      this.#exports.__unpin(ptr);
+    } else this.#pins.set(ptr, count - 1);
+  }
+
+  /** Wraps an object returned by wasm in an instance of `cls` (without running its constructor). */
+  adopt<T extends WasmObject>(ptr: number, cls: abstract new (...args: never[]) => T): T {
+    const self = Object.create(cls.prototype) as T;
+    WasmObject.attach(self, this, ptr);
+    return self;
+  }
+}
+
+/** The GC runtime of an instance built with `--exportRuntime`; a clear error when it was not. */
+export function gcRuntime(instance: WebAssembly.Instance): GcRuntime {
+  const e = instance.exports;
+  const missing = ["__pin", "__unpin", "__collect"].filter((n) => typeof e[n] !== "function");
+  if (!(e.memory instanceof WebAssembly.Memory)) missing.push("memory");
+  if (missing.length)
+    throw new WasmLoadError(`The module does not export ${missing.join(", ")}: build it with a garbage-collecting runtime and --exportRuntime (asc … --runtime incremental --exportRuntime)`);
+  return new GcRuntime(e as unknown as GcExports);
+}
+
+const state = new WeakMap<WasmObject, { runtime: GcRuntime; ptr: number }>();
+
+/** Base class of TS wrappers of AssemblyScript objects: pinned while held, disposable, checked on use. */
+export abstract class WasmObject implements Disposable {
+  constructor(runtime: GcRuntime, ptr: number) {
+    WasmObject.attach(this, runtime, ptr);
+  }
+
+  /** Ties `self` to the object at `ptr` and pins it (used by constructors and by `GcRuntime.adopt`). */
+  static attach(self: WasmObject, runtime: GcRuntime, ptr: number): void {
+    runtime.retain(ptr, self);
+    state.set(self, { runtime, ptr });
+  }
+
+  /** The object's address in linear memory; a DisposedError once disposed. */
+  protected get ptr(): number {
+    const s = state.get(this);
+    if (!s || !s.ptr) throw new DisposedError(`This ${this.constructor.name} was disposed; it cannot be used after dispose()`);
+    return s.ptr;
+  }
+
+  /** The runtime it belongs to (objects of one instance cannot be passed to another). */
+  get runtime(): GcRuntime {
+    const s = state.get(this);
+    if (!s) throw new DisposedError(`This ${this.constructor.name} is not bound to a module`);
+    return s.runtime;
+  }
+
+  get disposed(): boolean {
+    return !state.get(this)?.ptr;
+  }
+
+  /** Unpins the object so the module's collector may free it. Idempotent. */
+  dispose(): void {
+    const s = state.get(this);
+    if (!s || !s.ptr) return;
+    s.runtime.release(s.ptr, this);
+    s.ptr = 0;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** The address of `value` if it is a live `cls` of `runtime`, else a TypeError naming `name`. */
+  static addressOf(value: unknown, cls: abstract new (...args: never[]) => WasmObject, runtime: GcRuntime, name: string): number {
+    if (!(value instanceof cls)) throw new TypeError(expected(name, `a ${cls.name}`, value));
+    if (value.runtime !== runtime) throw new TypeError(expected(name, `a ${cls.name} of the same module instance`, value));
+    return value.ptr;
+  }
+}
+
+interface ClassesExports extends GcExports {
+  accumulatorNew(): number;
+  accumulatorAdd(self: number, increment: bigint): void;
+  accumulatorTotal(self: number): bigint;
+  point2DNew(x: bigint, y: bigint): number;
+  point2DX(self: number): bigint;
+  point2DY(self: number): bigint;
+  addPoints(a: number, b: number): number;
+}
+
+/** The tutorial's Accumulator: a u64 running total (wrapping modulo 2^64). */
+export interface Accumulator extends WasmObject {
+  /** Adds `increment` to the total. */
+  add(increment: U64Like): void;
+  readonly total: bigint;
+}
+
+/** A point with u64 coordinates. */
+export interface Point2D extends WasmObject {
+  readonly x: bigint;
+  readonly y: bigint;
+}
+
+/** The classes of one module instance; `extends` works on them like on any class. */
+export interface ClassesModule {
+  Accumulator: new () => Accumulator;
+  Point2D: new (x: U64Like, y: U64Like) => Point2D;
+  /** The tutorial's add_points: a new Point2D, coordinates added modulo 2^64. */
+  addPoints(a: Point2D, b: Point2D): Point2D;
+  /** The instance's collector: memory size, pinned objects, collect(). */
+  runtime: GcRuntime;
+}
+
+const OPTION_KEYS = ["source"] as const;
+
+/** Instantiates build/classes.wasm (or `options.source`) and returns its classes. Node, Deno, Bun and browsers. */
+export async function loadClasses(options?: { source?: WasmSource }): Promise<ClassesModule> {
+  const opts = checkOptions(options, "options", OPTION_KEYS) as { source?: WasmSource };
+  const module = await compileWasm(opts.source ?? new URL("../build/classes.wasm", import.meta.url), "options.source");
+  let raw: ClassesExports;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, assemblyScriptImports(() => raw.memory));
+  } catch (cause) {
+    throw new WasmLoadError(`Could not instantiate the classes module: ${(cause as Error).message}`, { cause });
+  }
+  const rt = gcRuntime(instance);
+  raw = instance.exports as unknown as ClassesExports;
+  const missing = ["accumulatorNew", "accumulatorAdd", "accumulatorTotal", "point2DNew", "point2DX", "point2DY", "addPoints"].filter((n) => typeof instance.exports[n] !== "function");
+  if (missing.length) throw new WasmLoadError(`The classes module lacks ${missing.join(", ")}; is \`options.source\` build/classes.wasm?`);
+  const u64 = (x: bigint) => BigInt.asUintN(64, x);
+
+  class AccumulatorImpl extends WasmObject implements Accumulator {
+    constructor() {
+      super(rt, raw.accumulatorNew());
+    }
+    add(increment: U64Like): void {
+      raw.accumulatorAdd(this.ptr, toU64(increment, "increment"));
+    }
+    get total(): bigint {
+      return u64(raw.accumulatorTotal(this.ptr));
+    }
+    override toString(): string {
+      return this.disposed ? "Accumulator (disposed)" : `Accumulator(total = ${this.total})`;
+    }
+  }
+
+  class Point2DImpl extends WasmObject implements Point2D {
+    constructor(x: U64Like, y: U64Like) {
+      const xx = toU64(x, "x");
+      const yy = toU64(y, "y");
+      super(rt, raw.point2DNew(xx, yy));
+    }
+    get x(): bigint {
+      return u64(raw.point2DX(this.ptr));
+    }
+    get y(): bigint {
+      return u64(raw.point2DY(this.ptr));
+    }
+    override toString(): string {
+      return this.disposed ? "Point2D (disposed)" : `Point2D(${this.x}, ${this.y})`;
+    }
+  }
+  Object.defineProperty(AccumulatorImpl, "name", { value: "Accumulator" });
+  Object.defineProperty(Point2DImpl, "name", { value: "Point2D" });
+
+  return {
+    Accumulator: AccumulatorImpl,
+    Point2D: Point2DImpl,
+    addPoints(a, b) {
+      const pa = WasmObject.addressOf(a, Point2DImpl, rt, "a");
+      const pb = WasmObject.addressOf(b, Point2DImpl, rt, "b");
+      return rt.adopt(raw.addPoints(pa, pb), Point2DImpl);
+    },
+    runtime: rt,
+  };
+}
