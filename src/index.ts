@@ -7,6 +7,13 @@ export { HotpathError, WasmLoadError, KernelError, WorkerError, PoolClosedError,
 export { U64_MAX } from "./validate.ts";
 export type { U64Like, BytesLike } from "./validate.ts";
 export type { KernelExports } from "./abi.ts";
+export { MONTE_CARLO_CHUNK } from "./abi.ts";
+export { createPool } from "./pool/pool.ts";
+export type { Pool, PoolOptions, PoolMode, PoolFunction, CallOptions, ReduceOptions, RowsOptions } from "./pool/pool.ts";
+export type { ParallelKernels, ParallelMandelbrotOptions } from "./pool/parallel.ts";
+export type { HashAlgorithm } from "./pool/protocol.ts";
+export { poolSumRow } from "./pool/demo.ts";
+export type { PoolSumRow, PoolSumRowOptions } from "./pool/demo.ts";
 export * as twins from "./twins/index.ts";
 export { load, parseSignatures, formatSignature, assembleWat } from "./foreign.ts";
 export type { ForeignModule, ForeignFunction, ForeignArg, ForeignType, LoadOptions, Signature, SignatureObject, Signatures } from "./foreign.ts";
