@@ -44,8 +44,11 @@ export async function buildC(out = DEFAULT_OUT, clang = process.env.CC_WASM ?? "
   const resourceDir = (await run(clang, ["--print-resource-dir"])).stdout.trim();
   await mkdir(dirname(out), { recursive: true });
   const args = ["--target=wasm32", "-nostdlib", "-O3", "-Wall", "-Werror", "-Wl,--no-entry", "-Wl,--export-all", resolve(here, "sum.c"), builtinsPath(resourceDir), "-o", out];
+  // clang runs `wasm-opt` after linking when it finds one on PATH, and npm puts binaryen's there
+  // (node_modules/.bin): leave it out, so the output is the same however the script is started.
+  const PATH = (process.env.PATH ?? "").split(":").filter((dir) => !dir.includes("node_modules")).join(":");
   try {
-    await run(clang, args);
+    await run(clang, args, { env: { ...process.env, PATH } });
   } catch (e) {
     throw new Error(`clang failed: ${clang} ${args.join(" ")}\n${e.stderr || e.message}`);
   }
