@@ -106,7 +106,7 @@ export function extractFunction(text: string, name: string): FunctionListing {
   const lines = text.split("\n");
   const exported = new Map<string, string>();
   for (const line of lines) {
-    const m = /^ {2}\(export "((?:[^"\\]|\\.)*)" \(func (\$\S+?)\)\)$/.exec(line);
+    const m = /^ {2}\(export "((?:[^"\\]|\\.)*)" \(func (\$[^\s)]+)\)\)+$/.exec(line);
     if (m) exported.set(m[1], m[2]);
   }
   const symbol = exported.get(name) ?? `$${name}`;
