@@ -23,9 +23,10 @@ export const platform: Platform = {
     return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
   },
   sharedMemoryReason(): string | undefined {
-    if (typeof SharedArrayBuffer !== "function") return "SharedArrayBuffer is not available in this runtime";
+    // Isolation first: a page without it has no SharedArrayBuffer at all, and the fix is the headers.
     if (globalThis.crossOriginIsolated === false)
       return "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
+    if (typeof SharedArrayBuffer !== "function") return "SharedArrayBuffer is not available in this runtime";
     return undefined;
   },
   spawnWorker(): PoolWorker {
