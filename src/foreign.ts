@@ -65,6 +65,8 @@ const C_TYPES: Record<string, ForeignType | "void"> = {
   long: "i32", "unsigned long": "u32",
 };
 
+const TYPE_WORDS = new Set([...Object.keys(C_TYPES).flatMap((k) => k.split(" ")), "char", "short", "signed", "uint8_t", "int8_t", "uint16_t", "int16_t"]);
+
 const WASM_KIND: Record<ForeignType, "i32" | "i64" | "f32" | "f64"> = { i32: "i32", u32: "i32", ptr: "i32", i64: "i64", u64: "i64", f32: "f32", f64: "f64" };
 
 /** Parses declarations into signatures; a malformed one is a TypeError quoting it. */
@@ -107,16 +109,18 @@ function parseTyped(text: string, declaration: string): { type: ForeignType | "v
   const pointer = text.includes("*");
   const words = text.replace(/\*/g, " ").replace(/\b(const|volatile|restrict|struct)\b/g, " ").trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new TypeError(`Invalid declaration "${declaration}": a parameter has no type`);
+  // Any pointer is an address; its name is the last word unless that word is part of the type.
+  if (pointer) {
+    const last = words[words.length - 1];
+    return words.length >= 2 && !TYPE_WORDS.has(last) ? { type: "ptr", name: last } : { type: "ptr" };
+  }
   // The longest prefix of words that names a type ("unsigned long long"), the rest is the name.
   for (let n = Math.min(3, words.length); n >= 1; n--) {
-    const typeName = words.slice(0, n).join(" ");
     const rest = words.slice(n);
     if (rest.length > 1) continue;
-    if (pointer) return { type: "ptr", name: rest[0] };
-    const type = C_TYPES[typeName];
-    if (type) return { type, name: rest[0] };
+    const type = C_TYPES[words.slice(0, n).join(" ")];
+    if (type) return rest.length ? { type, name: rest[0] } : { type };
   }
-  if (pointer && words.length <= 2) return { type: "ptr", name: words[1] };
   throw new TypeError(`Invalid declaration "${declaration}": unknown type in \`${text.trim()}\`; use ${Object.keys(WASM_KIND).join(", ")} or a C type such as uint64_t, int32_t, double, T*`);
 }
 
