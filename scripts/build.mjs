@@ -3,7 +3,7 @@
 // (esbuild, one per platform), and the type declarations (tsc). Usage: node scripts/build.mjs [--wasm-only]
 import { execFile } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -34,6 +34,8 @@ const BUNDLES = [
   ["src/twins/bigint.ts", "build/twins/bigint.js", "node"],
   ["src/pool/worker.ts", "build/worker.node.js", "node"],
   ["src/pool/worker.ts", "build/worker.browser.js", "browser"],
+  // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
+  ["src/bench/native.ts", "build/bench/native.js", "node"],
 ];
 
 await mkdir(`${root}/build`, { recursive: true });
@@ -54,7 +56,8 @@ if (!process.argv.includes("--wasm-only")) {
     name: "hotpath-platform",
     setup(build) {
       build.onResolve({ filter: /^#platform$/ }, () => ({ path: `${root}/src/platform.${target}.ts` }));
-      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({ path: `${args.resolveDir}/assets.dist.ts` }));
+      // The assets.ts the import names (src/assets.ts or src/bench/assets.ts), not one beside the importer.
+      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/assets\.ts$/, "assets.dist.ts")) }));
     },
   });
   await Promise.all(

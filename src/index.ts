@@ -21,3 +21,21 @@ export { inspectFunction, inspectKernel, formatListing, disassemble } from "./in
 export type { FunctionListing, LoopInfo } from "./inspect.ts";
 export { loadClasses, gcRuntime, GcRuntime, WasmObject, DisposedError } from "./classes.ts";
 export type { Accumulator, Point2D, ClassesModule, GcExports } from "./classes.ts";
+export { bench } from "./bench/bench.ts";
+export { toText as benchText, toMarkdown as benchMarkdown, toHtml as benchHtml } from "./bench/format.ts";
+export type {
+  BenchCase,
+  BenchOptions,
+  BenchProgress,
+  BenchReport,
+  CaseResult,
+  Implementation,
+  ImplementationKind,
+  ImplementationResult,
+  ImplementationStatus,
+  PresetName,
+  PresetSettings,
+  RuntimeInfo,
+  RuntimeResult,
+  SkippedImplementation,
+} from "./bench/types.ts";

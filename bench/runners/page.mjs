@@ -1,0 +1,20 @@
+// The page side of the Chromium runner: the published browser bundle, measured in the page's main
+// thread; progress goes to window.hotpathProgress, which the driver exposes through playwright.
+import { bench } from "../../build/browser.js";
+
+const status = document.getElementById("status");
+window.hotpathBench = async (config) => {
+  const result = await bench({
+    preset: config.preset,
+    ...(config.builtins ? { builtins: config.builtins } : {}),
+    ...(config.sizes ? { sizes: config.sizes } : {}),
+    onProgress: (p) => {
+      status.textContent = `${p.caseId}: ${p.phase} ${p.impl ?? ""}`;
+      window.hotpathProgress?.(p);
+    },
+  });
+  status.textContent = "done";
+  return JSON.parse(JSON.stringify(result));
+};
+status.textContent = `ready (crossOriginIsolated: ${globalThis.crossOriginIsolated})`;
+window.hotpathReady = true;

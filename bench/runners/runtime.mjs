@@ -1,0 +1,24 @@
+// The runner for Node, Deno and Bun: `hotpath bench` starts it in each runtime with one JSON
+// argument ({ preset, builtins, sizes, native }), it measures with the published bundle
+// (build/node.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
+// lines starting with "@progress ", which the driver turns into its live status line.
+import { bench } from "../../build/node.js";
+
+const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
+const config = JSON.parse(args[0] ?? "{}");
+const extra = {};
+// Native C runs in one runtime only (config.native is set for Node): it does not depend on the runtime.
+if (config.native) {
+  const { nativeImplementation, NATIVE_CASES } = await import("../../build/bench/native.js");
+  for (const id of NATIVE_CASES) extra[id] = [nativeImplementation(config.native, id)];
+}
+for (const [id, entries] of Object.entries(config.skippedExtra ?? {})) extra[id] = [...(extra[id] ?? []), ...entries];
+
+const result = await bench({
+  preset: config.preset,
+  ...(config.builtins ? { builtins: config.builtins } : {}),
+  ...(config.sizes ? { sizes: config.sizes } : {}),
+  extra,
+  onProgress: (p) => process.stderr.write(`@progress ${JSON.stringify(p)}\n`),
+});
+process.stdout.write(JSON.stringify(result) + "\n");

@@ -1,0 +1,151 @@
+// `hotpath bench`: the suite in every runtime (node, deno, bun, chromium), with live progress on
+// stderr and the report as text, JSON, Markdown and HTML.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { expected } from "../errors.ts";
+import { BUILTIN_CASE_IDS } from "./cases.ts";
+import { benchRuntimes, packageRoot } from "./drive.ts";
+import { findRuntimes } from "./runtimes.ts";
+import { screenshotReport } from "./screenshot.ts";
+import { toHtml, toJson, toMarkdown, toText } from "./format.ts";
+import { PRESETS } from "./presets.ts";
+import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "./types.ts";
+
+const HELP = `Usage: hotpath bench [options]
+
+Measures every built-in kernel against its plain-TypeScript twins (and wasm SIMD, C compiled by gcc
+and by clang to wasm) in Node, Deno, Bun and Chromium, one runtime after the other. Each answer is
+checked; a case whose time does not grow with its input is flagged.
+
+Options:
+  --preset <quick|full>   quick: seconds per runtime, proves the machinery (default); full: real numbers
+  --runtimes <list>       comma-separated among node, deno, bun, chromium; name=path picks a binary
+                          (default: node,deno,bun,chromium; a missing one is reported as skipped)
+  --cases <list>          built-in cases to run (default: all): ${BUILTIN_CASE_IDS.join(", ")}
+  --size <case=n>         input size of a case, overriding the preset (repeatable)
+  --json                  print the report as JSON on stdout instead of the table
+  --md                    print the report as Markdown on stdout instead of the table
+  --html <file>           write the self-contained HTML report (charts as inline SVG)
+  --out <dir>             write bench.json, bench.md and bench.html into <dir>
+  --png <file>            write a PNG of the speedup chart (drawn by Chromium), for a README
+  -h, --help              show this help
+
+Exit status: 0 when every answer was right (the number twin past 2^53 is expected to be wrong),
+1 when an implementation answered wrong or failed.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      preset: { type: "string", default: "quick" },
+      runtimes: { type: "string", default: "node,deno,bun,chromium" },
+      cases: { type: "string" },
+      size: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+      md: { type: "boolean", default: false },
+      html: { type: "string" },
+      out: { type: "string" },
+      png: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!(values.preset in PRESETS)) throw new RangeError(expected("--preset", `one of ${Object.keys(PRESETS).join(", ")}`, values.preset));
+  const builtins = values.cases?.split(",").map((s) => s.trim());
+  for (const id of builtins ?? [])
+    if (!(BUILTIN_CASE_IDS as readonly string[]).includes(id)) throw new RangeError(expected("--cases", `case ids among ${BUILTIN_CASE_IDS.join(", ")}`, id));
+  const sizes: Record<string, number> = {};
+  for (const s of values.size ?? []) {
+    const m = /^([^=]+)=(\d+(?:\.\d+)?(?:e\d+)?)$/i.exec(s.replaceAll("_", ""));
+    const n = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isSafeInteger(n) || n < 2) throw new RangeError(expected("--size", "case=n with an integer n ≥ 2, such as sum=1e8", s));
+    sizes[m[1]] = n;
+  }
+
+  const progress = progressLine(values.runtimes.split(",").filter(Boolean).length);
+  const report = await benchRuntimes({
+    preset: values.preset as PresetName,
+    runtimes: values.runtimes,
+    ...(builtins ? { builtins } : {}),
+    ...(Object.keys(sizes).length ? { sizes } : {}),
+    onProgress: progress.update,
+    onNote: progress.note,
+  });
+  progress.done();
+
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    await writeFile(join(values.out, "bench.json"), toJson(report));
+    await writeFile(join(values.out, "bench.md"), toMarkdown(report));
+    await writeFile(join(values.out, "bench.html"), toHtml(report));
+    process.stderr.write(`hotpath bench: wrote ${["bench.json", "bench.md", "bench.html"].map((f) => join(values.out!, f)).join(", ")}\n`);
+  }
+  if (values.html) {
+    await writeFile(values.html, toHtml(report));
+    process.stderr.write(`hotpath bench: wrote ${values.html}\n`);
+  }
+  if (values.png) {
+    const browser = findRuntimes("chromium", packageRoot())[0];
+    if ("skipped" in browser) process.stderr.write(`hotpath bench: no PNG: ${browser.skipped}\n`);
+    else {
+      const shot = await screenshotReport(toHtml(report), browser.path);
+      await writeFile(values.png, shot.png);
+      process.stderr.write(`hotpath bench: wrote ${values.png} (${shot.width}×${shot.height})\n`);
+    }
+  }
+  if (values.json) process.stdout.write(toJson(report));
+  else if (values.md) process.stdout.write(toMarkdown(report));
+  else console.log(toText(report));
+  return failures(report) ? 1 : 0;
+}
+
+/** Implementations that answered wrong (other than the known-inexact twins) or failed. */
+export function failures(report: BenchReport): number {
+  let n = 0;
+  for (const rt of report.runtimes) {
+    if ("skipped" in rt) continue;
+    for (const c of (rt as RuntimeResult).cases)
+      for (const i of c.implementations) if (i.status === "error" || (i.status === "wrong" && !i.knownInexact)) n++;
+  }
+  return n;
+}
+
+/** The live status line on stderr: runtime, case, phase, cases left, time left. */
+function progressLine(runtimeCount: number) {
+  const tty = process.stderr.isTTY === true;
+  const started = performance.now();
+  let doneCases = 0;
+  let caseCount = 0;
+  let lastLine = "";
+  return {
+    note(text: string) {
+      process.stderr.write(`${tty ? "\r\x1b[2K" : ""}hotpath bench: ${text}\n`);
+    },
+    update(p: BenchProgress & { runtime: string }) {
+      caseCount = p.caseCount;
+      if (p.phase === "done") doneCases++;
+      const total = caseCount * runtimeCount;
+      const left = Math.max(0, total - doneCases);
+      const elapsed = performance.now() - started;
+      const eta = doneCases > 0 ? formatEta((elapsed / doneCases) * left) : "…";
+      const line = `[${p.runtime}] ${p.caseId} (${p.caseIndex + 1}/${p.caseCount}) ${p.phase}${p.impl ? ` · ${p.impl}` : ""} · ${left} cases left · ETA ${eta}`;
+      if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+      else if (line !== lastLine && (p.phase === "done" || p.phase === "cold")) process.stderr.write(line + "\n");
+      lastLine = line;
+    },
+    done() {
+      if (tty) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+/** 0 s, 42 s, 3 min 5 s. */
+function formatEta(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}

@@ -1,0 +1,148 @@
+// The driver behind `hotpath bench`: builds the C baselines, runs bench() in each runtime one after
+// the other (never at the same time: they would share the 2 cores and disturb each other), relays
+// their progress and gathers their results into one report. Node only.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, platform as osPlatform, release, arch, totalmem, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildC } from "./cbuild.ts";
+import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
+import { serveStatic } from "./serve.ts";
+import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "./types.ts";
+
+/** Options of benchRuntimes(). */
+export interface DriveOptions {
+  preset: PresetName;
+  /** "node,deno,bun,chromium", each optionally name=path. */
+  runtimes: string | string[];
+  builtins?: string[];
+  sizes?: Record<string, number>;
+  /** Package root (holds bench/ and build/). Default: found from this module's location. */
+  root?: string;
+  onProgress?(p: BenchProgress & { runtime: string }): void;
+  /** Messages about what the driver does (building C, skipping a runtime). */
+  onNote?(text: string): void;
+}
+
+/** Walks up from this module to the directory that holds bench/runners (the source tree or the package). */
+export function packageRoot(from = import.meta.url): string {
+  let dir = dirname(fileURLToPath(from));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "bench/runners/runtime.mjs"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`could not find bench/runners/runtime.mjs above ${fileURLToPath(from)}`);
+}
+
+/** Runs the suite in every runtime asked for (a missing one is reported as skipped) and returns the whole report. */
+export async function benchRuntimes(options: DriveOptions): Promise<BenchReport> {
+  const root = options.root ?? packageRoot();
+  const note = options.onNote ?? (() => {});
+  const started = performance.now();
+  const targets = findRuntimes(options.runtimes, root);
+  for (const bundle of ["build/node.js", "build/browser.js", "build/hotpath.wasm"])
+    if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+
+  note("building the C baselines (gcc native, clang wasm32)");
+  const c = await buildC(root);
+  if (c.nativeSkipped) note(`native C skipped: ${c.nativeSkipped}`);
+  if (c.wasmSkipped) note(`C → wasm skipped: ${c.wasmSkipped}`);
+
+  const base = { preset: options.preset, builtins: options.builtins, sizes: options.sizes };
+  const results: Array<RuntimeResult | SkippedRuntime> = [];
+  for (const target of targets) {
+    if ("skipped" in target) {
+      note(`${target.name} skipped: ${target.skipped}`);
+      results.push({ runtime: { name: target.name }, skipped: target.skipped });
+      continue;
+    }
+    const progress = (p: BenchProgress) => options.onProgress?.({ ...p, runtime: target.name });
+    try {
+      if (target.name === "chromium") results.push(await runChromium(target.path, root, base, progress));
+      else {
+        const config = { ...base, ...(target.name === "node" && c.native ? { native: c.native } : {}) };
+        if (target.name === "node" && !c.native) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
+        results.push(await runProcess(target, root, config, progress));
+      }
+    } catch (error) {
+      const reason = `failed: ${(error as Error).message}`;
+      note(`${target.name} ${reason}`);
+      results.push({ runtime: { name: target.name }, skipped: reason });
+    }
+  }
+  return {
+    tool: "hotpath bench",
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    preset: options.preset,
+    durationMs: performance.now() - started,
+    runtimes: results,
+  };
+}
+
+function nativeSkipped(reason = "not built"): Record<string, unknown[]> {
+  const entry = { id: "c-native", label: "C native (gcc -O2)", kind: "c-native", skipped: reason };
+  return Object.fromEntries(["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot"].map((id) => [id, [entry]]));
+}
+
+/** OS, CPU model, cores and memory of this machine. */
+export function machineInfo(): BenchReport["machine"] {
+  const list = cpus();
+  return {
+    os: `${osPlatform()} ${release()} ${arch()}`,
+    cpu: list[0]?.model.trim() ?? "unknown CPU",
+    cores: list.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  };
+}
+
+async function runProcess(target: { name: string; path: string }, root: string, config: object, progress: (p: BenchProgress) => void): Promise<RuntimeResult> {
+  const script = join(root, "bench/runners/runtime.mjs");
+  const args = target.name === "deno" ? ["run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", script, JSON.stringify(config)] : [script, JSON.stringify(config)];
+  const child = spawn(target.path, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let pending = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    pending += d;
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.startsWith("@progress ")) progress(JSON.parse(line.slice(10)));
+      else stderr += line + "\n";
+    }
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  const last = stdout.trim().split("\n").pop() ?? "";
+  if (code !== 0 || !last.startsWith("{")) throw new Error(`${target.name} exited with ${code}: ${(stderr + pending).trim().split("\n").slice(-5).join(" | ")}`);
+  return JSON.parse(last) as RuntimeResult;
+}
+
+async function runChromium(executablePath: string, root: string, config: object, progress: (p: BenchProgress) => void): Promise<RuntimeResult> {
+  const { chromium } = await import("playwright-core");
+  const server = await serveStatic(root);
+  const profile = mkdtempSync(join(tmpdir(), "hotpath-bench-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.exposeFunction("hotpathProgress", (p: BenchProgress) => progress(p));
+    await page.goto(`${server.url}/bench/runners/page.html`);
+    await page.waitForFunction(() => (globalThis as { hotpathReady?: boolean }).hotpathReady === true, undefined, { timeout: 30_000 }).catch(() => {
+      throw new Error(`the page did not load build/browser.js${errors.length ? `: ${errors.join("; ")}` : ""}`);
+    });
+    const result = await page.evaluate((c) => (globalThis as unknown as { hotpathBench(c: object): Promise<unknown> }).hotpathBench(c), config);
+    return result as RuntimeResult;
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
