@@ -149,8 +149,10 @@ export abstract class WasmObject implements Disposable {
 
   /** The address of `value` if it is a live `cls` of `runtime`, else a TypeError naming `name`. */
   static addressOf(value: unknown, cls: abstract new (...args: never[]) => WasmObject, runtime: GcRuntime, name: string): number {
+    // Each loadClasses() has its own classes, so an object of another instance fails instanceof too.
+    const owner = value instanceof WasmObject ? state.get(value)?.runtime : undefined;
+    if (owner && owner !== runtime) throw new TypeError(expected(name, `a ${cls.name} of the same module instance (objects cannot move between instances)`, value));
     if (!(value instanceof cls)) throw new TypeError(expected(name, `a ${cls.name}`, value));
-    if (value.runtime !== runtime) throw new TypeError(expected(name, `a ${cls.name} of the same module instance`, value));
     return value.ptr;
   }
 }
