@@ -34,6 +34,8 @@ const BUNDLES = [
   ["src/twins/bigint.ts", "build/twins/bigint.js", "node"],
   ["src/pool/worker.ts", "build/worker.node.js", "node"],
   ["src/pool/worker.ts", "build/worker.browser.js", "browser"],
+  // The browser example's page script, beside the worker and wasm files it loads (examples/browser/serve.mjs serves build/).
+  ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
   ["src/bench/native.ts", "build/bench/native.js", "node"],
 ];
