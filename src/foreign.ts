@@ -385,8 +385,27 @@ function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssem
   const hasPtr = sig.params.some((p) => p.type === "ptr");
   const convert = sig.params.map((p, i) => converter(p.type, label[i]));
   const result = resultConverter(sig.result);
+  const trap = (cause: unknown): never => {
+    if (cause instanceof WebAssembly.RuntimeError) throw new KernelError(`\`${sig.name}\` trapped: ${cause.message}`, sig.name, { cause });
+    throw cause;
+  };
+  const arityError = (got: number) => new TypeError(`\`${sig.name}\` takes ${arity} argument${arity === 1 ? "" : "s"} ("${text}"), got ${got}`);
+  // Up to four scalars (the common case): no rest array, no spread, no scratch memory to manage.
+  if (!hasPtr && arity <= 4) {
+    const [c0, c1, c2, c3] = convert;
+    return function (a?: ForeignArg, b?: ForeignArg, c?: ForeignArg, d?: ForeignArg) {
+      if (arguments.length !== arity) throw arityError(arguments.length);
+      let value: unknown;
+      try {
+        value = arity === 0 ? fn() : arity === 1 ? fn(c0(a)) : arity === 2 ? fn(c0(a), c1(b)) : arity === 3 ? fn(c0(a), c1(b), c2(c)) : fn(c0(a), c1(b), c2(c), c3(d));
+      } catch (cause) {
+        trap(cause);
+      }
+      return result(value);
+    } as ForeignFunction;
+  }
   return function (...args: ForeignArg[]) {
-    if (args.length !== arity) throw new TypeError(`\`${sig.name}\` takes ${arity} argument${arity === 1 ? "" : "s"} ("${text}"), got ${args.length}`);
+    if (args.length !== arity) throw arityError(args.length);
     const raw = new Array<unknown>(arity);
     let copies: { view: Uint8Array; ptr: number }[] | undefined;
     try {
@@ -405,8 +424,7 @@ function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssem
       try {
         value = fn(...raw);
       } catch (cause) {
-        if (cause instanceof WebAssembly.RuntimeError) throw new KernelError(`\`${sig.name}\` trapped: ${cause.message}`, sig.name, { cause });
-        throw cause;
+        trap(cause);
       }
       // C may have written through the pointer: the caller's buffer gets the bytes back, as with cffi's from_buffer.
       if (copies && memory) for (const { view, ptr } of copies) view.set(new Uint8Array(memory.buffer, ptr, view.byteLength));

@@ -76,7 +76,7 @@ describe("parseSignatures", () => {
     expect(() => parseSignatures("f(u64)")).toThrow(/Invalid declaration "f\(u64\)": expected `result name\(params\)`/);
     expect(() => parseSignatures("u64 f(u65)")).toThrow(/Invalid declaration "u64 f\(u65\)": unknown type in `u65`/);
     expect(() => parseSignatures("u64 f(void x, u64)")).toThrow(TypeError);
-    expect(() => parseSignatures({ f: { params: ["u128"] } })).toThrow(/Expected `options.signatures.f.params\[0\]` to be one of i32, u32, ptr, i64, u64, f32, f64, got "u128" \(string\)/);
+    expect(() => parseSignatures({ f: { params: ["u128"] } } as never)).toThrow(/Expected `options.signatures.f.params\[0\]` to be one of i32, u32, ptr, i64, u64, f32, f64, got "u128" \(string\)/);
     expect(() => parseSignatures({ f: { params: [], results: "u64" } } as never)).toThrow(/Unknown key `options.signatures.f.results`/);
     expect(() => parseSignatures(42 as never)).toThrow(TypeError);
   });

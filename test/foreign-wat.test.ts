@@ -35,7 +35,7 @@ describe("examples/wat/sum.wat", async () => {
     // f(n) − f(m) is the sum over [m, n): compare wrapped differences on a short range near the top.
     const lo = 2n ** 32n;
     const hi = lo + 3000n;
-    expect(BigInt.asUintN(64, lib.f_closed(hi) - lib.f_closed(lo))).toBe(k.sumRange(lo, hi));
+    expect(BigInt.asUintN(64, (lib.f_closed(hi) as bigint) - (lib.f_closed(lo) as bigint))).toBe(k.sumRange(lo, hi));
   });
 
   it("inspect finds the hand-written loop in f and none in f_closed", async () => {
