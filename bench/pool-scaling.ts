@@ -1,0 +1,160 @@
+// Benchmark (not a test): how the pool scales from 1 to N workers for each parallel kernel, on both
+// data paths, and what one task costs to dispatch; piscina runs in the same process and rounds as the
+// Node reference. Every result is checked against the single-thread kernel; times are medians of
+// interleaved rounds (the order rotates each round) after warm-up.
+// Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--json]
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { Piscina } from "piscina";
+import { kernels } from "../src/kernels.ts";
+import { createPool, type Pool } from "../src/pool/pool.ts";
+import { formatTime, machine, median, table } from "../src/report.ts";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "max-workers": { type: "string" },
+    rounds: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+const quick = values.quick;
+const maxWorkers = Number(values["max-workers"] ?? availableParallelism());
+const rounds = Number(values.rounds ?? (quick ? 3 : 5));
+const log = (text: string) => (values.json ? process.stderr.write(text + "\n") : console.log(text));
+const progress = (text: string) => process.stderr.isTTY && process.stderr.write(`\r\x1b[2K… ${text}`);
+
+const k = await kernels();
+const doubles = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
+const mat = quick ? 256 : 512;
+const [ma, mb] = [doubles(mat * mat, 1), doubles(mat * mat, 2)];
+const vecN = quick ? 1 << 20 : 1 << 22;
+const [vx, vy] = [doubles(vecN, 3), doubles(vecN, 4)];
+const buffers = Array.from({ length: quick ? 16 : 64 }, (_, i) => new Uint8Array((quick ? 256 : 1024) * 1024).fill(i));
+const view = quick ? { width: 400, height: 300, maxIter: 300 } : { width: 1000, height: 750, maxIter: 1000 };
+const sumN = quick ? 100_000_000n : 1_000_000_000n;
+const primesN = quick ? 10_000_000 : 100_000_000;
+const collatzN = quick ? 300_000n : 3_000_000n;
+const piSamples = quick ? 5_000_000n : 50_000_000n;
+
+interface Kernel {
+  name: string;
+  single: () => unknown;
+  pool: (pool: Pool) => Promise<unknown>;
+  /** Equality of a result with the single-thread one (dot: within rounding). */
+  same?: (a: unknown, b: unknown) => boolean;
+}
+const arraysEqual = (a: unknown, b: unknown) => (a as ArrayLike<unknown>).length === (b as ArrayLike<unknown>).length && Array.prototype.every.call(a, (v: unknown, i: number) => v === (b as ArrayLike<unknown>)[i]);
+const KERNELS: Kernel[] = [
+  { name: `sumIntegers(${sumN.toLocaleString("en-US")})`, single: () => k.sumIntegers(sumN), pool: (p) => p.sumIntegers(sumN) },
+  { name: `countPrimes(${primesN.toLocaleString("en-US")})`, single: () => k.countPrimes(primesN), pool: (p) => p.countPrimes(primesN) },
+  { name: `longestCollatz(${collatzN.toLocaleString("en-US")})`, single: () => k.longestCollatz(collatzN), pool: (p) => p.longestCollatz(collatzN), same: (a, b) => JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) === JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)) },
+  { name: `monteCarloPi(${piSamples.toLocaleString("en-US")})`, single: () => k.monteCarloPi(piSamples, 1n).inside, pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside },
+  { name: `mandelbrot ${view.width}×${view.height}×${view.maxIter}`, single: () => k.mandelbrot(view), pool: (p) => p.mandelbrot(view), same: arraysEqual },
+  { name: `matmul ${mat}×${mat}`, single: () => k.matmul(ma, mb, mat, mat, mat), pool: (p) => p.matmul(ma, mb, mat, mat, mat), same: arraysEqual },
+  { name: `hashMany ${buffers.length} × ${buffers[0].byteLength / 1024} KiB`, single: () => BigUint64Array.from(buffers, (b) => k.xxhash64(b)), pool: (p) => p.hashMany(buffers), same: arraysEqual },
+  { name: `dot ${vecN.toLocaleString("en-US")} f64`, single: () => k.dot(vx, vy), pool: (p) => p.dot(vx, vy), same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number) },
+];
+
+type Variant = { name: string; run: () => Promise<unknown> | unknown; times: number[] };
+const results: Record<string, Record<string, number>> = {};
+const expected = new Map<Kernel, unknown>();
+for (const kernel of KERNELS) expected.set(kernel, kernel.single());
+
+async function measure(label: string, kernel: Kernel, variants: Variant[]): Promise<void> {
+  const same = kernel.same ?? ((a, b) => a === b);
+  for (const v of variants) if (!same(await v.run(), expected.get(kernel))) throw new Error(`${label} ${v.name}: result differs from the single-thread kernel's`);
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < variants.length; j++) {
+      const v = variants[(j + round) % variants.length];
+      progress(`${label}: ${v.name}, round ${round + 1}/${rounds}`);
+      const t0 = performance.now();
+      await v.run();
+      v.times.push(performance.now() - t0);
+    }
+  }
+  results[label] ??= {};
+  for (const v of variants) results[label][v.name] = median(v.times);
+}
+
+const info = machine();
+log(`Pool scaling · ${info.runtime} · ${info.cpu} × ${info.cores} · ${info.date} · medians of ${rounds} interleaved rounds`);
+const piscinaTask = new URL("./pool-piscina-task.mjs", import.meta.url).href;
+
+for (let w = 1; w <= maxWorkers; w++) {
+  const shared = await createPool({ workers: w, mode: "shared" });
+  const message = await createPool({ workers: w, mode: "message" });
+  const piscina = new Piscina({ filename: piscinaTask, minThreads: w, maxThreads: w, idleTimeout: 60_000 });
+  // piscina has no warm-up of its own: start every thread (and let it warm its kernel) untimed.
+  await Promise.all(Array.from({ length: w * 4 }, () => piscina.run({ kind: "noop" })));
+  for (const kernel of KERNELS) {
+    const variants: Variant[] = [
+      { name: "one thread", run: kernel.single, times: [] },
+      { name: "shared", run: () => kernel.pool(shared), times: [] },
+      { name: "message", run: () => kernel.pool(message), times: [] },
+    ];
+    if (kernel === KERNELS[0]) {
+      // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
+      const chunks = w * 4;
+      const ranges = Array.from({ length: chunks }, (_, i) => [(sumN * BigInt(i)) / BigInt(chunks), (sumN * BigInt(i + 1)) / BigInt(chunks)]);
+      variants.push({
+        name: "piscina",
+        run: async () => (await Promise.all(ranges.map(([lo, hi]) => piscina.run({ kind: "sumRange", lo, hi }) as Promise<bigint>))).reduce((s, v) => BigInt.asUintN(64, s + v), 0n),
+        times: [],
+      });
+    }
+    await measure(`${kernel.name}|${w}`, kernel, variants);
+  }
+  if (w === maxWorkers) {
+    // Dispatch overhead: one trivial task at a time (the round trip), and many in flight (the throughput).
+    const tiny = (p: Pool) => p.sumRange(0n, 1n, { chunks: 1 });
+    const noop = () => piscina.run({ kind: "noop" });
+    const each = quick ? 300 : 2000;
+    const over: Record<string, { awaited: number[]; inFlight: number[] }> = {};
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, run] of [
+        ["hotpath shared", () => tiny(shared)],
+        ["hotpath message", () => tiny(message)],
+        ["piscina", noop],
+      ] as const) {
+        progress(`dispatch overhead: ${name}, round ${round + 1}/${rounds}`);
+        over[name] ??= { awaited: [], inFlight: [] };
+        let t0 = performance.now();
+        for (let i = 0; i < each; i++) await run();
+        over[name].awaited.push(((performance.now() - t0) / each) * 1000);
+        t0 = performance.now();
+        await Promise.all(Array.from({ length: each }, run));
+        over[name].inFlight.push(((performance.now() - t0) / each) * 1000);
+      }
+    }
+    results[`overhead|${w}`] = Object.fromEntries(Object.entries(over).flatMap(([name, o]) => [[`${name} awaited µs`, median(o.awaited)], [`${name} in flight µs`, median(o.inFlight)]]));
+  }
+  await Promise.all([shared.close(), message.close(), piscina.destroy()]);
+}
+progress("");
+if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
+
+if (values.json) {
+  console.log(JSON.stringify({ machine: info, rounds, maxWorkers, results }, null, 2));
+} else {
+  for (const kernel of KERNELS) {
+    const rows: string[][] = [];
+    for (let w = 1; w <= maxWorkers; w++) {
+      const r = results[`${kernel.name}|${w}`];
+      const one = r["one thread"];
+      const cell = (name: string) => (r[name] === undefined ? "" : `${formatTime(r[name])} (${(one / r[name]).toFixed(2)}×)`);
+      rows.push([String(w), formatTime(one), cell("shared"), cell("message"), cell("piscina")]);
+    }
+    log(`\n${kernel.name}`);
+    log(table(["workers", "one thread", "shared (speedup)", "message (speedup)", "piscina (speedup)"], rows, { alignRight: [0, 1, 2, 3, 4] }));
+  }
+  const o = results[`overhead|${maxWorkers}`];
+  log(`\nDispatch overhead per task, ${maxWorkers} workers (a trivial task: µs from call to result)`);
+  log(
+    table(
+      ["pool", "one at a time", "many in flight"],
+      ["hotpath shared", "hotpath message", "piscina"].map((name) => [name, `${o[`${name} awaited µs`].toFixed(1)} µs`, `${o[`${name} in flight µs`].toFixed(1)} µs`]),
+      { alignRight: [1, 2] },
+    ),
+  );
+}
