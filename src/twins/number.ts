@@ -7,7 +7,7 @@ export function sumIntegers(n: number): number {
   return sumRange(0, n);
 }
 
-/** lo + … + (hi − 1) in floating point. */
+/** lo + … + (hi − 1) in floating point; with hi > 2^53 it never returns (there `i++` leaves i unchanged). */
 export function sumRange(lo: number, hi: number): number {
   let total = 0;
   for (let i = lo; i < hi; i++) total += i;
