@@ -13,10 +13,11 @@ describe("pool lifecycle", () => {
   it("repeated create and close leave no worker behind: the process exits on its own", async () => {
     const script = fileURLToPath(new URL("./pool-fixtures/create-close.mts", import.meta.url));
     const started = Date.now();
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script], { timeout: 45_000, killSignal: "SIGKILL" });
+    // Generous: the machine may be busy. A worker left behind would keep the child alive until killed.
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script], { timeout: 100_000, killSignal: "SIGKILL" });
     expect(stdout.trim()).toBe("done");
-    expect(Date.now() - started).toBeLessThan(45_000);
-  });
+    expect(Date.now() - started).toBeLessThan(100_000);
+  }, 120_000);
 
   it("close() is idempotent and later calls throw PoolClosedError", async () => {
     const pool = await createPool({ workers: 2, warmUp: false });
