@@ -30,7 +30,9 @@ const c = await load(new URL(`file://${wasmFile}`), {
 });
 const { f, sum_u32, scale } = c.lib;
 console.log(`lib.f(100) = ${f(100n)}`);
-console.log(`lib.sum_u32([1, 2, 3, 4e9], 4) = ${sum_u32(new Uint32Array([1, 2, 3, 4e9]), 4)}  (the buffer is copied into the module's memory)`);
+console.log(
+  `lib.sum_u32([1, 2, 3, 4e9], 4) = ${sum_u32(new Uint32Array([1, 2, 3, 4e9]), 4)}  (the buffer is copied into the module's memory)`,
+);
 const xs = new Float64Array([1, 2, 3]);
 scale(xs, 3, 2.5);
 console.log(`scale([1, 2, 3], 3, 2.5) wrote back [${xs.join(", ")}]\n`);
@@ -51,7 +53,9 @@ console.log(
     { alignRight: [3] },
   ),
 );
-console.log("Median of 5 batches after warm-up; a batch repeats the call until it lasts ≥ 20 ms, so a sub-microsecond call is measured, not the timer.");
+console.log(
+  "Median of 5 batches after warm-up; a batch repeats the call until it lasts ≥ 20 ms, so a sub-microsecond call is measured, not the timer.",
+);
 
 const listing = await inspectFunction(new URL(`file://${wasmFile}`), "f");
 console.log(`\n${formatListing(listing, "f, as clang compiled it")}`);

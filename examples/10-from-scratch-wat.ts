@@ -14,7 +14,9 @@ const n = small ? 1_000_000n : 100_000_000n;
 const file = new URL("./wat/sum.wat", import.meta.url);
 const t0 = performance.now();
 const bytes = await assembleWat(await readFile(file, "utf8"), "sum.wat");
-console.log(`wabt assembled examples/wat/sum.wat into ${bytes.byteLength} bytes of wasm in ${formatTime(performance.now() - t0)} (loading wabt included)\n`);
+console.log(
+  `wabt assembled examples/wat/sum.wat into ${bytes.byteLength} bytes of wasm in ${formatTime(performance.now() - t0)} (loading wabt included)\n`,
+);
 
 const wat = await load(bytes, { signatures: "u64 f(u64 n); u64 f_closed(u64 n)" });
 const { f, f_closed } = wat.lib;

@@ -99,7 +99,9 @@ export function gcRuntime(instance: WebAssembly.Instance): GcRuntime {
   const missing = ["__pin", "__unpin", "__collect"].filter((n) => typeof e[n] !== "function");
   if (!(e.memory instanceof WebAssembly.Memory)) missing.push("memory");
   if (missing.length)
-    throw new WasmLoadError(`The module does not export ${missing.join(", ")}: build it with a garbage-collecting runtime and --exportRuntime (asc … --runtime incremental --exportRuntime)`);
+    throw new WasmLoadError(
+      `The module does not export ${missing.join(", ")}: build it with a garbage-collecting runtime and --exportRuntime (asc … --runtime incremental --exportRuntime)`,
+    );
   return new GcRuntime(e as unknown as GcExports);
 }
 
@@ -151,7 +153,8 @@ export abstract class WasmObject implements Disposable {
   static addressOf(value: unknown, cls: abstract new (...args: never[]) => WasmObject, runtime: GcRuntime, name: string): number {
     // Each loadClasses() has its own classes, so an object of another instance fails instanceof too.
     const owner = value instanceof WasmObject ? state.get(value)?.runtime : undefined;
-    if (owner && owner !== runtime) throw new TypeError(expected(name, `a ${cls.name} of the same module instance (objects cannot move between instances)`, value));
+    if (owner && owner !== runtime)
+      throw new TypeError(expected(name, `a ${cls.name} of the same module instance (objects cannot move between instances)`, value));
     if (!(value instanceof cls)) throw new TypeError(expected(name, `a ${cls.name}`, value));
     return value.ptr;
   }
@@ -199,13 +202,18 @@ export async function loadClasses(options?: { source?: WasmSource }): Promise<Cl
   let raw: ClassesExports;
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, assemblyScriptImports(() => raw.memory));
+    instance = new WebAssembly.Instance(
+      module,
+      assemblyScriptImports(() => raw.memory),
+    );
   } catch (cause) {
     throw new WasmLoadError(`Could not instantiate the classes module: ${(cause as Error).message}`, { cause });
   }
   const rt = gcRuntime(instance);
   raw = instance.exports as unknown as ClassesExports;
-  const missing = ["accumulatorNew", "accumulatorAdd", "accumulatorTotal", "point2DNew", "point2DX", "point2DY", "addPoints"].filter((n) => typeof instance.exports[n] !== "function");
+  const missing = ["accumulatorNew", "accumulatorAdd", "accumulatorTotal", "point2DNew", "point2DX", "point2DY", "addPoints"].filter(
+    (n) => typeof instance.exports[n] !== "function",
+  );
   if (missing.length) throw new WasmLoadError(`The classes module lacks ${missing.join(", ")}; is \`options.source\` build/classes.wasm?`);
   const u64 = (x: bigint) => BigInt.asUintN(64, x);
 

@@ -58,34 +58,78 @@ const LOAD_KEYS = ["signatures", "imports"] as const;
 
 const C_TYPES: Record<string, ForeignType | "void"> = {
   void: "void",
-  i32: "i32", u32: "u32", i64: "i64", u64: "u64", f32: "f32", f64: "f64", ptr: "ptr", usize: "ptr", isize: "i32",
-  int: "i32", "unsigned": "u32", "unsigned int": "u32", int32_t: "i32", uint32_t: "u32", size_t: "u32", uintptr_t: "u32",
-  int64_t: "i64", uint64_t: "u64", "long long": "i64", "unsigned long long": "u64", float: "f32", double: "f64",
+  i32: "i32",
+  u32: "u32",
+  i64: "i64",
+  u64: "u64",
+  f32: "f32",
+  f64: "f64",
+  ptr: "ptr",
+  usize: "ptr",
+  isize: "i32",
+  int: "i32",
+  unsigned: "u32",
+  "unsigned int": "u32",
+  int32_t: "i32",
+  uint32_t: "u32",
+  size_t: "u32",
+  uintptr_t: "u32",
+  int64_t: "i64",
+  uint64_t: "u64",
+  "long long": "i64",
+  "unsigned long long": "u64",
+  float: "f32",
+  double: "f64",
   // wasm32 C: long is 32 bits.
-  long: "i32", "unsigned long": "u32",
+  long: "i32",
+  "unsigned long": "u32",
 };
 
-const TYPE_WORDS = new Set([...Object.keys(C_TYPES).flatMap((k) => k.split(" ")), "char", "short", "signed", "uint8_t", "int8_t", "uint16_t", "int16_t"]);
+const TYPE_WORDS = new Set([
+  ...Object.keys(C_TYPES).flatMap((k) => k.split(" ")),
+  "char",
+  "short",
+  "signed",
+  "uint8_t",
+  "int8_t",
+  "uint16_t",
+  "int16_t",
+]);
 
-const WASM_KIND: Record<ForeignType, "i32" | "i64" | "f32" | "f64"> = { i32: "i32", u32: "i32", ptr: "i32", i64: "i64", u64: "i64", f32: "f32", f64: "f64" };
+const WASM_KIND: Record<ForeignType, "i32" | "i64" | "f32" | "f64"> = {
+  i32: "i32",
+  u32: "i32",
+  ptr: "i32",
+  i64: "i64",
+  u64: "i64",
+  f32: "f32",
+  f64: "f64",
+};
 
 /** Parses declarations into signatures; a malformed one is a TypeError quoting it. */
 export function parseSignatures(signatures: Signatures): Signature[] {
   if (typeof signatures === "string") return splitDeclarations(signatures).map(parseDeclaration);
   if (Array.isArray(signatures)) {
     return signatures.flatMap((s, i) => {
-      if (typeof s !== "string") throw new TypeError(expected(`options.signatures[${i}]`, "a declaration string such as \"u64 f(u64)\"", s));
+      if (typeof s !== "string") throw new TypeError(expected(`options.signatures[${i}]`, 'a declaration string such as "u64 f(u64)"', s));
       return splitDeclarations(s).map(parseDeclaration);
     });
   }
   if (signatures === null || typeof signatures !== "object")
-    throw new TypeError(expected("options.signatures", "declarations (\"u64 f(u64)\"), an array of them, or an object { name: { params, result } }", signatures));
+    throw new TypeError(
+      expected(
+        "options.signatures",
+        'declarations ("u64 f(u64)"), an array of them, or an object { name: { params, result } }',
+        signatures,
+      ),
+    );
   return Object.entries(signatures as Record<string, SignatureObject>).map(([name, sig]) => {
     const where = `options.signatures.${name}`;
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new TypeError(expected("options.signatures", "function names that are identifiers", name));
     if (sig === null || typeof sig !== "object" || !Array.isArray(sig.params))
       throw new TypeError(expected(where, "an object { params: [...types], result?: type }", sig));
-    for (const key of Object.keys(sig)) if (key !== "params" && key !== "result") throw new TypeError(`Unknown key \`${where}.${key}\`; expected \`params\` or \`result\``);
+    for (const key of Object.keys(sig))
+      if (key !== "params" && key !== "result") throw new TypeError(`Unknown key \`${where}.${key}\`; expected \`params\` or \`result\``);
     const params = sig.params.map((t, i) => ({ type: valueType(t, `${where}.params[${i}]`) }));
     const result = sig.result === undefined || sig.result === "void" ? "void" : valueType(sig.result, `${where}.result`);
     return { name, params, result };
@@ -107,7 +151,12 @@ function valueType(type: unknown, where: string): ForeignType {
 /** `const uint32_t *xs` → ptr, `uint64_t n` → u64 named n, `u64` → u64. */
 function parseTyped(text: string, declaration: string): { type: ForeignType | "void"; name?: string } {
   const pointer = text.includes("*");
-  const words = text.replace(/\*/g, " ").replace(/\b(const|volatile|restrict|struct)\b/g, " ").trim().split(/\s+/).filter(Boolean);
+  const words = text
+    .replace(/\*/g, " ")
+    .replace(/\b(const|volatile|restrict|struct|static|extern|inline)\b/g, " ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length === 0) throw new TypeError(`Invalid declaration "${declaration}": a parameter has no type`);
   // Any pointer is an address; its name is the last word unless that word is part of the type.
   if (pointer) {
@@ -121,19 +170,25 @@ function parseTyped(text: string, declaration: string): { type: ForeignType | "v
     const type = C_TYPES[words.slice(0, n).join(" ")];
     if (type) return rest.length ? { type, name: rest[0] } : { type };
   }
-  throw new TypeError(`Invalid declaration "${declaration}": unknown type in \`${text.trim()}\`; use ${Object.keys(WASM_KIND).join(", ")} or a C type such as uint64_t, int32_t, double, T*`);
+  throw new TypeError(
+    `Invalid declaration "${declaration}": unknown type in \`${text.trim()}\`; use ${Object.keys(WASM_KIND).join(", ")} or a C type such as uint64_t, int32_t, double, T*`,
+  );
 }
 
 function parseDeclaration(declaration: string): Signature {
   const m = /^(.*?)\b([A-Za-z_$][\w$]*)\s*\(([^()]*)\)$/.exec(declaration.replace(/\s+/g, " ").trim());
-  if (!m || !m[1].trim()) throw new TypeError(`Invalid declaration "${declaration}": expected \`result name(params)\`, for example "u64 f(u64 n)"`);
+  if (!m || !m[1].trim())
+    throw new TypeError(`Invalid declaration "${declaration}": expected \`result name(params)\`, for example "u64 f(u64 n)"`);
   const result = parseTyped(m[1], declaration).type;
   const inner = m[3].trim();
-  const params = inner === "" || inner === "void" ? [] : inner.split(",").map((p) => {
-    const t = parseTyped(p, declaration);
-    if (t.type === "void") throw new TypeError(`Invalid declaration "${declaration}": a parameter cannot be void`);
-    return { type: t.type, ...(t.name ? { name: t.name } : {}) };
-  });
+  const params =
+    inner === "" || inner === "void"
+      ? []
+      : inner.split(",").map((p) => {
+          const t = parseTyped(p, declaration);
+          if (t.type === "void") throw new TypeError(`Invalid declaration "${declaration}": a parameter cannot be void`);
+          return { type: t.type, ...(t.name ? { name: t.name } : {}) };
+        });
   return { name: m[2], params, result };
 }
 
@@ -149,7 +204,15 @@ interface FuncType {
   results: string[];
 }
 
-const VALTYPE: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
+const VALTYPE: Record<number, string> = {
+  0x7f: "i32",
+  0x7e: "i64",
+  0x7d: "f32",
+  0x7c: "f64",
+  0x7b: "v128",
+  0x70: "funcref",
+  0x6f: "externref",
+};
 
 /** The types of the exported functions, by export name; undefined when the binary uses encodings this reader does not know. */
 export function exportedFunctionTypes(bytes: Uint8Array): Map<string, FuncType> | undefined {
@@ -226,7 +289,7 @@ export function exportedFunctionTypes(bytes: Uint8Array): Map<string, FuncType> 
 export async function load<L = Record<string, ForeignFunction>>(source: WasmSource, options: LoadOptions): Promise<ForeignModule<L>> {
   if (options === undefined) throw new TypeError(expected("options", "an object with `signatures`", options));
   const opts = checkOptions(options, "options", LOAD_KEYS) as unknown as LoadOptions;
-  if (opts.signatures === undefined) throw new TypeError(expected("options.signatures", "declarations such as \"u64 f(u64)\"", undefined));
+  if (opts.signatures === undefined) throw new TypeError(expected("options.signatures", 'declarations such as "u64 f(u64)"', undefined));
   if (opts.imports !== undefined && (opts.imports === null || typeof opts.imports !== "object"))
     throw new TypeError(expected("options.imports", "an imports object { module: { name: value } }", opts.imports));
   const sigs = parseSignatures(opts.signatures);
@@ -255,7 +318,10 @@ export async function load<L = Record<string, ForeignFunction>>(source: WasmSour
   let memory: WebAssembly.Memory | undefined;
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, completeImports(module, opts.imports ?? {}, () => memory!));
+    instance = new WebAssembly.Instance(
+      module,
+      completeImports(module, opts.imports ?? {}, () => memory!),
+    );
   } catch (cause) {
     if (cause instanceof WasmLoadError) throw cause;
     throw new WasmLoadError(`Could not instantiate the module: ${(cause as Error).message}`, { cause });
@@ -272,7 +338,9 @@ export async function load<L = Record<string, ForeignFunction>>(source: WasmSour
     const fn = exports[sig.name] as (...a: unknown[]) => unknown;
     // Without the bytes, the export's arity is all there is to compare.
     if (!types && fn.length !== sig.params.length)
-      throw new WasmLoadError(`Signature of \`${sig.name}\` does not match the module: declared "${formatSignature(sig)}" takes ${sig.params.length} parameter(s), the export takes ${fn.length}`);
+      throw new WasmLoadError(
+        `Signature of \`${sig.name}\` does not match the module: declared "${formatSignature(sig)}" takes ${sig.params.length} parameter(s), the export takes ${fn.length}`,
+      );
     lib[sig.name] = bind(sig, fn, memory, scratch);
   }
   return { lib: lib as L, memory, signatures: byName, instance, module };
@@ -283,7 +351,9 @@ async function compileForeign(source: WasmSource): Promise<{ module: WebAssembly
   let bytes: Uint8Array<ArrayBuffer>;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     // An exact-size copy: pooled Node Buffers share a larger ArrayBuffer.
-    bytes = (source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)).slice();
+    bytes = (
+      source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+    ).slice();
   } else {
     let url: URL;
     try {
@@ -334,7 +404,8 @@ function completeImports(module: WebAssembly.Module, given: WebAssembly.Imports,
     if (imp.module === "env" && AS_ENV.has(imp.name) && imp.kind === "function") (imports.env ??= {})[imp.name] = asEnv[imp.name];
     else missing.push(`\`${imp.module}.${imp.name}\` (${imp.kind})`);
   }
-  if (missing.length) throw new WasmLoadError(`The module imports ${missing.join(", ")}; pass ${missing.length > 1 ? "them" : "it"} in \`options.imports\``);
+  if (missing.length)
+    throw new WasmLoadError(`The module imports ${missing.join(", ")}; pass ${missing.length > 1 ? "them" : "it"} in \`options.imports\``);
   return imports;
 }
 
@@ -365,8 +436,14 @@ function scratchSpace(exports: WebAssembly.Exports, memory: WebAssembly.Memory |
       },
     };
   }
-  const heapBase = exports.__heap_base instanceof WebAssembly.Global ? Number(exports.__heap_base.value) : typeof exports.heapBase === "function" ? Number((exports.heapBase as () => number)()) : undefined;
-  if (heapBase === undefined) return "the module exports neither malloc/free nor __heap_base, so hotpath cannot know which memory is free; pass an address";
+  const heapBase =
+    exports.__heap_base instanceof WebAssembly.Global
+      ? Number(exports.__heap_base.value)
+      : typeof exports.heapBase === "function"
+        ? Number((exports.heapBase as () => number)())
+        : undefined;
+  if (heapBase === undefined)
+    return "the module exports neither malloc/free nor __heap_base, so hotpath cannot know which memory is free; pass an address";
   const arena = new Arena(memory, heapBase);
   return {
     put: (data, name) => arena.put(data, name),
@@ -378,7 +455,12 @@ const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
 /** The declared function: arity checked, arguments converted, buffers copied in and back, traps named. */
-function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssembly.Memory | undefined, scratch: Scratch | string): ForeignFunction {
+function bind(
+  sig: Signature,
+  fn: (...a: unknown[]) => unknown,
+  memory: WebAssembly.Memory | undefined,
+  scratch: Scratch | string,
+): ForeignFunction {
   const arity = sig.params.length;
   const text = formatSignature(sig);
   const label = sig.params.map((p, i) => `${sig.name}: argument ${i + 1}${p.name ? ` (${p.name})` : ""}`);
@@ -389,7 +471,8 @@ function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssem
     if (cause instanceof WebAssembly.RuntimeError) throw new KernelError(`\`${sig.name}\` trapped: ${cause.message}`, sig.name, { cause });
     throw cause;
   };
-  const arityError = (got: number) => new TypeError(`\`${sig.name}\` takes ${arity} argument${arity === 1 ? "" : "s"} ("${text}"), got ${got}`);
+  const arityError = (got: number) =>
+    new TypeError(`\`${sig.name}\` takes ${arity} argument${arity === 1 ? "" : "s"} ("${text}"), got ${got}`);
   // Up to four scalars (the common case): no rest array, no spread, no scratch memory to manage.
   if (!hasPtr && arity <= 4) {
     const [c0, c1, c2, c3] = convert;
@@ -397,7 +480,16 @@ function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssem
       if (arguments.length !== arity) throw arityError(arguments.length);
       let value: unknown;
       try {
-        value = arity === 0 ? fn() : arity === 1 ? fn(c0(a)) : arity === 2 ? fn(c0(a), c1(b)) : arity === 3 ? fn(c0(a), c1(b), c2(c)) : fn(c0(a), c1(b), c2(c), c3(d));
+        value =
+          arity === 0
+            ? fn()
+            : arity === 1
+              ? fn(c0(a))
+              : arity === 2
+                ? fn(c0(a), c1(b))
+                : arity === 3
+                  ? fn(c0(a), c1(b), c2(c))
+                  : fn(c0(a), c1(b), c2(c), c3(d));
       } catch (cause) {
         trap(cause);
       }
@@ -413,7 +505,12 @@ function bind(sig: Signature, fn: (...a: unknown[]) => unknown, memory: WebAssem
         const a = args[i];
         if (hasPtr && sig.params[i].type === "ptr" && typeof a === "object" && a !== null) {
           if (typeof scratch === "string") throw new TypeError(`Cannot pass a buffer as \`${label[i]}\`: ${scratch}`);
-          const view = a instanceof ArrayBuffer ? new Uint8Array(a) : ArrayBuffer.isView(a) ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : undefined;
+          const view =
+            a instanceof ArrayBuffer
+              ? new Uint8Array(a)
+              : ArrayBuffer.isView(a)
+                ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+                : undefined;
           if (!view) throw new TypeError(expected(label[i], "an address (number) or a buffer (ArrayBufferView, ArrayBuffer)", a));
           const ptr = scratch.put(view, label[i]);
           (copies ??= []).push({ view, ptr });
@@ -452,7 +549,8 @@ function converter(type: ForeignType, name: string): (value: unknown) => unknown
     case "i32":
     case "u32":
     case "ptr": {
-      const [min, max, what] = type === "i32" ? [-(2 ** 31), 2 ** 31 - 1, "an i32"] : [0, 2 ** 32 - 1, type === "ptr" ? "an address (or a buffer)" : "a u32"];
+      const [min, max, what] =
+        type === "i32" ? [-(2 ** 31), 2 ** 31 - 1, "an i32"] : [0, 2 ** 32 - 1, type === "ptr" ? "an address (or a buffer)" : "a u32"];
       return (v) => {
         if (typeof v !== "number") throw new TypeError(expected(name, `${what} (number)`, v));
         if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(expected(name, `${what}: an integer in [${min}, ${max}]`, v));
@@ -489,15 +587,27 @@ let wabtPromise: Promise<Wabt> | undefined;
 
 /** wabt, imported on first use: it is a large module that only inspect and assembleWat need. */
 export function loadWabt(): Promise<Wabt> {
-  wabtPromise ??= import("wabt").then((m) => (m.default as unknown as () => Promise<Wabt>)(), (cause) => {
-    wabtPromise = undefined;
-    throw new Error(`hotpath needs the \`wabt\` package for this (npm install wabt): ${(cause as Error).message}`, { cause });
-  });
+  wabtPromise ??= import("wabt").then(
+    (m) => (m.default as unknown as () => Promise<Wabt>)(),
+    (cause) => {
+      wabtPromise = undefined;
+      throw new Error(`hotpath needs the \`wabt\` package for this (npm install wabt): ${(cause as Error).message}`, { cause });
+    },
+  );
   return wabtPromise;
 }
 
 /** Every post-MVP feature hotpath's own modules use, so wabt reads and writes them. */
-export const WABT_FEATURES = { simd: true, threads: true, bulk_memory: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true, multi_value: true, reference_types: true } as const;
+export const WABT_FEATURES = {
+  simd: true,
+  threads: true,
+  bulk_memory: true,
+  sign_extension: true,
+  sat_float_to_int: true,
+  mutable_globals: true,
+  multi_value: true,
+  reference_types: true,
+} as const;
 
 /** Assembles WebAssembly text into a binary with wabt (Node, Deno, Bun; browsers with a bundler). Syntax errors name the line. */
 export async function assembleWat(text: string, filename = "module.wat"): Promise<Uint8Array<ArrayBuffer>> {
@@ -519,4 +629,3 @@ export async function assembleWat(text: string, filename = "module.wat"): Promis
     mod.destroy();
   }
 }
-

@@ -46,7 +46,9 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
   if (twin !== "number" && twin !== "bigint") throw new TypeError(expected("options.twin", `"number" or "bigint"`, twin));
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
   if (g.Deno || g.Bun || typeof process === "undefined" || !process.versions?.node)
-    throw new Error(`Bytecode extraction runs \`node --print-bytecode\` and needs Node; this runtime is ${g.Deno ? "Deno" : g.Bun ? "Bun" : "not Node"}`);
+    throw new Error(
+      `Bytecode extraction runs \`node --print-bytecode\` and needs Node; this runtime is ${g.Deno ? "Deno" : g.Bun ? "Bun" : "not Node"}`,
+    );
   // From the source tree the twins are TypeScript (run through tsx); from the build, each twin module
   // is its own bundle (build/twins/*.js), so esbuild never renames a function to avoid a collision.
   const fromSource = import.meta.url.endsWith(".ts");
@@ -79,7 +81,10 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
   let stdout: string;
   try {
     await new Promise<void>((resolve, reject) => {
-      const proc = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", child], { cwd: fileURLToPath(new URL(".", import.meta.url)), stdio: ["ignore", out.fd, "pipe"] });
+      const proc = spawn(process.execPath, [...nodeArgs, "--input-type=module", "-e", child], {
+        cwd: fileURLToPath(new URL(".", import.meta.url)),
+        stdio: ["ignore", out.fd, "pipe"],
+      });
       let err = "";
       proc.stderr!.on("data", (chunk) => (err += chunk));
       proc.on("error", reject);
@@ -95,7 +100,8 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
     await rm(dir, { recursive: true, force: true });
   }
   const functions = parseBytecode(stdout).filter((f) => f.name !== "" && f.name !== FLUSH_SENTINEL);
-  if (!functions.some((f) => f.name === name)) throw new Error(`V8 printed no bytecode for \`${name}\` (is --print-bytecode supported by ${process.version}?)`);
+  if (!functions.some((f) => f.name === name))
+    throw new Error(`V8 printed no bytecode for \`${name}\` (is --print-bytecode supported by ${process.version}?)`);
   return functions;
 }
 
@@ -127,8 +133,14 @@ export function formatBytecode(functions: readonly BytecodeFunction[]): string {
   return functions
     .map((f) => {
       const last = f.loopStart + f.loopLength - 1;
-      const lines = f.instructions.map((ins, i) => `${f.loopLength && i >= f.loopStart && i <= last ? (i === f.loopStart ? "┌ " : i === last ? "└ " : "│ ") : "  "}  ${ins}`);
-      return [`;; ${f.name} (V8 Ignition): ${f.instructions.length} bytecodes, ${f.length} bytes; ${f.hasLoop ? `loop: ${f.loopLength} bytecodes` : "no loop"}`, ...lines].join("\n");
+      const lines = f.instructions.map(
+        (ins, i) =>
+          `${f.loopLength && i >= f.loopStart && i <= last ? (i === f.loopStart ? "┌ " : i === last ? "└ " : "│ ") : "  "}  ${ins}`,
+      );
+      return [
+        `;; ${f.name} (V8 Ignition): ${f.instructions.length} bytecodes, ${f.length} bytes; ${f.hasLoop ? `loop: ${f.loopLength} bytecodes` : "no loop"}`,
+        ...lines,
+      ].join("\n");
     })
     .join("\n\n");
 }

@@ -53,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
   const twin = values.twin ? await twinBytecode(name, { twin: values.bigint ? "bigint" : "number" }) : undefined;
 
   if (values.json) {
-    console.log(JSON.stringify({ wasm: { file: file ?? "build/hotpath.wasm", ...listing }, twin: twin?.map(({ raw: _raw, ...f }) => f) }, null, 2));
+    console.log(
+      JSON.stringify({ wasm: { file: file ?? "build/hotpath.wasm", ...listing }, twin: twin?.map(({ raw: _raw, ...f }) => f) }, null, 2),
+    );
     return 0;
   }
   console.log(formatListing(listing, `${name} in ${file ?? "build/hotpath.wasm"} (WebAssembly)`));

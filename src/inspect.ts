@@ -56,7 +56,10 @@ export async function inspectKernel(name: string, options: { source?: WasmSource
 }
 
 async function wasmBytes(source: WasmSource): Promise<Uint8Array> {
-  if (source instanceof WebAssembly.Module) throw new TypeError(expected("source", "a URL or the bytes of a .wasm (a compiled WebAssembly.Module keeps no bytes to disassemble)", source));
+  if (source instanceof WebAssembly.Module)
+    throw new TypeError(
+      expected("source", "a URL or the bytes of a .wasm (a compiled WebAssembly.Module keeps no bytes to disassemble)", source),
+    );
   let bytes: Uint8Array;
   if (source instanceof ArrayBuffer) bytes = new Uint8Array(source.slice(0));
   else if (ArrayBuffer.isView(source)) bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
@@ -75,7 +78,9 @@ async function wasmBytes(source: WasmSource): Promise<Uint8Array> {
   }
   if (!(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
     const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new WasmLoadError(`Not a WebAssembly module: it does not start with \\0asm (${bytes.byteLength} bytes; starts with ${head || "nothing"})`);
+    throw new WasmLoadError(
+      `Not a WebAssembly module: it does not start with \\0asm (${bytes.byteLength} bytes; starts with ${head || "nothing"})`,
+    );
   }
   return bytes;
 }

@@ -147,9 +147,12 @@ describe("lifetime", () => {
   });
 
   it("refuses a module built without the GC runtime exports", async () => {
-    const kernels = await WebAssembly.instantiate(await import("node:fs/promises").then((fs) => fs.readFile(new URL("../build/hotpath.wasm", import.meta.url))), {
-      env: { abort() {}, trace() {}, seed: () => 0 },
-    });
+    const kernels = await WebAssembly.instantiate(
+      await import("node:fs/promises").then((fs) => fs.readFile(new URL("../build/hotpath.wasm", import.meta.url))),
+      {
+        env: { abort() {}, trace() {}, seed: () => 0 },
+      },
+    );
     expect(() => gcRuntime(kernels.instance)).toThrow(WasmLoadError);
     expect(() => gcRuntime(kernels.instance)).toThrow(/does not export __pin, __unpin, __collect: build it with .*--exportRuntime/);
     await expect(loadClasses({ source: new URL("../build/hotpath.wasm", import.meta.url) })).rejects.toThrow(WasmLoadError);

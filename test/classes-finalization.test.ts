@@ -25,7 +25,9 @@ it("unpins objects whose wrappers were collected without dispose()", async () =>
     runtime.collect();
     console.log(JSON.stringify({ before, after: runtime.pinned, kept: String(kept.total) }));
   `;
-  const { stdout } = await run(process.execPath, ["--expose-gc", "--import", tsx, "--input-type=module", "-e", script], { timeout: 60_000 });
+  const { stdout } = await run(process.execPath, ["--expose-gc", "--import", tsx, "--input-type=module", "-e", script], {
+    timeout: 60_000,
+  });
   const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
   expect(result.before).toBe(1001);
   expect(result.after).toBe(1);

@@ -23,7 +23,11 @@ describe.skipIf(skip)("C via clang, loaded with declared signatures", async () =
   // Its own output file: other suites and the examples may be building build/c/sum.wasm right now.
   const file = skip ? "" : await buildC(join(dir, "sum.wasm"));
   const url = pathToFileURL(file);
-  const c = skip ? undefined! : await load(url, { signatures: "uint64_t f(uint64_t); uint64_t sum_u32(const uint32_t *xs, size_t n); void scale(double *xs, size_t n, double k);" });
+  const c = skip
+    ? undefined!
+    : await load(url, {
+        signatures: "uint64_t f(uint64_t); uint64_t sum_u32(const uint32_t *xs, size_t n); void scale(double *xs, size_t n, double k);",
+      });
   const k = await kernels();
 
   it("f gives the AssemblyScript sumIntegers' answers", () => {
@@ -31,7 +35,8 @@ describe.skipIf(skip)("C via clang, loaded with declared signatures", async () =
   });
 
   it("f wraps modulo 2^64 exactly where the sum passes 2^64", () => {
-    for (const n of [2n ** 32n, 2n ** 33n + 7n, 2n ** 63n, 2n ** 64n - 1n]) expect(c.lib.f(n)).toBe(BigInt.asUintN(64, (n * (n - 1n)) / 2n));
+    for (const n of [2n ** 32n, 2n ** 33n + 7n, 2n ** 63n, 2n ** 64n - 1n])
+      expect(c.lib.f(n)).toBe(BigInt.asUintN(64, (n * (n - 1n)) / 2n));
     // The AssemblyScript kernel agrees where its loop is short: a range ending at 2^64 − 1.
     expect(k.sumRange(2n ** 64n - 4n, 2n ** 64n - 1n)).toBe(BigInt.asUintN(64, 3n * 2n ** 64n - 4n - 3n - 2n));
   });
@@ -44,7 +49,9 @@ describe.skipIf(skip)("C via clang, loaded with declared signatures", async () =
   });
 
   it("checks the declarations against what clang emitted", async () => {
-    await expect(load(url, { signatures: "u32 f(u32)" })).rejects.toThrow(/Signature of `f` does not match the module: .* the export is \(i64\) -> i64/);
+    await expect(load(url, { signatures: "u32 f(u32)" })).rejects.toThrow(
+      /Signature of `f` does not match the module: .* the export is \(i64\) -> i64/,
+    );
   });
 
   it("inspect shows f as a closed form: no loop, a 128-bit multiply from compiler-rt", async () => {

@@ -47,7 +47,9 @@ describe("examples/wat/sum.wat", async () => {
 describe("assembleWat", () => {
   it("reports a syntax error with the file name and line", async () => {
     await expect(assembleWat("(module\n  (func (result i32) i32.konst 1))", "bad.wat")).rejects.toThrow(WasmLoadError);
-    await expect(assembleWat("(module\n  (func (result i32) i32.konst 1))", "bad.wat")).rejects.toThrow(/Could not assemble bad\.wat: .*bad\.wat:2:/s);
+    await expect(assembleWat("(module\n  (func (result i32) i32.konst 1))", "bad.wat")).rejects.toThrow(
+      /Could not assemble bad\.wat: .*bad\.wat:2:/s,
+    );
   });
 
   it("reports a module that parses but does not validate", async () => {

@@ -26,7 +26,9 @@ describe.runIf(!("Deno" in globalThis) && !("Bun" in globalThis))("twinBytecode 
   });
 
   it("refuses a name without a twin, and a bad twin kind", async () => {
-    await expect(twinBytecode("noSuchKernel")).rejects.toThrow(/Expected `name` to be the name of a kernel with a number twin, got "noSuchKernel"/);
+    await expect(twinBytecode("noSuchKernel")).rejects.toThrow(
+      /Expected `name` to be the name of a kernel with a number twin, got "noSuchKernel"/,
+    );
     await expect(twinBytecode("sumRange", { twin: "float" as "number" })).rejects.toThrow(TypeError);
     await expect(twinBytecode("a b")).rejects.toThrow(TypeError);
   });

@@ -107,7 +107,9 @@ describe("inspectFunction on any module", () => {
   });
 
   it("refuses a file that is not wasm, saying what it starts with", async () => {
-    await expect(inspectFunction(new URL("../package.json", import.meta.url), "f")).rejects.toThrow(/Not a WebAssembly module: it does not start with \\0asm \(\d+ bytes; starts with 7b/);
+    await expect(inspectFunction(new URL("../package.json", import.meta.url), "f")).rejects.toThrow(
+      /Not a WebAssembly module: it does not start with \\0asm \(\d+ bytes; starts with 7b/,
+    );
     await expect(inspectFunction(new Uint8Array(0), "f")).rejects.toThrow(/starts with nothing/);
   });
 

@@ -13,7 +13,8 @@ const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 
-export const INSTALL_HINT = "install clang, lld and the wasm32 compiler-rt builtins: apt-get install -y clang lld libclang-rt-14-dev-wasm32";
+export const INSTALL_HINT =
+  "install clang, lld and the wasm32 compiler-rt builtins: apt-get install -y clang lld libclang-rt-14-dev-wasm32";
 export const DEFAULT_OUT = resolve(root, "build/c/sum.wasm");
 
 /** Why the C example cannot be built here (no clang, no wasm-ld, no wasm32 builtins), or undefined when it can. */
@@ -43,10 +44,25 @@ export async function buildC(out = DEFAULT_OUT, clang = process.env.CC_WASM ?? "
   if (missing) throw new Error(`Cannot build examples/c/sum.c: ${missing}`);
   const resourceDir = (await run(clang, ["--print-resource-dir"])).stdout.trim();
   await mkdir(dirname(out), { recursive: true });
-  const args = ["--target=wasm32", "-nostdlib", "-O3", "-Wall", "-Werror", "-Wl,--no-entry", "-Wl,--export-all", resolve(here, "sum.c"), builtinsPath(resourceDir), "-o", out];
+  const args = [
+    "--target=wasm32",
+    "-nostdlib",
+    "-O3",
+    "-Wall",
+    "-Werror",
+    "-Wl,--no-entry",
+    "-Wl,--export-all",
+    resolve(here, "sum.c"),
+    builtinsPath(resourceDir),
+    "-o",
+    out,
+  ];
   // clang runs `wasm-opt` after linking when it finds one on PATH, and npm puts binaryen's there
   // (node_modules/.bin): leave it out, so the output is the same however the script is started.
-  const PATH = (process.env.PATH ?? "").split(":").filter((dir) => !dir.includes("node_modules")).join(":");
+  const PATH = (process.env.PATH ?? "")
+    .split(":")
+    .filter((dir) => !dir.includes("node_modules"))
+    .join(":");
   try {
     await run(clang, args, { env: { ...process.env, PATH } });
   } catch (e) {
