@@ -253,7 +253,9 @@ class WorkerPool implements Pool, PoolCore {
   #spawning = 0;
   #closed = false;
   #closing?: Promise<void>;
-  #wasm = new Map<unknown, { id: number; module: WebAssembly.Module }>();
+  #wasmByUrl = new Map<string, { id: number; module: WebAssembly.Module }>();
+  #wasmByObject = new WeakMap<object, { id: number; module: WebAssembly.Module }>();
+  #wasmIds = 0;
   #kernels: ParallelKernels = parallelKernels(this);
 
   constructor(config: Config) {
@@ -460,11 +462,14 @@ class WorkerPool implements Pool, PoolCore {
         const unavailable = platform.sharedMemoryReason();
         if (unavailable) throw new WorkerError(`\`fn.memory\` cannot be posted to workers here: ${unavailable}`);
       }
+      // Compiled once per source: URLs by address, bytes and Modules by identity (weakly, so they can be collected).
+      const byUrl = typeof fn.wasm === "string" || fn.wasm instanceof URL;
       const key = fn.wasm instanceof URL ? fn.wasm.href : fn.wasm;
-      let compiled = this.#wasm.get(key);
+      let compiled = byUrl ? this.#wasmByUrl.get(key as string) : this.#wasmByObject.get(key as object);
       if (!compiled) {
-        compiled = { id: this.#wasm.size + 1, module: await compileWasm(fn.wasm, "fn.wasm") };
-        this.#wasm.set(key, compiled);
+        compiled = { id: ++this.#wasmIds, module: await compileWasm(fn.wasm, "fn.wasm") };
+        if (byUrl) this.#wasmByUrl.set(key as string, compiled);
+        else this.#wasmByObject.set(key as object, compiled);
       }
       const exportsOf = WebAssembly.Module.exports(compiled.module);
       if (!exportsOf.some((e) => e.name === fn.export && e.kind === "function"))

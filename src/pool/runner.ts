@@ -10,6 +10,7 @@ import type { CollatzBest, FunctionRef, Job, WorkerApi, WorkerInit } from "./pro
 
 /** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
 export const WARM_REGION_BYTES = 64 * 1024;
+const MAX_CACHED_FUNCTIONS = 32;
 
 interface State {
   readonly id: number;
@@ -175,6 +176,8 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
     if (typeof value !== "function") throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
     fn = value as (...args: any[]) => unknown;
   }
+  // Bounded: a caller passing fresh bytes on every call would otherwise pile up instances (and their memories).
+  if (cache.size >= MAX_CACHED_FUNCTIONS) cache.delete(cache.keys().next().value!);
   cache.set(key, fn);
   return fn;
 }
