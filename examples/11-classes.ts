@@ -3,7 +3,9 @@
 // as in the tutorial, a TS subclass adds help() and a friendlier toString. Objects live in the
 // module's heap: a wrapper pins its object while JS holds it and unpins it on dispose() (or at the end
 // of a `using` block). Run: npx tsx examples/11-classes.ts
-import { DisposedError, loadClasses } from "../src/classes.ts";
+import asc from "assemblyscript/asc";
+import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes.ts";
+import { assemblyScriptImports } from "../src/load.ts";
 
 const small = process.argv.includes("--small");
 const { Accumulator: CoreAccumulator, Point2D, addPoints, runtime } = await loadClasses();
@@ -58,3 +60,41 @@ for (let round = 0; round < rounds; round++) {
 console.log(
   `\n${rounds * 1000} accumulators created and disposed: memory ${sizes[0] / 1024} KiB after the first 1000, ${sizes.at(-1)! / 1024} KiB at the end; ${runtime.pinned} still pinned`,
 );
+
+// Your own class, bound the same way (the pattern documented in src/classes.ts): AssemblyScript
+// exports free functions over the object, the module keeps its GC runtime (--exportRuntime), and a
+// TS class extends WasmObject. Compiled here at run time so the example stays one file.
+const source = `
+  class Counter { count: i32 = 0; constructor(public step: i32) {} }
+  export function counterNew(step: i32): Counter { return new Counter(step); }
+  export function counterInc(self: Counter): i32 { self.count += self.step; return self.count; }
+`;
+const { binary, stderr } = await asc.compileString(source, { optimizeLevel: 3, runtime: "incremental", exportRuntime: true });
+if (!binary) throw new Error(`asc failed: ${stderr}`);
+let memory: WebAssembly.Memory;
+const { instance } = await WebAssembly.instantiate(
+  binary,
+  assemblyScriptImports(() => memory),
+);
+const raw = instance.exports as unknown as {
+  memory: WebAssembly.Memory;
+  counterNew(step: number): number;
+  counterInc(self: number): number;
+};
+memory = raw.memory;
+const rt = gcRuntime(instance);
+
+class Counter extends WasmObject {
+  constructor(step: number) {
+    super(rt, raw.counterNew(step));
+  }
+  inc(): number {
+    return raw.counterInc(this.ptr);
+  }
+}
+
+{
+  using counter = new Counter(10);
+  counter.inc();
+  console.log(`\nyour own class: new Counter(10), inc() twice → ${counter.inc()}`);
+}

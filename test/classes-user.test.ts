@@ -1,0 +1,78 @@
+// The documented pattern for binding your own AssemblyScript class: free functions over the object,
+// a GC runtime with --exportRuntime, a TS class extending WasmObject, adopt() for returned objects.
+import asc from "assemblyscript/asc";
+import { describe, expect, it } from "vitest";
+import { DisposedError, WasmObject, gcRuntime, type GcRuntime } from "../src/classes.ts";
+import { assemblyScriptImports } from "../src/load.ts";
+
+const SOURCE = `
+class Counter {
+  count: i32 = 0;
+  constructor(public step: i32) {}
+}
+export function counterNew(step: i32): Counter { return new Counter(step); }
+export function counterInc(self: Counter): i32 { self.count += self.step; return self.count; }
+export function counterFork(self: Counter): Counter { const c = new Counter(self.step * 2); c.count = self.count; return c; }
+`;
+
+interface CounterExports {
+  memory: WebAssembly.Memory;
+  counterNew(step: number): number;
+  counterInc(self: number): number;
+  counterFork(self: number): number;
+}
+
+describe("binding a user's class", async () => {
+  const { binary, error, stderr } = await asc.compileString(SOURCE, { optimizeLevel: 3, runtime: "incremental", exportRuntime: true });
+  if (error || !binary) throw new Error(`asc failed: ${stderr}`);
+  let raw: CounterExports;
+  const { instance } = await WebAssembly.instantiate(
+    binary,
+    assemblyScriptImports(() => raw.memory),
+  );
+  raw = instance.exports as unknown as CounterExports;
+  const rt: GcRuntime = gcRuntime(instance);
+
+  class Counter extends WasmObject {
+    constructor(step: number) {
+      super(rt, raw.counterNew(step));
+    }
+    inc(): number {
+      return raw.counterInc(this.ptr);
+    }
+    fork(): Counter {
+      return rt.adopt(raw.counterFork(this.ptr), Counter);
+    }
+  }
+
+  it("calls methods on the wasm object through the TS class", () => {
+    const c = new Counter(3);
+    expect([c.inc(), c.inc()]).toEqual([3, 6]);
+    const d = c.fork();
+    expect(d).toBeInstanceOf(Counter);
+    expect(d.inc()).toBe(12);
+    expect(c.inc()).toBe(9);
+    c.dispose();
+    d.dispose();
+    expect(rt.pinned).toBe(0);
+  });
+
+  it("survives collections while held and refuses use after dispose", () => {
+    const c = new Counter(1);
+    for (let i = 0; i < 5000; i++) new Counter(i).dispose();
+    rt.collect();
+    expect(c.inc()).toBe(1);
+    c.dispose();
+    expect(() => c.inc()).toThrow(DisposedError);
+  });
+
+  it("pins an object wrapped twice once, and frees it after both wrappers are disposed", () => {
+    const c = new Counter(5);
+    const again = rt.adopt((c as unknown as { ptr: number }).ptr, Counter);
+    expect(rt.pinned).toBe(1);
+    c.dispose();
+    expect(again.inc()).toBe(5);
+    again.dispose();
+    expect(rt.pinned).toBe(0);
+  });
+});
