@@ -69,11 +69,16 @@ const source = `
   export function counterNew(step: i32): Counter { return new Counter(step); }
   export function counterInc(self: Counter): i32 { self.count += self.step; return self.count; }
 `;
-const { binary, stderr } = await asc.compileString(source, { optimizeLevel: 3, runtime: "incremental", exportRuntime: true });
+const { binary, stderr } = await asc.compileString(source, {
+  optimizeLevel: 3,
+  runtime: "incremental",
+  // Missing from asc's CompilerOptions type, honoured by the compiler: exports __pin, __unpin, __collect.
+  exportRuntime: true,
+} as Parameters<typeof asc.compileString>[1]);
 if (!binary) throw new Error(`asc failed: ${stderr}`);
 let memory: WebAssembly.Memory;
-const { instance } = await WebAssembly.instantiate(
-  binary,
+const instance = new WebAssembly.Instance(
+  new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
   assemblyScriptImports(() => memory),
 );
 const raw = instance.exports as unknown as {

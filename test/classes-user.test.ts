@@ -23,11 +23,16 @@ interface CounterExports {
 }
 
 describe("binding a user's class", async () => {
-  const { binary, error, stderr } = await asc.compileString(SOURCE, { optimizeLevel: 3, runtime: "incremental", exportRuntime: true });
+  const { binary, error, stderr } = await asc.compileString(SOURCE, {
+    optimizeLevel: 3,
+    runtime: "incremental",
+    // Missing from asc's CompilerOptions type, honoured by the compiler: exports __pin, __unpin, __collect.
+    exportRuntime: true,
+  } as Parameters<typeof asc.compileString>[1]);
   if (error || !binary) throw new Error(`asc failed: ${stderr}`);
   let raw: CounterExports;
-  const { instance } = await WebAssembly.instantiate(
-    binary,
+  const instance = new WebAssembly.Instance(
+    new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
     assemblyScriptImports(() => raw.memory),
   );
   raw = instance.exports as unknown as CounterExports;
