@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { compileWasm, instantiateKernels, kernels, twins } from "../src/index.ts";
+import { threadsWasmUrl } from "../src/assets.ts";
+
+describe("kernels()", () => {
+  it("rejects unknown options and a non-boolean warmUp", async () => {
+    await expect(kernels({ warmup: false } as never)).rejects.toThrow("Unknown option `options.warmup`");
+    await expect(kernels({ warmUp: "no" } as never)).rejects.toThrow(TypeError);
+  });
+
+  it("gives working kernels without the warm-up, and warmUp() leaves every kernel usable", async () => {
+    const k = await kernels({ warmUp: false });
+    expect(k.sumIntegers(10n)).toBe(45n);
+    k.warmUp();
+    expect(k.countPrimes(1000)).toBe(168);
+    expect(k.fnv1a64("a")).toBe(0xaf63dc4c8601ec8cn);
+    expect(k.longestCollatz(10)).toEqual({ start: 9n, steps: 19 });
+  });
+
+  it("lists every raw export of the ABI", async () => {
+    const k = await kernels({ warmUp: false });
+    for (const name of ["heapBase", "sumIntegers", "sumRange", "fnv1a64", "xxhash64", "splitmix64Fill", "xorshift64Fill", "monteCarloHits", "mandelbrotRows", "dot", "dotScalar", "saxpy", "saxpyScalar", "matmul", "matmulScalar", "countPrimesScratch", "countPrimesRange", "longestCollatzRange", "collatzBestSteps"])
+      expect(typeof (k.exports as unknown as Record<string, unknown>)[name]).toBe("function");
+  });
+});
+
+describe("the threads build", () => {
+  it("gives the same answers from one imported shared memory, two instances side by side", async () => {
+    const module = await compileWasm(threadsWasmUrl());
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const one = instantiateKernels(module, memory);
+    const two = instantiateKernels(module, memory);
+    expect(one.exports.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(one.countPrimes(1_000_000)).toBe(78498);
+    expect(two.xxhash64("abc")).toBe(0x44bc2cf5ad770999n);
+    const options = { width: 40, height: 30, maxIter: 200 };
+    expect(one.mandelbrot(options)).toEqual(twins.number.mandelbrot(options));
+    // collatzBestSteps is per instance: a second instance's search does not disturb the first's answer.
+    one.exports.longestCollatzRange(1n, 1000n);
+    two.exports.longestCollatzRange(27n, 28n);
+    expect(one.exports.collatzBestSteps()).toBe(178);
+    expect(two.exports.collatzBestSteps()).toBe(111);
+  });
+});
