@@ -1,6 +1,6 @@
 // hotpath's public API. Everything exported is listed here explicitly.
 export { kernels, instantiateKernels, bindKernels } from "./kernels.ts";
-export type { Kernels, KernelsOptions } from "./kernels.ts";
+export type { Kernels, KernelsOptions, MandelbrotOptions, MonteCarloResult, CollatzResult } from "./kernels.ts";
 export { compileWasm } from "./load.ts";
 export type { WasmSource } from "./load.ts";
 export { HotpathError, WasmLoadError, KernelError, WorkerError, PoolClosedError, AbortError } from "./errors.ts";
