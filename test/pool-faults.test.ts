@@ -135,6 +135,16 @@ describe("options", () => {
     await expect(createPool({ source: new Uint8Array([1, 2, 3]), mode: "message" })).rejects.toThrow(/not a valid WebAssembly module/);
   });
 
+  it("refuses a module that does not fit the data path, and a worker that cannot start fails createPool", async () => {
+    const release = new URL("../build/hotpath.wasm", import.meta.url);
+    const threads = new URL("../build/hotpath.threads.wasm", import.meta.url);
+    await expect(createPool({ workers: 1, mode: "shared", threadsSource: release })).rejects.toThrow(/not a threads build: it imports no memory/);
+    // The threads build needs an imported memory that message mode does not give: the workers' init fails.
+    const error = await createPool({ workers: 2, mode: "message", source: threads }).catch((e) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect(error.message).toMatch(/^Worker \d+ failed to start: .*memory/);
+  });
+
   it("rejects bad call arguments before sending anything", async () => {
     await using pool = await createPool({ workers: 1, warmUp: false });
     await expect(pool.sumIntegers(-1)).rejects.toThrow(/Expected `n` to be a u64/);

@@ -319,7 +319,8 @@ class WorkerPool implements Pool, PoolCore {
     this.#target = count;
     const started = await Promise.allSettled(Array.from({ length: count }, () => this.#spawn()));
     const failure = started.find((s) => s.status === "rejected");
-    for (const s of started) if (s.status === "fulfilled") this.#slots.push(s.value);
+    // A worker that died while the others were still starting has already been replaced.
+    for (const s of started) if (s.status === "fulfilled" && !s.value.gone) this.#slots.push(s.value);
     if (failure) {
       await this.close();
       throw (failure as PromiseRejectedResult).reason;
