@@ -44,16 +44,49 @@ interface Kernel {
   /** Equality of a result with the single-thread one (dot: within rounding). */
   same?: (a: unknown, b: unknown) => boolean;
 }
-const arraysEqual = (a: unknown, b: unknown) => (a as ArrayLike<unknown>).length === (b as ArrayLike<unknown>).length && Array.prototype.every.call(a, (v: unknown, i: number) => v === (b as ArrayLike<unknown>)[i]);
+const arraysEqual = (a: unknown, b: unknown) =>
+  (a as ArrayLike<unknown>).length === (b as ArrayLike<unknown>).length &&
+  Array.prototype.every.call(a, (v: unknown, i: number) => v === (b as ArrayLike<unknown>)[i]);
 const KERNELS: Kernel[] = [
   { name: `sumIntegers(${sumN.toLocaleString("en-US")})`, single: () => k.sumIntegers(sumN), pool: (p) => p.sumIntegers(sumN) },
   { name: `countPrimes(${primesN.toLocaleString("en-US")})`, single: () => k.countPrimes(primesN), pool: (p) => p.countPrimes(primesN) },
-  { name: `longestCollatz(${collatzN.toLocaleString("en-US")})`, single: () => k.longestCollatz(collatzN), pool: (p) => p.longestCollatz(collatzN), same: (a, b) => JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) === JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)) },
-  { name: `monteCarloPi(${piSamples.toLocaleString("en-US")})`, single: () => k.monteCarloPi(piSamples, 1n).inside, pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside },
-  { name: `mandelbrot ${view.width}×${view.height}×${view.maxIter}`, single: () => k.mandelbrot(view), pool: (p) => p.mandelbrot(view), same: arraysEqual },
-  { name: `matmul ${mat}×${mat}`, single: () => k.matmul(ma, mb, mat, mat, mat), pool: (p) => p.matmul(ma, mb, mat, mat, mat), same: arraysEqual },
-  { name: `hashMany ${buffers.length} × ${buffers[0].byteLength / 1024} KiB`, single: () => BigUint64Array.from(buffers, (b) => k.xxhash64(b)), pool: (p) => p.hashMany(buffers), same: arraysEqual },
-  { name: `dot ${vecN.toLocaleString("en-US")} f64`, single: () => k.dot(vx, vy), pool: (p) => p.dot(vx, vy), same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number) },
+  {
+    name: `longestCollatz(${collatzN.toLocaleString("en-US")})`,
+    single: () => k.longestCollatz(collatzN),
+    pool: (p) => p.longestCollatz(collatzN),
+    same: (a, b) =>
+      JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) ===
+      JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)),
+  },
+  {
+    name: `monteCarloPi(${piSamples.toLocaleString("en-US")})`,
+    single: () => k.monteCarloPi(piSamples, 1n).inside,
+    pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside,
+  },
+  {
+    name: `mandelbrot ${view.width}×${view.height}×${view.maxIter}`,
+    single: () => k.mandelbrot(view),
+    pool: (p) => p.mandelbrot(view),
+    same: arraysEqual,
+  },
+  {
+    name: `matmul ${mat}×${mat}`,
+    single: () => k.matmul(ma, mb, mat, mat, mat),
+    pool: (p) => p.matmul(ma, mb, mat, mat, mat),
+    same: arraysEqual,
+  },
+  {
+    name: `hashMany ${buffers.length} × ${buffers[0].byteLength / 1024} KiB`,
+    single: () => BigUint64Array.from(buffers, (b) => k.xxhash64(b)),
+    pool: (p) => p.hashMany(buffers),
+    same: arraysEqual,
+  },
+  {
+    name: `dot ${vecN.toLocaleString("en-US")} f64`,
+    single: () => k.dot(vx, vy),
+    pool: (p) => p.dot(vx, vy),
+    same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number),
+  },
 ];
 
 type Variant = { name: string; run: () => Promise<unknown> | unknown; times: number[] };
@@ -63,7 +96,8 @@ for (const kernel of KERNELS) expected.set(kernel, kernel.single());
 
 async function measure(label: string, kernel: Kernel, variants: Variant[]): Promise<void> {
   const same = kernel.same ?? ((a, b) => a === b);
-  for (const v of variants) if (!same(await v.run(), expected.get(kernel))) throw new Error(`${label} ${v.name}: result differs from the single-thread kernel's`);
+  for (const v of variants)
+    if (!same(await v.run(), expected.get(kernel))) throw new Error(`${label} ${v.name}: result differs from the single-thread kernel's`);
   for (let round = 0; round < rounds; round++) {
     for (let j = 0; j < variants.length; j++) {
       const v = variants[(j + round) % variants.length];
@@ -96,10 +130,17 @@ for (let w = 1; w <= maxWorkers; w++) {
     if (kernel === KERNELS[0]) {
       // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
       const chunks = w * 4;
-      const ranges = Array.from({ length: chunks }, (_, i) => [(sumN * BigInt(i)) / BigInt(chunks), (sumN * BigInt(i + 1)) / BigInt(chunks)]);
+      const ranges = Array.from({ length: chunks }, (_, i) => [
+        (sumN * BigInt(i)) / BigInt(chunks),
+        (sumN * BigInt(i + 1)) / BigInt(chunks),
+      ]);
       variants.push({
         name: "piscina",
-        run: async () => (await Promise.all(ranges.map(([lo, hi]) => piscina.run({ kind: "sumRange", lo, hi }) as Promise<bigint>))).reduce((s, v) => BigInt.asUintN(64, s + v), 0n),
+        run: async () =>
+          (await Promise.all(ranges.map(([lo, hi]) => piscina.run({ kind: "sumRange", lo, hi }) as Promise<bigint>))).reduce(
+            (s, v) => BigInt.asUintN(64, s + v),
+            0n,
+          ),
         times: [],
       });
     }
@@ -127,7 +168,12 @@ for (let w = 1; w <= maxWorkers; w++) {
         over[name].inFlight.push(((performance.now() - t0) / each) * 1000);
       }
     }
-    results[`overhead|${w}`] = Object.fromEntries(Object.entries(over).flatMap(([name, o]) => [[`${name} awaited µs`, median(o.awaited)], [`${name} in flight µs`, median(o.inFlight)]]));
+    results[`overhead|${w}`] = Object.fromEntries(
+      Object.entries(over).flatMap(([name, o]) => [
+        [`${name} awaited µs`, median(o.awaited)],
+        [`${name} in flight µs`, median(o.inFlight)],
+      ]),
+    );
   }
   await Promise.all([shared.close(), message.close(), piscina.destroy()]);
 }
@@ -146,14 +192,20 @@ if (values.json) {
       rows.push([String(w), formatTime(one), cell("shared"), cell("message"), cell("piscina")]);
     }
     log(`\n${kernel.name}`);
-    log(table(["workers", "one thread", "shared (speedup)", "message (speedup)", "piscina (speedup)"], rows, { alignRight: [0, 1, 2, 3, 4] }));
+    log(
+      table(["workers", "one thread", "shared (speedup)", "message (speedup)", "piscina (speedup)"], rows, { alignRight: [0, 1, 2, 3, 4] }),
+    );
   }
   const o = results[`overhead|${maxWorkers}`];
   log(`\nDispatch overhead per task, ${maxWorkers} workers (a trivial task: µs from call to result)`);
   log(
     table(
       ["pool", "one at a time", "many in flight"],
-      ["hotpath shared", "hotpath message", "piscina"].map((name) => [name, `${o[`${name} awaited µs`].toFixed(1)} µs`, `${o[`${name} in flight µs`].toFixed(1)} µs`]),
+      ["hotpath shared", "hotpath message", "piscina"].map((name) => [
+        name,
+        `${o[`${name} awaited µs`].toFixed(1)} µs`,
+        `${o[`${name} in flight µs`].toFixed(1)} µs`,
+      ]),
       { alignRight: [1, 2] },
     ),
   );

@@ -59,5 +59,6 @@ console.log(
   ),
 );
 console.log(`\nTimeline of the last Promise.all (ms since it started): the tasks never overlap.`);
-for (const t of timeline.sort((a, b) => a.start - b.start)) console.log(`  task ${t.task}: ${t.start.toFixed(1).padStart(7)} → ${t.end.toFixed(1).padStart(7)}`);
+for (const t of timeline.sort((a, b) => a.start - b.start))
+  console.log(`  task ${t.task}: ${t.start.toFixed(1).padStart(7)} → ${t.end.toFixed(1).padStart(7)}`);
 console.log(`\nOne event loop runs one thing at a time: for a real speedup the work has to move to other threads (examples 06 and 07).`);

@@ -33,15 +33,24 @@ for (let round = 0; round < rounds; round++) {
 const one = median(times.one);
 const many = median(times.pool);
 const blocks = pool.size * 4;
-console.log(`\nMandelbrot ${view.width}×${view.height}, maxIter ${view.maxIter}: ${blocks} blocks of rows; every image checked pixel for pixel (median of ${rounds} rounds)\n`);
+console.log(
+  `\nMandelbrot ${view.width}×${view.height}, maxIter ${view.maxIter}: ${blocks} blocks of rows; every image checked pixel for pixel (median of ${rounds} rounds)\n`,
+);
 console.log(
   table(
     ["where", "median", "speedup", "efficiency"],
     [
       ["this thread", formatTime(one), "1.00×", ""],
-      [`${pool.size} workers, messages`, formatTime(many), `${(one / many).toFixed(2)}×`, `${((one / many / pool.size) * 100).toFixed(0)}%`],
+      [
+        `${pool.size} workers, messages`,
+        formatTime(many),
+        `${(one / many).toFixed(2)}×`,
+        `${((one / many / pool.size) * 100).toFixed(0)}%`,
+      ],
     ],
     { alignRight: [1, 2, 3] },
   ),
 );
-console.log(`\nEach call moved ${((view.width * view.height * 4) / 1024).toFixed(0)} KiB of pixels back from the workers by transfer; inputs were a few numbers per block.`);
+console.log(
+  `\nEach call moved ${((view.width * view.height * 4) / 1024).toFixed(0)} KiB of pixels back from the workers by transfer; inputs were a few numbers per block.`,
+);

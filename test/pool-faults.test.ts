@@ -48,7 +48,9 @@ describe.each(["shared", "message"] as const)("faults, %s mode", (mode) => {
   it("a worker that dies is replaced; its chunk is retried once, then the call fails with WorkerError", async () => {
     const error = await pool.map(fn("exitWorker"), [1]).catch((e) => e);
     expect(error).toBeInstanceOf(WorkerError);
-    expect(error.message).toMatch(/^Worker \d+ died while running `exitWorker` on items \[0, 1\) of map\(exitWorker\) \(it exited with code 7\); that chunk had already been retried once/);
+    expect(error.message).toMatch(
+      /^Worker \d+ died while running `exitWorker` on items \[0, 1\) of map\(exitWorker\) \(it exited with code 7\); that chunk had already been retried once/,
+    );
     await until(() => pool.size === 2, "the replacements");
     expect(await pool.sumIntegers(1_000_000n)).toBe(k.sumIntegers(1_000_000n));
   });
@@ -125,11 +127,15 @@ describe("close with work in flight", () => {
 
 describe("options", () => {
   it("rejects bad pool options with messages naming the option", async () => {
-    await expect(createPool({ workers: 0 })).rejects.toThrow(new RangeError("Expected `options.workers` to be a positive integer, got 0 (number)"));
+    await expect(createPool({ workers: 0 })).rejects.toThrow(
+      new RangeError("Expected `options.workers` to be a positive integer, got 0 (number)"),
+    );
     await expect(createPool({ workers: 1.5 })).rejects.toThrow(/`options.workers` to be a positive integer, got 1.5 \(number\)/);
     await expect(createPool({ workers: "2" as never })).rejects.toThrow(TypeError);
     await expect(createPool({ wrkers: 2 } as never)).rejects.toThrow(/Unknown option `options.wrkers`; expected one of: `workers`/);
-    await expect(createPool({ mode: "threads" as never })).rejects.toThrow(/`options.mode` to be "auto", "shared" or "message", got "threads" \(string\)/);
+    await expect(createPool({ mode: "threads" as never })).rejects.toThrow(
+      /`options.mode` to be "auto", "shared" or "message", got "threads" \(string\)/,
+    );
     await expect(createPool({ chunksPerWorker: 0 })).rejects.toThrow(RangeError);
     await expect(createPool({ warmUp: "yes" as never })).rejects.toThrow(/`options.warmUp` to be a boolean/);
     await expect(createPool({ source: new Uint8Array([1, 2, 3]), mode: "message" })).rejects.toThrow(/not a valid WebAssembly module/);
@@ -138,7 +144,9 @@ describe("options", () => {
   it("refuses a module that does not fit the data path, and a worker that cannot start fails createPool", async () => {
     const release = new URL("../build/hotpath.wasm", import.meta.url);
     const threads = new URL("../build/hotpath.threads.wasm", import.meta.url);
-    await expect(createPool({ workers: 1, mode: "shared", threadsSource: release })).rejects.toThrow(/not a threads build: it imports no memory/);
+    await expect(createPool({ workers: 1, mode: "shared", threadsSource: release })).rejects.toThrow(
+      /not a threads build: it imports no memory/,
+    );
     // The threads build needs an imported memory that message mode does not give: the workers' init fails.
     const error = await createPool({ workers: 2, mode: "message", source: threads }).catch((e) => e);
     expect(error).toBeInstanceOf(WorkerError);
@@ -153,7 +161,9 @@ describe("options", () => {
     await expect(pool.sumIntegers(10n, { chunk: 2 } as never)).rejects.toThrow(/Unknown option `options.chunk`/);
     await expect(pool.mandelbrot({ width: 0, height: 1, maxIter: 1 })).rejects.toThrow(/`options.width`/);
     await expect(pool.countPrimes(2n ** 33n)).rejects.toThrow(/`n` to be at most 2\^32/);
-    await expect(pool.matmul(new Float64Array(3), new Float64Array(4), 2, 2, 2)).rejects.toThrow(/`a` to be a Float64Array of length m·k = 4/);
+    await expect(pool.matmul(new Float64Array(3), new Float64Array(4), 2, 2, 2)).rejects.toThrow(
+      /`a` to be a Float64Array of length m·k = 4/,
+    );
     await expect(pool.hashMany([1 as never])).rejects.toThrow(/`buffers\[0\]`/);
     await expect(pool.longestCollatz(1n)).rejects.toThrow(/`limit` to be at least 2/);
     await expect(pool.monteCarloPi(0)).rejects.toThrow(/`samples`/);

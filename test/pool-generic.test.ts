@@ -18,7 +18,8 @@ describe.each(["shared", "message"] as const)("generic API, %s mode", (mode) => 
 
   it("map keeps the items' order for any chunk count", async () => {
     const items = Array.from({ length: 50 }, (_, i) => i - 10);
-    for (const chunks of [undefined, 1, 4, 50, 200]) expect(await pool.map(fn("square"), items, { chunks })).toEqual(items.map((x) => x * x));
+    for (const chunks of [undefined, 1, 4, 50, 200])
+      expect(await pool.map(fn("square"), items, { chunks })).toEqual(items.map((x) => x * x));
     expect(await pool.map(fn("slowSquare"), [1, 2, 3])).toEqual([1, 4, 9]);
     expect(await pool.map(fn("square"), [])).toEqual([]);
   });
@@ -46,7 +47,11 @@ describe.each(["shared", "message"] as const)("generic API, %s mode", (mode) => 
   });
 
   it("reduceRange cuts a number range into contiguous sub-ranges that cover it exactly", async () => {
-    const spans = await pool.reduceRange<[number, number][]>(fn("span"), 3, 103, { combine: (a, b) => [...a, ...b], initial: [], chunks: 9 });
+    const spans = await pool.reduceRange<[number, number][]>(fn("span"), 3, 103, {
+      combine: (a, b) => [...a, ...b],
+      initial: [],
+      chunks: 9,
+    });
     expect(spans).toHaveLength(9);
     expect(spans[0][0]).toBe(3);
     expect(spans[8][1]).toBe(103);
@@ -63,12 +68,16 @@ describe.each(["shared", "message"] as const)("generic API, %s mode", (mode) => 
 
   it("rejects functions a worker could not load, before any work is sent", async () => {
     await expect(pool.map(((x: number) => x) as never, [1])).rejects.toThrow(TypeError);
-    await expect(pool.map({ wasm: trapWasm(), export: "nope" }, [1])).rejects.toThrow(/`fn.export` to name a function the wasm module exports \(boom, div, twice\), got "nope"/);
+    await expect(pool.map({ wasm: trapWasm(), export: "nope" }, [1])).rejects.toThrow(
+      /`fn.export` to name a function the wasm module exports \(boom, div, twice\), got "nope"/,
+    );
     await expect(pool.map({ module: functions, export: "square", extra: 1 } as never, [1])).rejects.toThrow(/Unknown option `fn.extra`/);
     await expect(pool.map(fn("square"), "abc" as never)).rejects.toThrow(/Expected `items` to be an array, got "abc" \(string\)/);
     await expect(pool.reduceRange(fn("span"), 0, 10n as never, { combine: (a) => a, initial: 0 })).rejects.toThrow(/`hi`/);
     await expect(pool.reduceRange(fn("span"), 0, 10, { initial: 0 } as never)).rejects.toThrow(/`options.combine` to be a function/);
-    await expect(pool.map({ wasm: trapWasm(), export: "twice", memory: new WebAssembly.Memory({ initial: 1 }) }, [1])).rejects.toThrow(/`fn.memory` to be a shared WebAssembly.Memory/);
+    await expect(pool.map({ wasm: trapWasm(), export: "twice", memory: new WebAssembly.Memory({ initial: 1 }) }, [1])).rejects.toThrow(
+      /`fn.memory` to be a shared WebAssembly.Memory/,
+    );
   });
 
   it("a missing export of an ES module fails the call with the export's name", async () => {
@@ -83,7 +92,8 @@ describe("forRows over shared memory", () => {
   });
   afterAll(() => pool?.close());
 
-  const expectedRows = (height: number, width: number) => Int32Array.from({ length: height * width }, (_, i) => Math.floor(i / width) * 1000 + (i % width));
+  const expectedRows = (height: number, width: number) =>
+    Int32Array.from({ length: height * width }, (_, i) => Math.floor(i / width) * 1000 + (i % width));
 
   it("JS rows write disjoint parts of one SharedArrayBuffer", async () => {
     const [height, width] = [53, 17];

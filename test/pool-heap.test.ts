@@ -37,14 +37,22 @@ describe("SharedHeap", () => {
 
   it("refuses blocks past its limit with the parameter's name, and unknown frees", () => {
     const heap = new SharedHeap(memory(), 0, 2 * 65536);
-    expect(() => heap.alloc(3 * 65536, "the image")).toThrow(new RangeError("Expected `the image` to fit in the pool's shared memory (131072 bytes left of 131072), got 196608 bytes"));
+    expect(() => heap.alloc(3 * 65536, "the image")).toThrow(
+      new RangeError("Expected `the image` to fit in the pool's shared memory (131072 bytes left of 131072), got 196608 bytes"),
+    );
     expect(() => heap.free(48)).toThrow(/48 is not an allocated block/);
   });
 });
 
 describe("splitRange and splitCount", () => {
   it("cover [lo, hi) exactly with contiguous, non-empty, near-equal parts", () => {
-    for (const [lo, hi, parts] of [[0, 10, 3], [5, 6, 4], [0, 1000, 7], [3, 103, 9], [0, 2, 2]]) {
+    for (const [lo, hi, parts] of [
+      [0, 10, 3],
+      [5, 6, 4],
+      [0, 1000, 7],
+      [3, 103, 9],
+      [0, 2, 2],
+    ]) {
       const p = splitCount(lo, hi, parts);
       expect(p[0][0]).toBe(lo);
       expect(p[p.length - 1][1]).toBe(hi);

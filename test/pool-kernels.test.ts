@@ -57,7 +57,9 @@ describe.each([
     for (const chunks of CHUNKS) {
       expect(await pool.countPrimes(1_000_000, { chunks })).toBe(78498);
       expect(await pool.countPrimesRange(1000n, 250_001n, { chunks })).toBe(k.countPrimesRange(1000n, 250_001n));
-      expect(await pool.countPrimesRange(2n ** 32n - 300_000n, 2n ** 32n, { chunks })).toBe(k.countPrimesRange(2n ** 32n - 300_000n, 2n ** 32n));
+      expect(await pool.countPrimesRange(2n ** 32n - 300_000n, 2n ** 32n, { chunks })).toBe(
+        k.countPrimesRange(2n ** 32n - 300_000n, 2n ** 32n),
+      );
     }
     for (const n of [0, 1, 2, 3, 97]) expect(await pool.countPrimes(n)).toBe(k.countPrimes(n));
   });

@@ -29,9 +29,15 @@ describe.each(["shared", "message"] as const)("stress, %s mode", (mode) => {
     const calls: { run: (signal?: AbortSignal) => Promise<unknown>; expected: unknown }[] = [
       { run: (signal) => pool.sumIntegers(2_000_000n, { signal }), expected: k.sumIntegers(2_000_000n) },
       { run: (signal) => pool.countPrimes(300_000, { signal, chunks: 5 }), expected: k.countPrimes(300_000) },
-      { run: (signal) => pool.mandelbrot({ width: 60, height: 40, maxIter: 400, signal }), expected: k.mandelbrot({ width: 60, height: 40, maxIter: 400 }) },
+      {
+        run: (signal) => pool.mandelbrot({ width: 60, height: 40, maxIter: 400, signal }),
+        expected: k.mandelbrot({ width: 60, height: 40, maxIter: 400 }),
+      },
       { run: (signal) => pool.matmul(a, b, 24, 16, 20, { signal }), expected: k.matmul(a, b, 24, 16, 20) },
-      { run: (signal) => pool.hashMany(["x", new Uint8Array(5000), "yz"], { signal }), expected: BigUint64Array.from(["x", new Uint8Array(5000), "yz"], (x) => k.xxhash64(x)) },
+      {
+        run: (signal) => pool.hashMany(["x", new Uint8Array(5000), "yz"], { signal }),
+        expected: BigUint64Array.from(["x", new Uint8Array(5000), "yz"], (x) => k.xxhash64(x)),
+      },
       { run: (signal) => pool.longestCollatz(50_000n, { signal }), expected: k.longestCollatz(50_000n) },
     ];
     const outcomes = await Promise.all(

@@ -7,7 +7,11 @@ import { createPool, type Pool } from "../../src/pool/pool.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
-const view = { width: Number(params.get("width") ?? 800), height: Number(params.get("height") ?? 600), maxIter: Number(params.get("maxIter") ?? 1000) };
+const view = {
+  width: Number(params.get("width") ?? 800),
+  height: Number(params.get("height") ?? 600),
+  maxIter: Number(params.get("maxIter") ?? 1000),
+};
 const rounds = Number(params.get("rounds") ?? 5);
 const sumN = BigInt(params.get("n") ?? 1_000_000_000);
 
@@ -58,7 +62,10 @@ async function run(): Promise<void> {
       [`Mandelbrot ${view.width}×${view.height}, maxIter ${view.maxIter}`, mandel.single, mandel.pool],
       [`sum of the first ${sum.n.toLocaleString("en-US")} integers`, sum.singleMs, sum.poolMs],
     ]
-      .map(([name, a, b]) => `<tr><td>${name}</td><td>${ms(a as number)}</td><td>${ms(b as number)}</td><td>${((a as number) / (b as number)).toFixed(2)}×</td><td>${(((a as number) / (b as number) / pool!.size) * 100).toFixed(0)}%</td></tr>`)
+      .map(
+        ([name, a, b]) =>
+          `<tr><td>${name}</td><td>${ms(a as number)}</td><td>${ms(b as number)}</td><td>${((a as number) / (b as number)).toFixed(2)}×</td><td>${(((a as number) / (b as number) / pool!.size) * 100).toFixed(0)}%</td></tr>`,
+      )
       .join("");
   draw(image, view.width, view.height, view.maxIter);
   status(`done: medians of ${rounds} interleaved rounds; every result checked against this thread's`);

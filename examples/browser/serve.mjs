@@ -21,7 +21,9 @@ const { values } = parseArgs({
 const here = fileURLToPath(new URL(".", import.meta.url));
 const build = fileURLToPath(new URL("../../build/", import.meta.url));
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".map": "application/json", ".wasm": "application/wasm" };
-const isolation = values["no-isolation"] ? {} : { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+const isolation = values["no-isolation"]
+  ? {}
+  : { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
 if (!existsSync(join(build, "example-browser.js"))) {
   console.error("build/example-browser.js is missing: run `npm run build` first");
@@ -34,7 +36,11 @@ const server = createServer(async (request, response) => {
   if (!file.startsWith(build) && file !== join(here, "index.html")) return void response.writeHead(403).end();
   try {
     const body = await readFile(file);
-    response.writeHead(200, { "Content-Type": types[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store", ...isolation });
+    response.writeHead(200, {
+      "Content-Type": types[extname(file)] ?? "application/octet-stream",
+      "Cache-Control": "no-store",
+      ...isolation,
+    });
     response.end(body);
   } catch {
     response.writeHead(404, isolation).end(`not found: ${path}`);
@@ -45,14 +51,25 @@ await new Promise((resolve) => server.listen(values.check ? 0 : Number(values.po
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 if (!values.check) {
-  console.log(`Serving the hotpath pool example at ${url} (${values["no-isolation"] ? "NOT cross-origin isolated: message passing" : "cross-origin isolated: shared memory"}). Ctrl-C to stop.`);
+  console.log(
+    `Serving the hotpath pool example at ${url} (${values["no-isolation"] ? "NOT cross-origin isolated: message passing" : "cross-origin isolated: shared memory"}). Ctrl-C to stop.`,
+  );
 } else {
   const { chromium } = await import("playwright-core");
   const { mkdtemp, rm } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const profile = await mkdtemp(join(tmpdir(), "hotpath-example-"));
   const executablePath = process.env.HOTPATH_CHROMIUM || "/usr/bin/chromium";
-  const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+  const args = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ];
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args });
   let code = 0;
   try {

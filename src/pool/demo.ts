@@ -66,7 +66,20 @@ export async function poolSumRow(options?: PoolSumRowOptions): Promise<PoolSumRo
     const singleMs = median(singleTimesMs);
     const poolMs = median(poolTimesMs);
     const speedup = singleMs / poolMs;
-    return { n, workers: pool.size, mode: pool.mode, modeReason: pool.modeReason, result, correct, singleMs, poolMs, speedup, efficiency: speedup / pool.size, singleTimesMs, poolTimesMs };
+    return {
+      n,
+      workers: pool.size,
+      mode: pool.mode,
+      modeReason: pool.modeReason,
+      result,
+      correct,
+      singleMs,
+      poolMs,
+      speedup,
+      efficiency: speedup / pool.size,
+      singleTimesMs,
+      poolTimesMs,
+    };
   } finally {
     if (!opts.pool) await pool.close();
   }

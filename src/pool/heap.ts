@@ -34,7 +34,9 @@ export class SharedHeap {
       ptr = this.#top;
       const end = ptr + size;
       if (end > this.maxBytes)
-        throw new RangeError(`Expected \`${name}\` to fit in the pool's shared memory (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`);
+        throw new RangeError(
+          `Expected \`${name}\` to fit in the pool's shared memory (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`,
+        );
       const have = this.memory.buffer.byteLength;
       if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
       this.#top = end;

@@ -50,8 +50,19 @@ const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => Big
 
 /** Binds the parallel kernels to a pool core. */
 export function parallelKernels(core: PoolCore): ParallelKernels {
-  const ranges = (name: string, lo: bigint, hi: bigint, options: CallOptions | undefined, job: (lo: bigint, hi: bigint) => Job, kernel: string): ChunkSpec[] =>
-    splitRange(lo, hi, core.chunkCount(options, "options")).map(([a, b]) => ({ kernel, label: `[${a}, ${b})`, make: () => ({ job: job(a, b) }) }));
+  const ranges = (
+    name: string,
+    lo: bigint,
+    hi: bigint,
+    options: CallOptions | undefined,
+    job: (lo: bigint, hi: bigint) => Job,
+    kernel: string,
+  ): ChunkSpec[] =>
+    splitRange(lo, hi, core.chunkCount(options, "options")).map(([a, b]) => ({
+      kernel,
+      label: `[${a}, ${b})`,
+      make: () => ({ job: job(a, b) }),
+    }));
 
   const kernels: ParallelKernels = {
     async sumIntegers(n, options) {
@@ -63,7 +74,12 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       core.check();
       const l = toU64(lo, "lo");
       const h = toU64(hi, "hi");
-      return core.submit("sumRange", ranges("sumRange", l, h, options, (a, b) => ({ kind: "sumRange", lo: a, hi: b }), "sumRange"), options, wrapAdd);
+      return core.submit(
+        "sumRange",
+        ranges("sumRange", l, h, options, (a, b) => ({ kind: "sumRange", lo: a, hi: b }), "sumRange"),
+        options,
+        wrapAdd,
+      );
     },
 
     async countPrimesRange(lo, hi, options) {
@@ -83,7 +99,13 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           return { job: { ...job, scratchPtr: scratch[i] } };
         },
       }));
-      return core.submit("countPrimes", shared, options, (r) => (r as number[]).reduce((s, v) => s + v, 0), () => scratch.forEach((p) => p !== undefined && core.heap!.free(p)));
+      return core.submit(
+        "countPrimes",
+        shared,
+        options,
+        (r) => (r as number[]).reduce((s, v) => s + v, 0),
+        () => scratch.forEach((p) => p !== undefined && core.heap!.free(p)),
+      );
     },
 
     async countPrimes(n, options) {
@@ -112,7 +134,10 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       return core.submit("longestCollatz", specs, options, (results) => {
         let best: CollatzBest | undefined;
         for (const r of results as CollatzBest[]) {
-          if (r.start === 0n) throw new RangeError(`Expected every Collatz chain from [${l}, ${h}) to stay below 2^64, but one passes 2^64 − 1 (u64 overflow)`);
+          if (r.start === 0n)
+            throw new RangeError(
+              `Expected every Collatz chain from [${l}, ${h}) to stay below 2^64, but one passes 2^64 − 1 (u64 overflow)`,
+            );
           // Chunks come in range order: strictly longer wins, so ties keep the smallest start.
           if (!best || r.steps > best.steps) best = r;
         }
@@ -124,7 +149,8 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       core.check();
       const total = toU64(samples, "samples");
       const s = toU64(seed, "seed");
-      if (total === 0n || total > MAX_SAMPLES) throw new RangeError(expected("samples", `an integer in [1, 2^48] (2^32 chunks of ${MONTE_CARLO_CHUNK})`, samples));
+      if (total === 0n || total > MAX_SAMPLES)
+        throw new RangeError(expected("samples", `an integer in [1, 2^48] (2^32 chunks of ${MONTE_CARLO_CHUNK})`, samples));
       const chunkCount = Number((total + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK));
       const specs = splitCount(0, chunkCount, core.chunkCount(options, "options")).map(([a, b]) => ({
         kernel: "monteCarloHits",
@@ -141,22 +167,48 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
     async mandelbrot(options) {
       core.check();
       if (options === undefined) throw new TypeError(expected("options", "an options object with width, height and maxIter", options));
-      const opts = checkOptions(options, "options", ["signal", "chunks", "width", "height", "maxIter", "x0", "y0", "x1", "y1"]) as unknown as ParallelMandelbrotOptions;
+      const opts = checkOptions(options, "options", [
+        "signal",
+        "chunks",
+        "width",
+        "height",
+        "maxIter",
+        "x0",
+        "y0",
+        "x1",
+        "y1",
+      ]) as unknown as ParallelMandelbrotOptions;
       const width = toInteger(opts.width, "options.width", 1, U32_MAX);
       const height = toInteger(opts.height, "options.height", 1, U32_MAX);
       const maxIter = toInteger(opts.maxIter, "options.maxIter", 1, U32_MAX);
       // The single-thread kernel's defaults (src/kernels.ts), so both draw the same picture.
-      const [x0, y0, x1, y1] = (["x0", "y0", "x1", "y1"] as const).map((key, i) => (opts[key] === undefined ? [-2, -1.5, 1, 1.5][i] : toFinite(opts[key], `options.${key}`)));
+      const [x0, y0, x1, y1] = (["x0", "y0", "x1", "y1"] as const).map((key, i) =>
+        opts[key] === undefined ? [-2, -1.5, 1, 1.5][i] : toFinite(opts[key], `options.${key}`),
+      );
       const call = { signal: opts.signal, chunks: opts.chunks };
       // More row blocks than workers: rows through the set cost far more than rows outside it.
       const blocks = splitCount(0, height, core.chunkCount(call, "options"));
       const base = { kind: "mandelbrot", width, height, x0, y0, x1, y1, maxIter } as const;
       if (core.heap) {
         const out = core.heap.alloc(width * height * 4, "the image");
-        const specs = blocks.map(([a, b]) => ({ kernel: "mandelbrotRows", label: `rows [${a}, ${b})`, make: () => ({ job: { ...base, rowStart: a, rowEnd: b, outPtr: out + a * width * 4 } as Job }) }));
-        return core.submit("mandelbrot", specs, call, () => new Uint32Array(core.memory!.buffer, out, width * height).slice(), () => core.heap!.free(out));
+        const specs = blocks.map(([a, b]) => ({
+          kernel: "mandelbrotRows",
+          label: `rows [${a}, ${b})`,
+          make: () => ({ job: { ...base, rowStart: a, rowEnd: b, outPtr: out + a * width * 4 } as Job }),
+        }));
+        return core.submit(
+          "mandelbrot",
+          specs,
+          call,
+          () => new Uint32Array(core.memory!.buffer, out, width * height).slice(),
+          () => core.heap!.free(out),
+        );
       }
-      const specs = blocks.map(([a, b]) => ({ kernel: "mandelbrotRows", label: `rows [${a}, ${b})`, make: () => ({ job: { ...base, rowStart: a, rowEnd: b } as Job }) }));
+      const specs = blocks.map(([a, b]) => ({
+        kernel: "mandelbrotRows",
+        label: `rows [${a}, ${b})`,
+        make: () => ({ job: { ...base, rowStart: a, rowEnd: b } as Job }),
+      }));
       return core.submit("mandelbrot", specs, call, (parts) => {
         const image = new Uint32Array(width * height);
         blocks.forEach(([a], i) => image.set(parts[i] as Uint32Array, a * width));
@@ -179,8 +231,18 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         const pa = heap.put(a, "a");
         const pb = heap.put(b, "b");
         const pc = heap.alloc(m * n * 8, "c");
-        const specs = blocks.map(([r0, r1]) => ({ kernel: "matmul", label: `rows [${r0}, ${r1})`, make: () => ({ job: { kind: "matmul", aPtr: pa, bPtr: pb, cPtr: pc, m, k, n, rowStart: r0, rowEnd: r1 } as Job }) }));
-        return core.submit("matmul", specs, options, () => new Float64Array(core.memory!.buffer, pc, m * n).slice(), () => [pa, pb, pc].forEach((p) => heap.free(p)));
+        const specs = blocks.map(([r0, r1]) => ({
+          kernel: "matmul",
+          label: `rows [${r0}, ${r1})`,
+          make: () => ({ job: { kind: "matmul", aPtr: pa, bPtr: pb, cPtr: pc, m, k, n, rowStart: r0, rowEnd: r1 } as Job }),
+        }));
+        return core.submit(
+          "matmul",
+          specs,
+          options,
+          () => new Float64Array(core.memory!.buffer, pc, m * n).slice(),
+          () => [pa, pb, pc].forEach((p) => heap.free(p)),
+        );
       }
       const specs = blocks.map(([r0, r1]) => ({
         kernel: "matmul",
@@ -209,8 +271,18 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         const heap = core.heap;
         const px = heap.put(x, "x");
         const py = heap.put(y, "y");
-        const specs = slices.map(([i0, i1]) => ({ kernel: "saxpy", label: `[${i0}, ${i1})`, make: () => ({ job: { kind: "saxpy", alpha, xPtr: px + i0 * 8, yPtr: py + i0 * 8, n: i1 - i0 } as Job }) }));
-        return core.submit("saxpy", specs, options, () => y.set(new Float64Array(core.memory!.buffer, py, y.length)) ?? y, () => (heap.free(px), heap.free(py)));
+        const specs = slices.map(([i0, i1]) => ({
+          kernel: "saxpy",
+          label: `[${i0}, ${i1})`,
+          make: () => ({ job: { kind: "saxpy", alpha, xPtr: px + i0 * 8, yPtr: py + i0 * 8, n: i1 - i0 } as Job }),
+        }));
+        return core.submit(
+          "saxpy",
+          specs,
+          options,
+          () => y.set(new Float64Array(core.memory!.buffer, py, y.length)) ?? y,
+          () => (heap.free(px), heap.free(py)),
+        );
       }
       const specs = slices.map(([i0, i1]) => ({
         kernel: "saxpy",
@@ -238,7 +310,11 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         const heap = core.heap;
         const pa = heap.put(a, "a");
         const pb = heap.put(b, "b");
-        const specs = slices.map(([i0, i1]) => ({ kernel: "dot", label: `[${i0}, ${i1})`, make: () => ({ job: { kind: "dot", aPtr: pa + i0 * 8, bPtr: pb + i0 * 8, n: i1 - i0 } as Job }) }));
+        const specs = slices.map(([i0, i1]) => ({
+          kernel: "dot",
+          label: `[${i0}, ${i1})`,
+          make: () => ({ job: { kind: "dot", aPtr: pa + i0 * 8, bPtr: pb + i0 * 8, n: i1 - i0 } as Job }),
+        }));
         return core.submit("dot", specs, options, add, () => (heap.free(pa), heap.free(pb)));
       }
       const specs = slices.map(([i0, i1]) => ({
@@ -255,9 +331,13 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
 
     async hashMany(buffers, options) {
       core.check();
-      const opts = checkOptions(options, "options", ["signal", "chunks", "algorithm", "seed"]) as CallOptions & { algorithm?: HashAlgorithm; seed?: U64Like };
+      const opts = checkOptions(options, "options", ["signal", "chunks", "algorithm", "seed"]) as CallOptions & {
+        algorithm?: HashAlgorithm;
+        seed?: U64Like;
+      };
       const algorithm = opts.algorithm ?? "xxhash64";
-      if (algorithm !== "fnv1a64" && algorithm !== "xxhash64") throw new TypeError(expected("options.algorithm", '"fnv1a64" or "xxhash64"', algorithm));
+      if (algorithm !== "fnv1a64" && algorithm !== "xxhash64")
+        throw new TypeError(expected("options.algorithm", '"fnv1a64" or "xxhash64"', algorithm));
       const seed = opts.seed === undefined ? 0n : toU64(opts.seed, "options.seed");
       if (!Array.isArray(buffers)) throw new TypeError(expected("buffers", "an array of byte buffers", buffers));
       const views = buffers.map((b, i) => toBytes(b, `buffers[${i}]`));
@@ -272,7 +352,11 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       if (core.heap) {
         const heap = core.heap;
         const ptrs = views.map((v, i) => heap.put(v, `buffers[${i}]`));
-        const specs = groups.map(([i0, i1]) => ({ kernel: algorithm, label: `buffers [${i0}, ${i1})`, make: () => ({ job: { kind: "hash", algorithm, seed, ptrs: Uint32Array.from(ptrs.slice(i0, i1)), lens: lensOf(i0, i1) } as Job }) }));
+        const specs = groups.map(([i0, i1]) => ({
+          kernel: algorithm,
+          label: `buffers [${i0}, ${i1})`,
+          make: () => ({ job: { kind: "hash", algorithm, seed, ptrs: Uint32Array.from(ptrs.slice(i0, i1)), lens: lensOf(i0, i1) } as Job }),
+        }));
         return core.submit("hashMany", specs, call, collect, () => ptrs.forEach((p) => heap.free(p)));
       }
       const specs = groups.map(([i0, i1]) => ({

@@ -118,7 +118,13 @@ export interface PoolCore {
   /** How many chunks a call should be cut into. */
   chunkCount(options: CallOptions | undefined, name: string): number;
   /** Queues `chunks`, resolves with their results in chunk order, then runs `cleanup` once no worker still touches the task's memory. */
-  submit<T>(name: string, chunks: ChunkSpec[], options: CallOptions | undefined, finish: (results: unknown[]) => T, cleanup?: () => void): Promise<T>;
+  submit<T>(
+    name: string,
+    chunks: ChunkSpec[],
+    options: CallOptions | undefined,
+    finish: (results: unknown[]) => T,
+    cleanup?: () => void,
+  ): Promise<T>;
 }
 
 /** One chunk as a call describes it: `make` builds the job (again, if the chunk is retried: transferred buffers are gone after a send). */
@@ -143,7 +149,8 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
     throw new (typeof workers === "number" ? RangeError : TypeError)(expected("options.workers", "a positive integer", workers));
   if (workers > MAX_WORKERS) throw new RangeError(expected("options.workers", `a positive integer ≤ ${MAX_WORKERS}`, workers));
   const chunksPerWorker = opts.chunksPerWorker === undefined ? 4 : toInteger(opts.chunksPerWorker, "options.chunksPerWorker", 1, 1 << 16);
-  if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean") throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
+  if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
+    throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
   const requested = opts.mode ?? "auto";
   if (!["auto", "shared", "message"].includes(requested as string))
     throw new TypeError(expected("options.mode", '"auto", "shared" or "message"', requested));
@@ -175,7 +182,10 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
   let local: KernelExports | undefined;
   if (mode === "shared") {
     const wanted = WebAssembly.Module.imports(module).find((i) => i.kind === "memory");
-    if (!wanted) throw new WorkerError(`options.threadsSource is not a threads build: it imports no memory (build it with --importMemory --sharedMemory)`);
+    if (!wanted)
+      throw new WorkerError(
+        `options.threadsSource is not a threads build: it imports no memory (build it with --importMemory --sharedMemory)`,
+      );
     memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
     // An instance on this thread, to learn where static data ends and to size scratch; it runs no kernel.
     local = instantiateKernels(module, memory).exports;
@@ -339,7 +349,13 @@ class WorkerPool implements Pool, PoolCore {
     return Math.max(1, this.#target) * this.#config.chunksPerWorker;
   }
 
-  submit<T>(name: string, specs: ChunkSpec[], options: CallOptions | undefined, finish: (results: unknown[]) => T, cleanup?: () => void): Promise<T> {
+  submit<T>(
+    name: string,
+    specs: ChunkSpec[],
+    options: CallOptions | undefined,
+    finish: (results: unknown[]) => T,
+    cleanup?: () => void,
+  ): Promise<T> {
     const signal = options?.signal;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => this.#abort(task, signal!);
@@ -400,7 +416,9 @@ class WorkerPool implements Pool, PoolCore {
       throw new TypeError(expected("hi", `${typeof lo === "bigint" ? "a bigint, like `lo`" : "a safe integer, like `lo`"}`, hi));
     const count = this.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
     const ref = await this.#functionRef(fn);
-    const ranges: [number | bigint, number | bigint][] = bigintRange ? splitRangeBig(lo as bigint, hi as bigint, count) : split(lo as number, hi as number, count);
+    const ranges: [number | bigint, number | bigint][] = bigintRange
+      ? splitRangeBig(lo as bigint, hi as bigint, count)
+      : split(lo as number, hi as number, count);
     const specs = ranges.map(([a, b]) => ({
       kernel: ref.export,
       label: `range [${a}, ${b})`,
@@ -474,7 +492,14 @@ class WorkerPool implements Pool, PoolCore {
       }
       const exportsOf = WebAssembly.Module.exports(compiled.module);
       if (!exportsOf.some((e) => e.name === fn.export && e.kind === "function"))
-        throw new TypeError(`Expected \`fn.export\` to name a function the wasm module exports (${exportsOf.filter((e) => e.kind === "function").map((e) => e.name).join(", ") || "none"}), got ${describe(fn.export)}`);
+        throw new TypeError(
+          `Expected \`fn.export\` to name a function the wasm module exports (${
+            exportsOf
+              .filter((e) => e.kind === "function")
+              .map((e) => e.name)
+              .join(", ") || "none"
+          }), got ${describe(fn.export)}`,
+        );
       return { type: "wasm", id: compiled.id, module: compiled.module, memory: fn.memory, export: fn.export };
     }
     throw new TypeError(expected("fn", "{ module, export } or { wasm, export }", fn));
@@ -496,13 +521,22 @@ class WorkerPool implements Pool, PoolCore {
     });
     try {
       await Promise.race([
-        remote.init({ id, mode, module, memory, warmUp, warmRegion: warmPtr === undefined ? undefined : { ptr: warmPtr, bytes: WARM_REGION_BYTES } }),
+        remote.init({
+          id,
+          mode,
+          module,
+          memory,
+          warmUp,
+          warmRegion: warmPtr === undefined ? undefined : { ptr: warmPtr, bytes: WARM_REGION_BYTES },
+        }),
         failedToStart,
       ]);
     } catch (cause) {
       slot.gone = true;
       await this.#stop(slot);
-      throw cause instanceof WorkerError ? cause : new WorkerError(`Worker ${id} failed to start: ${(cause as Error)?.message ?? cause}`, { cause });
+      throw cause instanceof WorkerError
+        ? cause
+        : new WorkerError(`Worker ${id} failed to start: ${(cause as Error)?.message ?? cause}`, { cause });
     }
     ready = true;
     return slot;
@@ -573,10 +607,11 @@ class WorkerPool implements Pool, PoolCore {
     if (task.settled) return;
     const running = [...task.running];
     this.#fail(task, abortError(task.name, signal));
-    for (const slot of running) this.#replace(slot, () => {
-      task.running.delete(slot);
-      task.maybeCleanup();
-    });
+    for (const slot of running)
+      this.#replace(slot, () => {
+        task.running.delete(slot);
+        task.maybeCleanup();
+      });
   }
 
   /** A worker ended by itself: its chunk is retried once on another worker, then the task fails. */
@@ -595,7 +630,9 @@ class WorkerPool implements Pool, PoolCore {
       } else
         this.#fail(
           task,
-          new WorkerError(`Worker ${slot.id} died while running \`${chunk.spec.kernel}\` on ${chunk.spec.label} of ${task.name} (${reason}); that chunk had already been retried once after another worker died on it`),
+          new WorkerError(
+            `Worker ${slot.id} died while running \`${chunk.spec.kernel}\` on ${chunk.spec.label} of ${task.name} (${reason}); that chunk had already been retried once after another worker died on it`,
+          ),
         );
     }
     task.maybeCleanup();
@@ -620,7 +657,11 @@ class WorkerPool implements Pool, PoolCore {
         this.#spawning--;
         // With no worker left and none coming, queued work would wait forever: fail it instead.
         if (this.#slots.length === 0 && this.#spawning === 0)
-          for (const task of [...this.#tasks]) this.#fail(task, new WorkerError(`No worker left: a replacement could not start (${(error as Error).message})`, { cause: error }));
+          for (const task of [...this.#tasks])
+            this.#fail(
+              task,
+              new WorkerError(`No worker left: a replacement could not start (${(error as Error).message})`, { cause: error }),
+            );
       },
     );
   }
@@ -639,11 +680,19 @@ function reviveError(error: unknown, chunk: Chunk, slot: Slot): Error {
 
 function abortError(name: string, signal: AbortSignal): AbortError {
   const reason = signal.reason;
-  return new AbortError(`${name} was aborted${reason instanceof Error ? `: ${reason.message}` : reason !== undefined ? `: ${String(reason)}` : ""}`, { cause: reason });
+  return new AbortError(
+    `${name} was aborted${reason instanceof Error ? `: ${reason.message}` : reason !== undefined ? `: ${String(reason)}` : ""}`,
+    { cause: reason },
+  );
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof value === "object" && value !== null && typeof (value as AbortSignal).aborted === "boolean" && typeof (value as AbortSignal).addEventListener === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === "boolean" &&
+    typeof (value as AbortSignal).addEventListener === "function"
+  );
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {

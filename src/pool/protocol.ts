@@ -20,7 +20,13 @@ export interface WorkerInit {
 /** A user function as a worker loads it: an ES module export, or an export of a compiled wasm module. */
 export type FunctionRef =
   | { readonly type: "module"; readonly url: string; readonly export: string }
-  | { readonly type: "wasm"; readonly id: number; readonly module: WebAssembly.Module; readonly memory?: WebAssembly.Memory; readonly export: string };
+  | {
+      readonly type: "wasm";
+      readonly id: number;
+      readonly module: WebAssembly.Module;
+      readonly memory?: WebAssembly.Memory;
+      readonly export: string;
+    };
 
 /** One chunk of work. Pointers (`*Ptr`) are byte offsets into the shared memory; arrays travel in messages. */
 export type Job =
@@ -55,8 +61,23 @@ export type Job =
       readonly rowStart: number;
       readonly rowEnd: number;
     }
-  | { readonly kind: "saxpy"; readonly alpha: number; readonly xPtr?: number; readonly yPtr?: number; readonly x?: Float64Array; readonly y?: Float64Array; readonly n: number }
-  | { readonly kind: "dot"; readonly aPtr?: number; readonly bPtr?: number; readonly a?: Float64Array; readonly b?: Float64Array; readonly n: number }
+  | {
+      readonly kind: "saxpy";
+      readonly alpha: number;
+      readonly xPtr?: number;
+      readonly yPtr?: number;
+      readonly x?: Float64Array;
+      readonly y?: Float64Array;
+      readonly n: number;
+    }
+  | {
+      readonly kind: "dot";
+      readonly aPtr?: number;
+      readonly bPtr?: number;
+      readonly a?: Float64Array;
+      readonly b?: Float64Array;
+      readonly n: number;
+    }
   | {
       readonly kind: "hash";
       readonly algorithm: HashAlgorithm;

@@ -146,7 +146,10 @@ function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call
         for (let i = 0, at = base; i < count; at += job.lens[i], i++) ptrs[i] = at;
       }
       for (let i = 0; i < count; i++)
-        out[i] = BigInt.asUintN(64, job.algorithm === "fnv1a64" ? ex.fnv1a64(ptrs[i], job.lens[i]) : ex.xxhash64(ptrs[i], job.lens[i], job.seed));
+        out[i] = BigInt.asUintN(
+          64,
+          job.algorithm === "fnv1a64" ? ex.fnv1a64(ptrs[i], job.lens[i]) : ex.xxhash64(ptrs[i], job.lens[i], job.seed),
+        );
       return transfer(out, [out.buffer]);
     }
   }
@@ -165,7 +168,8 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
   if (ref.type === "module") {
     const namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
     const value = namespace[ref.export];
-    if (typeof value !== "function") throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);
+    if (typeof value !== "function")
+      throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);
     fn = value as (...args: any[]) => unknown;
   } else {
     let memory: WebAssembly.Memory | undefined = ref.memory;
@@ -173,7 +177,8 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
     const instance = new WebAssembly.Instance(ref.module, imports);
     memory ??= instance.exports.memory as WebAssembly.Memory | undefined;
     const value = instance.exports[ref.export];
-    if (typeof value !== "function") throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
+    if (typeof value !== "function")
+      throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
     fn = value as (...args: any[]) => unknown;
   }
   // Bounded: a caller passing fresh bytes on every call would otherwise pile up instances (and their memories).

@@ -33,12 +33,17 @@ describe("pool in Chromium, cross-origin isolated", () => {
     const a = Float64Array.from({ length: 30 }, (_, i) => i / 7);
     const b = Float64Array.from({ length: 30 }, (_, i) => 1 - i / 11);
     expect(await pool.matmul(a, b, 5, 6, 5)).toEqual(k.matmul(a, b, 5, 6, 5));
-    expect(Array.from(await pool.hashMany(["a", "bc", new Uint8Array(300)]))).toEqual(["a", "bc", new Uint8Array(300)].map((x) => k.xxhash64(x)));
+    expect(Array.from(await pool.hashMany(["a", "bc", new Uint8Array(300)]))).toEqual(
+      ["a", "bc", new Uint8Array(300)].map((x) => k.xxhash64(x)),
+    );
   });
 
   it("runs the user's functions from an ES module URL", async () => {
     expect(await pool.map({ module: functions, export: "square" }, [1, 2, 3, 4, 5])).toEqual([1, 4, 9, 16, 25]);
-    const total = await pool.reduceRange({ module: functions, export: "sumRange" }, 0n, 100_000n, { combine: (x: bigint, y: bigint) => BigInt.asUintN(64, x + y), initial: 0n });
+    const total = await pool.reduceRange({ module: functions, export: "sumRange" }, 0n, 100_000n, {
+      combine: (x: bigint, y: bigint) => BigInt.asUintN(64, x + y),
+      initial: 0n,
+    });
     expect(total).toBe(k.sumRange(0n, 100_000n));
   });
 
@@ -46,7 +51,9 @@ describe("pool in Chromium, cross-origin isolated", () => {
     const [height, width] = [31, 9];
     const buffer = new SharedArrayBuffer(4 * height * width);
     await pool.forRows({ module: functions, export: "writeRows" }, 0, height, { args: [buffer, width], chunks: 5 });
-    expect(new Int32Array(buffer)).toEqual(Int32Array.from({ length: height * width }, (_, i) => Math.floor(i / width) * 1000 + (i % width)));
+    expect(new Int32Array(buffer)).toEqual(
+      Int32Array.from({ length: height * width }, (_, i) => Math.floor(i / width) * 1000 + (i % width)),
+    );
   });
 
   it("a worker that dies is replaced, and the call fails with WorkerError after one retry", async () => {

@@ -21,6 +21,10 @@ const replaced = await createPool({ workers: 1, warmUp: false });
 await replaced.map({ module: new URL("./functions.mjs", import.meta.url), export: "exitWorker" }, [1]).catch(() => undefined);
 await replaced.close();
 // A pool whose workers cannot start (the threads build without its memory): createPool rejects, nothing stays.
-const failed = await createPool({ workers: 2, mode: "message", source: new URL("../../build/hotpath.threads.wasm", import.meta.url) }).catch((e: Error) => e.name);
+const failed = await createPool({
+  workers: 2,
+  mode: "message",
+  source: new URL("../../build/hotpath.threads.wasm", import.meta.url),
+}).catch((e: Error) => e.name);
 if (failed !== "WorkerError") throw new Error(`expected WorkerError, got ${failed}`);
 console.log("done");

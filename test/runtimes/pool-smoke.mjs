@@ -29,7 +29,11 @@ for (const mode of ["shared", "message"]) {
   checks[mode].closed = pool.closed && pool.size === 0;
 }
 console.log(JSON.stringify({ runtime, checks }));
-const failed = Object.entries(checks).flatMap(([mode, c]) => Object.entries(c).filter(([, ok]) => !ok).map(([name]) => `${mode}.${name}`));
+const failed = Object.entries(checks).flatMap(([mode, c]) =>
+  Object.entries(c)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => `${mode}.${name}`),
+);
 if (failed.length) {
   console.error(`pool-smoke failed: ${failed.join(", ")}`);
   process.exit(1);
