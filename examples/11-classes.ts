@@ -3,7 +3,12 @@
 // as in the tutorial, a TS subclass adds help() and a friendlier toString. Objects live in the
 // module's heap: a wrapper pins its object while JS holds it and unpins it on dispose() (or at the end
 // of a `using` block). Run: npx tsx examples/11-classes.ts
-import asc from "assemblyscript/asc";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes.ts";
 import { assemblyScriptImports } from "../src/load.ts";
 
@@ -63,24 +68,24 @@ console.log(
 
 // Your own class, bound the same way (the pattern documented in src/classes.ts): AssemblyScript
 // exports free functions over the object, the module keeps its GC runtime (--exportRuntime), and a
-// TS class extends WasmObject. Compiled here at run time so the example stays one file.
+// TS class extends WasmObject. The source is written out and compiled by the asc CLI, as you would.
 const source = `
   class Counter { count: i32 = 0; constructor(public step: i32) {} }
   export function counterNew(step: i32): Counter { return new Counter(step); }
   export function counterInc(self: Counter): i32 { self.count += self.step; return self.count; }
 `;
-const { binary, stderr } = await asc.compileString(source, {
-  optimizeLevel: 3,
-  runtime: "incremental",
-  // Missing from asc's CompilerOptions type, honoured by the compiler: exports __pin, __unpin, __collect.
-  exportRuntime: true,
-} as Parameters<typeof asc.compileString>[1]);
-if (!binary) throw new Error(`asc failed: ${stderr}`);
+const dir = await mkdtemp(join(tmpdir(), "hotpath-counter-"));
+await writeFile(join(dir, "counter.ts"), source);
+const ascCli = createRequire(import.meta.url).resolve("assemblyscript/bin/asc.js");
+const ascArgs = ["counter.ts", "-O3", "--runtime", "incremental", "--exportRuntime", "--outFile", "counter.wasm"];
+await promisify(execFile)(process.execPath, [ascCli, ...ascArgs], { cwd: dir });
+console.log(`\nasc ${ascArgs.join(" ")}`);
 let memory: WebAssembly.Memory;
 const instance = new WebAssembly.Instance(
-  new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
+  new WebAssembly.Module(await readFile(join(dir, "counter.wasm"))),
   assemblyScriptImports(() => memory),
 );
+await rm(dir, { recursive: true, force: true });
 const raw = instance.exports as unknown as {
   memory: WebAssembly.Memory;
   counterNew(step: number): number;
