@@ -1,6 +1,11 @@
 // The documented pattern for binding your own AssemblyScript class: free functions over the object,
 // a GC runtime with --exportRuntime, a TS class extending WasmObject, adopt() for returned objects.
-import asc from "assemblyscript/asc";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DisposedError, WasmObject, gcRuntime, type GcRuntime } from "../src/classes.ts";
 import { assemblyScriptImports } from "../src/load.ts";
@@ -23,16 +28,20 @@ interface CounterExports {
 }
 
 describe("binding a user's class", async () => {
-  const { binary, error, stderr } = await asc.compileString(SOURCE, {
-    optimizeLevel: 3,
-    runtime: "incremental",
-    // Missing from asc's CompilerOptions type, honoured by the compiler: exports __pin, __unpin, __collect.
-    exportRuntime: true,
-  } as Parameters<typeof asc.compileString>[1]);
-  if (error || !binary) throw new Error(`asc failed: ${stderr}`);
+  // The asc CLI in a plain node child, as a user builds: importing the compiler in-process is slow under transforms.
+  const dir = await mkdtemp(join(tmpdir(), "hotpath-user-class-"));
+  await writeFile(join(dir, "counter.ts"), SOURCE);
+  const ascCli = createRequire(import.meta.url).resolve("assemblyscript/bin/asc.js");
+  await promisify(execFile)(
+    process.execPath,
+    [ascCli, "counter.ts", "-O3", "--runtime", "incremental", "--exportRuntime", "--outFile", "counter.wasm"],
+    { cwd: dir },
+  );
+  const binary = await readFile(join(dir, "counter.wasm"));
+  await rm(dir, { recursive: true, force: true });
   let raw: CounterExports;
   const instance = new WebAssembly.Instance(
-    new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>),
+    new WebAssembly.Module(binary),
     assemblyScriptImports(() => raw.memory),
   );
   raw = instance.exports as unknown as CounterExports;
