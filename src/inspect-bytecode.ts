@@ -7,8 +7,9 @@ import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { expected } from "./errors.ts";
+import { checkOptions } from "./validate.ts";
 
 /** One function's Ignition bytecode, as V8 prints it. */
 export interface BytecodeFunction {
@@ -42,6 +43,9 @@ export interface TwinBytecodeOptions {
  */
 export async function twinBytecode(name: string, options: TwinBytecodeOptions = {}): Promise<BytecodeFunction[]> {
   if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(name)) throw new TypeError(expected("name", "a twin's function name", name));
+  checkOptions(options, "options", ["twin", "args"]);
+  if (options.args !== undefined && !Array.isArray(options.args))
+    throw new TypeError(expected("options.args", "an array of arguments", options.args));
   const twin = options.twin ?? "number";
   if (twin !== "number" && twin !== "bigint") throw new TypeError(expected("options.twin", `"number" or "bigint"`, twin));
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
@@ -53,12 +57,12 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
   // is its own bundle (build/twins/*.js), so esbuild never renames a function to avoid a collision.
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = fromSource ? new URL(`./twins/${twin}.ts`, import.meta.url) : new URL(`./twins/${twin}.js`, import.meta.url);
-  const path = [name];
-  const nodeArgs = fromSource ? ["--import", new URL(`file://${createRequire(import.meta.url).resolve("tsx")}`).href] : [];
-  const args = (options.args ?? null) === null ? null : options.args!.map((a) => (typeof a === "bigint" ? `${a}n` : a));
+  const nodeArgs = fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [];
+  // bigint does not survive JSON: sent as "123n" and revived in the child.
+  const args = options.args?.map((a) => (typeof a === "bigint" ? `${a}n` : a)) ?? null;
   const child = `
     const mod = await import(${JSON.stringify(entry.href)});
-    const fn = ${JSON.stringify(path)}.reduce((o, k) => o?.[k], mod);
+    const fn = mod[${JSON.stringify(name)}];
     if (typeof fn !== "function") { process.stderr.write("NO_SUCH_TWIN"); process.exit(3); }
     const given = ${JSON.stringify(args)};
     const small = ${twin === "bigint" ? "1000n" : "1000"};
@@ -74,7 +78,7 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
     new Function("return function ${FLUSH_SENTINEL}(a) {" + "a = a * 3 + 1;".repeat(400) + "return a; }")()(1);
     v8.setFlagsFromString("--no-print-bytecode");
   `;
-  // V8 writes to the C stdout; through a pipe its blocks have come out of order, into a file they do not.
+  // V8 writes to the C stdout; read through a pipe, its output came back cut or jumbled in some runs, into a file it did not.
   const dir = await mkdtemp(join(tmpdir(), "hotpath-bytecode-"));
   const outFile = join(dir, "bytecode.txt");
   const out = await open(outFile, "w");

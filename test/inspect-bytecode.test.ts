@@ -31,6 +31,8 @@ describe.runIf(!("Deno" in globalThis) && !("Bun" in globalThis))("twinBytecode 
     );
     await expect(twinBytecode("sumRange", { twin: "float" as "number" })).rejects.toThrow(TypeError);
     await expect(twinBytecode("a b")).rejects.toThrow(TypeError);
+    await expect(twinBytecode("sumRange", { arg: [1] } as never)).rejects.toThrow(/Unknown option `options.arg`/);
+    await expect(twinBytecode("sumRange", { args: 5 } as never)).rejects.toThrow(/Expected `options.args` to be an array/);
   });
 });
 
