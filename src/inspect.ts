@@ -132,6 +132,7 @@ export function extractFunction(text: string, name: string): FunctionListing {
   const code = body.filter((l) => !l.startsWith("(local"));
   // The function's closing parenthesis sits at the end of its last line.
   if (code.length) code[code.length - 1] = code[code.length - 1].replace(/\)$/, "");
+  else if (locals.length) locals[locals.length - 1] = locals[locals.length - 1].replace(/\)$/, "");
 
   const loops: { start: number; end: number; depth: number; innermost: boolean }[] = [];
   const stack: { kind: string; line: number; loopIndex?: number }[] = [];
@@ -179,7 +180,7 @@ export function formatListing(listing: FunctionListing, title = listing.name): s
   ].join("\n");
 }
 
-/** "17 instructions; inner loop: 13 instructions (lines 1–13)", or "…; no loop" for a closed form. */
+/** "17 instructions; inner loop: 16 instructions (lines 1–16)", or "…; no loop" for a closed form. */
 export function summarize(listing: FunctionListing): string {
   const count = `${listing.instructionCount} instruction${listing.instructionCount === 1 ? "" : "s"}`;
   const inner = listing.loops.filter((l) => l.innermost);

@@ -149,3 +149,27 @@ describe("hotpath inspect", () => {
     expect(err.join("\n")).toMatch(/expected a kernel name/);
   });
 });
+
+describe("extract edge cases", () => {
+  it("a function with locals and no code keeps its locals intact", async () => {
+    const listing = await inspectFunction(await assembleWat(`(module (func (export "idle") (local i32 i64)))`), "idle");
+    expect(listing.instructionCount).toBe(0);
+    expect(listing.locals.join(" ")).not.toMatch(/\)\)$/);
+  });
+
+  it("finds a function by its debug name when it is not exported", async () => {
+    const listing = await inspectFunction(
+      await assembleWat(`(module (func $helper (result i32) i32.const 1) (func (export "f") (result i32) call $helper))`),
+      "helper",
+    );
+    expect(listing.lines).toEqual(["i32.const 1"]);
+    expect(
+      (
+        await inspectFunction(
+          await assembleWat(`(module (func $helper (result i32) i32.const 1) (func (export "f") (result i32) call $helper))`),
+          "f",
+        )
+      ).calls,
+    ).toEqual(["helper"]);
+  });
+});
