@@ -38,7 +38,18 @@ export interface KernelExports {
    * Mandelbrot escape counts for rows [rowStart, rowEnd) of a width × height image of the rectangle
    * (x0, y0)–(x1, y1); row r is written as u32s at out + (r − rowStart) · width · 4.
    */
-  mandelbrotRows(out: number, width: number, height: number, rowStart: number, rowEnd: number, x0: number, y0: number, x1: number, y1: number, maxIter: number): void;
+  mandelbrotRows(
+    out: number,
+    width: number,
+    height: number,
+    rowStart: number,
+    rowEnd: number,
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    maxIter: number,
+  ): void;
 
   /** Σ a[i]·b[i] over n f64s (SIMD, four partial sums: may differ from dotScalar in the last bits). */
   dot(a: number, b: number, n: number): number;

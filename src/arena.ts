@@ -27,8 +27,7 @@ export class Arena {
     const ptr = this.#top;
     const end = ptr + align(bytes, 16);
     const limit = this.maxPages * PAGE;
-    if (end > limit)
-      throw new RangeError(`Expected \`${name}\` to fit in wasm memory (at most ${limit - ptr} bytes), got ${bytes} bytes`);
+    if (end > limit) throw new RangeError(`Expected \`${name}\` to fit in wasm memory (at most ${limit - ptr} bytes), got ${bytes} bytes`);
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       try {

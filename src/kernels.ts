@@ -159,7 +159,8 @@ export function bindKernels(exports: KernelExports): Kernels {
   }
 
   function sameLength(a: Float64Array, b: Float64Array, aName: string, bName: string): void {
-    if (b.length !== a.length) throw new RangeError(expected(bName, `a Float64Array of length ${a.length} (the length of \`${aName}\`)`, b));
+    if (b.length !== a.length)
+      throw new RangeError(expected(bName, `a Float64Array of length ${a.length} (the length of \`${aName}\`)`, b));
   }
 
   function dotWith(kernel: "dot" | "dotScalar", a: unknown, b: unknown): number {
@@ -357,7 +358,8 @@ function call<T>(kernel: string, run: () => T): T {
   try {
     return run();
   } catch (cause) {
-    if (cause instanceof WebAssembly.RuntimeError) throw new KernelError(`Kernel \`${kernel}\` trapped: ${cause.message}`, kernel, { cause });
+    if (cause instanceof WebAssembly.RuntimeError)
+      throw new KernelError(`Kernel \`${kernel}\` trapped: ${cause.message}`, kernel, { cause });
     if (cause instanceof KernelError) throw new KernelError(`Kernel \`${kernel}\` aborted: ${cause.message}`, kernel, { cause });
     throw cause;
   }

@@ -19,7 +19,27 @@ describe("kernels()", () => {
 
   it("lists every raw export of the ABI", async () => {
     const k = await kernels({ warmUp: false });
-    for (const name of ["heapBase", "sumIntegers", "sumRange", "fnv1a64", "xxhash64", "splitmix64Fill", "xorshift64Fill", "monteCarloHits", "mandelbrotRows", "dot", "dotScalar", "saxpy", "saxpyScalar", "matmul", "matmulScalar", "countPrimesScratch", "countPrimesRange", "longestCollatzRange", "collatzBestSteps"])
+    for (const name of [
+      "heapBase",
+      "sumIntegers",
+      "sumRange",
+      "fnv1a64",
+      "xxhash64",
+      "splitmix64Fill",
+      "xorshift64Fill",
+      "monteCarloHits",
+      "mandelbrotRows",
+      "dot",
+      "dotScalar",
+      "saxpy",
+      "saxpyScalar",
+      "matmul",
+      "matmulScalar",
+      "countPrimesScratch",
+      "countPrimesRange",
+      "longestCollatzRange",
+      "collatzBestSteps",
+    ])
       expect(typeof (k.exports as unknown as Record<string, unknown>)[name]).toBe("function");
   });
 });

@@ -66,7 +66,9 @@ describe("longestCollatzRange", () => {
     const start = 1980976057694848447n;
     expect(() => twins.bigint.longestCollatzRange(start, start + 1n)).toThrow(RangeError);
     expect(() => k.longestCollatzRange(start, start + 1n)).toThrow(RangeError);
-    expect(() => k.longestCollatzRange(start, start + 1n)).toThrow("Expected every Collatz chain from [1980976057694848447, 1980976057694848448) to stay below 2^64");
+    expect(() => k.longestCollatzRange(start, start + 1n)).toThrow(
+      "Expected every Collatz chain from [1980976057694848447, 1980976057694848448) to stay below 2^64",
+    );
     // Found by fast-check below 2^58: one of these five starts overflows, and the twin agrees.
     expect(() => twins.bigint.longestCollatzRange(184158266669793915n, 184158266669793920n)).toThrow(RangeError);
     expect(() => k.longestCollatzRange(184158266669793915n, 184158266669793920n)).toThrow(RangeError);

@@ -108,7 +108,8 @@ describe("xxhash64", () => {
 
   it("is not fooled by an unaligned view of a larger buffer", () => {
     const big = sanityBuffer(1000);
-    for (const offset of [1, 3, 5, 7]) expect(k.xxhash64(big.subarray(offset, offset + 500))).toBe(twins.bigint.xxhash64(big.subarray(offset, offset + 500)));
+    for (const offset of [1, 3, 5, 7])
+      expect(k.xxhash64(big.subarray(offset, offset + 500))).toBe(twins.bigint.xxhash64(big.subarray(offset, offset + 500)));
   });
 });
 

@@ -76,13 +76,19 @@ describe("matmul", () => {
 
   it("equals the naive i-k-j twin bit for bit on random shapes (edges of the 4 × 4 tiles)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), fc.integer(), (m, kk, n, seed) => {
-        const a = matrix(m * kk, seed);
-        const b = matrix(kk * n, seed + 3);
-        const want = twins.number.matmul(a, b, m, kk, n);
-        expect(bitEqual(k.matmul(a, b, m, kk, n), want)).toBe(true);
-        expect(bitEqual(k.matmulScalar(a, b, m, kk, n), want)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer(),
+        (m, kk, n, seed) => {
+          const a = matrix(m * kk, seed);
+          const b = matrix(kk * n, seed + 3);
+          const want = twins.number.matmul(a, b, m, kk, n);
+          expect(bitEqual(k.matmul(a, b, m, kk, n), want)).toBe(true);
+          expect(bitEqual(k.matmulScalar(a, b, m, kk, n), want)).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -135,13 +141,17 @@ describe("bad input", () => {
     expect(() => k.dot([1, 2, 3] as never, v)).toThrow("Expected `a` to be a Float64Array, got a Array");
     expect(() => k.dotScalar(v, new Float32Array(3) as never)).toThrow("Expected `b` to be a Float64Array, got Float32Array of length 3");
     expect(() => k.dot(v, new Float64Array(4))).toThrow(RangeError);
-    expect(() => k.dot(v, new Float64Array(4))).toThrow("Expected `b` to be a Float64Array of length 3 (the length of `a`), got Float64Array of length 4");
+    expect(() => k.dot(v, new Float64Array(4))).toThrow(
+      "Expected `b` to be a Float64Array of length 3 (the length of `a`), got Float64Array of length 4",
+    );
   });
 
   it("saxpy checks alpha, x and y", () => {
     expect(() => k.saxpy(NaN, v, v.slice())).toThrow("Expected `alpha` to be a finite number, got NaN (number)");
     expect(() => k.saxpyScalar("2" as never, v, v.slice())).toThrow(TypeError);
-    expect(() => k.saxpy(2, v, new Float64Array(2))).toThrow("Expected `y` to be a Float64Array of length 3 (the length of `x`), got Float64Array of length 2");
+    expect(() => k.saxpy(2, v, new Float64Array(2))).toThrow(
+      "Expected `y` to be a Float64Array of length 3 (the length of `x`), got Float64Array of length 2",
+    );
     expect(() => k.saxpy(2, null as never, v)).toThrow("Expected `x` to be a Float64Array, got null");
   });
 
@@ -151,7 +161,9 @@ describe("bad input", () => {
     expect(() => k.matmul(a, a, 2, 1.5, 2)).toThrow("Expected `k` to be an integer, got 1.5 (number)");
     expect(() => k.matmul(a, a, 2, 3, "2" as never)).toThrow(TypeError);
     expect(() => k.matmul(a, a, 3, 3, 2)).toThrow("Expected `a` to be a Float64Array of length m·k = 9, got Float64Array of length 6");
-    expect(() => k.matmulScalar(a, a, 2, 3, 3)).toThrow("Expected `b` to be a Float64Array of length k·n = 9, got Float64Array of length 6");
+    expect(() => k.matmulScalar(a, a, 2, 3, 3)).toThrow(
+      "Expected `b` to be a Float64Array of length k·n = 9, got Float64Array of length 6",
+    );
   });
 
   it("refuses a product too large for wasm memory with a RangeError naming c", () => {

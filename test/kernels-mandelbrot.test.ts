@@ -20,10 +20,19 @@ describe("mandelbrot", () => {
   it("matches the number twin exactly on random views, sizes and iteration limits", () => {
     const coord = fc.double({ min: -2.5, max: 2.5, noNaN: true });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 400 }), coord, coord, coord, coord, (width, height, maxIter, x0, y0, x1, y1) => {
-        const options = { width, height, maxIter, x0, y0, x1, y1 };
-        expect(k.mandelbrot(options)).toEqual(twins.number.mandelbrot(options));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 400 }),
+        coord,
+        coord,
+        coord,
+        coord,
+        (width, height, maxIter, x0, y0, x1, y1) => {
+          const options = { width, height, maxIter, x0, y0, x1, y1 };
+          expect(k.mandelbrot(options)).toEqual(twins.number.mandelbrot(options));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -95,7 +104,12 @@ describe("bad input", () => {
     ["a NaN x0", { ...ok, x0: NaN }, RangeError, "Expected `options.x0` to be a finite number, got NaN (number)"],
     ["an infinite y1", { ...ok, y1: Infinity }, RangeError, "Expected `options.y1` to be a finite number, got Infinity (number)"],
     ["a bigint y0", { ...ok, y0: 1n }, TypeError, "Expected `options.y0` to be a finite number, got 1n (bigint)"],
-    ["an image too large for wasm memory", { width: 65536, height: 65536, maxIter: 10 }, RangeError, "Expected `options.width × options.height (the image)` to fit in wasm memory"],
+    [
+      "an image too large for wasm memory",
+      { width: 65536, height: 65536, maxIter: 10 },
+      RangeError,
+      "Expected `options.width × options.height (the image)` to fit in wasm memory",
+    ],
   ])("rejects %s", (_, options, type, message) => {
     expect(() => k.mandelbrot(options as never)).toThrow(type);
     expect(() => k.mandelbrot(options as never)).toThrow(message);

@@ -58,9 +58,14 @@ describe("countPrimesRange", () => {
     expect(k.countPrimesRange(100, 100)).toBe(0);
     expect(k.countPrimesRange(100, 50)).toBe(0);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), (lo, a, b) => {
-        expect(k.countPrimesRange(lo, lo + a) + k.countPrimesRange(lo + a, lo + a + b)).toBe(k.countPrimesRange(lo, lo + a + b));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        (lo, a, b) => {
+          expect(k.countPrimesRange(lo, lo + a) + k.countPrimesRange(lo + a, lo + a + b)).toBe(k.countPrimesRange(lo, lo + a + b));
+        },
+      ),
       { numRuns: 30 },
     );
   });

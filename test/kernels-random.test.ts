@@ -86,7 +86,10 @@ describe("monteCarloPi", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: chunks }), fc.integer({ min: 0, max: chunks }), (a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const parts = k.exports.monteCarloHits(5n, 0, lo, total) + k.exports.monteCarloHits(5n, lo, hi, total) + k.exports.monteCarloHits(5n, hi, chunks, total);
+        const parts =
+          k.exports.monteCarloHits(5n, 0, lo, total) +
+          k.exports.monteCarloHits(5n, lo, hi, total) +
+          k.exports.monteCarloHits(5n, hi, chunks, total);
         expect(parts).toBe(whole);
       }),
       { numRuns: 20 },
@@ -119,7 +122,9 @@ describe("bad input", () => {
 
   it("refuses a stream too large to hold with a RangeError naming `count`", () => {
     expect(() => k.splitmix64(1n, 2 ** 40)).toThrow(RangeError);
-    expect(() => k.splitmix64(1n, 2 ** 40)).toThrow("Expected `count` to be a count whose BigUint64Array fits in memory, got 1099511627776 (number)");
+    expect(() => k.splitmix64(1n, 2 ** 40)).toThrow(
+      "Expected `count` to be a count whose BigUint64Array fits in memory, got 1099511627776 (number)",
+    );
   });
 
   it("monteCarloPi checks samples and seed", () => {

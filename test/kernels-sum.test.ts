@@ -75,11 +75,16 @@ describe("sumRange", () => {
 
   it("is splittable: sum over [lo, mid) + sum over [mid, hi) wraps to the sum over [lo, hi)", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: U64_MAX - 20_000n }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), (lo, a, b) => {
-        const mid = lo + BigInt(a);
-        const hi = mid + BigInt(b);
-        expect(BigInt.asUintN(64, k.sumRange(lo, mid) + k.sumRange(mid, hi))).toBe(k.sumRange(lo, hi));
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: U64_MAX - 20_000n }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (lo, a, b) => {
+          const mid = lo + BigInt(a);
+          const hi = mid + BigInt(b);
+          expect(BigInt.asUintN(64, k.sumRange(lo, mid) + k.sumRange(mid, hi))).toBe(k.sumRange(lo, hi));
+        },
+      ),
       { numRuns: 100 },
     );
   });
