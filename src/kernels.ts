@@ -128,7 +128,7 @@ export function bindKernels(exports: KernelExports): Kernels {
   const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
   const f64 = (ptr: number, length: number) => new Float64Array(exports.memory.buffer, ptr, length);
 
-  /** Copies the f64 inputs in (one fresh arena), runs `body`, and leaves the arena empty whatever happens. */
+  /** Runs `body` on an empty arena and empties it again afterwards, even when `body` throws. */
   function withArena<T>(body: () => T): T {
     arena.reset();
     try {
@@ -138,6 +138,7 @@ export function bindKernels(exports: KernelExports): Kernels {
     }
   }
 
+  /** Fills `count` words block by block through one small buffer, carrying the state between calls. */
   function stream(kernel: "splitmix64Fill" | "xorshift64Fill", seed: bigint, count: number): BigUint64Array {
     let out: BigUint64Array;
     try {
