@@ -37,6 +37,25 @@ describe("mandelbrot", () => {
     );
   });
 
+  it("matches the twin far outside the set, where orbits overflow to Infinity and NaN", () => {
+    for (const [x0, y0, x1, y1] of [
+      [-1e200, -1e200, 1e200, 1e200],
+      [-1e154, 3, 1e154, 4],
+      [-3, -3, 3, 3],
+    ]) {
+      const options = { width: 21, height: 9, maxIter: 60, x0, y0, x1, y1 };
+      expect(k.mandelbrot(options)).toEqual(twins.number.mandelbrot(options));
+    }
+  });
+
+  it("counts each of the two SIMD lanes on its own: neighbours with very different counts, odd widths", () => {
+    // Pixel pairs straddling the set's boundary: one lane runs to maxIter while the other escapes at once.
+    for (const width of [2, 3, 5, 8, 9]) {
+      const options = { width, height: 3, maxIter: 5000, x0: -2.5, y0: -0.25, x1: 1.5, y1: 0.25 };
+      expect(k.mandelbrot(options)).toEqual(twins.number.mandelbrot(options));
+    }
+  });
+
   // Pixel (0, 0) sits exactly at c = (x0, y0), so single points can be checked by hand.
   const at = (x: number, y: number, maxIter = 100) => k.mandelbrot({ width: 1, height: 1, maxIter, x0: x, y0: y, x1: x + 1, y1: y + 1 })[0];
 
