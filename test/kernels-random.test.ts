@@ -70,6 +70,11 @@ describe("monteCarloPi", () => {
     }
   });
 
+  it("matches the bigint twin on an odd number of full chunks (the kernel runs chunks in pairs)", () => {
+    const samples = 3 * MONTE_CARLO_CHUNK;
+    expect(k.monteCarloPi(samples, 77n)).toEqual(twins.bigint.monteCarloPi(BigInt(samples), 77n));
+  });
+
   it("lands near π: within 5 standard errors for 10^6 samples", () => {
     const { pi, inside, samples } = k.monteCarloPi(1_000_000, 2026n);
     expect(samples).toBe(1_000_000);
