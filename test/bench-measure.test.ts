@@ -63,6 +63,7 @@ describe("measureCases", () => {
     expect(byId["fixed"].status).toBe("flat");
     expect(byId["fixed"].note).toMatch(/does not grow/);
     expect(byId["fixed"].growth).toBeLessThan(1.3);
+    expect(byId["fixed"].speedup).toBeUndefined();
     expect(byId["grows"].status).toBe("ok");
     expect(byId["grows"].growth).toBeGreaterThan(1.3);
     expect(typeof sink).toBe("number");

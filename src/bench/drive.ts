@@ -9,11 +9,12 @@ import { fileURLToPath } from "node:url";
 import { buildC } from "./cbuild.ts";
 import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "./types.ts";
+import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "./types.ts";
 
 /** Options of benchRuntimes(). */
 export interface DriveOptions {
-  preset: PresetName;
+  /** A preset name, or settings of your own (the tests use tiny ones). */
+  preset: PresetName | Partial<PresetSettings>;
   /** "node,deno,bun,chromium", each optionally name=path. */
   runtimes: string | string[];
   builtins?: string[];
@@ -75,7 +76,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     tool: "hotpath bench",
     date: new Date().toISOString(),
     machine: machineInfo(),
-    preset: options.preset,
+    preset: typeof options.preset === "string" ? options.preset : (options.preset.name ?? "custom"),
     durationMs: performance.now() - started,
     runtimes: results,
   };

@@ -99,7 +99,7 @@ function header(report: BenchReport): string[] {
 const LEGEND = [
   "Median time per call over interleaved rounds after warm-up; × = times faster than the fastest TS twin whose answers were right (TS marks that twin).",
   "WRONG: the answer differs from the known answer (the number twin past 2^53); it is not compared for speed.",
-  "flat: time does not grow with the input (t(n)/t(n/2) < 1.3): the work was optimised away (clang's closed form of the sum) or overhead dominates.",
+  "flat: time does not grow with the input (t(n)/t(n/2) < 1.3): the work was optimised away (clang's closed form of the sum) or overhead dominates; no speedup is claimed.",
 ];
 
 function summaryTable(report: BenchReport): { head: string[]; rows: string[][] } {
@@ -213,11 +213,12 @@ export function speedupChart(report: BenchReport): string {
   }));
   if (rows.length === 0) return `<p class="empty">No speedups to draw: no case had a correct TS twin and another implementation.</p>`;
   const values = rows.flatMap((row) => rts.map((rt) => find(rt, row.caseId, row.implId).i?.speedup).filter((x): x is number => x !== undefined && x > 0));
-  const lo = Math.min(0.1, ...values) / 1.2;
+  // Room on the left for the labels of the slowest bars, which point left from 1×.
+  const lo = Math.min(0.1, ...values) / 4;
   const hi = Math.max(10, ...values) * 1.2;
   const left = 300;
-  const width = 900;
-  const plot = width - left - 20;
+  const width = 960;
+  const plot = width - left - 80;
   const barH = 9;
   const groupH = rts.length * barH + 10;
   const top = 30;
@@ -236,9 +237,12 @@ export function speedupChart(report: BenchReport): string {
       const i = find(rt, row.caseId, row.implId).i;
       const y = y0 + k * barH;
       if (i?.speedup === undefined) return;
-      const w = Math.max(1, x(i.speedup) - x(lo));
-      parts.push(`<rect x="${x(lo)}" y="${y}" width="${w}" height="${barH - 2}" fill="${colorOf(rt.runtime.name, k)}" opacity="${i.status === "flat" ? 0.35 : 0.9}"><title>${esc(`${rt.runtime.name} · ${row.caseId} · ${row.label}: ${formatSpeedup(i.speedup)} (${formatMs(i.full?.medianMs)})${i.status === "flat" ? " — flat: the work was optimised away" : ""}`)}</title></rect>`);
-      parts.push(`<text x="${x(lo) + w + 4}" y="${y + barH - 3}" font-size="9">${formatSpeedup(i.speedup)}${i.status === "flat" ? " flat" : ""}</text>`);
+      // Bars grow from 1× (as fast as TS): right when faster, left when slower.
+      const from = Math.min(x(1), x(i.speedup));
+      const w = Math.max(1, Math.abs(x(i.speedup) - x(1)));
+      parts.push(`<rect x="${from}" y="${y}" width="${w}" height="${barH - 2}" fill="${colorOf(rt.runtime.name, k)}" opacity="${i.status === "flat" ? 0.35 : 0.9}"><title>${esc(`${rt.runtime.name} · ${row.caseId} · ${row.label}: ${formatSpeedup(i.speedup)} (${formatMs(i.full?.medianMs)})${i.status === "flat" ? " — flat: the work was optimised away" : ""}`)}</title></rect>`);
+      const faster = i.speedup >= 1;
+      parts.push(`<text x="${faster ? from + w + 4 : from - 4}" y="${y + barH - 3}" font-size="9" text-anchor="${faster ? "start" : "end"}">${formatSpeedup(i.speedup)}${i.status === "flat" ? " flat" : ""}</text>`);
     });
   });
   const legend = rts.map((rt, k) => `<rect x="${left + k * 110}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${left + k * 110 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`).join("");

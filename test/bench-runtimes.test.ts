@@ -1,0 +1,57 @@
+// Each runtime's runner end to end: the driver starts Node, Deno and Bun on bench/runners/runtime.mjs
+// (which loads build/node.js) and drives Chromium on bench/runners/page.html (build/browser.js),
+// with a tiny preset; every answer must check out and every implementation must have run.
+import { describe, expect, it } from "vitest";
+import { benchRuntimes, packageRoot } from "../src/bench/drive.ts";
+import { findRuntimes, RUNTIME_NAMES } from "../src/bench/runtimes.ts";
+import type { RuntimeResult } from "../src/bench/types.ts";
+
+const root = packageRoot();
+const tiny = { rounds: 3, minRounds: 3, minSampleMs: 1, budgetMs: 20, warmupMs: 1, workers: [1, 2] };
+
+describe.each(RUNTIME_NAMES)("bench runner in %s", (name) => {
+  const target = findRuntimes(name, root)[0];
+  it.skipIf("skipped" in target)(`measures sum and mandelbrot and checks every answer (${"skipped" in target ? target.skipped : target.path})`, async () => {
+    const progress: string[] = [];
+    const report = await benchRuntimes({
+      preset: tiny,
+      runtimes: name,
+      builtins: ["sum", "mandelbrot"],
+      sizes: { sum: 300_000, mandelbrot: 48 },
+      onProgress: (p) => progress.push(`${p.runtime}:${p.caseId}:${p.phase}`),
+    });
+    expect(report.runtimes).toHaveLength(1);
+    const rt = report.runtimes[0] as RuntimeResult;
+    expect("skipped" in rt ? (rt as unknown as { skipped: string }).skipped : "").toBe("");
+    expect(rt.runtime.name).toBe(name);
+    expect(rt.runtime.version).toMatch(name === "node" ? /^Node v\d+/ : name === "deno" ? /^Deno \d/ : name === "bun" ? /^Bun \d/ : /^Chromium \d/);
+    expect(progress).toContain(`${name}:sum:done`);
+    expect(progress).toContain(`${name}:mandelbrot:done`);
+
+    const [sum, mandelbrot] = rt.cases;
+    expect(sum.truth).toBe(String((300_000n * 299_999n) / 2n));
+    const statuses = Object.fromEntries(sum.implementations.map((i) => [i.id, i.status]));
+    for (const id of ["ts-number", "ts-bigint", "wasm", "pool-message-1", "pool-message-2"]) expect([id, statuses[id]]).toEqual([id, expect.stringMatching(/^(ok|flat)$/)]);
+    // clang turns the C loop into a closed form: it must be right, and is usually flagged flat.
+    expect(statuses["c-wasm"]).toMatch(/^(ok|flat)$/);
+    // Chromium is served with COOP/COEP, so the shared-memory pool runs there too.
+    expect(rt.runtime.sharedMemory).toBe(true);
+    expect(statuses["pool-shared-2"]).toMatch(/^(ok|flat)$/);
+    if (name === "node") expect(statuses["c-native"]).toMatch(/^(ok|flat)$/);
+    else expect(statuses["c-native"]).toBeUndefined();
+    for (const i of mandelbrot.implementations) expect([i.id, i.status]).toEqual([i.id, expect.stringMatching(/^(ok|flat)$/)]);
+    expect(mandelbrot.truthSource).toBe("reference");
+  }, 180_000);
+});
+
+describe("runtime lookup", () => {
+  it("reports a runtime given by a path that does not exist as skipped, and rejects unknown names", () => {
+    expect(findRuntimes("deno=/nowhere/deno", root)).toEqual([{ name: "deno", skipped: "/nowhere/deno does not exist" }]);
+    expect(() => findRuntimes("node,firefox", root)).toThrow(/`--runtimes`.*"firefox"/);
+  });
+
+  it("puts a skipped runtime in the report with its reason instead of failing", async () => {
+    const report = await benchRuntimes({ preset: tiny, runtimes: "bun=/nowhere/bun", builtins: ["sum"], sizes: { sum: 1000 } });
+    expect(report.runtimes).toEqual([{ runtime: { name: "bun" }, skipped: "/nowhere/bun does not exist" }]);
+  });
+});
