@@ -73,5 +73,28 @@ export interface KernelExports {
   collatzBestSteps(): number;
 }
 
+/** Every function KernelExports declares, so a loader can check a module before binding it. */
+export const KERNEL_FUNCTIONS = [
+  "heapBase",
+  "sumIntegers",
+  "sumRange",
+  "fnv1a64",
+  "xxhash64",
+  "splitmix64Fill",
+  "xorshift64Fill",
+  "monteCarloHits",
+  "mandelbrotRows",
+  "dot",
+  "dotScalar",
+  "saxpy",
+  "saxpyScalar",
+  "matmul",
+  "matmulScalar",
+  "countPrimesScratch",
+  "countPrimesRange",
+  "longestCollatzRange",
+  "collatzBestSteps",
+] as const satisfies readonly Exclude<keyof KernelExports, "memory">[];
+
 /** Samples per Monte Carlo chunk: fixed, so the answer does not depend on how chunks are spread. */
 export const MONTE_CARLO_CHUNK = 1 << 16;

@@ -1,10 +1,10 @@
 // The typed API over the raw kernel exports (src/abi.ts): bigint in and out for u64, buffers copied
 // into linear memory with their sizes checked, every argument validated before wasm sees it.
-import { MONTE_CARLO_CHUNK, type KernelExports } from "./abi.ts";
+import { KERNEL_FUNCTIONS, MONTE_CARLO_CHUNK, type KernelExports } from "./abi.ts";
 import { Arena } from "./arena.ts";
 import { kernelsWasmUrl } from "./assets.ts";
 import { KernelError, WasmLoadError, expected } from "./errors.ts";
-import { assemblyScriptImports, compileWasm, type WasmSource } from "./load.ts";
+import { assemblyScriptImports, compileWasm, requireExports, type WasmSource } from "./load.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "./validate.ts";
 
 /** What `mandelbrot()` draws: a width × height image of the rectangle (x0, y0)–(x1, y1) of the complex plane. */
@@ -112,6 +112,9 @@ export async function kernels(options?: KernelsOptions): Promise<Kernels> {
 
 /** Instantiates a compiled kernel module synchronously (`memory` for the threads build). */
 export function instantiateKernels(module: WebAssembly.Module, memory?: WebAssembly.Memory): Kernels {
+  // Every raw export the typed API calls (src/abi.ts), checked up front so a stale or foreign .wasm
+  // fails at load time with the names, not later with "x is not a function".
+  requireExports(module, ["memory", ...KERNEL_FUNCTIONS], "The kernel module");
   let exports: KernelExports;
   const imports = assemblyScriptImports(() => exports.memory, memory ? { memory } : {});
   try {
@@ -122,8 +125,15 @@ export function instantiateKernels(module: WebAssembly.Module, memory?: WebAssem
   return bindKernels(exports);
 }
 
-/** Wraps raw exports in the validated, typed API. */
+/** Wraps raw exports in the validated, typed API (WasmLoadError if any export of src/abi.ts is missing). */
 export function bindKernels(exports: KernelExports): Kernels {
+  const raw = exports as unknown as Record<string, unknown>;
+  const missing = KERNEL_FUNCTIONS.filter((name) => typeof raw[name] !== "function");
+  if (!(raw.memory instanceof WebAssembly.Memory)) missing.unshift("memory" as never);
+  if (missing.length)
+    throw new WasmLoadError(
+      `The module is not hotpath's kernel module: it lacks the export${missing.length > 1 ? "s" : ""} ${missing.map((n) => `\`${n}\``).join(", ")}`,
+    );
   const arena = new Arena(exports.memory, exports.heapBase());
   const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
   const f64 = (ptr: number, length: number) => new Float64Array(exports.memory.buffer, ptr, length);
