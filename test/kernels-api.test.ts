@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileWasm, instantiateKernels, kernels, twins } from "../src/index.ts";
+import { WasmLoadError, bindKernels, compileWasm, instantiateKernels, kernels, twins } from "../src/index.ts";
 import { threadsWasmUrl } from "../src/assets.ts";
 
 describe("kernels()", () => {
@@ -41,6 +41,16 @@ describe("kernels()", () => {
       "collatzBestSteps",
     ])
       expect(typeof (k.exports as unknown as Record<string, unknown>)[name]).toBe("function");
+  });
+});
+
+describe("bindKernels()", () => {
+  it("refuses raw exports that lack some of the ABI, naming what is missing", async () => {
+    const k = await kernels({ warmUp: false });
+    const { matmul: _, ...partial } = k.exports as unknown as Record<string, unknown>;
+    expect(() => bindKernels(partial as never)).toThrow(WasmLoadError);
+    expect(() => bindKernels(partial as never)).toThrow("lacks the export `matmul`");
+    expect(() => bindKernels({ heapBase: () => 0 } as never)).toThrow(/lacks the exports `memory`, `sumIntegers`/);
   });
 });
 
