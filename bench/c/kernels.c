@@ -74,6 +74,76 @@ double dot(const double *a, const double *b, size_t n) {
   return s;
 }
 
+/* The segmented odd-only sieve of assembly/primes.ts, line for line: same segment size, same scratch layout. */
+#define SEG 32768u
+
+static uint64_t isqrt64(uint64_t x) {
+  uint64_t r = (uint64_t)__builtin_sqrt((double)x);
+  while (r * r > x) r--;
+  while ((r + 1) * (r + 1) <= x) r++;
+  return r;
+}
+
+static uint64_t base_limit(uint64_t hi) { return hi > 1 ? isqrt64(hi - 1) : 0; }
+
+size_t count_primes_scratch(uint64_t hi) {
+  const size_t nb = (size_t)(base_limit(hi) >> 1) + 1;
+  return SEG + ((nb + 7) & ~(size_t)7) + nb * 12;
+}
+
+uint32_t count_primes_range(uint64_t lo, uint64_t hi, uint8_t *scratch) {
+  if (hi <= lo) return 0;
+  uint32_t count = lo <= 2 && hi > 2 ? 1 : 0;
+  uint64_t start = (lo > 3 ? lo : 3) | 1;
+  if (start >= hi) return count;
+  const uint64_t r = base_limit(hi);
+  const size_t nb = (size_t)(r >> 1) + 1;
+  uint8_t *seg = scratch, *flags = scratch + SEG;
+  uint32_t *primes = (uint32_t *)(flags + ((nb + 7) & ~(size_t)7));
+  uint64_t *next = (uint64_t *)(primes + nb);
+  for (size_t i = 0; i < nb; i++) flags[i] = 1;
+  for (size_t i = 1; (i * 2 + 1) * (i * 2 + 1) <= r; i++)
+    if (flags[i])
+      for (size_t j = ((i * 2 + 1) * (i * 2 + 1)) >> 1; j < nb; j += i * 2 + 1) flags[j] = 0;
+  size_t np = 0;
+  for (size_t i = 1; i < nb; i++) {
+    if (!flags[i]) continue;
+    const uint64_t p = i * 2 + 1;
+    uint64_t m = ((start + p - 1) / p) * p;
+    if (m < p * p) m = p * p;
+    if ((m & 1) == 0) m += p;
+    primes[np] = (uint32_t)p;
+    next[np] = m;
+    np++;
+  }
+  for (uint64_t low = start; low < hi; low += 2 * (uint64_t)SEG) {
+    const uint64_t high = low + 2 * (uint64_t)SEG < hi ? low + 2 * (uint64_t)SEG : hi;
+    const size_t len = (size_t)((high - low + 1) >> 1);
+    for (size_t j = 0; j < len; j++) seg[j] = 1;
+    for (size_t q = 0; q < np; q++) {
+      const uint64_t p = primes[q];
+      if (p * p >= high) break;
+      size_t j = (size_t)((next[q] - low) >> 1);
+      for (; j < len; j += (size_t)p) seg[j] = 0;
+      next[q] = low + 2 * (uint64_t)j;
+    }
+    for (size_t j = 0; j < len; j++) count += seg[j];
+  }
+  return count;
+}
+
+/* C = A·B, row-major, the naive i-k-j loop (the order assembly/linalg.ts matches bit for bit). */
+void matmul(const double *a, const double *b, double *c, uint32_t m, uint32_t k, uint32_t n) {
+  for (size_t i = 0; i < (size_t)m * n; i++) c[i] = 0;
+  for (uint32_t i = 0; i < m; i++)
+    for (uint32_t p = 0; p < k; p++) {
+      const double aip = a[(size_t)i * k + p];
+      const double *brow = b + (size_t)p * n;
+      double *crow = c + (size_t)i * n;
+      for (uint32_t j = 0; j < n; j++) crow[j] += aip * brow[j];
+    }
+}
+
 #ifdef __wasm__
 /* -nostdlib leaves no libc, but clang may still turn loops into calls to these. */
 void *memset(void *dst, int c, size_t n) {

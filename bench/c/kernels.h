@@ -12,5 +12,8 @@ void mandelbrot_rows(uint32_t *out, uint32_t width, uint32_t height, uint32_t ro
                      double x0, double y0, double x1, double y1, uint32_t max_iter);
 uint64_t longest_collatz_range(uint64_t lo, uint64_t hi);
 double dot(const double *a, const double *b, size_t n);
+size_t count_primes_scratch(uint64_t hi);
+uint32_t count_primes_range(uint64_t lo, uint64_t hi, uint8_t *scratch);
+void matmul(const double *a, const double *b, double *c, uint32_t m, uint32_t k, uint32_t n);
 
 #endif

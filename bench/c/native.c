@@ -80,6 +80,27 @@ int main(void) {
       free(a);
       free(b);
       printf("%.17g %.6f\n", (double)sink, (t1 - t0) / reps);
+    } else if (strcmp(name, "primes") == 0) {
+      uint8_t *scratch = malloc(count_primes_scratch(size) + 16);
+      volatile uint32_t sink = 0;
+      t0 = now_ms();
+      for (unsigned long long r = 0; r < reps; r++) sink = count_primes_range(0, size, scratch);
+      t1 = now_ms();
+      free(scratch);
+      printf("%u %.6f\n", (unsigned)sink, (t1 - t0) / reps);
+    } else if (strcmp(name, "matmul") == 0) {
+      /* size = side; A and B are the dot-product vectors a and b of side² elements, as in src/bench/cases.ts. */
+      size_t cells = (size_t)size * size;
+      double *a = f64_input(cells, 0), *b = f64_input(cells, 1), *c = malloc((cells ? cells : 1) * sizeof(double));
+      t0 = now_ms();
+      for (unsigned long long r = 0; r < reps; r++) matmul(a, b, c, (uint32_t)size, (uint32_t)size, (uint32_t)size);
+      t1 = now_ms();
+      double total = 0;
+      for (size_t i = 0; i < cells; i++) total += c[i];
+      free(a);
+      free(b);
+      free(c);
+      printf("%.17g %.6f\n", total, (t1 - t0) / reps);
     } else {
       printf("error unknown case %s\n", name);
     }

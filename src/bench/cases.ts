@@ -2,7 +2,7 @@
 // wasm scalar and SIMD, C compiled to wasm by clang, and what the runner adds: native C, the pool).
 // Wasm implementations call the raw exports (src/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
-import type { KernelExports } from "../abi.ts";
+import { MONTE_CARLO_CHUNK, type KernelExports } from "../abi.ts";
 import { Arena } from "../arena.ts";
 import { instantiateKernels } from "../kernels.ts";
 import * as bigintTwins from "../twins/bigint.ts";
@@ -20,6 +20,9 @@ export interface CKernelExports {
   mandelbrot_rows(out: number, width: number, height: number, rowStart: number, rowEnd: number, x0: number, y0: number, x1: number, y1: number, maxIter: number): void;
   longest_collatz_range(lo: bigint, hi: bigint): bigint;
   dot(a: number, b: number, n: number): number;
+  count_primes_scratch(hi: bigint): number;
+  count_primes_range(lo: bigint, hi: bigint, scratch: number): number;
+  matmul(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }
 
 /** What the built-in cases are built from. */
@@ -96,7 +99,8 @@ function sumCase(env: BuiltinEnv, id: string, title: string, sizes: Record<Prese
         { id: "wasm", label: "wasm (AssemblyScript)", kind: "wasm", run: (i) => ex.sumIntegers(i.n) },
         "skipped" in c ? c : { id: "c-wasm", label: "C → wasm (clang -O3)", kind: "c-wasm", run: (i) => c.ex.sum_integers(i.n) },
         ...(env.extra[id] ?? []),
-        ...pools(env, (pool, i: { n: bigint }) => pool.sumIntegers(i.n)),
+        // The pool's sum is measured by the first sum case; this one is about the number twin's answer.
+        ...(bigint ? pools(env, (pool, i: { n: bigint }) => pool.sumIntegers(i.n)) : []),
       ];
       return list;
     },
@@ -274,6 +278,146 @@ function dotCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Array 
   };
 }
 
+function primesCase(env: BuiltinEnv): BenchCase<number> {
+  return {
+    id: "primes",
+    title: "primes below n, segmented sieve (π(10^8) = 5761455)",
+    sizes: { quick: 2_000_000, full: 20_000_000 },
+    unit: "integers",
+    reference: "ts-number",
+    // π(10^8) is the known answer the design names; other sizes are checked against the twin.
+    implementations() {
+      const list: Entry[] = [];
+      const t = twin(numberTwins, "countPrimesRange");
+      list.push(t ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (n: number) => t(0, n) } : missingTwin("ts-number", "TS number twin", "ts-number", "countPrimesRange"));
+      const { ex, arena } = wasm(env);
+      if (has(ex, "countPrimesRange"))
+        list.push({
+          id: "wasm",
+          label: "wasm (AssemblyScript)",
+          kind: "wasm",
+          prepare: (n: number) => ({ n: BigInt(n), scratch: arena.alloc(ex.countPrimesScratch(BigInt(n)), "scratch") }),
+          run: (p: { n: bigint; scratch: number }) => ex.countPrimesRange(0n, p.n, p.scratch),
+        });
+      const c = cWasm(env);
+      list.push(
+        "skipped" in c
+          ? c
+          : {
+              id: "c-wasm",
+              label: "C → wasm (clang -O3)",
+              kind: "c-wasm",
+              prepare: (n: number) => ({ n: BigInt(n), scratch: c.arena.alloc(c.ex.count_primes_scratch(BigInt(n)), "scratch") }),
+              run: (p: { n: bigint; scratch: number }) => c.ex.count_primes_range(0n, p.n, p.scratch),
+            },
+      );
+      return [...list, ...(env.extra.primes ?? []), ...pools(env, (pool, n: number) => pool.countPrimesRange(0, n))];
+    },
+  };
+}
+
+/** Matrices compared by the sum of C's entries in index order (the same double wherever C is bit for bit equal). */
+function matrixChecksum(value: unknown): string {
+  if (value instanceof Float64Array) {
+    let total = 0;
+    for (let i = 0; i < value.length; i++) total += value[i];
+    return String(total);
+  }
+  return String(value);
+}
+
+function matmulCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Array; side: number }> {
+  type I = { a: Float64Array; b: Float64Array; side: number };
+  type P = { a: number; b: number; c: number; side: number };
+  return {
+    id: "matmul",
+    title: "matrix multiply, side × side f64 (A, B: the dot case's vectors)",
+    sizes: { quick: 96, full: 384 },
+    unit: "rows",
+    // Work grows as side³: halve the work, not the side.
+    half: (side) => Math.round(side / Math.cbrt(2)),
+    input: (side) => ({ ...f64Inputs(side * side), side }),
+    normalize: matrixChecksum,
+    equal: closeEnough,
+    reference: "ts-number",
+    implementations() {
+      const list: Entry[] = [];
+      const t = twin(numberTwins, "matmul");
+      list.push(t ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (i: I) => t(i.a, i.b, i.side, i.side, i.side) } : missingTwin("ts-number", "TS number twin", "ts-number", "matmul"));
+      const { ex, arena } = wasm(env);
+      const place = (i: I): P => ({ a: arena.put(i.a, "a"), b: arena.put(i.b, "b"), c: arena.alloc(i.a.byteLength, "c"), side: i.side });
+      const view = (p: P) => new Float64Array(ex.memory.buffer, p.c, p.side * p.side);
+      if (has(ex, "matmulScalar"))
+        list.push({ id: "wasm", label: "wasm scalar (AssemblyScript)", kind: "wasm", prepare: place, run: (p: P) => (ex.matmulScalar(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)) });
+      if (has(ex, "matmul"))
+        list.push({ id: "wasm-simd", label: "wasm SIMD f64x2, blocked (AssemblyScript)", kind: "wasm-simd", prepare: place, run: (p: P) => (ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)) });
+      const c = cWasm(env);
+      list.push(
+        "skipped" in c
+          ? c
+          : {
+              id: "c-wasm",
+              label: "C → wasm (clang -O3)",
+              kind: "c-wasm",
+              prepare: (i: I): P => ({ a: c.arena.put(i.a, "a"), b: c.arena.put(i.b, "b"), c: c.arena.alloc(i.a.byteLength, "c"), side: i.side }),
+              run: (p: P) => (c.ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side), new Float64Array(c.ex.memory.buffer, p.c, p.side * p.side)),
+            },
+      );
+      return [...list, ...(env.extra.matmul ?? []), ...pools(env, (pool, i: I) => pool.matmul(i.a, i.b, i.side, i.side, i.side))];
+    },
+  };
+}
+
+function monteCarloCase(env: BuiltinEnv): BenchCase<number> {
+  return {
+    id: "monte-carlo",
+    title: "Monte Carlo π: samples inside the quarter circle, xorshift64 streams",
+    sizes: { quick: 1 << 19, full: 1 << 22 },
+    unit: "samples",
+    reference: "ts-bigint",
+    implementations() {
+      const list: Entry[] = [];
+      const t = twin(bigintTwins, "monteCarloPi");
+      list.push(t ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (n: number) => t(BigInt(n), 0n).inside } : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "monteCarloPi"));
+      const { ex } = wasm(env);
+      if (has(ex, "monteCarloHits"))
+        list.push({
+          id: "wasm",
+          label: "wasm (AssemblyScript)",
+          kind: "wasm",
+          run: (n: number) => ex.monteCarloHits(0n, 0, Math.ceil(n / MONTE_CARLO_CHUNK), BigInt(n)),
+        });
+      return [...list, ...pools(env, async (pool, n: number) => (await pool.monteCarloPi(BigInt(n), 0n)).inside)];
+    },
+  };
+}
+
+function xxhashCase(env: BuiltinEnv): BenchCase<Uint8Array> {
+  return {
+    id: "xxhash64",
+    title: "xxHash64 of a byte buffer, u64",
+    sizes: { quick: 1 << 18, full: 16 << 20 },
+    unit: "bytes",
+    input: bytesInput,
+    reference: "ts-bigint",
+    implementations() {
+      const list: Entry[] = [];
+      const t = twin(bigintTwins, "xxhash64");
+      list.push(t ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (bytes: Uint8Array) => t(bytes, 0n) } : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "xxhash64"));
+      const { ex, arena } = wasm(env);
+      if (has(ex, "xxhash64"))
+        list.push({
+          id: "wasm",
+          label: "wasm (AssemblyScript)",
+          kind: "wasm",
+          prepare: (bytes: Uint8Array) => ({ ptr: arena.put(bytes, "bytes"), len: bytes.length }),
+          run: (p: { ptr: number; len: number }) => ex.xxhash64(p.ptr, p.len, 0n),
+        });
+      return list;
+    },
+  };
+}
+
 /** Every built-in case, in the order of the tutorial: the sum first. */
 export function builtinCases(env: BuiltinEnv): BenchCase[] {
   return [
@@ -283,8 +427,12 @@ export function builtinCases(env: BuiltinEnv): BenchCase[] {
     mandelbrotCase(env),
     collatzCase(env),
     dotCase(env),
+    primesCase(env),
+    matmulCase(env),
+    monteCarloCase(env),
+    xxhashCase(env),
   ];
 }
 
 /** Ids of the built-in cases. */
-export const BUILTIN_CASE_IDS = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot"] as const;
+export const BUILTIN_CASE_IDS = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot", "primes", "matmul", "monte-carlo", "xxhash64"] as const;

@@ -36,7 +36,7 @@ export async function buildC(root: string): Promise<CBuild> {
   if (fresh(native)) result.native = native;
   else
     try {
-      await run("gcc", [...GCC_FLAGS, join(src, "kernels.c"), join(src, "native.c"), "-o", native]);
+      await run("gcc", [...GCC_FLAGS, join(src, "kernels.c"), join(src, "native.c"), "-o", native, "-lm"]);
       result.native = native;
     } catch (error) {
       result.nativeSkipped = compilerFailure("gcc", error, "apt-get install -y gcc");

@@ -7,6 +7,7 @@ import { cpus, platform as osPlatform, release, arch, totalmem, tmpdir } from "n
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildC } from "./cbuild.ts";
+import { NATIVE_CASES } from "./native.ts";
 import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
 import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "./types.ts";
@@ -84,7 +85,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
 
 function nativeSkipped(reason = "not built"): Record<string, unknown[]> {
   const entry = { id: "c-native", label: "C native (gcc -O2)", kind: "c-native", skipped: reason };
-  return Object.fromEntries(["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot"].map((id) => [id, [entry]]));
+  return Object.fromEntries(NATIVE_CASES.map((id) => [id, [entry]]));
 }
 
 /** OS, CPU model, cores and memory of this machine. */

@@ -7,7 +7,7 @@ import type { Implementation } from "./types.ts";
 import { GCC_FLAGS } from "./cbuild.ts";
 
 /** Case ids the native driver knows. */
-export const NATIVE_CASES = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot"] as const;
+export const NATIVE_CASES = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot", "primes", "matmul"] as const;
 
 /** An implementation of `caseId` by the native driver at `binary` (one process per case, ended by dispose). */
 export function nativeImplementation(binary: string, caseId: string): Implementation<unknown, number> {
