@@ -94,6 +94,29 @@ describe("hotpath bench --out", () => {
   });
 });
 
+describe("hotpath bench --from and bad arguments", () => {
+  it("renders an earlier run's JSON again without measuring: the same Markdown", async () => {
+    const again = await run(process.execPath, ["build/cli.js", "bench", "--from", join(dir, "bench.json"), "--md"], { cwd: root, timeout: 30_000 });
+    expect(again.stdout).toBe(readFileSync(join(dir, "bench.md"), "utf8"));
+  });
+
+  it("exits 1 with a message naming the option for a bad preset, case, size or --from file", async () => {
+    for (const [args, message] of [
+      [["--preset", "fast"], /`--preset` to be one of quick, full, got "fast"/],
+      [["--cases", "sum,nope"], /`--cases` to be case ids among .*got "nope"/],
+      [["--size", "sum=1"], /`--size` to be case=n with an integer n ≥ 2/],
+      [["--from", "package.json"], /`--from` to be a JSON file written by hotpath bench/],
+    ] as const) {
+      const failed = await run(process.execPath, ["build/cli.js", "bench", ...args], { cwd: root, timeout: 30_000 }).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toMatch(message);
+    }
+  });
+});
+
 describe("report formatting", () => {
   it("formats sizes and speedups compactly", () => {
     expect([formatSize(100_000_000), formatSize(150_000_000), formatSize(1 << 20), formatSize(1 << 18), formatSize(160), formatSize(123_457)]).toEqual(["1e8", "1.5e8", "1 Mi", "256 Ki", "160", "123457"]);

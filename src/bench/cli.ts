@@ -1,6 +1,6 @@
 // `hotpath bench`: the suite in every runtime (node, deno, bun, chromium), with live progress on
 // stderr and the report as text, JSON, Markdown and HTML.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { expected } from "../errors.ts";
@@ -28,7 +28,9 @@ Options:
   --md                    print the report as Markdown on stdout instead of the table
   --html <file>           write the self-contained HTML report (charts as inline SVG)
   --out <dir>             write bench.json, bench.md and bench.html into <dir>
-  --png <file>            write a PNG of the speedup chart (drawn by Chromium), for a README
+  --png <file>            write PNGs of the charts (drawn by Chromium), for a README: <file> (speedups)
+                          and <file>-scaling.png (workers), where there is a scaling chart
+  --from <bench.json>     measure nothing: render the reports of an earlier run's JSON
   -h, --help              show this help
 
 Exit status: 0 when every answer was right (the number twin past 2^53 is expected to be wrong),
@@ -47,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       html: { type: "string" },
       out: { type: "string" },
       png: { type: "string" },
+      from: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -67,16 +70,20 @@ export async function main(argv: string[]): Promise<number> {
     sizes[m[1]] = n;
   }
 
-  const progress = progressLine(values.runtimes.split(",").filter(Boolean).length);
-  const report = await benchRuntimes({
-    preset: values.preset as PresetName,
-    runtimes: values.runtimes,
-    ...(builtins ? { builtins } : {}),
-    ...(Object.keys(sizes).length ? { sizes } : {}),
-    onProgress: progress.update,
-    onNote: progress.note,
-  });
-  progress.done();
+  let report: BenchReport;
+  if (values.from) report = loadReport(await readFile(values.from, "utf8"), values.from);
+  else {
+    const progress = progressLine(values.runtimes.split(",").filter(Boolean).length);
+    report = await benchRuntimes({
+      preset: values.preset as PresetName,
+      runtimes: values.runtimes,
+      ...(builtins ? { builtins } : {}),
+      ...(Object.keys(sizes).length ? { sizes } : {}),
+      onProgress: progress.update,
+      onNote: progress.note,
+    });
+    progress.done();
+  }
 
   if (values.out) {
     await mkdir(values.out, { recursive: true });
@@ -93,15 +100,34 @@ export async function main(argv: string[]): Promise<number> {
     const browser = findRuntimes("chromium", packageRoot())[0];
     if ("skipped" in browser) process.stderr.write(`hotpath bench: no PNG: ${browser.skipped}\n`);
     else {
-      const shot = await screenshotReport(toHtml(report), browser.path);
-      await writeFile(values.png, shot.png);
-      process.stderr.write(`hotpath bench: wrote ${values.png} (${shot.width}×${shot.height})\n`);
+      const html = toHtml(report);
+      const scalingFile = values.png.replace(/(\.png)?$/i, "-scaling.png");
+      for (const [file, selector] of [[values.png, "#speedup-chart"], [scalingFile, "#scaling-chart"]] as const) {
+        if (!html.includes(`id="${selector.slice(1)}"`)) continue;
+        const shot = await screenshotReport(html, browser.path, selector);
+        await writeFile(file, shot.png);
+        process.stderr.write(`hotpath bench: wrote ${file} (${shot.width}×${shot.height})\n`);
+      }
     }
   }
   if (values.json) process.stdout.write(toJson(report));
   else if (values.md) process.stdout.write(toMarkdown(report));
   else console.log(toText(report));
   return failures(report) ? 1 : 0;
+}
+
+/** A report read back from `--json` / `--out` output, checked enough that rendering it cannot go astray. */
+function loadReport(text: string, file: string): BenchReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`Expected \`--from\` to be a JSON file written by hotpath bench, but ${file} is not JSON: ${(error as Error).message}`);
+  }
+  const r = data as BenchReport;
+  if (r?.tool !== "hotpath bench" || !Array.isArray(r.runtimes) || typeof r.machine !== "object")
+    throw new TypeError(`Expected \`--from\` to be a JSON file written by hotpath bench, got ${file} without its tool, machine and runtimes fields`);
+  return r;
 }
 
 /** Implementations that answered wrong (other than the known-inexact twins) or failed. */

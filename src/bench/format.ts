@@ -205,7 +205,8 @@ const COLORS: Record<string, string> = { node: "#3c873a", deno: "#222222", bun: 
 const colorOf = (name: string, i: number) => COLORS[name] ?? ["#c0392b", "#16a085", "#7f8c8d"][i % 3];
 
 /** Speedup per (case, implementation) per runtime: horizontal bars on a log scale, 1× marked. */
-export function speedupChart(report: BenchReport): string {
+export function speedupChart(input: BenchReport | RuntimeResult): string {
+  const report = asReport(input);
   const rts = measured(report);
   const rows = summaryRows(report).filter((row) => rts.some((rt) => {
     const { c, i } = find(rt, row.caseId, row.implId);
@@ -216,8 +217,8 @@ export function speedupChart(report: BenchReport): string {
   // Room on the left for the labels of the slowest bars, which point left from 1×.
   const lo = Math.min(0.1, ...values) / 4;
   const hi = Math.max(10, ...values) * 1.2;
-  const left = 300;
-  const width = 960;
+  const left = 340;
+  const width = 1000;
   const plot = width - left - 80;
   const barH = 9;
   const groupH = rts.length * barH + 10;
@@ -249,42 +250,59 @@ export function speedupChart(report: BenchReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="speedup-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${legend}${parts.join("")}<text x="${left + plot / 2}" y="${height - 4}" text-anchor="middle" font-size="11">times faster than the fastest correct TS twin (log scale)</text></svg>`;
 }
 
-/** Speedup over one worker against the worker count, one line per (case, pool mode, runtime). */
-export function scalingChart(report: BenchReport): string {
-  const series: Array<{ name: string; color: string; points: Array<[number, number]> }> = [];
-  measured(report).forEach((rt, k) => {
+/** Speedup over one worker against the worker count: one small panel per case, a line per runtime and data path (solid: shared memory, dashed: messages). */
+export function scalingChart(input: BenchReport | RuntimeResult): string {
+  const report = asReport(input);
+  const rts = measured(report);
+  type Series = { runtime: string; color: string; dashed: boolean; points: Array<[number, number]> };
+  const panels = new Map<string, Series[]>();
+  rts.forEach((rt, k) => {
     for (const c of rt.cases) {
       for (const kind of ["pool-shared", "pool-message"] as const) {
         const pool = c.implementations.filter((i) => i.kind === kind && i.workers !== undefined && i.full && (i.status === "ok" || i.status === "flat"));
         const one = pool.find((i) => i.workers === 1);
         if (!one || pool.length < 2) continue;
         const points = pool.map((i) => [i.workers!, one.full!.medianMs / i.full!.medianMs] as [number, number]).sort((a, b) => a[0] - b[0]);
-        series.push({ name: `${rt.runtime.name} · ${c.id} · ${kind === "pool-shared" ? "shared memory" : "messages"}`, color: colorOf(rt.runtime.name, k), points });
+        if (!panels.has(c.id)) panels.set(c.id, []);
+        panels.get(c.id)!.push({ runtime: rt.runtime.name, color: colorOf(rt.runtime.name, k), dashed: kind === "pool-message", points });
       }
     }
   });
-  if (series.length === 0) return `<p class="empty">No scaling curve: no pool implementation with 1 and more workers was measured.</p>`;
-  const maxW = Math.max(...series.flatMap((s) => s.points.map((p) => p[0])));
-  const maxS = Math.max(maxW, ...series.flatMap((s) => s.points.map((p) => p[1]))) * 1.1;
-  const width = 900;
-  const height = 360;
-  const left = 60;
-  const right = 320;
-  const top = 20;
-  const bottom = 40;
-  const x = (w: number) => left + ((w - 1) / Math.max(1, maxW - 1)) * (width - left - right);
-  const y = (s: number) => height - bottom - (s / maxS) * (height - top - bottom);
+  if (panels.size === 0) return `<p class="empty">No scaling curve: no pool implementation with 1 and more workers was measured.</p>`;
+  const all = [...panels.values()].flat();
+  const maxW = Math.max(...all.flatMap((s) => s.points.map((p) => p[0])));
+  const maxS = Math.max(maxW, ...all.flatMap((s) => s.points.map((p) => p[1]))) * 1.05;
+  const cols = Math.min(5, panels.size);
+  const pw = 180;
+  const ph = 150;
+  const pad = { left: 34, right: 10, top: 22, bottom: 24 };
+  const width = cols * pw;
+  const legendH = 30;
+  const height = legendH + Math.ceil(panels.size / cols) * ph + 16;
   const parts: string[] = [];
-  for (let w = 1; w <= maxW; w++) parts.push(`<line x1="${x(w)}" y1="${top}" x2="${x(w)}" y2="${height - bottom}" stroke="#eee"/><text x="${x(w)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${w}</text>`);
-  for (let s = 0; s <= maxS; s += maxS > 8 ? 2 : 0.5) parts.push(`<text x="${left - 6}" y="${y(s) + 4}" text-anchor="end" font-size="11">${s}×</text><line x1="${left}" y1="${y(s)}" x2="${width - right}" y2="${y(s)}" stroke="#eee"/>`);
-  parts.push(`<line x1="${x(1)}" y1="${y(1)}" x2="${x(maxW)}" y2="${y(maxW)}" stroke="#999" stroke-dasharray="4 4"><title>ideal: n workers, n× faster</title></line>`);
-  series.forEach((s, k) => {
-    const dash = s.name.endsWith("messages") ? ` stroke-dasharray="6 3"` : "";
-    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${s.points.map(([w, v]) => `${x(w)},${y(v)}`).join(" ")}"/>`);
-    for (const [w, v] of s.points) parts.push(`<circle cx="${x(w)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(`${s.name}: ${w} workers, ${v.toFixed(2)}×`)}</title></circle>`);
-    parts.push(`<line x1="${width - right + 15}" y1="${top + 8 + k * 16}" x2="${width - right + 40}" y2="${top + 8 + k * 16}" stroke="${s.color}" stroke-width="2"${dash}/><text x="${width - right + 46}" y="${top + 12 + k * 16}" font-size="11">${esc(s.name)}</text>`);
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="scaling-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${parts.join("")}<text x="${left + (width - left - right) / 2}" y="${height - 6}" text-anchor="middle" font-size="11">workers (speedup over 1 worker; dashed grey: ideal)</text></svg>`;
+  let idx = 0;
+  for (const [caseId, series] of panels) {
+    const ox = (idx % cols) * pw;
+    const oy = legendH + Math.floor(idx / cols) * ph;
+    idx++;
+    const x = (w: number) => ox + pad.left + ((w - 1) / Math.max(1, maxW - 1)) * (pw - pad.left - pad.right);
+    const y = (v: number) => oy + ph - pad.bottom - (v / maxS) * (ph - pad.top - pad.bottom);
+    parts.push(`<text x="${ox + pad.left}" y="${oy + 14}" font-size="12" font-weight="600">${esc(caseId)}</text>`);
+    parts.push(`<rect x="${ox + pad.left}" y="${oy + pad.top}" width="${pw - pad.left - pad.right}" height="${ph - pad.top - pad.bottom}" fill="none" stroke="#ccc"/>`);
+    for (let v = 0; v <= maxS; v += maxS > 6 ? 2 : 1) parts.push(`<text x="${ox + pad.left - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10">${v}×</text>`);
+    for (let w = 1; w <= maxW; w++) parts.push(`<text x="${x(w)}" y="${oy + ph - pad.bottom + 13}" text-anchor="middle" font-size="10">${w}</text>`);
+    parts.push(`<line x1="${x(1)}" y1="${y(1)}" x2="${x(maxW)}" y2="${y(maxW)}" stroke="#aaa" stroke-dasharray="3 3"><title>ideal: n workers, n× faster</title></line>`);
+    for (const s of series) {
+      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ""} points="${s.points.map(([w, v]) => `${x(w)},${y(v)}`).join(" ")}"/>`);
+      for (const [w, v] of s.points) parts.push(`<circle cx="${x(w)}" cy="${y(v)}" r="3" fill="${s.color}"><title>${esc(`${caseId} · ${s.runtime} · ${s.dashed ? "messages" : "shared memory"}: ${w} worker${w === 1 ? "" : "s"}, ${v.toFixed(2)}× over 1`)}</title></circle>`);
+    }
+  }
+  const legend = [
+    ...rts.map((rt, k) => `<rect x="${k * 100}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${k * 100 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`),
+    `<line x1="${rts.length * 100 + 10}" y1="12" x2="${rts.length * 100 + 40}" y2="12" stroke="#555" stroke-width="2"/><text x="${rts.length * 100 + 45}" y="16" font-size="12">shared memory</text>`,
+    `<line x1="${rts.length * 100 + 160}" y1="12" x2="${rts.length * 100 + 190}" y2="12" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/><text x="${rts.length * 100 + 195}" y="16" font-size="12">messages</text>`,
+  ].join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="scaling-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${legend}${parts.join("")}<text x="${width / 2}" y="${height - 2}" text-anchor="middle" font-size="11">workers → speedup over 1 worker (dotted grey: ideal)</text></svg>`;
 }
 
 function htmlTable(head: string[], rows: string[][]): string {

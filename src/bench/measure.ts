@@ -64,7 +64,7 @@ async function measureCase(c: BenchCase, settings: PresetSettings, size: number,
     }
     const impl = entry as Implementation;
     if (impl.maxSize !== undefined && size > impl.maxSize) {
-      results.push({ ...base, status: "skipped", note: `too slow at this size: measured up to n = ${impl.maxSize}` });
+      results.push({ ...base, status: "skipped", note: `not run above n = ${impl.maxSize} (too slow); the others check each other` });
       continue;
     }
     const result: ImplementationResult = { ...base, status: "ok", ...(impl.knownInexact ? { knownInexact: true } : {}) };
