@@ -54,9 +54,10 @@ const result = await bench({
   builtins: ["sum"],
   ...(small ? { sizes: { sum: 100_000 } } : {}),
   cases: [mine],
-  onProgress: (p) => process.stderr.write(`\r\x1b[2K… ${p.caseId}: ${p.phase}${p.impl ? ` ${p.impl}` : ""}`),
+  // A live status line on a terminal; nothing when stderr is a pipe or a file.
+  onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r\x1b[2K… ${p.caseId}: ${p.phase}${p.impl ? ` ${p.impl}` : ""}`),
 });
-process.stderr.write("\r\x1b[2K");
+if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 console.log(benchText(result));
 
 // At 2·10^6 the squares pass 2^53 long before the end: the number twin is shown WRONG, and the
