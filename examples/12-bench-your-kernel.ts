@@ -39,7 +39,13 @@ const mine: BenchCase<number> = {
   // The closed form n(n−1)(2n−1)/6 mod 2^64 is the strongest check there is.
   expected: (n) => BigInt.asUintN(64, (BigInt(n) * BigInt(n - 1) * BigInt(2 * n - 1)) / 6n).toString(),
   implementations() {
-    const { sumOfSquares } = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error("abort"); } } }).exports as { sumOfSquares(n: bigint): bigint };
+    const { sumOfSquares } = new WebAssembly.Instance(module, {
+      env: {
+        abort: () => {
+          throw new Error("abort");
+        },
+      },
+    }).exports as { sumOfSquares(n: bigint): bigint };
     return [
       { id: "ts-number", label: "TS number twin", kind: "ts-number", knownInexact: true, run: (n: number) => sumOfSquaresNumber(n) },
       { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (n: number) => sumOfSquaresBigint(BigInt(n)) },

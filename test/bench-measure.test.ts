@@ -99,11 +99,28 @@ describe("measureCases", () => {
         return linear(n);
       },
     });
-    const [result] = await measureCases([syntheticCase([spy("A"), spy("B")])], resolvePreset({ rounds: 3, minRounds: 3, minSampleMs: 0, budgetMs: 1e9, warmupMs: 0 }), () => 200_000);
+    const [result] = await measureCases(
+      [syntheticCase([spy("A"), spy("B")])],
+      resolvePreset({ rounds: 3, minRounds: 3, minSampleMs: 0, budgetMs: 1e9, warmupMs: 0 }),
+      () => 200_000,
+    );
     expect(calls.slice(0, 2)).toEqual(["A:200000", "B:200000"]); // cold calls, one each, at the full size
     const timed = calls.slice(-12);
     // Round 1: A full, A half, B full, B half; round 2 starts with B and takes the half size first.
-    expect(timed).toEqual(["A:200000", "A:100000", "B:200000", "B:100000", "B:100000", "B:200000", "A:100000", "A:200000", "A:200000", "A:100000", "B:200000", "B:100000"]);
+    expect(timed).toEqual([
+      "A:200000",
+      "A:100000",
+      "B:200000",
+      "B:100000",
+      "B:100000",
+      "B:200000",
+      "A:100000",
+      "A:200000",
+      "A:200000",
+      "A:100000",
+      "B:200000",
+      "B:100000",
+    ]);
     for (const i of result.implementations) {
       expect(i.coldMs).toBeGreaterThan(0);
       expect(i.full!.samplesMs).toHaveLength(3);
@@ -117,7 +134,11 @@ describe("measureCases", () => {
         syntheticCase([
           linearImpl("ok", "ts"),
           { id: "absent", label: "absent", kind: "c-native", skipped: "gcc is not installed" } as unknown as Implementation<number>,
-          linearImpl("throws", "wasm", { run: () => { throw new RangeError("boom"); } }),
+          linearImpl("throws", "wasm", {
+            run: () => {
+              throw new RangeError("boom");
+            },
+          }),
           linearImpl("huge", "ts-bigint", { maxSize: 1000 }),
         ]),
       ],
@@ -134,10 +155,18 @@ describe("measureCases", () => {
 
   it("checks against a reference implementation, or a majority, when there is no known answer", async () => {
     const odd = linearImpl("odd", "wasm", { run: (n: number) => linear(n) ^ 1 });
-    const [byRef] = await measureCases([syntheticCase([linearImpl("ref", "ts"), odd], { expected: undefined, reference: "ref" })], tiny, () => 200_000);
+    const [byRef] = await measureCases(
+      [syntheticCase([linearImpl("ref", "ts"), odd], { expected: undefined, reference: "ref" })],
+      tiny,
+      () => 200_000,
+    );
     expect(byRef.truthSource).toBe("reference");
     expect(byRef.implementations.find((i) => i.id === "odd")!.status).toBe("wrong");
-    const [byVote] = await measureCases([syntheticCase([linearImpl("x", "ts"), linearImpl("y", "wasm"), odd], { expected: undefined })], tiny, () => 200_000);
+    const [byVote] = await measureCases(
+      [syntheticCase([linearImpl("x", "ts"), linearImpl("y", "wasm"), odd], { expected: undefined })],
+      tiny,
+      () => 200_000,
+    );
     expect(byVote.truthSource).toBe("majority");
     expect(byVote.implementations.map((i) => i.status)).toEqual(["ok", "ok", "wrong"]);
   });
@@ -167,7 +196,9 @@ describe("bench()", () => {
     await expect(bench({ speed: 1 } as never)).rejects.toThrow(/Unknown option `options.speed`/);
     await expect(bench({ builtins: ["nope"] })).rejects.toThrow(RangeError);
     await expect(bench({ cases: {} as never })).rejects.toThrow(/`options.cases` to be an array/);
-    await expect(bench({ builtins: false, cases: [{ id: "x", title: "x", implementations: () => [] }] })).rejects.toThrow(/size of case "x"/);
+    await expect(bench({ builtins: false, cases: [{ id: "x", title: "x", implementations: () => [] }] })).rejects.toThrow(
+      /size of case "x"/,
+    );
     await expect(bench({ preset: { rounds: 0 } })).rejects.toThrow(/`options.preset.rounds` to be a positive integer/);
   });
 });

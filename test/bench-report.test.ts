@@ -22,7 +22,21 @@ beforeAll(async () => {
   // Node only, two cases, small sizes: what matters here is the files, not the numbers.
   ({ stdout } = await run(
     process.execPath,
-    ["build/cli.js", "bench", "--runtimes", "node", "--cases", "sum,collatz", "--size", "sum=200000", "--size", "collatz=5000", "--out", dir, "--md"],
+    [
+      "build/cli.js",
+      "bench",
+      "--runtimes",
+      "node",
+      "--cases",
+      "sum,collatz",
+      "--size",
+      "sum=200000",
+      "--size",
+      "collatz=5000",
+      "--out",
+      dir,
+      "--md",
+    ],
     { cwd: root, timeout: 170_000 },
   ));
   report = JSON.parse(readFileSync(join(dir, "bench.json"), "utf8"));
@@ -73,17 +87,21 @@ describe("hotpath bench --out", () => {
   });
 
   const chromium = findRuntimes("chromium", root)[0];
-  it.skipIf("skipped" in chromium)("opens in Chromium and draws both charts (the screenshots are not blank)", async () => {
-    const html = readFileSync(join(dir, "bench.html"), "utf8");
-    const speedup = await screenshotReport(html, (chromium as { path: string }).path, "#speedup-chart");
-    expect(speedup.width).toBeGreaterThan(500);
-    // Bars, axis and labels: thousands of painted pixels in several colours (one per runtime, plus text).
-    expect(speedup.painted).toBeGreaterThan(5000);
-    expect(speedup.colours).toBeGreaterThan(3);
-    expect([...speedup.png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
-    const scaling = await screenshotReport(html, (chromium as { path: string }).path, "#scaling-chart");
-    expect(scaling.painted).toBeGreaterThan(2000);
-  }, 60_000);
+  it.skipIf("skipped" in chromium)(
+    "opens in Chromium and draws both charts (the screenshots are not blank)",
+    async () => {
+      const html = readFileSync(join(dir, "bench.html"), "utf8");
+      const speedup = await screenshotReport(html, (chromium as { path: string }).path, "#speedup-chart");
+      expect(speedup.width).toBeGreaterThan(500);
+      // Bars, axis and labels: thousands of painted pixels in several colours (one per runtime, plus text).
+      expect(speedup.painted).toBeGreaterThan(5000);
+      expect(speedup.colours).toBeGreaterThan(3);
+      expect([...speedup.png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+      const scaling = await screenshotReport(html, (chromium as { path: string }).path, "#scaling-chart");
+      expect(scaling.painted).toBeGreaterThan(2000);
+    },
+    60_000,
+  );
 
   it("says in words, instead of drawing empty axes, when there is nothing to chart", () => {
     const rt = report.runtimes[0] as RuntimeResult;
@@ -96,7 +114,10 @@ describe("hotpath bench --out", () => {
 
 describe("hotpath bench --from and bad arguments", () => {
   it("renders an earlier run's JSON again without measuring: the same Markdown", async () => {
-    const again = await run(process.execPath, ["build/cli.js", "bench", "--from", join(dir, "bench.json"), "--md"], { cwd: root, timeout: 30_000 });
+    const again = await run(process.execPath, ["build/cli.js", "bench", "--from", join(dir, "bench.json"), "--md"], {
+      cwd: root,
+      timeout: 30_000,
+    });
     expect(again.stdout).toBe(readFileSync(join(dir, "bench.md"), "utf8"));
   });
 
@@ -119,8 +140,20 @@ describe("hotpath bench --from and bad arguments", () => {
 
 describe("report formatting", () => {
   it("formats sizes and speedups compactly", () => {
-    expect([formatSize(100_000_000), formatSize(150_000_000), formatSize(1 << 20), formatSize(1 << 18), formatSize(160), formatSize(123_457)]).toEqual(["1e8", "1.5e8", "1 Mi", "256 Ki", "160", "123457"]);
-    expect([formatSpeedup(3.14159), formatSpeedup(27.4), formatSpeedup(0.0123), formatSpeedup(undefined)]).toEqual(["3.1×", "27×", "0.012×", "–"]);
+    expect([
+      formatSize(100_000_000),
+      formatSize(150_000_000),
+      formatSize(1 << 20),
+      formatSize(1 << 18),
+      formatSize(160),
+      formatSize(123_457),
+    ]).toEqual(["1e8", "1.5e8", "1 Mi", "256 Ki", "160", "123457"]);
+    expect([formatSpeedup(3.14159), formatSpeedup(27.4), formatSpeedup(0.0123), formatSpeedup(undefined)]).toEqual([
+      "3.1×",
+      "27×",
+      "0.012×",
+      "–",
+    ]);
   });
 
   it("shows a wrong answer as WRONG in every format, never with a speedup", () => {

@@ -11,37 +11,44 @@ const tiny = { rounds: 3, minRounds: 3, minSampleMs: 1, budgetMs: 20, warmupMs: 
 
 describe.each(RUNTIME_NAMES)("bench runner in %s", (name) => {
   const target = findRuntimes(name, root)[0];
-  it.skipIf("skipped" in target)(`measures sum and mandelbrot and checks every answer (${"skipped" in target ? target.skipped : target.path})`, async () => {
-    const progress: string[] = [];
-    const report = await benchRuntimes({
-      preset: tiny,
-      runtimes: name,
-      builtins: ["sum", "mandelbrot"],
-      sizes: { sum: 300_000, mandelbrot: 48 },
-      onProgress: (p) => progress.push(`${p.runtime}:${p.caseId}:${p.phase}`),
-    });
-    expect(report.runtimes).toHaveLength(1);
-    const rt = report.runtimes[0] as RuntimeResult;
-    expect("skipped" in rt ? (rt as unknown as { skipped: string }).skipped : "").toBe("");
-    expect(rt.runtime.name).toBe(name);
-    expect(rt.runtime.version).toMatch(name === "node" ? /^Node v\d+/ : name === "deno" ? /^Deno \d/ : name === "bun" ? /^Bun \d/ : /^Chromium \d/);
-    expect(progress).toContain(`${name}:sum:done`);
-    expect(progress).toContain(`${name}:mandelbrot:done`);
+  it.skipIf("skipped" in target)(
+    `measures sum and mandelbrot and checks every answer (${"skipped" in target ? target.skipped : target.path})`,
+    async () => {
+      const progress: string[] = [];
+      const report = await benchRuntimes({
+        preset: tiny,
+        runtimes: name,
+        builtins: ["sum", "mandelbrot"],
+        sizes: { sum: 300_000, mandelbrot: 48 },
+        onProgress: (p) => progress.push(`${p.runtime}:${p.caseId}:${p.phase}`),
+      });
+      expect(report.runtimes).toHaveLength(1);
+      const rt = report.runtimes[0] as RuntimeResult;
+      expect("skipped" in rt ? (rt as unknown as { skipped: string }).skipped : "").toBe("");
+      expect(rt.runtime.name).toBe(name);
+      expect(rt.runtime.version).toMatch(
+        name === "node" ? /^Node v\d+/ : name === "deno" ? /^Deno \d/ : name === "bun" ? /^Bun \d/ : /^Chromium \d/,
+      );
+      expect(progress).toContain(`${name}:sum:done`);
+      expect(progress).toContain(`${name}:mandelbrot:done`);
 
-    const [sum, mandelbrot] = rt.cases;
-    expect(sum.truth).toBe(String((300_000n * 299_999n) / 2n));
-    const statuses = Object.fromEntries(sum.implementations.map((i) => [i.id, i.status]));
-    for (const id of ["ts-number", "ts-bigint", "wasm", "pool-message-1", "pool-message-2"]) expect([id, statuses[id]]).toEqual([id, expect.stringMatching(/^(ok|flat)$/)]);
-    // clang turns the C loop into a closed form: it must be right, and is usually flagged flat.
-    expect(statuses["c-wasm"]).toMatch(/^(ok|flat)$/);
-    // Chromium is served with COOP/COEP, so the shared-memory pool runs there too.
-    expect(rt.runtime.sharedMemory).toBe(true);
-    expect(statuses["pool-shared-2"]).toMatch(/^(ok|flat)$/);
-    if (name === "node") expect(statuses["c-native"]).toMatch(/^(ok|flat)$/);
-    else expect(statuses["c-native"]).toBeUndefined();
-    for (const i of mandelbrot.implementations) expect([i.id, i.status]).toEqual([i.id, expect.stringMatching(/^(ok|flat)$/)]);
-    expect(mandelbrot.truthSource).toBe("reference");
-  }, 180_000);
+      const [sum, mandelbrot] = rt.cases;
+      expect(sum.truth).toBe(String((300_000n * 299_999n) / 2n));
+      const statuses = Object.fromEntries(sum.implementations.map((i) => [i.id, i.status]));
+      for (const id of ["ts-number", "ts-bigint", "wasm", "pool-message-1", "pool-message-2"])
+        expect([id, statuses[id]]).toEqual([id, expect.stringMatching(/^(ok|flat)$/)]);
+      // clang turns the C loop into a closed form: it must be right, and is usually flagged flat.
+      expect(statuses["c-wasm"]).toMatch(/^(ok|flat)$/);
+      // Chromium is served with COOP/COEP, so the shared-memory pool runs there too.
+      expect(rt.runtime.sharedMemory).toBe(true);
+      expect(statuses["pool-shared-2"]).toMatch(/^(ok|flat)$/);
+      if (name === "node") expect(statuses["c-native"]).toMatch(/^(ok|flat)$/);
+      else expect(statuses["c-native"]).toBeUndefined();
+      for (const i of mandelbrot.implementations) expect([i.id, i.status]).toEqual([i.id, expect.stringMatching(/^(ok|flat)$/)]);
+      expect(mandelbrot.truthSource).toBe("reference");
+    },
+    180_000,
+  );
 });
 
 describe("runtime lookup", () => {

@@ -29,7 +29,8 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
     for (const id of wanted)
       if (!(BUILTIN_CASE_IDS as readonly string[]).includes(id))
         throw new RangeError(expected("options.builtins", `a list of built-in case ids (${BUILTIN_CASE_IDS.join(", ")})`, id));
-  if (opts.onProgress !== undefined && typeof opts.onProgress !== "function") throw new TypeError(expected("options.onProgress", "a function", opts.onProgress));
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== "function")
+    throw new TypeError(expected("options.onProgress", "a function", opts.onProgress));
 
   let cases: BenchCase[] = [];
   const poolCache = new PoolCache();
@@ -39,7 +40,12 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
       skipped: `build/bench/c-kernels.wasm is not built (hotpath bench builds it with clang): ${e.message.split("\n")[0]}`,
     }));
     const workers = settings.workers ?? Array.from({ length: platform.cores() }, (_, i) => i + 1);
-    const all = builtinCases({ module, cModule, extra: opts.extra ?? {}, pools: workers.length ? { cache: poolCache, workers } : undefined });
+    const all = builtinCases({
+      module,
+      cModule,
+      extra: opts.extra ?? {},
+      pools: workers.length ? { cache: poolCache, workers } : undefined,
+    });
     cases = wanted === true ? all : all.filter((c) => wanted.includes(c.id));
   }
   cases = [...cases, ...own];
@@ -69,5 +75,6 @@ function checkCase(c: unknown, name: string): void {
   const k = c as BenchCase;
   if (typeof k.id !== "string" || !k.id) throw new TypeError(expected(`${name}.id`, "a non-empty string", k.id));
   if (typeof k.title !== "string") throw new TypeError(expected(`${name}.title`, "a string", k.title));
-  if (typeof k.implementations !== "function") throw new TypeError(expected(`${name}.implementations`, "a function returning the implementations", k.implementations));
+  if (typeof k.implementations !== "function")
+    throw new TypeError(expected(`${name}.implementations`, "a function returning the implementations", k.implementations));
 }

@@ -17,7 +17,18 @@ export interface CKernelExports {
   __heap_base: WebAssembly.Global;
   sum_integers(n: bigint): bigint;
   fnv1a64(ptr: number, len: number): bigint;
-  mandelbrot_rows(out: number, width: number, height: number, rowStart: number, rowEnd: number, x0: number, y0: number, x1: number, y1: number, maxIter: number): void;
+  mandelbrot_rows(
+    out: number,
+    width: number,
+    height: number,
+    rowStart: number,
+    rowEnd: number,
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    maxIter: number,
+  ): void;
   longest_collatz_range(lo: bigint, hi: bigint): bigint;
   dot(a: number, b: number, n: number): number;
   count_primes_scratch(hi: bigint): number;
@@ -80,7 +91,13 @@ export function sumClosedForm(n: bigint): bigint {
   return n === 0n ? 0n : BigInt.asUintN(64, (n * (n - 1n)) / 2n);
 }
 
-function sumCase(env: BuiltinEnv, id: string, title: string, sizes: Record<PresetName, number>, bigint: boolean): BenchCase<{ n: bigint; nn: number }> {
+function sumCase(
+  env: BuiltinEnv,
+  id: string,
+  title: string,
+  sizes: Record<PresetName, number>,
+  bigint: boolean,
+): BenchCase<{ n: bigint; nn: number }> {
   return {
     id,
     title,
@@ -95,7 +112,12 @@ function sumCase(env: BuiltinEnv, id: string, title: string, sizes: Record<Prese
         { id: "ts-number", label: "TS number twin", kind: "ts-number", knownInexact: true, run: (i) => numberTwins.sumIntegers(i.nn) },
         bigint
           ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (i) => bigintTwins.sumIntegers(i.n) }
-          : { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", skipped: "about 2.7 s per 10^8 integers; the closed form checks this case instead" },
+          : {
+              id: "ts-bigint",
+              label: "TS bigint twin",
+              kind: "ts-bigint",
+              skipped: "about 2.7 s per 10^8 integers; the closed form checks this case instead",
+            },
         { id: "wasm", label: "wasm (AssemblyScript)", kind: "wasm", run: (i) => ex.sumIntegers(i.n) },
         "skipped" in c ? c : { id: "c-wasm", label: "C → wasm (clang -O3)", kind: "c-wasm", run: (i) => c.ex.sum_integers(i.n) },
         ...(env.extra[id] ?? []),
@@ -118,7 +140,11 @@ function fnvCase(env: BuiltinEnv): BenchCase<Uint8Array> {
     implementations() {
       const list: Entry[] = [];
       const t = twin(bigintTwins, "fnv1a64");
-      list.push(t ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (bytes: Uint8Array) => t(bytes) } : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "fnv1a64"));
+      list.push(
+        t
+          ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (bytes: Uint8Array) => t(bytes) }
+          : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "fnv1a64"),
+      );
       const { ex, arena } = wasm(env);
       if (has(ex, "fnv1a64"))
         list.push({
@@ -171,7 +197,12 @@ function mandelbrotCase(env: BuiltinEnv): BenchCase<number> {
       const t = twin(numberTwins, "mandelbrot");
       list.push(
         t
-          ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (side: number) => t({ width: side, height: side, maxIter, x0, y0, x1, y1 }) }
+          ? {
+              id: "ts-number",
+              label: "TS number twin",
+              kind: "ts-number",
+              run: (side: number) => t({ width: side, height: side, maxIter, x0, y0, x1, y1 }),
+            }
           : missingTwin("ts-number", "TS number twin", "ts-number", "mandelbrot"),
       );
       const { ex, arena } = wasm(env);
@@ -201,7 +232,11 @@ function mandelbrotCase(env: BuiltinEnv): BenchCase<number> {
               },
             },
       );
-      return [...list, ...(env.extra.mandelbrot ?? []), ...pools(env, (pool, side: number) => pool.mandelbrot({ width: side, height: side, maxIter, x0, y0, x1, y1 }))];
+      return [
+        ...list,
+        ...(env.extra.mandelbrot ?? []),
+        ...pools(env, (pool, side: number) => pool.mandelbrot({ width: side, height: side, maxIter, x0, y0, x1, y1 })),
+      ];
     },
   };
 }
@@ -225,13 +260,26 @@ function collatzCase(env: BuiltinEnv): BenchCase<number> {
         const arg = kind === "ts-bigint" ? BigInt : Number;
         // The bigint twin needs ≈ 9 s for a million starts; past that the others check each other.
         const maxSize = kind === "ts-bigint" ? 300_000 : undefined;
-        list.push(t ? { id: kind, label, kind, maxSize, run: (n: number) => start(t(arg(1), arg(n))) } : missingTwin(kind, label, kind, "longestCollatzRange"));
+        list.push(
+          t
+            ? { id: kind, label, kind, maxSize, run: (n: number) => start(t(arg(1), arg(n))) }
+            : missingTwin(kind, label, kind, "longestCollatzRange"),
+        );
       }
       const { ex } = wasm(env);
-      if (has(ex, "longestCollatzRange")) list.push({ id: "wasm", label: "wasm (AssemblyScript)", kind: "wasm", run: (n: number) => ex.longestCollatzRange(1n, BigInt(n)) });
+      if (has(ex, "longestCollatzRange"))
+        list.push({ id: "wasm", label: "wasm (AssemblyScript)", kind: "wasm", run: (n: number) => ex.longestCollatzRange(1n, BigInt(n)) });
       const c = cWasm(env);
-      list.push("skipped" in c ? c : { id: "c-wasm", label: "C → wasm (clang -O3)", kind: "c-wasm", run: (n: number) => c.ex.longest_collatz_range(1n, BigInt(n)) });
-      return [...list, ...(env.extra.collatz ?? []), ...pools(env, async (pool, n: number) => (await pool.longestCollatz(BigInt(n))).start)];
+      list.push(
+        "skipped" in c
+          ? c
+          : { id: "c-wasm", label: "C → wasm (clang -O3)", kind: "c-wasm", run: (n: number) => c.ex.longest_collatz_range(1n, BigInt(n)) },
+      );
+      return [
+        ...list,
+        ...(env.extra.collatz ?? []),
+        ...pools(env, async (pool, n: number) => (await pool.longestCollatz(BigInt(n))).start),
+      ];
     },
   };
 }
@@ -256,11 +304,29 @@ function dotCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Array 
     implementations() {
       const list: Entry[] = [];
       const t = twin(numberTwins, "dot");
-      list.push(t ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (i: { a: Float64Array; b: Float64Array }) => t(i.a, i.b) } : missingTwin("ts-number", "TS number twin", "ts-number", "dot"));
+      list.push(
+        t
+          ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (i: { a: Float64Array; b: Float64Array }) => t(i.a, i.b) }
+          : missingTwin("ts-number", "TS number twin", "ts-number", "dot"),
+      );
       const { ex, arena } = wasm(env);
       const place = (i: { a: Float64Array; b: Float64Array }): P => ({ a: arena.put(i.a, "a"), b: arena.put(i.b, "b"), n: i.a.length });
-      if (has(ex, "dotScalar")) list.push({ id: "wasm", label: "wasm scalar (AssemblyScript)", kind: "wasm", prepare: place, run: (p: P) => ex.dotScalar(p.a, p.b, p.n) });
-      if (has(ex, "dot")) list.push({ id: "wasm-simd", label: "wasm SIMD f64x2 (AssemblyScript)", kind: "wasm-simd", prepare: place, run: (p: P) => ex.dot(p.a, p.b, p.n) });
+      if (has(ex, "dotScalar"))
+        list.push({
+          id: "wasm",
+          label: "wasm scalar (AssemblyScript)",
+          kind: "wasm",
+          prepare: place,
+          run: (p: P) => ex.dotScalar(p.a, p.b, p.n),
+        });
+      if (has(ex, "dot"))
+        list.push({
+          id: "wasm-simd",
+          label: "wasm SIMD f64x2 (AssemblyScript)",
+          kind: "wasm-simd",
+          prepare: place,
+          run: (p: P) => ex.dot(p.a, p.b, p.n),
+        });
       const c = cWasm(env);
       list.push(
         "skipped" in c
@@ -269,7 +335,11 @@ function dotCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Array 
               id: "c-wasm",
               label: "C → wasm (clang -O3)",
               kind: "c-wasm",
-              prepare: (i: { a: Float64Array; b: Float64Array }): P => ({ a: c.arena.put(i.a, "a"), b: c.arena.put(i.b, "b"), n: i.a.length }),
+              prepare: (i: { a: Float64Array; b: Float64Array }): P => ({
+                a: c.arena.put(i.a, "a"),
+                b: c.arena.put(i.b, "b"),
+                n: i.a.length,
+              }),
               run: (p: P) => c.ex.dot(p.a, p.b, p.n),
             },
       );
@@ -289,7 +359,11 @@ function primesCase(env: BuiltinEnv): BenchCase<number> {
     implementations() {
       const list: Entry[] = [];
       const t = twin(numberTwins, "countPrimesRange");
-      list.push(t ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (n: number) => t(0, n) } : missingTwin("ts-number", "TS number twin", "ts-number", "countPrimesRange"));
+      list.push(
+        t
+          ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (n: number) => t(0, n) }
+          : missingTwin("ts-number", "TS number twin", "ts-number", "countPrimesRange"),
+      );
       const { ex, arena } = wasm(env);
       if (has(ex, "countPrimesRange"))
         list.push({
@@ -343,14 +417,30 @@ function matmulCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Arr
     implementations() {
       const list: Entry[] = [];
       const t = twin(numberTwins, "matmul");
-      list.push(t ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (i: I) => t(i.a, i.b, i.side, i.side, i.side) } : missingTwin("ts-number", "TS number twin", "ts-number", "matmul"));
+      list.push(
+        t
+          ? { id: "ts-number", label: "TS number twin", kind: "ts-number", run: (i: I) => t(i.a, i.b, i.side, i.side, i.side) }
+          : missingTwin("ts-number", "TS number twin", "ts-number", "matmul"),
+      );
       const { ex, arena } = wasm(env);
       const place = (i: I): P => ({ a: arena.put(i.a, "a"), b: arena.put(i.b, "b"), c: arena.alloc(i.a.byteLength, "c"), side: i.side });
       const view = (p: P) => new Float64Array(ex.memory.buffer, p.c, p.side * p.side);
       if (has(ex, "matmulScalar"))
-        list.push({ id: "wasm", label: "wasm scalar (AssemblyScript)", kind: "wasm", prepare: place, run: (p: P) => (ex.matmulScalar(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)) });
+        list.push({
+          id: "wasm",
+          label: "wasm scalar (AssemblyScript)",
+          kind: "wasm",
+          prepare: place,
+          run: (p: P) => (ex.matmulScalar(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)),
+        });
       if (has(ex, "matmul"))
-        list.push({ id: "wasm-simd", label: "wasm SIMD f64x2, blocked (AssemblyScript)", kind: "wasm-simd", prepare: place, run: (p: P) => (ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)) });
+        list.push({
+          id: "wasm-simd",
+          label: "wasm SIMD f64x2, blocked (AssemblyScript)",
+          kind: "wasm-simd",
+          prepare: place,
+          run: (p: P) => (ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side, 0, p.side), view(p)),
+        });
       const c = cWasm(env);
       list.push(
         "skipped" in c
@@ -359,8 +449,16 @@ function matmulCase(env: BuiltinEnv): BenchCase<{ a: Float64Array; b: Float64Arr
               id: "c-wasm",
               label: "C → wasm (clang -O3)",
               kind: "c-wasm",
-              prepare: (i: I): P => ({ a: c.arena.put(i.a, "a"), b: c.arena.put(i.b, "b"), c: c.arena.alloc(i.a.byteLength, "c"), side: i.side }),
-              run: (p: P) => (c.ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side), new Float64Array(c.ex.memory.buffer, p.c, p.side * p.side)),
+              prepare: (i: I): P => ({
+                a: c.arena.put(i.a, "a"),
+                b: c.arena.put(i.b, "b"),
+                c: c.arena.alloc(i.a.byteLength, "c"),
+                side: i.side,
+              }),
+              run: (p: P) => (
+                c.ex.matmul(p.a, p.b, p.c, p.side, p.side, p.side),
+                new Float64Array(c.ex.memory.buffer, p.c, p.side * p.side)
+              ),
             },
       );
       return [...list, ...(env.extra.matmul ?? []), ...pools(env, (pool, i: I) => pool.matmul(i.a, i.b, i.side, i.side, i.side))];
@@ -378,7 +476,11 @@ function monteCarloCase(env: BuiltinEnv): BenchCase<number> {
     implementations() {
       const list: Entry[] = [];
       const t = twin(bigintTwins, "monteCarloPi");
-      list.push(t ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (n: number) => t(BigInt(n), 0n).inside } : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "monteCarloPi"));
+      list.push(
+        t
+          ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (n: number) => t(BigInt(n), 0n).inside }
+          : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "monteCarloPi"),
+      );
       const { ex } = wasm(env);
       if (has(ex, "monteCarloHits"))
         list.push({
@@ -403,7 +505,11 @@ function xxhashCase(env: BuiltinEnv): BenchCase<Uint8Array> {
     implementations() {
       const list: Entry[] = [];
       const t = twin(bigintTwins, "xxhash64");
-      list.push(t ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (bytes: Uint8Array) => t(bytes, 0n) } : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "xxhash64"));
+      list.push(
+        t
+          ? { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint", run: (bytes: Uint8Array) => t(bytes, 0n) }
+          : missingTwin("ts-bigint", "TS bigint twin", "ts-bigint", "xxhash64"),
+      );
       const { ex, arena } = wasm(env);
       if (has(ex, "xxhash64"))
         list.push({
@@ -422,7 +528,13 @@ function xxhashCase(env: BuiltinEnv): BenchCase<Uint8Array> {
 export function builtinCases(env: BuiltinEnv): BenchCase[] {
   return [
     sumCase(env, "sum", "sum of the first n integers (the tutorial's f), u64", { quick: 1_000_000, full: 100_000_000 }, true),
-    sumCase(env, "sum-past-2^53", "the same sum where it passes 2^53: the number twin goes wrong", { quick: 150_000_000, full: 300_000_000 }, false),
+    sumCase(
+      env,
+      "sum-past-2^53",
+      "the same sum where it passes 2^53: the number twin goes wrong",
+      { quick: 150_000_000, full: 300_000_000 },
+      false,
+    ),
     fnvCase(env),
     mandelbrotCase(env),
     collatzCase(env),
@@ -435,4 +547,15 @@ export function builtinCases(env: BuiltinEnv): BenchCase[] {
 }
 
 /** Ids of the built-in cases. */
-export const BUILTIN_CASE_IDS = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot", "primes", "matmul", "monte-carlo", "xxhash64"] as const;
+export const BUILTIN_CASE_IDS = [
+  "sum",
+  "sum-past-2^53",
+  "fnv1a64",
+  "mandelbrot",
+  "collatz",
+  "dot",
+  "primes",
+  "matmul",
+  "monte-carlo",
+  "xxhash64",
+] as const;

@@ -44,7 +44,8 @@ export async function buildC(root: string): Promise<CBuild> {
 
   const wasm = join(out, "c-kernels.wasm");
   if (fresh(wasm)) result.wasm = wasm;
-  else if (!existsSync(WASM_BUILTINS)) result.wasmSkipped = `clang's wasm32 builtins are missing (${WASM_BUILTINS}); apt-get install -y clang lld libclang-rt-14-dev-wasm32`;
+  else if (!existsSync(WASM_BUILTINS))
+    result.wasmSkipped = `clang's wasm32 builtins are missing (${WASM_BUILTINS}); apt-get install -y clang lld libclang-rt-14-dev-wasm32`;
   else
     try {
       await run("clang", [...CLANG_WASM_FLAGS, join(src, "kernels.c"), WASM_BUILTINS, "-o", wasm]);

@@ -61,12 +61,14 @@ export async function main(argv: string[]): Promise<number> {
   if (!(values.preset in PRESETS)) throw new RangeError(expected("--preset", `one of ${Object.keys(PRESETS).join(", ")}`, values.preset));
   const builtins = values.cases?.split(",").map((s) => s.trim());
   for (const id of builtins ?? [])
-    if (!(BUILTIN_CASE_IDS as readonly string[]).includes(id)) throw new RangeError(expected("--cases", `case ids among ${BUILTIN_CASE_IDS.join(", ")}`, id));
+    if (!(BUILTIN_CASE_IDS as readonly string[]).includes(id))
+      throw new RangeError(expected("--cases", `case ids among ${BUILTIN_CASE_IDS.join(", ")}`, id));
   const sizes: Record<string, number> = {};
   for (const s of values.size ?? []) {
     const m = /^([^=]+)=(\d+(?:\.\d+)?(?:e\d+)?)$/i.exec(s.replaceAll("_", ""));
     const n = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isSafeInteger(n) || n < 2) throw new RangeError(expected("--size", "case=n with an integer n ≥ 2, such as sum=1e8", s));
+    if (!m || !Number.isSafeInteger(n) || n < 2)
+      throw new RangeError(expected("--size", "case=n with an integer n ≥ 2, such as sum=1e8", s));
     sizes[m[1]] = n;
   }
 
@@ -102,7 +104,10 @@ export async function main(argv: string[]): Promise<number> {
     else {
       const html = toHtml(report);
       const scalingFile = values.png.replace(/(\.png)?$/i, "-scaling.png");
-      for (const [file, selector] of [[values.png, "#speedup-chart"], [scalingFile, "#scaling-chart"]] as const) {
+      for (const [file, selector] of [
+        [values.png, "#speedup-chart"],
+        [scalingFile, "#scaling-chart"],
+      ] as const) {
         if (!html.includes(`id="${selector.slice(1)}"`)) continue;
         const shot = await screenshotReport(html, browser.path, selector);
         await writeFile(file, shot.png);
@@ -122,11 +127,15 @@ function loadReport(text: string, file: string): BenchReport {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new TypeError(`Expected \`--from\` to be a JSON file written by hotpath bench, but ${file} is not JSON: ${(error as Error).message}`);
+    throw new TypeError(
+      `Expected \`--from\` to be a JSON file written by hotpath bench, but ${file} is not JSON: ${(error as Error).message}`,
+    );
   }
   const r = data as BenchReport;
   if (r?.tool !== "hotpath bench" || !Array.isArray(r.runtimes) || typeof r.machine !== "object")
-    throw new TypeError(`Expected \`--from\` to be a JSON file written by hotpath bench, got ${file} without its tool, machine and runtimes fields`);
+    throw new TypeError(
+      `Expected \`--from\` to be a JSON file written by hotpath bench, got ${file} without its tool, machine and runtimes fields`,
+    );
   return r;
 }
 

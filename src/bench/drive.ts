@@ -99,9 +99,17 @@ export function machineInfo(): BenchReport["machine"] {
   };
 }
 
-async function runProcess(target: { name: string; path: string }, root: string, config: object, progress: (p: BenchProgress) => void): Promise<RuntimeResult> {
+async function runProcess(
+  target: { name: string; path: string },
+  root: string,
+  config: object,
+  progress: (p: BenchProgress) => void,
+): Promise<RuntimeResult> {
   const script = join(root, "bench/runners/runtime.mjs");
-  const args = target.name === "deno" ? ["run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", script, JSON.stringify(config)] : [script, JSON.stringify(config)];
+  const args =
+    target.name === "deno"
+      ? ["run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", script, JSON.stringify(config)]
+      : [script, JSON.stringify(config)];
   const child = spawn(target.path, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -122,11 +130,17 @@ async function runProcess(target: { name: string; path: string }, root: string, 
     child.on("close", resolve);
   });
   const last = stdout.trim().split("\n").pop() ?? "";
-  if (code !== 0 || !last.startsWith("{")) throw new Error(`${target.name} exited with ${code}: ${(stderr + pending).trim().split("\n").slice(-5).join(" | ")}`);
+  if (code !== 0 || !last.startsWith("{"))
+    throw new Error(`${target.name} exited with ${code}: ${(stderr + pending).trim().split("\n").slice(-5).join(" | ")}`);
   return JSON.parse(last) as RuntimeResult;
 }
 
-async function runChromium(executablePath: string, root: string, config: object, progress: (p: BenchProgress) => void): Promise<RuntimeResult> {
+async function runChromium(
+  executablePath: string,
+  root: string,
+  config: object,
+  progress: (p: BenchProgress) => void,
+): Promise<RuntimeResult> {
   const { chromium } = await import("playwright-core");
   const server = await serveStatic(root);
   const profile = mkdtempSync(join(tmpdir(), "hotpath-bench-"));
@@ -137,10 +151,15 @@ async function runChromium(executablePath: string, root: string, config: object,
     page.on("pageerror", (e) => errors.push(e.message));
     await page.exposeFunction("hotpathProgress", (p: BenchProgress) => progress(p));
     await page.goto(`${server.url}/bench/runners/page.html`);
-    await page.waitForFunction(() => (globalThis as { hotpathReady?: boolean }).hotpathReady === true, undefined, { timeout: 30_000 }).catch(() => {
-      throw new Error(`the page did not load build/browser.js${errors.length ? `: ${errors.join("; ")}` : ""}`);
-    });
-    const result = await page.evaluate((c) => (globalThis as unknown as { hotpathBench(c: object): Promise<unknown> }).hotpathBench(c), config);
+    await page
+      .waitForFunction(() => (globalThis as { hotpathReady?: boolean }).hotpathReady === true, undefined, { timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`the page did not load build/browser.js${errors.length ? `: ${errors.join("; ")}` : ""}`);
+      });
+    const result = await page.evaluate(
+      (c) => (globalThis as unknown as { hotpathBench(c: object): Promise<unknown> }).hotpathBench(c),
+      config,
+    );
     return result as RuntimeResult;
   } finally {
     await context.close();

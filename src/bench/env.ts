@@ -22,5 +22,10 @@ export function runtimeInfo(): RuntimeInfo {
     return { name: "node", version: `Node ${g.process.version} (V8 ${g.process.versions.v8})`, platform: where, ...common };
   const ua = g.navigator?.userAgent ?? "";
   const chrome = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(ua);
-  return { name: chrome ? "chromium" : "browser", version: chrome ? `Chromium ${chrome[1]} (V8)` : ua || "unknown browser", platform: where, ...common };
+  return {
+    name: chrome ? "chromium" : "browser",
+    version: chrome ? `Chromium ${chrome[1]} (V8)` : ua || "unknown browser",
+    platform: where,
+    ...common,
+  };
 }

@@ -48,7 +48,9 @@ const measured = (r: BenchReport): RuntimeResult[] => r.runtimes.filter((x): x i
 const skipped = (r: BenchReport): SkippedRuntime[] => r.runtimes.filter((x): x is SkippedRuntime => "skipped" in x);
 
 /** Rows of the summary: every (case, implementation) seen in any runtime, in first-seen order. */
-function summaryRows(report: BenchReport): Array<{ caseId: string; title: string; size: number; unit: string; implId: string; label: string }> {
+function summaryRows(
+  report: BenchReport,
+): Array<{ caseId: string; title: string; size: number; unit: string; implId: string; label: string }> {
   const rows: Array<{ caseId: string; title: string; size: number; unit: string; implId: string; label: string }> = [];
   const seen = new Set<string>();
   for (const rt of measured(report))
@@ -124,7 +126,20 @@ function summaryTable(report: BenchReport): { head: string[]; rows: string[][] }
 }
 
 function detailTable(rt: RuntimeResult): { head: string[]; rows: string[][] } {
-  const head = ["case", "implementation", "status", "cold", "median", "min", "max", "95% CI of median", "runs×reps", "t(n)/t(n/2)", "×", "note"];
+  const head = [
+    "case",
+    "implementation",
+    "status",
+    "cold",
+    "median",
+    "min",
+    "max",
+    "95% CI of median",
+    "runs×reps",
+    "t(n)/t(n/2)",
+    "×",
+    "note",
+  ];
   const rows = rt.cases.flatMap((c) =>
     c.implementations.map((i) => [
       c.id,
@@ -146,7 +161,11 @@ function detailTable(rt: RuntimeResult): { head: string[]; rows: string[][] } {
 
 function textTable(head: string[], rows: string[][], right: (i: number) => boolean): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (right(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -158,8 +177,20 @@ export function toText(input: BenchReport | RuntimeResult, options: { details?: 
   if (options.details !== false)
     for (const rt of measured(report)) {
       const d = detailTable(rt);
-      out.push("", `${rt.runtime.name} (${rt.runtime.version}), preset ${rt.preset.name}, ${formatMs(rt.durationMs)}:`, textTable(d.head, d.rows.map((r) => r.slice(0, 11)), (i) => i >= 3 && i <= 10));
-      const notes = rt.cases.flatMap((c) => c.implementations.filter((i) => i.note && i.status !== "ok" && i.status !== "skipped").map((i) => `  ${c.id} / ${i.label}: ${i.note}`));
+      out.push(
+        "",
+        `${rt.runtime.name} (${rt.runtime.version}), preset ${rt.preset.name}, ${formatMs(rt.durationMs)}:`,
+        textTable(
+          d.head,
+          d.rows.map((r) => r.slice(0, 11)),
+          (i) => i >= 3 && i <= 10,
+        ),
+      );
+      const notes = rt.cases.flatMap((c) =>
+        c.implementations
+          .filter((i) => i.note && i.status !== "ok" && i.status !== "skipped")
+          .map((i) => `  ${c.id} / ${i.label}: ${i.note}`),
+      );
       if (notes.length) out.push(...notes);
     }
   return out.join("\n");
@@ -189,7 +220,12 @@ export function toMarkdown(input: BenchReport | RuntimeResult): string {
   ];
   for (const rt of measured(report)) {
     const d = detailTable(rt);
-    out.push("", `### ${rt.runtime.name}: ${rt.runtime.version}`, "", mdTable(d.head, d.rows, (i) => i >= 3 && i <= 10));
+    out.push(
+      "",
+      `### ${rt.runtime.name}: ${rt.runtime.version}`,
+      "",
+      mdTable(d.head, d.rows, (i) => i >= 3 && i <= 10),
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -208,12 +244,16 @@ const colorOf = (name: string, i: number) => COLORS[name] ?? ["#c0392b", "#16a08
 export function speedupChart(input: BenchReport | RuntimeResult): string {
   const report = asReport(input);
   const rts = measured(report);
-  const rows = summaryRows(report).filter((row) => rts.some((rt) => {
-    const { c, i } = find(rt, row.caseId, row.implId);
-    return i?.speedup !== undefined && c?.baseline !== row.implId;
-  }));
+  const rows = summaryRows(report).filter((row) =>
+    rts.some((rt) => {
+      const { c, i } = find(rt, row.caseId, row.implId);
+      return i?.speedup !== undefined && c?.baseline !== row.implId;
+    }),
+  );
   if (rows.length === 0) return `<p class="empty">No speedups to draw: no case had a correct TS twin and another implementation.</p>`;
-  const values = rows.flatMap((row) => rts.map((rt) => find(rt, row.caseId, row.implId).i?.speedup).filter((x): x is number => x !== undefined && x > 0));
+  const values = rows.flatMap((row) =>
+    rts.map((rt) => find(rt, row.caseId, row.implId).i?.speedup).filter((x): x is number => x !== undefined && x > 0),
+  );
   // Room on the left for the labels of the slowest bars, which point left from 1×.
   const lo = Math.min(0.1, ...values) / 4;
   const hi = Math.max(10, ...values) * 1.2;
@@ -221,32 +261,52 @@ export function speedupChart(input: BenchReport | RuntimeResult): string {
   const width = 1000;
   const plot = width - left - 80;
   const barH = 9;
-  const groupH = rts.length * barH + 10;
+  // Each row is as tall as the bars it has (native C runs in Node only), so labels sit beside their bars.
+  const bars = rows.map((row) =>
+    rts.flatMap((rt, k) => {
+      const i = find(rt, row.caseId, row.implId).i;
+      return i?.speedup !== undefined ? [{ rt, k, i, speedup: i.speedup }] : [];
+    }),
+  );
   const top = 30;
-  const height = top + rows.length * groupH + 40;
+  const heights = bars.map((b) => b.length * barH + 12);
+  const height = top + heights.reduce((a, b) => a + b, 0) + 40;
   const x = (v: number) => left + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * plot;
   const parts: string[] = [];
   for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) {
     const v = 10 ** e;
-    parts.push(`<line x1="${x(v)}" y1="${top - 5}" x2="${x(v)}" y2="${height - 35}" stroke="${e === 0 ? "#444" : "#ddd"}" stroke-width="${e === 0 ? 1.5 : 1}"/>`);
+    parts.push(
+      `<line x1="${x(v)}" y1="${top - 5}" x2="${x(v)}" y2="${height - 35}" stroke="${e === 0 ? "#444" : "#ddd"}" stroke-width="${e === 0 ? 1.5 : 1}"/>`,
+    );
     parts.push(`<text x="${x(v)}" y="${height - 20}" text-anchor="middle" font-size="11">${v >= 1 ? v : v.toFixed(-e)}×</text>`);
   }
+  let y0 = top;
   rows.forEach((row, r) => {
-    const y0 = top + r * groupH;
-    parts.push(`<text x="${left - 8}" y="${y0 + groupH / 2}" text-anchor="end" font-size="11" dominant-baseline="middle">${esc(row.caseId)} · ${esc(row.label)}</text>`);
-    rts.forEach((rt, k) => {
-      const i = find(rt, row.caseId, row.implId).i;
-      const y = y0 + k * barH;
-      if (i?.speedup === undefined) return;
+    const inner = bars[r].length * barH;
+    parts.push(
+      `<text x="${left - 8}" y="${y0 + inner / 2}" text-anchor="end" font-size="11" dominant-baseline="middle">${esc(row.caseId)} · ${esc(row.label)}</text>`,
+    );
+    bars[r].forEach(({ rt, k, i, speedup }, n) => {
+      const y = y0 + n * barH;
       // Bars grow from 1× (as fast as TS): right when faster, left when slower.
-      const from = Math.min(x(1), x(i.speedup));
-      const w = Math.max(1, Math.abs(x(i.speedup) - x(1)));
-      parts.push(`<rect x="${from}" y="${y}" width="${w}" height="${barH - 2}" fill="${colorOf(rt.runtime.name, k)}" opacity="${i.status === "flat" ? 0.35 : 0.9}"><title>${esc(`${rt.runtime.name} · ${row.caseId} · ${row.label}: ${formatSpeedup(i.speedup)} (${formatMs(i.full?.medianMs)})${i.status === "flat" ? " — flat: the work was optimised away" : ""}`)}</title></rect>`);
-      const faster = i.speedup >= 1;
-      parts.push(`<text x="${faster ? from + w + 4 : from - 4}" y="${y + barH - 3}" font-size="9" text-anchor="${faster ? "start" : "end"}">${formatSpeedup(i.speedup)}${i.status === "flat" ? " flat" : ""}</text>`);
+      const from = Math.min(x(1), x(speedup));
+      const w = Math.max(1, Math.abs(x(speedup) - x(1)));
+      parts.push(
+        `<rect x="${from}" y="${y}" width="${w}" height="${barH - 2}" fill="${colorOf(rt.runtime.name, k)}" opacity="0.9"><title>${esc(`${rt.runtime.name} · ${row.caseId} · ${row.label}: ${formatSpeedup(speedup)} (${formatMs(i.full?.medianMs)})`)}</title></rect>`,
+      );
+      const faster = speedup >= 1;
+      parts.push(
+        `<text x="${faster ? from + w + 4 : from - 4}" y="${y + barH - 3}" font-size="9" text-anchor="${faster ? "start" : "end"}">${formatSpeedup(speedup)}</text>`,
+      );
     });
+    y0 += heights[r];
   });
-  const legend = rts.map((rt, k) => `<rect x="${left + k * 110}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${left + k * 110 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`).join("");
+  const legend = rts
+    .map(
+      (rt, k) =>
+        `<rect x="${left + k * 110}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${left + k * 110 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`,
+    )
+    .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="speedup-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${legend}${parts.join("")}<text x="${left + plot / 2}" y="${height - 4}" text-anchor="middle" font-size="11">times faster than the fastest correct TS twin (log scale)</text></svg>`;
 }
 
@@ -259,7 +319,9 @@ export function scalingChart(input: BenchReport | RuntimeResult): string {
   rts.forEach((rt, k) => {
     for (const c of rt.cases) {
       for (const kind of ["pool-shared", "pool-message"] as const) {
-        const pool = c.implementations.filter((i) => i.kind === kind && i.workers !== undefined && i.full && (i.status === "ok" || i.status === "flat"));
+        const pool = c.implementations.filter(
+          (i) => i.kind === kind && i.workers !== undefined && i.full && (i.status === "ok" || i.status === "flat"),
+        );
         const one = pool.find((i) => i.workers === 1);
         if (!one || pool.length < 2) continue;
         const points = pool.map((i) => [i.workers!, one.full!.medianMs / i.full!.medianMs] as [number, number]).sort((a, b) => a[0] - b[0]);
@@ -288,17 +350,31 @@ export function scalingChart(input: BenchReport | RuntimeResult): string {
     const x = (w: number) => ox + pad.left + ((w - 1) / Math.max(1, maxW - 1)) * (pw - pad.left - pad.right);
     const y = (v: number) => oy + ph - pad.bottom - (v / maxS) * (ph - pad.top - pad.bottom);
     parts.push(`<text x="${ox + pad.left}" y="${oy + 14}" font-size="12" font-weight="600">${esc(caseId)}</text>`);
-    parts.push(`<rect x="${ox + pad.left}" y="${oy + pad.top}" width="${pw - pad.left - pad.right}" height="${ph - pad.top - pad.bottom}" fill="none" stroke="#ccc"/>`);
-    for (let v = 0; v <= maxS; v += maxS > 6 ? 2 : 1) parts.push(`<text x="${ox + pad.left - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10">${v}×</text>`);
-    for (let w = 1; w <= maxW; w++) parts.push(`<text x="${x(w)}" y="${oy + ph - pad.bottom + 13}" text-anchor="middle" font-size="10">${w}</text>`);
-    parts.push(`<line x1="${x(1)}" y1="${y(1)}" x2="${x(maxW)}" y2="${y(maxW)}" stroke="#aaa" stroke-dasharray="3 3"><title>ideal: n workers, n× faster</title></line>`);
+    parts.push(
+      `<rect x="${ox + pad.left}" y="${oy + pad.top}" width="${pw - pad.left - pad.right}" height="${ph - pad.top - pad.bottom}" fill="none" stroke="#ccc"/>`,
+    );
+    for (let v = 0; v <= maxS; v += maxS > 6 ? 2 : 1)
+      parts.push(`<text x="${ox + pad.left - 4}" y="${y(v) + 4}" text-anchor="end" font-size="10">${v}×</text>`);
+    for (let w = 1; w <= maxW; w++)
+      parts.push(`<text x="${x(w)}" y="${oy + ph - pad.bottom + 13}" text-anchor="middle" font-size="10">${w}</text>`);
+    parts.push(
+      `<line x1="${x(1)}" y1="${y(1)}" x2="${x(maxW)}" y2="${y(maxW)}" stroke="#aaa" stroke-dasharray="3 3"><title>ideal: n workers, n× faster</title></line>`,
+    );
     for (const s of series) {
-      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ""} points="${s.points.map(([w, v]) => `${x(w)},${y(v)}`).join(" ")}"/>`);
-      for (const [w, v] of s.points) parts.push(`<circle cx="${x(w)}" cy="${y(v)}" r="3" fill="${s.color}"><title>${esc(`${caseId} · ${s.runtime} · ${s.dashed ? "messages" : "shared memory"}: ${w} worker${w === 1 ? "" : "s"}, ${v.toFixed(2)}× over 1`)}</title></circle>`);
+      parts.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ""} points="${s.points.map(([w, v]) => `${x(w)},${y(v)}`).join(" ")}"/>`,
+      );
+      for (const [w, v] of s.points)
+        parts.push(
+          `<circle cx="${x(w)}" cy="${y(v)}" r="3" fill="${s.color}"><title>${esc(`${caseId} · ${s.runtime} · ${s.dashed ? "messages" : "shared memory"}: ${w} worker${w === 1 ? "" : "s"}, ${v.toFixed(2)}× over 1`)}</title></circle>`,
+        );
     }
   }
   const legend = [
-    ...rts.map((rt, k) => `<rect x="${k * 100}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${k * 100 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`),
+    ...rts.map(
+      (rt, k) =>
+        `<rect x="${k * 100}" y="6" width="12" height="12" fill="${colorOf(rt.runtime.name, k)}"/><text x="${k * 100 + 16}" y="16" font-size="12">${esc(rt.runtime.name)}</text>`,
+    ),
     `<line x1="${rts.length * 100 + 10}" y1="12" x2="${rts.length * 100 + 40}" y2="12" stroke="#555" stroke-width="2"/><text x="${rts.length * 100 + 45}" y="16" font-size="12">shared memory</text>`,
     `<line x1="${rts.length * 100 + 160}" y1="12" x2="${rts.length * 100 + 190}" y2="12" stroke="#555" stroke-width="2" stroke-dasharray="5 3"/><text x="${rts.length * 100 + 195}" y="16" font-size="12">messages</text>`,
   ].join("");
@@ -307,7 +383,10 @@ export function scalingChart(input: BenchReport | RuntimeResult): string {
 
 function htmlTable(head: string[], rows: string[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td${/WRONG|wrong|error/.test(c) ? ' class="bad"' : /flat/.test(c) ? ' class="warn"' : ""}>${esc(c)}</td>`).join("")}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c) => `<td${/WRONG|wrong|error/.test(c) ? ' class="bad"' : /flat/.test(c) ? ' class="warn"' : ""}>${esc(c)}</td>`).join("")}</tr>`,
+    )
     .join("")}</tbody></table>`;
 }
 
@@ -331,7 +410,9 @@ td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}th{background:#f4f4f4}
 .bad{color:#b00020;font-weight:600}.warn{color:#a66300}.empty{color:#777;font-style:italic}ul{padding-left:18px}
 </style></head><body>
 <h1>hotpath bench: speedup over plain TypeScript</h1>
-<ul>${header(report).map((l) => `<li>${esc(l)}</li>`).join("")}</ul>
+<ul>${header(report)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join("")}</ul>
 <h2>Speedup per kernel and runtime</h2>
 ${speedupChart(report)}
 <h2>Scaling with workers</h2>

@@ -46,7 +46,12 @@ export async function measureCases(
   return results;
 }
 
-async function measureCase(c: BenchCase, settings: PresetSettings, size: number, progress: (phase: string, impl?: string) => void): Promise<CaseResult> {
+async function measureCase(
+  c: BenchCase,
+  settings: PresetSettings,
+  size: number,
+  progress: (phase: string, impl?: string) => void,
+): Promise<CaseResult> {
   const halfSize = c.half ? c.half(size) : Math.floor(size / 2);
   const normalize = c.normalize ?? defaultNormalize;
   const equal = c.equal ?? ((a: string, b: string) => a === b);
@@ -120,7 +125,10 @@ async function measureCase(c: BenchCase, settings: PresetSettings, size: number,
         const sample = await call(a, a.args.full, reps);
         estimateFull = Math.max(sample.ms, 1e-6);
         if (sample.ms * reps >= settings.minSampleMs || reps >= 1 << 24) break;
-        reps = Math.min(1 << 24, Math.max(reps * 2, Math.ceil((settings.minSampleMs / Math.max(sample.ms * reps, settings.minSampleMs / 64)) * reps)));
+        reps = Math.min(
+          1 << 24,
+          Math.max(reps * 2, Math.ceil((settings.minSampleMs / Math.max(sample.ms * reps, settings.minSampleMs / 64)) * reps)),
+        );
       }
       a.result.reps = reps;
       const perRound = estimateFull * reps * 1.5;
@@ -173,8 +181,14 @@ async function measureCase(c: BenchCase, settings: PresetSettings, size: number,
     const ref = c.reference ? measured.find((r) => r.id === c.reference) : undefined;
     if (ref) truth = { full: ref.value, half: ref.halfValue, source: "reference" };
     else {
-      const full = majority(measured.map((r) => r.value!), equal);
-      const half = majority(measured.map((r) => r.halfValue ?? ""), equal);
+      const full = majority(
+        measured.map((r) => r.value!),
+        equal,
+      );
+      const half = majority(
+        measured.map((r) => r.halfValue ?? ""),
+        equal,
+      );
       if (full !== undefined) truth = { full, half, source: "majority" };
     }
   }
@@ -198,7 +212,9 @@ async function measureCase(c: BenchCase, settings: PresetSettings, size: number,
   }
 
   // "vs TS": the fastest TS twin whose answers were right (a flat twin is still right: flat is a timing warning).
-  const tsOk = results.filter((r) => (r.kind === "ts-number" || r.kind === "ts-bigint" || r.kind === "ts") && (r.status === "ok" || r.status === "flat") && r.full);
+  const tsOk = results.filter(
+    (r) => (r.kind === "ts-number" || r.kind === "ts-bigint" || r.kind === "ts") && (r.status === "ok" || r.status === "flat") && r.full,
+  );
   const baseline = tsOk.sort((a, b) => a.full!.medianMs - b.full!.medianMs)[0];
   if (baseline)
     // No speedup for a flat implementation: its time does not measure the work, so no claim is made.

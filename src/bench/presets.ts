@@ -16,7 +16,15 @@ export function resolvePreset(preset: unknown, name = "options.preset"): PresetS
   if (preset === undefined) return { ...PRESETS.quick };
   if (typeof preset === "string") {
     if (preset in PRESETS) return { ...PRESETS[preset as PresetName] };
-    throw new RangeError(expected(name, `one of ${Object.keys(PRESETS).map((p) => `"${p}"`).join(", ")}`, preset));
+    throw new RangeError(
+      expected(
+        name,
+        `one of ${Object.keys(PRESETS)
+          .map((p) => `"${p}"`)
+          .join(", ")}`,
+        preset,
+      ),
+    );
   }
   const given = checkOptions(preset, name, KEYS) as Partial<PresetSettings>;
   const base = given.name === "full" ? PRESETS.full : PRESETS.quick;
@@ -24,7 +32,8 @@ export function resolvePreset(preset: unknown, name = "options.preset"): PresetS
   for (const key of ["rounds", "minRounds"] as const)
     if (!Number.isInteger(out[key]) || out[key] < 1) throw new RangeError(expected(`${name}.${key}`, "a positive integer", out[key]));
   for (const key of ["minSampleMs", "budgetMs", "warmupMs"] as const)
-    if (typeof out[key] !== "number" || !(out[key] >= 0)) throw new RangeError(expected(`${name}.${key}`, "a non-negative number of milliseconds", out[key]));
+    if (typeof out[key] !== "number" || !(out[key] >= 0))
+      throw new RangeError(expected(`${name}.${key}`, "a non-negative number of milliseconds", out[key]));
   if (out.workers !== undefined && (!Array.isArray(out.workers) || !out.workers.every((w) => Number.isInteger(w) && w >= 1)))
     throw new RangeError(expected(`${name}.workers`, "a list of positive integers", out.workers));
   out.minRounds = Math.min(out.minRounds, out.rounds);

@@ -37,7 +37,12 @@ export function findRuntimes(spec: string | readonly string[], root: string): Ru
     if (n === "node") return { name: n, path: process.execPath };
     if (n === "chromium") {
       const path = [process.env.HOTPATH_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => !!p && existsSync(p));
-      return path ? { name: n, path } : { name: n, skipped: "no Chromium at $HOTPATH_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install -y chromium)" };
+      return path
+        ? { name: n, path }
+        : {
+            name: n,
+            skipped: "no Chromium at $HOTPATH_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install -y chromium)",
+          };
     }
     const local = join(root, "node_modules/.bin", n);
     if (existsSync(local)) return { name: n, path: local };

@@ -21,7 +21,12 @@ export interface ChartShot {
 export async function screenshotReport(html: string, executablePath: string, selector = "#speedup-chart"): Promise<ChartShot> {
   const { chromium } = await import("playwright-core");
   const profile = mkdtempSync(join(tmpdir(), "hotpath-shot-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.setContent(html);

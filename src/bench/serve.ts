@@ -39,7 +39,12 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
       res.writeHead(404, ISOLATION_HEADERS).end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, { ...ISOLATION_HEADERS, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": size, "Cache-Control": "no-store" });
+    res.writeHead(200, {
+      ...ISOLATION_HEADERS,
+      "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
+      "Content-Length": size,
+      "Cache-Control": "no-store",
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

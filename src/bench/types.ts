@@ -4,16 +4,7 @@ import type { SampleSummary } from "./stats.ts";
 
 /** What an implementation is, for grouping and for the "vs TS" baseline. */
 export type ImplementationKind =
-  | "ts-number"
-  | "ts-bigint"
-  | "ts"
-  | "wasm"
-  | "wasm-simd"
-  | "c-wasm"
-  | "c-native"
-  | "pool-shared"
-  | "pool-message"
-  | "other";
+  "ts-number" | "ts-bigint" | "ts" | "wasm" | "wasm-simd" | "c-wasm" | "c-native" | "pool-shared" | "pool-message" | "other";
 
 /** One way of computing a case. Works wherever its code works; built-in ones work in Node, Deno, Bun and browsers. */
 export interface Implementation<I = any, P = any> {
