@@ -2,7 +2,7 @@
 // data paths, and what one task costs to dispatch; piscina runs in the same process and rounds as the
 // Node reference. Every result is checked against the single-thread kernel; times are medians of
 // interleaved rounds (the order rotates each round) after warm-up.
-// Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--json]
+// Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--only sum,mandel] [--json]
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { Piscina } from "piscina";
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     "max-workers": { type: "string" },
     rounds: { type: "string" },
     json: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const quick = values.quick;
@@ -87,7 +88,8 @@ const KERNELS: Kernel[] = [
     pool: (p) => p.dot(vx, vy),
     same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number),
   },
-];
+].filter((kernel) => !values.only || values.only.split(",").some((part) => kernel.name.toLowerCase().includes(part.trim().toLowerCase())));
+if (KERNELS.length === 0) throw new RangeError(`Expected \`--only\` to match some kernel names, got "${values.only}"`);
 
 type Variant = { name: string; run: () => Promise<unknown> | unknown; times: number[] };
 const results: Record<string, Record<string, number>> = {};
@@ -127,7 +129,7 @@ for (let w = 1; w <= maxWorkers; w++) {
       { name: "shared", run: () => kernel.pool(shared), times: [] },
       { name: "message", run: () => kernel.pool(message), times: [] },
     ];
-    if (kernel === KERNELS[0]) {
+    if (kernel.name.startsWith("sumIntegers")) {
       // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
       const chunks = w * 4;
       const ranges = Array.from({ length: chunks }, (_, i) => [
