@@ -8,11 +8,13 @@ const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../build/cli.js", import.meta.url));
 
 describe("hotpath demo", () => {
-  it("reports three correct results and their times as JSON", async () => {
-    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "100_000", "--runs", "2", "--json"]);
+  it("reports four correct results and their times as JSON, the pool's scaling included", async () => {
+    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "100_000", "--runs", "2", "--workers", "2", "--json"]);
     const report = JSON.parse(stdout);
     expect(report.exact).toBe("4999950000");
-    expect(report.rows.map((r: { name: string }) => r.name)).toEqual(["TS number twin", "TS bigint twin", "wasm sumIntegers"]);
+    expect(report.rows.map((r: { name: string }) => r.name)).toEqual(["TS number twin", "TS bigint twin", "wasm sumIntegers", "wasm pool, 2 workers"]);
+    expect(report.pool).toMatchObject({ workers: 2, mode: "shared" });
+    expect(report.pool.speedup).toBeGreaterThan(0);
     for (const row of report.rows) {
       expect(row.correct).toBe(true);
       expect(row.timesMs).toHaveLength(2);
@@ -23,16 +25,18 @@ describe("hotpath demo", () => {
   });
 
   it("prints a table with the speedups", async () => {
-    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "1e5", "--runs", "1"]);
+    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "1e5", "--runs", "1", "--workers", "1"]);
     expect(stdout).toMatch(/exact answer 4999950000/);
     expect(stdout).toMatch(/wasm sumIntegers\s+4999950000\s+yes/);
+    expect(stdout).toMatch(/wasm pool, 1 worker\s+4999950000\s+yes/);
+    expect(stdout).toMatch(/Pool: 1 workers? \(shared memory/);
     expect(stdout).toMatch(/vs number/);
   });
 
   it("shows the number twin going wrong past 2^53 without running the whole loop", async () => {
     // n = 1.4e8: the sum (9.8e15) passes 2^53 ≈ 9.007e15, so doubles stop counting by ones. The slow bigint
     // twin is left out (--bigint-runs 0) to keep the test short.
-    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "140000000", "--runs", "1", "--bigint-runs", "0", "--json"], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "140000000", "--runs", "1", "--bigint-runs", "0", "--workers", "0", "--json"], { timeout: 120_000 });
     const report = JSON.parse(stdout);
     const numberRow = report.rows.find((r: { name: string }) => r.name === "TS number twin");
     const wasmRow = report.rows.find((r: { name: string }) => r.name === "wasm sumIntegers");
