@@ -19,6 +19,8 @@ function browserProject(name: string, include: string[], exclude: string[], head
   return {
     extends: true,
     server: { headers },
+    // Pre-bundled up front: otherwise Vite discovers comlink mid-run and reloads the page.
+    optimizeDeps: { include: ["comlink"] },
     test: {
       name,
       include,
