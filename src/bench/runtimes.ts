@@ -12,7 +12,7 @@ export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 /** A runtime to run: its name and executable, or why it cannot run. */
 export type RuntimeTarget = { name: RuntimeName; path: string } | { name: RuntimeName; skipped: string };
 
-/** Flags for Chromium as root in a sandbox without network (toolchain.md). */
+/** Flags for Chromium as root in a sandbox without network (toolchain.md); the browser tests use them too. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -23,6 +23,16 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Why Chromium is left out when findChromium() finds none, and how to install it. */
+export const CHROMIUM_HINT =
+  "no Chromium found at $HOTPATH_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser; install it with `apt-get install -y chromium` (Debian)";
+
+/** The system Chromium to drive (playwright must never download a browser here), or undefined when none is installed. */
+export function findChromium(): string | undefined {
+  const candidates = [process.env.HOTPATH_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((path): path is string => !!path && existsSync(path));
+}
 
 /** Parses "node,deno,bun=/opt/bun" into targets, finding each binary. */
 export function findRuntimes(spec: string | readonly string[], root: string): RuntimeTarget[] {
@@ -36,13 +46,8 @@ export function findRuntimes(spec: string | readonly string[], root: string): Ru
     if (given) return existsSync(given) ? { name: n, path: given } : { name: n, skipped: `${given} does not exist` };
     if (n === "node") return { name: n, path: process.execPath };
     if (n === "chromium") {
-      const path = [process.env.HOTPATH_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => !!p && existsSync(p));
-      return path
-        ? { name: n, path }
-        : {
-            name: n,
-            skipped: "no Chromium at $HOTPATH_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install -y chromium)",
-          };
+      const path = findChromium();
+      return path ? { name: n, path } : { name: n, skipped: CHROMIUM_HINT };
     }
     const local = join(root, "node_modules/.bin", n);
     if (existsSync(local)) return { name: n, path: local };
