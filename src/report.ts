@@ -1,5 +1,8 @@
-// Formatting shared by the demo, the examples and the benchmark harness: machine facts, times, tables.
+// What the demo and the examples print besides their results: machine facts (Node, Deno, Bun), and,
+// under the names they use, the median, time format and tables they share with the benchmark harness
+// (src/stats.ts, src/format.ts: browser-safe, which this module, needing node:os, is not).
 import { arch, cpus, platform as osPlatform, release } from "node:os";
+import { formatMs, textTable } from "./format.ts";
 
 export interface MachineInfo {
   runtime: string;
@@ -27,29 +30,13 @@ export function machine(): MachineInfo {
   };
 }
 
-/** The median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+export { median } from "./stats.ts";
 
-/** 0.84 µs, 27.1 ms, 2.71 s. */
-export function formatTime(ms: number): string {
-  if (!Number.isFinite(ms)) return "–";
-  if (ms < 1) return `${(ms * 1000).toPrecision(3)} µs`;
-  if (ms < 1000) return `${ms.toPrecision(3)} ms`;
-  return `${(ms / 1000).toPrecision(3)} s`;
-}
+/** 840 ns, 27.1 µs, 27.1 ms, 2.71 s: the harness's format, under the name the demo and the examples use. */
+export const formatTime: (ms: number) => string = formatMs;
 
 /** A plain-text table with a header rule; `alignRight` lists right-aligned column indices. */
 export function table(header: string[], rows: string[][], options: { alignRight?: number[] } = {}): string {
   const right = new Set(options.alignRight ?? []);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  return textTable(header, rows, (i) => right.has(i));
 }

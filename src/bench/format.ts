@@ -1,15 +1,9 @@
 // The reports: a plain-text summary for the terminal, Markdown for a README, and a self-contained
 // HTML page whose charts are inline SVG (no script, no CDN, nothing fetched). Pure: works anywhere.
+import { formatMs, textTable } from "../format.ts";
 import type { BenchReport, CaseResult, ImplementationResult, RuntimeResult, SkippedRuntime } from "./types.ts";
 
-/** 0.84 µs, 27.1 ms, 2.71 s. */
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return "–";
-  if (ms < 0.001) return `${(ms * 1e6).toPrecision(3)} ns`;
-  if (ms < 1) return `${(ms * 1000).toPrecision(3)} µs`;
-  if (ms < 1000) return `${ms.toPrecision(3)} ms`;
-  return `${(ms / 1000).toPrecision(3)} s`;
-}
+export { formatMs };
 
 /** 3.1×, 27×, 0.45×. */
 export function formatSpeedup(x: number | undefined): string {
@@ -157,16 +151,6 @@ function detailTable(rt: RuntimeResult): { head: string[]; rows: string[][] } {
     ]),
   );
   return { head, rows };
-}
-
-function textTable(head: string[], rows: string[][], right: (i: number) => boolean): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (right(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [line(head), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 /** The terminal report: header, the cross-runtime summary, then one detail table per runtime. */

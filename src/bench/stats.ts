@@ -2,6 +2,9 @@
 // and workers. tinybench was considered: it runs each task's samples back to back and owns the
 // timing loop, while this harness needs interleaved rounds (A B A B …), self-timed native samples
 // and async pool calls in one loop, so only the arithmetic below is kept.
+import { median } from "../stats.ts";
+
+export { median };
 
 /** Summary of one implementation's warm samples at one input size (milliseconds per call). */
 export interface SampleSummary {
@@ -12,14 +15,6 @@ export interface SampleSummary {
   ciLowMs: number;
   ciHighMs: number;
   samplesMs: number[];
-}
-
-/** The median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError("Expected `values` to be a non-empty list, got an empty list");
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, 1/2). */
