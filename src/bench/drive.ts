@@ -3,9 +3,10 @@
 // their progress and gathers their results into one report. Node only.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { cpus, platform as osPlatform, release, arch, totalmem, tmpdir } from "node:os";
+import { totalmem, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { machine } from "../report.ts";
 import { buildC } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
 import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
@@ -90,11 +91,11 @@ function nativeSkipped(reason = "not built"): Record<string, unknown[]> {
 
 /** OS, CPU model, cores and memory of this machine. */
 export function machineInfo(): BenchReport["machine"] {
-  const list = cpus();
+  const { os, cpu, cores } = machine();
   return {
-    os: `${osPlatform()} ${release()} ${arch()}`,
-    cpu: list[0]?.model.trim() ?? "unknown CPU",
-    cores: list.length,
+    os,
+    cpu,
+    cores,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
   };
 }
