@@ -98,7 +98,14 @@ const LEGEND = [
   "flat: time does not grow with the input (t(n)/t(n/2) < 1.3): the work was optimised away (clang's closed form of the sum) or overhead dominates; no speedup is claimed.",
 ];
 
-function summaryTable(report: BenchReport): { head: string[]; rows: string[][] } {
+/** A report table: header, rows, and which columns hold numbers (right-aligned). */
+interface Table {
+  head: string[];
+  rows: string[][];
+  right: (column: number) => boolean;
+}
+
+function summaryTable(report: BenchReport): Table {
   const rts = measured(report);
   const head = ["case", "n", "implementation", ...rts.flatMap((rt) => [rt.runtime.name, "×"])];
   const rows: string[][] = [];
@@ -116,10 +123,11 @@ function summaryTable(report: BenchReport): { head: string[]; rows: string[][] }
       }),
     ]);
   }
-  return { head, rows };
+  // After case, n and implementation: a time and a speedup per runtime.
+  return { head, rows, right: (i) => i >= 3 };
 }
 
-function detailTable(rt: RuntimeResult): { head: string[]; rows: string[][] } {
+function detailTable(rt: RuntimeResult): Table {
   const head = [
     "case",
     "implementation",
@@ -150,14 +158,15 @@ function detailTable(rt: RuntimeResult): { head: string[]; rows: string[][] } {
       i.note && i.status !== "ok" ? i.note : "",
     ]),
   );
-  return { head, rows };
+  // From cold to ×: times and ratios.
+  return { head, rows, right: (i) => i >= 3 && i <= 10 };
 }
 
 /** The terminal report: header, the cross-runtime summary, then one detail table per runtime. */
 export function toText(input: BenchReport | RuntimeResult, options: { details?: boolean } = {}): string {
   const report = asReport(input);
   const s = summaryTable(report);
-  const out = [...header(report), "", textTable(s.head, s.rows, (i) => i >= 3), "", ...LEGEND];
+  const out = [...header(report), "", textTable(s.head, s.rows, s.right), "", ...LEGEND];
   if (options.details !== false)
     for (const rt of measured(report)) {
       const d = detailTable(rt);
@@ -167,7 +176,7 @@ export function toText(input: BenchReport | RuntimeResult, options: { details?: 
         textTable(
           d.head,
           d.rows.map((r) => r.slice(0, 11)),
-          (i) => i >= 3 && i <= 10,
+          d.right,
         ),
       );
       const notes = rt.cases.flatMap((c) =>
@@ -181,7 +190,7 @@ export function toText(input: BenchReport | RuntimeResult, options: { details?: 
 }
 
 const mdEscape = (s: string) => s.replaceAll("|", "\\|");
-function mdTable(head: string[], rows: string[][], right: (i: number) => boolean): string {
+function mdTable({ head, rows, right }: Table): string {
   return [
     `| ${head.map(mdEscape).join(" | ")} |`,
     `| ${head.map((_, i) => (right(i) ? "---:" : "---")).join(" | ")} |`,
@@ -198,18 +207,13 @@ export function toMarkdown(input: BenchReport | RuntimeResult): string {
     "",
     ...header(report).map((l) => `- ${l}`),
     "",
-    mdTable(s.head, s.rows, (i) => i >= 3),
+    mdTable(s),
     "",
     ...LEGEND.map((l) => `- ${l}`),
   ];
   for (const rt of measured(report)) {
     const d = detailTable(rt);
-    out.push(
-      "",
-      `### ${rt.runtime.name}: ${rt.runtime.version}`,
-      "",
-      mdTable(d.head, d.rows, (i) => i >= 3 && i <= 10),
-    );
+    out.push("", `### ${rt.runtime.name}: ${rt.runtime.version}`, "", mdTable(d));
   }
   return out.join("\n") + "\n";
 }
