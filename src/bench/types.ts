@@ -6,8 +6,8 @@ import type { SampleSummary } from "./stats.ts";
 export type ImplementationKind =
   "ts-number" | "ts-bigint" | "ts" | "wasm" | "wasm-simd" | "c-wasm" | "c-native" | "pool-shared" | "pool-message" | "other";
 
-/** One way of computing a case. Works wherever its code works; built-in ones work in Node, Deno, Bun and browsers. */
-export interface Implementation<I = any, P = any> {
+/** What names an implementation, in its definition and in the results. */
+export interface ImplementationName {
   /** Unique within the case: "wasm", "ts-number", "pool-shared-2". */
   id: string;
   /** What the reports print: "wasm (AssemblyScript)". */
@@ -15,6 +15,10 @@ export interface Implementation<I = any, P = any> {
   kind: ImplementationKind;
   /** Workers used, for pool implementations (the scaling chart). */
   workers?: number;
+}
+
+/** One way of computing a case. Works wherever its code works; built-in ones work in Node, Deno, Bun and browsers. */
+export interface Implementation<I = any, P = any> extends ImplementationName {
   /** Prepares the input of one size outside the timed region (copies buffers into wasm memory, …). Default: the input itself. */
   prepare?(input: I, size: number): P | Promise<P>;
   /**
@@ -33,11 +37,7 @@ export interface Implementation<I = any, P = any> {
 }
 
 /** An implementation that cannot run here, with the reason. */
-export interface SkippedImplementation {
-  id: string;
-  label: string;
-  kind: ImplementationKind;
-  workers?: number;
+export interface SkippedImplementation extends ImplementationName {
   skipped: string;
 }
 
@@ -114,11 +114,7 @@ export interface BenchOptions {
 
 export type ImplementationStatus = "ok" | "wrong" | "flat" | "unverified" | "error" | "skipped";
 
-export interface ImplementationResult {
-  id: string;
-  label: string;
-  kind: ImplementationKind;
-  workers?: number;
+export interface ImplementationResult extends ImplementationName {
   status: ImplementationStatus;
   /** Why: the reason it was skipped, the wrong value, the growth ratio that flagged it. */
   note?: string;
