@@ -5,10 +5,10 @@
 import { MONTE_CARLO_CHUNK, type KernelExports } from "../abi.ts";
 import { Arena } from "../arena.ts";
 import { instantiateKernels } from "../kernels.ts";
+import type { Pool } from "../pool/pool.ts";
 import * as bigintTwins from "../twins/bigint.ts";
 import * as numberTwins from "../twins/number.ts";
 import { bytesInput, f64Inputs } from "./inputs.ts";
-import type { Pool } from "../pool/pool.ts";
 import { poolImplementations, type PoolCache } from "./pools.ts";
 import type { BenchCase, Implementation, PresetName, SkippedImplementation } from "./types.ts";
 
@@ -44,7 +44,7 @@ export const MANDELBROT = { x0: -2, y0: -1.25, x1: 0.5, y1: 1.25, maxIter: 200 }
 
 type Entry = Implementation | SkippedImplementation;
 
-// The implementations every case has, by id, kind and label.
+// The implementations the cases share, by id, kind and label.
 const TS_NUMBER = { id: "ts-number", label: "TS number twin", kind: "ts-number" } as const;
 const TS_BIGINT = { id: "ts-bigint", label: "TS bigint twin", kind: "ts-bigint" } as const;
 const WASM = { id: "wasm", label: "wasm (AssemblyScript)", kind: "wasm" } as const;
