@@ -4,9 +4,11 @@
 /** 840 ns, 27.1 µs, 27.1 ms, 2.71 s; "–" for a time that is missing or not finite. */
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return "–";
-  if (ms < 0.001) return `${(ms * 1e6).toPrecision(3)} ns`;
-  if (ms < 1) return `${(ms * 1000).toPrecision(3)} µs`;
-  if (ms < 1000) return `${ms.toPrecision(3)} ms`;
+  // Units are chosen after rounding to three digits, so 0.9996 ms prints as "1.00 ms", not "1.00e+3 µs".
+  const ms3 = Number(ms.toPrecision(3));
+  if (ms3 < 0.001) return `${(ms * 1e6).toPrecision(3)} ns`;
+  if (ms3 < 1) return `${(ms * 1000).toPrecision(3)} µs`;
+  if (ms3 < 1000) return `${ms.toPrecision(3)} ms`;
   return `${(ms / 1000).toPrecision(3)} s`;
 }
 

@@ -4,6 +4,7 @@
 import { kernels } from "../../src/kernels.ts";
 import { poolSumRow } from "../../src/pool/demo.ts";
 import { createPool, type Pool } from "../../src/pool/pool.ts";
+import { median } from "../../src/stats.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -17,10 +18,6 @@ const sumN = BigInt(params.get("n") ?? 1_000_000_000);
 
 const status = (text: string) => ($("status").textContent = text);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 let pool: Pool | undefined;
 

@@ -1,6 +1,7 @@
 // The pool's row for `hotpath demo` (and the browser example): the tutorial's sum on one thread and on
 // N workers, timed in interleaved rounds after warm-up, both results checked against the closed form.
 import { kernels } from "../kernels.ts";
+import { median } from "../stats.ts";
 import { checkOptions, toInteger, toU64, type U64Like } from "../validate.ts";
 import { createPool, type Pool, type PoolMode } from "./pool.ts";
 
@@ -85,8 +86,3 @@ export async function poolSumRow(options?: PoolSumRowOptions): Promise<PoolSumRo
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
