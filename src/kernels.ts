@@ -99,12 +99,20 @@ const MAX_SAMPLES = 2 ** 32 * MONTE_CARLO_CHUNK;
 /** Random words generated per kernel call: bounds the wasm memory a long stream needs (512 KiB). */
 const STREAM_BLOCK = 1 << 16;
 
-/** Compiles (once per source) and instantiates the built-in kernels on this thread. */
+/** The built-in module, compiled at most once per realm (a failed compile is retried on the next call). */
+let defaultModule: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles (the default build once; a given `source` each time) and instantiates the built-in kernels on this thread. */
 export async function kernels(options?: KernelsOptions): Promise<Kernels> {
   const opts = checkOptions(options, "options", OPTION_KEYS) as KernelsOptions;
   if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
     throw new TypeError(`Expected \`options.warmUp\` to be a boolean, got ${typeof opts.warmUp}`);
-  const module = await compileWasm(opts.source ?? kernelsWasmUrl(), "options.source");
+  const module = await (opts.source !== undefined
+    ? compileWasm(opts.source, "options.source")
+    : (defaultModule ??= compileWasm(kernelsWasmUrl(), "options.source").catch((error: unknown) => {
+        defaultModule = undefined;
+        throw error;
+      })));
   const k = instantiateKernels(module);
   if (opts.warmUp !== false) k.warmUp();
   return k;
