@@ -245,9 +245,11 @@ export function speedupChart(input: BenchReport | RuntimeResult): string {
   // Room on the left for the labels of the slowest bars, which point left from 1×.
   const lo = Math.min(0.1, ...values) / 4;
   const hi = Math.max(10, ...values) * 1.2;
-  const left = 340;
-  const width = 1000;
-  const plot = width - left - 80;
+  // Wide enough for the longest "case · implementation" label at 11 px (≈6.2 px a character).
+  const longest = Math.max(...rows.map((row) => `${row.caseId} · ${row.label}`.length));
+  const left = Math.ceil(Math.min(560, Math.max(200, 16 + 6.2 * longest)));
+  const plot = 620;
+  const width = left + plot + 80;
   const barH = 9;
   // Each row is as tall as the bars it has (native C runs in Node only), so labels sit beside their bars.
   const bars = rows.map((row) =>
