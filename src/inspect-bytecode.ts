@@ -103,7 +103,10 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
     await out.close();
     await rm(dir, { recursive: true, force: true });
   }
-  const functions = parseBytecode(stdout).filter((f) => f.name !== "" && f.name !== FLUSH_SENTINEL);
+  // Keep the functions the twin's module declares: Node may compile one of its own (a stream's
+  // `close`, say) while printing is on, and that is not the twin's code.
+  const declared = new Set(Array.from((await readFile(entry, "utf8")).matchAll(/\bfunction\s+([A-Za-z_$][\w$]*)/g), (m) => m[1]));
+  const functions = parseBytecode(stdout).filter((f) => declared.has(f.name));
   if (!functions.some((f) => f.name === name))
     throw new Error(`V8 printed no bytecode for \`${name}\` (is --print-bytecode supported by ${process.version}?)`);
   return functions;
