@@ -5,6 +5,7 @@
 // Run: npx tsx examples/02-hashing.ts [MiB] [--small]      (16 MiB by default; --small hashes 256 KiB)
 import { kernels, twins } from "../src/index.ts";
 import { formatTime, machine, median, table } from "../src/report.ts";
+import { race } from "./support/timing.ts";
 
 const args = process.argv.slice(2);
 const small = args.includes("--small");
@@ -43,19 +44,6 @@ console.log(
 );
 if (!agree) process.exitCode = 1;
 
-/** Runs every contestant once per round, in an order that alternates between rounds; keeps each one's times and last result. */
-function race<T>(list: [string, () => T][], n: number): { times: Record<string, number[]>; results: Record<string, T> } {
-  const times: Record<string, number[]> = {};
-  const results: Record<string, T> = {};
-  for (let round = 0; round < n; round++) {
-    for (const [name, run] of round % 2 ? [...list].reverse() : list) {
-      const t = performance.now();
-      results[name] = run();
-      (times[name] ??= []).push(performance.now() - t);
-    }
-  }
-  return { times, results };
-}
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 2 : 0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;

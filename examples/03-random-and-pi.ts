@@ -5,6 +5,7 @@
 // Run: npx tsx examples/03-random-and-pi.ts [samples] [--small]     (2_000_000 by default; --small 200_000)
 import { MONTE_CARLO_CHUNK, kernels, twins } from "../src/index.ts";
 import { formatTime, machine, median, table } from "../src/report.ts";
+import { race } from "./support/timing.ts";
 
 const args = process.argv.slice(2);
 const small = args.includes("--small");
@@ -74,19 +75,6 @@ console.log(
 );
 if (!streamsAgree || !piAgree) process.exitCode = 1;
 
-/** Runs every contestant once per round, in an order that alternates between rounds; keeps each one's times and last result. */
-function race<T>(list: [string, () => T][], n: number): { times: Record<string, number[]>; results: Record<string, T> } {
-  const times: Record<string, number[]> = {};
-  const results: Record<string, T> = {};
-  for (let round = 0; round < n; round++) {
-    for (const [name, run] of round % 2 ? [...list].reverse() : list) {
-      const t = performance.now();
-      results[name] = run();
-      (times[name] ??= []).push(performance.now() - t);
-    }
-  }
-  return { times, results };
-}
 
 function parseSize(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

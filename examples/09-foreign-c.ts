@@ -6,7 +6,8 @@ import { buildC, missingToolchain } from "./c/build.mjs";
 import { load } from "../src/foreign.ts";
 import { formatListing, inspectFunction } from "../src/inspect.ts";
 import { kernels } from "../src/kernels.ts";
-import { formatTime, median, table } from "../src/report.ts";
+import { formatTime, table } from "../src/report.ts";
+import { timePerCall } from "./support/timing.ts";
 
 const small = process.argv.includes("--small");
 const n = small ? 1_000_000n : 100_000_000n;
@@ -69,21 +70,3 @@ console.log(
 );
 if (results.some((r) => r !== exact)) process.exit(1);
 
-/** Median time of one call, in ms: calls are batched until a batch lasts at least `minMs`. */
-function timePerCall(run: () => unknown, minMs = 20): number {
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    const ms = performance.now() - t0;
-    if (ms >= minMs || reps >= 1 << 24) break;
-    reps *= ms < minMs / 16 ? 16 : 2;
-  }
-  const samples: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    samples.push((performance.now() - t0) / reps);
-  }
-  return median(samples);
-}
