@@ -15,7 +15,12 @@ const isolationHeaders = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-function browserProject(name: string, include: string[], exclude: string[], headers: Record<string, string>): TestProjectInlineConfiguration {
+function browserProject(
+  name: string,
+  include: string[],
+  exclude: string[],
+  headers: Record<string, string>,
+): TestProjectInlineConfiguration {
   return {
     extends: true,
     server: { headers },

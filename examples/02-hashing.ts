@@ -44,7 +44,6 @@ console.log(
 );
 if (!agree) process.exitCode = 1;
 
-
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 2 : 0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
 }

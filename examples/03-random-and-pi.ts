@@ -75,7 +75,6 @@ console.log(
 );
 if (!streamsAgree || !piAgree) process.exitCode = 1;
 
-
 function parseSize(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text.replaceAll("_", ""));

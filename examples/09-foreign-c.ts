@@ -69,4 +69,3 @@ console.log(
     : `\nThis clang kept the loop (${listing.loops.length} loop(s)).`,
 );
 if (results.some((r) => r !== exact)) process.exit(1);
-

@@ -51,4 +51,3 @@ console.log(`\nf_closed(2^40) = ${f_closed(big)}  (n(n−1)/2 mod 2^64 = ${BigIn
 
 console.log(`\n${formatListing(await inspectFunction(bytes, "f"), "f, as written by hand")}`);
 if (results.some((r) => r !== exact)) process.exit(1);
-

@@ -45,7 +45,9 @@ await mkdir(`${root}/build`, { recursive: true });
 step(`asc ${WASM_TARGETS.map(([, t]) => t).join(", ")}`);
 await Promise.all(
   WASM_TARGETS.map(([entry, target]) =>
-    run(process.execPath, [bin("assemblyscript", "bin/asc.js"), entry, "--config", "asconfig.json", "--target", target], { cwd: root }).catch((e) => {
+    run(process.execPath, [bin("assemblyscript", "bin/asc.js"), entry, "--config", "asconfig.json", "--target", target], {
+      cwd: root,
+    }).catch((e) => {
       process.stderr.write(e.stdout + e.stderr);
       throw new Error(`asc failed for target ${target}`);
     }),
@@ -59,7 +61,9 @@ if (!process.argv.includes("--wasm-only")) {
     setup(build) {
       build.onResolve({ filter: /^#platform$/ }, () => ({ path: `${root}/src/platform.${target}.ts` }));
       // The assets.ts the import names (src/assets.ts or src/bench/assets.ts), not one beside the importer.
-      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/assets\.ts$/, "assets.dist.ts")) }));
+      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({
+        path: resolve(args.resolveDir, args.path.replace(/assets\.ts$/, "assets.dist.ts")),
+      }));
     },
   });
   await Promise.all(

@@ -53,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
   const bigintRuns = Math.min(runs, Number(parseCount(values["bigint-runs"], "--bigint-runs")));
   const workers = values.workers === undefined ? undefined : Number(parseCount(values.workers, "--workers"));
   if (runs < 1) throw new RangeError("Expected `--runs` to be at least 1, got " + runs);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError("Expected `--n` to be at most 2^53 − 1 so the number twin can take it, got " + n);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError("Expected `--n` to be at most 2^53 − 1 so the number twin can take it, got " + n);
   const nNumber = Number(n);
   const exact = BigInt.asUintN(64, (n * (n - (n > 0n ? 1n : 0n))) / 2n);
   const progress = makeProgress(!values.json);
@@ -78,7 +79,9 @@ export async function main(argv: string[]): Promise<number> {
     { name: "wasm sumIntegers", run: () => k.sumIntegers(n), rounds: runs },
     ...(pool ? [{ name: poolName, run: () => pool.sumIntegers(n), rounds: runs }] : []),
   ];
-  const rows: Row[] = impls.filter((i) => i.rounds > 0).map((i) => ({ name: i.name, result: "", correct: false, timesMs: [], medianMs: NaN }));
+  const rows: Row[] = impls
+    .filter((i) => i.rounds > 0)
+    .map((i) => ({ name: i.name, result: "", correct: false, timesMs: [], medianMs: NaN }));
   const active = impls.filter((i) => i.rounds > 0);
   for (let round = 0; round < runs; round++) {
     // Rotate the order every round so that drift (thermal, GC, other load) hits each one alike.
@@ -101,17 +104,27 @@ export async function main(argv: string[]): Promise<number> {
   const bigintRow = byName("TS bigint twin");
   const wasmRow = byName("wasm sumIntegers")!;
   const poolRow = byName(poolName);
-  const scaling = pool && poolRow ? { workers: pool.size, mode: pool.mode, modeReason: pool.modeReason, speedup: wasmRow.medianMs / poolRow.medianMs } : undefined;
+  const scaling =
+    pool && poolRow
+      ? { workers: pool.size, mode: pool.mode, modeReason: pool.modeReason, speedup: wasmRow.medianMs / poolRow.medianMs }
+      : undefined;
   const info = machine();
 
   if (values.json) {
-    console.log(JSON.stringify({ n: String(n), exact: String(exact), machine: info, cold: { ms: coldMs, correct: coldResult === exact }, rows, pool: scaling }, null, 2));
+    console.log(
+      JSON.stringify(
+        { n: String(n), exact: String(exact), machine: info, cold: { ms: coldMs, correct: coldResult === exact }, rows, pool: scaling },
+        null,
+        2,
+      ),
+    );
     return rows.every((r) => r.correct || r.name === "TS number twin") ? 0 : 1;
   }
 
   console.log(`Sum of the first ${n.toLocaleString("en-US")} integers (the tutorial's f(n)); exact answer ${exact}`);
   console.log(`${info.runtime} · ${info.os} · ${info.cpu} × ${info.cores} · ${info.date}\n`);
-  const ratio = (base: Row | undefined, row: Row) => (base && base.correct && row.correct ? `${(base.medianMs / row.medianMs).toFixed(base.medianMs / row.medianMs >= 10 ? 0 : 2)}×` : "–");
+  const ratio = (base: Row | undefined, row: Row) =>
+    base && base.correct && row.correct ? `${(base.medianMs / row.medianMs).toFixed(base.medianMs / row.medianMs >= 10 ? 0 : 2)}×` : "–";
   console.log(
     table(
       ["implementation", "result", "correct", "median", "min", "max", "runs", "vs number", "vs bigint"],
@@ -138,8 +151,12 @@ export async function main(argv: string[]): Promise<number> {
         `${scaling.speedup.toFixed(2)}× over one wasm thread, scaling efficiency ${Math.round((100 * scaling.speedup) / scaling.workers)}%.`,
     );
   if (numberRow && !numberRow.correct)
-    console.log(`\nThe number twin is wrong: the sum passed 2^53 = 9007199254740992, where doubles stop counting by ones. Its speed is not compared.`);
-  console.log(`\nMedians of interleaved rounds after warm-up; "cold" is the wasm kernel's first call, run by V8's baseline tier (Liftoff).`);
+    console.log(
+      `\nThe number twin is wrong: the sum passed 2^53 = 9007199254740992, where doubles stop counting by ones. Its speed is not compared.`,
+    );
+  console.log(
+    `\nMedians of interleaved rounds after warm-up; "cold" is the wasm kernel's first call, run by V8's baseline tier (Liftoff).`,
+  );
   return rows.every((r) => r.correct || r === numberRow) ? 0 : 1;
 }
 

@@ -57,7 +57,8 @@ export function describe(value: unknown): string {
       return `a function`;
     case "object": {
       const ctor = (value as object).constructor?.name;
-      if (ArrayBuffer.isView(value)) return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? (value as ArrayBufferView).byteLength}`;
+      if (ArrayBuffer.isView(value))
+        return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? (value as ArrayBufferView).byteLength}`;
       return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
     }
     default:

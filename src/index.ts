@@ -16,7 +16,16 @@ export { poolSumRow } from "./pool/demo.ts";
 export type { PoolSumRow, PoolSumRowOptions } from "./pool/demo.ts";
 export * as twins from "./twins/index.ts";
 export { load, parseSignatures, formatSignature, assembleWat } from "./foreign.ts";
-export type { ForeignModule, ForeignFunction, ForeignArg, ForeignType, LoadOptions, Signature, SignatureObject, Signatures } from "./foreign.ts";
+export type {
+  ForeignModule,
+  ForeignFunction,
+  ForeignArg,
+  ForeignType,
+  LoadOptions,
+  Signature,
+  SignatureObject,
+  Signatures,
+} from "./foreign.ts";
 export { inspectFunction, inspectKernel, formatListing, disassemble } from "./inspect.ts";
 export type { FunctionListing, LoopInfo } from "./inspect.ts";
 export { loadClasses, gcRuntime, GcRuntime, WasmObject, DisposedError } from "./classes.ts";

@@ -11,8 +11,11 @@ export async function compileWasm(source: WasmSource, name = "source"): Promise<
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     // An exact-size copy: pooled Node Buffers share a larger ArrayBuffer, and the caller may reuse theirs.
-    const bytes = (source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)).slice();
-    if (!WebAssembly.validate(bytes)) throw new WasmLoadError(`\`${name}\` is not a valid WebAssembly module (${bytes.byteLength} bytes; starts with ${hexHead(bytes)})`);
+    const bytes = (
+      source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+    ).slice();
+    if (!WebAssembly.validate(bytes))
+      throw new WasmLoadError(`\`${name}\` is not a valid WebAssembly module (${bytes.byteLength} bytes; starts with ${hexHead(bytes)})`);
     return WebAssembly.compile(bytes);
   }
   let url: URL;
@@ -45,7 +48,10 @@ export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 }
 
 /** The `env` imports every AssemblyScript module built with the stub runtime may ask for. */
-export function assemblyScriptImports(memory: () => WebAssembly.Memory, extra: Record<string, WebAssembly.ImportValue> = {}): WebAssembly.Imports {
+export function assemblyScriptImports(
+  memory: () => WebAssembly.Memory,
+  extra: Record<string, WebAssembly.ImportValue> = {},
+): WebAssembly.Imports {
   return {
     env: {
       abort(messagePtr: number, filePtr: number, line: number, column: number): never {
@@ -70,5 +76,7 @@ export function requireExports(module: WebAssembly.Module, names: readonly strin
   const have = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const missing = names.filter((name) => !have.has(name));
   if (missing.length)
-    throw new WasmLoadError(`${what} lacks the export${missing.length > 1 ? "s" : ""} ${missing.map((m) => `\`${m}\``).join(", ")}: is it the right .wasm, built from the current sources?`);
+    throw new WasmLoadError(
+      `${what} lacks the export${missing.length > 1 ? "s" : ""} ${missing.map((m) => `\`${m}\``).join(", ")}: is it the right .wasm, built from the current sources?`,
+    );
 }

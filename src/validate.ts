@@ -62,8 +62,7 @@ export function toFloat64Array(value: unknown, name: string): Float64Array {
 /** Rejects keys the options type does not declare, so a typo is an error and not a silent default. */
 export function checkOptions(value: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new TypeError(expected(name, "an options object", value));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(expected(name, "an options object", value));
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key))
       throw new TypeError(`Unknown option \`${name}.${key}\`; expected one of: ${allowed.map((k) => `\`${k}\``).join(", ")}`);

@@ -12,7 +12,12 @@ describe("hotpath demo", () => {
     const { stdout } = await run(process.execPath, [cli, "demo", "--n", "100_000", "--runs", "2", "--workers", "2", "--json"]);
     const report = JSON.parse(stdout);
     expect(report.exact).toBe("4999950000");
-    expect(report.rows.map((r: { name: string }) => r.name)).toEqual(["TS number twin", "TS bigint twin", "wasm sumIntegers", "wasm pool, 2 workers"]);
+    expect(report.rows.map((r: { name: string }) => r.name)).toEqual([
+      "TS number twin",
+      "TS bigint twin",
+      "wasm sumIntegers",
+      "wasm pool, 2 workers",
+    ]);
     expect(report.pool).toMatchObject({ workers: 2, mode: "shared" });
     expect(report.pool.speedup).toBeGreaterThan(0);
     for (const row of report.rows) {
@@ -36,7 +41,11 @@ describe("hotpath demo", () => {
   it("shows the number twin going wrong past 2^53 without running the whole loop", async () => {
     // n = 1.4e8: the sum (9.8e15) passes 2^53 ≈ 9.007e15, so doubles stop counting by ones. The slow bigint
     // twin is left out (--bigint-runs 0) to keep the test short.
-    const { stdout } = await run(process.execPath, [cli, "demo", "--n", "140000000", "--runs", "1", "--bigint-runs", "0", "--workers", "0", "--json"], { timeout: 120_000 });
+    const { stdout } = await run(
+      process.execPath,
+      [cli, "demo", "--n", "140000000", "--runs", "1", "--bigint-runs", "0", "--workers", "0", "--json"],
+      { timeout: 120_000 },
+    );
     const report = JSON.parse(stdout);
     const numberRow = report.rows.find((r: { name: string }) => r.name === "TS number twin");
     const wasmRow = report.rows.find((r: { name: string }) => r.name === "wasm sumIntegers");

@@ -13,13 +13,17 @@ describe.skipIf(!chromium)("examples/browser in Chromium", () => {
   it.each([
     { isolated: true, mode: "shared" },
     { isolated: false, mode: "message" },
-  ])("runs the pool with mode $mode when the page is isolated: $isolated", async ({ isolated, mode }) => {
-    const args = [serve, "--check", "--small", ...(isolated ? [] : ["--no-isolation"])];
-    const { stdout } = await run(process.execPath, args, { timeout: 90_000, env: { ...process.env, HOTPATH_CHROMIUM: chromium } });
-    const report = JSON.parse(stdout.slice(0, stdout.lastIndexOf("}") + 1));
-    expect(report.crossOriginIsolated).toBe(isolated);
-    expect(report.mode).toBe(mode);
-    expect(report.mandelbrot.correct).toBe(true);
-    expect(report.sum.correct).toBe(true);
-  }, 120_000);
+  ])(
+    "runs the pool with mode $mode when the page is isolated: $isolated",
+    async ({ isolated, mode }) => {
+      const args = [serve, "--check", "--small", ...(isolated ? [] : ["--no-isolation"])];
+      const { stdout } = await run(process.execPath, args, { timeout: 90_000, env: { ...process.env, HOTPATH_CHROMIUM: chromium } });
+      const report = JSON.parse(stdout.slice(0, stdout.lastIndexOf("}") + 1));
+      expect(report.crossOriginIsolated).toBe(isolated);
+      expect(report.mode).toBe(mode);
+      expect(report.mandelbrot.correct).toBe(true);
+      expect(report.sum.correct).toBe(true);
+    },
+    120_000,
+  );
 });

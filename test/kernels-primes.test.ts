@@ -57,7 +57,6 @@ describe("countPrimesRange", () => {
     );
   });
 
-
   it("matches the number twin on random ranges, across segment boundaries", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 300_000 }), (lo, length) => {

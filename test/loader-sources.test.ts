@@ -46,11 +46,15 @@ describe("kernels() errors", () => {
 
   it("rejects a source of the wrong type", async () => {
     await expect(kernels({ source: 42 as never })).rejects.toThrow(TypeError);
-    await expect(kernels({ source: 42 as never })).rejects.toThrow(/Expected `options\.source` to be a URL, bytes or a WebAssembly\.Module, got 42 \(number\)/);
+    await expect(kernels({ source: 42 as never })).rejects.toThrow(
+      /Expected `options\.source` to be a URL, bytes or a WebAssembly\.Module, got 42 \(number\)/,
+    );
   });
 
   it("rejects unknown option keys and wrong option types", async () => {
-    await expect(kernels({ warmup: true } as never)).rejects.toThrow(/Unknown option `options\.warmup`; expected one of: `source`, `warmUp`/);
+    await expect(kernels({ warmup: true } as never)).rejects.toThrow(
+      /Unknown option `options\.warmup`; expected one of: `source`, `warmUp`/,
+    );
     await expect(kernels({ warmUp: "yes" } as never)).rejects.toThrow(/Expected `options\.warmUp` to be a boolean/);
     await expect(kernels(null as never)).rejects.toThrow(/Expected `options` to be an options object, got null/);
   });

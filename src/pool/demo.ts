@@ -85,4 +85,3 @@ export async function poolSumRow(options?: PoolSumRowOptions): Promise<PoolSumRo
     if (!opts.pool) await pool.close();
   }
 }
-
