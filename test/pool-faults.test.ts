@@ -95,6 +95,18 @@ describe.each(["shared", "message"] as const)("faults, %s mode", (mode) => {
     await expect(pool.sumIntegers(10n, { signal: already })).rejects.toThrow(/sumRange was aborted/);
   });
 
+  it("an abort that stops workers puts the other calls' chunks waiting behind it back in the queue", async () => {
+    const controller = new AbortController();
+    // Both workers run a chunk of the spinning call; each then has a chunk of `waiting` queued behind it.
+    const spinning = pool.map(fn("spin"), [60_000, 60_000], { chunks: 2, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = pool.sumRange(0n, 100n, { chunks: 2 });
+    controller.abort();
+    await expect(spinning).rejects.toThrow(AbortError);
+    expect(await waiting).toBe(4950n);
+    await until(() => pool.size === 2, "the replacements");
+  });
+
   it("an aborted Mandelbrot gives its shared memory back once its workers are stopped", async () => {
     const heap = (pool as unknown as PoolCore).heap;
     await until(() => pool.size === 2, "a full pool");

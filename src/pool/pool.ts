@@ -201,9 +201,16 @@ interface Slot {
   readonly worker: PoolWorker;
   readonly remote: Remote<WorkerApi>;
   readonly warmPtr?: number;
-  chunk?: Chunk;
+  /** Chunks posted to this worker and not yet settled, in the order it runs them: the first is running, the rest wait in its message queue. */
+  chunks: Chunk[];
   gone: boolean;
 }
+
+/**
+ * Chunks posted to a worker at once. Two: while one runs, the next already waits in the worker's
+ * message queue, so the worker never sits idle through a round trip (≈150–300 µs here) between chunks.
+ */
+const CHUNKS_IN_FLIGHT = 2;
 
 interface Chunk {
   readonly task: Task;
@@ -511,7 +518,7 @@ class WorkerPool implements Pool, PoolCore {
     const remote = wrap<WorkerApi>(worker.endpoint);
     const { mode, module, memory, heap, warmUp } = this.#config;
     const warmPtr = mode === "shared" && warmUp ? heap!.alloc(WARM_REGION_BYTES, "warm-up region") : undefined;
-    const slot: Slot = { id, worker, remote, warmPtr, gone: false };
+    const slot: Slot = { id, worker, remote, warmPtr, chunks: [], gone: false };
     let ready = false;
     const failedToStart = new Promise<never>((_, reject) => {
       worker.onExit((reason) => {
@@ -551,7 +558,10 @@ class WorkerPool implements Pool, PoolCore {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      const slot = this.#slots.find((s) => !s.chunk && !s.gone);
+      // The live worker with the fewest chunks in flight: idle workers first, so work spreads before it queues.
+      let slot: Slot | undefined;
+      for (const s of this.#slots)
+        if (!s.gone && s.chunks.length < CHUNKS_IN_FLIGHT && (!slot || s.chunks.length < slot.chunks.length)) slot = s;
       if (!slot) return;
       this.#dispatch(slot, this.#queue.shift()!);
     }
@@ -564,7 +574,7 @@ class WorkerPool implements Pool, PoolCore {
     } catch (error) {
       return this.#fail(chunk.task, error);
     }
-    slot.chunk = chunk;
+    slot.chunks.push(chunk);
     chunk.task.running.add(slot);
     slot.remote.run(transfer(message.job, message.transfer ?? [])).then(
       (value) => this.#settle(slot, chunk, value, undefined),
@@ -574,10 +584,11 @@ class WorkerPool implements Pool, PoolCore {
 
   #settle(slot: Slot, chunk: Chunk, value: unknown, error: unknown): void {
     // A worker that was stopped (abort, close, death) has already been accounted for.
-    if (slot.chunk !== chunk) return;
-    slot.chunk = undefined;
+    const at = slot.chunks.indexOf(chunk);
+    if (at < 0) return;
+    slot.chunks.splice(at, 1);
     const task = chunk.task;
-    task.running.delete(slot);
+    if (!slot.chunks.some((c) => c.task === task)) task.running.delete(slot);
     if (!task.settled) {
       if (error !== undefined) this.#fail(task, reviveError(error, chunk, slot));
       else {
@@ -605,44 +616,59 @@ class WorkerPool implements Pool, PoolCore {
   /** Drops the task's queued chunks and stops the workers running the others (wasm cannot be interrupted any other way). */
   #abort(task: Task, signal: AbortSignal): void {
     if (task.settled) return;
-    const running = [...task.running];
+    const holding = [...task.running];
     this.#fail(task, abortError(task.name, signal));
-    for (const slot of running)
+    for (const slot of holding) {
+      // A worker that holds one of this call's chunks only in its queue is left alone: that chunk runs,
+      // its result is ignored, and the call's memory is freed after it. A worker running one is stopped.
+      if (slot.chunks[0]?.task !== task) continue;
+      const waiting = slot.chunks.filter((c) => c.task !== task);
       this.#replace(slot, () => {
         task.running.delete(slot);
         task.maybeCleanup();
+        // Other calls' chunks that waited behind it never ran: back to the front of the queue, no attempt counted.
+        for (const chunk of waiting.reverse()) {
+          chunk.task.running.delete(slot);
+          if (!chunk.task.settled) this.#queue.unshift(chunk);
+          chunk.task.maybeCleanup();
+        }
+        this.#pump();
       });
+    }
   }
 
-  /** A worker ended by itself: its chunk is retried once on another worker, then the task fails. */
+  /**
+   * A worker ended by itself: each chunk it held is retried once on another worker, then its task fails.
+   * A chunk that was only waiting in its queue counts as tried too: from here one cannot tell whether it began.
+   */
   #onDeath(slot: Slot, reason: string): void {
     if (slot.gone) return;
-    const chunk = slot.chunk;
-    slot.chunk = undefined;
+    const chunks = slot.chunks;
     this.#replace(slot, () => undefined);
-    if (!chunk) return;
-    const task = chunk.task;
-    task.running.delete(slot);
-    if (!task.settled) {
-      if (chunk.attempts === 0 && !this.#closed) {
-        chunk.attempts++;
-        this.#queue.unshift(chunk);
-      } else
-        this.#fail(
-          task,
-          new WorkerError(
-            `Worker ${slot.id} died while running \`${chunk.spec.kernel}\` on ${chunk.spec.label} of ${task.name} (${reason}); that chunk had already been retried once after another worker died on it`,
-          ),
-        );
+    for (const chunk of [...chunks].reverse()) {
+      const task = chunk.task;
+      task.running.delete(slot);
+      if (!task.settled) {
+        if (chunk.attempts === 0 && !this.#closed) {
+          chunk.attempts++;
+          this.#queue.unshift(chunk);
+        } else
+          this.#fail(
+            task,
+            new WorkerError(
+              `Worker ${slot.id} died while running \`${chunk.spec.kernel}\` on ${chunk.spec.label} of ${task.name} (${reason}); that chunk had already been retried once after another worker died on it`,
+            ),
+          );
+      }
+      task.maybeCleanup();
     }
-    task.maybeCleanup();
     this.#pump();
   }
 
   /** Removes a worker from the pool, stops it, and starts a replacement unless the pool is closing. */
   #replace(slot: Slot, stopped: () => void): void {
     this.#slots = this.#slots.filter((s) => s !== slot);
-    slot.chunk = undefined;
+    slot.chunks = [];
     void this.#stop(slot).then(stopped);
     if (this.#closed) return;
     this.#spawning++;
