@@ -77,11 +77,13 @@ export interface RowsOptions extends CallOptions {
  *
  * Faults: a wasm trap rejects only its call, with a KernelError naming the kernel, the worker and the
  * chunk; the other calls go on. A worker that dies (Node: it exits; browsers: an uncaught error) is
- * replaced, and the chunk it was running is retried once on another worker, because every chunk the
+ * replaced, and the chunks it held (the one running and the one queued behind it) are retried once on
+ * another worker, because every chunk the
  * pool makes is a pure function of its inputs writing only its own part of the output; if the retry's
  * worker dies too, the call rejects with WorkerError. User functions must therefore be safe to run
  * twice on the same chunk. An AbortSignal drops a call's queued chunks and stops (terminates and
- * replaces) the workers running its other chunks: wasm cannot be interrupted any other way.
+ * replaces) the workers running its other chunks: wasm cannot be interrupted any other way; other calls'
+ * chunks queued on those workers go back to the pool's queue.
  */
 export interface Pool extends ParallelKernels, AsyncDisposable {
   /** Workers currently in the pool. */
