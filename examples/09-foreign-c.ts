@@ -6,8 +6,7 @@ import { buildC, missingToolchain } from "./c/build.mjs";
 import { load } from "../src/foreign.ts";
 import { formatListing, inspectFunction } from "../src/inspect.ts";
 import { kernels } from "../src/kernels.ts";
-import { formatTime, table } from "../src/report.ts";
-import { timePerCall } from "./support/timing.ts";
+import { printTimedResults } from "./support/timing.ts";
 
 const small = process.argv.includes("--small");
 const n = small ? 1_000_000n : 100_000_000n;
@@ -47,16 +46,8 @@ const impls = [
   { name: "C via clang (closed form)", run: () => f(n) as bigint },
   { name: "AssemblyScript sumIntegers (loop)", run: () => k.sumIntegers(n) },
 ];
-const results = impls.map((impl) => impl.run());
-const perCall = impls.map((impl) => timePerCall(impl.run));
 console.log(`f(${n}): exact answer ${exact}`);
-console.log(
-  table(
-    ["implementation", "result", "correct", "time per call"],
-    impls.map((impl, j) => [impl.name, String(results[j]), results[j] === exact ? "yes" : "NO", formatTime(perCall[j])]),
-    { alignRight: [3] },
-  ),
-);
+const allRight = printTimedResults(impls, exact);
 console.log(
   "Median of 5 batches after warm-up; a batch repeats the call until it lasts ≥ 20 ms, so a sub-microsecond call is measured, not the timer.",
 );
@@ -68,4 +59,4 @@ console.log(
     ? `\nNo loop: clang computed n(n−1)/2 with one 128-bit multiply (${listing.calls.join(", ") || "inline"}), so its time does not depend on n.`
     : `\nThis clang kept the loop (${listing.loops.length} loop(s)).`,
 );
-if (results.some((r) => r !== exact)) process.exit(1);
+if (!allRight) process.exit(1);

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { assembleWat, load } from "../src/foreign.ts";
 import { formatListing, inspectFunction } from "../src/inspect.ts";
 import { kernels } from "../src/kernels.ts";
-import { formatTime, table } from "../src/report.ts";
-import { timePerCall } from "./support/timing.ts";
+import { formatTime } from "../src/report.ts";
+import { printTimedResults } from "./support/timing.ts";
 
 const small = process.argv.includes("--small");
 const n = small ? 1_000_000n : 100_000_000n;
@@ -33,16 +33,8 @@ const impls = [
   { name: "hand-written WAT, closed form", run: () => f_closed(n) as bigint },
   { name: "AssemblyScript sumIntegers", run: () => k.sumIntegers(n) },
 ];
-const results = impls.map((impl) => impl.run());
-const perCall = impls.map((impl) => timePerCall(impl.run));
 console.log(`f(${n}): exact answer ${exact}`);
-console.log(
-  table(
-    ["implementation", "result", "correct", "time per call"],
-    impls.map((impl, j) => [impl.name, String(results[j]), results[j] === exact ? "yes" : "NO", formatTime(perCall[j])]),
-    { alignRight: [3] },
-  ),
-);
+const allRight = printTimedResults(impls, exact);
 console.log("Median of 5 batches after warm-up (a batch lasts ≥ 20 ms).");
 
 // Past 2^64 the sum wraps, exactly as uint64_t does; the closed form gets there instantly.
@@ -50,4 +42,4 @@ const big = 1n << 40n;
 console.log(`\nf_closed(2^40) = ${f_closed(big)}  (n(n−1)/2 mod 2^64 = ${BigInt.asUintN(64, (big * (big - 1n)) / 2n)})`);
 
 console.log(`\n${formatListing(await inspectFunction(bytes, "f"), "f, as written by hand")}`);
-if (results.some((r) => r !== exact)) process.exit(1);
+if (!allRight) process.exit(1);

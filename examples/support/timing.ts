@@ -1,5 +1,6 @@
 // Timing helpers the example scripts share. The benchmark harness (`hotpath bench`, src/bench/) is the
 // full method; these are the small pieces an example needs to print honest medians.
+import { formatTime, table } from "../../src/report.ts";
 import { median } from "../../src/stats.ts";
 
 /** Runs every contestant once per round, in an order that alternates between rounds; keeps each one's times and last result. */
@@ -33,4 +34,18 @@ export function timePerCall(run: () => unknown, minMs = 20): number {
     samples.push((performance.now() - t0) / reps);
   }
   return median(samples);
+}
+
+/** Runs each implementation once (its result checked against `exact`), times it with timePerCall, and prints the table. Returns whether all were right. */
+export function printTimedResults(impls: { name: string; run: () => bigint }[], exact: bigint): boolean {
+  const results = impls.map((impl) => impl.run());
+  const perCall = impls.map((impl) => timePerCall(impl.run));
+  console.log(
+    table(
+      ["implementation", "result", "correct", "time per call"],
+      impls.map((impl, j) => [impl.name, String(results[j]), results[j] === exact ? "yes" : "NO", formatTime(perCall[j])]),
+      { alignRight: [3] },
+    ),
+  );
+  return results.every((r) => r === exact);
 }
