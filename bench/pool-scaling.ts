@@ -6,9 +6,9 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { Piscina } from "piscina";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
-import { formatTime, machine, median, table } from "../src/report.ts";
+import { formatTime, machine, median, table } from "../src/cli/machine.ts";
 
 const { values } = parseArgs({
   options: {

@@ -5,7 +5,7 @@
 // kernel's cold first call (V8's baseline tier) is shown apart.
 // Run: npx tsx examples/01-sum.ts [n] [--small]      (n defaults to 100_000_000; --small uses 1_000_000)
 import { kernels, twins } from "../src/index.ts";
-import { formatTime, machine, median, table } from "../src/report.ts";
+import { formatTime, machine, median, table } from "../src/cli/machine.ts";
 
 const args = process.argv.slice(2);
 const small = args.includes("--small");

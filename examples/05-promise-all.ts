@@ -3,8 +3,8 @@
 // event loop, but a synchronous call (here the wasm sum kernel) runs to its end before anything else
 // can, so four "concurrent" quarters take as long as four quarters in a row. The timeline below shows
 // them running one after another. Run: npx tsx examples/05-promise-all.ts [--small]
-import { kernels } from "../src/kernels.ts";
-import { formatTime, median, table } from "../src/report.ts";
+import { kernels } from "../src/kernels/kernels.ts";
+import { formatTime, median, table } from "../src/cli/machine.ts";
 
 const small = process.argv.includes("--small");
 const n = small ? 20_000_000n : 1_000_000_000n;

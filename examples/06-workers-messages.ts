@@ -5,9 +5,9 @@
 // iterations per pixel) balance because there are more blocks than workers, handed out from a queue.
 // Run: npx tsx examples/06-workers-messages.ts [--small] [--workers N]
 import { parseArgs } from "node:util";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool } from "../src/pool/pool.ts";
-import { formatTime, median, table } from "../src/report.ts";
+import { formatTime, median, table } from "../src/cli/machine.ts";
 
 const { values } = parseArgs({ options: { small: { type: "boolean", default: false }, workers: { type: "string" } } });
 const view = values.small ? { width: 240, height: 160, maxIter: 200 } : { width: 1000, height: 750, maxIter: 1000 };

@@ -4,9 +4,9 @@
 // by whichever worker takes it, so nothing is copied back. The same call in message mode runs beside
 // it for comparison. Run: npx tsx examples/07-workers-shared.ts [--small] [--workers N]
 import { parseArgs } from "node:util";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool } from "../src/pool/pool.ts";
-import { formatTime, median, table } from "../src/report.ts";
+import { formatTime, median, table } from "../src/cli/machine.ts";
 
 const { values } = parseArgs({ options: { small: { type: "boolean", default: false }, workers: { type: "string" } } });
 const workers = values.workers ? { workers: Number(values.workers) } : {};

@@ -2,8 +2,8 @@
 // bytecode of the same program. Here: the WebAssembly text of the sumIntegers kernel, its inner loop
 // marked, beside the V8 Ignition bytecode of its plain-TS twin. Run: npx tsx examples/08-inspect.ts
 // (the CLI does the same: `hotpath inspect sumIntegers --twin`).
-import { formatListing, inspectKernel } from "../src/inspect.ts";
-import { formatBytecode, twinBytecode } from "../src/inspect-bytecode.ts";
+import { formatListing, inspectKernel } from "../src/inspect/inspect.ts";
+import { formatBytecode, twinBytecode } from "../src/inspect/bytecode.ts";
 
 const small = process.argv.includes("--small");
 const kernel = "sumIntegers";

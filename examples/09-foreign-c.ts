@@ -3,9 +3,9 @@
 // and timed beside the AssemblyScript kernel. clang -O3 replaced its loop by a closed form, as the
 // tutorial saw Numba do: inspect shows a function with no loop. Run: npx tsx examples/09-foreign-c.ts
 import { buildC, missingToolchain } from "./c/build.mjs";
-import { load } from "../src/foreign.ts";
-import { formatListing, inspectFunction } from "../src/inspect.ts";
-import { kernels } from "../src/kernels.ts";
+import { load } from "../src/foreign/foreign.ts";
+import { formatListing, inspectFunction } from "../src/inspect/inspect.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { printTimedResults } from "./support/timing.ts";
 
 const small = process.argv.includes("--small");

@@ -4,7 +4,8 @@
 // process; a .wasm from anywhere (clang, a WAT file) goes through the same door.
 // Run: npx tsx examples/12-bench-your-kernel.ts        (deno and bun run it too)
 import asc from "assemblyscript/asc";
-import { bench, benchText, compileWasm, type BenchCase } from "../src/index.ts";
+import { compileWasm } from "../src/index.ts";
+import { bench, toText, type BenchCase } from "../src/bench/index.ts";
 
 const small = process.argv.includes("--small");
 
@@ -64,7 +65,7 @@ const result = await bench({
   onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r\x1b[2K… ${p.caseId}: ${p.phase}${p.impl ? ` ${p.impl}` : ""}`),
 });
 if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
-console.log(benchText(result));
+console.log(toText(result));
 
 // At 2·10^6 the squares pass 2^53 long before the end: the number twin is shown WRONG, and the
 // speedup is taken over the bigint twin, the fastest TS code that gives the right answer.

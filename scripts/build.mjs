@@ -26,9 +26,17 @@ const WASM_TARGETS = [
 
 /** esbuild entries: [source, output, platform]. Every entry is built for each platform that lists it. */
 const BUNDLES = [
+  // The package's entries (package.json "exports"), one bundle per platform that can run them.
   ["src/index.ts", "build/node.js", "node"],
   ["src/index.ts", "build/browser.js", "browser"],
-  ["src/cli.ts", "build/cli.js", "node"],
+  ["src/foreign/index.ts", "build/foreign.js", "node"],
+  ["src/foreign/index.ts", "build/foreign.browser.js", "browser"],
+  ["src/classes/index.ts", "build/classes.js", "node"],
+  ["src/classes/index.ts", "build/classes.browser.js", "browser"],
+  ["src/inspect/index.ts", "build/inspect.js", "node"],
+  ["src/bench/index.ts", "build/bench.js", "node"],
+  ["src/bench/index.ts", "build/bench.browser.js", "browser"],
+  ["src/cli/main.ts", "build/cli.js", "node"],
   // Each twin module alone, for `hotpath inspect --twin` (one module per bundle: no renamed functions).
   ["src/twins/number.ts", "build/twins/number.js", "node"],
   ["src/twins/bigint.ts", "build/twins/bigint.js", "node"],
@@ -37,7 +45,7 @@ const BUNDLES = [
   // The browser example's page script, beside the worker and wasm files it loads (examples/browser/serve.mjs serves build/).
   ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
-  ["src/bench/native.ts", "build/bench/native.js", "node"],
+  ["src/bench/node/native.ts", "build/bench/native.js", "node"],
 ];
 
 await mkdir(`${root}/build`, { recursive: true });
@@ -60,8 +68,8 @@ if (!process.argv.includes("--wasm-only")) {
     name: "hotpath-platform",
     setup(build) {
       build.onResolve({ filter: /^#platform$/ }, () => ({ path: `${root}/src/platform.${target}.ts` }));
-      // The assets.ts the import names (src/assets.ts or src/bench/assets.ts), not one beside the importer.
-      build.onResolve({ filter: /(^|\/)assets\.ts$/ }, (args) => ({
+      // Every *assets.ts module (src/assets.ts, src/bench/c-assets.ts) is swapped for its .dist.ts twin.
+      build.onResolve({ filter: /assets\.ts$/ }, (args) => ({
         path: resolve(args.resolveDir, args.path.replace(/assets\.ts$/, "assets.dist.ts")),
       }));
     },
@@ -79,7 +87,7 @@ if (!process.argv.includes("--wasm-only")) {
         sourcemap: true,
         logLevel: "warning",
         external: ["playwright-core", "tinybench", "wabt", "assemblyscript", "assemblyscript/*"],
-        banner: entry === "src/cli.ts" ? { js: "#!/usr/bin/env node" } : undefined,
+        banner: entry === "src/cli/main.ts" ? { js: "#!/usr/bin/env node" } : undefined,
         plugins: [platformPlugin(target)],
       }),
     ),

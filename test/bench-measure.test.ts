@@ -1,8 +1,8 @@
 // The measuring loop on synthetic cases: answers are checked, flat timings flagged, speedups taken
 // against the fastest correct TS twin, rounds interleaved. Assertions are about verdicts, never speed.
 import { describe, expect, it } from "vitest";
-import { bench } from "../src/index.ts";
-import type { BenchCase, Implementation } from "../src/index.ts";
+import { bench } from "../src/bench/index.ts";
+import type { BenchCase, Implementation } from "../src/bench/index.ts";
 import { measureCases } from "../src/bench/measure.ts";
 import { resolvePreset } from "../src/bench/presets.ts";
 

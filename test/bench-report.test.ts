@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packageRoot } from "../src/bench/drive.ts";
+import { packageRoot } from "../src/bench/node/drive.ts";
 import { asReport, formatSize, formatSpeedup, toHtml, toMarkdown, toText } from "../src/bench/format.ts";
-import { findRuntimes } from "../src/bench/runtimes.ts";
-import { screenshotReport } from "../src/bench/screenshot.ts";
+import { findRuntimes } from "../src/bench/node/runtimes.ts";
+import { screenshotReport } from "../src/bench/node/screenshot.ts";
 import type { BenchReport, RuntimeResult } from "../src/bench/types.ts";
 
 const run = promisify(execFile);

@@ -2,8 +2,8 @@
 // (which loads build/node.js) and drives Chromium on bench/runners/page.html (build/browser.js),
 // with a tiny preset; every answer must check out and every implementation must have run.
 import { describe, expect, it } from "vitest";
-import { benchRuntimes, packageRoot } from "../src/bench/drive.ts";
-import { findRuntimes, RUNTIME_NAMES } from "../src/bench/runtimes.ts";
+import { benchRuntimes, packageRoot } from "../src/bench/node/drive.ts";
+import { findRuntimes, RUNTIME_NAMES } from "../src/bench/node/runtimes.ts";
 import type { RuntimeResult } from "../src/bench/types.ts";
 
 const root = packageRoot();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binomialHalfCdf, grows, growthRatio, majority, median, medianRanks, summarize } from "../src/bench/stats.ts";
+import { binomialHalfCdf, grows, growthRatio, majority, median, medianRanks, summarize } from "../src/bench/summary.ts";
 
 describe("bench statistics", () => {
   it("takes the median of odd and even lists without reordering the input", () => {

@@ -8,7 +8,7 @@ import { expect, it } from "vitest";
 
 const run = promisify(execFile);
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-const classes = new URL("../src/classes.ts", import.meta.url).href;
+const classes = new URL("../src/classes/index.ts", import.meta.url).href;
 
 it("unpins objects whose wrappers were collected without dispose()", async () => {
   const script = `

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DisposedError, WasmObject, gcRuntime, type GcRuntime } from "../src/classes.ts";
+import { DisposedError, WasmObject, gcRuntime, type GcRuntime } from "../src/classes/classes.ts";
 import { assemblyScriptImports } from "../src/load.ts";
 
 const SOURCE = `

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildC, missingToolchain } from "../examples/c/build.mjs";
-import { load } from "../src/foreign.ts";
-import { inspectFunction } from "../src/inspect.ts";
-import { kernels } from "../src/kernels.ts";
+import { load } from "../src/foreign/foreign.ts";
+import { inspectFunction } from "../src/inspect/inspect.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 
 const missing = await missingToolchain();
 const skip = missing !== undefined && !process.env.CI;

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { KernelError, WasmLoadError } from "../src/errors.ts";
-import { assembleWat, formatSignature, load, parseSignatures } from "../src/foreign.ts";
+import { assembleWat, formatSignature, load, parseSignatures } from "../src/foreign/foreign.ts";
 
 const KERNELS = new URL("../build/hotpath.wasm", import.meta.url);
 

@@ -3,9 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { WasmLoadError } from "../src/errors.ts";
-import { assembleWat, load } from "../src/foreign.ts";
-import { inspectFunction } from "../src/inspect.ts";
-import { kernels } from "../src/kernels.ts";
+import { assembleWat, load } from "../src/foreign/foreign.ts";
+import { inspectFunction } from "../src/inspect/inspect.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 
 const source = await readFile(new URL("../examples/wat/sum.wat", import.meta.url), "utf8");
 

@@ -1,7 +1,7 @@
 // inspect --twin: the V8 Ignition bytecode of a kernel's TS twin, from a child `node --print-bytecode`.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../src/inspect-cli.ts";
-import { formatBytecode, parseBytecode, twinBytecode } from "../src/inspect-bytecode.ts";
+import { main } from "../src/cli/inspect.ts";
+import { formatBytecode, parseBytecode, twinBytecode } from "../src/inspect/bytecode.ts";
 
 describe.runIf(!("Deno" in globalThis) && !("Bun" in globalThis))("twinBytecode under Node", () => {
   it("prints the number twin and the function its call compiled, with the loop in sumRange", async () => {

@@ -3,9 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WasmLoadError } from "../src/errors.ts";
-import { assembleWat } from "../src/foreign.ts";
-import { main } from "../src/inspect-cli.ts";
-import { formatListing, inspectFunction, inspectKernel, summarize } from "../src/inspect.ts";
+import { assembleWat } from "../src/foreign/foreign.ts";
+import { main } from "../src/cli/inspect.ts";
+import { formatListing, inspectFunction, inspectKernel, summarize } from "../src/inspect/inspect.ts";
 
 const KERNELS_WITH_LOOPS = ["sumIntegers", "sumRange", "fnv1a64", "xxhash64", "mandelbrotRows", "countPrimesRange"];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WasmLoadError, bindKernels, compileWasm, instantiateKernels, kernels, twins } from "../src/index.ts";
-import { KERNEL_FUNCTIONS } from "../src/abi.ts";
+import { KERNEL_FUNCTIONS } from "../src/kernels/abi.ts";
 import { threadsWasmUrl } from "../src/assets.ts";
 
 describe("kernels()", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { U64_MAX, kernels, twins } from "../src/index.ts";
-import { MONTE_CARLO_CHUNK } from "../src/abi.ts";
+import { MONTE_CARLO_CHUNK } from "../src/kernels/abi.ts";
 
 const k = await kernels();
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError, KernelError, PoolClosedError, WorkerError } from "../src/errors.ts";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool, type PoolCore } from "../src/pool/pool.ts";
 import { trapWasm } from "./pool-fixtures/wat.ts";
 

@@ -1,7 +1,7 @@
 // The generic API for users' own kernels: map, reduceRange and forRows, with functions from an ES
 // module and from a wasm module (compiled once here, posted to the workers).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
 import { rowsWasm, sumWasm, trapWasm } from "./pool-fixtures/wat.ts";
 

@@ -1,7 +1,7 @@
 // Every parallel form against the single-thread kernel, for 1, 2, 3 and 7 workers, both data paths,
 // and several chunk counts: integer results must be equal bit for bit, dot products within rounding.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
 
 const k = await kernels();

@@ -2,7 +2,7 @@
 // single-thread answer, every aborted one rejects with AbortError, and the shared heap ends empty.
 import { describe, expect, it } from "vitest";
 import { AbortError } from "../src/errors.ts";
-import { kernels } from "../src/kernels.ts";
+import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool, type PoolCore } from "../src/pool/pool.ts";
 
 const k = await kernels();

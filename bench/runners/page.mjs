@@ -1,6 +1,6 @@
 // The page side of the Chromium runner: the published browser bundle, measured in the page's main
 // thread; progress goes to window.hotpathProgress, which the driver exposes through playwright.
-import { bench } from "../../build/browser.js";
+import { bench } from "../../build/bench.browser.js";
 
 const status = document.getElementById("status");
 window.hotpathBench = async (config) => {

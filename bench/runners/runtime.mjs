@@ -2,7 +2,7 @@
 // argument ({ preset, builtins, sizes, native }), it measures with the published bundle
 // (build/node.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
 // lines starting with "@progress ", which the driver turns into its live status line.
-import { bench } from "../../build/node.js";
+import { bench } from "../../build/bench.js";
 
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
 const config = JSON.parse(args[0] ?? "{}");

@@ -1,6 +1,6 @@
 // Timing helpers the example scripts share. The benchmark harness (`hotpath bench`, src/bench/) is the
 // full method; these are the small pieces an example needs to print honest medians.
-import { formatTime, table } from "../../src/report.ts";
+import { formatTime, table } from "../../src/cli/machine.ts";
 import { median } from "../../src/stats.ts";
 
 /** Runs every contestant once per round, in an order that alternates between rounds; keeps each one's times and last result. */

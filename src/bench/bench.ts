@@ -4,7 +4,7 @@ import { kernelsWasmUrl } from "../assets.ts";
 import { expected } from "../errors.ts";
 import { compileWasm } from "../load.ts";
 import { checkOptions } from "../validate.ts";
-import { cKernelsWasmUrl } from "./assets.ts";
+import { cKernelsWasmUrl } from "./c-assets.ts";
 import { BUILTIN_CASE_IDS, builtinCases } from "./cases.ts";
 import { runtimeInfo } from "./env.ts";
 import { measureCases } from "./measure.ts";

@@ -2,9 +2,9 @@
 // wasm scalar and SIMD, C compiled to wasm by clang, and what the runner adds: native C, the pool).
 // Wasm implementations call the raw exports (src/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
-import { MONTE_CARLO_CHUNK, type KernelExports } from "../abi.ts";
+import { MONTE_CARLO_CHUNK, type KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
-import { instantiateKernels } from "../kernels.ts";
+import { instantiateKernels } from "../kernels/kernels.ts";
 import type { Pool } from "../pool/pool.ts";
 import * as bigintTwins from "../twins/bigint.ts";
 import * as numberTwins from "../twins/number.ts";

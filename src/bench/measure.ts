@@ -1,6 +1,6 @@
 // Measures cases in the current runtime: cold first call, warm-up, interleaved rounds at the full
 // and half sizes, every answer checked, growth guard, speedups over the fastest correct TS twin.
-import { GROWTH_THRESHOLD, grows, growthRatio, majority, summarize } from "./stats.ts";
+import { GROWTH_THRESHOLD, grows, growthRatio, majority, summarize } from "./summary.ts";
 import type {
   BenchCase,
   BenchProgress,

@@ -1,6 +1,6 @@
 // The contract of the benchmark harness: what a case and an implementation are, the options of
 // bench(), and the shape of its results (plain JSON: bigints travel as decimal strings).
-import type { SampleSummary } from "./stats.ts";
+import type { SampleSummary } from "./summary.ts";
 
 /** What an implementation is, for grouping and for the "vs TS" baseline. */
 export type ImplementationKind =

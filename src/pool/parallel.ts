@@ -3,10 +3,10 @@
 // where the math is integer (sums, primes, Collatz, Monte Carlo hits, Mandelbrot, hashes, matmul and
 // SAXPY, whose every output element is computed by one worker exactly as on one thread); dot products
 // are summed per block, so they match the single-thread result within rounding.
-import { MONTE_CARLO_CHUNK } from "../abi.ts";
+import { MONTE_CARLO_CHUNK } from "../kernels/abi.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "../validate.ts";
-import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels.ts";
+import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./pool.ts";
 import type { CollatzBest, HashAlgorithm, Job } from "./protocol.ts";
 import { splitCount, splitRange } from "./split.ts";

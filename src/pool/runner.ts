@@ -1,10 +1,10 @@
 // The worker's side of the pool: instantiate the posted module once, warm it up, then run jobs.
 // Kept apart from worker.ts (which only wires this to comlink) so that the job logic reads in one place.
 import { transfer } from "comlink";
-import type { KernelExports } from "../abi.ts";
+import type { KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
 import { KernelError } from "../errors.ts";
-import { instantiateKernels } from "../kernels.ts";
+import { instantiateKernels } from "../kernels/kernels.ts";
 import { assemblyScriptImports } from "../load.ts";
 import type { CollatzBest, FunctionRef, Job, WorkerApi, WorkerInit } from "./protocol.ts";
 

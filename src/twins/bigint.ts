@@ -1,8 +1,8 @@
 // Exact u64 twins on bigint: correct for every input. Each wraps with BigInt.asUintN(64, …) where the
 // kernel's u64 arithmetic wraps; V8's optimizing tier turns `BigInt.asUintN(64, a * b)` into plain
 // 64-bit machine arithmetic (measured on FNV-1a: 20–30× faster than masking with `& (2n ** 64n − 1n)`).
-import type { CollatzResult, MonteCarloResult } from "../kernels.ts";
-import { MONTE_CARLO_CHUNK } from "../abi.ts";
+import type { CollatzResult, MonteCarloResult } from "../kernels/kernels.ts";
+import { MONTE_CARLO_CHUNK } from "../kernels/abi.ts";
 import type { BytesLike } from "../validate.ts";
 
 const MASK = (1n << 64n) - 1n;

@@ -1,6 +1,6 @@
 // Twins on number: what a JS programmer writes first. Exact only while every integer stays below 2^53;
 // the f64 ones (mandelbrot, linalg) round exactly as the scalar kernels do.
-import type { MandelbrotOptions } from "../kernels.ts";
+import type { MandelbrotOptions } from "../kernels/kernels.ts";
 
 /** 0 + 1 + … + (n − 1): wrong once the sum passes 2^53 (n above ≈ 1.34e8). */
 export function sumIntegers(n: number): number {

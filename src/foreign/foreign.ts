@@ -3,10 +3,10 @@
 // declarations are checked against the function types in the binary at load time, so a wrong
 // declaration fails once, by name, instead of corrupting values at every call.
 import { platform } from "#platform";
-import { Arena } from "./arena.ts";
-import { KernelError, WasmLoadError, expected } from "./errors.ts";
-import { assemblyScriptImports, type WasmSource } from "./load.ts";
-import { checkOptions, toU64 } from "./validate.ts";
+import { Arena } from "../arena.ts";
+import { KernelError, WasmLoadError, expected } from "../errors.ts";
+import { assemblyScriptImports, type WasmSource } from "../load.ts";
+import { checkOptions, toU64 } from "../validate.ts";
 
 /** A value type as declared: wasm's own, with signedness for integers, and `ptr` for a wasm32 address. */
 export type ForeignType = "i32" | "u32" | "i64" | "u64" | "f32" | "f64" | "ptr";

@@ -8,8 +8,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { expected } from "./errors.ts";
-import { checkOptions } from "./validate.ts";
+import { expected } from "../errors.ts";
+import { checkOptions } from "../validate.ts";
 
 /** One function's Ignition bytecode, as V8 prints it. */
 export interface BytecodeFunction {
@@ -56,7 +56,7 @@ export async function twinBytecode(name: string, options: TwinBytecodeOptions = 
   // From the source tree the twins are TypeScript (run through tsx); from the build, each twin module
   // is its own bundle (build/twins/*.js), so esbuild never renames a function to avoid a collision.
   const fromSource = import.meta.url.endsWith(".ts");
-  const entry = fromSource ? new URL(`./twins/${twin}.ts`, import.meta.url) : new URL(`./twins/${twin}.js`, import.meta.url);
+  const entry = fromSource ? new URL(`../twins/${twin}.ts`, import.meta.url) : new URL(`./twins/${twin}.js`, import.meta.url);
   const nodeArgs = fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [];
   // bigint does not survive JSON: sent as "123n" and revived in the child.
   const args = options.args?.map((a) => (typeof a === "bigint" ? `${a}n` : a)) ?? null;

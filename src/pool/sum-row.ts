@@ -1,6 +1,6 @@
 // The pool's row for `hotpath demo` (and the browser example): the tutorial's sum on one thread and on
 // N workers, timed in interleaved rounds after warm-up, both results checked against the closed form.
-import { kernels } from "../kernels.ts";
+import { kernels } from "../kernels/kernels.ts";
 import { median } from "../stats.ts";
 import { checkOptions, toInteger, toU64, type U64Like } from "../validate.ts";
 import { createPool, type Pool, type PoolMode } from "./pool.ts";

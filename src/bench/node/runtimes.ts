@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { expected } from "../errors.ts";
+import { expected } from "../../errors.ts";
 
 export const RUNTIME_NAMES = ["node", "deno", "bun", "chromium"] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];

@@ -2,7 +2,7 @@
 // under the names they use, the median, time format and tables they share with the benchmark harness
 // (src/stats.ts, src/format.ts: browser-safe, which this module, needing node:os, is not).
 import { arch, cpus, platform as osPlatform, release } from "node:os";
-import { formatMs, textTable } from "./format.ts";
+import { formatMs, textTable } from "../format.ts";
 
 export interface MachineInfo {
   runtime: string;
@@ -30,7 +30,7 @@ export function machine(): MachineInfo {
   };
 }
 
-export { median } from "./stats.ts";
+export { median } from "../stats.ts";
 
 /** 840 ns, 27.1 µs, 27.1 ms, 2.71 s: the harness's format, under the name the demo and the examples use. */
 export const formatTime: (ms: number) => string = formatMs;

@@ -1,5 +1,5 @@
 // The `hotpath` command. Each subcommand lives in its own module and is imported when asked for.
-import pkg from "../package.json" with { type: "json" };
+import pkg from "../../package.json" with { type: "json" };
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   demo: {
@@ -8,11 +8,11 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   },
   inspect: {
     summary: "print a kernel's WAT with its inner loop marked (--twin: its TS twin's V8 bytecode too)",
-    run: async (argv) => (await import("./inspect-cli.ts")).main(argv),
+    run: async (argv) => (await import("./inspect.ts")).main(argv),
   },
   bench: {
     summary: "measure every kernel against its TS twins (and C) in node, deno, bun and chromium; table, JSON, Markdown, HTML",
-    run: async (argv) => (await import("./bench/cli.ts")).main(argv),
+    run: async (argv) => (await import("./bench.ts")).main(argv),
   },
 };
 

@@ -1,11 +1,11 @@
 // The typed API over the raw kernel exports (src/abi.ts): bigint in and out for u64, buffers copied
 // into linear memory with their sizes checked, every argument validated before wasm sees it.
 import { KERNEL_FUNCTIONS, MONTE_CARLO_CHUNK, type KernelExports } from "./abi.ts";
-import { Arena } from "./arena.ts";
-import { kernelsWasmUrl } from "./assets.ts";
-import { KernelError, WasmLoadError, expected } from "./errors.ts";
-import { assemblyScriptImports, compileWasm, requireExports, type WasmSource } from "./load.ts";
-import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "./validate.ts";
+import { Arena } from "../arena.ts";
+import { kernelsWasmUrl } from "../assets.ts";
+import { KernelError, WasmLoadError, expected } from "../errors.ts";
+import { assemblyScriptImports, compileWasm, requireExports, type WasmSource } from "../load.ts";
+import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "../validate.ts";
 
 /** What `mandelbrot()` draws: a width × height image of the rectangle (x0, y0)–(x1, y1) of the complex plane. */
 export interface MandelbrotOptions {

@@ -3,12 +3,12 @@
 // (warm-up, interleaved rounds, medians; the wasm kernel's cold first call apart) and check every result
 // against the closed form.
 import { parseArgs } from "node:util";
-import { kernels } from "./kernels.ts";
-import { createPool } from "./pool/pool.ts";
-import { machine, formatTime, median, table } from "./report.ts";
-import * as bigintTwin from "./twins/bigint.ts";
-import * as numberTwin from "./twins/number.ts";
-import { toU64 } from "./validate.ts";
+import { kernels } from "../kernels/kernels.ts";
+import { createPool } from "../pool/pool.ts";
+import { machine, formatTime, median, table } from "./machine.ts";
+import * as bigintTwin from "../twins/bigint.ts";
+import * as numberTwin from "../twins/number.ts";
+import { toU64 } from "../validate.ts";
 
 const HELP = `Usage: hotpath demo [options]
 

@@ -3,8 +3,8 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { formatBytecode, twinBytecode } from "./inspect-bytecode.ts";
-import { formatListing, inspectFunction, inspectKernel } from "./inspect.ts";
+import { formatBytecode, twinBytecode } from "../inspect/bytecode.ts";
+import { formatListing, inspectFunction, inspectKernel } from "../inspect/inspect.ts";
 
 const HELP = `Usage: hotpath inspect <kernel> [--twin] [--bigint] [--json]
        hotpath inspect <file.wasm> <function> [--json]

@@ -4,13 +4,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { expected } from "../errors.ts";
-import { BUILTIN_CASE_IDS } from "./cases.ts";
-import { benchRuntimes, packageRoot } from "./drive.ts";
-import { findRuntimes } from "./runtimes.ts";
-import { screenshotReport } from "./screenshot.ts";
-import { toHtml, toJson, toMarkdown, toText } from "./format.ts";
-import { PRESETS } from "./presets.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "./types.ts";
+import { BUILTIN_CASE_IDS } from "../bench/cases.ts";
+import { benchRuntimes, packageRoot } from "../bench/node/drive.ts";
+import { findRuntimes } from "../bench/node/runtimes.ts";
+import { screenshotReport } from "../bench/node/screenshot.ts";
+import { toHtml, toJson, toMarkdown, toText } from "../bench/format.ts";
+import { PRESETS } from "../bench/presets.ts";
+import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "../bench/types.ts";
 
 const HELP = `Usage: hotpath bench [options]
 

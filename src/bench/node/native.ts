@@ -3,7 +3,7 @@
 // Node, Deno and Bun (node:child_process); the Node runner adds it to the built-in cases.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { Implementation } from "./types.ts";
+import type { Implementation } from "../types.ts";
 import { GCC_FLAGS } from "./cbuild.ts";
 
 /** Case ids the native driver knows. */

@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { totalmem, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine } from "../report.ts";
+import { machine } from "../../cli/machine.ts";
 import { buildC } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
 import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
-import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "./types.ts";
+import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "../types.ts";
 
 /** Options of benchRuntimes(). */
 export interface DriveOptions {
@@ -44,7 +44,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
   const note = options.onNote ?? (() => {});
   const started = performance.now();
   const targets = findRuntimes(options.runtimes, root);
-  for (const bundle of ["build/node.js", "build/browser.js", "build/hotpath.wasm"])
+  for (const bundle of ["build/bench.js", "build/bench.browser.js", "build/hotpath.wasm"])
     if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
   note("building the C baselines (gcc native, clang wasm32)");
@@ -155,7 +155,7 @@ async function runChromium(
     await page
       .waitForFunction(() => (globalThis as { hotpathReady?: boolean }).hotpathReady === true, undefined, { timeout: 30_000 })
       .catch(() => {
-        throw new Error(`the page did not load build/browser.js${errors.length ? `: ${errors.join("; ")}` : ""}`);
+        throw new Error(`the page did not load build/bench.browser.js${errors.length ? `: ${errors.join("; ")}` : ""}`);
       });
     const result = await page.evaluate(
       (c) => (globalThis as unknown as { hotpathBench(c: object): Promise<unknown> }).hotpathBench(c),

@@ -3,10 +3,10 @@
 // with its instructions counted and its inner loop marked. The interpreted half, the V8 bytecode of
 // a kernel's TS twin, is Node-only and lives in inspect-bytecode.ts.
 import { platform } from "#platform";
-import { kernelsWasmUrl } from "./assets.ts";
-import { WasmLoadError, expected } from "./errors.ts";
-import { WABT_FEATURES, loadWabt } from "./foreign.ts";
-import type { WasmSource } from "./load.ts";
+import { kernelsWasmUrl } from "../assets.ts";
+import { WasmLoadError, expected } from "../errors.ts";
+import { WABT_FEATURES, loadWabt } from "../foreign/foreign.ts";
+import type { WasmSource } from "../load.ts";
 
 /** A loop in a listing; line numbers index `FunctionListing.lines`. */
 export interface LoopInfo {

@@ -15,9 +15,10 @@
 //   3. `class Counter extends WasmObject { constructor() { super(rt, exports.counterNew()); }
 //       inc() { exports.counterInc(this.ptr); } }`: `this.ptr` throws once disposed, and objects
 //      returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
-import { HotpathError, WasmLoadError, expected } from "./errors.ts";
-import { assemblyScriptImports, compileWasm, type WasmSource } from "./load.ts";
-import { checkOptions, toU64, type U64Like } from "./validate.ts";
+import { HotpathError, WasmLoadError, expected } from "../errors.ts";
+import { classesWasmUrl } from "../assets.ts";
+import { assemblyScriptImports, compileWasm, type WasmSource } from "../load.ts";
+import { checkOptions, toU64, type U64Like } from "../validate.ts";
 
 // Runtimes without explicit resource management get the well-known symbol TypeScript's `using` looks for.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
@@ -198,7 +199,7 @@ const OPTION_KEYS = ["source"] as const;
 /** Instantiates build/classes.wasm (or `options.source`) and returns its classes. Node, Deno, Bun and browsers. */
 export async function loadClasses(options?: { source?: WasmSource }): Promise<ClassesModule> {
   const opts = checkOptions(options, "options", OPTION_KEYS) as { source?: WasmSource };
-  const module = await compileWasm(opts.source ?? new URL("../build/classes.wasm", import.meta.url), "options.source");
+  const module = await compileWasm(opts.source ?? classesWasmUrl(), "options.source");
   let raw: ClassesExports;
   let instance: WebAssembly.Instance;
   try {
