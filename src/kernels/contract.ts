@@ -214,3 +214,31 @@ export function warmUp(run: (round: number) => void, rounds = 300): void {
 
 /** Checks a finite number argument (re-exported for specs that need more than their type says). */
 export { toFinite, toInteger, toU64 };
+
+/**
+ * A kernel function the pool (and later the cluster) can run: its spec and the compiled modules it
+ * lives in. `hotpath compile`'s generated modules and `jit` attach one to every function they return,
+ * under `KERNEL_REF`, so `pool.reduceRange(squares.sumOfSquaresRange, …)` needs nothing else.
+ */
+export interface KernelRef {
+  readonly spec: FunctionSpec;
+  /** The single-thread build (its own memory): used on this thread and by the pool's message mode. */
+  readonly module: () => Promise<WebAssembly.Module>;
+  /**
+   * The threads build (imports a shared `env.memory`), used by the pool's shared mode. Absent: every
+   * worker runs its own instance of `module` (the kernel takes no buffers, or they travel by message).
+   */
+  readonly threads?: () => Promise<WebAssembly.Module>;
+  /** Arguments for short warm-up calls (V8 tiers a function up only between calls). Default: none. */
+  readonly warmUpArgs?: readonly unknown[];
+}
+
+/** The property under which a kernel function carries its KernelRef. */
+export const KERNEL_REF: unique symbol = Symbol.for("hotpath.kernelRef") as never;
+
+/** The KernelRef a function or object carries, if any. */
+export function kernelRefOf(value: unknown): KernelRef | undefined {
+  if ((typeof value === "function" || (typeof value === "object" && value !== null)) && KERNEL_REF in value)
+    return (value as { [KERNEL_REF]: KernelRef })[KERNEL_REF];
+  return undefined;
+}
