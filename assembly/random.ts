@@ -2,7 +2,7 @@
 
 const GAMMA: u64 = 0x9e3779b97f4a7c15;
 
-/** Chunk size of monteCarloHits; src/abi.ts MONTE_CARLO_CHUNK must say the same. */
+/** Chunk size of monteCarloHits; src/kernels/abi.ts MONTE_CARLO_CHUNK must say the same. Chunk indices are u64: 2^48 samples are 2^32 chunks, one more than a u32 holds. */
 const CHUNK: u64 = 1 << 16;
 
 @inline
@@ -63,12 +63,12 @@ function hitsOf(s: u64, n: u64): u64 {
 }
 
 /** Monte Carlo π (dartboard method) on xorshift64 streams seeded per chunk by splitmix64: hits of chunks [firstChunk, endChunk) of `total` samples. */
-export function monteCarloHits(seed: u64, firstChunk: u32, endChunk: u32, total: u64): u64 {
+export function monteCarloHits(seed: u64, firstChunk: u64, endChunk: u64, total: u64): u64 {
   let hits: u64 = 0;
   let c = firstChunk;
   // Two full chunks side by side: each xorshift step depends on the last, so one stream leaves the
   // CPU idle between steps; two independent streams fill those gaps. Each stream's draws are unchanged.
-  for (; c + 1 < endChunk && (<u64>c + 2) * CHUNK <= total; c += 2) {
+  for (; c + 1 < endChunk && (c + 2) * CHUNK <= total; c += 2) {
     let s = chunkSeed(seed, c);
     let t = chunkSeed(seed, c + 1);
     let inS: u64 = 0;
@@ -96,7 +96,7 @@ export function monteCarloHits(seed: u64, firstChunk: u32, endChunk: u32, total:
     hits += inS + inT;
   }
   for (; c < endChunk; c++) {
-    const begin = <u64>c * CHUNK;
+    const begin = c * CHUNK;
     if (begin >= total) break;
     hits += hitsOf(chunkSeed(seed, c), min<u64>(CHUNK, total - begin));
   }

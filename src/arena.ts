@@ -1,8 +1,13 @@
 // A bump allocator over a kernel instance's linear memory. Kernels never allocate; before each call
 // the host resets the arena, places the inputs, and reads the outputs back.
 const PAGE = 65536;
-/** wasm32 addresses 4 GiB; JS engines cap a Memory lower (Node 20: 4 GiB, Chromium: 4 GiB or 2 GiB). */
-const WASM32_PAGES = 65536;
+/**
+ * wasm32 addresses 4 GiB, but a kernel computes `ptr + len` in u32: a buffer ending exactly at 4 GiB
+ * would make that end 0 (the hash of nothing, or a loop that never stops). So the last page is never
+ * handed out. JS engines may cap a Memory lower still (Chromium: 4 GiB or 2 GiB); growing then fails
+ * with a RangeError naming the parameter.
+ */
+const WASM32_PAGES = 65535;
 
 export class Arena {
   #top: number;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Arena } from "../src/arena.ts";
 import { U64_MAX, kernels, twins } from "../src/index.ts";
 
 const k = await kernels();
@@ -140,5 +141,19 @@ describe("bad input", () => {
     expect(() => k.fnv1a64(huge)).toThrow(RangeError);
     expect(() => k.fnv1a64(huge)).toThrow("Expected `data` to fit in wasm memory");
     expect(k.fnv1a64("a")).toBe(0xaf63dc4c8601ec8cn);
+  });
+
+  it("refuses data whose end would reach 4 GiB, where the kernels' u32 `ptr + len` wraps to 0", () => {
+    // 2^32 − 1024 bytes once hashed as the empty input (fnv1a64) or never returned (xxhash64).
+    const edge = new Uint8Array(2 ** 32 - 1024);
+    expect(() => k.fnv1a64(edge)).toThrow("Expected `data` to fit in wasm memory (at most 4294836224 bytes), got 4294966272 bytes");
+    expect(() => k.xxhash64(edge, 1n)).toThrow(RangeError);
+    expect(k.xxhash64("abc")).toBe(0x44bc2cf5ad770999n);
+  });
+
+  it("never hands out the last 64 KiB page of wasm32 memory (a buffer there would end at address 2^32)", () => {
+    const arena = new Arena(new WebAssembly.Memory({ initial: 1 }), 1024);
+    // Refused by the limit check, before any page is grown.
+    expect(() => arena.alloc(2 ** 32 - 65536 - 1024 + 16, "data")).toThrow("Expected `data` to fit in wasm memory");
   });
 });

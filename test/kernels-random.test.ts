@@ -87,17 +87,32 @@ describe("monteCarloPi", () => {
   it("gives the same count however the chunks are split (the raw kernel over any cut)", () => {
     const total = 7n * BigInt(MONTE_CARLO_CHUNK) + 99n;
     const chunks = 8;
-    const whole = k.exports.monteCarloHits(5n, 0, chunks, total);
+    const whole = k.exports.monteCarloHits(5n, 0n, BigInt(chunks), total);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: chunks }), fc.integer({ min: 0, max: chunks }), (a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
         const parts =
-          k.exports.monteCarloHits(5n, 0, lo, total) +
-          k.exports.monteCarloHits(5n, lo, hi, total) +
-          k.exports.monteCarloHits(5n, hi, chunks, total);
+          k.exports.monteCarloHits(5n, 0n, BigInt(lo), total) +
+          k.exports.monteCarloHits(5n, BigInt(lo), BigInt(hi), total) +
+          k.exports.monteCarloHits(5n, BigInt(hi), BigInt(chunks), total);
         expect(parts).toBe(whole);
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it("counts the last chunks below 2^48 samples, where a u32 chunk index would wrap to 0", () => {
+    // 2^48 samples are 2^32 chunks: the end index 2^32 does not fit in a u32. Only the last two chunks
+    // run here (≈131k samples), checked against the bigint twin's range form.
+    const total = 2n ** 48n;
+    const last = 2n ** 32n;
+    const hits = BigInt.asUintN(64, k.exports.monteCarloHits(9n, last - 2n, last, total));
+    expect(hits).toBe(twins.bigint.monteCarloHits(9n, last - 2n, last, total));
+    expect(hits).toBeGreaterThan(100_000n);
+    // A total just past a chunk boundary: the final, partial chunk has 1 sample.
+    const partial = 2n ** 48n - 2n ** 16n + 1n;
+    expect(BigInt.asUintN(64, k.exports.monteCarloHits(9n, last - 1n, last, partial))).toBe(
+      twins.bigint.monteCarloHits(9n, last - 1n, last, partial),
     );
   });
 

@@ -329,7 +329,7 @@ function monteCarloCase(env: BuiltinEnv): BenchCase<number> {
     reference: "ts-bigint",
     implementations: ({ ex }) => [
       { ...TS_BIGINT, run: (n: number) => bigintTwins.monteCarloPi(BigInt(n), 0n).inside },
-      { ...WASM, run: (n: number) => ex.monteCarloHits(0n, 0, Math.ceil(n / MONTE_CARLO_CHUNK), BigInt(n)) },
+      { ...WASM, run: (n: number) => ex.monteCarloHits(0n, 0n, BigInt(Math.ceil(n / MONTE_CARLO_CHUNK)), BigInt(n)) },
     ],
     pool: async (pool, n) => (await pool.monteCarloPi(BigInt(n), 0n)).inside,
   });

@@ -32,7 +32,7 @@ export interface KernelExports {
    * (i.e. mix(seed + (c + 1)·0x9e3779b97f4a7c15)). A sample is two draws x, y = (draw >> 11)·2^−53 and
    * hits when x² + y² < 1. Returns how many samples of chunks [firstChunk, endChunk) hit.
    */
-  monteCarloHits(seed: bigint, firstChunk: number, endChunk: number, total: bigint): bigint;
+  monteCarloHits(seed: bigint, firstChunk: bigint, endChunk: bigint, total: bigint): bigint;
 
   /**
    * Mandelbrot escape counts for rows [rowStart, rowEnd) of a width × height image of the rectangle

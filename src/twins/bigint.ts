@@ -1,7 +1,7 @@
 // Exact u64 twins on bigint: correct for every input. Each wraps with BigInt.asUintN(64, …) where the
 // kernel's u64 arithmetic wraps; V8's optimizing tier turns `BigInt.asUintN(64, a * b)` into plain
 // 64-bit machine arithmetic (measured on FNV-1a: 20–30× faster than masking with `& (2n ** 64n − 1n)`).
-import type { CollatzResult, MonteCarloResult } from "../kernels/kernels.ts";
+import type { CollatzResult, MonteCarloResult } from "../kernels/builtins.ts";
 import { MONTE_CARLO_CHUNK } from "../kernels/abi.ts";
 import type { BytesLike } from "../validate.ts";
 
@@ -54,44 +54,58 @@ export function xxhash64(data: BytesLike, seed: bigint = 0n): bigint {
   const bytes = bytesOf(data);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.byteLength;
-  let p = 0;
-  let h: bigint;
-  if (len >= 32) {
-    let v1 = BigInt.asUintN(64, seed + P1 + P2);
-    let v2 = BigInt.asUintN(64, seed + P2);
-    let v3 = seed;
-    let v4 = BigInt.asUintN(64, seed - P1);
-    for (; p + 32 <= len; p += 32) {
-      v1 = round(v1, view.getBigUint64(p, true));
-      v2 = round(v2, view.getBigUint64(p + 8, true));
-      v3 = round(v3, view.getBigUint64(p + 16, true));
-      v4 = round(v4, view.getBigUint64(p + 24, true));
-    }
-    h = BigInt.asUintN(64, rotl(v1, 1n) + rotl(v2, 7n) + rotl(v3, 12n) + rotl(v4, 18n));
-    for (const v of [v1, v2, v3, v4]) h = BigInt.asUintN(64, (h ^ round(0n, v)) * P1 + P4);
-  } else {
-    h = BigInt.asUintN(64, seed + P5);
+  const stripes = len - (len % 32);
+  const h = len >= 32 ? stripesOf(view, stripes, seed) : BigInt.asUintN(64, seed + P5);
+  return avalanche(tailOf(bytes, view, stripes, BigInt.asUintN(64, h + BigInt(len))));
+}
+
+// The tail's accumulator is reduced with `MASK &` rather than BigInt.asUintN on purpose. With asUintN,
+// V8 11.3 (Node 20.20) aborted the whole process after ≈2,000 calls on lengths that are not a multiple
+// of 32 ("RepresentationChangerError: Phi of kRepTagged (UnsignedBigInt64) cannot be changed to
+// kRepWord64"): its optimizer lowers asUintN to a machine word but not the `^` that feeds the loop's
+// accumulator back in. The same value, kept a tagged BigInt, never meets that lowering
+// (test/twins-tiers.test.ts calls every bigint twin past the optimizing tier in Node, Deno and Bun).
+
+/** The four accumulators over the 32-byte stripes [0, end), merged into one. */
+function stripesOf(view: DataView, end: number, seed: bigint): bigint {
+  let v1 = BigInt.asUintN(64, seed + P1 + P2);
+  let v2 = BigInt.asUintN(64, seed + P2);
+  let v3 = seed;
+  let v4 = BigInt.asUintN(64, seed - P1);
+  for (let p = 0; p < end; p += 32) {
+    v1 = round(v1, view.getBigUint64(p, true));
+    v2 = round(v2, view.getBigUint64(p + 8, true));
+    v3 = round(v3, view.getBigUint64(p + 16, true));
+    v4 = round(v4, view.getBigUint64(p + 24, true));
   }
-  h = BigInt.asUintN(64, h + BigInt(len));
-  for (; p + 8 <= len; p += 8) {
-    h ^= round(0n, view.getBigUint64(p, true));
-    h = BigInt.asUintN(64, rotl(h, 27n) * P1 + P4);
-  }
+  let h = BigInt.asUintN(64, rotl(v1, 1n) + rotl(v2, 7n) + rotl(v3, 12n) + rotl(v4, 18n));
+  h = merge(h, v1);
+  h = merge(h, v2);
+  h = merge(h, v3);
+  return merge(h, v4);
+}
+
+function merge(h: bigint, v: bigint): bigint {
+  return BigInt.asUintN(64, (h ^ round(0n, v)) * P1 + P4);
+}
+
+/** The bytes after the stripes: 8 at a time, then 4, then one by one. */
+function tailOf(bytes: Uint8Array, view: DataView, start: number, h: bigint): bigint {
+  const len = bytes.byteLength;
+  let p = start;
+  for (; p + 8 <= len; p += 8) h = MASK & (rotl(h ^ round(0n, view.getBigUint64(p, true)), 27n) * P1 + P4);
   if (p + 4 <= len) {
-    h ^= BigInt.asUintN(64, BigInt(view.getUint32(p, true)) * P1);
-    h = BigInt.asUintN(64, rotl(h, 23n) * P2 + P3);
+    h = MASK & (rotl(h ^ BigInt.asUintN(64, BigInt(view.getUint32(p, true)) * P1), 23n) * P2 + P3);
     p += 4;
   }
-  for (; p < len; p++) {
-    h ^= BigInt.asUintN(64, BigInt(bytes[p]) * P5);
-    h = BigInt.asUintN(64, rotl(h, 11n) * P1);
-  }
-  h ^= h >> 33n;
-  h = BigInt.asUintN(64, h * P2);
-  h ^= h >> 29n;
-  h = BigInt.asUintN(64, h * P3);
-  h ^= h >> 32n;
+  for (; p < len; p++) h = MASK & (rotl(h ^ BigInt.asUintN(64, BigInt(bytes[p]) * P5), 11n) * P1);
   return h;
+}
+
+function avalanche(h: bigint): bigint {
+  h = BigInt.asUintN(64, (h ^ (h >> 33n)) * P2);
+  h = BigInt.asUintN(64, (h ^ (h >> 29n)) * P3);
+  return h ^ (h >> 32n);
 }
 
 const GAMMA = 0x9e3779b97f4a7c15n;
@@ -130,13 +144,20 @@ export function xorshift64(seed: bigint, count: number): BigUint64Array {
 
 /** Monte Carlo π with the kernel's streams: chunk c of MONTE_CARLO_CHUNK samples runs xorshift64 from splitmix64 output c of `seed`. */
 export function monteCarloPi(samples: bigint, seed: bigint = 0n): MonteCarloResult {
+  const chunks = (samples + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK);
+  const inside = Number(monteCarloHits(seed, 0n, chunks, samples));
   const total = Number(samples);
-  const chunk = MONTE_CARLO_CHUNK;
+  return { pi: (4 * inside) / total, inside, samples: total };
+}
+
+/** The range form, as the kernel's monteCarloHits: hits of chunks [firstChunk, endChunk) of `total` samples. */
+export function monteCarloHits(seed: bigint, firstChunk: bigint, endChunk: bigint, total: bigint): bigint {
+  const chunk = BigInt(MONTE_CARLO_CHUNK);
   let inside = 0;
-  for (let c = 0; c * chunk < total; c++) {
-    let s = mix64(BigInt.asUintN(64, seed + BigInt(c + 1) * GAMMA));
+  for (let c = firstChunk; c < endChunk && c * chunk < total; c++) {
+    let s = mix64(BigInt.asUintN(64, seed + (c + 1n) * GAMMA));
     if (s === 0n) s = GAMMA;
-    const n = Math.min(chunk, total - c * chunk);
+    const n = Number(total - c * chunk < chunk ? total - c * chunk : chunk);
     for (let i = 0; i < n; i++) {
       s = xorshiftStep(s);
       const x = Number(s >> 11n) / 2 ** 53;
@@ -145,7 +166,7 @@ export function monteCarloPi(samples: bigint, seed: bigint = 0n): MonteCarloResu
       if (x * x + y * y < 1) inside++;
     }
   }
-  return { pi: (4 * inside) / total, inside, samples: total };
+  return BigInt(inside);
 }
 
 const MAX_ODD = (MASK - 1n) / 3n;

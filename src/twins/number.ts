@@ -1,6 +1,6 @@
 // Twins on number: what a JS programmer writes first. Exact only while every integer stays below 2^53;
 // the f64 ones (mandelbrot, linalg) round exactly as the scalar kernels do.
-import type { MandelbrotOptions } from "../kernels/kernels.ts";
+import { MANDELBROT_VIEW, type MandelbrotOptions } from "../kernels/builtins.ts";
 
 /** 0 + 1 + … + (n − 1): wrong once the sum passes 2^53 (n above ≈ 1.34e8). */
 export function sumIntegers(n: number): number {
@@ -15,7 +15,15 @@ export function sumRange(lo: number, hi: number): number {
 }
 
 /** Escape counts of a width × height view: the same pixel → point formula and loop as the kernel. */
-export function mandelbrot({ width, height, maxIter, x0 = -2, y0 = -1.5, x1 = 1, y1 = 1.5 }: MandelbrotOptions): Uint32Array {
+export function mandelbrot({
+  width,
+  height,
+  maxIter,
+  x0 = MANDELBROT_VIEW.x0,
+  y0 = MANDELBROT_VIEW.y0,
+  x1 = MANDELBROT_VIEW.x1,
+  y1 = MANDELBROT_VIEW.y1,
+}: MandelbrotOptions): Uint32Array {
   const out = new Uint32Array(width * height);
   for (let py = 0; py < height; py++) {
     const cy = y0 + ((y1 - y0) * py) / height;
