@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     summary: "print a kernel's WAT with its inner loop marked (--twin: its TS twin's V8 bytecode too)",
     run: async (argv) => (await import("./inspect.ts")).main(argv),
   },
+  compile: {
+    summary: "compile AssemblyScript kernel files into wasm (single-thread and threads) and a typed ES module (--watch)",
+    run: async (argv) => (await import("./compile.ts")).main(argv),
+  },
   bench: {
     summary: "measure every kernel against its TS twins (and C) in node, deno, bun and chromium; table, JSON, Markdown, HTML",
     run: async (argv) => (await import("./bench.ts")).main(argv),

@@ -1,0 +1,188 @@
+// hotpath/kernel: the runtime of the modules `hotpath compile` generates. A generated module is one
+// call, `defineKernelModule({ … })`, with its wasm files named by `new URL("./x.wasm", import.meta.url)`
+// written literally in the generated file (so bundlers find them). Everything a caller gets comes from
+// the kernel contract (src/kernels/contract.ts): checked arguments with named errors, buffers copied in,
+// u64 results unsigned, traps as KernelError, warm-up. Browser-safe: Node, Deno, Bun and pages.
+import { Arena } from "../arena.ts";
+import { WasmLoadError, expected } from "../errors.ts";
+import { assemblyScriptImports, compileWasm, requireExports } from "../load.ts";
+import { checkOptions } from "../validate.ts";
+import {
+  BUFFER_ARRAYS,
+  KERNEL_REF,
+  bindFunction,
+  isBufferType,
+  warmUp,
+  type FunctionSpec,
+  type KernelRef,
+  type ParamSpec,
+  type ValueType,
+} from "../kernels/contract.ts";
+
+/** The export every compiled kernel module has beside the user's functions: where free memory starts. */
+export const HEAP_BASE_EXPORT = "__hotpath_heap_base";
+/** Names a kernel cannot export: they are the module object's own members. */
+export const RESERVED_NAMES = ["load", "specs", "source", "then"] as const;
+
+/** What a generated module passes to `defineKernelModule`. */
+export interface KernelModuleDefinition {
+  /** The kernel file's name without extension ("squares"), for messages. */
+  readonly source: string;
+  /** The single-thread build. A function, so that nothing is fetched before `load()`. */
+  readonly wasm: () => URL | string;
+  /** The shared-memory build (imports `env.memory`), for the pool's shared mode. */
+  readonly threads?: () => URL | string;
+  /** Every exported function, as asc typed it. */
+  readonly functions: readonly FunctionSpec[];
+}
+
+/** Options of `load()`. */
+export interface LoadOptions {
+  /** Run every function on small inputs until V8 has tiered it up (a long first call would stay in the baseline tier). Default: true. */
+  warmUp?: boolean;
+}
+
+/**
+ * A function of a kernel module as the pool sees it: its name and its KernelRef. `A` and `R` are its
+ * arguments and result, for typed pool calls.
+ */
+export interface KernelFunctionRef<A extends unknown[] = unknown[], R = unknown> {
+  readonly name: string;
+  readonly [KERNEL_REF]: KernelRef;
+  /** Type-only: the signature of the loaded function. Never set. */
+  readonly __signature?: (...args: A) => R;
+}
+
+/** Turns a function type into the ref type the module object carries for it. */
+export type RefOf<F> = F extends (...args: infer A) => infer R ? KernelFunctionRef<A, R> : never;
+
+/** The loaded functions: each also carries its KernelRef, so `pool.reduceRange(m.f, …)` works as well. */
+export type LoadedKernels<F> = { readonly [K in keyof F]: F[K] & { readonly [KERNEL_REF]: KernelRef } };
+
+/** What `import squares from "./generated/squares.js"` gives: `load()`, the specs, and one KernelRef per function. */
+export type KernelModule<F> = {
+  /** Compiles the module (once per realm), instantiates it on this thread and returns its checked, typed functions. */
+  load(options?: LoadOptions): Promise<LoadedKernels<F>>;
+  /** Every function's boundary, as asc typed it. */
+  readonly specs: readonly FunctionSpec[];
+  /** The kernel file's name ("squares"). */
+  readonly source: string;
+} & { readonly [K in keyof F]: RefOf<F[K]> };
+
+/** Short arguments for warm-up calls: integers count 64, 128, … (a range [64, 128)); buffers hold 64 elements. */
+export function warmUpArgsFor(spec: FunctionSpec): unknown[] {
+  let k = 0;
+  return spec.params.map((p) => sampleValue(p, ++k));
+}
+
+function sampleValue(p: ParamSpec, k: number): unknown {
+  const t: ValueType = p.type;
+  if (isBufferType(t)) {
+    const Ctor = BUFFER_ARRAYS[t];
+    return new Ctor(64);
+  }
+  switch (t) {
+    case "u64":
+    case "i64":
+      return BigInt(64 * k);
+    case "bool":
+      return k % 2 === 1;
+    case "f32":
+    case "f64":
+      return 0.5 * k;
+    default:
+      return 64 * k;
+  }
+}
+
+/** Builds the module object of a generated kernel module. */
+export function defineKernelModule<F>(definition: KernelModuleDefinition): KernelModule<F> {
+  const { source, functions } = definition;
+  let single: Promise<WebAssembly.Module> | undefined;
+  let threads: Promise<WebAssembly.Module> | undefined;
+  const names = functions.map((f) => f.name);
+  // Once per realm: every load() and every pool reuses the compiled module.
+  const module = (): Promise<WebAssembly.Module> =>
+    (single ??= compileWasm(definition.wasm(), `${source}.wasm`).then((m) => {
+      requireExports(m, [...names, HEAP_BASE_EXPORT], `${source}.wasm`);
+      return m;
+    }));
+  const threadsUrl = definition.threads;
+  const threadsModule = threadsUrl
+    ? (): Promise<WebAssembly.Module> =>
+        (threads ??= compileWasm(threadsUrl(), `${source}.threads.wasm`).then((m) => {
+          requireExports(m, [...names, HEAP_BASE_EXPORT], `${source}.threads.wasm`);
+          return m;
+        }))
+    : undefined;
+
+  const refs = new Map<string, KernelRef>();
+  for (const spec of functions) {
+    if ((RESERVED_NAMES as readonly string[]).includes(spec.name))
+      throw new TypeError(`Kernel module \`${source}\` exports \`${spec.name}\`, a name its module object uses; rename it`);
+    refs.set(
+      spec.name,
+      Object.freeze({ spec, module, ...(threadsModule ? { threads: threadsModule } : {}), warmUpArgs: Object.freeze(warmUpArgsFor(spec)) }),
+    );
+  }
+
+  const object: Record<string, unknown> = {
+    source,
+    specs: functions,
+    async load(options?: LoadOptions) {
+      const opts = checkOptions(options, "options", ["warmUp"]) as LoadOptions;
+      if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
+        throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
+      const loaded = instantiateKernelModule(await module(), functions, refs, source);
+      if (opts.warmUp !== false)
+        for (const spec of functions) {
+          const fn = loaded[spec.name] as (...args: unknown[]) => unknown;
+          const args = refs.get(spec.name)!.warmUpArgs!;
+          try {
+            warmUp(() => fn(...args));
+          } catch {
+            // A function whose sample arguments it refuses (a trap, an abort) is warmed up by its first real call instead.
+          }
+        }
+      return loaded;
+    },
+  };
+  for (const spec of functions)
+    object[spec.name] = Object.freeze({ name: spec.name, [KERNEL_REF]: refs.get(spec.name)! } satisfies KernelFunctionRef);
+  return Object.freeze(object) as KernelModule<F>;
+}
+
+/** One instance of a kernel module on this thread, with every function bound to the contract. */
+function instantiateKernelModule(
+  module: WebAssembly.Module,
+  functions: readonly FunctionSpec[],
+  refs: Map<string, KernelRef>,
+  source: string,
+): Record<string, unknown> {
+  let memory: WebAssembly.Memory | undefined;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(
+      module,
+      assemblyScriptImports(() => memory!),
+    );
+  } catch (cause) {
+    throw new WasmLoadError(`Could not instantiate ${source}.wasm: ${(cause as Error).message}`, { cause });
+  }
+  const exports = instance.exports as Record<string, unknown>;
+  if (!(exports.memory instanceof WebAssembly.Memory)) throw new WasmLoadError(`${source}.wasm exports no memory`);
+  memory = exports.memory;
+  const base = (exports[HEAP_BASE_EXPORT] as () => number)();
+  const bound = { memory, arena: new Arena(memory, base), exports };
+  const out: Record<string, unknown> = {};
+  for (const spec of functions) {
+    const fn = bindFunction(spec, bound);
+    Object.defineProperty(fn, KERNEL_REF, { value: refs.get(spec.name) });
+    out[spec.name] = fn;
+  }
+  return Object.freeze(out);
+}
+
+export { KERNEL_REF, kernelRefOf } from "../kernels/contract.ts";
+export type { FunctionSpec, KernelRef, ParamSpec, ScalarType, BufferType, ValueType, ResultType } from "../kernels/contract.ts";
+export { HotpathError, KernelError, WasmLoadError } from "../errors.ts";
