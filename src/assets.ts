@@ -5,5 +5,7 @@ export const classesWasmUrl = (): URL => new URL("../build/classes.wasm", import
 export const threadsWasmUrl = (): URL => new URL("../build/hotpath.threads.wasm", import.meta.url);
 /** The pool's worker for worker_threads (Node, Deno, Bun). */
 export const nodeWorkerUrl = (): URL => new URL("../build/worker.node.js", import.meta.url);
+/** The browser worker's URL (for messages; `newBrowserWorker` writes it literally for bundlers). */
+export const browserWorkerUrl = (): URL => new URL("../build/worker.browser.js", import.meta.url);
 /** Starts the pool's worker as a module Web Worker. */
 export const newBrowserWorker = (): Worker => new Worker(new URL("../build/worker.browser.js", import.meta.url), { type: "module" });

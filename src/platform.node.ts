@@ -24,8 +24,9 @@ export const platform: Platform = {
   sharedMemoryReason(): string | undefined {
     return typeof SharedArrayBuffer === "function" ? undefined : "SharedArrayBuffer is not available in this runtime";
   },
-  spawnWorker(): PoolWorker {
-    const worker = new Worker(nodeWorkerUrl());
+  spawnWorker(url?: URL): PoolWorker {
+    const script = url ?? nodeWorkerUrl();
+    const worker = new Worker(script);
     let ended = false;
     let failure: Error | undefined;
     let listener: ((reason: string) => void) | undefined;
@@ -38,6 +39,7 @@ export const platform: Platform = {
     });
     return {
       endpoint: nodeEndpoint(worker),
+      url: script.href,
       onExit: (l) => void (listener = l),
       async terminate() {
         ended = true;

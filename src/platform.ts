@@ -6,6 +6,8 @@ import type { Endpoint } from "comlink";
 export interface PoolWorker {
   /** The comlink endpoint to talk to it. */
   readonly endpoint: Endpoint;
+  /** The worker script's URL, for error messages. */
+  readonly url: string;
   /** Registers the listener called once if the worker ends or fails by itself (never after `terminate()`), with a reason for error messages. */
   onExit(listener: (reason: string) => void): void;
   /** Stops the worker; resolves once it can no longer run (or touch shared memory). */
@@ -23,8 +25,12 @@ export interface Platform {
   cores(): number;
   /** Why a shared WebAssembly.Memory cannot be posted to workers here, or undefined when it can. */
   sharedMemoryReason(): string | undefined;
-  /** Starts one of the pool's workers (build/worker.node.js on worker_threads, or build/worker.browser.js as a module Web Worker). */
-  spawnWorker(): PoolWorker;
+  /**
+   * Starts one of the pool's workers (build/worker.node.js on worker_threads, or build/worker.browser.js
+   * as a module Web Worker), or the script at `url` (`createPool({ workerUrl })`). A worker whose script
+   * cannot start reports why through `onExit` (not found, wrong MIME type, blocked by CSP), naming the URL.
+   */
+  spawnWorker(url?: URL): PoolWorker;
   /** Inside a pool worker: the endpoint to its parent. */
   parentEndpoint(): Endpoint;
 }

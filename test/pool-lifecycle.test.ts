@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { PoolClosedError } from "../src/errors.ts";
-import { createPool, type PoolCore } from "../src/pool/pool.ts";
+import { createPool } from "../src/pool/pool.ts";
 
 const run = promisify(execFile);
 
@@ -37,13 +37,12 @@ describe("pool lifecycle", () => {
 
   it("shared memory taken by calls is given back when they end, resolved or rejected", async () => {
     const pool = await createPool({ workers: 2, mode: "shared", warmUp: false });
-    const heap = (pool as unknown as PoolCore).heap!;
-    const baseline = heap.used;
+    const baseline = pool.sharedBytesInUse;
     await pool.mandelbrot({ width: 64, height: 64, maxIter: 50 });
     await pool.matmul(new Float64Array(16).fill(1), new Float64Array(16).fill(2), 4, 4, 4);
     await pool.hashMany([new Uint8Array(100), "abc"]);
     await pool.countPrimes(100_000);
-    expect(heap.used).toBe(baseline);
+    expect(pool.sharedBytesInUse).toBe(baseline);
     await pool.close();
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { AbortError } from "../src/errors.ts";
 import { kernels } from "../src/kernels/kernels.ts";
-import { createPool, type Pool, type PoolCore } from "../src/pool/pool.ts";
+import { createPool, type Pool } from "../src/pool/pool.ts";
 
 const k = await kernels();
 
@@ -21,8 +21,7 @@ function rng(seed: number): () => number {
 describe.each(["shared", "message"] as const)("stress, %s mode", (mode) => {
   it("60 concurrent mixed calls, a third of them aborted at random moments", async () => {
     const pool: Pool = await createPool({ workers: 3, mode, warmUp: false });
-    const heap = (pool as unknown as PoolCore).heap;
-    const baseline = heap?.used;
+    const baseline = pool.sharedBytesInUse;
     const random = rng(mode === "shared" ? 7 : 11);
     const a = Float64Array.from({ length: 24 * 16 }, (_, i) => Math.sin(i));
     const b = Float64Array.from({ length: 16 * 20 }, (_, i) => Math.cos(i));
@@ -64,9 +63,9 @@ describe.each(["shared", "message"] as const)("stress, %s mode", (mode) => {
     expect(outcomes.filter((o) => !o.abort).every((o) => o.ok)).toBe(true);
     // Aborts replace workers in the background; once they are all back, the heap holds only their warm-up regions (none here).
     const deadline = Date.now() + 30_000;
-    while ((pool.size < 3 || (heap && heap.used !== baseline)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((pool.size < 3 || pool.sharedBytesInUse !== baseline) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(pool.size).toBe(3);
-    if (heap) expect(heap.used).toBe(baseline);
+    expect(pool.sharedBytesInUse).toBe(baseline);
     expect(await pool.sumIntegers(1000n)).toBe(499500n);
     await pool.close();
   });

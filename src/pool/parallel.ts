@@ -1,50 +1,20 @@
 // Parallel forms of the built-in kernels. Each cuts its input into chunks the kernels' range or row
-// forms accept (src/abi.ts), so that the combined answer equals the single-thread kernel's: bit for bit
+// forms accept (src/kernels/abi.ts), so that the combined answer equals the single-thread kernel's: bit for bit
 // where the math is integer (sums, primes, Collatz, Monte Carlo hits, Mandelbrot, hashes, matmul and
 // SAXPY, whose every output element is computed by one worker exactly as on one thread); dot products
 // are summed per block, so they match the single-thread result within rounding.
 import { MONTE_CARLO_CHUNK } from "../kernels/abi.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "../validate.ts";
-import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
-import type { CallOptions, ChunkSpec, PoolCore } from "./pool.ts";
 import type { CollatzBest, HashAlgorithm, Job } from "./protocol.ts";
+import type { CallOptions, ChunkSpec, ParallelKernels, ParallelMandelbrotOptions, PoolCore } from "./types.ts";
 import { splitCount, splitRange } from "./split.ts";
 
 const U32_LIMIT = 1n << 32n;
 const U32_MAX = 0xffff_ffff;
 const MAX_SAMPLES = BigInt(2 ** 32 * MONTE_CARLO_CHUNK);
 
-/** What a parallel Mandelbrot call takes: the single-thread options plus the call options. */
-export type ParallelMandelbrotOptions = MandelbrotOptions & CallOptions;
-
-/** Parallel kernels, bound to a pool. */
-export interface ParallelKernels {
-  /** The tutorial's f(n), 0 + … + (n − 1) mod 2^64, as sums over ranges combined by wrap-around addition. */
-  sumIntegers(n: U64Like, options?: CallOptions): Promise<bigint>;
-  /** lo + … + (hi − 1) mod 2^64, by ranges. */
-  sumRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<bigint>;
-  /** How many primes lie in [lo, hi) (hi ≤ 2^32), by segments of a segmented sieve. */
-  countPrimesRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<number>;
-  /** π(n): how many primes are ≤ n, for n ≤ 2^32, by segments. */
-  countPrimes(n: U64Like, options?: CallOptions): Promise<number>;
-  /** The start in [1, limit) with the longest Collatz chain (ties: the smallest), by ranges; RangeError if a chain passes 2^64 − 1. */
-  longestCollatz(limit: U64Like, options?: CallOptions): Promise<CollatzResult>;
-  /** The same over [lo, hi), 1 ≤ lo < hi. */
-  longestCollatzRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<CollatzResult>;
-  /** Monte Carlo π from `samples` points (at most 2^48), by chunks of MONTE_CARLO_CHUNK seeded from `seed` (default 0): the same answer for any worker count. */
-  monteCarloPi(samples: U64Like, seed?: U64Like, options?: CallOptions): Promise<MonteCarloResult>;
-  /** Mandelbrot escape counts, width × height u32s row by row, computed by blocks of rows. */
-  mandelbrot(options: ParallelMandelbrotOptions): Promise<Uint32Array>;
-  /** C = A·B (A m×k, B k×n, row-major f64), by blocks of rows of C. */
-  matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, options?: CallOptions): Promise<Float64Array>;
-  /** y ← alpha·x + y in place, by slices; resolves with y. */
-  saxpy(alpha: number, x: Float64Array, y: Float64Array, options?: CallOptions): Promise<Float64Array>;
-  /** Σ a[i]·b[i], by blocks whose partial sums are added in block order (equal to one thread's within rounding). */
-  dot(a: Float64Array, b: Float64Array, options?: CallOptions): Promise<number>;
-  /** FNV-1a 64 or xxHash64 (default; with `seed`, default 0) of each buffer, as a BigUint64Array, by groups of buffers. */
-  hashMany(buffers: readonly BytesLike[], options?: CallOptions & { algorithm?: HashAlgorithm; seed?: U64Like }): Promise<BigUint64Array>;
-}
+export type { ParallelKernels, ParallelMandelbrotOptions } from "./types.ts";
 
 const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => BigInt.asUintN(64, s + v), 0n);
 

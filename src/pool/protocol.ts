@@ -1,6 +1,7 @@
 // The wire between the pool (main thread) and its workers: what a worker is given at start and the
 // jobs it runs. Everything here crosses postMessage, so it is plain data: numbers, bigints, typed
 // arrays (transferred where the pool made them), a compiled WebAssembly.Module, a shared Memory.
+import type { ResultType } from "../kernels/contract.ts";
 
 /** How workers get their data: one shared WebAssembly.Memory, or messages that move (transfer) buffers. */
 export type PoolMode = "shared" | "message";
@@ -26,6 +27,10 @@ export type FunctionRef =
       readonly module: WebAssembly.Module;
       readonly memory?: WebAssembly.Memory;
       readonly export: string;
+      /** A kernel with a spec: how its result converts (u64 comes back from wasm signed). */
+      readonly result?: ResultType;
+      /** Arguments of short warm-up calls, made once after instantiation. */
+      readonly warmUpArgs?: readonly unknown[];
     };
 
 /** One chunk of work. Pointers (`*Ptr`) are byte offsets into the shared memory; arrays travel in messages. */

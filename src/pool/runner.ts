@@ -3,13 +3,14 @@
 import { transfer } from "comlink";
 import type { KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
-import { KernelError } from "../errors.ts";
+import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/contract.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
+import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
 import type { CollatzBest, FunctionRef, Job, WorkerApi, WorkerInit } from "./protocol.ts";
 
 /** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
-export const WARM_REGION_BYTES = 64 * 1024;
+export const WARM_REGION_BYTES = WARM_UP_BYTES;
 const MAX_CACHED_FUNCTIONS = 32;
 
 interface State {
@@ -23,6 +24,33 @@ interface State {
 export function createWorkerApi(): WorkerApi {
   let state: State | undefined;
   const userFunctions = new Map<string, (...args: any[]) => unknown>();
+  // One job at a time, in the order posted, even when a user function is async: the pool counts on
+  // a worker's first unsettled chunk being the only one that began (see Scheduler#onDeath).
+  let previous: Promise<unknown> = Promise.resolve();
+
+  async function runJob(job: Job): Promise<unknown> {
+    if (!state) throw new Error("worker used before init");
+    if (job.kind === "map" || job.kind === "call") {
+      const fn = await loadFunction(job.fn, userFunctions);
+      const label = job.fn.export;
+      const convert = job.fn.type === "wasm" && job.fn.result ? job.fn.result : undefined;
+      const call = async (args: readonly unknown[]) => {
+        try {
+          const value = await fn(...args);
+          return convert ? convertResult(value, convert) : value;
+        } catch (cause) {
+          throw asKernelError(label, cause);
+        }
+      };
+      if (job.kind === "call") return call(job.args);
+      const out = new Array(job.items.length);
+      for (let i = 0; i < job.items.length; i++) out[i] = await call([job.items[i], job.first + i]);
+      return out;
+    }
+    state.arena?.reset();
+    const current = state;
+    return callKernel(kernelOf(job), () => runKernel(current, job));
+  }
 
   const api: WorkerApi = {
     async init(init: WorkerInit) {
@@ -31,24 +59,16 @@ export function createWorkerApi(): WorkerApi {
       state = { id: init.id, ex, arena };
       if (init.warmUp) {
         const region = init.warmRegion ?? { ptr: arena!.alloc(WARM_REGION_BYTES, "warm-up"), bytes: WARM_REGION_BYTES };
-        warmUp(ex, region.ptr, region.bytes);
+        warmUpKernels(ex, region.ptr, region.bytes);
         arena?.reset();
       }
       return { heapBase: ex.heapBase() };
     },
 
-    async run(job: Job) {
-      if (!state) throw new Error("worker used before init");
-      if (job.kind === "map" || job.kind === "call") {
-        const fn = await loadFunction(job.fn, userFunctions);
-        const label = job.fn.export;
-        if (job.kind === "call") return guard(label, () => fn(...job.args));
-        const out = new Array(job.items.length);
-        for (let i = 0; i < job.items.length; i++) out[i] = await guard(label, () => fn(job.items[i], job.first + i));
-        return out;
-      }
-      state.arena?.reset();
-      return guard(kernelOf(job), () => runKernel(state!, job));
+    run(job: Job) {
+      const result = previous.then(() => runJob(job));
+      previous = result.catch(() => undefined);
+      return result;
     },
   };
   return api;
@@ -73,20 +93,6 @@ function kernelOf(job: Job): string {
   }
 }
 
-/** Runs `body`, turning a wasm trap or an AssemblyScript abort into an error named KernelError (its class does not survive postMessage; its name does). */
-async function guard<T>(kernel: string, body: () => T | Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (cause) {
-    if (cause instanceof WebAssembly.RuntimeError || cause instanceof KernelError) {
-      const error = new Error(`Kernel \`${kernel}\` ${cause instanceof KernelError ? "aborted" : "trapped"}: ${cause.message}`);
-      error.name = "KernelError";
-      throw error;
-    }
-    throw cause;
-  }
-}
-
 function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call" }>): unknown {
   switch (job.kind) {
     case "sumRange":
@@ -100,7 +106,7 @@ function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call
       return { start, steps: ex.collatzBestSteps() } satisfies CollatzBest;
     }
     case "monteCarlo":
-      return BigInt.asUintN(64, ex.monteCarloHits(job.seed, job.firstChunk, job.endChunk, job.total));
+      return BigInt.asUintN(64, ex.monteCarloHits(job.seed, BigInt(job.firstChunk), BigInt(job.endChunk), job.total));
     case "mandelbrot": {
       const rows = job.rowEnd - job.rowStart;
       const bytes = rows * job.width * 4;
@@ -180,23 +186,11 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
     if (typeof value !== "function")
       throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
     fn = value as (...args: any[]) => unknown;
+    const args = ref.warmUpArgs;
+    if (args) warmUp(() => callKernel(ref.export, () => (fn as (...a: unknown[]) => unknown)(...args)));
   }
   // Bounded: a caller passing fresh bytes on every call would otherwise pile up instances (and their memories).
   if (cache.size >= MAX_CACHED_FUNCTIONS) cache.delete(cache.keys().next().value!);
   cache.set(key, fn);
   return fn;
-}
-
-/** Short calls of every kernel the module has, until V8 has compiled them past its baseline tier (Liftoff). */
-function warmUp(ex: KernelExports, ptr: number, bytes: number): void {
-  const has = (name: keyof KernelExports) => typeof ex[name] === "function";
-  for (let i = 0; i < 2000; i++) ex.sumRange(0n, 1000n);
-  if (has("fnv1a64")) for (let i = 0; i < 300; i++) (ex.fnv1a64(ptr, 256), ex.xxhash64(ptr, 256, 7n));
-  if (has("mandelbrotRows")) for (let i = 0; i < 40; i++) ex.mandelbrotRows(ptr, 32, 32, 0, 32, -2, -1.25, 0.5, 1.25, 64);
-  if (has("dot")) for (let i = 0; i < 300; i++) (ex.dot(ptr, ptr + 1024, 64), ex.saxpy(0.5, ptr, ptr + 1024, 64));
-  if (has("matmul")) for (let i = 0; i < 100; i++) ex.matmul(ptr, ptr + 1024, ptr + 2048, 8, 8, 8, 0, 8);
-  if (has("countPrimesRange") && ex.countPrimesScratch(30_000n) <= bytes)
-    for (let i = 0; i < 20; i++) ex.countPrimesRange(0n, 30_000n, ptr);
-  if (has("longestCollatzRange")) for (let i = 0; i < 20; i++) ex.longestCollatzRange(1n, 2000n);
-  if (has("monteCarloHits")) for (let i = 0; i < 8; i++) ex.monteCarloHits(1n, 0, 1, 1n << 16n);
 }

@@ -1,0 +1,145 @@
+// The generic calls for users' functions: map, reduceRange and forRows. Arguments are checked here,
+// before anything is sent (with the kernel's spec when the function carries a KernelRef, so a bad `lo`
+// throws the same named error as on one thread); the work is cut with split.ts and run by the scheduler.
+import { expected } from "../errors.ts";
+import { checkScalar, isBufferType, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
+import { checkOptions, toInteger } from "../validate.ts";
+import { CALL_KEYS } from "./config.ts";
+import type { FunctionCache } from "./functions.ts";
+import type { Job } from "./protocol.ts";
+import { splitCount, splitRange } from "./split.ts";
+import type { CallOptions, NamedCombine, Pool, PoolCore, PoolFunction, ReduceOptions, RowsOptions } from "./types.ts";
+
+export type GenericCalls = Pick<Pool, "map" | "reduceRange" | "forRows">;
+
+/** The generic calls over a pool core and its function cache. */
+export function genericCalls(core: PoolCore, functions: FunctionCache): GenericCalls {
+  return {
+    async map<T, R>(fn: PoolFunction, items: readonly T[], options?: CallOptions): Promise<R[]> {
+      core.check();
+      if (!Array.isArray(items)) throw new TypeError(expected("items", "an array", items));
+      const count = Math.min(core.chunkCount(options, "options"), items.length);
+      const { ref, spec } = await functions.resolve(fn);
+      const param = spec && scalarParams(spec, 1, "map")[0];
+      const values = param ? items.map((item, i) => checkScalar(item, param.type, `items[${i}]`)) : items;
+      const specs = splitCount(0, values.length, count).map(([a, b]) => ({
+        kernel: ref.export,
+        label: `items [${a}, ${b})`,
+        make: () => ({ job: { kind: "map", fn: ref, items: values.slice(a, b), first: a } as Job }),
+      }));
+      return core.submit(`map(${ref.export})`, specs, options, (results) => (results as R[][]).flat() as R[]);
+    },
+
+    async reduceRange<R>(fn: PoolFunction, lo: number | bigint, hi: number | bigint, options: ReduceOptions<R>): Promise<R> {
+      core.check();
+      const opts = checkOptions(options, "options", [...CALL_KEYS, "combine", "initial"]) as unknown as ReduceOptions<R>;
+      const named = typeof opts.combine === "string" ? checkCombine(opts.combine) : undefined;
+      if (!named && typeof opts.combine !== "function")
+        throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', opts.combine));
+      if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
+      const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
+      const { ref, spec } = await functions.resolve(fn);
+      let l: number | bigint;
+      let h: number | bigint;
+      if (spec) {
+        const [pl, ph] = scalarParams(spec, 2, "reduceRange");
+        l = checkScalar(lo, pl.type, pl.name);
+        h = checkScalar(hi, ph.type, ph.name);
+        if (typeof l !== typeof h) throw new TypeError(expected(ph.name, `of the same type as \`${pl.name}\``, hi));
+        if (typeof l === "number" && (!Number.isSafeInteger(l) || !Number.isSafeInteger(h)))
+          throw new TypeError(
+            expected(Number.isSafeInteger(l) ? ph.name : pl.name, "an integer (a range bound)", Number.isSafeInteger(l) ? hi : lo),
+          );
+      } else {
+        const bigintRange = typeof lo === "bigint";
+        if (bigintRange ? typeof hi !== "bigint" : typeof lo !== "number" || !Number.isSafeInteger(lo))
+          throw new TypeError(expected("lo", "a safe integer or a bigint (with `hi` of the same type)", lo));
+        if (!bigintRange && (typeof hi !== "number" || !Number.isSafeInteger(hi)))
+          throw new TypeError(expected("hi", `${typeof lo === "bigint" ? "a bigint, like `lo`" : "a safe integer, like `lo`"}`, hi));
+        [l, h] = [lo, hi];
+      }
+      const resultIsBig = spec ? spec.result === "u64" || spec.result === "i64" : typeof l === "bigint";
+      const combine = (named ? NAMED_COMBINES[named] : opts.combine) as (a: R, b: R) => R;
+      const hasInitial = "initial" in opts;
+      const initial = hasInitial ? opts.initial : named === "wrapAdd" ? 0n : named === "add" ? (resultIsBig ? 0n : 0) : undefined;
+      if (!hasInitial && (named === "min" || named === "max") && !(h > l))
+        throw new RangeError(
+          expected("options.initial", `the result of an empty range (combine "${named}" has no neutral value)`, undefined),
+        );
+      const ranges: [number | bigint, number | bigint][] =
+        typeof l === "bigint" ? splitRange(l, h as bigint, count) : splitCount(l, h as number, count);
+      const specs = ranges.map(([a, b]) => ({
+        kernel: ref.export,
+        label: `range [${a}, ${b})`,
+        make: () => ({ job: { kind: "call", fn: ref, args: [a, b] } as Job }),
+      }));
+      return core.submit(`reduceRange(${ref.export})`, specs, opts, (results) =>
+        initial === undefined && !hasInitial ? (results as R[]).reduce(combine) : (results as R[]).reduce(combine, initial as R),
+      );
+    },
+
+    async forRows(fn: PoolFunction, start: number, end: number, options?: RowsOptions): Promise<void> {
+      core.check();
+      const opts = checkOptions(options, "options", [...CALL_KEYS, "args"]) as RowsOptions;
+      toInteger(start, "start", 0, Number.MAX_SAFE_INTEGER);
+      toInteger(end, "end", 0, Number.MAX_SAFE_INTEGER);
+      if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
+      let args: readonly unknown[] = opts.args ?? [];
+      const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
+      const { ref, spec } = await functions.resolve(fn);
+      if (spec) {
+        const params = scalarParams(spec, 2, "forRows");
+        checkScalar(start, params[0].type, params[0].name);
+        checkScalar(end, params[1].type, params[1].name);
+        if (args.length !== params.length - 2)
+          throw new TypeError(
+            expected(
+              "options.args",
+              `${params.length - 2} argument(s) after the rows (${
+                params
+                  .slice(2)
+                  .map((p) => p.name)
+                  .join(", ") || "none"
+              })`,
+              args,
+            ),
+          );
+        args = args.map((arg, i) => checkScalar(arg, params[i + 2].type, params[i + 2].name));
+      }
+      const specs = splitCount(start, end, count).map(([a, b]) => ({
+        kernel: ref.export,
+        label: `rows [${a}, ${b})`,
+        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...args] } as Job }),
+      }));
+      return core.submit(`forRows(${ref.export})`, specs, opts, () => undefined);
+    },
+  };
+}
+
+const NAMED_COMBINES: Record<NamedCombine, (a: never, b: never) => unknown> = {
+  wrapAdd: (a: bigint, b: bigint) => {
+    if (typeof a !== "bigint" || typeof b !== "bigint")
+      throw new TypeError(expected("the results", 'bigints for combine "wrapAdd"', typeof a !== "bigint" ? a : b));
+    return BigInt.asUintN(64, a + b);
+  },
+  add: (a: number, b: number) => a + b,
+  min: (a: number, b: number) => (b < a ? b : a),
+  max: (a: number, b: number) => (b > a ? b : a),
+};
+
+function checkCombine(name: string): NamedCombine {
+  if (name in NAMED_COMBINES) return name as NamedCombine;
+  throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', name));
+}
+
+/** The spec's parameters, all scalars, at least `least` of them (the shape `call` passes). */
+function scalarParams(spec: FunctionSpec, least: number, call: string): { name: string; type: ScalarType }[] {
+  if (spec.params.length < least)
+    throw new TypeError(`\`${spec.name}\` takes ${spec.params.length} parameter(s); ${call} calls it with at least ${least}`);
+  const buffer = spec.params.find((p) => isBufferType(p.type));
+  if (buffer)
+    throw new TypeError(
+      `\`${spec.name}\` takes a buffer (\`${buffer.name}\`); on the pool, pass buffers as pointers into its shared memory (forRows args)`,
+    );
+  return spec.params as { name: string; type: ScalarType }[];
+}

@@ -1,0 +1,143 @@
+// The pool's workers: starting one (instantiate the posted module, warm it up), stopping one, and
+// replacing one that died or was stopped by an abort. It knows nothing of tasks: a slot's `chunks` is
+// the scheduler's business, and what happens when a worker dies is reported through `died`.
+import { wrap, type Remote } from "comlink";
+import { platform } from "#platform";
+import type { PoolWorker } from "../platform.ts";
+import { WorkerError } from "../errors.ts";
+import type { SharedHeap } from "./heap.ts";
+import type { PoolMode, WorkerApi } from "./protocol.ts";
+import { WARM_REGION_BYTES } from "./runner.ts";
+
+/** One worker as the pool holds it. `C` is what the scheduler tracks per worker (its chunks in flight). */
+export interface Slot<C> {
+  readonly id: number;
+  readonly worker: PoolWorker;
+  readonly remote: Remote<WorkerApi>;
+  readonly warmPtr?: number;
+  /** Chunks posted to this worker and not yet settled, in the order it runs them: the first is running, the rest wait in its message queue. */
+  chunks: C[];
+  gone: boolean;
+}
+
+/** What every worker is started with. */
+export interface WorkerSetConfig {
+  readonly mode: PoolMode;
+  readonly module: WebAssembly.Module;
+  readonly memory?: WebAssembly.Memory;
+  readonly heap?: SharedHeap;
+  readonly warmUp: boolean;
+  readonly workerUrl?: URL;
+}
+
+/** What the set tells its owner. */
+export interface WorkerEvents<C> {
+  /** A replacement joined the pool. */
+  joined(slot: Slot<C>): void;
+  /** A worker ended by itself (it is already out of `slots`, being stopped, and a replacement is starting). */
+  died(slot: Slot<C>, chunks: C[], reason: string): void;
+  /** No worker is left and none could be started. */
+  noneLeft(error: Error): void;
+}
+
+export class WorkerSet<C> {
+  slots: Slot<C>[] = [];
+  #nextId = 0;
+  #spawning = 0;
+  #closed = false;
+
+  constructor(
+    readonly config: WorkerSetConfig,
+    readonly events: WorkerEvents<C>,
+  ) {}
+
+  /** Starts `count` workers; if any fails, stops them all and throws its error. */
+  async start(count: number): Promise<void> {
+    const started = await Promise.allSettled(Array.from({ length: count }, () => this.#spawn()));
+    const failure = started.find((s) => s.status === "rejected");
+    // A worker that died while the others were still starting has already been replaced.
+    for (const s of started) if (s.status === "fulfilled" && !s.value.gone) this.slots.push(s.value);
+    if (failure) {
+      await this.close();
+      throw (failure as PromiseRejectedResult).reason;
+    }
+  }
+
+  /** Removes a worker from the pool, stops it (resolving once it can no longer run), and starts a replacement unless the pool is closing. */
+  replace(slot: Slot<C>): Promise<void> {
+    this.slots = this.slots.filter((s) => s !== slot);
+    slot.chunks = [];
+    const stopped = this.#stop(slot);
+    if (this.#closed) return stopped;
+    this.#spawning++;
+    this.#spawn().then(
+      (fresh) => {
+        this.#spawning--;
+        if (this.#closed) return void this.#stop(fresh);
+        this.slots.push(fresh);
+        this.events.joined(fresh);
+      },
+      (error: Error) => {
+        this.#spawning--;
+        // With no worker left and none coming, queued work would wait forever: the owner fails it instead.
+        if (this.slots.length === 0 && this.#spawning === 0) this.events.noneLeft(error);
+      },
+    );
+    return stopped;
+  }
+
+  /** Ends every worker. */
+  close(): Promise<void> {
+    this.#closed = true;
+    const slots = this.slots.splice(0);
+    return Promise.all(slots.map((slot) => this.#stop(slot))).then(() => undefined);
+  }
+
+  async #spawn(): Promise<Slot<C>> {
+    const id = ++this.#nextId;
+    const { mode, module, memory, heap, warmUp, workerUrl } = this.config;
+    let worker: PoolWorker;
+    try {
+      worker = platform.spawnWorker(workerUrl);
+    } catch (cause) {
+      const where = workerUrl?.href ?? "of the package";
+      throw new WorkerError(`Worker ${id} failed to start: ${(cause as Error)?.message ?? cause} (worker script ${where})`, { cause });
+    }
+    const remote = wrap<WorkerApi>(worker.endpoint);
+    const warmPtr = mode === "shared" && warmUp ? heap!.alloc(WARM_REGION_BYTES, "warm-up region") : undefined;
+    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false };
+    let ready = false;
+    const failedToStart = new Promise<never>((_, reject) => {
+      worker.onExit((reason) => {
+        if (ready) this.#died(slot, reason);
+        else reject(new WorkerError(`Worker ${id} failed to start: ${reason} (worker script ${worker.url})`));
+      });
+    });
+    try {
+      const warmRegion = warmPtr === undefined ? undefined : { ptr: warmPtr, bytes: WARM_REGION_BYTES };
+      await Promise.race([remote.init({ id, mode, module, memory, warmUp, warmRegion }), failedToStart]);
+    } catch (cause) {
+      slot.gone = true;
+      await this.#stop(slot);
+      throw cause instanceof WorkerError
+        ? cause
+        : new WorkerError(`Worker ${id} failed to start: ${(cause as Error)?.message ?? cause}`, { cause });
+    }
+    ready = true;
+    return slot;
+  }
+
+  #died(slot: Slot<C>, reason: string): void {
+    if (slot.gone) return;
+    const chunks = slot.chunks;
+    void this.replace(slot);
+    this.events.died(slot, chunks, reason);
+  }
+
+  /** Terminates a worker; its warm-up region is freed only once it can no longer write there. */
+  async #stop(slot: Slot<C>): Promise<void> {
+    slot.gone = true;
+    await slot.worker.terminate().catch(() => undefined);
+    if (slot.warmPtr !== undefined) this.config.heap!.free(slot.warmPtr);
+  }
+}
