@@ -1,11 +1,14 @@
 // The runner for Node, Deno and Bun: `hotpath bench` starts it in each runtime with one JSON
-// argument ({ preset, builtins, sizes, native }), it measures with the published bundle
+// argument ({ preset, builtins, sizes, native, cKernels }), it measures with the published bundle
 // (build/node.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
 // lines starting with "@progress ", which the driver turns into its live status line.
+import { readFileSync } from "node:fs";
 import { bench } from "../../build/bench.js";
 
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
 const config = JSON.parse(args[0] ?? "{}");
+// The C peers' module, built by the driver in the user's cache (src/bench/c-assets.ts reads it here).
+if (config.cKernels) globalThis.hotpathCKernelsWasm = new Uint8Array(readFileSync(config.cKernels));
 const extra = {};
 // Native C runs in one runtime only (config.native is set for Node): it does not depend on the runtime.
 if (config.native) {

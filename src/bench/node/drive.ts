@@ -1,4 +1,4 @@
-// The driver behind `hotpath bench`: builds the C baselines, runs bench() in each runtime one after
+// The driver behind `hotpath bench`: builds the C baselines (in the user's cache), runs bench() in each runtime one after
 // the other (never at the same time: they would share the 2 cores and disturb each other), relays
 // their progress and gathers their results into one report. Node only.
 import { spawn } from "node:child_process";
@@ -23,6 +23,8 @@ export interface DriveOptions {
   sizes?: Record<string, number>;
   /** Package root (holds bench/ and build/). Default: found from this module's location. */
   root?: string;
+  /** Where the compiled C goes. Default: the user's cache directory (see cache.ts), never the package. */
+  cacheDir?: string;
   onProgress?(p: BenchProgress & { runtime: string }): void;
   /** Messages about what the driver does (building C, skipping a runtime). */
   onNote?(text: string): void;
@@ -48,11 +50,13 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
   note("building the C baselines (gcc native, clang wasm32)");
-  const c = await buildC(root);
+  const c = await buildC(root, options.cacheDir);
   if (c.nativeSkipped) note(`native C skipped: ${c.nativeSkipped}`);
   if (c.wasmSkipped) note(`C → wasm skipped: ${c.wasmSkipped}`);
+  else note(`C → wasm built by ${c.wasmCompiler}: ${c.wasm}`);
 
-  const base = { preset: options.preset, builtins: options.builtins, sizes: options.sizes };
+  // The runners get the C module's location (it is in the user's cache, not beside the bundles).
+  const base = { preset: options.preset, builtins: options.builtins, sizes: options.sizes, ...(c.wasm ? { cKernels: c.wasm } : {}) };
   const results: Array<RuntimeResult | SkippedRuntime> = [];
   for (const target of targets) {
     if ("skipped" in target) {
@@ -136,6 +140,9 @@ async function runProcess(
   return JSON.parse(last) as RuntimeResult;
 }
 
+/** Where the page finds the C module: the server maps this path to the file in the cache. */
+const C_KERNELS_PATH = "/cache/c-kernels.wasm";
+
 async function runChromium(
   executablePath: string,
   root: string,
@@ -143,7 +150,9 @@ async function runChromium(
   progress: (p: BenchProgress) => void,
 ): Promise<RuntimeResult> {
   const { chromium } = await import("playwright-core");
-  const server = await serveStatic(root);
+  const { cKernels, ...rest } = config as { cKernels?: string };
+  const pageConfig: object = cKernels ? { ...rest, cKernels: C_KERNELS_PATH } : rest;
+  const server = await serveStatic(root, cKernels ? { [C_KERNELS_PATH]: cKernels } : {});
   const profile = mkdtempSync(join(tmpdir(), "hotpath-bench-"));
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS });
   try {
@@ -159,7 +168,7 @@ async function runChromium(
       });
     const result = await page.evaluate(
       (c) => (globalThis as unknown as { hotpathBench(c: object): Promise<unknown> }).hotpathBench(c),
-      config,
+      pageConfig,
     );
     return result as RuntimeResult;
   } finally {

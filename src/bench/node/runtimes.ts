@@ -1,10 +1,11 @@
 // Finding the runtimes to measure: Node (this process's binary), Deno and Bun (npm-installed
-// binaries in node_modules/.bin, else on PATH, or a path given as name=path) and Chromium (Debian's
-// /usr/bin/chromium, driven by playwright-core). Node only.
+// binaries in node_modules/.bin, else on PATH, or a path given as name=path) and Chromium (the
+// system's, else the npm package @sparticuz/chromium; driven by playwright-core). Node only.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { expected } from "../../errors.ts";
+import { cacheDir, installedPackage } from "./cache.ts";
 
 export const RUNTIME_NAMES = ["node", "deno", "bun", "chromium"] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];
@@ -24,14 +25,58 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Why Chromium is left out when findChromium() finds none, and how to install it. */
+/** What to install when no Chromium can be found. */
 export const CHROMIUM_HINT =
-  "no Chromium found at $HOTPATH_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser; install it with `apt-get install -y chromium` (Debian)";
+  "no Chromium: npm install -D @sparticuz/chromium (a headless Chromium from npm), or apt-get install -y chromium (Debian), or set HOTPATH_CHROMIUM to a Chromium binary";
 
-/** The system Chromium to drive (playwright must never download a browser here), or undefined when none is installed. */
+/**
+ * The Chromium to drive (playwright must never download a browser here): $HOTPATH_CHROMIUM, else the
+ * system's (/usr/bin/chromium, /usr/bin/chromium-browser), else the npm one (@sparticuz/chromium,
+ * unpacked once into the user's cache). Undefined when there is none.
+ */
 export function findChromium(): string | undefined {
   const candidates = [process.env.HOTPATH_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((path): path is string => !!path && existsSync(path));
+  const system = candidates.find((path): path is string => !!path && existsSync(path));
+  if (system) return system;
+  const npm = npmChromium();
+  return "path" in npm ? npm.path : undefined;
+}
+
+/**
+ * @sparticuz/chromium's headless Chromium, unpacked from its brotli archives into the user's cache the
+ * first time (≈2 s, ≈200 MB on disk), or why it cannot be had. Synchronous (a child process does the
+ * unpacking), so that the runtime lookup and the vitest config can call it. The package unpacks into
+ * the temp dir, under fixed names that several users or processes would share: here TMPDIR points
+ * it at a fresh directory that is then renamed into place, so no one sees a half-written binary.
+ */
+export function npmChromium(): { path: string } | { missing: string } {
+  const pkg = installedPackage("@sparticuz/chromium");
+  if (!pkg) return { missing: "@sparticuz/chromium is not installed" };
+  const dir = join(cacheDir(), `chromium-${pkg.version}`);
+  const binary = join(dir, "chromium");
+  if (existsSync(binary)) return { path: binary };
+  const work = mkdtempSync(`${dir}.tmp-`);
+  try {
+    // Run in the package's directory, the script imports the package by its own name (self-reference).
+    const script = `const { default: c } = await import("@sparticuz/chromium"); await c.executablePath();`;
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: pkg.dir,
+      env: { ...process.env, TMPDIR: work },
+      stdio: "pipe",
+    });
+    try {
+      renameSync(work, dir);
+    } catch (error) {
+      // Another process unpacked it first: use theirs.
+      if (!existsSync(binary)) throw error;
+    }
+    return { path: binary };
+  } catch (error) {
+    const e = error as { stderr?: Buffer; message: string };
+    return { missing: `@sparticuz/chromium could not unpack its Chromium into ${dir}: ${(e.stderr?.toString() || e.message).trim()}` };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Parses "node,deno,bun=/opt/bun" into targets, finding each binary. */

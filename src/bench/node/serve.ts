@@ -21,12 +21,15 @@ export const ISOLATION_HEADERS = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-/** Serves the files under `root` on an ephemeral port; resolves to its base URL and a close function. */
-export async function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves the files under `root` on an ephemeral port, plus `files` (URL path → file, for files kept
+ * elsewhere, such as the C module in the user's cache); resolves to its base URL and a close function.
+ */
+export async function serveStatic(root: string, files: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    const file = files[path] ?? normalize(join(root, path));
+    if (!(path in files) && !file.startsWith(root.endsWith(sep) ? root : root + sep)) {
       res.writeHead(403).end();
       return;
     }
