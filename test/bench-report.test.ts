@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWith } from "./support/tools.ts";
 import { packageRoot } from "../src/bench/node/drive.ts";
 import { asReport, formatSize, formatSpeedup, toHtml, toMarkdown, toText } from "../src/bench/format.ts";
 import { findRuntimes } from "../src/bench/node/runtimes.ts";
@@ -87,7 +88,7 @@ describe("hotpath bench --out", () => {
   });
 
   const chromium = findRuntimes("chromium", root)[0];
-  it.skipIf("skipped" in chromium)(
+  itWith("browser", "skipped" in chromium ? chromium.skipped : undefined)(
     "opens in Chromium and draws both charts (the screenshots are not blank)",
     async () => {
       const html = readFileSync(join(dir, "bench.html"), "utf8");

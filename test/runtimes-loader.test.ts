@@ -2,7 +2,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { itWith } from "./support/tools.ts";
 import { findRuntime, runtimeArgs } from "./support/runtimes.ts";
 
 const run = promisify(execFile);
@@ -10,10 +11,13 @@ const script = fileURLToPath(new URL("./runtimes/loader-smoke.mjs", import.meta.
 
 describe.each(["deno", "bun"] as const)("loader in %s", (name) => {
   const path = findRuntime(name);
-  it.skipIf(!path)(`loads build/node.js and computes the sums (${path ?? `${name} not found: npm install installs it`})`, async () => {
-    const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
-    const report = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(report.runtime).toMatch(name);
-    expect(report.checks).toEqual({ sum1e6: true, sumEmpty: true, sumWraps: true, twin: true, badInput: true, errorsExported: true });
-  });
+  itWith("runtimes", path ? undefined : `${name} not found: npm install installs it`)(
+    `loads build/node.js and computes the sums (${path})`,
+    async () => {
+      const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
+      const report = JSON.parse(stdout.trim().split("\n").pop()!);
+      expect(report.runtime).toMatch(name);
+      expect(report.checks).toEqual({ sum1e6: true, sumEmpty: true, sumWraps: true, twin: true, badInput: true, errorsExported: true });
+    },
+  );
 });
