@@ -9,3 +9,4 @@ export { mandelbrotRows } from "./mandelbrot";
 export { dot, dotScalar, saxpy, saxpyScalar, matmul, matmulScalar } from "./linalg";
 export { countPrimesScratch, countPrimesRange } from "./primes";
 export { longestCollatzRange, collatzBestSteps } from "./collatz";
+export { popcountSum } from "./bits";

@@ -2,7 +2,8 @@
 // wasm scalar and SIMD, C compiled to wasm by clang, and what the runner adds: native C, the pool).
 // Wasm implementations call the raw exports (src/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
-import { MONTE_CARLO_CHUNK, type KernelExports } from "../kernels/abi.ts";
+import { MONTE_CARLO_CHUNK, RANGE_KERNEL_FUNCTIONS, type KernelExports, type RangeKernelName } from "../kernels/abi.ts";
+import { RANGE_KERNELS } from "../kernels/builtins.ts";
 import { Arena } from "../arena.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
 import type { Pool } from "../pool/pool.ts";
@@ -335,6 +336,28 @@ function monteCarloCase(env: BuiltinEnv): BenchCase<number> {
   });
 }
 
+/**
+ * The case of a range kernel (abi.ts RANGE_KERNEL_FUNCTIONS) over [0, n), derived from its contract
+ * entry and its twins: the bigint twin is the truth, the number twin (exact below 2^53) the fast baseline.
+ */
+function rangeCase(env: BuiltinEnv, name: RangeKernelName): BenchCase<bigint> {
+  const { title, bench } = RANGE_KERNELS[name];
+  return builtin(env, {
+    id: name,
+    title,
+    sizes: { quick: bench.quick, full: bench.full },
+    unit: bench.unit,
+    input: (size) => BigInt(size),
+    reference: "ts-bigint",
+    implementations: ({ ex }) => [
+      { ...TS_NUMBER, run: (n: bigint) => BigInt(numberTwins[name](0, Number(n))) },
+      { ...TS_BIGINT, run: (n: bigint) => bigintTwins[name](0n, n) },
+      { ...WASM, run: (n: bigint) => BigInt.asUintN(64, ex[name](0n, n)) },
+    ],
+    pool: (pool, n) => pool[name](0n, n),
+  });
+}
+
 /** Every built-in case, in the order of the tutorial: the sum first. */
 export function builtinCases(env: BuiltinEnv): BenchCase[] {
   return [
@@ -370,6 +393,7 @@ export function builtinCases(env: BuiltinEnv): BenchCase[] {
       twin: (bytes) => bigintTwins.xxhash64(bytes, 0n),
       wasm: (ex, b) => ex.xxhash64(b.ptr, b.len, 0n),
     }),
+    ...RANGE_KERNEL_FUNCTIONS.map((name) => rangeCase(env, name)),
   ];
 }
 
@@ -385,4 +409,5 @@ export const BUILTIN_CASE_IDS = [
   "matmul",
   "monte-carlo",
   "xxhash64",
+  ...RANGE_KERNEL_FUNCTIONS,
 ] as const;

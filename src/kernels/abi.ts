@@ -7,7 +7,17 @@
 //   heapBase() upwards (src/arena.ts). Buffers are 16-byte aligned.
 // - Range forms take [lo, hi) so that any split of the range gives the same combined answer.
 
-export interface KernelExports {
+/**
+ * Range kernels: `name(lo: u64, hi: u64)` → a result over [lo, hi) that any split of the range combines
+ * back (src/kernels/builtins.ts RANGE_KERNELS says how). Each gets the single-thread method, the pool
+ * form and a bench case without code of its own.
+ */
+export const RANGE_KERNEL_FUNCTIONS = ["popcountSum"] as const;
+export type RangeKernelName = (typeof RANGE_KERNEL_FUNCTIONS)[number];
+
+export type KernelExports = FixedKernelExports & { readonly [K in RangeKernelName]: (lo: bigint, hi: bigint) => bigint };
+
+interface FixedKernelExports {
   readonly memory: WebAssembly.Memory;
   /** First byte the host may use. */
   heapBase(): number;
@@ -94,6 +104,7 @@ export const KERNEL_FUNCTIONS = [
   "countPrimesRange",
   "longestCollatzRange",
   "collatzBestSteps",
+  ...RANGE_KERNEL_FUNCTIONS,
 ] as const satisfies readonly Exclude<keyof KernelExports, "memory">[];
 
 /** Samples per Monte Carlo chunk: fixed, so the answer does not depend on how chunks are spread. */

@@ -3,7 +3,7 @@
 // read them from here, so the same bad argument gets the same error everywhere. Each check takes the
 // caller's values and returns the normalised arguments of the kernel's range or row form: [lo, hi)
 // for ranges, so that any split of it combines to the single-thread answer.
-import { MONTE_CARLO_CHUNK } from "./abi.ts";
+import { MONTE_CARLO_CHUNK, type RangeKernelName } from "./abi.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64 } from "../validate.ts";
 
@@ -52,8 +52,41 @@ export interface CollatzResult {
 /** A half-open range [lo, hi) of a range kernel. */
 export type Range = readonly [lo: bigint, hi: bigint];
 
-/** `sumRange(lo, hi)`: any two u64. */
-export function sumRangeArgs(lo: unknown, hi: unknown): Range {
+/** How the u64 results of a range kernel's pieces combine into the whole range's (each is associative). */
+export type RangeCombine = "wrapAdd" | "min" | "max";
+
+/**
+ * A range kernel (abi.ts RANGE_KERNEL_FUNCTIONS): u64 [lo, hi) → u64. Its method on kernels(), its pool
+ * form and its bench case are derived from this entry and from its twins (same name in src/twins/).
+ */
+export interface RangeKernel {
+  /** How pieces combine: `wrapAdd` (sum modulo 2^64), `min` or `max`. */
+  readonly combine: RangeCombine;
+  /** One line for docs and bench reports. */
+  readonly title: string;
+  /** What the bench's input size n means: the range [0, n) at these sizes. */
+  readonly bench: { readonly unit: string; readonly quick: number; readonly full: number };
+}
+
+export const RANGE_KERNELS: Readonly<Record<RangeKernelName, RangeKernel>> = {
+  popcountSum: {
+    combine: "wrapAdd",
+    title: "one bits in every integer of [0, n): Σ popcount(i), u64",
+    bench: { unit: "integers", quick: 1 << 20, full: 1 << 26 },
+  },
+};
+
+/** The result of an empty range for each combine, so that folding the pieces from it changes nothing. */
+export const RANGE_IDENTITY: Readonly<Record<RangeCombine, bigint>> = { wrapAdd: 0n, min: (1n << 64n) - 1n, max: 0n };
+
+/** Combines two pieces' results of a range kernel. */
+export function combineRange(how: RangeCombine, a: bigint, b: bigint): bigint {
+  if (how === "wrapAdd") return BigInt.asUintN(64, a + b);
+  return (how === "min" ? a < b : a > b) ? a : b;
+}
+
+/** `sumRange(lo, hi)` and every range kernel: any two u64 (hi ≤ lo is the empty range). */
+export function rangeArgs(lo: unknown, hi: unknown): Range {
   return [toU64(lo, "lo"), toU64(hi, "hi")];
 }
 

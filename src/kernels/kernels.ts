@@ -1,7 +1,7 @@
 // The typed API over the raw kernel exports (abi.ts): bigint in and out for u64, buffers copied into
 // linear memory with their sizes checked. Every argument check and limit comes from builtins.ts, and
 // traps become KernelError through the contract's callKernel, as for every other kernel function.
-import { KERNEL_FUNCTIONS, type KernelExports } from "./abi.ts";
+import { KERNEL_FUNCTIONS, RANGE_KERNEL_FUNCTIONS, type KernelExports, type RangeKernelName } from "./abi.ts";
 import {
   bytesArg,
   collatzOverflow,
@@ -16,7 +16,7 @@ import {
   saxpyArgs,
   streamArgs,
   sumIntegersArgs,
-  sumRangeArgs,
+  rangeArgs,
   vectorPairArgs,
   type CollatzResult,
   type MandelbrotOptions,
@@ -32,8 +32,11 @@ import { checkOptions, toU64, type BytesLike, type U64Like } from "../validate.t
 
 export type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "./builtins.ts";
 
+/** One method per range kernel (abi.ts RANGE_KERNEL_FUNCTIONS): its result over [lo, hi). */
+export type RangeKernelMethods = { readonly [K in RangeKernelName]: (lo: U64Like, hi: U64Like) => bigint };
+
 /** The built-in kernels, instantiated on the current thread. Works in Node, Deno, Bun and browsers. */
-export interface Kernels {
+export interface Kernels extends RangeKernelMethods {
   /** The tutorial's f(n): 0 + 1 + … + (n − 1), wrapping modulo 2^64. */
   sumIntegers(n: U64Like): bigint;
   /** lo + … + (hi − 1), wrapping modulo 2^64; 0 when hi ≤ lo. */
@@ -220,14 +223,28 @@ export function bindKernels(exports: KernelExports): Kernels {
     });
   }
 
+  const rangeMethods = Object.fromEntries(
+    RANGE_KERNEL_FUNCTIONS.map((name) => [
+      name,
+      (lo: U64Like, hi: U64Like) => {
+        const [l, h] = rangeArgs(lo, hi);
+        return BigInt.asUintN(
+          64,
+          call(name, () => exports[name](l, h)),
+        );
+      },
+    ]),
+  ) as unknown as RangeKernelMethods;
+
   const k: Kernels = {
+    ...rangeMethods,
     exports,
     sumIntegers(n) {
       const [, hi] = sumIntegersArgs(n);
       return u64(call("sumIntegers", () => exports.sumIntegers(hi)));
     },
     sumRange(lo, hi) {
-      const [l, h] = sumRangeArgs(lo, hi);
+      const [l, h] = rangeArgs(lo, hi);
       return u64(call("sumRange", () => exports.sumRange(l, h)));
     },
     fnv1a64: (data) => hashWith("fnv1a64", data, 0n),

@@ -2,7 +2,7 @@
 // V8 runs a wasm function's first calls in its baseline tier (Liftoff), and a call that starts there
 // stays there until it returns: a first sumIntegers(1e8) took ≈108 ms against ≈27 ms warm. So every
 // kernel is called briefly, many times, before anyone times or uses it.
-import type { KernelExports } from "./abi.ts";
+import { RANGE_KERNEL_FUNCTIONS, type KernelExports } from "./abi.ts";
 import { warmUp } from "./contract.ts";
 
 /** Bytes of scratch memory the warm-up writes to (a region nothing else uses while it runs). */
@@ -24,6 +24,7 @@ export function warmUpKernels(ex: KernelExports, ptr: number, bytes: number): vo
   warmUp(() => {
     ex.sumIntegers(1000n);
     ex.sumRange(0n, 1000n);
+    for (const name of RANGE_KERNEL_FUNCTIONS) ex[name](0n, 1000n);
   }, 2000);
   warmUp((i) => {
     ex.fnv1a64(a, words * 8);

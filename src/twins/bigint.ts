@@ -197,3 +197,10 @@ export function longestCollatzRange(lo: bigint, hi: bigint): CollatzResult {
 export function longestCollatz(limit: bigint): CollatzResult {
   return longestCollatzRange(1n, limit);
 }
+
+/** Σ popcount(i) for i in [lo, hi), modulo 2^64: each integer's one bits counted by clearing the lowest. */
+export function popcountSum(lo: bigint, hi: bigint): bigint {
+  let total = 0n;
+  for (let i = lo; i < hi; i++) for (let x = i; x !== 0n; x &= x - 1n) total++;
+  return BigInt.asUintN(64, total);
+}

@@ -145,3 +145,16 @@ export function longestCollatzRange(lo: number, hi: number): { start: number; st
 export function longestCollatz(limit: number): { start: number; steps: number } {
   return longestCollatzRange(1, limit);
 }
+
+/** Σ popcount(i) for i in [lo, hi) on numbers: each integer as two 32-bit halves; exact while i < 2^53. */
+export function popcountSum(lo: number, hi: number): number {
+  let total = 0;
+  for (let i = lo; i < hi; i++) total += popcount32(i >>> 0) + popcount32((i / 2 ** 32) >>> 0);
+  return total;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+}
