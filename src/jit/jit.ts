@@ -1,0 +1,274 @@
+// `jit(fn, signature?, options?)`: the dispatcher. Each tuple of argument types gets its own compiled
+// module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
+import { expected } from "../errors.ts";
+import { bind, typeOfValue } from "./boundary.ts";
+import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
+import { JitError, JitMismatchError } from "./errors.ts";
+import { compileModule, type JitTarget } from "./module.ts";
+import { parseFunction, type ParsedFunction } from "./parse.ts";
+import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
+import { isArray, isClass, parseSignature, signatureText, typeName, type ResultType, type Signature, type ValueType } from "./types.ts";
+
+/** Options of `jit`. Unknown keys are rejected. */
+export interface JitOptions {
+  /** Run the original function beside the first `verify` calls and throw a JitMismatchError where they differ. Default 0. */
+  verify?: number;
+  /** Also keep compiled modules on disk (Node, Deno, Bun; ignored in browsers), reused by later processes. Default false. */
+  cache?: boolean;
+  /** Run the original JavaScript when the function cannot be compiled, with one console.warn, instead of throwing the JitError. Default false. */
+  fallback?: boolean;
+}
+
+/** One compiled specialization, for the pool (`{ wasm: module, export: exportName }`) or for reading. */
+export interface JitCompiled {
+  readonly module: WebAssembly.Module;
+  readonly exportName: string;
+  /** The full signature, result included: "u64(u64, u64)". */
+  readonly signature: string;
+  readonly wat: string;
+}
+
+export interface JitStats {
+  /** Specializations compiled by this process. */
+  compiled: number;
+  /** Specializations found in the in-memory cache (another jit of the same source) or on disk. */
+  memoryHits: number;
+  diskHits: number;
+}
+
+export interface JitFunction<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** The WAT of every compiled specialization (or of the one with this signature). */
+  inspect(signature?: string): string;
+  /** Signatures compiled so far, e.g. ["u64(u64)"]. */
+  readonly signatures: readonly string[];
+  /** Compiles (or finds) the specialization for these parameter types: "u64(u64, u64)", "(u64, u64)" or ["u64", "u64"]. */
+  compile(types: string | readonly string[]): JitCompiled;
+  readonly stats: Readonly<JitStats>;
+  /** Why the original JavaScript runs instead (with `fallback: true`), else undefined. */
+  readonly fallbackReason: string | undefined;
+  /** The function that was compiled. */
+  readonly original: F;
+}
+
+interface Specialization extends JitCompiled {
+  readonly params: readonly ValueType[];
+  readonly result: ResultType;
+  readonly dependencies: Record<string, string>;
+  readonly invoke: (args: readonly unknown[]) => unknown;
+}
+
+const OPTION_KEYS = ["verify", "cache", "fallback"];
+const warned = new WeakSet<object>();
+
+export function jit<F extends (...args: any[]) => any>(
+  fn: F,
+  signature?: string | readonly string[],
+  options: JitOptions = {},
+): JitFunction<F> {
+  if (typeof fn !== "function") throw new TypeError(expected("fn", "a function", fn));
+  if (signature !== undefined && typeof signature !== "string" && !Array.isArray(signature))
+    throw new TypeError(expected("signature", 'a signature string such as "u64(u64)", or an array of them', signature));
+  checkOptions(options);
+  const source = fn.toString();
+  if (/\{\s*\[native code\]\s*\}$/.test(source))
+    throw new TypeError(expected("fn", "a function with JavaScript source (not native or bound)", fn));
+  let parsed: ParsedFunction | undefined;
+  const declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
+  const target: JitTarget = { name: fn.name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source)) };
+  registerFunction(target);
+
+  const specs = new Map<string, Specialization>();
+  const stats: JitStats = { compiled: 0, memoryHits: 0, diskHits: 0 };
+  let seenVersion = registryVersion();
+  let fallbackReason: string | undefined;
+  let verifyLeft = options.verify ?? 0;
+
+  const specialize = (params: readonly ValueType[], result: ResultType | undefined): Specialization => {
+    const key = params.map(typeName).join(",");
+    let spec = specs.get(key);
+    if (spec) return spec;
+    const types = result === undefined ? `(${key})` : signatureText(params, result);
+    const entry = lookup(cacheKey(source, types), options.cache === true, stats, () => {
+      const compiled = compileModule(globals, target, params, result);
+      stats.compiled++;
+      return {
+        module: new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>),
+        bytes: compiled.bytes,
+        wat: compiled.wat,
+        exportName: compiled.exportName,
+        signature: signatureText(params, compiled.result),
+        dependencies: compiled.dependencies,
+      };
+    });
+    const full = parseSignature(entry.signature, globals.cls);
+    const instance = new WebAssembly.Instance(entry.module, {});
+    const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    const invoke = bind(instance, entry.exportName, { params, result: full.result!, names, name: fn.name });
+    spec = {
+      module: entry.module,
+      exportName: entry.exportName,
+      signature: entry.signature,
+      wat: entry.wat,
+      params,
+      result: full.result!,
+      dependencies: entry.dependencies,
+      invoke,
+    };
+    specs.set(key, spec);
+    return spec;
+  };
+
+  /** The specialization for these arguments: a declared signature's, or one compiled for their types. */
+  const dispatch = (args: readonly unknown[]): Specialization => {
+    if (seenVersion !== registryVersion()) {
+      // A callee or class was redefined: drop the specializations built on the old one.
+      for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
+      seenVersion = registryVersion();
+    }
+    if (declared.length) {
+      const sig = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i]))) ?? declared[0];
+      return specialize(sig.params, sig.result);
+    }
+    const types = args.map((value, i) => {
+      const type = typeOfValue(value);
+      if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
+      return type;
+    });
+    return specialize(types, undefined);
+  };
+
+  /** With `fallback: true`, a JitError switches the function to plain JavaScript (said once); anything else is thrown. */
+  const fallBack = (e: unknown) => {
+    if (!(e instanceof JitError) || !options.fallback) throw e;
+    fallbackReason = e.message;
+    if (!warned.has(fn)) {
+      warned.add(fn);
+      console.warn(`hotpath jit: running ${fn.name || "the function"} as plain JavaScript: ${e.message}`);
+    }
+  };
+
+  const call = (args: unknown[]): unknown => {
+    if (fallbackReason !== undefined) return fn(...args);
+    let spec: Specialization;
+    try {
+      spec = dispatch(args);
+    } catch (e) {
+      fallBack(e);
+      return fn(...args);
+    }
+    if (verifyLeft > 0) {
+      verifyLeft--;
+      return verified(fn, spec, args);
+    }
+    return spec.invoke(args);
+  };
+
+  // A declared signature compiles now, as in Numba.
+  for (const sig of declared)
+    try {
+      specialize(sig.params, sig.result);
+    } catch (e) {
+      fallBack(e);
+    }
+
+  const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<F>;
+  Object.defineProperties(jitted, {
+    name: { value: fn.name },
+    original: { value: fn },
+    stats: { get: () => ({ ...stats }) },
+    signatures: { get: () => [...specs.values()].map((s) => s.signature) },
+    fallbackReason: { get: () => fallbackReason },
+    inspect: {
+      value: (signature?: string) =>
+        [...specs.values()]
+          .filter((s) => signature === undefined || s.signature === signature)
+          .map((s) => `;; ${fn.name || "anonymous"}: ${s.signature}\n${s.wat}`)
+          .join("\n\n"),
+    },
+    compile: {
+      value: (types: string | readonly string[]): JitCompiled => {
+        const sig: Signature =
+          typeof types === "string" ? parseSignature(types, globals.cls) : parseSignature(`(${types.join(", ")})`, globals.cls);
+        const { module, exportName, signature, wat } = specialize(sig.params, sig.result);
+        return { module, exportName, signature, wat };
+      },
+    },
+  });
+  return jitted;
+}
+
+function lookup(key: string, disk: boolean, stats: JitStats, compile: () => CacheEntry): CacheEntry {
+  let entry = fromMemory(key);
+  if (entry && stillValid(entry.dependencies)) {
+    stats.memoryHits++;
+    return entry;
+  }
+  entry = disk ? fromDisk(key) : undefined;
+  if (entry && stillValid(entry.dependencies)) stats.diskHits++;
+  else {
+    entry = compile();
+    if (disk) toDisk(key, entry);
+  }
+  toMemory(key, entry);
+  return entry;
+}
+
+/** Does `value` fit a declared parameter type well enough to pick that signature? (The boundary checks it fully.) */
+function accepts(type: ValueType, value: unknown): boolean {
+  if (isArray(type) || isClass(type)) return typeOfValue(value) === type;
+  if (type === "u64" || type === "i64") return typeof value === "bigint" || typeof value === "number";
+  return type === "bool" ? typeof value === "boolean" : typeof value === "number";
+}
+
+/** Runs the original on copies of the arguments and the compiled function on the originals; throws where they differ. */
+function verified(fn: (...args: any[]) => any, spec: Specialization, args: unknown[]): unknown {
+  const copies = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
+  const before = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
+  const expectedValue = fn(...copies);
+  const actual = spec.invoke(args);
+  const where = (what: string, e: unknown, a: unknown) => {
+    const shown = before
+      .map((b) => (ArrayBuffer.isView(b) ? `${b.constructor.name}(${(b as unknown as Float64Array).length})` : String(b)))
+      .join(", ");
+    throw new JitMismatchError(
+      `jit(${fn.name || "anonymous"}) ${spec.signature} differs from the original function for (${shown}): ${what} is ${String(a)}, the original gives ${String(e)}`,
+      before,
+      e,
+      a,
+    );
+  };
+  if (!sameResult(spec.result, expectedValue, actual)) where("the result", expectedValue, actual);
+  args.forEach((a, i) => {
+    if (!ArrayBuffer.isView(a)) return;
+    const mine = a as unknown as ArrayLike<unknown>;
+    const theirs = copies[i] as unknown as ArrayLike<unknown>;
+    for (let k = 0; k < mine.length; k++)
+      if (!Object.is(mine[k], theirs[k])) where(`element ${k} of argument ${i + 1} afterwards`, theirs[k], mine[k]);
+  });
+  return actual;
+}
+
+function sameResult(type: ResultType, js: unknown, wasm: unknown): boolean {
+  if (type === "u64") return typeof js === "bigint" && BigInt.asUintN(64, js) === wasm;
+  if (type === "i64") return typeof js === "bigint" && BigInt.asIntN(64, js) === wasm;
+  if (isClass(type))
+    return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
+  return Object.is(js, wasm);
+}
+
+function paramName(target: JitTarget, i: number): string {
+  const p = target.parsed().params[i];
+  return p?.type === "Identifier" ? p.name : `argument ${i + 1}`;
+}
+
+function checkOptions(options: JitOptions) {
+  if (options === null || typeof options !== "object") throw new TypeError(expected("options", "an object", options));
+  for (const key of Object.keys(options))
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of jit (expected ${OPTION_KEYS.join(", ")})`);
+  if (options.verify !== undefined && !(Number.isInteger(options.verify) && options.verify >= 0))
+    throw new TypeError(expected("options.verify", "a non-negative integer", options.verify));
+  for (const key of ["cache", "fallback"] as const)
+    if (options[key] !== undefined && typeof options[key] !== "boolean")
+      throw new TypeError(expected(`options.${key}`, "a boolean", options[key]));
+}

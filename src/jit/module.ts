@@ -1,0 +1,128 @@
+// One compiled module per entry specialization: the entry function, every jit function it calls
+// (each specialized for its argument types), the jitClass constructors it uses, and helpers. The
+// names it resolves (functions, classes) are recorded with their source, so a cached module can be
+// checked against what those names mean now.
+import { compileFunction } from "./compile.ts";
+import type { ParsedFunction } from "./parse.ts";
+import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
+import { typeName, type ClassType, type ResultType, type Signature, type ValueType } from "./types.ts";
+import { encodeModule, type WasmFunction } from "./wasm.ts";
+import { printModule } from "./wat.ts";
+
+/** A function `jit` knows how to compile. */
+export interface JitTarget {
+  readonly name: string;
+  readonly source: string;
+  parsed(): ParsedFunction;
+  /** Declared signatures (empty: inferred from the call). */
+  readonly signatures: readonly Signature[];
+}
+
+/** What a name in jitted code can refer to beyond its own locals. */
+export interface Globals {
+  fn(name: string): JitTarget | undefined;
+  cls(name: string): (ClassType & { init(): ParsedFunction | undefined }) | undefined;
+}
+
+/** A name the module resolved and the source it had: `fn:name` or `class:name` → source. */
+export type Dependencies = Record<string, string>;
+
+export interface CompiledModule {
+  readonly bytes: Uint8Array;
+  readonly wat: string;
+  readonly exportName: string;
+  readonly params: readonly ValueType[];
+  readonly result: ResultType;
+  readonly dependencies: Dependencies;
+}
+
+interface Specialization {
+  index: number;
+  /** Unknown while the function's own body is being compiled (a recursive call without a declared result). */
+  result: ResultType | undefined;
+}
+
+export class ModuleBuilder {
+  readonly #functions: (WasmFunction | undefined)[] = [];
+  readonly #specs = new Map<string, Specialization>();
+  readonly #helpers = new Map<string, number>();
+  readonly dependencies: Dependencies = {};
+  usesMemory = false;
+
+  constructor(readonly globals: Globals) {}
+
+  fn(name: string): JitTarget | undefined {
+    const target = this.globals.fn(name);
+    if (target) this.dependencies[`fn:${name}`] = target.source;
+    return target;
+  }
+
+  cls(name: string): ReturnType<Globals["cls"]> {
+    const cls = this.globals.cls(name);
+    if (cls) this.dependencies[`class:${name}`] = cls.source;
+    return cls;
+  }
+
+  /** The function index of `target` compiled for `params`, compiling it on first use. */
+  specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization {
+    const key = `fn\u0000${target.source}\u0000${params.map(typeName).join(",")}`;
+    let spec = this.#specs.get(key);
+    if (spec) return spec;
+    const index = this.#functions.push(undefined) - 1;
+    spec = { index, result: declared };
+    this.#specs.set(key, spec);
+    const name = exported ? exportName(target.name) : `${exportName(target.name)}_${index}`;
+    const { fn, result } = compileFunction(this, { name, parsed: target.parsed(), params, result: declared, exported, target });
+    spec.result = result;
+    this.#functions[index] = fn;
+    return spec;
+  }
+
+  /** The function that runs `cls`'s constructor on arguments of these types and returns its fields. */
+  construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number {
+    const key = `class\u0000${cls.source}\u0000${params.map(typeName).join(",")}`;
+    let spec = this.#specs.get(key);
+    if (spec) return spec.index;
+    const index = this.#functions.push(undefined) - 1;
+    spec = { index, result: cls };
+    this.#specs.set(key, spec);
+    const parsed = cls.init();
+    const name = `${exportName(cls.name)}_new_${index}`;
+    this.#functions[index] = compileFunction(this, { name, parsed, params, result: cls, exported: false, constructing: cls }).fn;
+    return index;
+  }
+
+  /** A helper function (JavaScript's `%` on numbers), added once. */
+  helper(name: "fmod"): number {
+    let index = this.#helpers.get(name);
+    if (index === undefined) {
+      index =
+        this.#functions.push({ name, params: ["f64", "f64"], results: ["f64"], locals: FMOD_LOCALS, body: FMOD_BODY, exported: false }) - 1;
+      this.#helpers.set(name, index);
+    }
+    return index;
+  }
+
+  finish(): { bytes: Uint8Array; wat: string } {
+    const module = { functions: this.#functions as WasmFunction[], memoryPages: this.usesMemory ? 1 : 0 };
+    return { bytes: encodeModule(module), wat: printModule(module) };
+  }
+}
+
+/** A wasm export name from a function name ("" → "f"). */
+export function exportName(name: string): string {
+  return name.replace(/[^\w$]/g, "_") || "f";
+}
+
+/** Compiles `target` for `params` into a module exporting it. */
+export function compileModule(
+  globals: Globals,
+  target: JitTarget,
+  params: readonly ValueType[],
+  declared: ResultType | undefined,
+): CompiledModule {
+  const builder = new ModuleBuilder(globals);
+  const { result } = builder.specialize(target, params, declared, true);
+  const { bytes, wat } = builder.finish();
+  return { bytes, wat, exportName: exportName(target.name), params, result: result!, dependencies: builder.dependencies };
+}

@@ -1,0 +1,225 @@
+// A small WebAssembly binary encoder: the instruction list the code generator produces (one `Instr`
+// per wasm instruction, also what wat.ts prints) becomes a module's bytes. Emitting wasm directly
+// keeps the run-time compiler free of any dependency: wabt's first parse alone costs ≈80 ms in Node.
+// Only what the code generator uses is here: one memory (optional), functions, exports.
+
+export type ValType = "i32" | "i64" | "f32" | "f64";
+
+/** One instruction: its text-format name and at most one immediate (index, constant, block type or memory offset). */
+export type Instr = readonly [op: string, arg?: number | bigint | ValType];
+
+export interface WasmFunction {
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  /** Locals after the parameters. */
+  locals: readonly ValType[];
+  body: readonly Instr[];
+  /** Exported under `name`. */
+  exported: boolean;
+}
+
+export interface WasmModule {
+  functions: readonly WasmFunction[];
+  /** The module defines one memory of this many 64 KiB pages and exports it as "memory" (0: no memory). */
+  memoryPages: number;
+}
+
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+
+type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory";
+
+/** name → [opcode bytes, immediate kind]. Memory ops use their natural alignment. */
+const OPCODES: Record<string, readonly [readonly number[], Immediate]> = {};
+const define = (imm: Immediate, table: Record<string, number | number[]>) => {
+  for (const [name, code] of Object.entries(table)) OPCODES[name] = [typeof code === "number" ? [code] : code, imm];
+};
+define("none", { unreachable: 0x00, nop: 0x01, else: 0x05, end: 0x0b, return: 0x0f, drop: 0x1a, select: 0x1b });
+define("block", { block: 0x02, loop: 0x03, if: 0x04 });
+define("index", { br: 0x0c, br_if: 0x0d, call: 0x10, "local.get": 0x20, "local.set": 0x21, "local.tee": 0x22 });
+define("memory", {
+  "i32.load": 0x28,
+  "i64.load": 0x29,
+  "f32.load": 0x2a,
+  "f64.load": 0x2b,
+  "i32.load8_u": 0x2d,
+  "i32.store": 0x36,
+  "i64.store": 0x37,
+  "f32.store": 0x38,
+  "f64.store": 0x39,
+  "i32.store8": 0x3a,
+});
+define("i32", { "i32.const": 0x41 });
+define("i64", { "i64.const": 0x42 });
+define("f64", { "f64.const": 0x44 });
+const numeric: Record<string, number | number[]> = {};
+const run = (prefix: string, start: number, names: string) => names.split(" ").forEach((n, i) => (numeric[`${prefix}.${n}`] = start + i));
+run("i32", 0x45, "eqz eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u");
+run("i64", 0x50, "eqz eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u");
+run("f64", 0x61, "eq ne lt gt le ge");
+run("i32", 0x67, "clz ctz popcnt add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr");
+run("i64", 0x79, "clz ctz popcnt add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr");
+run("f64", 0x99, "abs neg ceil floor trunc nearest sqrt add sub mul div min max copysign");
+Object.assign(numeric, {
+  "i32.wrap_i64": 0xa7,
+  "i32.trunc_f64_s": 0xaa,
+  "i32.trunc_f64_u": 0xab,
+  "i64.extend_i32_s": 0xac,
+  "i64.extend_i32_u": 0xad,
+  "i64.trunc_f64_s": 0xb0,
+  "i64.trunc_f64_u": 0xb1,
+  "f32.demote_f64": 0xb6,
+  "f64.convert_i32_s": 0xb7,
+  "f64.convert_i32_u": 0xb8,
+  "f64.convert_i64_s": 0xb9,
+  "f64.convert_i64_u": 0xba,
+  "f64.promote_f32": 0xbb,
+  "i32.trunc_sat_f64_s": [0xfc, 2],
+  "i32.trunc_sat_f64_u": [0xfc, 3],
+  "i64.trunc_sat_f64_s": [0xfc, 6],
+  "i64.trunc_sat_f64_u": [0xfc, 7],
+});
+define("none", numeric);
+
+/** Natural alignment (log2 bytes) of a memory instruction. */
+export function alignOf(op: string): number {
+  if (op.includes("8")) return 0;
+  return op.startsWith("i64") || op.startsWith("f64") ? 3 : 2;
+}
+
+/** True when `op` is an instruction the encoder knows. */
+export const isOpcode = (op: string): boolean => op in OPCODES;
+
+class Bytes {
+  readonly out: number[] = [];
+  byte(b: number) {
+    this.out.push(b);
+  }
+  u32(n: number) {
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n !== 0) b |= 0x80;
+      this.out.push(b);
+    } while (n !== 0);
+  }
+  s64(n: bigint) {
+    for (;;) {
+      const b = Number(n & 0x7fn);
+      n >>= 7n;
+      const done = (n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0);
+      this.out.push(done ? b : b | 0x80);
+      if (done) return;
+    }
+  }
+  f64(x: number) {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x, true);
+    for (let i = 0; i < 8; i++) this.out.push(view.getUint8(i));
+  }
+  name(s: string) {
+    const utf8 = new TextEncoder().encode(s);
+    this.u32(utf8.length);
+    for (const b of utf8) this.out.push(b);
+  }
+  vec<T>(items: readonly T[], each: (item: T) => void) {
+    this.u32(items.length);
+    items.forEach(each);
+  }
+  /** A section: id, then its contents prefixed with their size. */
+  section(id: number, fill: (b: Bytes) => void) {
+    const inner = new Bytes();
+    fill(inner);
+    this.byte(id);
+    this.u32(inner.out.length);
+    this.out.push(...inner.out);
+  }
+}
+
+function encodeInstr(b: Bytes, [op, arg]: Instr) {
+  const entry = OPCODES[op];
+  if (!entry) throw new Error(`wasm encoder: unknown instruction ${op}`);
+  const [code, imm] = entry;
+  b.byte(code[0]);
+  if (code.length > 1) b.u32(code[1]); // the 0xfc prefix's sub-opcode is a LEB128
+  switch (imm) {
+    case "index":
+      b.u32(arg as number);
+      break;
+    case "i32":
+      b.s64(BigInt(arg as number));
+      break;
+    case "i64":
+      b.s64(BigInt.asIntN(64, arg as bigint));
+      break;
+    case "f64":
+      b.f64(arg as number);
+      break;
+    case "block":
+      b.byte(arg === undefined ? 0x40 : VALTYPE[arg as ValType]);
+      break;
+    case "memory":
+      b.u32(alignOf(op));
+      b.u32((arg as number | undefined) ?? 0);
+      break;
+  }
+}
+
+/** The module's bytes. */
+export function encodeModule(module: WasmModule): Uint8Array {
+  const b = new Bytes();
+  b.out.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const signatures: string[] = [];
+  const typeIndex = module.functions.map((f) => {
+    const key = `${f.params.join(",")}>${f.results.join(",")}`;
+    let i = signatures.indexOf(key);
+    if (i < 0) i = signatures.push(key) - 1;
+    return i;
+  });
+  b.section(1, (s) =>
+    s.vec(signatures, (key) => {
+      const [params, results] = key.split(">").map((list) => (list ? (list.split(",") as ValType[]) : []));
+      s.byte(0x60);
+      s.vec(params, (t) => s.byte(VALTYPE[t]));
+      s.vec(results, (t) => s.byte(VALTYPE[t]));
+    }),
+  );
+  b.section(3, (s) => s.vec(typeIndex, (i) => s.u32(i)));
+  if (module.memoryPages > 0)
+    b.section(5, (s) => {
+      s.u32(1);
+      s.byte(0x00);
+      s.u32(module.memoryPages);
+    });
+  const exports: [string, number, number][] = [];
+  module.functions.forEach((f, i) => f.exported && exports.push([f.name, 0x00, i]));
+  if (module.memoryPages > 0) exports.push(["memory", 0x02, 0]);
+  b.section(7, (s) =>
+    s.vec(exports, ([name, kind, index]) => {
+      s.name(name);
+      s.byte(kind);
+      s.u32(index);
+    }),
+  );
+  b.section(10, (s) =>
+    s.vec(module.functions, (f) => {
+      const body = new Bytes();
+      // Locals run-length encoded by type, in order.
+      const runs: [number, ValType][] = [];
+      for (const t of f.locals) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] === t) last[0]++;
+        else runs.push([1, t]);
+      }
+      body.vec(runs, ([count, t]) => {
+        body.u32(count);
+        body.byte(VALTYPE[t]);
+      });
+      for (const instr of f.body) encodeInstr(body, instr);
+      body.byte(0x0b);
+      s.u32(body.out.length);
+      s.out.push(...body.out);
+    }),
+  );
+  return new Uint8Array(b.out);
+}

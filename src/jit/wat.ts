@@ -1,0 +1,41 @@
+// The text format of a module, printed from the same instruction lists wasm.ts encodes, so
+// `inspect()` shows exactly what runs without loading a disassembler.
+import type { Instr, WasmModule } from "./wasm.ts";
+
+function instrText([op, arg]: Instr, names: readonly string[]): string {
+  if (arg === undefined) return op;
+  if (op === "call") return `call $${names[arg as number]}`;
+  if (op === "block" || op === "loop" || op === "if") return `${op} (result ${arg})`;
+  if (op.includes("load") || op.includes("store")) return arg === 0 ? op : `${op} offset=${arg}`;
+  if (op === "f64.const") return `${op} ${floatText(arg as number)}`;
+  return `${op} ${arg}`;
+}
+
+function floatText(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  return Object.is(x, -0) ? "-0" : String(x);
+}
+
+export function printModule(module: WasmModule): string {
+  const names = module.functions.map((f) => f.name);
+  const lines = ["(module"];
+  if (module.memoryPages > 0) lines.push(`  (memory (export "memory") ${module.memoryPages})`);
+  for (const f of module.functions) {
+    const exported = f.exported ? ` (export "${f.name}")` : "";
+    const params = f.params.map((t) => ` (param ${t})`).join("");
+    const results = f.results.length ? ` (result ${f.results.join(" ")})` : "";
+    lines.push(`  (func $${f.name}${exported}${params}${results}`);
+    if (f.locals.length) lines.push(`    (local ${f.locals.join(" ")})`);
+    let depth = 2;
+    for (const instr of f.body) {
+      const op = instr[0];
+      if (op === "end" || op === "else") depth--;
+      lines.push(`${"  ".repeat(depth)}${instrText(instr, names)}`);
+      if (op === "block" || op === "loop" || op === "if" || op === "else") depth++;
+    }
+    lines[lines.length - 1] += ")";
+  }
+  lines[lines.length - 1] += ")";
+  return lines.join("\n");
+}
