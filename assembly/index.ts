@@ -2,7 +2,7 @@
 // out linear memory from heapBase() upwards (see src/arena.ts), so the same code serves the release
 // build (own memory) and the threads build (one shared memory imported by every worker).
 export { heapBase } from "./memory";
-export { sumIntegers, sumRange } from "./sum";
+export { sumIntegers, sumRange, sumRangeSimd } from "./sum";
 export { fnv1a64, xxhash64 } from "./hash";
 export { splitmix64Fill, xorshift64Fill, monteCarloHits } from "./random";
 export { mandelbrotRows } from "./mandelbrot";

@@ -133,3 +133,31 @@ describe("bad input", () => {
     expect(() => k.sumRange(0n, "5" as never)).toThrow(TypeError);
   });
 });
+
+describe("sumRangeSimd", () => {
+  it("equals the scalar kernel and the closed form on random ranges, tails of 0 to 7 included", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: U64_MAX }), fc.integer({ min: 0, max: 5000 }), (lo, width) => {
+        const hi = lo + BigInt(width) > U64_MAX ? U64_MAX : lo + BigInt(width);
+        expect(k.sumRangeSimd(lo, hi)).toBe(k.sumRange(lo, hi));
+        expect(k.sumRangeSimd(lo, hi)).toBe(closedForm(lo, hi));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("handles the u64 edges: empty and reversed ranges, 2^53 ± 1, the top of the range, wrap-around", () => {
+    expect(k.sumRangeSimd(0n, 0n)).toBe(0n);
+    expect(k.sumRangeSimd(9n, 3n)).toBe(0n);
+    expect(k.sumRangeSimd(0n, 1n)).toBe(0n);
+    expect(k.sumRangeSimd(2n ** 53n - 1n, 2n ** 53n + 2n)).toBe(closedForm(2n ** 53n - 1n, 2n ** 53n + 2n));
+    expect(k.sumRangeSimd(U64_MAX - 17n, U64_MAX)).toBe(closedForm(U64_MAX - 17n, U64_MAX));
+    expect(k.sumRangeSimd(0n, 100_000_000n)).toBe(4_999_999_950_000_000n);
+    expect(k.sumRangeSimd(0n, 1n << 32n)).toBe(closedForm(0n, 1n << 32n));
+  });
+
+  it("rejects bad bounds with the named errors of sumRange", () => {
+    expect(() => k.sumRangeSimd(-1, 3)).toThrow("Expected `lo` to be a u64 (0 ≤ n < 2^64), got -1 (number)");
+    expect(() => k.sumRangeSimd(0, TWO_64)).toThrow(RangeError);
+  });
+});

@@ -110,6 +110,7 @@ function sumCase(
         ? { ...TS_BIGINT, run: (i: I) => bigintTwins.sumIntegers(i.n) }
         : { ...TS_BIGINT, skipped: "about 2.7 s per 10^8 integers; the closed form checks this case instead" },
       { ...WASM, run: (i: I) => ex.sumIntegers(i.n) },
+      { ...wasmSimd("wasm SIMD i64x2, 4 accumulators"), run: (i: I) => ex.sumRangeSimd(0n, i.n) },
       cWasm(env, (c) => ({ run: (i: I) => c.sum_integers(i.n) })),
     ],
     pool: bigintAndPools ? (pool, i) => pool.sumIntegers(i.n) : undefined,

@@ -41,6 +41,8 @@ export interface Kernels extends RangeKernelMethods {
   sumIntegers(n: U64Like): bigint;
   /** lo + … + (hi − 1), wrapping modulo 2^64; 0 when hi ≤ lo. */
   sumRange(lo: U64Like, hi: U64Like): bigint;
+  /** The same sum with SIMD (i64x2, four accumulators): still one add per integer, as gcc -O3 -march=native vectorises the loop. */
+  sumRangeSimd(lo: U64Like, hi: U64Like): bigint;
   /** FNV-1a 64 of the bytes (a string is hashed as UTF-8). */
   fnv1a64(data: BytesLike): bigint;
   /** xxHash64 of the bytes with `seed` (default 0). */
@@ -246,6 +248,10 @@ export function bindKernels(exports: KernelExports): Kernels {
     sumRange(lo, hi) {
       const [l, h] = rangeArgs(lo, hi);
       return u64(call("sumRange", () => exports.sumRange(l, h)));
+    },
+    sumRangeSimd(lo, hi) {
+      const [l, h] = rangeArgs(lo, hi);
+      return u64(call("sumRangeSimd", () => exports.sumRangeSimd(l, h)));
     },
     fnv1a64: (data) => hashWith("fnv1a64", data, 0n),
     xxhash64: (data, seed = 0n) => hashWith("xxhash64", data, toU64(seed, "seed")),

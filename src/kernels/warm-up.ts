@@ -24,6 +24,7 @@ export function warmUpKernels(ex: KernelExports, ptr: number, bytes: number): vo
   warmUp(() => {
     ex.sumIntegers(1000n);
     ex.sumRange(0n, 1000n);
+    ex.sumRangeSimd(0n, 1000n);
     for (const name of RANGE_KERNEL_FUNCTIONS) ex[name](0n, 1000n);
   }, 2000);
   warmUp((i) => {
