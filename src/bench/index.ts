@@ -3,6 +3,8 @@
 // starts every runtime is the `hotpath bench` command.
 export { bench } from "./bench.ts";
 export { toText, toMarkdown, toHtml, toJson } from "./format.ts";
+export { compare } from "./compare.ts";
+export type { CompareOptions, CompareResult, CompareCombine } from "./compare.ts";
 export type {
   BenchCase,
   BenchOptions,

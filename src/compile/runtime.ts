@@ -152,6 +152,23 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
   return Object.freeze(object) as KernelModule<F>;
 }
 
+/**
+ * One function of a kernel on this thread, from its KernelRef alone (what `compare()` gets): a fresh
+ * instance of its single-thread build, the function bound to the contract and warmed up.
+ */
+export async function loadKernelFunction(ref: KernelRef, options?: LoadOptions): Promise<(...args: unknown[]) => unknown> {
+  const opts = checkOptions(options, "options", ["warmUp"]) as LoadOptions;
+  const refs = new Map([[ref.spec.name, ref]]);
+  const fn = instantiateKernelModule(await ref.module(), [ref.spec], refs, ref.spec.name)[ref.spec.name] as (...args: unknown[]) => unknown;
+  if (opts.warmUp !== false && ref.warmUpArgs)
+    try {
+      warmUp(() => fn(...ref.warmUpArgs!));
+    } catch {
+      // See load(): the first real call warms it up instead.
+    }
+  return fn;
+}
+
 /** One instance of a kernel module on this thread, with every function bound to the contract. */
 function instantiateKernelModule(
   module: WebAssembly.Module,
@@ -172,7 +189,9 @@ function instantiateKernelModule(
   const exports = instance.exports as Record<string, unknown>;
   if (!(exports.memory instanceof WebAssembly.Memory)) throw new WasmLoadError(`${source}.wasm exports no memory`);
   memory = exports.memory;
-  const base = (exports[HEAP_BASE_EXPORT] as () => number)();
+  // Without the heap-base export (a module not built by hotpath compile), free memory starts where the initial memory ends.
+  const heapBase = exports[HEAP_BASE_EXPORT];
+  const base = typeof heapBase === "function" ? (heapBase as () => number)() : memory.buffer.byteLength;
   const bound = { memory, arena: new Arena(memory, base), exports };
   const out: Record<string, unknown> = {};
   for (const spec of functions) {
