@@ -69,6 +69,45 @@ describe("measureCases", () => {
     expect(typeof sink).toBe("number");
   });
 
+  it("flags a constant-time implementation even when noise makes its time grow with n, and never a linear one", async () => {
+    // What clang's closed form of the sum looks like from outside: the right answer, no work. The
+    // second one is as constant, but its full-size calls wait ~0.3 µs longer than its half-size
+    // ones: the growth ratio sees ≈ 2 or more, as noise at nanosecond scale once made it see ≥ 1.3.
+    // The floor (units of input per ns) flags both anyway; the linear twin stays ok at every size.
+    const size = 5_000_000;
+    const answers = new Map([size, size / 2].map((n) => [n, linear(n)]));
+    const constant: Implementation<number> = { id: "constant", label: "constant", kind: "c-wasm", run: (n: number) => answers.get(n) };
+    const grows: Implementation<number> = {
+      id: "noisy-constant",
+      label: "noisy-constant",
+      kind: "c-wasm",
+      run: (n: number) => {
+        if (n === size) for (const end = performance.now() + 0.0003; performance.now() < end;);
+        return answers.get(n);
+      },
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [result] = await measureCases(
+        [syntheticCase([linearImpl("linear", "ts"), constant, grows], { unit: "integers" })],
+        tiny,
+        () => size,
+      );
+      const byId = Object.fromEntries(result.implementations.map((i) => [i.id, i]));
+      expect(byId["linear"].status).toBe("ok");
+      expect(byId["noisy-constant"].growth).toBeGreaterThan(1.3);
+      for (const id of ["constant", "noisy-constant"]) {
+        expect([id, byId[id].status]).toEqual([id, "flat"]);
+        expect(byId[id].note).toMatch(/integers per ns at n = 5000000 \(more than 1000, which no machine does\)/);
+        expect(byId[id].speedup).toBeUndefined();
+      }
+    }
+    // A linear implementation is never below the floor, at any size.
+    for (const n of [20_000, 200_000, 2_000_000]) {
+      const [result] = await measureCases([syntheticCase([linearImpl("linear", "ts")])], tiny, () => n);
+      expect([n, result.implementations[0].status]).toEqual([n, "ok"]);
+    }
+  }, 60_000);
+
   it("takes speedups against the fastest TS twin that is right, skipping a fast wrong one", async () => {
     const [result] = await measureCases(
       [

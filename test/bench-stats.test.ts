@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { binomialHalfCdf, grows, growthRatio, majority, median, medianRanks, summarize } from "../src/bench/summary.ts";
+import {
+  belowFloor,
+  binomialHalfCdf,
+  grows,
+  growthRatio,
+  majority,
+  MAX_UNITS_PER_NS,
+  median,
+  medianRanks,
+  summarize,
+  unitsPerNs,
+} from "../src/bench/summary.ts";
 
 describe("bench statistics", () => {
   it("takes the median of odd and even lists without reordering the input", () => {
@@ -38,6 +49,21 @@ describe("bench statistics", () => {
     expect(grows(growthRatio(20, 10))).toBe(true);
     expect(grows(growthRatio(10.4, 10))).toBe(false);
     expect(growthRatio(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("puts a floor under the time per unit of input: clang's 39 ns sum of 10^6 integers is below it, real kernels far above", () => {
+    // The quick preset's miss: C → wasm (clang -O3), 39.3 ns for n = 10^6.
+    expect(unitsPerNs(1e6, 39.3e-6)).toBeCloseTo(25_445, 0);
+    expect(belowFloor(1e6, 39.3e-6)).toBe(true);
+    // Even 10× slower (a slow machine, a noisy sample) it stays below the floor.
+    expect(belowFloor(1e6, 393e-6)).toBe(true);
+    // Real work: the wasm sum of 10^8 in 27 ms (3.7 per ns), gcc -O3 -march=native's 6.5 ms, FNV-1a over 256 MiB in 294 ms.
+    expect(belowFloor(1e8, 27)).toBe(false);
+    expect(belowFloor(1e8, 6.5)).toBe(false);
+    expect(belowFloor(256 * 2 ** 20, 294)).toBe(false);
+    // The limit itself is not below the floor; a zero time always is.
+    expect(belowFloor(MAX_UNITS_PER_NS * 1e6, 1)).toBe(false);
+    expect(belowFloor(10, 0)).toBe(true);
   });
 
   it("finds a strict majority, and none on a tie", () => {

@@ -1,6 +1,7 @@
 // Measures cases in the current runtime: cold first call, warm-up, interleaved rounds at the full
-// and half sizes, every answer checked, growth guard, speedups over the fastest correct TS twin.
-import { GROWTH_THRESHOLD, grows, growthRatio, majority, summarize } from "./summary.ts";
+// and half sizes, every answer checked, flat guard (a time below the floor of MAX_UNITS_PER_NS, or
+// one that does not grow from n/2 to n), speedups over the fastest correct TS twin.
+import { belowFloor, GROWTH_THRESHOLD, grows, growthRatio, majority, MAX_UNITS_PER_NS, summarize, unitsPerNs } from "./summary.ts";
 import type {
   BenchCase,
   BenchProgress,
@@ -205,6 +206,11 @@ async function measureCase(
       r.note = `answered ${r.halfValue} at n = ${halfSize}, expected ${truth.half}`;
     } else if (r.note?.startsWith("answers differ")) {
       r.status = "wrong";
+    } else if (r.full && belowFloor(size, r.full.medianMs)) {
+      // Its median call covers more of the input per ns than any machine can. Noise only adds time, so
+      // to hide this it would have to slow most samples down by the margin (25× and more in the presets).
+      r.status = "flat";
+      r.note = `${formatRate(unitsPerNs(size, r.full.medianMs))} ${c.unit ?? "units"} per ns at n = ${size} (more than ${MAX_UNITS_PER_NS}, which no machine does): the work was optimised away`;
     } else if (r.growth !== undefined && !grows(r.growth) && !grows(growthOfMinima.get(r) ?? r.growth)) {
       r.status = "flat";
       r.note = `time does not grow with the input: t(n)/t(n/2) = ${r.growth.toFixed(2)} (< ${GROWTH_THRESHOLD}); the work was optimised away or overhead dominates`;
@@ -251,6 +257,10 @@ async function call(a: Active, arg: unknown, reps: number): Promise<SelfTimed> {
   const t0 = now();
   for (let i = 0; i < reps; i++) value = impl.run(arg, 1);
   return { value, ms: (now() - t0) / reps };
+}
+
+function formatRate(x: number): string {
+  return x >= 1e6 ? x.toExponential(1) : String(Math.round(x));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -76,6 +76,26 @@ export function grows(ratio: number, threshold = GROWTH_THRESHOLD): boolean {
 }
 
 /**
+ * The floor of the flat guard, in units of the input per nanosecond. The growth ratio alone cannot
+ * tell a closed form from noise when a call lasts nanoseconds (clang's sum of 10^6 integers, 39 ns,
+ * once measured t(n)/t(n/2) ≥ 1.3). But no machine does per-unit work that fast: the fastest kernels
+ * here do about 4 integers per ns on one core (the SIMD sum), and memory bandwidth caps even a byte
+ * scan at tens of bytes per ns per core. A call that covers more than this many units per ns skipped
+ * the work, whatever its timing noise: at the sizes of the presets such a call is 25× past it or more.
+ */
+export const MAX_UNITS_PER_NS = 1000;
+
+/** How many units of input per nanosecond a call of `ms` on `size` units covers. */
+export function unitsPerNs(size: number, ms: number): number {
+  return ms > 0 ? size / (ms * 1e6) : Number.POSITIVE_INFINITY;
+}
+
+/** Whether a call of `ms` on `size` units is too fast to have done per-unit work (see MAX_UNITS_PER_NS). */
+export function belowFloor(size: number, ms: number, limit = MAX_UNITS_PER_NS): boolean {
+  return unitsPerNs(size, ms) > limit;
+}
+
+/**
  * The value most implementations agree on, when a strict majority of `values` agree (by `equal`);
  * undefined otherwise. Used when a case has neither an oracle nor a reference implementation.
  */
