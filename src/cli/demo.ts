@@ -12,8 +12,9 @@ import { toU64 } from "../validate.ts";
 
 const HELP = `Usage: hotpath demo [options]
 
-Adds 0 + 1 + … + (n − 1) four ways: the TS number twin, the TS bigint twin, the wasm kernel on this
-thread, and the wasm kernel on a pool of workers (ranges summed apart, combined modulo 2^64).
+Adds 0 + 1 + … + (n − 1) five ways: the TS number twin, the TS bigint twin, the wasm kernel on this
+thread (the scalar loop, and the same loop with i64x2 SIMD), and the wasm kernel on a pool of workers
+(ranges summed apart, combined modulo 2^64).
 
 Options:
   --n <int>        how many integers (default 100000000; 1e8, 2e8 and 100_000_000 are accepted)
@@ -77,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     { name: "TS number twin", run: () => BigInt(numberTwin.sumIntegers(nNumber)), rounds: runs },
     { name: "TS bigint twin", run: () => bigintTwin.sumIntegers(n), rounds: bigintRuns },
     { name: "wasm sumIntegers", run: () => k.sumIntegers(n), rounds: runs },
+    { name: "wasm SIMD (i64x2)", run: () => k.sumRangeSimd(0n, n), rounds: runs },
     ...(pool ? [{ name: poolName, run: () => pool.sumIntegers(n), rounds: runs }] : []),
   ];
   const rows: Row[] = impls
