@@ -92,9 +92,10 @@ if (!process.argv.includes("--wasm-only")) {
         format: "esm",
         platform: target === "node" ? "node" : "browser",
         target: "es2022",
-        sourcemap: true,
+        // No source maps in the package: it ships what runs (and a comment pointing at a missing map makes bundlers warn).
+        sourcemap: false,
         logLevel: "warning",
-        external: ["playwright-core", "tinybench", "wabt", "assemblyscript", "assemblyscript/*", "esbuild", "vite"],
+        external: ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "tinybench", "wabt", "assemblyscript", "assemblyscript/*", "esbuild", "vite"],
         banner: entry === "src/cli/main.ts" ? { js: "#!/usr/bin/env node" } : undefined,
         plugins: [platformPlugin(target)],
       }),
