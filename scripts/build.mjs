@@ -95,7 +95,16 @@ if (!process.argv.includes("--wasm-only")) {
         // No source maps in the package: it ships what runs (and a comment pointing at a missing map makes bundlers warn).
         sourcemap: false,
         logLevel: "warning",
-        external: ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "tinybench", "wabt", "assemblyscript", "assemblyscript/*", "esbuild", "vite"],
+        external: [
+          "playwright-core",
+          "@yowasp/clang",
+          "@sparticuz/chromium",
+          "wabt",
+          "assemblyscript",
+          "assemblyscript/*",
+          "esbuild",
+          "vite",
+        ],
         banner: entry === "src/cli/main.ts" ? { js: "#!/usr/bin/env node" } : undefined,
         plugins: [platformPlugin(target)],
       }),
