@@ -120,6 +120,8 @@ const CONSTRUCTS: Record<string, string> = {
   Super: "super",
   ImportExpression: "import()",
   MetaProperty: "new.target / import.meta",
+  ArrayPattern: "destructuring",
+  ObjectPattern: "destructuring",
 };
 
 class FunctionCompiler {
@@ -413,6 +415,7 @@ class FunctionCompiler {
       case "Identifier":
         return this.#identifier(node);
       case "BinaryExpression":
+        if (node.operator === "**") return this.#power(node);
         return this.#binary(node.operator, this.#detached(node.left), this.#detached(node.right), node);
       case "LogicalExpression":
         return this.#logical(node);
@@ -514,6 +517,12 @@ class FunctionCompiler {
       if (op === "<<" || op === ">>") return (this.#emit(...this.#shift64(op, flavour)), flavour);
       throw this.#err(`\`${op}\` on bigints`, node);
     }
+    // bigint against an array length (u32): both exact integers, compared as bigints, as JavaScript does.
+    const relational = ["<", ">", "<=", ">="].includes(op);
+    if (relational && isBigint(lt) && rt === "u32")
+      return this.#binary(op, left, { type: lt, code: [...right.code, ["i64.extend_i32_u"]] }, node);
+    if (relational && isBigint(rt) && lt === "u32")
+      return this.#binary(op, { type: rt, code: [...left.code, ["i64.extend_i32_u"]] }, right, node);
     if (isBigint(lt) || isBigint(rt))
       throw this.#fail(
         `mixing bigint and ${operand(isBigint(lt) ? rt : lt)} in \`${op}\` is not supported by jit (convert with Number() or BigInt())`,
@@ -560,8 +569,18 @@ class FunctionCompiler {
       this.#emit(op === "%" ? ["call", this.builder.helper("fmod")] : [arith[op]]);
       return "f64";
     }
-    if (op === "**") throw this.#err("`**` (WebAssembly has no power instruction: write the product or a loop)", node);
     throw this.#err(`\`${op}\``, node);
+  }
+
+  /** `**` between constants (`2 ** 53`, `10n ** 9n`) is folded; WebAssembly has no power instruction for the rest. */
+  #power(node: Node): ResultType {
+    const [l, r] = [constant(node.left), constant(node.right)];
+    if (typeof l === "number" && typeof r === "number") return this.#number(l ** r);
+    if (typeof l === "bigint" && typeof r === "bigint" && r >= 0n) {
+      this.#emit(["i64.const", BigInt.asIntN(64, l ** r)]);
+      return this.#bigint;
+    }
+    throw this.#err("`**` between values that are not constants (WebAssembly has no power instruction: write the product or a loop)", node);
   }
 
   /**
@@ -704,7 +723,7 @@ class FunctionCompiler {
             : isBigint(e.value)
               ? this.#convert(from, e.value, at, "an element")
               : this.#int32(from, at);
-        const value = this.#local(wasmTypes(e.value)[0]);
+        const value = this.#local(f32 ? "f32" : wasmTypes(e.value)[0]);
         return [
           ...convert,
           ...(f32 ? [["f32.demote_f64"] as Instr] : []),
@@ -1012,6 +1031,22 @@ class FunctionCompiler {
     this.#emit(["call", this.builder.construct(cls, params as ValueType[])]);
     return cls;
   }
+}
+
+/** The value of a literal, a negated literal, or `**` of those; undefined for anything else. */
+function constant(node: Node): number | bigint | undefined {
+  if (node.type === "Literal")
+    return typeof node.bigint === "string" ? BigInt(node.bigint) : typeof node.value === "number" ? node.value : undefined;
+  if (node.type === "UnaryExpression" && node.operator === "-") {
+    const v = constant(node.argument);
+    return v === undefined ? undefined : -v;
+  }
+  if (node.type === "BinaryExpression" && node.operator === "**") {
+    const [l, r] = [constant(node.left), constant(node.right)];
+    if (typeof l === "number" && typeof r === "number") return l ** r;
+    if (typeof l === "bigint" && typeof r === "bigint" && r >= 0n) return l ** r;
+  }
+  return undefined;
 }
 
 /** The type both values can take, if any: numbers join to f64, bigints to i64 when either is i64. */

@@ -36,19 +36,20 @@ export function toInt32(scratch: number): Instr[] {
 }
 
 /** Math.round: the nearest integer, halves toward +∞, -0 kept (floor(x + 0.5) is wrong for 0.49999999999999994). */
-export function round(scratch: number, result: number): Instr[] {
+export function round(x: number, r: number): Instr[] {
   return [
-    ["local.set", scratch],
-    ["local.get", scratch],
+    ["local.set", x],
+    ["local.get", x],
     ["f64.ceil"],
-    ["local.tee", result],
-    ["local.get", result],
+    ["local.tee", r],
     ["f64.const", 1],
     ["f64.sub"],
-    ["local.get", result],
+    ["local.get", r],
+    // ceil(x) − 0.5 > x: x was below the half, take ceil(x) − 1
+    ["local.get", r],
     ["f64.const", 0.5],
     ["f64.sub"],
-    ["local.get", scratch],
+    ["local.get", x],
     ["f64.gt"],
     ["select"],
   ];

@@ -1,0 +1,256 @@
+// Every supported construct against the original function on random inputs (u64 edges included):
+// bigint results are compared through BigInt.asUintN(64, …) (u64) as the docs promise, numbers with Object.is.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jit } from "../src/jit/index.ts";
+
+const U64_MAX = (1n << 64n) - 1n;
+const EDGES = [0n, 1n, 2n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, (1n << 63n) - 1n, 1n << 63n, U64_MAX - 1n, U64_MAX];
+const u64 = fc.oneof(fc.constantFrom(...EDGES), fc.bigInt({ min: 0n, max: U64_MAX }), fc.bigInt({ min: 0n, max: 1000n }));
+const i64 = fc.oneof(fc.constantFrom(0n, 1n, -1n, -(1n << 63n), (1n << 63n) - 1n), fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }));
+const num = fc.oneof(
+  fc.double(),
+  fc.constantFrom(
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    2.5,
+    2 ** 31,
+    -(2 ** 31),
+    2 ** 32,
+    2 ** 53,
+    2 ** 63,
+    2 ** 64 + 2 ** 12,
+    1e300,
+    -1e300,
+    NaN,
+    Infinity,
+    -Infinity,
+  ),
+  fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+  fc.integer({ min: -100, max: 100 }),
+);
+const RUNS = { numRuns: 300 };
+
+/** The jitted function gives what the original gives (bigints reduced as the signature's result says). */
+function agrees<A extends unknown[]>(fn: (...args: A) => unknown, arbs: { [K in keyof A]: fc.Arbitrary<A[K]> }, signature?: string) {
+  const fast = jit(fn, signature) as unknown as (...args: A) => unknown;
+  const resultType = signature?.split("(")[0];
+  fc.assert(
+    fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), (...args: unknown[]) => {
+      const want = fn(...(args as A));
+      const got = fast(...(args as A));
+      if (typeof want === "bigint") expect(got).toBe(resultType === "i64" ? BigInt.asIntN(64, want) : BigInt.asUintN(64, want));
+      else expect(Object.is(got, want) ? "same" : `${String(got)} vs ${String(want)} for ${args.map(String)}`).toBe("same");
+    }),
+    RUNS,
+  );
+}
+
+describe("jit: u64 arithmetic wraps modulo 2^64", () => {
+  it("+ - * and unary - ~ match asUintN of the JS result", () => {
+    agrees((a: bigint, b: bigint) => a + b, [u64, u64]);
+    agrees((a: bigint, b: bigint) => a - b, [u64, u64]);
+    agrees((a: bigint, b: bigint) => a * b + 3n * a, [u64, u64]);
+    agrees((a: bigint) => -a, [u64]);
+    agrees((a: bigint) => ~a, [u64]);
+  });
+  it("& | ^ << and chains of them", () => {
+    agrees((a: bigint, b: bigint) => (a & b) ^ (a | 7n), [u64, u64]);
+    agrees((a: bigint, s: bigint) => a << s, [u64, fc.bigInt({ min: 0n, max: 130n })]);
+    agrees((a: bigint, b: bigint) => BigInt.asUintN(64, a * 0x9e3779b97f4a7c15n) ^ (b << 13n), [u64, u64]);
+  });
+  it("/ % >> and comparisons are unsigned", () => {
+    agrees((a: bigint, b: bigint) => a / b, [u64, u64.filter((b) => b !== 0n)]);
+    agrees((a: bigint, b: bigint) => a % b, [u64, u64.filter((b) => b !== 0n)]);
+    agrees((a: bigint, s: bigint) => a >> s, [u64, fc.bigInt({ min: 0n, max: 200n })]);
+    agrees(
+      (a: bigint, b: bigint) =>
+        (a < b ? 1n : 0n) + (a <= b ? 2n : 0n) + (a > b ? 4n : 0n) + (a >= b ? 8n : 0n) + (a === b ? 16n : 0n) + (a !== b ? 32n : 0n),
+      [u64, u64],
+    );
+  });
+  it("conversions: Number(u64), BigInt(integer), asUintN / asIntN", () => {
+    agrees((a: bigint) => Number(a), [u64]);
+    agrees((x: number) => BigInt(Math.trunc(x) % 2 ** 53), [fc.double({ min: -1e15, max: 1e15, noNaN: true })]);
+    agrees((a: bigint) => BigInt.asUintN(32, a) + BigInt.asUintN(7, a), [u64]);
+    agrees((a: bigint) => BigInt.asIntN(64, a) < 0n, [u64]);
+  });
+  it("the tutorial's sum loop, with its edges", () => {
+    function f(n: bigint) {
+      let total = 0n;
+      for (let i = 0n; i < n; i++) total += i;
+      return total;
+    }
+    agrees(f, [fc.bigInt({ min: 0n, max: 3000n })]);
+  });
+});
+
+describe("jit: i64 by signature is signed", () => {
+  it("division, remainder, >> and comparisons are signed; results come back signed", () => {
+    agrees((a: bigint, b: bigint) => a / b, [i64, i64.filter((b) => b !== 0n && b !== -1n)], "i64(i64, i64)");
+    agrees((a: bigint, b: bigint) => a % b, [i64, i64.filter((b) => b !== 0n && b !== -1n)], "i64(i64, i64)");
+    agrees((a: bigint, s: bigint) => a >> s, [i64, fc.bigInt({ min: 0n, max: 100n })], "i64(i64, i64)");
+    agrees((a: bigint, b: bigint) => (a < b ? a - b : b * a), [i64, i64], "i64(i64, i64)");
+  });
+});
+
+describe("jit: numbers are JavaScript numbers", () => {
+  it("+ - * / % give exactly what JS gives, NaN, ±0 and ±∞ included", () => {
+    agrees((a: number, b: number) => a + b * a - b / 3, [num, num]);
+    agrees((a: number, b: number) => a % b, [num, num]);
+    agrees((a: number, b: number) => -a / b, [num, num]);
+  });
+  it("bitwise operators are ToInt32 / ToUint32 exact for any double", () => {
+    agrees((a: number) => a | 0, [num]);
+    agrees((a: number) => a >>> 0, [num]);
+    agrees((a: number, b: number) => (a & b) ^ (a << b) ^ (a >> b), [num, num]);
+    agrees((a: number, b: number) => (a >>> b) + ~a, [num, num]);
+  });
+  it("comparisons, truthiness, && || ! and ?:", () => {
+    agrees(
+      (a: number, b: number) => (a < b ? 1 : 0) + (a <= b ? 2 : 0) + (a === b ? 4 : 0) + (a !== b ? 8 : 0) + (a >= b ? 16 : 0),
+      [num, num],
+    );
+    agrees((a: number, b: number) => (a && b) + (a || b) + (!a ? 100 : 0), [num, num]);
+    agrees((a: number, b: number) => (a > 0 && b > 0) || a === b, [num, num]);
+  });
+  it("Math functions with a wasm instruction", () => {
+    agrees((a: number, b: number) => Math.sqrt(a) + Math.abs(b) + Math.floor(a) - Math.ceil(b) + Math.trunc(a * b), [num, num]);
+    agrees((a: number, b: number) => Math.min(a, b, 3) + Math.max(a, b), [num, num]);
+    agrees((a: number) => Math.round(a), [fc.oneof(num, fc.constantFrom(0.49999999999999994, -0.5, 2.5, -2.5, -0.4))]);
+    agrees((a: number) => Math.sign(a) + Math.fround(a), [num]);
+    agrees((a: number, b: number) => Math.imul(a, b) + Math.clz32(a), [num, num]);
+    agrees((a: number) => Math.PI * a + Number.EPSILON + 2 ** 53, [num]);
+  });
+  it("i32 parameters by signature", () => {
+    agrees(
+      (a: number, b: number) => a * b + (a < b ? a : b),
+      [fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })],
+      "f64(i32, i32)",
+    );
+  });
+});
+
+describe("jit: control flow", () => {
+  it("for, while, do-while, break, continue, labels, ++/-- values, compound assignment", () => {
+    function loops(n: number) {
+      let s = 0;
+      let k = 0;
+      outer: for (let i = 0; i < n; i++) {
+        if (i % 3 === 0) continue;
+        let j = i;
+        while (j > 0) {
+          j -= 2;
+          if (j === 5) continue outer;
+          s += j++ * 2;
+          s -= --j;
+        }
+        do {
+          k += 1;
+        } while (k < i);
+        if (s > 1e6) break;
+        s *= 1.5;
+        s /= 1.25;
+        s %= 1e5;
+      }
+      return s + k;
+    }
+    agrees(loops, [fc.integer({ min: 0, max: 60 })]);
+  });
+  it("jit functions call jit functions (compiled into the same module), recursion by signature", () => {
+    function collatzSteps(n: bigint) {
+      let steps = 0n;
+      while (n !== 1n) {
+        n = n % 2n === 0n ? n / 2n : 3n * n + 1n;
+        steps++;
+      }
+      return steps;
+    }
+    jit(collatzSteps);
+    function longestBelow(limit: bigint) {
+      let best = 0n;
+      let arg = 1n;
+      for (let i = 1n; i < limit; i++) {
+        const s = collatzSteps(i);
+        if (s > best) [best, arg] = [s, i];
+      }
+      return arg;
+    }
+    expect(() => jit(longestBelow)(10n)).toThrow(/destructuring/);
+    function longest(limit: bigint) {
+      let best = 0n;
+      let arg = 1n;
+      for (let i = 1n; i < limit; i++) {
+        const s = collatzSteps(i);
+        if (s > best) {
+          best = s;
+          arg = i;
+        }
+      }
+      return arg;
+    }
+    agrees(longest, [fc.bigInt({ min: 1n, max: 500n })]);
+    const fast = jit(longest);
+    fast(10n);
+    expect(fast.inspect()).toMatch(/call \$collatzSteps/);
+    function fib(n: bigint): bigint {
+      return n < 2n ? n : fib(n - 1n) + fib(n - 2n);
+    }
+    expect(jit(fib, "u64(u64)")(20n)).toBe(6765n);
+  });
+});
+
+describe("jit: typed arrays are read and written back", () => {
+  it("every element type: reads, writes with JS's conversions, .length", () => {
+    const arrays = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array] as const;
+    for (const Ctor of arrays) {
+      function scaleAdd(a: Float64Array, k: number) {
+        for (let i = 0; i < a.length; i++) a[i] = a[i] * k + i;
+        return a.length;
+      }
+      const fast = jit(scaleAdd);
+      fc.assert(
+        fc.property(fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { maxLength: 40 }), num, (values, k) => {
+          const mine = Ctor.from(values);
+          const theirs = Ctor.from(values);
+          expect(fast(mine as unknown as Float64Array, k)).toBe(scaleAdd(theirs as unknown as Float64Array, k));
+          expect([...mine]).toEqual([...theirs]);
+        }),
+        { numRuns: 50 },
+      );
+    }
+    for (const Ctor of [BigInt64Array, BigUint64Array] as const) {
+      function mix(a: BigUint64Array, x: bigint) {
+        let s = 0n;
+        for (let i = 0n; i < a.length; i++) {
+          s += a[i];
+          a[i] = a[i] * x + i;
+        }
+        return s;
+      }
+      const fast = jit(mix);
+      fc.assert(
+        fc.property(fc.array(u64, { maxLength: 20 }), u64, (values, x) => {
+          const mine = Ctor.from(values.map((v) => (Ctor === BigInt64Array ? BigInt.asIntN(64, v) : v)));
+          const theirs = mine.slice();
+          expect(fast(mine as unknown as BigUint64Array, x)).toBe(BigInt.asUintN(64, mix(theirs as unknown as BigUint64Array, x)));
+          expect([...mine]).toEqual([...theirs].map((v) => (Ctor === BigInt64Array ? BigInt.asIntN(64, v) : BigInt.asUintN(64, v))));
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
+  it("the dot product over Float64Arrays", () => {
+    function dot(a: Float64Array, b: Float64Array) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+      return s;
+    }
+    const arr = fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 5, maxLength: 5 }).map((v) => Float64Array.from(v));
+    agrees(dot, [arr, arr]);
+  });
+});
