@@ -1,0 +1,117 @@
+// Every construct outside the subset is a JitError at compile time that names it and points at it:
+// `line` and `column` (1-based, in fn.toString()), and the source line with a caret in the message.
+import { describe, expect, it } from "vitest";
+import { HotpathError } from "../src/errors.ts";
+import { jit, JitError } from "../src/jit/index.ts";
+
+let outer = 3;
+
+/** Where `needle` starts in the function's own source text. */
+function positionOf(fn: Function, needle: string): { line: number; column: number } {
+  const text = fn.toString();
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`${needle} not in ${text}`);
+  const lines = text.slice(0, at).split("\n");
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+function compileError(fn: (...args: any[]) => unknown, args: unknown[]): JitError {
+  try {
+    jit(fn)(...args);
+  } catch (e) {
+    return e as JitError;
+  }
+  throw new Error("compiled without an error");
+}
+
+const CASES: [string, (...args: any[]) => unknown, unknown[], string, RegExp][] = [
+  ["a string", (n: number) => ("abc" as unknown as number) + n, [1], '"abc"', /a string/],
+  ["an object literal", (n: number) => ({ n }) as unknown as number, [1], "{", /an object literal/],
+  ["an array literal", (n: number) => [n].length, [1], "[n]", /an array literal/],
+  ["a closure over an outer variable", (n: number) => n + outer, [1], "outer", /closures over outer variables/],
+  ["mixed bigint and number", (n: bigint, x: number) => n + (x as unknown as bigint), [1n, 2], "n +", /mixing bigint and number/],
+  ["a call to an unknown function", (n: number) => parseInt(String(n)), [1], "parseInt", /not a jit function/],
+  ["Math.sin (no wasm instruction)", (x: number) => Math.sin(x), [1], "Math.sin", /Math\.sin/],
+  [
+    "a nested function",
+    (n: number) => {
+      const g = (x: number) => x;
+      return n + g.length;
+    },
+    [1],
+    "(x",
+    /a nested function \(closure\)/,
+  ],
+  ["typeof", (n: number) => (typeof n === "number" ? 1 : 0), [1], "typeof", /typeof/],
+  ["**", (a: number, b: number) => a ** b, [1, 2], "a **", /`\*\*`/],
+];
+
+describe("jit: unsupported constructs are JitErrors with their position", () => {
+  it.each(CASES)("%s", (_, fn, args, needle, message) => {
+    const error = compileError(fn, args);
+    expect(error).toBeInstanceOf(JitError);
+    expect(error).toBeInstanceOf(HotpathError);
+    expect(error.code).toBe("JIT_UNSUPPORTED");
+    expect(error.message).toMatch(message);
+    const { line, column } = positionOf(fn, needle);
+    expect([error.line, error.column]).toEqual([line, column]);
+    const frame = error.message.split("\n").slice(-2);
+    expect(frame[0]).toBe(`${line} | ${fn.toString().split("\n")[line - 1]}`);
+    expect(frame[1].indexOf("^") - frame[1].indexOf("|") - 2).toBe(column - 1);
+  });
+
+  it("statements: try/throw, switch, for…of, var, a local without initial value, on the right line of a long function", () => {
+    function manyLines(n: number) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        s += i;
+      }
+      try {
+        s += 1;
+      } catch {
+        s = 0;
+      }
+      return s;
+    }
+    const error = compileError(manyLines, [3]);
+    expect(error.message).toMatch(/try\/catch/);
+    expect([error.line, error.column]).toEqual(Object.values(positionOf(manyLines, "try")));
+    expect(error.line).toBeGreaterThan(1);
+    function thrower(n: number) {
+      if (n < 0) throw new RangeError("negative");
+      return n;
+    }
+    expect(compileError(thrower, [1]).message).toMatch(/throw \(exceptions\)/);
+    function switcher(n: number) {
+      switch (n) {
+        case 1:
+          return 1;
+      }
+      return 0;
+    }
+    expect(compileError(switcher, [1]).message).toMatch(/switch/);
+    function forOf(a: Float64Array) {
+      let s = 0;
+      for (const x of a) s += x;
+      return s;
+    }
+    expect(compileError(forOf, [new Float64Array(2)]).message).toMatch(/for…of/);
+    function withVar(n: number) {
+      var k = n;
+      return k;
+    }
+    expect(compileError(withVar, [1]).message).toMatch(/`var`/);
+    function noInit(n: number) {
+      let x;
+      x = n;
+      return x;
+    }
+    expect(compileError(noInit, [1]).message).toMatch(/`x` needs an initial value/);
+    const dynamic = (a: Float64Array, n: number) => (n as unknown as Record<string, number>)["k"] + a[0];
+    expect(compileError(dynamic, [new Float64Array(1), 1]).message).toMatch(/dynamic property access/);
+  });
+
+  it("errors at compile time: a declared signature throws from jit() itself, before any call", () => {
+    expect(() => jit((n: bigint) => n + ("x" as unknown as bigint), "u64(u64)")).toThrow(JitError);
+  });
+});
