@@ -1,0 +1,188 @@
+// The dispatcher and the API around it: one compile per type tuple, declared signatures, argument
+// checks, traps, verify, fallback, inspect/compile, the in-memory cache and callee invalidation, jitClass.
+import { describe, expect, it, vi } from "vitest";
+import { KernelError } from "../src/errors.ts";
+import { jit, jitClass, JitError, JitMismatchError } from "../src/jit/index.ts";
+
+describe("jit: the dispatcher", () => {
+  it("compiles once per tuple of argument types", () => {
+    const add = jit((a: any, b: any) => a + b);
+    expect(add(1n, 2n)).toBe(3n);
+    expect(add(5n, 6n)).toBe(11n);
+    expect(add.stats.compiled).toBe(1);
+    expect(add(1.5, 2)).toBe(3.5);
+    expect(add(3, 4)).toBe(7);
+    expect(add.stats.compiled).toBe(2);
+    expect(add.signatures).toEqual(["u64(u64, u64)", "f64(f64, f64)"]);
+  });
+
+  it("a declared signature compiles at jit() and converts: u64 results unsigned, i64 signed", () => {
+    function f(n: bigint) {
+      let total = 0n;
+      for (let i = 0n; i < n; i++) total += i;
+      return total;
+    }
+    const typed = jit(f, "u64(u64)");
+    expect(typed.signatures).toEqual(["u64(u64)"]);
+    expect(typed(100)).toBe(4950n);
+    expect(jit((a: bigint) => a - 1n, "u64(u64)")(0n)).toBe(2n ** 64n - 1n);
+    expect(jit((a: bigint) => a - 1n, "i64(i64)")(0n)).toBe(-1n);
+    expect(jit((a: number) => a < 0, "bool(f64)")(-1)).toBe(true);
+  });
+
+  it("checks arguments at the boundary with hotpath's messages", () => {
+    const typed = jit((n: bigint) => n, "u64(u64)");
+    expect(() => typed(-1 as unknown as bigint)).toThrow("Expected `n` to be a u64 (0 ≤ n < 2^64), got -1 (number)");
+    expect(() => typed(2n ** 64n)).toThrow(RangeError);
+    expect(() => typed("1" as unknown as bigint)).toThrow(TypeError);
+    expect(() => jit((a: number) => a, "f64(i32)")(1.5)).toThrow("Expected `a` to be an i32");
+    expect(() => jit((a: any) => a)({})).toThrow(
+      "Expected `a` to be a bigint, number, boolean, typed array or jitClass instance, got an object",
+    );
+    expect(() => jit((a: number) => a, undefined, { bogus: 1 } as never)).toThrow("Unknown option `bogus`");
+  });
+
+  it("a wasm trap is a KernelError naming the function", () => {
+    function divide(a: bigint, b: bigint) {
+      return a / b;
+    }
+    const error = (() => {
+      try {
+        jit(divide)(1n, 0n);
+      } catch (e) {
+        return e as KernelError;
+      }
+    })();
+    expect(error).toBeInstanceOf(KernelError);
+    expect(error!.kernel).toBe("divide");
+    expect(error!.message).toMatch(/divide.*trapped: .*divide by zero/);
+    expect(() => jit((a: Float64Array) => a[a.length])(new Float64Array(3))).toThrow(KernelError);
+  });
+
+  it("inspect() gives the WAT per signature; compile() the module and export for the pool", () => {
+    function sumRange(lo: bigint, hi: bigint) {
+      let s = 0n;
+      for (let i = lo; i < hi; i++) s += i;
+      return s;
+    }
+    const fast = jit(sumRange);
+    const compiled = fast.compile("u64(u64, u64)");
+    expect(compiled.signature).toBe("u64(u64, u64)");
+    expect(compiled.exportName).toBe("sumRange");
+    expect(WebAssembly.Module.imports(compiled.module)).toEqual([]);
+    const instance = new WebAssembly.Instance(compiled.module);
+    expect((instance.exports.sumRange as (a: bigint, b: bigint) => bigint)(0n, 10n)).toBe(45n);
+    expect(fast.inspect()).toMatch(
+      /^;; sumRange: u64\(u64, u64\)\n\(module\n  \(func \$sumRange \(export "sumRange"\) \(param i64\) \(param i64\) \(result i64\)/,
+    );
+    expect(fast.compile(["u64", "u64"]).module).toBe(compiled.module);
+  });
+
+  it("the in-memory cache: a second jit of the same source compiles nothing", () => {
+    const source = (n: bigint) => n * 3n + 1n;
+    const a = jit(source);
+    a(1n);
+    const b = jit(source);
+    expect(b(2n)).toBe(7n);
+    expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0 });
+  });
+
+  it("redefining a jitted callee recompiles its callers", () => {
+    function step(n: number) {
+      return n + 1;
+    }
+    jit(step);
+    const twice = jit(function twice(n: number) {
+      return step(step(n));
+    });
+    expect(twice(1)).toBe(3);
+    jit(function step(n: number) {
+      return n * 10;
+    });
+    expect(twice(1)).toBe(100);
+    expect(twice.stats.compiled).toBe(2);
+  });
+
+  it("verify: n runs the original beside the first n calls and reports a difference", () => {
+    // In JavaScript the bigint grows past 2^64 before `>>`; in wasm it wrapped: the documented difference.
+    const shifted = (a: bigint) => (a * a) >> 64n;
+    const checked = jit(shifted, undefined, { verify: 2 });
+    expect(checked(3n)).toBe(0n);
+    const error = (() => {
+      try {
+        checked(2n ** 40n);
+      } catch (e) {
+        return e as JitMismatchError;
+      }
+    })();
+    expect(error).toBeInstanceOf(JitMismatchError);
+    expect(error!.code).toBe("JIT_MISMATCH");
+    expect(error!.inputs).toEqual([2n ** 40n]);
+    expect(error!.expectedValue).toBe(2n ** 16n);
+    expect(error!.actualValue).toBe(0n);
+    expect(checked(2n ** 40n)).toBe(0n); // past the verified calls
+  });
+
+  it("fallback: true runs the original for an unsupported function and says so once", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const fn = jit((s: number) => String(s).length, undefined, { fallback: true });
+    expect(fn(1234)).toBe(4);
+    expect(fn(12)).toBe(2);
+    expect(fn.fallbackReason).toMatch(/calling `String`/);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    expect(() => jit((s: number) => String(s).length)(1)).toThrow(JitError);
+  });
+});
+
+describe("jitClass", () => {
+  it("the tutorial's Point2D: addPoints gives a Point2D with fields 4n, 6n", () => {
+    const Point2D = jitClass(
+      { x: "u64", y: "u64" },
+      class Point2D {
+        x: bigint;
+        y: bigint;
+        constructor(x: bigint, y: bigint) {
+          this.x = x;
+          this.y = y;
+        }
+      },
+    );
+    const addPoints = jit(
+      (a: InstanceType<typeof Point2D>, b: InstanceType<typeof Point2D>) => new Point2D(a.x + b.x, a.y + b.y),
+      "Point2D(Point2D, Point2D)",
+    );
+    const result = addPoints(new Point2D(1n, 2n), new Point2D(3n, 4n));
+    expect(result).toBeInstanceOf(Point2D);
+    expect([result.x, result.y]).toEqual([4n, 6n]);
+    // Lazily typed too, and fields wrap as u64.
+    const sum = jit((p: InstanceType<typeof Point2D>) => p.x + p.y);
+    expect(sum(new Point2D(2n ** 64n - 1n, 2n))).toBe(1n);
+    expect(() => addPoints({ x: 1n, y: 2n } as never, new Point2D(1n, 1n))).toThrow("Expected `a` to be a Point2D");
+  });
+
+  it("fields are assigned only in the constructor (values are flattened, passed by value)", () => {
+    const Vec = jitClass(
+      { x: "f64", y: "f64" },
+      class Vec {
+        x: number;
+        y: number;
+        constructor(x: number, y: number) {
+          this.x = x;
+          this.y = y * 2;
+        }
+      },
+    );
+    type V = InstanceType<typeof Vec>;
+    const mutate = jit((v: V) => {
+      v.x = 1;
+      return v.x;
+    });
+    expect(() => mutate(new Vec(1, 2))).toThrow(/assigning to a field of a jitClass value outside its constructor/);
+    const norm = jit((v: V) => {
+      const w = new Vec(v.x, v.y);
+      return Math.sqrt(w.x * w.x + w.y * w.y);
+    });
+    expect(norm(new Vec(3, 2))).toBe(Math.sqrt(9 + 64));
+  });
+});
