@@ -1,166 +1,184 @@
 // Parallel forms of the built-in kernels. Each cuts its input into chunks the kernels' range or row
-// forms accept (src/kernels/abi.ts), so that the combined answer equals the single-thread kernel's: bit for bit
-// where the math is integer (sums, primes, Collatz, Monte Carlo hits, Mandelbrot, hashes, matmul and
-// SAXPY, whose every output element is computed by one worker exactly as on one thread); dot products
-// are summed per block, so they match the single-thread result within rounding.
-import { MONTE_CARLO_CHUNK } from "../kernels/abi.ts";
+// forms accept (src/kernels/abi.ts), so that the combined answer equals the single-thread kernel's: bit
+// for bit where the math is integer (sums, primes, Collatz, Monte Carlo hits, Mandelbrot, hashes, matmul
+// and SAXPY, whose every output element is computed by one worker exactly as on one thread); dot
+// products are summed per block, so they match the single-thread result within rounding. Arguments and
+// limits are the single-thread kernels' own (src/kernels/builtins.ts), so a bad argument reads the same.
+import { RANGE_KERNEL_FUNCTIONS, type RangeKernelName } from "../kernels/abi.ts";
+import {
+  RANGE_KERNELS,
+  bytesArg,
+  collatzOverflow,
+  combineRange,
+  countPrimesArgs,
+  countPrimesRangeArgs,
+  longestCollatzArgs,
+  longestCollatzRangeArgs,
+  mandelbrotArgs,
+  matmulArgs,
+  monteCarloArgs,
+  monteCarloResult,
+  saxpyArgs,
+  sumIntegersArgs,
+  vectorPairArgs,
+  type Range,
+} from "../kernels/builtins.ts";
+import { isDetached } from "../kernels/contract.ts";
 import { expected } from "../errors.ts";
-import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64, type BytesLike, type U64Like } from "../validate.ts";
+import { checkOptions, toU64, type U64Like } from "../validate.ts";
 import type { CollatzBest, HashAlgorithm, Job } from "./protocol.ts";
-import type { CallOptions, ChunkSpec, ParallelKernels, ParallelMandelbrotOptions, PoolCore } from "./types.ts";
 import { splitCount, splitRange } from "./split.ts";
-
-const U32_LIMIT = 1n << 32n;
-const U32_MAX = 0xffff_ffff;
-const MAX_SAMPLES = BigInt(2 ** 32 * MONTE_CARLO_CHUNK);
+import type { CallOptions, ChunkSpec, HeapLike, ParallelKernels, ParallelRangeKernels, PoolCore } from "./types.ts";
 
 export type { ParallelKernels, ParallelMandelbrotOptions } from "./types.ts";
 
+/** Message mode packs a group's buffers into one transfer of at most this many bytes; larger groups are cut further. */
+const MAX_PACKED_BYTES = 1 << 30;
+
 const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => BigInt.asUintN(64, s + v), 0n);
+const addNumbers = (values: unknown[]) => (values as number[]).reduce((s, v) => s + v, 0);
+
+/**
+ * Places a call's data in the shared heap, all or nothing: if a later block does not fit (a RangeError
+ * naming it), the blocks already placed are freed before the error goes on, so a failed call gives
+ * back every byte it took.
+ */
+export function placeAll(heap: HeapLike, steps: readonly (() => number)[]): number[] {
+  const placed: number[] = [];
+  try {
+    for (const step of steps) placed.push(step());
+    return placed;
+  } catch (error) {
+    for (const ptr of placed) heap.free(ptr);
+    throw error;
+  }
+}
+
+/** A typed array whose buffer was transferred away has no bytes left: name it rather than compute on nothing. */
+function notDetached<T extends ArrayBufferView>(view: T, name: string): T {
+  if (isDetached(view))
+    throw new TypeError(expected(name, `a ${view.constructor.name} whose buffer is not detached (it was transferred)`, view));
+  return view;
+}
 
 /** Binds the parallel kernels to a pool core. */
 export function parallelKernels(core: PoolCore): ParallelKernels {
-  const ranges = (
-    name: string,
-    lo: bigint,
-    hi: bigint,
-    options: CallOptions | undefined,
-    job: (lo: bigint, hi: bigint) => Job,
-    kernel: string,
-  ): ChunkSpec[] =>
-    splitRange(lo, hi, core.chunkCount(options, "options")).map(([a, b]) => ({
+  const ranges = (range: Range, options: CallOptions | undefined, kernel: string, job: (lo: bigint, hi: bigint) => Job): ChunkSpec[] =>
+    splitRange(range[0], range[1], core.chunkCount(options, "options")).map(([a, b]) => ({
       kernel,
       label: `[${a}, ${b})`,
       make: () => ({ job: job(a, b) }),
     }));
 
-  const kernels: ParallelKernels = {
+  const sumRange = (range: Range, options?: CallOptions) =>
+    core.submit(
+      "sumRange",
+      ranges(range, options, "sumRange", (lo, hi) => ({ kind: "sumRange", lo, hi })),
+      options,
+      wrapAdd,
+    );
+
+  const primes = (range: Range, options?: CallOptions) => {
+    const specs = ranges(range, options, "countPrimesRange", (lo, hi) => ({ kind: "countPrimes", lo, hi }));
+    const heap = core.heap;
+    if (!heap) return core.submit("countPrimes", specs, options, addNumbers);
+    // Shared memory: each chunk gets its own scratch, held until every worker is done with the task.
+    const scratch: number[] = [];
+    const shared = specs.map((spec, i) => ({
+      ...spec,
+      make: () => {
+        const job = spec.make().job as Extract<Job, { kind: "countPrimes" }>;
+        scratch[i] ??= heap.alloc(core.scratchForPrimes(job.hi), "scratch");
+        return { job: { ...job, scratchPtr: scratch[i] } };
+      },
+    }));
+    return core.submit("countPrimes", shared, options, addNumbers, () => scratch.forEach((p) => p !== undefined && heap.free(p)));
+  };
+
+  const collatz = ([l, h]: Range, options?: CallOptions) => {
+    // Every chunk starts at 1 or above and is not empty, so a chunk's start 0 can only mean "a chain passed 2^64".
+    const specs = ranges([l, h], options, "longestCollatzRange", (lo, hi) => ({ kind: "collatz", lo, hi }));
+    return core.submit("longestCollatz", specs, options, (results) => {
+      let best: CollatzBest | undefined;
+      for (const r of results as CollatzBest[]) {
+        if (r.start === 0n) throw collatzOverflow(l, h);
+        // Chunks come in range order: strictly longer wins, so ties keep the smallest start.
+        if (!best || r.steps > best.steps) best = r;
+      }
+      return { start: best!.start, steps: best!.steps };
+    });
+  };
+
+  // Every range kernel of the contract: [lo, hi) by ranges, the pieces combined as RANGE_KERNELS says.
+  const rangeKernels = Object.fromEntries(
+    RANGE_KERNEL_FUNCTIONS.map((name: RangeKernelName) => [
+      name,
+      async (lo: U64Like, hi: U64Like, options?: CallOptions) => {
+        core.check();
+        const specs = ranges([toU64(lo, "lo"), toU64(hi, "hi")], options, name, (a, b) => ({ kind: "range", kernel: name, lo: a, hi: b }));
+        const how = RANGE_KERNELS[name].combine;
+        return core.submit(name, specs, options, (parts) =>
+          // An empty range has no pieces: 0, as the kernel answers for it on one thread.
+          parts.length === 0 ? 0n : (parts as bigint[]).reduce((s, v) => combineRange(how, s, v)),
+        );
+      },
+    ]),
+  ) as ParallelRangeKernels;
+
+  return {
+    ...rangeKernels,
     async sumIntegers(n, options) {
       core.check();
-      return kernels.sumRange(0n, toU64(n, "n"), options);
+      return sumRange(sumIntegersArgs(n), options);
     },
 
     async sumRange(lo, hi, options) {
       core.check();
-      const l = toU64(lo, "lo");
-      const h = toU64(hi, "hi");
-      return core.submit(
-        "sumRange",
-        ranges("sumRange", l, h, options, (a, b) => ({ kind: "sumRange", lo: a, hi: b }), "sumRange"),
-        options,
-        wrapAdd,
-      );
+      return sumRange([toU64(lo, "lo"), toU64(hi, "hi")], options);
     },
 
     async countPrimesRange(lo, hi, options) {
       core.check();
-      const l = toU64(lo, "lo");
-      const h = toU64(hi, "hi");
-      if (h > U32_LIMIT) throw new RangeError(expected("hi", "at most 2^32", h));
-      const specs = ranges("countPrimes", l, h, options, (a, b) => ({ kind: "countPrimes", lo: a, hi: b }), "countPrimesRange");
-      if (!core.heap) return core.submit("countPrimes", specs, options, (r) => (r as number[]).reduce((s, v) => s + v, 0));
-      // Shared memory: each chunk gets its own scratch, held until every worker is done with the task.
-      const scratch: number[] = [];
-      const shared = specs.map((spec, i) => ({
-        ...spec,
-        make: () => {
-          const job = spec.make().job as Extract<Job, { kind: "countPrimes" }>;
-          scratch[i] ??= core.heap!.alloc(core.scratchForPrimes(job.hi), "scratch");
-          return { job: { ...job, scratchPtr: scratch[i] } };
-        },
-      }));
-      return core.submit(
-        "countPrimes",
-        shared,
-        options,
-        (r) => (r as number[]).reduce((s, v) => s + v, 0),
-        () => scratch.forEach((p) => p !== undefined && core.heap!.free(p)),
-      );
+      return primes(countPrimesRangeArgs(lo, hi), options);
     },
 
     async countPrimes(n, options) {
       core.check();
-      const nn = toU64(n, "n");
-      if (nn > U32_LIMIT) throw new RangeError(expected("n", "at most 2^32 (4294967296)", n));
-      // 2^32 is even, so π(2^32) is the count below it and hi never needs to pass 2^32.
-      return kernels.countPrimesRange(0n, nn === U32_LIMIT ? nn : nn + 1n, options);
+      return primes(countPrimesArgs(n), options);
     },
 
     async longestCollatz(limit, options) {
       core.check();
-      const l = toU64(limit, "limit");
-      if (l < 2n) throw new RangeError(expected("limit", "at least 2 (starts are taken from [1, limit))", limit));
-      return kernels.longestCollatzRange(1n, l, options);
+      return collatz(longestCollatzArgs(limit), options);
     },
 
     async longestCollatzRange(lo, hi, options) {
       core.check();
-      const l = toU64(lo, "lo");
-      const h = toU64(hi, "hi");
-      if (l < 1n) throw new RangeError(expected("lo", "at least 1 (0 has no Collatz chain)", lo));
-      if (h <= l) throw new RangeError(expected("hi", `greater than \`lo\` (${l})`, hi));
-      // Every chunk starts at 1 or above and is not empty, so a chunk's start 0 can only mean "a chain passed 2^64".
-      const specs = ranges("longestCollatz", l, h, options, (a, b) => ({ kind: "collatz", lo: a, hi: b }), "longestCollatzRange");
-      return core.submit("longestCollatz", specs, options, (results) => {
-        let best: CollatzBest | undefined;
-        for (const r of results as CollatzBest[]) {
-          if (r.start === 0n)
-            throw new RangeError(
-              `Expected every Collatz chain from [${l}, ${h}) to stay below 2^64, but one passes 2^64 − 1 (u64 overflow)`,
-            );
-          // Chunks come in range order: strictly longer wins, so ties keep the smallest start.
-          if (!best || r.steps > best.steps) best = r;
-        }
-        return { start: best!.start, steps: best!.steps };
-      });
+      return collatz(longestCollatzRangeArgs(lo, hi), options);
     },
 
     async monteCarloPi(samples, seed = 0n, options) {
       core.check();
-      const total = toU64(samples, "samples");
-      const s = toU64(seed, "seed");
-      if (total === 0n || total > MAX_SAMPLES)
-        throw new RangeError(expected("samples", `an integer in [1, 2^48] (2^32 chunks of ${MONTE_CARLO_CHUNK})`, samples));
-      const chunkCount = Number((total + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK));
-      const specs = splitCount(0, chunkCount, core.chunkCount(options, "options")).map(([a, b]) => ({
+      const { total, seed: s, chunks } = monteCarloArgs(samples, seed);
+      const specs = splitRange(0n, chunks, core.chunkCount(options, "options")).map(([a, b]) => ({
         kernel: "monteCarloHits",
         label: `Monte Carlo chunks [${a}, ${b})`,
         make: () => ({ job: { kind: "monteCarlo", seed: s, firstChunk: a, endChunk: b, total } as Job }),
       }));
-      return core.submit("monteCarloPi", specs, options, (hits) => {
-        const inside = Number(wrapAdd(hits));
-        const n = Number(total);
-        return { pi: (4 * inside) / n, inside, samples: n };
-      });
+      return core.submit("monteCarloPi", specs, options, (hits) => monteCarloResult(wrapAdd(hits), total));
     },
 
     async mandelbrot(options) {
       core.check();
-      if (options === undefined) throw new TypeError(expected("options", "an options object with width, height and maxIter", options));
-      const opts = checkOptions(options, "options", [
-        "signal",
-        "chunks",
-        "width",
-        "height",
-        "maxIter",
-        "x0",
-        "y0",
-        "x1",
-        "y1",
-      ]) as unknown as ParallelMandelbrotOptions;
-      const width = toInteger(opts.width, "options.width", 1, U32_MAX);
-      const height = toInteger(opts.height, "options.height", 1, U32_MAX);
-      const maxIter = toInteger(opts.maxIter, "options.maxIter", 1, U32_MAX);
-      // The single-thread kernel's defaults (src/kernels.ts), so both draw the same picture.
-      const [x0, y0, x1, y1] = (["x0", "y0", "x1", "y1"] as const).map((key, i) =>
-        opts[key] === undefined ? [-2, -1.5, 1, 1.5][i] : toFinite(opts[key], `options.${key}`),
-      );
-      const call = { signal: opts.signal, chunks: opts.chunks };
+      const view = mandelbrotArgs(options, ["signal", "chunks"]);
+      const { width, height } = view;
+      const call = { signal: options.signal, chunks: options.chunks };
       // More row blocks than workers: rows through the set cost far more than rows outside it.
       const blocks = splitCount(0, height, core.chunkCount(call, "options"));
-      const base = { kind: "mandelbrot", width, height, x0, y0, x1, y1, maxIter } as const;
-      if (core.heap) {
-        const out = core.heap.alloc(width * height * 4, "the image");
+      const base = { kind: "mandelbrot", ...view } as const;
+      const heap = core.heap;
+      if (heap) {
+        const out = heap.alloc(width * height * 4, "the image");
         const specs = blocks.map(([a, b]) => ({
           kernel: "mandelbrotRows",
           label: `rows [${a}, ${b})`,
@@ -171,7 +189,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           specs,
           call,
           () => new Uint32Array(core.memory!.buffer, out, width * height).slice(),
-          () => core.heap!.free(out),
+          () => heap.free(out),
         );
       }
       const specs = blocks.map(([a, b]) => ({
@@ -188,19 +206,14 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
 
     async matmul(a, b, m, k, n, options) {
       core.check();
-      toFloat64Array(a, "a");
-      toFloat64Array(b, "b");
-      toInteger(m, "m", 1, U32_MAX);
-      toInteger(k, "k", 1, U32_MAX);
-      toInteger(n, "n", 1, U32_MAX);
-      if (a.length !== m * k) throw new RangeError(expected("a", `a Float64Array of length m·k = ${m * k}`, a));
-      if (b.length !== k * n) throw new RangeError(expected("b", `a Float64Array of length k·n = ${k * n}`, b));
+      if (a instanceof Float64Array) notDetached(a, "a");
+      if (b instanceof Float64Array) notDetached(b, "b");
+      // The kernels' own limits, C's size included: m·n·8 bytes must fit in wasm memory, in every mode.
+      matmulArgs(a, b, m, k, n);
       const blocks = splitCount(0, m, core.chunkCount(options, "options"));
-      if (core.heap) {
-        const heap = core.heap;
-        const pa = heap.put(a, "a");
-        const pb = heap.put(b, "b");
-        const pc = heap.alloc(m * n * 8, "c");
+      const heap = core.heap;
+      if (heap) {
+        const [pa, pb, pc] = placeAll(heap, [() => heap.put(a, "a"), () => heap.put(b, "b"), () => heap.alloc(m * n * 8, "c (m·n f64s)")]);
         const specs = blocks.map(([r0, r1]) => ({
           kernel: "matmul",
           label: `rows [${r0}, ${r1})`,
@@ -232,15 +245,13 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
 
     async saxpy(alpha, x, y, options) {
       core.check();
-      toFinite(alpha, "alpha");
-      toFloat64Array(x, "x");
-      toFloat64Array(y, "y");
-      if (x.length !== y.length) throw new RangeError(expected("y", `a Float64Array of length ${x.length} (the length of \`x\`)`, y));
+      if (x instanceof Float64Array) notDetached(x, "x");
+      if (y instanceof Float64Array) notDetached(y, "y");
+      saxpyArgs(alpha, x, y);
       const slices = splitCount(0, x.length, core.chunkCount(options, "options"));
-      if (core.heap) {
-        const heap = core.heap;
-        const px = heap.put(x, "x");
-        const py = heap.put(y, "y");
+      const heap = core.heap;
+      if (heap) {
+        const [px, py] = placeAll(heap, [() => heap.put(x, "x"), () => heap.put(y, "y")]);
         const specs = slices.map(([i0, i1]) => ({
           kernel: "saxpy",
           label: `[${i0}, ${i1})`,
@@ -250,7 +261,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           "saxpy",
           specs,
           options,
-          () => y.set(new Float64Array(core.memory!.buffer, py, y.length)) ?? y,
+          () => (y.set(new Float64Array(core.memory!.buffer, py, y.length)), y),
           () => (heap.free(px), heap.free(py)),
         );
       }
@@ -271,21 +282,19 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
 
     async dot(a, b, options) {
       core.check();
-      toFloat64Array(a, "a");
-      toFloat64Array(b, "b");
-      if (a.length !== b.length) throw new RangeError(expected("b", `a Float64Array of length ${a.length} (the length of \`a\`)`, b));
+      if (a instanceof Float64Array) notDetached(a, "a");
+      if (b instanceof Float64Array) notDetached(b, "b");
+      vectorPairArgs(a, b);
       const slices = splitCount(0, a.length, core.chunkCount(options, "options"));
-      const add = (parts: unknown[]) => (parts as number[]).reduce((s, v) => s + v, 0);
-      if (core.heap) {
-        const heap = core.heap;
-        const pa = heap.put(a, "a");
-        const pb = heap.put(b, "b");
+      const heap = core.heap;
+      if (heap) {
+        const [pa, pb] = placeAll(heap, [() => heap.put(a, "a"), () => heap.put(b, "b")]);
         const specs = slices.map(([i0, i1]) => ({
           kernel: "dot",
           label: `[${i0}, ${i1})`,
           make: () => ({ job: { kind: "dot", aPtr: pa + i0 * 8, bPtr: pb + i0 * 8, n: i1 - i0 } as Job }),
         }));
-        return core.submit("dot", specs, options, add, () => (heap.free(pa), heap.free(pb)));
+        return core.submit("dot", specs, options, addNumbers, () => (heap.free(pa), heap.free(pb)));
       }
       const specs = slices.map(([i0, i1]) => ({
         kernel: "dot",
@@ -296,7 +305,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           return { job: { kind: "dot", a: as, b: bs, n: i1 - i0 } as Job, transfer: [as.buffer, bs.buffer] };
         },
       }));
-      return core.submit("dot", specs, options, add);
+      return core.submit("dot", specs, options, addNumbers);
     },
 
     async hashMany(buffers, options) {
@@ -305,23 +314,27 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         algorithm?: HashAlgorithm;
         seed?: U64Like;
       };
-      const algorithm = opts.algorithm ?? "xxhash64";
+      const algorithm = opts.algorithm === undefined ? "xxhash64" : opts.algorithm;
       if (algorithm !== "fnv1a64" && algorithm !== "xxhash64")
         throw new TypeError(expected("options.algorithm", '"fnv1a64" or "xxhash64"', algorithm));
       const seed = opts.seed === undefined ? 0n : toU64(opts.seed, "options.seed");
       if (!Array.isArray(buffers)) throw new TypeError(expected("buffers", "an array of byte buffers", buffers));
-      const views = buffers.map((b, i) => toBytes(b, `buffers[${i}]`));
+      // Each buffer small enough that ptr + len never passes 4 GiB (the kernels' u32 end would wrap to 0).
+      const views = buffers.map((b, i) => {
+        if (ArrayBuffer.isView(b)) notDetached(b, `buffers[${i}]`);
+        return bytesArg(b, `buffers[${i}]`);
+      });
       const call = { signal: opts.signal, chunks: opts.chunks };
-      const groups = splitCount(0, views.length, core.chunkCount(call, "options"));
+      const count = core.chunkCount(call, "options");
       const lensOf = (i0: number, i1: number) => Uint32Array.from(views.slice(i0, i1), (v) => v.byteLength);
-      const collect = (parts: unknown[]) => {
-        const out = new BigUint64Array(views.length);
-        groups.forEach(([i0], i) => out.set(parts[i] as BigUint64Array, i0));
-        return out;
-      };
-      if (core.heap) {
-        const heap = core.heap;
-        const ptrs = views.map((v, i) => heap.put(v, `buffers[${i}]`));
+      const heap = core.heap;
+      if (heap) {
+        const groups = splitCount(0, views.length, count);
+        const collect = gather(views.length, groups);
+        const ptrs = placeAll(
+          heap,
+          views.map((v, i) => () => heap.put(v, `buffers[${i}]`)),
+        );
         const specs = groups.map(([i0, i1]) => ({
           kernel: algorithm,
           label: `buffers [${i0}, ${i1})`,
@@ -329,19 +342,47 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         }));
         return core.submit("hashMany", specs, call, collect, () => ptrs.forEach((p) => heap.free(p)));
       }
+      // Message mode: one packed buffer per group, moved to the worker (one transfer instead of many clones),
+      // never more than MAX_PACKED_BYTES unless a single buffer is larger (it then travels alone).
+      const groups = splitCount(0, views.length, count).flatMap(([i0, i1]) => byBytes(views, i0, i1, MAX_PACKED_BYTES));
       const specs = groups.map(([i0, i1]) => ({
         kernel: algorithm,
         label: `buffers [${i0}, ${i1})`,
         make: () => {
-          // One packed buffer per group, moved to the worker: one transfer instead of many clones.
           const lens = lensOf(i0, i1);
           const packed = new Uint8Array(lens.reduce((s, l) => s + l, 0));
           for (let i = i0, at = 0; i < i1; at += views[i].byteLength, i++) packed.set(views[i], at);
           return { job: { kind: "hash", algorithm, seed, lens, packed } as Job, transfer: [packed.buffer] };
         },
       }));
-      return core.submit("hashMany", specs, call, collect);
+      return core.submit("hashMany", specs, call, gather(views.length, groups));
     },
   };
-  return kernels;
+}
+
+/** Puts each group's hashes at its place in one BigUint64Array. */
+function gather(count: number, groups: [number, number][]): (parts: unknown[]) => BigUint64Array {
+  return (parts) => {
+    const out = new BigUint64Array(count);
+    groups.forEach(([i0], i) => out.set(parts[i] as BigUint64Array, i0));
+    return out;
+  };
+}
+
+/** Cuts [i0, i1) into runs of buffers whose bytes add up to at most `limit` (a larger buffer makes a run of its own). */
+function byBytes(views: readonly Uint8Array[], i0: number, i1: number, limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = i0;
+  let bytes = 0;
+  for (let i = i0; i < i1; i++) {
+    const size = views[i].byteLength;
+    if (i > start && bytes + size > limit) {
+      out.push([start, i]);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (i1 > start) out.push([start, i1]);
+  return out;
 }

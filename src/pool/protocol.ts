@@ -1,6 +1,7 @@
 // The wire between the pool (main thread) and its workers: what a worker is given at start and the
 // jobs it runs. Everything here crosses postMessage, so it is plain data: numbers, bigints, typed
 // arrays (transferred where the pool made them), a compiled WebAssembly.Module, a shared Memory.
+import type { RangeKernelName } from "../kernels/abi.ts";
 import type { ResultType } from "../kernels/contract.ts";
 
 /** How workers get their data: one shared WebAssembly.Memory, or messages that move (transfer) buffers. */
@@ -36,9 +37,11 @@ export type FunctionRef =
 /** One chunk of work. Pointers (`*Ptr`) are byte offsets into the shared memory; arrays travel in messages. */
 export type Job =
   | { readonly kind: "sumRange"; readonly lo: bigint; readonly hi: bigint }
+  /** A range kernel of src/kernels/abi.ts RANGE_KERNEL_FUNCTIONS over [lo, hi). */
+  | { readonly kind: "range"; readonly kernel: RangeKernelName; readonly lo: bigint; readonly hi: bigint }
   | { readonly kind: "countPrimes"; readonly lo: bigint; readonly hi: bigint; readonly scratchPtr?: number }
   | { readonly kind: "collatz"; readonly lo: bigint; readonly hi: bigint }
-  | { readonly kind: "monteCarlo"; readonly seed: bigint; readonly firstChunk: number; readonly endChunk: number; readonly total: bigint }
+  | { readonly kind: "monteCarlo"; readonly seed: bigint; readonly firstChunk: bigint; readonly endChunk: bigint; readonly total: bigint }
   | {
       readonly kind: "mandelbrot";
       readonly outPtr?: number;

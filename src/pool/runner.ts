@@ -78,6 +78,8 @@ function kernelOf(job: Job): string {
   switch (job.kind) {
     case "sumRange":
       return "sumRange";
+    case "range":
+      return job.kernel;
     case "countPrimes":
       return "countPrimesRange";
     case "collatz":
@@ -97,6 +99,8 @@ function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call
   switch (job.kind) {
     case "sumRange":
       return BigInt.asUintN(64, ex.sumRange(job.lo, job.hi));
+    case "range":
+      return BigInt.asUintN(64, ex[job.kernel](job.lo, job.hi));
     case "countPrimes": {
       const scratch = job.scratchPtr ?? arena!.alloc(ex.countPrimesScratch(job.hi), "scratch");
       return ex.countPrimesRange(job.lo, job.hi, scratch);

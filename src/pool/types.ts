@@ -2,6 +2,7 @@
 // small core (`PoolCore`, `ChunkSpec`) that the parallel kernels (parallel.ts) build their calls on.
 // Types only: every other pool module imports from here, and this file imports no pool module, so
 // the modules form a tree (pool.ts → scheduler.ts, workers.ts, functions.ts, parallel.ts → types.ts).
+import type { RangeKernelName } from "../kernels/abi.ts";
 import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
 import type { KERNEL_REF, KernelRef } from "../kernels/contract.ts";
 import type { WasmSource } from "../load.ts";
@@ -87,8 +88,13 @@ export interface RowsOptions extends CallOptions {
 /** What a parallel Mandelbrot call takes: the single-thread options plus the call options. */
 export type ParallelMandelbrotOptions = MandelbrotOptions & CallOptions;
 
+/** The pool form of every range kernel (src/kernels/abi.ts RANGE_KERNEL_FUNCTIONS): [lo, hi) by ranges, combined as its contract says. */
+export type ParallelRangeKernels = {
+  readonly [K in RangeKernelName]: (lo: U64Like, hi: U64Like, options?: CallOptions) => Promise<bigint>;
+};
+
 /** Parallel kernels, bound to a pool. */
-export interface ParallelKernels {
+export interface ParallelKernels extends ParallelRangeKernels {
   /** f(n) = 0 + … + (n − 1) mod 2^64, as sums over ranges combined by wrap-around addition. */
   sumIntegers(n: U64Like, options?: CallOptions): Promise<bigint>;
   /** lo + … + (hi − 1) mod 2^64, by ranges. */
