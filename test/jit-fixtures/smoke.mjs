@@ -1,0 +1,45 @@
+// Run by Deno and Bun (test/jit-runtimes.test.ts) and by Node twice (test/jit-cache.test.ts): the built
+// hotpath/jit bundle compiles the tutorial's functions; prints one JSON line of checks and stats.
+import { jit, jitClass, JitError } from "../../build/jit.js";
+
+const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
+const cache = process.env.HOTPATH_JIT_CACHE !== undefined;
+
+function f(n) {
+  let total = 0n;
+  for (let i = 0n; i < n; i++) total += i;
+  return total;
+}
+function dot(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+const Point2D = jitClass(
+  { x: "u64", y: "u64" },
+  class Point2D {
+    constructor(x, y) {
+      this.x = x;
+      this.y = y;
+    }
+  },
+);
+const started = performance.now();
+const fast = jit(f, "u64(u64)", { cache });
+const firstCompileMs = performance.now() - started;
+const addPoints = jit((a, b) => new Point2D(a.x + b.x, a.y + b.y), "Point2D(Point2D, Point2D)");
+const p = addPoints(new Point2D(1n, 2n), new Point2D(3n, 4n));
+let jitError = false;
+try {
+  jit((n) => n.size)(1);
+} catch (e) {
+  jitError = e instanceof JitError && e.line === 1;
+}
+const checks = {
+  sum: fast(100_000_000n) === 4999999950000000n,
+  wraps: jit((a) => a * a)(2n ** 63n) === 0n,
+  dot: jit(dot)(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32,
+  point: p instanceof Point2D && p.x === 4n && p.y === 6n,
+  jitError,
+};
+console.log(JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs }));

@@ -1,0 +1,19 @@
+// The built hotpath/jit bundle (build/jit.js) in real Deno and Bun binaries.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { findRuntime, runtimeArgs } from "./support/runtimes.ts";
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL("./jit-fixtures/smoke.mjs", import.meta.url));
+
+describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
+  const path = findRuntime(name);
+  it.skipIf(!path)(`compiles and runs the tutorial's functions (${path ?? `${name} not found: npm install installs it`})`, async () => {
+    const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
+    const report = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(report.runtime).toMatch(name);
+    expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true });
+  });
+});
