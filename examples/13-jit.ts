@@ -1,0 +1,222 @@
+// Chapter "Numba": `jit` compiles a plain function to WebAssembly at run time from its own source,
+// inferring the types from the first call. Step by step as the tutorial: jit, the first call compiling,
+// timing against the plain function and the AssemblyScript kernel, a signature, inspect(), jitClass;
+// then the tutorial's other loops (Collatz, Monte Carlo with a u64 xorshift, Mandelbrot, a dot product).
+// Every jitted function is warmed up before it is timed: V8 runs a wasm function's first call in its
+// baseline tier (Liftoff) and a long call never tiers up in the middle; the cold first call is shown apart.
+// Run: npx tsx examples/13-jit.ts [--small]
+import { formatTime, table } from "../src/cli/machine.ts";
+import { kernels } from "../src/index.ts";
+import { median } from "../src/stats.ts";
+
+const small = process.argv.includes("--small");
+const t0 = performance.now();
+const { jit, jitClass } = await import("../src/jit/index.ts");
+const importMs = performance.now() - t0;
+
+// The tutorial's f, as plain TypeScript.
+function f(n: bigint): bigint {
+  let total = 0n;
+  for (let i = 0n; i < n; i++) total += i;
+  return total;
+}
+
+// 1. jit: nothing is compiled until the first call, whose argument types choose the specialization.
+let t = performance.now();
+const fFast = jit(f);
+const first = fFast(10n);
+const firstMs = performance.now() - t;
+console.log(
+  `jit(f)(10n) = ${first}: first call ${formatTime(firstMs)} (import of hotpath/jit before it: ${formatTime(importMs)}, under tsx)`,
+);
+// Other argument types compile another specialization (Numba's dispatcher).
+const square = jit((x: any) => x * x + x);
+square(3n);
+t = performance.now();
+square(1.5);
+console.log(
+  `square(1.5) after square(3n) compiles a second specialization: ${formatTime(performance.now() - t)} → ${square.signatures.join(", ")}`,
+);
+t = performance.now();
+const again = jit(f);
+again(10n);
+console.log(`a new jit(f) finds its module in the cache: ${formatTime(performance.now() - t)} (${JSON.stringify(again.stats)})\n`);
+
+/** Median of `rounds` timed calls after a warm-up of short calls. */
+function time<T>(run: () => T, rounds: number): { ms: number; result: T } {
+  let result!: T;
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    result = run();
+    times.push(performance.now() - start);
+  }
+  return { ms: median(times), result };
+}
+
+const k = await kernels();
+const rows: string[][] = [];
+const rounds = small ? 3 : 5;
+const row = (loop: string, jitMs: number, asMs: number, plainMs: number, plainKind: string, same: boolean) =>
+  rows.push([
+    loop,
+    formatTime(jitMs),
+    formatTime(asMs),
+    `${formatTime(plainMs)} (${plainKind})`,
+    `${(jitMs / asMs).toFixed(2)}×`,
+    `${(plainMs / jitMs).toFixed(1)}×`,
+    same ? "yes" : "NO",
+  ]);
+
+// 2. The sum, as in the tutorial: jitted, the AssemblyScript kernel, and the plain function.
+const n = small ? 1_000_000n : 100_000_000n;
+const fTyped = jit(f, "u64(u64)"); // 3. a signature: compiled now, as Numba's uint64(uint64)
+t = performance.now();
+fTyped(n);
+const coldMs = performance.now() - t;
+for (let i = 0; i < 2000; i++) fTyped(1000n);
+const sumJit = time(() => fTyped(n), rounds);
+const sumAs = time(() => k.sumIntegers(n), rounds);
+const sumPlain = time(() => BigInt.asUintN(64, f(n)), 1);
+row(`sum, n = ${n}`, sumJit.ms, sumAs.ms, sumPlain.ms, "bigint", sumJit.result === sumAs.result && sumJit.result === sumPlain.result);
+console.log(`f_typed(${n}) cold (first call, baseline tier): ${formatTime(coldMs)}; warm: ${formatTime(sumJit.ms)}\n`);
+
+// 4. inspect(): the WebAssembly text of each compiled specialization.
+console.log(fTyped.inspect(), "\n");
+
+// 5. jitClass: the tutorial's Point2D, passed and returned as flattened fields.
+const Point2D = jitClass(
+  { x: "u64", y: "u64" },
+  class Point2D {
+    x: bigint;
+    y: bigint;
+    constructor(x: bigint, y: bigint) {
+      this.x = x;
+      this.y = y;
+    }
+  },
+);
+type Point = InstanceType<typeof Point2D>;
+const addPoints = jit((a: Point, b: Point) => new Point2D(a.x + b.x, a.y + b.y), "Point2D(Point2D, Point2D)");
+const p = addPoints(new Point2D(1n, 2n), new Point2D(3n, 4n));
+console.log(`addPoints(Point2D(1, 2), Point2D(3, 4)) → (${p.x}, ${p.y}), a ${p.constructor.name}\n`);
+
+// 6. The other loops.
+function collatzLongest(lo: bigint, hi: bigint) {
+  let best = 0n;
+  let start = 0n;
+  for (let s = lo; s < hi; s++) {
+    let m = s;
+    let steps = 0n;
+    while (m !== 1n) {
+      if ((m & 1n) === 1n) m = 3n * m + 1n;
+      else m >>= 1n;
+      steps++;
+    }
+    if (steps > best) {
+      best = steps;
+      start = s;
+    }
+  }
+  return start;
+}
+const limit = small ? 10_000n : 1_000_000n;
+const collatzFast = jit(collatzLongest);
+collatzFast(1n, 2000n);
+for (let i = 0; i < 20; i++) collatzFast(1n, 2000n);
+const cJit = time(() => collatzFast(1n, limit), rounds);
+const cAs = time(() => k.longestCollatz(limit), rounds);
+const cPlain = time(() => collatzLongest(1n, limit), 1);
+row(
+  `Collatz, below ${limit}`,
+  cJit.ms,
+  cAs.ms,
+  cPlain.ms,
+  "bigint",
+  cJit.result === cPlain.result && BigInt(cAs.result.start) === cJit.result,
+);
+
+function monteCarlo(samples: bigint, seed: bigint) {
+  let s = seed;
+  let inside = 0n;
+  for (let i = 0n; i < samples; i++) {
+    s = BigInt.asUintN(64, s ^ (s << 13n));
+    s ^= s >> 7n;
+    s = BigInt.asUintN(64, s ^ (s << 17n));
+    const x = Number(s >> 11n) / 2 ** 53;
+    s = BigInt.asUintN(64, s ^ (s << 13n));
+    s ^= s >> 7n;
+    s = BigInt.asUintN(64, s ^ (s << 17n));
+    const y = Number(s >> 11n) / 2 ** 53;
+    if (x * x + y * y < 1) inside++;
+  }
+  return (4 * Number(inside)) / Number(samples);
+}
+const samples = small ? 100_000n : 10_000_000n;
+const mcFast = jit(monteCarlo);
+for (let i = 0; i < 200; i++) mcFast(1000n, 88172645463325252n);
+const mJit = time(() => mcFast(samples, 88172645463325252n), rounds);
+const mAs = time(() => k.monteCarloPi(samples, 1n).pi, rounds);
+const mPlain = time(() => monteCarlo(samples, 88172645463325252n), 1);
+row(
+  `Monte Carlo π, ${samples} samples`,
+  mJit.ms,
+  mAs.ms,
+  mPlain.ms,
+  "bigint",
+  mJit.result === mPlain.result && Math.abs(mAs.result - mJit.result) < 0.01,
+);
+
+function mandelbrot(out: Uint32Array, width: number, height: number, maxIter: number) {
+  for (let py = 0; py < height; py++) {
+    const cy = -1.25 + (2.5 * py) / height;
+    for (let px = 0; px < width; px++) {
+      const cx = -2 + (2.5 * px) / width;
+      let zx = 0;
+      let zy = 0;
+      let i = 0;
+      for (; i < maxIter; i++) {
+        const x2 = zx * zx;
+        const y2 = zy * zy;
+        if (x2 + y2 > 4) break;
+        zy = 2 * zx * zy + cy;
+        zx = x2 - y2 + cx;
+      }
+      out[py * width + px] = i;
+    }
+  }
+}
+const side = small ? 100 : 600;
+const maxIter = small ? 100 : 500;
+const image = new Uint32Array(side * side);
+const plainImage = new Uint32Array(side * side);
+const mbFast = jit(mandelbrot);
+for (let i = 0; i < 30; i++) mbFast(new Uint32Array(64), 8, 8, 50);
+const mbJit = time(() => mbFast(image, side, side, maxIter), rounds);
+const mbAs = time(() => k.mandelbrot({ width: side, height: side, maxIter, x0: -2, y0: -1.25, x1: 0.5, y1: 1.25 }), rounds);
+const mbPlain = time(() => mandelbrot(plainImage, side, side, maxIter), rounds);
+row(
+  `Mandelbrot ${side}² × ${maxIter}`,
+  mbJit.ms,
+  mbAs.ms,
+  mbPlain.ms,
+  "number",
+  image.every((v, i) => v === plainImage[i] && v === mbAs.result[i]),
+);
+
+function dot(a: Float64Array, b: Float64Array) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+const len = small ? 10_000 : 1_000_000;
+const a = Float64Array.from({ length: len }, (_, i) => (i % 100) / 7);
+const b = Float64Array.from({ length: len }, (_, i) => (i % 37) / 3);
+const dotFast = jit(dot);
+for (let i = 0; i < 300; i++) dotFast(a.subarray(0, 64), b.subarray(0, 64));
+const dJit = time(() => dotFast(a, b), rounds * 4);
+const dAs = time(() => k.dotScalar(a, b), rounds * 4);
+const dPlain = time(() => dot(a, b), rounds * 4);
+row(`dot, ${len} f64 (copies in included)`, dJit.ms, dAs.ms, dPlain.ms, "number", dJit.result === dPlain.result);
+
+console.log(table(["loop", "jit (warm)", "AssemblyScript", "plain function", "jit ÷ AS", "plain ÷ jit", "same result"], rows));
