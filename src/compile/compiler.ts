@@ -150,6 +150,8 @@ async function runAsc(
   const baseDir = dirname(path);
   const files: Record<string, Uint8Array | string> = {};
   const diagnostics: Diagnostic[] = [];
+  // The sources asc read, by the name it uses for them (its diagnostics carry offsets, not lines).
+  const texts = new Map<string, string>();
   let report = "";
   const { error } = await asc.main(
     [
@@ -169,7 +171,9 @@ async function runAsc(
         // The kernel's own asconfig.json is ignored: the flags are the built-in kernels' flags.
         if (file === "asconfig.json") return null;
         if (file === HEAP_ENTRY || file.endsWith(`/${HEAP_ENTRY}`)) return HEAP_SOURCE;
-        return readFile(isAbsolute(file) ? file : join(dir, file), "utf8").catch(() => null);
+        const text = await readFile(isAbsolute(file) ? file : join(dir, file), "utf8").catch(() => null);
+        if (text !== null) texts.set(file, text);
+        return text;
       },
       async writeFile(file, contents) {
         files[basename(file)] = contents;
@@ -179,9 +183,9 @@ async function runAsc(
       },
       reportDiagnostic(d) {
         if (d.range?.source.normalizedPath.endsWith(HEAP_ENTRY)) return;
-        const source = d.range?.source as unknown as
-          { normalizedPath: string; lineAt(pos: number): number; columnAt(): number } | undefined;
-        const at = source && d.range ? { line: source.lineAt(d.range.start), column: source.columnAt() } : {};
+        const source = d.range?.source as unknown as { normalizedPath: string } | undefined;
+        const text = source && texts.get(source.normalizedPath);
+        const at = text !== undefined && d.range ? position(text, d.range.start) : {};
         const file = source ? display(resolve(baseDir, source.normalizedPath)) : undefined;
         diagnostics.push({
           ...(file ? { file } : {}),
@@ -207,6 +211,13 @@ async function runAsc(
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ""}: ` : "";
   return `${where}${d.severity}${d.code ? ` TS${d.code}` : ""}: ${d.message}`;
+}
+
+/** The 1-based line and column of an offset. */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lastNewline = before.lastIndexOf("\n");
+  return { line: before.split("\n").length, column: offset - lastNewline };
 }
 
 /** Line and column of `export function name` in the source (for signature errors asc does not report). */

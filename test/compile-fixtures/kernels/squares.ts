@@ -1,3 +1,4 @@
+// @ts-nocheck: AssemblyScript, compiled by asc (the project's tsc does not know u64 or load<T>).
 // A user's kernel file, as the tests compile it: a u64 range function, a buffer function and f64 ones.
 
 /** Σ i² for i in [lo, hi), mod 2^64. */
@@ -60,4 +61,9 @@ export function isOdd(n: i32): bool {
 export function inverse(n: i32): i32 {
   if (n == 0) unreachable();
   return 1000 / n;
+}
+
+/** x³, for pool.map. */
+export function cube(x: f64): f64 {
+  return x * x * x;
 }
