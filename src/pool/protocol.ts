@@ -25,7 +25,11 @@ export type FunctionRef =
   | {
       readonly type: "wasm";
       readonly id: number;
-      readonly module: WebAssembly.Module;
+      /**
+       * Sent with the first job for this `id` that a worker gets, then left out (with `memory`): the
+       * worker keeps the last MAX_POSTED_MODULES modules it was sent, and the pool mirrors that list.
+       */
+      readonly module?: WebAssembly.Module;
       readonly memory?: WebAssembly.Memory;
       readonly export: string;
       /** A kernel with a spec: how its result converts (u64 comes back from wasm signed). */
@@ -99,6 +103,21 @@ export type Job =
   | { readonly kind: "call"; readonly fn: FunctionRef; readonly args: readonly unknown[] };
 
 export type HashAlgorithm = "fnv1a64" | "xxhash64";
+
+/** How many wasm modules of users' functions a worker keeps (each came once, with the first job that needed it). */
+export const MAX_POSTED_MODULES = 64;
+
+/**
+ * The list of posted modules both sides keep, oldest first: `remember` adds an id (dropping the oldest
+ * beyond MAX_POSTED_MODULES) and says whether it was new. The pool calls it when it posts a job, the
+ * worker when it receives one, in the same order, so both lists stay the same.
+ */
+export function remember<T>(posted: Map<number, T>, id: number, value: T): boolean {
+  if (posted.has(id)) return false;
+  posted.set(id, value);
+  if (posted.size > MAX_POSTED_MODULES) posted.delete(posted.keys().next().value!);
+  return true;
+}
 
 /** What a Collatz job finds: the best start in its range and its step count. */
 export interface CollatzBest {

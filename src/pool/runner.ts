@@ -7,7 +7,7 @@ import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/con
 import { instantiateKernels } from "../kernels/kernels.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
-import type { CollatzBest, FunctionRef, Job, WorkerApi, WorkerInit } from "./protocol.ts";
+import { remember, type CollatzBest, type FunctionRef, type Job, type WorkerApi, type WorkerInit } from "./protocol.ts";
 
 /** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
 export const WARM_REGION_BYTES = WARM_UP_BYTES;
@@ -24,6 +24,7 @@ interface State {
 export function createWorkerApi(): WorkerApi {
   let state: State | undefined;
   const userFunctions = new Map<string, (...args: any[]) => unknown>();
+  const posted = new Map<number, { module: WebAssembly.Module; memory?: WebAssembly.Memory }>();
   // One job at a time, in the order posted, even when a user function is async: the pool counts on
   // a worker's first unsettled chunk being the only one that began (see Scheduler#onDeath).
   let previous: Promise<unknown> = Promise.resolve();
@@ -65,7 +66,9 @@ export function createWorkerApi(): WorkerApi {
       return { heapBase: ex.heapBase() };
     },
 
-    run(job: Job) {
+    run(received: Job) {
+      // Resolved on receipt, in message order, as the pool assumed when it left the module out.
+      const job = withPostedModule(received, posted);
       const result = previous.then(() => runJob(job));
       previous = result.catch(() => undefined);
       return result;
@@ -171,6 +174,19 @@ function moveOut<T extends Uint32Array | Float64Array>(view: T): T {
   return transfer(copy, [copy.buffer]);
 }
 
+/** Keeps a posted module, or puts back the one a job left out because this worker has it. */
+function withPostedModule(job: Job, posted: Map<number, { module: WebAssembly.Module; memory?: WebAssembly.Memory }>): Job {
+  if ((job.kind !== "map" && job.kind !== "call") || job.fn.type !== "wasm") return job;
+  const fn = job.fn;
+  if (fn.module) {
+    remember(posted, fn.id, { module: fn.module, memory: fn.memory });
+    return job;
+  }
+  const kept = posted.get(fn.id);
+  if (!kept) throw new Error(`wasm module ${fn.id} (\`${fn.export}\`) was never posted to this worker`);
+  return { ...job, fn: { ...fn, ...kept } };
+}
+
 async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]) => unknown>): Promise<(...args: any[]) => unknown> {
   const key = ref.type === "module" ? `module:${ref.url}#${ref.export}` : `wasm:${ref.id}#${ref.export}`;
   let fn = cache.get(key);
@@ -184,7 +200,7 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
   } else {
     let memory: WebAssembly.Memory | undefined = ref.memory;
     const imports = assemblyScriptImports(() => memory!, ref.memory ? { memory: ref.memory } : {});
-    const instance = new WebAssembly.Instance(ref.module, imports);
+    const instance = new WebAssembly.Instance(ref.module!, imports);
     memory ??= instance.exports.memory as WebAssembly.Memory | undefined;
     const value = instance.exports[ref.export];
     if (typeof value !== "function")

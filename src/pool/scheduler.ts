@@ -7,7 +7,7 @@ import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
 import type { SharedHeap } from "./heap.ts";
-import type { Job, PoolMode } from "./protocol.ts";
+import { remember, type Job, type PoolMode } from "./protocol.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./types.ts";
 import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
 
@@ -216,7 +216,7 @@ export class Scheduler implements PoolCore {
     }
     slot.chunks.push(chunk);
     chunk.task.running.add(slot);
-    slot.remote.run(transfer(message.job, message.transfer ?? [])).then(
+    slot.remote.run(transfer(withoutPostedModule(slot, message.job), message.transfer ?? [])).then(
       (value) => this.#settle(slot, chunk, value, undefined),
       (error) => this.#settle(slot, chunk, undefined, error ?? new Error("the worker rejected without a reason")),
     );
@@ -308,6 +308,13 @@ export class Scheduler implements PoolCore {
       chunk.task.maybeCleanup();
     }
   }
+}
+
+/** A user's wasm module goes to each worker once: later jobs name it by id. */
+function withoutPostedModule(slot: Slot<Chunk>, job: Job): Job {
+  if ((job.kind !== "map" && job.kind !== "call") || job.fn.type !== "wasm") return job;
+  if (remember(slot.posted, job.fn.id, true)) return job;
+  return { ...job, fn: { ...job.fn, module: undefined, memory: undefined } };
 }
 
 /** Rebuilds an error that crossed postMessage (comlink keeps name and message), naming the worker and the chunk. */

@@ -18,6 +18,8 @@ export interface Slot<C> {
   /** Chunks posted to this worker and not yet settled, in the order it runs them: the first is running, the rest wait in its message queue. */
   chunks: C[];
   gone: boolean;
+  /** Ids of the wasm modules this worker was sent and still keeps (see protocol.ts `remember`). */
+  readonly posted: Map<number, true>;
 }
 
 /** What every worker is started with. */
@@ -105,7 +107,7 @@ export class WorkerSet<C> {
     }
     const remote = wrap<WorkerApi>(worker.endpoint);
     const warmPtr = mode === "shared" && warmUp ? heap!.alloc(WARM_REGION_BYTES, "warm-up region") : undefined;
-    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false };
+    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false, posted: new Map() };
     let ready = false;
     const failedToStart = new Promise<never>((_, reject) => {
       worker.onExit((reason) => {
