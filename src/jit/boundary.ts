@@ -87,6 +87,8 @@ export interface Binding {
   readonly names: readonly string[];
   /** The jit function's name, for KernelError. */
   readonly name: string;
+  /** The module stores into arrays: copy them back after each call. */
+  readonly writesMemory: boolean;
 }
 
 /** A JavaScript function calling export `fn` of `instance` with `binding`'s conversions. */
@@ -135,7 +137,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         throw new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, { cause: e });
       throw e;
     }
-    if (arrays) for (const [view, at] of copies) bytesOf(view).set(new Uint8Array(memory!.buffer, at, view.byteLength));
+    if (binding.writesMemory) for (const [view, at] of copies) bytesOf(view).set(new Uint8Array(memory!.buffer, at, view.byteLength));
     return toResult(raw);
   };
 }

@@ -15,6 +15,7 @@ export interface CacheEntry {
   /** The full signature, result included ("u64(u64)"). */
   readonly signature: string;
   readonly dependencies: Record<string, string>;
+  readonly writesMemory: boolean;
 }
 
 const memory = new Map<string, CacheEntry>();
@@ -79,6 +80,7 @@ export function fromDisk(key: string): CacheEntry | undefined {
       exportName: meta.exportName,
       signature: meta.signature,
       dependencies: meta.dependencies,
+      writesMemory: meta.writesMemory,
     };
   } catch {
     return undefined;
@@ -92,11 +94,11 @@ export function toDisk(key: string, entry: CacheEntry): void {
   const { fs, path } = nodeModules()!;
   try {
     fs.mkdirSync(path.dirname(paths.wasm), { recursive: true });
-    const { wat, exportName, signature, dependencies } = entry;
+    const { wat, exportName, signature, dependencies, writesMemory } = entry;
     const tmp = `.${process.pid}.${Math.random().toString(36).slice(2)}`;
     fs.writeFileSync(paths.wasm + tmp, entry.bytes);
     fs.renameSync(paths.wasm + tmp, paths.wasm);
-    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies }));
+    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, writesMemory }));
     fs.renameSync(paths.json + tmp, paths.json);
   } catch {
     // best effort

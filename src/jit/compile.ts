@@ -514,7 +514,13 @@ class FunctionCompiler {
       place();
       if (arith[op]) return (this.#emit([`i64.${arith[op]}`]), flavour);
       if (compare[op]) return (this.#emit([`i64.${compare[op]}`]), "bool");
-      if (op === "<<" || op === ">>") return (this.#emit(...this.#shift64(op, flavour)), flavour);
+      if (op === "<<" || op === ">>") {
+        // A constant amount below 64 (xorshift's 13n, 7n, 17n) is the plain instruction.
+        const [[name, amount] = []] = right.code.length === 1 ? right.code : [];
+        if (name === "i64.const" && (amount as bigint) >= 0n && (amount as bigint) < 64n)
+          return (this.#emit([op === "<<" ? "i64.shl" : flavour === "i64" ? "i64.shr_s" : "i64.shr_u"]), flavour);
+        return (this.#emit(...this.#shift64(op, flavour)), flavour);
+      }
       throw this.#err(`\`${op}\` on bigints`, node);
     }
     // bigint against an array length (u32): both exact integers, compared as bigints, as JavaScript does.
@@ -723,6 +729,7 @@ class FunctionCompiler {
             : isBigint(e.value)
               ? this.#convert(from, e.value, at, "an element")
               : this.#int32(from, at);
+        this.builder.writesMemory = true;
         const value = this.#local(f32 ? "f32" : wasmTypes(e.value)[0]);
         return [
           ...convert,

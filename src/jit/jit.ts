@@ -99,12 +99,19 @@ export function jit<F extends (...args: any[]) => any>(
         exportName: compiled.exportName,
         signature: signatureText(params, compiled.result),
         dependencies: compiled.dependencies,
+        writesMemory: compiled.writesMemory,
       };
     });
     const full = parseSignature(entry.signature, globals.cls);
     const instance = new WebAssembly.Instance(entry.module, {});
     const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
-    const invoke = bind(instance, entry.exportName, { params, result: full.result!, names, name: fn.name });
+    const invoke = bind(instance, entry.exportName, {
+      params,
+      result: full.result!,
+      names,
+      name: fn.name,
+      writesMemory: entry.writesMemory,
+    });
     spec = {
       module: entry.module,
       exportName: entry.exportName,

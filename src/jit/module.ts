@@ -34,6 +34,7 @@ export interface CompiledModule {
   readonly params: readonly ValueType[];
   readonly result: ResultType;
   readonly dependencies: Dependencies;
+  readonly writesMemory: boolean;
 }
 
 interface Specialization {
@@ -48,6 +49,8 @@ export class ModuleBuilder {
   readonly #helpers = new Map<string, number>();
   readonly dependencies: Dependencies = {};
   usesMemory = false;
+  /** Some function stores into an array: the caller's arrays are copied back after a call. */
+  writesMemory = false;
 
   constructor(readonly globals: Globals) {}
 
@@ -124,5 +127,13 @@ export function compileModule(
   const builder = new ModuleBuilder(globals);
   const { result } = builder.specialize(target, params, declared, true);
   const { bytes, wat } = builder.finish();
-  return { bytes, wat, exportName: exportName(target.name), params, result: result!, dependencies: builder.dependencies };
+  return {
+    bytes,
+    wat,
+    exportName: exportName(target.name),
+    params,
+    result: result!,
+    dependencies: builder.dependencies,
+    writesMemory: builder.writesMemory,
+  };
 }
