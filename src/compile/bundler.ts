@@ -66,8 +66,8 @@ export async function lineOf(d: Diagnostic, path: string): Promise<string | unde
   return text.split("\n")[d.line - 1];
 }
 
-/** The files hotpath's browser bundles load by `new URL("./<file>", import.meta.url)`. */
-export const HOTPATH_BROWSER_FILES = ["worker.browser.js", "hotpath.wasm", "hotpath.threads.wasm", "classes.wasm"] as const;
+/** The files hotpath's bundles (browser, and node for server bundles) load by `new URL("./<file>", import.meta.url)`. */
+export const HOTPATH_FILES = ["worker.browser.js", "worker.node.js", "hotpath.wasm", "hotpath.threads.wasm", "classes.wasm"] as const;
 
 /** hotpath's build/ folder: beside this module once built (build/esbuild.js), or ../../build from the sources. */
 export function hotpathBuildDir(): string {

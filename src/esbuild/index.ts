@@ -10,14 +10,7 @@ import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Message, Plugin } from "esbuild";
 import { CompileError } from "../compile/compiler.ts";
-import {
-  HOTPATH_BROWSER_FILES,
-  compileForBundle,
-  hotpathBuildDir,
-  lineOf,
-  pluginOptions,
-  type KernelPluginOptions,
-} from "../compile/bundler.ts";
+import { HOTPATH_FILES, compileForBundle, hotpathBuildDir, lineOf, pluginOptions, type KernelPluginOptions } from "../compile/bundler.ts";
 
 export type { KernelPluginOptions as HotpathEsbuildOptions };
 
@@ -68,7 +61,7 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
                       column: (d.column ?? 1) - 1,
                       length: 0,
                       namespace: "file",
-                      lineText: (await lineOf(d, resolve(root, d.file ?? args.path))) ?? "",
+                      lineText: (await lineOf(d, resolve(d.file ?? args.path))) ?? "",
                       suggestion: "",
                     }
                   : null,
@@ -94,7 +87,7 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
             if (kernelFile) {
               if (inMemory) result.outputFiles!.push(outputFile(target, kernelFile.contents));
               else await mkdir(dirname(target), { recursive: true }).then(() => writeFile(target, kernelFile.contents));
-            } else if ((HOTPATH_BROWSER_FILES as readonly string[]).includes(name)) {
+            } else if ((HOTPATH_FILES as readonly string[]).includes(name)) {
               buildDir ??= hotpathBuildDir();
               const from = join(buildDir, name);
               if (inMemory) result.outputFiles!.push(outputFile(target, new Uint8Array(await readFile(from))));
