@@ -3,7 +3,7 @@
 // declaration cffi's cdef would take, called, and timed beside the AssemblyScript kernel. clang -O3 replaced its loop by a closed form, as the
 // tutorial saw Numba do: inspect shows a function with no loop. Run: npx tsx examples/09-foreign-c.ts
 import { buildC, missingToolchain } from "./c/build.mjs";
-import { load } from "../src/foreign/foreign.ts";
+import { load } from "../src/foreign/index.ts";
 import { formatListing, inspectFunction } from "../src/inspect/inspect.ts";
 import { kernels } from "../src/kernels/kernels.ts";
 import { printTimedResults } from "./support/timing.ts";

@@ -3,7 +3,8 @@
 // found; wabt assembles it at run time and load() binds it through the same door as the C module.
 // Run: npx tsx examples/10-from-scratch-wat.ts
 import { readFile } from "node:fs/promises";
-import { assembleWat, load } from "../src/foreign/foreign.ts";
+import { load } from "../src/foreign/index.ts";
+import { assembleWat } from "../src/wat/wabt.ts";
 import { formatListing, inspectFunction } from "../src/inspect/inspect.ts";
 import { kernels } from "../src/kernels/kernels.ts";
 import { formatTime } from "../src/cli/machine.ts";

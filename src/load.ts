@@ -1,42 +1,8 @@
 // Getting a compiled WebAssembly.Module from whatever the caller has, and instantiating hotpath's
 // kernel modules with the imports they expect.
-import { platform } from "#platform";
-import { KernelError, WasmLoadError, describe } from "./errors.ts";
+import { KernelError, WasmLoadError } from "./errors.ts";
 
-/** Where a `.wasm` can come from: a URL (or URL string), its bytes, or an already compiled module. */
-export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
-
-/** Compiles `source` (or returns it when it is already a `WebAssembly.Module`). Works everywhere. */
-export async function compileWasm(source: WasmSource, name = "source"): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    // An exact-size copy: pooled Node Buffers share a larger ArrayBuffer, and the caller may reuse theirs.
-    const bytes = (
-      source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
-    ).slice();
-    if (!WebAssembly.validate(bytes))
-      throw new WasmLoadError(`\`${name}\` is not a valid WebAssembly module (${bytes.byteLength} bytes; starts with ${hexHead(bytes)})`);
-    return WebAssembly.compile(bytes);
-  }
-  let url: URL;
-  if (source instanceof URL) url = source;
-  else if (typeof source === "string") {
-    try {
-      url = new URL(source, globalThis.location?.href);
-    } catch {
-      throw new TypeError(`Expected \`${name}\` to be a URL, a path URL string, bytes or a WebAssembly.Module, got ${describe(source)}`);
-    }
-  } else throw new TypeError(`Expected \`${name}\` to be a URL, bytes or a WebAssembly.Module, got ${describe(source)}`);
-  try {
-    return await platform.compileUrl(url);
-  } catch (cause) {
-    throw new WasmLoadError(`Could not load WebAssembly from ${url}: ${(cause as Error).message}`, { cause });
-  }
-}
-
-function hexHead(bytes: Uint8Array): string {
-  return Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ") || "nothing";
-}
+export { compileWasm, type WasmSource } from "./wasm-bytes.ts";
 
 /** Reads an AssemblyScript string (UTF-16, byte length stored just before it) from memory. */
 export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
@@ -49,19 +15,21 @@ export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 
 /** The `env` imports every AssemblyScript module built with the stub runtime may ask for. */
 export function assemblyScriptImports(
-  memory: () => WebAssembly.Memory,
+  memory: () => WebAssembly.Memory | undefined,
   extra: Record<string, WebAssembly.ImportValue> = {},
 ): WebAssembly.Imports {
   return {
     env: {
       abort(messagePtr: number, filePtr: number, line: number, column: number): never {
+        // During instantiation (a start function) the memory is not known yet, nor is the message.
         const mem = memory();
-        const message = readAsString(mem, messagePtr) || "abort";
-        const file = readAsString(mem, filePtr);
+        const message = (mem && readAsString(mem, messagePtr)) || "abort";
+        const file = mem ? readAsString(mem, filePtr) : "";
         throw new KernelError(`${message}${file ? ` (at ${file}:${line}:${column})` : ""}`, "abort");
       },
       trace(messagePtr: number, n: number, ...args: number[]): void {
-        console.log(`trace: ${readAsString(memory(), messagePtr)}${n ? " " : ""}${args.slice(0, n).join(", ")}`);
+        const mem = memory();
+        console.log(`trace: ${mem ? readAsString(mem, messagePtr) : "?"}${n ? " " : ""}${args.slice(0, n).join(", ")}`);
       },
       seed(): number {
         return Date.now() * Math.random();

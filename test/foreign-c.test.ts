@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect } from "vitest";
 import { buildC, missingToolchain } from "../examples/c/build.mjs";
-import { load } from "../src/foreign/foreign.ts";
+import { load } from "../src/foreign/index.ts";
 import { inspectFunction } from "../src/inspect/inspect.ts";
 import { kernels } from "../src/kernels/kernels.ts";
 import { itWith } from "./support/tools.ts";

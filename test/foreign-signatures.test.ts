@@ -3,7 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { KernelError, WasmLoadError } from "../src/errors.ts";
-import { assembleWat, formatSignature, load, parseSignatures } from "../src/foreign/foreign.ts";
+import { formatSignature, load, parseSignatures } from "../src/foreign/index.ts";
+import { assembleWat } from "../src/wat/wabt.ts";
 
 const KERNELS = new URL("../build/hotpath.wasm", import.meta.url);
 
@@ -138,7 +139,7 @@ describe("load: signatures checked at load time", () => {
 
   it("refuses a source that is not wasm, and options that are wrong", async () => {
     await expect(load(new Uint8Array([0x7b, 0x22]), { signatures: "u64 f(u64)" })).rejects.toThrow(
-      /`source` is not a WebAssembly module: it does not start with \\0asm \(2 bytes; starts with 7b 22\)/,
+      /`source` is not a valid WebAssembly module: it does not start with \\0asm \(2 bytes; starts with 7b 22\)/,
     );
     await expect(load(new URL("../package.json", import.meta.url), { signatures: "u64 f(u64)" })).rejects.toThrow(WasmLoadError);
     await expect(load(KERNELS, {} as never)).rejects.toThrow(/Expected `options.signatures`/);

@@ -3,7 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { WasmLoadError } from "../src/errors.ts";
-import { assembleWat, load } from "../src/foreign/foreign.ts";
+import { load } from "../src/foreign/index.ts";
+import { assembleWat } from "../src/wat/wabt.ts";
 import { inspectFunction } from "../src/inspect/inspect.ts";
 import { kernels } from "../src/kernels/kernels.ts";
 

@@ -33,7 +33,7 @@ describe("kernels() sources", () => {
 describe("kernels() errors", () => {
   it("names the source when the bytes are not wasm", async () => {
     await expect(kernels({ source: new TextEncoder().encode("hello") })).rejects.toThrow(
-      /`options\.source` is not a valid WebAssembly module \(5 bytes; starts with 68 65 6c 6c\)/,
+      /`options\.source` is not a valid WebAssembly module: it does not start with \\0asm \(5 bytes; starts with 68 65 6c 6c\)/,
     );
   });
 
@@ -47,7 +47,7 @@ describe("kernels() errors", () => {
   it("rejects a source of the wrong type", async () => {
     await expect(kernels({ source: 42 as never })).rejects.toThrow(TypeError);
     await expect(kernels({ source: 42 as never })).rejects.toThrow(
-      /Expected `options\.source` to be a URL, bytes or a WebAssembly\.Module, got 42 \(number\)/,
+      /Expected `options\.source` to be a URL, a URL string, bytes or a WebAssembly\.Module, got 42 \(number\)/,
     );
   });
 

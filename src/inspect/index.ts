@@ -2,4 +2,4 @@
 // `.wasm` function, and WAT assembled by wabt. Node, Deno and Bun (wabt is loaded on first use).
 export { inspectFunction, inspectKernel, formatListing, disassemble } from "./inspect.ts";
 export type { FunctionListing, LoopInfo } from "./inspect.ts";
-export { assembleWat } from "../foreign/foreign.ts";
+export { assembleWat } from "../wat/wabt.ts";

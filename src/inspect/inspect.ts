@@ -1,12 +1,11 @@
-// Looking inside, the tutorial's "compiled against interpreted", compiled half: the WAT of one
-// function of a `.wasm` (wabt's disassembly, the counterpart of `objdump -d | sed -n '/<main>:/,/retq/p'`)
-// with its instructions counted and its inner loop marked. The interpreted half, the V8 bytecode of
-// a kernel's TS twin, is Node-only and lives in inspect-bytecode.ts.
-import { platform } from "#platform";
+// The compiled side of "compiled against interpreted": the WAT of one function of a `.wasm` (wabt's
+// disassembly, the counterpart of `objdump -d | sed -n '/<main>:/,/retq/p'`) with its instructions
+// counted and its inner loop marked. The interpreted side, the V8 bytecode of a kernel's TS twin, is
+// Node-only and lives in bytecode.ts.
 import { kernelsWasmUrl } from "../assets.ts";
 import { WasmLoadError, expected } from "../errors.ts";
-import { WABT_FEATURES, loadWabt } from "../foreign/foreign.ts";
-import type { WasmSource } from "../load.ts";
+import { WABT_FEATURES, loadWabt } from "../wat/wabt.ts";
+import { readWasmBytes, type WasmSource } from "../wasm-bytes.ts";
 
 /** A loop in a listing; line numbers index `FunctionListing.lines`. */
 export interface LoopInfo {
@@ -45,7 +44,11 @@ export interface FunctionListing {
  */
 export async function inspectFunction(source: WasmSource, name: string): Promise<FunctionListing> {
   if (typeof name !== "string" || name === "") throw new TypeError(expected("name", "a function name", name));
-  const bytes = await wasmBytes(source);
+  if (source instanceof WebAssembly.Module)
+    throw new TypeError(
+      expected("source", "a URL or the bytes of a .wasm (a compiled WebAssembly.Module keeps no bytes to disassemble)", source),
+    );
+  const bytes = await readWasmBytes(source, "source", "a URL, a URL string or the bytes of a .wasm");
   const text = await disassemble(bytes);
   return extractFunction(text, name);
 }
@@ -53,36 +56,6 @@ export async function inspectFunction(source: WasmSource, name: string): Promise
 /** The WAT of a built-in kernel (an export of build/hotpath.wasm, or `options.source`). */
 export async function inspectKernel(name: string, options: { source?: WasmSource } = {}): Promise<FunctionListing> {
   return inspectFunction(options.source ?? kernelsWasmUrl(), name);
-}
-
-async function wasmBytes(source: WasmSource): Promise<Uint8Array> {
-  if (source instanceof WebAssembly.Module)
-    throw new TypeError(
-      expected("source", "a URL or the bytes of a .wasm (a compiled WebAssembly.Module keeps no bytes to disassemble)", source),
-    );
-  let bytes: Uint8Array;
-  if (source instanceof ArrayBuffer) bytes = new Uint8Array(source.slice(0));
-  else if (ArrayBuffer.isView(source)) bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
-  else {
-    let url: URL;
-    try {
-      url = source instanceof URL ? source : new URL(source as string, globalThis.location?.href);
-    } catch {
-      throw new TypeError(expected("source", "a URL, a file URL string or the bytes of a .wasm", source));
-    }
-    try {
-      bytes = await platform.readBytes(url);
-    } catch (cause) {
-      throw new WasmLoadError(`Could not read ${url}: ${(cause as Error).message}`, { cause });
-    }
-  }
-  if (!(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
-    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new WasmLoadError(
-      `Not a WebAssembly module: it does not start with \\0asm (${bytes.byteLength} bytes; starts with ${head || "nothing"})`,
-    );
-  }
-  return bytes;
 }
 
 /** The whole module as flat WAT (one instruction per line), with names from the name section or generated from exports. */
