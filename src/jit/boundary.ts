@@ -11,42 +11,43 @@ const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 const PAGE = 65536;
 
-type Convert = (value: unknown, name: string) => unknown;
+/** `name` is called only to word an error: parameter names come from parsing the source, which a cache hit skips. */
+type Convert = (value: unknown, name: () => string) => unknown;
 
 const SCALARS: Record<ScalarType, Convert> = {
   u64: (v, name) => {
     if (typeof v === "bigint") {
-      if (v < 0n || v > U64_MAX) throw new RangeError(expected(name, "a u64 (0 ≤ n < 2^64)", v));
+      if (v < 0n || v > U64_MAX) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
       return v;
     }
     if (typeof v === "number" && Number.isSafeInteger(v)) {
-      if (v < 0) throw new RangeError(expected(name, "a u64 (0 ≤ n < 2^64)", v));
+      if (v < 0) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
       return BigInt(v);
     }
-    throw new TypeError(expected(name, "a u64 (a bigint, or a non-negative safe integer)", v));
+    throw new TypeError(expected(name(), "a u64 (a bigint, or a non-negative safe integer)", v));
   },
   i64: (v, name) => {
     if (typeof v === "bigint") {
-      if (v < I64_MIN || v > I64_MAX) throw new RangeError(expected(name, "an i64 (−2^63 ≤ n < 2^63)", v));
+      if (v < I64_MIN || v > I64_MAX) throw new RangeError(expected(name(), "an i64 (−2^63 ≤ n < 2^63)", v));
       return v;
     }
     if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
-    throw new TypeError(expected(name, "an i64 (a bigint, or a safe integer)", v));
+    throw new TypeError(expected(name(), "an i64 (a bigint, or a safe integer)", v));
   },
   f64: (v, name) => {
-    if (typeof v !== "number") throw new TypeError(expected(name, "a number", v));
+    if (typeof v !== "number") throw new TypeError(expected(name(), "a number", v));
     return v;
   },
   i32: (v, name) => {
-    if (typeof v !== "number" || (v | 0) !== v) throw new TypeError(expected(name, "an i32 (an integer from −2^31 to 2^31 − 1)", v));
+    if (typeof v !== "number" || (v | 0) !== v) throw new TypeError(expected(name(), "an i32 (an integer from −2^31 to 2^31 − 1)", v));
     return v;
   },
   u32: (v, name) => {
-    if (typeof v !== "number" || v >>> 0 !== v) throw new TypeError(expected(name, "a u32 (an integer from 0 to 2^32 − 1)", v));
+    if (typeof v !== "number" || v >>> 0 !== v) throw new TypeError(expected(name(), "a u32 (an integer from 0 to 2^32 − 1)", v));
     return v;
   },
   bool: (v, name) => {
-    if (typeof v !== "boolean") throw new TypeError(expected(name, "a boolean", v));
+    if (typeof v !== "boolean") throw new TypeError(expected(name(), "a boolean", v));
     return v ? 1 : 0;
   },
 };
@@ -83,8 +84,8 @@ export function typeOfValue(value: unknown): ValueType | undefined {
 export interface Binding {
   readonly params: readonly ValueType[];
   readonly result: ResultType;
-  /** Parameter names, for error messages. */
-  readonly names: readonly string[];
+  /** Parameter names, for error messages (read only when one is needed). */
+  readonly names: () => readonly string[];
   /** The jit function's name, for KernelError. */
   readonly name: string;
   /** The module stores into arrays: copy them back after each call. */
@@ -95,7 +96,9 @@ export interface Binding {
 export function bind(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
   const fn = instance.exports[exportName] as (...args: unknown[]) => unknown;
   const memory = instance.exports.memory as WebAssembly.Memory | undefined;
-  const { params, result, names } = binding;
+  const { params, result } = binding;
+  let names: readonly string[] | undefined;
+  const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
   const arrays = params.some(isArray);
   const toResult = resultConverter(result);
   const flat: unknown[] = [];
@@ -112,16 +115,17 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
     for (let i = 0; i < params.length; i++) {
       const type = params[i];
       const value = args[i];
-      const name = names[i] ?? `argument ${i + 1}`;
+      const name = nameOf[i];
       if (isArray(type)) {
         const ctor = ELEMENTS[elementOf(type)].array;
-        if (!(value instanceof ctor)) throw new TypeError(expected(name, `a ${ctor.name}`, value));
+        if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
         copies.push([value, offset]);
         flat.push(offset, value.length);
         offset += Math.ceil(value.byteLength / 8) * 8;
       } else if (isClass(type)) {
-        if (!(value instanceof type.ctor)) throw new TypeError(expected(name, `a ${type.name}`, value));
-        for (const [field, ft] of type.fields) flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], `${name}.${field}`));
+        if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
+        for (const [field, ft] of type.fields)
+          flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
       } else flat.push(SCALARS[type](value, name));
     }
     if (arrays) {

@@ -104,7 +104,7 @@ export function jit<F extends (...args: any[]) => any>(
     });
     const full = parseSignature(entry.signature, globals.cls);
     const instance = new WebAssembly.Instance(entry.module, {});
-    const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
     const invoke = bind(instance, entry.exportName, {
       params,
       result: full.result!,
