@@ -8,6 +8,8 @@
 //   import { hotpath } from "hotpath/vite";
 //   export default defineConfig({ plugins: [hotpath()] });
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plugin } from "vite";
 import { CompileError } from "../compile/compiler.ts";
@@ -23,6 +25,11 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
   return {
     name: "hotpath",
     enforce: "pre",
+    config(user) {
+      // Compiling a kernel takes seconds (asc -O3, twice): Rolldown would warn about a slow plugin on every build.
+      if (user.build?.rolldownOptions?.checks?.bundlerTimings === undefined)
+        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } } as never;
+    },
     configResolved(config) {
       outRoot = join(config.root, "node_modules/.hotpath-kernels");
     },
@@ -42,9 +49,17 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
           ...(first ? { loc: { file: path, line: first.line!, column: (first.column ?? 1) - 1 } } : {}),
         });
       }
-      // One folder per kernel path, so two kernels of the same name in different folders do not collide.
-      const dir = join(outRoot, createHash("sha256").update(path).digest("hex").slice(0, 12));
-      await writeKernel(compiled, dir);
+      // One folder per kernel path and build, so that two kernels of the same name do not collide and an
+      // edited kernel's module has a new id (Vite does not watch node_modules, so it would keep the old one).
+      const pathHash = createHash("sha256").update(path).digest("hex").slice(0, 12);
+      const contentHash = createHash("sha256");
+      for (const name of Object.keys(compiled.files).sort()) contentHash.update(name).update(compiled.files[name]);
+      const dir = join(outRoot, `${pathHash}-${contentHash.digest("hex").slice(0, 12)}`);
+      if (!existsSync(dir)) {
+        for (const old of await readdir(outRoot).catch(() => [] as string[]))
+          if (old.startsWith(`${pathHash}-`)) await rm(join(outRoot, old), { recursive: true, force: true });
+        await writeKernel(compiled, dir);
+      }
       return `export { default } from ${JSON.stringify(join(dir, `${compiled.name}.js`))};\n`;
     },
     handleHotUpdate(ctx) {
