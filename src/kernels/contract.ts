@@ -236,9 +236,18 @@ export interface KernelRef {
 /** The property under which a kernel function carries its KernelRef. */
 export const KERNEL_REF: unique symbol = Symbol.for("hotpath.kernelRef") as never;
 
-/** The KernelRef a function or object carries, if any. */
-export function kernelRefOf(value: unknown): KernelRef | undefined {
-  if ((typeof value === "function" || (typeof value === "object" && value !== null)) && KERNEL_REF in value)
-    return (value as { [KERNEL_REF]: KernelRef })[KERNEL_REF];
+/**
+ * What a function carries under KERNEL_REF: its KernelRef, or, for a function compiled per argument
+ * types (`jit` without a signature), a resolver that returns the KernelRef of the version that takes
+ * `args` (compiling it if needed).
+ */
+export type KernelRefCarried = KernelRef | ((args: readonly unknown[]) => KernelRef);
+
+/** The KernelRef a function or object carries, if any; `args` are arguments it will be called with (for a resolver). */
+export function kernelRefOf(value: unknown, args: readonly unknown[] = []): KernelRef | undefined {
+  if ((typeof value === "function" || (typeof value === "object" && value !== null)) && KERNEL_REF in value) {
+    const carried = (value as { [KERNEL_REF]: KernelRefCarried })[KERNEL_REF];
+    return typeof carried === "function" ? carried(args) : carried;
+  }
   return undefined;
 }

@@ -34,8 +34,9 @@ export class FunctionCache {
     readonly memory: WebAssembly.Memory | undefined,
   ) {}
 
-  async resolve(fn: PoolFunction): Promise<ResolvedFunction> {
-    const kernel = kernelRefOf(fn);
+  /** The function's reference for workers; `sampleArgs` are arguments of one call (they pick a jit function's version). */
+  async resolve(fn: PoolFunction, sampleArgs: readonly unknown[] = []): Promise<ResolvedFunction> {
+    const kernel = kernelRefOf(fn, sampleArgs);
     if (kernel) return this.#kernel(kernel);
     if (fn === null || typeof fn !== "object") throw new TypeError(expected("fn", FN_SHAPES, fn));
     if ("module" in fn) return { ref: moduleRef(fn) };

@@ -19,7 +19,7 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       core.check();
       if (!Array.isArray(items)) throw new TypeError(expected("items", "an array", items));
       const count = Math.min(core.chunkCount(options, "options"), items.length);
-      const { ref, spec } = await functions.resolve(fn);
+      const { ref, spec } = await functions.resolve(fn, items.length ? [items[0], 0] : []);
       const param = spec && scalarParams(spec, 1, "map")[0];
       const values = param ? items.map((item, i) => checkScalar(item, param.type, `items[${i}]`)) : items;
       const specs = splitCount(0, values.length, count).map(([a, b]) => ({
@@ -38,7 +38,7 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
         throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', opts.combine));
       if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec } = await functions.resolve(fn);
+      const { ref, spec } = await functions.resolve(fn, [lo, hi]);
       let l: number | bigint;
       let h: number | bigint;
       if (spec) {
@@ -86,7 +86,7 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
       let args: readonly unknown[] = opts.args ?? [];
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec } = await functions.resolve(fn);
+      const { ref, spec } = await functions.resolve(fn, [start, end, ...args]);
       if (spec) {
         const params = scalarParams(spec, 2, "forRows");
         checkScalar(start, params[0].type, params[0].name);
