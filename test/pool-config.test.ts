@@ -9,13 +9,12 @@ const noShared = { cores: () => 2, sharedMemoryReason: () => "the page is not cr
 describe("pool configuration", () => {
   it("fills in defaults: the platform's cores, auto mode, 4 chunks per worker, warm-up on", () => {
     const config = poolConfig(undefined, sharedHere);
-    expect(config).toMatchObject({ workers: 6, mode: "shared", chunksPerWorker: 4, warmUp: true, sourceName: "options.threadsSource" });
+    expect(config).toMatchObject({ workers: 6, mode: "shared", chunksPerWorker: 4, warmUp: true });
     expect(config.modeReason).toBe("shared memory, because SharedArrayBuffer can be posted to workers here");
     expect(poolConfig({ workers: 3, warmUp: false }, noShared)).toMatchObject({
       workers: 3,
       mode: "message",
       warmUp: false,
-      sourceName: "options.source",
       modeReason: "message passing, because the page is not cross-origin isolated",
     });
   });
@@ -41,7 +40,7 @@ describe("pool configuration", () => {
           new RegExp(`\`options.${key}\` to be a URL, a URL string, bytes or a WebAssembly.Module`),
         );
       }
-    expect(poolConfig({ source: new Uint8Array(8), threadsSource: "https://example.com/t.wasm" }, sharedHere).source).toBe(
+    expect(poolConfig({ source: new Uint8Array(8), threadsSource: "https://example.com/t.wasm" }, sharedHere).threadsSource).toBe(
       "https://example.com/t.wasm",
     );
   });

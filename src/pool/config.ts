@@ -29,9 +29,10 @@ export interface PoolConfig {
   readonly workers: number;
   readonly mode: PoolMode;
   readonly modeReason: string;
-  /** The module to compile: the threads build in shared mode, the release build in message mode (undefined: the package's own). */
+  /** The release (single-thread) build as given (undefined: the package's own). */
   readonly source?: WasmSource;
-  readonly sourceName: "options.source" | "options.threadsSource";
+  /** The threads build as given (undefined: the package's own). */
+  readonly threadsSource?: WasmSource;
   readonly chunksPerWorker: number;
   readonly warmUp: boolean;
   readonly workerUrl?: URL;
@@ -60,8 +61,8 @@ export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
     workers,
     mode,
     modeReason,
-    source: mode === "shared" ? opts.threadsSource : opts.source,
-    sourceName: mode === "shared" ? "options.threadsSource" : "options.source",
+    source: opts.source,
+    threadsSource: opts.threadsSource,
     chunksPerWorker,
     warmUp: opts.warmUp !== false,
     workerUrl,

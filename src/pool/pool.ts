@@ -42,8 +42,15 @@ const SHARED_MAX_PAGES = 16384;
 export async function createPool(options?: PoolOptions): Promise<Pool> {
   const config = poolConfig(options, platform);
   const shared = config.mode === "shared";
-  const module = await compileWasm(config.source ?? (shared ? threadsWasmUrl() : kernelsWasmUrl()), config.sourceName);
-  let scheduler: SchedulerConfig = { ...config, module };
+  // Shared mode also gives every worker the release build, for the kernels that touch no memory (sums,
+  // Collatz, Monte Carlo): the very code message mode and bare threads run, so the data path costs
+  // nothing on them. Not when only a custom threads build was given: the two must be the same kernels.
+  const releaseSource = config.source ?? (shared && config.threadsSource !== undefined ? undefined : kernelsWasmUrl());
+  const [module, release] = await Promise.all([
+    shared ? compileWasm(config.threadsSource ?? threadsWasmUrl(), "options.threadsSource") : compileWasm(releaseSource!, "options.source"),
+    shared && releaseSource !== undefined ? compileWasm(releaseSource, "options.source") : undefined,
+  ]);
+  let scheduler: SchedulerConfig = { ...config, module, release };
   if (shared) {
     if (!WebAssembly.Module.imports(module).some((i) => i.kind === "memory"))
       throw new WorkerError(

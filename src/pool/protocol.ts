@@ -12,6 +12,11 @@ export interface WorkerInit {
   readonly id: number;
   readonly mode: PoolMode;
   readonly module: WebAssembly.Module;
+  /**
+   * Shared mode: the release (single-thread) build, instantiated beside `module` with its own memory.
+   * The kernels that touch no memory run from it: the same machine code as message mode and bare threads.
+   */
+  readonly release?: WebAssembly.Module;
   /** The shared memory every instance imports (shared mode only). */
   readonly memory?: WebAssembly.Memory;
   /** Shared mode: a region this worker may scribble on while warming up, so it never touches other data. */

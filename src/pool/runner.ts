@@ -18,6 +18,8 @@ interface State {
   readonly ex: KernelExports;
   /** Message mode: the worker's own memory, reset before each job. Shared mode: none (the host lays out memory). */
   readonly arena?: Arena;
+  /** The instance memory-free kernels run from: shared mode's release instance when there is one, else `ex`. */
+  readonly free: KernelExports;
 }
 
 /** Creates the object a worker exposes. */
@@ -28,6 +30,7 @@ export function createWorkerApi(): WorkerApi {
   // One job at a time, in the order posted, even when a user function is async: the pool counts on
   // a worker's first unsettled chunk being the only one that began (see Scheduler#onDeath).
   let previous: Promise<unknown> = Promise.resolve();
+  let busy = false;
 
   async function runJob(job: Job): Promise<unknown> {
     if (!state) throw new Error("worker used before init");
@@ -57,11 +60,16 @@ export function createWorkerApi(): WorkerApi {
     async init(init: WorkerInit) {
       const { exports: ex } = instantiateKernels(init.module, init.memory);
       const arena = init.mode === "message" ? new Arena(ex.memory, ex.heapBase()) : undefined;
-      state = { id: init.id, ex, arena };
+      const release = init.release ? instantiateKernels(init.release).exports : undefined;
+      state = { id: init.id, ex, arena, free: release ?? ex };
       if (init.warmUp) {
         const region = init.warmRegion ?? { ptr: arena!.alloc(WARM_REGION_BYTES, "warm-up"), bytes: WARM_REGION_BYTES };
         warmUpKernels(ex, region.ptr, region.bytes);
         arena?.reset();
+        if (release) {
+          const own = new Arena(release.memory, release.heapBase());
+          warmUpKernels(release, own.alloc(WARM_REGION_BYTES, "warm-up"), WARM_REGION_BYTES);
+        }
       }
       return { heapBase: ex.heapBase() };
     },
@@ -69,8 +77,19 @@ export function createWorkerApi(): WorkerApi {
     run(received: Job) {
       // Resolved on receipt, in message order, as the pool assumed when it left the module out.
       const job = withPostedModule(received, posted);
-      const result = previous.then(() => runJob(job));
-      previous = result.catch(() => undefined);
+      // A job queued behind another starts a macrotask after it ends, so comlink has posted the
+      // earlier result (a few microtasks later) before this one runs: if this job then kills the
+      // worker, the pool has already settled the earlier chunk and will not retry it.
+      const result = busy ? previous.then(nextTask).then(() => runJob(job)) : runJob(job);
+      busy = true;
+      const settled = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      previous = settled;
+      void settled.then(() => {
+        if (previous === settled) busy = false;
+      });
       return result;
     },
   };
@@ -98,22 +117,22 @@ function kernelOf(job: Job): string {
   }
 }
 
-function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call" }>): unknown {
+function runKernel({ ex, arena, free }: State, job: Exclude<Job, { kind: "map" | "call" }>): unknown {
   switch (job.kind) {
     case "sumRange":
-      return BigInt.asUintN(64, ex.sumRange(job.lo, job.hi));
+      return BigInt.asUintN(64, free.sumRange(job.lo, job.hi));
     case "range":
-      return BigInt.asUintN(64, ex[job.kernel](job.lo, job.hi));
+      return BigInt.asUintN(64, free[job.kernel](job.lo, job.hi));
     case "countPrimes": {
       const scratch = job.scratchPtr ?? arena!.alloc(ex.countPrimesScratch(job.hi), "scratch");
       return ex.countPrimesRange(job.lo, job.hi, scratch);
     }
     case "collatz": {
-      const start = BigInt.asUintN(64, ex.longestCollatzRange(job.lo, job.hi));
-      return { start, steps: ex.collatzBestSteps() } satisfies CollatzBest;
+      const start = BigInt.asUintN(64, free.longestCollatzRange(job.lo, job.hi));
+      return { start, steps: free.collatzBestSteps() } satisfies CollatzBest;
     }
     case "monteCarlo":
-      return BigInt.asUintN(64, ex.monteCarloHits(job.seed, BigInt(job.firstChunk), BigInt(job.endChunk), job.total));
+      return BigInt.asUintN(64, free.monteCarloHits(job.seed, job.firstChunk, job.endChunk, job.total));
     case "mandelbrot": {
       const rows = job.rowEnd - job.rowStart;
       const bytes = rows * job.width * 4;
@@ -172,6 +191,21 @@ function runKernel({ ex, arena }: State, job: Exclude<Job, { kind: "map" | "call
 function moveOut<T extends Uint32Array | Float64Array>(view: T): T {
   const copy = view.slice() as T;
   return transfer(copy, [copy.buffer]);
+}
+
+const waiting: (() => void)[] = [];
+let channel: MessageChannel | undefined;
+
+/** Resolves in a later macrotask (after every pending microtask), through a MessageChannel: a timer would wait ≥ 1 ms. */
+function nextTask(): Promise<void> {
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+    (channel.port1 as { unref?: () => void }).unref?.();
+  }
+  const done = new Promise<void>((resolve) => waiting.push(resolve));
+  channel.port2.postMessage(0);
+  return done;
 }
 
 /** Keeps a posted module, or puts back the one a job left out because this worker has it. */

@@ -26,6 +26,8 @@ export interface Slot<C> {
 export interface WorkerSetConfig {
   readonly mode: PoolMode;
   readonly module: WebAssembly.Module;
+  /** Shared mode: the release build, instantiated beside the shared one for memory-free kernels. */
+  readonly release?: WebAssembly.Module;
   readonly memory?: WebAssembly.Memory;
   readonly heap?: SharedHeap;
   readonly warmUp: boolean;
@@ -97,7 +99,7 @@ export class WorkerSet<C> {
 
   async #spawn(): Promise<Slot<C>> {
     const id = ++this.#nextId;
-    const { mode, module, memory, heap, warmUp, workerUrl } = this.config;
+    const { mode, module, release, memory, heap, warmUp, workerUrl } = this.config;
     let worker: PoolWorker;
     try {
       worker = platform.spawnWorker(workerUrl);
@@ -117,7 +119,7 @@ export class WorkerSet<C> {
     });
     try {
       const warmRegion = warmPtr === undefined ? undefined : { ptr: warmPtr, bytes: WARM_REGION_BYTES };
-      await Promise.race([remote.init({ id, mode, module, memory, warmUp, warmRegion }), failedToStart]);
+      await Promise.race([remote.init({ id, mode, module, release, memory, warmUp, warmRegion }), failedToStart]);
     } catch (cause) {
       slot.gone = true;
       await this.#stop(slot);
