@@ -99,7 +99,7 @@ class Counter extends WasmObject {
     super(rt, raw.counterNew(step));
   }
   inc(): number {
-    return raw.counterInc(this.ptr);
+    return raw.counterInc(WasmObject.ptrOf(this, Counter));
   }
 }
 

@@ -52,10 +52,10 @@ describe("binding a user's class", async () => {
       super(rt, raw.counterNew(step));
     }
     inc(): number {
-      return raw.counterInc(this.ptr);
+      return raw.counterInc(WasmObject.ptrOf(this, Counter));
     }
     fork(): Counter {
-      return rt.adopt(raw.counterFork(this.ptr), Counter);
+      return rt.adopt(raw.counterFork(WasmObject.ptrOf(this, Counter)), Counter);
     }
   }
 
@@ -82,11 +82,26 @@ describe("binding a user's class", async () => {
 
   it("pins an object wrapped twice once, and frees it after both wrappers are disposed", () => {
     const c = new Counter(5);
-    const again = rt.adopt((c as unknown as { ptr: number }).ptr, Counter);
+    const again = rt.adopt(WasmObject.ptrOf(c, Counter), Counter);
     expect(rt.pinned).toBe(1);
     c.dispose();
     expect(again.inc()).toBe(5);
     again.dispose();
     expect(rt.pinned).toBe(0);
+  });
+
+  it("refuses a method called on another object: a forged receiver, or an object of another class", () => {
+    const c = new Counter(2);
+    const inc = Counter.prototype.inc;
+    expect(() => inc.call({ ptr: WasmObject.ptrOf(c, Counter) } as never)).toThrow(TypeError);
+    expect(() => inc.call(Object.defineProperty(Object.create(Counter.prototype), "ptr", { value: 16 }))).toThrow(
+      /Expected `this` to be a Counter/,
+    );
+    class Other extends WasmObject {}
+    const other = rt.adopt(WasmObject.ptrOf(c, Counter), Other);
+    expect(() => inc.call(other as never)).toThrow(/Expected `this` to be a Counter/);
+    other.dispose();
+    expect(c.inc()).toBe(2);
+    c.dispose();
   });
 });

@@ -13,8 +13,9 @@
 //      build with `--runtime incremental --exportRuntime`.
 //   2. `const rt = gcRuntime(instance)` once per instance.
 //   3. `class Counter extends WasmObject { constructor() { super(rt, exports.counterNew()); }
-//       inc() { exports.counterInc(this.ptr); } }`: `this.ptr` throws once disposed, and objects
-//      returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
+//       inc() { exports.counterInc(WasmObject.ptrOf(this, Counter)); } }`: `ptrOf` refuses a receiver
+//      that is not a live Counter (a method called on another object, with a forged `ptr`) and throws
+//      once disposed; objects returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
 import { HotpathError, WasmLoadError, expected } from "../errors.ts";
 import { classesWasmUrl } from "../assets.ts";
 import { assemblyScriptImports, compileWasm, type WasmSource } from "../load.ts";
@@ -106,7 +107,8 @@ export function gcRuntime(instance: WebAssembly.Instance): GcRuntime {
   return new GcRuntime(e as unknown as GcExports);
 }
 
-const state = new WeakMap<WasmObject, { runtime: GcRuntime; ptr: number }>();
+/** What hotpath knows of each wrapper it made; only objects in this map are live instances (a forged receiver is not). */
+const state = new WeakMap<WasmObject, { runtime: GcRuntime; ptr: number; kind: Function }>();
 
 /** Base class of TS wrappers of AssemblyScript objects: pinned while held, disposable, checked on use. */
 export abstract class WasmObject implements Disposable {
@@ -117,14 +119,28 @@ export abstract class WasmObject implements Disposable {
   /** Ties `self` to the object at `ptr` and pins it (used by constructors and by `GcRuntime.adopt`). */
   static attach(self: WasmObject, runtime: GcRuntime, ptr: number): void {
     runtime.retain(ptr, self);
-    state.set(self, { runtime, ptr });
+    state.set(self, { runtime, ptr, kind: Object.getPrototypeOf(self).constructor });
   }
 
-  /** The object's address in linear memory; a DisposedError once disposed. */
-  protected get ptr(): number {
-    const s = state.get(this);
-    if (!s || !s.ptr) throw new DisposedError(`This ${this.constructor.name} was disposed; it cannot be used after dispose()`);
+  /**
+   * The address of `self`, checked: a TypeError unless `self` is a wrapper hotpath made as a `cls`
+   * (or a subclass of it), a DisposedError once disposed. Methods and getters read their address
+   * through this, never through a property of `this`: a method called on another object
+   * (`get.call({ ptr: 16 })`, or a Point2D given to Accumulator's getter) must not reach memory.
+   */
+  static ptrOf(self: unknown, cls: abstract new (...args: never[]) => WasmObject = WasmObject): number {
+    const s = typeof self === "object" && self !== null ? state.get(self as WasmObject) : undefined;
+    if (!s || !(s.kind === cls || s.kind.prototype instanceof cls) || !(self instanceof s.kind))
+      throw new TypeError(
+        expected("this", `a ${cls.name} made by its constructor or by GcRuntime.adopt (a method was called on another object)`, self),
+      );
+    if (!s.ptr) throw new DisposedError(`This ${s.kind.name} was disposed; it cannot be used after dispose()`);
     return s.ptr;
+  }
+
+  /** The object's address in linear memory (`WasmObject.ptrOf(this)`); a DisposedError once disposed. */
+  protected get ptr(): number {
+    return WasmObject.ptrOf(this);
   }
 
   /** The runtime it belongs to (objects of one instance cannot be passed to another). */
@@ -152,12 +168,17 @@ export abstract class WasmObject implements Disposable {
 
   /** The address of `value` if it is a live `cls` of `runtime`, else a TypeError naming `name`. */
   static addressOf(value: unknown, cls: abstract new (...args: never[]) => WasmObject, runtime: GcRuntime, name: string): number {
-    // Each loadClasses() has its own classes, so an object of another instance fails instanceof too.
-    const owner = value instanceof WasmObject ? state.get(value)?.runtime : undefined;
+    // Each loadClasses() has its own classes, so an object of another instance fails the class check too.
+    const owner = typeof value === "object" && value !== null ? state.get(value as WasmObject)?.runtime : undefined;
     if (owner && owner !== runtime)
       throw new TypeError(expected(name, `a ${cls.name} of the same module instance (objects cannot move between instances)`, value));
-    if (!(value instanceof cls)) throw new TypeError(expected(name, `a ${cls.name}`, value));
-    return value.ptr;
+    if (!(value instanceof cls) || !owner) throw new TypeError(expected(name, `a ${cls.name}`, value));
+    try {
+      return WasmObject.ptrOf(value, cls);
+    } catch (error) {
+      if (error instanceof DisposedError) throw error;
+      throw new TypeError(expected(name, `a ${cls.name}`, value));
+    }
   }
 }
 
@@ -171,7 +192,7 @@ interface ClassesExports extends GcExports {
   addPoints(a: number, b: number): number;
 }
 
-/** The tutorial's Accumulator: a u64 running total (wrapping modulo 2^64). */
+/** Accumulator: a u64 running total (wrapping modulo 2^64). */
 export interface Accumulator extends WasmObject {
   /** Adds `increment` to the total. */
   add(increment: U64Like): void;
@@ -188,7 +209,7 @@ export interface Point2D extends WasmObject {
 export interface ClassesModule {
   Accumulator: new () => Accumulator;
   Point2D: new (x: U64Like, y: U64Like) => Point2D;
-  /** The tutorial's add_points: a new Point2D, coordinates added modulo 2^64. */
+  /** add_points: a new Point2D, coordinates added modulo 2^64. */
   addPoints(a: Point2D, b: Point2D): Point2D;
   /** The instance's collector: memory size, pinned objects, collect(). */
   runtime: GcRuntime;
@@ -223,10 +244,10 @@ export async function loadClasses(options?: { source?: WasmSource }): Promise<Cl
       super(rt, raw.accumulatorNew());
     }
     add(increment: U64Like): void {
-      raw.accumulatorAdd(this.ptr, toU64(increment, "increment"));
+      raw.accumulatorAdd(WasmObject.ptrOf(this, AccumulatorImpl), toU64(increment, "increment"));
     }
     get total(): bigint {
-      return u64(raw.accumulatorTotal(this.ptr));
+      return u64(raw.accumulatorTotal(WasmObject.ptrOf(this, AccumulatorImpl)));
     }
     override toString(): string {
       return this.disposed ? "Accumulator (disposed)" : `Accumulator(total = ${this.total})`;
@@ -240,10 +261,10 @@ export async function loadClasses(options?: { source?: WasmSource }): Promise<Cl
       super(rt, raw.point2DNew(xx, yy));
     }
     get x(): bigint {
-      return u64(raw.point2DX(this.ptr));
+      return u64(raw.point2DX(WasmObject.ptrOf(this, Point2DImpl)));
     }
     get y(): bigint {
-      return u64(raw.point2DY(this.ptr));
+      return u64(raw.point2DY(WasmObject.ptrOf(this, Point2DImpl)));
     }
     override toString(): string {
       return this.disposed ? "Point2D (disposed)" : `Point2D(${this.x}, ${this.y})`;
