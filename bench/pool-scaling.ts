@@ -1,14 +1,18 @@
 // Benchmark (not a test): how the pool scales from 1 to N workers for each parallel kernel, on both
-// data paths, and what one task costs to dispatch; piscina runs in the same process and rounds as the
-// Node reference. Every result is checked against the single-thread kernel; times are medians of
-// interleaved rounds (the order rotates each round) after warm-up.
+// data paths, against the physical limit (bare threads: N plain worker_threads, each running the same
+// release module on its 1/N of the work, no pool around them), and what one task costs to dispatch;
+// piscina runs in the same process and rounds as the Node reference. Every result is checked against
+// the single-thread kernel; times are medians of interleaved rounds (the order rotates each round).
 // Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--only sum,mandel] [--json]
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { parseArgs } from "node:util";
 import { Piscina } from "piscina";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
-import { formatTime, machine, median, table } from "../src/cli/machine.ts";
+import { machine, median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,10 +42,83 @@ const primesN = quick ? 10_000_000 : 100_000_000;
 const collatzN = quick ? 300_000n : 3_000_000n;
 const piSamples = quick ? 5_000_000n : 50_000_000n;
 
+/**
+ * The reference: N plain worker_threads, each instantiating the release build (its own memory) and
+ * warmed up like the pool's workers, given one message with its part of the work. No queue, no
+ * retries, no chunking beyond 1/N: what a careful hand-written program would do.
+ */
+const BARE_WORKER = `
+const { parentPort } = require("node:worker_threads");
+let ex;
+const env = { abort() { throw new Error("abort"); }, trace() {}, seed: () => 0 };
+const scratchAt = () => Math.ceil(ex.heapBase() / 16) * 16;
+function room(bytes) {
+  const need = scratchAt() + bytes - ex.memory.buffer.byteLength;
+  if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
+}
+const run = {
+  sumRange: ([lo, hi]) => BigInt.asUintN(64, ex.sumRange(lo, hi)),
+  countPrimes: ([lo, hi]) => (room(ex.countPrimesScratch(hi)), ex.countPrimesRange(lo, hi, scratchAt())),
+  collatz: ([lo, hi]) => ({ start: BigInt.asUintN(64, ex.longestCollatzRange(lo, hi)), steps: ex.collatzBestSteps() }),
+  monteCarlo: ([seed, a, b, total]) => BigInt.asUintN(64, ex.monteCarloHits(seed, a, b, total)),
+  mandelbrot: ([v, r0, r1]) => {
+    room((r1 - r0) * v.width * 4);
+    ex.mandelbrotRows(scratchAt(), v.width, v.height, r0, r1, v.x0, v.y0, v.x1, v.y1, v.maxIter);
+    return new Uint32Array(ex.memory.buffer, scratchAt(), (r1 - r0) * v.width).slice();
+  },
+};
+parentPort.on("message", ({ module, kind, args }) => {
+  if (module) {
+    ex = new WebAssembly.Instance(module, { env }).exports;
+    room(1 << 20);
+    for (let i = 0; i < 2000; i++) ex.sumRange(0n, 1000n);
+    for (let i = 0; i < 20; i++) (ex.countPrimesRange(0n, 30000n, scratchAt()), ex.longestCollatzRange(1n, 2000n));
+    for (let i = 0; i < 8; i++) ex.monteCarloHits(1n, 0n, 1n, 1n << 16n);
+    for (let i = 0; i < 40; i++) ex.mandelbrotRows(scratchAt(), 32, 32, 0, 32, -2, -1.25, 0.5, 1.25, 64);
+    return parentPort.postMessage("ready");
+  }
+  const value = run[kind](args);
+  parentPort.postMessage(value, value instanceof Uint32Array ? [value.buffer] : []);
+});
+`;
+
+class BareThreads {
+  readonly threads: Worker[];
+  constructor(count: number) {
+    this.threads = Array.from({ length: count }, () => new Worker(BARE_WORKER, { eval: true }));
+  }
+  async start(module: WebAssembly.Module): Promise<void> {
+    await Promise.all(this.threads.map((t) => this.#ask(t, { module })));
+  }
+  /** Runs `kind` on every thread, thread i with parts[i]; resolves with the results in order. */
+  run(kind: string, parts: unknown[][]): Promise<unknown[]> {
+    return Promise.all(parts.map((args, i) => this.#ask(this.threads[i], { kind, args })));
+  }
+  #ask(thread: Worker, message: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      thread.once("message", resolve);
+      thread.once("error", reject);
+      thread.postMessage(message);
+    });
+  }
+  close(): Promise<unknown> {
+    return Promise.all(this.threads.map((t) => t.terminate()));
+  }
+}
+const halves = (lo: bigint, hi: bigint, n: number) =>
+  Array.from({ length: n }, (_, i) => [lo + ((hi - lo) * BigInt(i)) / BigInt(n), lo + ((hi - lo) * BigInt(i + 1)) / BigInt(n)]);
+const rowParts = (rows: number, n: number) =>
+  Array.from({ length: n }, (_, i) => [Math.floor((rows * i) / n), Math.floor((rows * (i + 1)) / n)]);
+const bestCollatz = (parts: unknown[]) =>
+  (parts as { start: bigint; steps: number }[]).reduce((best, r) => (r.steps > best.steps ? r : best));
+const releaseModule = new WebAssembly.Module(readFileSync(new URL("../build/hotpath.wasm", import.meta.url)));
+
 interface Kernel {
   name: string;
   single: () => unknown;
   pool: (pool: Pool) => Promise<unknown>;
+  /** The same work on bare threads: each gets its 1/N of the range or rows (compute-bound kernels only). */
+  bare?: (threads: BareThreads) => Promise<unknown>;
   /** Equality of a result with the single-thread one (dot: within rounding). */
   same?: (a: unknown, b: unknown) => boolean;
 }
@@ -49,12 +126,25 @@ const arraysEqual = (a: unknown, b: unknown) =>
   (a as ArrayLike<unknown>).length === (b as ArrayLike<unknown>).length &&
   Array.prototype.every.call(a, (v: unknown, i: number) => v === (b as ArrayLike<unknown>)[i]);
 const KERNELS: Kernel[] = [
-  { name: `sumIntegers(${sumN.toLocaleString("en-US")})`, single: () => k.sumIntegers(sumN), pool: (p) => p.sumIntegers(sumN) },
-  { name: `countPrimes(${primesN.toLocaleString("en-US")})`, single: () => k.countPrimes(primesN), pool: (p) => p.countPrimes(primesN) },
+  {
+    name: `sumIntegers(${sumN.toLocaleString("en-US")})`,
+    single: () => k.sumIntegers(sumN),
+    pool: (p) => p.sumIntegers(sumN),
+    bare: async (t) =>
+      (await t.run("sumRange", halves(0n, sumN, t.threads.length))).reduce((s: bigint, v) => BigInt.asUintN(64, s + (v as bigint)), 0n),
+  },
+  {
+    name: `countPrimes(${primesN.toLocaleString("en-US")})`,
+    single: () => k.countPrimes(primesN),
+    pool: (p) => p.countPrimes(primesN),
+    bare: async (t) =>
+      (await t.run("countPrimes", halves(0n, BigInt(primesN) + 1n, t.threads.length))).reduce((s: number, v) => s + (v as number), 0),
+  },
   {
     name: `longestCollatz(${collatzN.toLocaleString("en-US")})`,
     single: () => k.longestCollatz(collatzN),
     pool: (p) => p.longestCollatz(collatzN),
+    bare: async (t) => bestCollatz(await t.run("collatz", halves(1n, collatzN, t.threads.length))),
     same: (a, b) =>
       JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) ===
       JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)),
@@ -63,11 +153,27 @@ const KERNELS: Kernel[] = [
     name: `monteCarloPi(${piSamples.toLocaleString("en-US")})`,
     single: () => k.monteCarloPi(piSamples, 1n).inside,
     pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside,
+    bare: async (t) => {
+      const chunks = (piSamples + 65535n) / 65536n;
+      const parts = halves(0n, chunks, t.threads.length).map(([a, b]) => [1n, a, b, piSamples]);
+      return Number((await t.run("monteCarlo", parts)).reduce((s: bigint, v) => s + (v as bigint), 0n));
+    },
   },
   {
     name: `mandelbrot ${view.width}×${view.height}×${view.maxIter}`,
     single: () => k.mandelbrot(view),
     pool: (p) => p.mandelbrot(view),
+    bare: async (t) => {
+      const full = { ...view, x0: -2, y0: -1.5, x1: 1, y1: 1.5 };
+      const parts = rowParts(view.height, t.threads.length);
+      const rows = await t.run(
+        "mandelbrot",
+        parts.map(([r0, r1]) => [full, r0, r1]),
+      );
+      const image = new Uint32Array(view.width * view.height);
+      parts.forEach(([r0], i) => image.set(rows[i] as Uint32Array, r0 * view.width));
+      return image;
+    },
     same: arraysEqual,
   },
   {
@@ -121,6 +227,8 @@ for (let w = 1; w <= maxWorkers; w++) {
   const shared = await createPool({ workers: w, mode: "shared" });
   const message = await createPool({ workers: w, mode: "message" });
   const piscina = new Piscina({ filename: piscinaTask, minThreads: w, maxThreads: w, idleTimeout: 60_000 });
+  const bare = new BareThreads(w);
+  await bare.start(releaseModule);
   // piscina has no warm-up of its own: start every thread (and let it warm its kernel) untimed.
   await Promise.all(Array.from({ length: w * 4 }, () => piscina.run({ kind: "noop" })));
   for (const kernel of KERNELS) {
@@ -129,6 +237,7 @@ for (let w = 1; w <= maxWorkers; w++) {
       { name: "shared", run: () => kernel.pool(shared), times: [] },
       { name: "message", run: () => kernel.pool(message), times: [] },
     ];
+    if (kernel.bare) variants.push({ name: "bare threads", run: () => kernel.bare!(bare), times: [] });
     if (kernel.name.startsWith("sumIntegers")) {
       // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
       const chunks = w * 4;
@@ -177,7 +286,7 @@ for (let w = 1; w <= maxWorkers; w++) {
       ]),
     );
   }
-  await Promise.all([shared.close(), message.close(), piscina.destroy()]);
+  await Promise.all([shared.close(), message.close(), piscina.destroy(), bare.close()]);
 }
 progress("");
 if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
@@ -190,25 +299,44 @@ if (values.json) {
     for (let w = 1; w <= maxWorkers; w++) {
       const r = results[`${kernel.name}|${w}`];
       const one = r["one thread"];
-      const cell = (name: string) => (r[name] === undefined ? "" : `${formatTime(r[name])} (${(one / r[name]).toFixed(2)}×)`);
-      rows.push([String(w), formatTime(one), cell("shared"), cell("message"), cell("piscina")]);
+      const cell = (name: string) => (r[name] === undefined ? "" : `${formatMs(r[name])} (${(one / r[name]).toFixed(2)}×)`);
+      // Pool against bare threads: bare time / pool time (1.00: the pool costs nothing over hand-written threads).
+      const ratio = (name: string) => (r["bare threads"] === undefined ? "" : (r["bare threads"] / r[name]).toFixed(2));
+      rows.push([
+        String(w),
+        formatMs(one),
+        cell("bare threads"),
+        cell("shared"),
+        ratio("shared"),
+        cell("message"),
+        ratio("message"),
+        cell("piscina"),
+      ]);
     }
     log(`\n${kernel.name}`);
-    log(
-      table(["workers", "one thread", "shared (speedup)", "message (speedup)", "piscina (speedup)"], rows, { alignRight: [0, 1, 2, 3, 4] }),
-    );
+    const header = [
+      "workers",
+      "one thread",
+      "bare threads (speedup)",
+      "shared (speedup)",
+      "shared/bare",
+      "message (speedup)",
+      "message/bare",
+      "piscina (speedup)",
+    ];
+    log(textTable(header, rows, (i) => i !== undefined));
   }
   const o = results[`overhead|${maxWorkers}`];
   log(`\nDispatch overhead per task, ${maxWorkers} workers (a trivial task: µs from call to result)`);
   log(
-    table(
+    textTable(
       ["pool", "one at a time", "many in flight"],
       ["hotpath shared", "hotpath message", "piscina"].map((name) => [
         name,
         `${o[`${name} awaited µs`].toFixed(1)} µs`,
         `${o[`${name} in flight µs`].toFixed(1)} µs`,
       ]),
-      { alignRight: [1, 2] },
+      (i) => [1, 2].includes(i),
     ),
   );
 }

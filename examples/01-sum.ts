@@ -5,7 +5,8 @@
 // kernel's cold first call (V8's baseline tier) is shown apart.
 // Run: npx tsx examples/01-sum.ts [n] [--small]      (n defaults to 100_000_000; --small uses 1_000_000)
 import { kernels, twins } from "../src/index.ts";
-import { formatTime, machine, median, table } from "../src/cli/machine.ts";
+import { machine, median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const args = process.argv.slice(2);
 const small = args.includes("--small");
@@ -46,12 +47,12 @@ const row = (label: string, ms: number, result: bigint, runs: number) => [
   label,
   result.toString(),
   result === exact ? "yes" : "NO",
-  formatTime(ms),
+  formatMs(ms),
   `${(ms / wasmMs).toFixed(1)}×`,
   String(runs),
 ];
 console.log(
-  table(
+  textTable(
     ["implementation", "result", "exact", "median", "÷ wasm", "runs"],
     [
       row("wasm kernel (AssemblyScript, u64)", wasmMs, results.wasm, times.wasm.length),
@@ -59,7 +60,7 @@ console.log(
       row("TS twin on number", median(times.number), results.number, times.number.length),
       row("TS twin on bigint (exact u64)", median(times.bigint), results.bigint, times.bigint.length),
     ],
-    { alignRight: [1, 3, 4, 5] },
+    (i) => [1, 3, 4, 5].includes(i),
   ),
 );
 

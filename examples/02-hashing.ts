@@ -4,7 +4,8 @@
 // into wasm memory, as every call through the typed API does.
 // Run: npx tsx examples/02-hashing.ts [MiB] [--small]      (16 MiB by default; --small hashes 256 KiB)
 import { kernels, twins } from "../src/index.ts";
-import { formatTime, machine, median, table } from "../src/cli/machine.ts";
+import { machine, median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 import { race } from "./support/timing.ts";
 
 const args = process.argv.slice(2);
@@ -34,9 +35,9 @@ const { times, results } = race(contestants, rounds);
 
 const rows = contestants.map(([name]) => {
   const ms = median(times[name]);
-  return [name, `0x${results[name].toString(16).padStart(16, "0")}`, formatTime(ms), `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`];
+  return [name, `0x${results[name].toString(16).padStart(16, "0")}`, formatMs(ms), `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`];
 });
-console.log(table(["implementation", "hash", "median", "throughput"], rows, { alignRight: [2, 3] }));
+console.log(textTable(["implementation", "hash", "median", "throughput"], rows, (i) => [2, 3].includes(i)));
 const agree = results[contestants[0][0]] === results[contestants[1][0]] && results[contestants[2][0]] === results[contestants[3][0]];
 console.log(`\nwasm and twin agree on both hashes: ${agree ? "yes" : "NO"}`);
 console.log(

@@ -4,7 +4,8 @@
 // the answer is the same however the chunks are later spread over workers; the twin reproduces it exactly.
 // Run: npx tsx examples/03-random-and-pi.ts [samples] [--small]     (2_000_000 by default; --small 200_000)
 import { MONTE_CARLO_CHUNK, kernels, twins } from "../src/index.ts";
-import { formatTime, machine, median, table } from "../src/cli/machine.ts";
+import { machine, median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 import { race } from "./support/timing.ts";
 
 const args = process.argv.slice(2);
@@ -33,18 +34,13 @@ const same = (a: BigUint64Array, b: BigUint64Array) => a.length === b.length && 
 const streamsAgree = same(s.results[streams[0][0]], s.results[streams[1][0]]) && same(s.results[streams[2][0]], s.results[streams[3][0]]);
 console.log(`${words.toLocaleString("en-US")} u64 words from seed ${seed} (${rounds} interleaved rounds, medians)\n`);
 console.log(
-  table(
+  textTable(
     ["stream", "first word", "median", "words/s"],
     streams.map(([name]) => {
       const ms = median(s.times[name]);
-      return [
-        name,
-        `0x${s.results[name][0].toString(16).padStart(16, "0")}`,
-        formatTime(ms),
-        `${(words / (ms / 1000) / 1e6).toFixed(1)} M`,
-      ];
+      return [name, `0x${s.results[name][0].toString(16).padStart(16, "0")}`, formatMs(ms), `${(words / (ms / 1000) / 1e6).toFixed(1)} M`];
     }),
-    { alignRight: [2, 3] },
+    (i) => [2, 3].includes(i),
   ),
 );
 console.log(`\nwasm and twin streams identical: ${streamsAgree ? "yes" : "NO"}\n`);
@@ -60,13 +56,13 @@ const wasmMs = median(p.times[pi[0][0]]);
 const sigma = 4 * Math.sqrt(((Math.PI / 4) * (1 - Math.PI / 4)) / samples);
 console.log(`π from ${samples.toLocaleString("en-US")} samples in chunks of ${MONTE_CARLO_CHUNK} (seed ${seed})\n`);
 console.log(
-  table(
+  textTable(
     ["implementation", "inside", "π estimate", "median", "runs"],
     [
-      ["Monte Carlo π, wasm", String(wasm.inside), wasm.pi.toFixed(6), formatTime(wasmMs), String(rounds)],
-      ["Monte Carlo π, TS bigint twin", String(twin.inside), twin.pi.toFixed(6), formatTime(twinMs), "1"],
+      ["Monte Carlo π, wasm", String(wasm.inside), wasm.pi.toFixed(6), formatMs(wasmMs), String(rounds)],
+      ["Monte Carlo π, TS bigint twin", String(twin.inside), twin.pi.toFixed(6), formatMs(twinMs), "1"],
     ],
-    { alignRight: [1, 2, 3, 4] },
+    (i) => [1, 2, 3, 4].includes(i),
   ),
 );
 const piAgree = wasm.inside === twin.inside;

@@ -4,7 +4,8 @@
 // order is the same, within rounding for the SIMD dot product, whose four partial sums add up in another order.
 // Run: npx tsx examples/04-numerics.ts [scale] [--small]     (scale 1 by default: about 5 s; --small is 0.05)
 import { kernels, twins } from "../src/index.ts";
-import { formatTime, machine, median, table } from "../src/cli/machine.ts";
+import { machine, median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const args = process.argv.slice(2);
 const small = args.includes("--small");
@@ -55,7 +56,7 @@ function section<T>(
       name,
       summary(results[name]),
       verdict,
-      formatTime(ms),
+      formatMs(ms),
       `${(base / ms).toFixed(1)}×`,
     ]);
   });
@@ -152,7 +153,7 @@ section(
   (r) => `${r[0]}: ${r[1]} steps`,
 );
 
-console.log(table(["kernel", "size", "implementation", "result", "vs the twin", "median", "speedup"], rows, { alignRight: [5, 6] }));
+console.log(textTable(["kernel", "size", "implementation", "result", "vs the twin", "median", "speedup"], rows, (i) => [5, 6].includes(i)));
 const mm = rows.findIndex((r) => r[0] === "matmul");
 console.log(`\nwasm times include copying the inputs into wasm memory and the results out, as every typed call does;`);
 console.log(`for dot and SAXPY that copy costs about as much as the arithmetic.`);

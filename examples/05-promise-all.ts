@@ -4,7 +4,8 @@
 // can, so four "concurrent" quarters take as long as four quarters in a row. The timeline below shows
 // them running one after another. Run: npx tsx examples/05-promise-all.ts [--small]
 import { kernels } from "../src/kernels/kernels.ts";
-import { formatTime, median, table } from "../src/cli/machine.ts";
+import { median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const small = process.argv.includes("--small");
 const n = small ? 20_000_000n : 1_000_000_000n;
@@ -49,13 +50,13 @@ const seq = median(times.sequential);
 const con = median(times.concurrent);
 console.log(`Sum of the first ${n.toLocaleString("en-US")} integers in ${parts} parts, on the main thread (median of ${rounds} rounds)\n`);
 console.log(
-  table(
+  textTable(
     ["how", "median", "speedup"],
     [
-      ["one part after another", formatTime(seq), "1.00×"],
-      [`Promise.all of ${parts} async tasks`, formatTime(con), `${(seq / con).toFixed(2)}×`],
+      ["one part after another", formatMs(seq), "1.00×"],
+      [`Promise.all of ${parts} async tasks`, formatMs(con), `${(seq / con).toFixed(2)}×`],
     ],
-    { alignRight: [1, 2] },
+    (i) => [1, 2].includes(i),
   ),
 );
 console.log(`\nTimeline of the last Promise.all (ms since it started): the tasks never overlap.`);

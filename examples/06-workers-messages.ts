@@ -7,7 +7,8 @@
 import { parseArgs } from "node:util";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool } from "../src/pool/pool.ts";
-import { formatTime, median, table } from "../src/cli/machine.ts";
+import { median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const { values } = parseArgs({ options: { small: { type: "boolean", default: false }, workers: { type: "string" } } });
 const view = values.small ? { width: 240, height: 160, maxIter: 200 } : { width: 1000, height: 750, maxIter: 1000 };
@@ -17,7 +18,7 @@ const k = await kernels();
 let t0 = performance.now();
 await using pool = await createPool({ mode: "message", ...(values.workers ? { workers: Number(values.workers) } : {}) });
 const startMs = performance.now() - t0;
-console.log(`Pool: ${pool.size} workers, ${pool.mode} mode (${pool.modeReason}); started and warmed up in ${formatTime(startMs)}`);
+console.log(`Pool: ${pool.size} workers, ${pool.mode} mode (${pool.modeReason}); started and warmed up in ${formatMs(startMs)}`);
 
 const expected = k.mandelbrot(view);
 const times = { one: [] as number[], pool: [] as number[] };
@@ -37,18 +38,13 @@ console.log(
   `\nMandelbrot ${view.width}×${view.height}, maxIter ${view.maxIter}: ${blocks} blocks of rows; every image checked pixel for pixel (median of ${rounds} rounds)\n`,
 );
 console.log(
-  table(
+  textTable(
     ["where", "median", "speedup", "efficiency"],
     [
-      ["this thread", formatTime(one), "1.00×", ""],
-      [
-        `${pool.size} workers, messages`,
-        formatTime(many),
-        `${(one / many).toFixed(2)}×`,
-        `${((one / many / pool.size) * 100).toFixed(0)}%`,
-      ],
+      ["this thread", formatMs(one), "1.00×", ""],
+      [`${pool.size} workers, messages`, formatMs(many), `${(one / many).toFixed(2)}×`, `${((one / many / pool.size) * 100).toFixed(0)}%`],
     ],
-    { alignRight: [1, 2, 3] },
+    (i) => [1, 2, 3].includes(i),
   ),
 );
 console.log(

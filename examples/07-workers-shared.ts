@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool } from "../src/pool/pool.ts";
-import { formatTime, median, table } from "../src/cli/machine.ts";
+import { median } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 
 const { values } = parseArgs({ options: { small: { type: "boolean", default: false }, workers: { type: "string" } } });
 const workers = values.workers ? { workers: Number(values.workers) } : {};
@@ -50,13 +51,13 @@ for (const [title, rows] of Object.entries(cases)) {
   const base = median(rows[0].times);
   console.log(`\n${title} (median of ${rounds} rounds, every result checked)\n`);
   console.log(
-    table(
+    textTable(
       ["where", "median", "speedup", "efficiency"],
       rows.map((row, i) => {
         const m = median(row.times);
-        return [row.name, formatTime(m), `${(base / m).toFixed(2)}×`, i ? `${((base / m / shared.size) * 100).toFixed(0)}%` : ""];
+        return [row.name, formatMs(m), `${(base / m).toFixed(2)}×`, i ? `${((base / m / shared.size) * 100).toFixed(0)}%` : ""];
       }),
-      { alignRight: [1, 2, 3] },
+      (i) => [1, 2, 3].includes(i),
     ),
   );
 }

@@ -7,7 +7,7 @@ import { load } from "../src/foreign/index.ts";
 import { assembleWat } from "../src/wat/wabt.ts";
 import { formatListing, inspectFunction } from "../src/inspect/inspect.ts";
 import { kernels } from "../src/kernels/kernels.ts";
-import { formatTime } from "../src/cli/machine.ts";
+import { formatMs } from "../src/format.ts";
 import { printTimedResults } from "./support/timing.ts";
 
 const small = process.argv.includes("--small");
@@ -17,7 +17,7 @@ const file = new URL("./wat/sum.wat", import.meta.url);
 const t0 = performance.now();
 const bytes = await assembleWat(await readFile(file, "utf8"), "sum.wat");
 console.log(
-  `wabt assembled examples/wat/sum.wat into ${bytes.byteLength} bytes of wasm in ${formatTime(performance.now() - t0)} (loading wabt included)\n`,
+  `wabt assembled examples/wat/sum.wat into ${bytes.byteLength} bytes of wasm in ${formatMs(performance.now() - t0)} (loading wabt included)\n`,
 );
 
 const wat = await load(bytes, { signatures: "u64 f(u64 n); u64 f_closed(u64 n)" });

@@ -5,7 +5,7 @@
 // Every jitted function is warmed up before it is timed: V8 runs a wasm function's first call in its
 // baseline tier (Liftoff) and a long call never tiers up in the middle; the cold first call is shown apart.
 // Run: npx tsx examples/13-jit.ts [--small]
-import { formatTime, table } from "../src/cli/machine.ts";
+import { formatMs, textTable } from "../src/format.ts";
 import { kernels } from "../src/index.ts";
 import { median } from "../src/stats.ts";
 
@@ -26,21 +26,19 @@ let t = performance.now();
 const fFast = jit(f);
 const first = fFast(10n);
 const firstMs = performance.now() - t;
-console.log(
-  `jit(f)(10n) = ${first}: first call ${formatTime(firstMs)} (import of hotpath/jit before it: ${formatTime(importMs)}, under tsx)`,
-);
+console.log(`jit(f)(10n) = ${first}: first call ${formatMs(firstMs)} (import of hotpath/jit before it: ${formatMs(importMs)}, under tsx)`);
 // Other argument types compile another specialization (Numba's dispatcher).
 const square = jit((x: any) => x * x + x);
 square(3n);
 t = performance.now();
 square(1.5);
 console.log(
-  `square(1.5) after square(3n) compiles a second specialization: ${formatTime(performance.now() - t)} → ${square.signatures.join(", ")}`,
+  `square(1.5) after square(3n) compiles a second specialization: ${formatMs(performance.now() - t)} → ${square.signatures.join(", ")}`,
 );
 t = performance.now();
 const again = jit(f);
 again(10n);
-console.log(`a new jit(f) finds its module in the cache: ${formatTime(performance.now() - t)} (${JSON.stringify(again.stats)})\n`);
+console.log(`a new jit(f) finds its module in the cache: ${formatMs(performance.now() - t)} (${JSON.stringify(again.stats)})\n`);
 
 /** Median of `rounds` timed calls after a warm-up of short calls. */
 function time<T>(run: () => T, rounds: number): { ms: number; result: T } {
@@ -60,9 +58,9 @@ const rounds = small ? 3 : 5;
 const row = (loop: string, jitMs: number, asMs: number, plainMs: number, plainKind: string, same: boolean) =>
   rows.push([
     loop,
-    formatTime(jitMs),
-    formatTime(asMs),
-    `${formatTime(plainMs)} (${plainKind})`,
+    formatMs(jitMs),
+    formatMs(asMs),
+    `${formatMs(plainMs)} (${plainKind})`,
     `${(jitMs / asMs).toFixed(2)}×`,
     `${(plainMs / jitMs).toFixed(1)}×`,
     same ? "yes" : "NO",
@@ -79,7 +77,7 @@ const sumJit = time(() => fTyped(n), rounds);
 const sumAs = time(() => k.sumIntegers(n), rounds);
 const sumPlain = time(() => BigInt.asUintN(64, f(n)), 1);
 row(`sum, n = ${n}`, sumJit.ms, sumAs.ms, sumPlain.ms, "bigint", sumJit.result === sumAs.result && sumJit.result === sumPlain.result);
-console.log(`f_typed(${n}) cold (first call, baseline tier): ${formatTime(coldMs)}; warm: ${formatTime(sumJit.ms)}\n`);
+console.log(`f_typed(${n}) cold (first call, baseline tier): ${formatMs(coldMs)}; warm: ${formatMs(sumJit.ms)}\n`);
 
 // 4. inspect(): the WebAssembly text of each compiled specialization.
 console.log(fTyped.inspect(), "\n");
@@ -219,4 +217,4 @@ const dAs = time(() => k.dotScalar(a, b), rounds * 4);
 const dPlain = time(() => dot(a, b), rounds * 4);
 row(`dot, ${len} f64 (copies in included)`, dJit.ms, dAs.ms, dPlain.ms, "number", dJit.result === dPlain.result);
 
-console.log(table(["loop", "jit (warm)", "AssemblyScript", "plain function", "jit ÷ AS", "plain ÷ jit", "same result"], rows));
+console.log(textTable(["loop", "jit (warm)", "AssemblyScript", "plain function", "jit ÷ AS", "plain ÷ jit", "same result"], rows));

@@ -1,5 +1,6 @@
 // Times and plain-text tables, as the demo, the examples and the benchmark reports print them. No
-// imports, so it runs unchanged in Node, Deno, Bun and browsers (src/report.ts needs node:os).
+// imports, so it runs unchanged in Node, Deno, Bun and browsers (src/cli/machine.ts, which needs
+// node:os, describes the machine).
 
 /** 840 ns, 27.1 µs, 27.1 ms, 2.71 s; "–" for a time that is missing or not finite. */
 export function formatMs(ms: number | undefined): string {
@@ -12,8 +13,12 @@ export function formatMs(ms: number | undefined): string {
   return `${(ms / 1000).toPrecision(3)} s`;
 }
 
-/** A plain-text table with a header rule, columns two spaces apart; `right(i)` right-aligns column i. */
-export function textTable(head: readonly string[], rows: readonly (readonly string[])[], right: (column: number) => boolean): string {
+/** A plain-text table with a header rule, columns two spaces apart; `right(i)` right-aligns column i (default: none). */
+export function textTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: (column: number) => boolean = () => false,
+): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     cells

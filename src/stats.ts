@@ -1,5 +1,5 @@
-// The arithmetic that the demo, the examples, the pool and the benchmark harness share. No imports, so
-// it runs unchanged in Node, Deno, Bun, browsers and workers (src/report.ts needs node:os).
+// The arithmetic that the demo, the examples, the pool and the benchmark harness share. No imports,
+// so it runs unchanged in Node, Deno, Bun, browsers and workers.
 
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {

@@ -1,6 +1,6 @@
 // Timing helpers the example scripts share. The benchmark harness (`hotpath bench`, src/bench/) is the
 // full method; these are the small pieces an example needs to print honest medians.
-import { formatTime, table } from "../../src/cli/machine.ts";
+import { formatMs, textTable } from "../../src/format.ts";
 import { median } from "../../src/stats.ts";
 
 /** Runs every contestant once per round, in an order that alternates between rounds; keeps each one's times and last result. */
@@ -41,10 +41,10 @@ export function printTimedResults(impls: { name: string; run: () => bigint }[], 
   const results = impls.map((impl) => impl.run());
   const perCall = impls.map((impl) => timePerCall(impl.run));
   console.log(
-    table(
+    textTable(
       ["implementation", "result", "correct", "time per call"],
-      impls.map((impl, j) => [impl.name, String(results[j]), results[j] === exact ? "yes" : "NO", formatTime(perCall[j])]),
-      { alignRight: [3] },
+      impls.map((impl, j) => [impl.name, String(results[j]), results[j] === exact ? "yes" : "NO", formatMs(perCall[j])]),
+      (i) => [3].includes(i),
     ),
   );
   return results.every((r) => r === exact);

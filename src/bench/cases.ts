@@ -1,6 +1,6 @@
 // The built-in suite: a table of cases, one per kernel, each listing its implementations (TS twins,
 // wasm scalar and SIMD, C compiled to wasm by clang, and what the runner adds: native C, the pool).
-// Wasm implementations call the raw exports (src/abi.ts) on inputs placed in linear memory before
+// Wasm implementations call the raw exports (src/kernels/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
 import { MONTE_CARLO_CHUNK, RANGE_KERNEL_FUNCTIONS, type KernelExports, type RangeKernelName } from "../kernels/abi.ts";
 import { RANGE_KERNELS } from "../kernels/builtins.ts";
@@ -359,7 +359,7 @@ function rangeCase(env: BuiltinEnv, name: RangeKernelName): BenchCase<bigint> {
   });
 }
 
-/** Every built-in case, in the order of the tutorial: the sum first. */
+/** Every built-in case, the sum first (`BUILTIN_CASE_IDS` lists their ids, in this order). */
 export function builtinCases(env: BuiltinEnv): BenchCase[] {
   return [
     sumCase(env, {

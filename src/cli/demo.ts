@@ -1,11 +1,12 @@
-// `hotpath demo`: the tutorial's first experiment. Add the first n integers with the plain-TS twins
+// `hotpath demo`: the first experiment. Add the first n integers with the plain-TS twins
 // (number, bigint), with the wasm kernel, and with the wasm kernel on a worker pool; time each honestly
 // (warm-up, interleaved rounds, medians; the wasm kernel's cold first call apart) and check every result
 // against the closed form.
 import { parseArgs } from "node:util";
 import { kernels } from "../kernels/kernels.ts";
 import { createPool } from "../pool/pool.ts";
-import { machine, formatTime, median, table } from "./machine.ts";
+import { machine, median } from "./machine.ts";
+import { formatMs, textTable } from "../format.ts";
 import * as bigintTwin from "../twins/bigint.ts";
 import * as numberTwin from "../twins/number.ts";
 import { toU64 } from "../validate.ts";
@@ -128,23 +129,23 @@ export async function main(argv: string[]): Promise<number> {
   const ratio = (base: Row | undefined, row: Row) =>
     base && base.correct && row.correct ? `${(base.medianMs / row.medianMs).toFixed(base.medianMs / row.medianMs >= 10 ? 0 : 2)}×` : "–";
   console.log(
-    table(
+    textTable(
       ["implementation", "result", "correct", "median", "min", "max", "runs", "vs number", "vs bigint"],
       [
         ...rows.map((r) => [
           r.name,
           r.result,
           r.correct ? "yes" : "NO",
-          formatTime(r.medianMs),
-          formatTime(Math.min(...r.timesMs)),
-          formatTime(Math.max(...r.timesMs)),
+          formatMs(r.medianMs),
+          formatMs(Math.min(...r.timesMs)),
+          formatMs(Math.max(...r.timesMs)),
           String(r.timesMs.length),
           ratio(numberRow, r),
           ratio(bigintRow, r),
         ]),
-        ["wasm, first call (cold)", String(coldResult), coldResult === exact ? "yes" : "NO", formatTime(coldMs), "", "", "1", "", ""],
+        ["wasm, first call (cold)", String(coldResult), coldResult === exact ? "yes" : "NO", formatMs(coldMs), "", "", "1", "", ""],
       ],
-      { alignRight: [3, 4, 5, 6, 7, 8] },
+      (i) => [3, 4, 5, 6, 7, 8].includes(i),
     ),
   );
   if (scaling)

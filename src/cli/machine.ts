@@ -1,8 +1,7 @@
-// What the demo and the examples print besides their results: machine facts (Node, Deno, Bun), and,
-// under the names they use, the median, time format and tables they share with the benchmark harness
-// (src/stats.ts, src/format.ts: browser-safe, which this module, needing node:os, is not).
+// What the demo and the examples print besides their results: the machine that ran them (Node, Deno,
+// Bun; it needs node:os). Times and tables come from src/format.ts, the median from src/stats.ts
+// (both browser-safe); the median is re-exported here because every caller of machine() also needs it.
 import { arch, cpus, platform as osPlatform, release } from "node:os";
-import { formatMs, textTable } from "../format.ts";
 
 export interface MachineInfo {
   runtime: string;
@@ -31,12 +30,3 @@ export function machine(): MachineInfo {
 }
 
 export { median } from "../stats.ts";
-
-/** 840 ns, 27.1 µs, 27.1 ms, 2.71 s: the harness's format, under the name the demo and the examples use. */
-export const formatTime: (ms: number) => string = formatMs;
-
-/** A plain-text table with a header rule; `alignRight` lists right-aligned column indices. */
-export function table(header: string[], rows: string[][], options: { alignRight?: number[] } = {}): string {
-  const right = new Set(options.alignRight ?? []);
-  return textTable(header, rows, (i) => right.has(i));
-}

@@ -1,7 +1,7 @@
-// Looking inside, interpreted half: the V8 Ignition bytecode of a kernel's plain-TS twin, printed by
-// a child `node` with `--print-bytecode`: the counterpart of the tutorial's CPython bytecode. Node
-// only (it starts a process), so it is not part of the browser-safe index; `hotpath inspect --twin`
-// and tests (importing src/inspect-bytecode.ts) reach it.
+// The interpreted side of "compiled against interpreted": the V8 Ignition bytecode of a kernel's
+// plain-TS twin, printed by a child `node` with `--print-bytecode` (the counterpart of CPython's
+// `dis`). Node only (it starts a process), so it is not part of the browser-safe index;
+// `hotpath inspect --twin` and the tests import src/inspect/bytecode.ts directly.
 import { spawn } from "node:child_process";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";

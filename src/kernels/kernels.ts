@@ -37,7 +37,7 @@ export type RangeKernelMethods = { readonly [K in RangeKernelName]: (lo: U64Like
 
 /** The built-in kernels, instantiated on the current thread. Works in Node, Deno, Bun and browsers. */
 export interface Kernels extends RangeKernelMethods {
-  /** The tutorial's f(n): 0 + 1 + … + (n − 1), wrapping modulo 2^64. */
+  /** f(n) = 0 + 1 + … + (n − 1), wrapping modulo 2^64. */
   sumIntegers(n: U64Like): bigint;
   /** lo + … + (hi − 1), wrapping modulo 2^64; 0 when hi ≤ lo. */
   sumRange(lo: U64Like, hi: U64Like): bigint;
@@ -113,7 +113,7 @@ export async function kernels(options?: KernelsOptions): Promise<Kernels> {
 
 /** Instantiates a compiled kernel module synchronously (`memory` for the threads build). */
 export function instantiateKernels(module: WebAssembly.Module, memory?: WebAssembly.Memory): Kernels {
-  // Every raw export the typed API calls (src/abi.ts), checked up front so a stale or foreign .wasm
+  // Every raw export the typed API calls (src/kernels/abi.ts), checked up front so a stale or foreign .wasm
   // fails at load time with the names, not later with "x is not a function".
   requireExports(module, ["memory", ...KERNEL_FUNCTIONS], "The kernel module");
   let exports: KernelExports;
@@ -126,7 +126,7 @@ export function instantiateKernels(module: WebAssembly.Module, memory?: WebAssem
   return bindKernels(exports);
 }
 
-/** Wraps raw exports in the validated, typed API (WasmLoadError if any export of src/abi.ts is missing). */
+/** Wraps raw exports in the validated, typed API (WasmLoadError if any export of src/kernels/abi.ts is missing). */
 export function bindKernels(exports: KernelExports): Kernels {
   const raw = exports as unknown as Record<string, unknown>;
   const missing = KERNEL_FUNCTIONS.filter((name) => typeof raw[name] !== "function");

@@ -1,4 +1,4 @@
-// The pool's row for `hotpath demo` (and the browser example): the tutorial's sum on one thread and on
+// The pool's row for `hotpath demo` (and the browser example): the sum of the first n integers on one thread and on
 // N workers, timed in interleaved rounds after warm-up, both results checked against the closed form.
 import { kernels } from "../kernels/kernels.ts";
 import { median } from "../stats.ts";

@@ -15,7 +15,7 @@ function bytesOf(data: BytesLike): Uint8Array {
   return new Uint8Array(data);
 }
 
-/** 0 + 1 + … + (n − 1) mod 2^64, by a loop (the tutorial's pure-Python f). */
+/** 0 + 1 + … + (n − 1) mod 2^64, by a loop over bigints (as arbitrary-precision Python computes it). */
 export function sumIntegers(n: bigint): bigint {
   return sumRange(0n, n);
 }

@@ -13,7 +13,7 @@ export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 /** A runtime to run: its name and executable, or why it cannot run. */
 export type RuntimeTarget = { name: RuntimeName; path: string } | { name: RuntimeName; skipped: string };
 
-/** Flags for Chromium as root in a sandbox without network (toolchain.md); the browser tests use them too. */
+/** Flags for Chromium as root in a sandbox without network; the browser tests use them too. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
