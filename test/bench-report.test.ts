@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itWith } from "./support/tools.ts";
 import { packageRoot } from "../src/bench/node/drive.ts";
-import { asReport, formatSize, formatSpeedup, toHtml, toMarkdown, toText } from "../src/bench/format.ts";
+import { asReport, formatSize, formatSpeedup, toHtml, toMarkdown, toText } from "../src/bench/report/index.ts";
 import { findRuntimes } from "../src/bench/node/runtimes.ts";
 import { screenshotReport } from "../src/bench/node/screenshot.ts";
 import type { BenchReport, RuntimeResult } from "../src/bench/types.ts";

@@ -8,7 +8,7 @@ import { BUFFER_ARRAYS, isBufferType, kernelRefOf, type FunctionSpec, type Kerne
 import { loadKernelFunction } from "../compile/runtime.ts";
 import { checkOptions } from "../validate.ts";
 import { runtimeInfo } from "./env.ts";
-import { toText } from "./format.ts";
+import { toText } from "./report/index.ts";
 import { measureCases } from "./measure.ts";
 import { PoolCache, poolImplementations } from "./pools.ts";
 import { resolvePreset } from "./presets.ts";

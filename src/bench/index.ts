@@ -2,7 +2,7 @@
 // medians, checked answers) and its reports. Runs in Node, Deno, Bun and browsers; the driver that
 // starts every runtime is the `hotpath bench` command.
 export { bench } from "./bench.ts";
-export { toText, toMarkdown, toHtml, toJson } from "./format.ts";
+export { toText, toMarkdown, toHtml, toJson } from "./report/index.ts";
 export { compare } from "./compare.ts";
 export type { CompareOptions, CompareResult, CompareCombine } from "./compare.ts";
 export type {

@@ -8,7 +8,7 @@ import { BUILTIN_CASE_IDS } from "../bench/cases.ts";
 import { benchRuntimes, packageRoot } from "../bench/node/drive.ts";
 import { findRuntimes } from "../bench/node/runtimes.ts";
 import { screenshotReport } from "../bench/node/screenshot.ts";
-import { toHtml, toJson, toMarkdown, toText } from "../bench/format.ts";
+import { toHtml, toJson, toMarkdown, toText } from "../bench/report/index.ts";
 import { PRESETS } from "../bench/presets.ts";
 import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "../bench/types.ts";
 
