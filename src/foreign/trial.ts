@@ -52,8 +52,8 @@ export function untrialableImports(module: WebAssembly.Module): string[] {
 
 /**
  * Resolves once `module` has been instantiated (and its `_initialize` run) in a worker within
- * `timeoutMs`, counted from the moment the worker received it (worker start-up, ≈25 ms in Node, is
- * not counted). A WasmLoadError when it did not return in time (the worker is terminated), or when
+ * `timeoutMs`, counted from the moment the worker received it (worker start-up, ≈0.1 s in Node 20,
+ * is not counted). A WasmLoadError when it did not return in time (the worker is terminated), or when
  * start-up called an import the worker cannot run.
  */
 export async function proveInstantiationEnds(module: WebAssembly.Module, timeoutMs: number): Promise<void> {
