@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../build/cli.js", import.meta.url));
 
 describe("hotpath demo", () => {
-  it("reports four correct results and their times as JSON, the pool's scaling included", async () => {
+  it("reports five correct results and their times as JSON, the pool's scaling included", async () => {
     const { stdout } = await run(process.execPath, [cli, "demo", "--n", "100_000", "--runs", "2", "--workers", "2", "--json"]);
     const report = JSON.parse(stdout);
     expect(report.exact).toBe("4999950000");
@@ -16,6 +16,7 @@ describe("hotpath demo", () => {
       "TS number twin",
       "TS bigint twin",
       "wasm sumIntegers",
+      "wasm SIMD (i64x2)",
       "wasm pool, 2 workers",
     ]);
     expect(report.pool).toMatchObject({ workers: 2, mode: "shared" });
@@ -33,6 +34,7 @@ describe("hotpath demo", () => {
     const { stdout } = await run(process.execPath, [cli, "demo", "--n", "1e5", "--runs", "1", "--workers", "1"]);
     expect(stdout).toMatch(/exact answer 4999950000/);
     expect(stdout).toMatch(/wasm sumIntegers\s+4999950000\s+yes/);
+    expect(stdout).toMatch(/wasm SIMD \(i64x2\)\s+4999950000\s+yes/);
     expect(stdout).toMatch(/wasm pool, 1 worker\s+4999950000\s+yes/);
     expect(stdout).toMatch(/Pool: 1 workers? \(shared memory/);
     expect(stdout).toMatch(/vs number/);
