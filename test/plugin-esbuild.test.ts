@@ -54,7 +54,7 @@ describe("hotpath/esbuild", () => {
     expect(result.warnings).toEqual([]);
     const files = await readdir(join(dir, "dist"));
     expect(files).toEqual(expect.arrayContaining(["main.js", "squares.wasm", "squares.threads.wasm"]));
-    const types = await readFile(join(dir, "squares.kernel.hotpath.d.ts"), "utf8");
+    const types = await readFile(join(dir, "squares.kernel.hotpath.ts"), "utf8");
     expect(types).toContain("sumOfSquaresRange(lo: bigint, hi: bigint): bigint;");
     const { stdout } = await run(process.execPath, [join(dir, "dist/main.js")], { cwd: dir });
     expect(JSON.parse(stdout)).toEqual({

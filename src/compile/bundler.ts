@@ -3,8 +3,10 @@
 //
 // The convention: a file named `*.kernel.ts` is an AssemblyScript kernel. Importing it gives the same
 // module object as `hotpath compile`'s generated module. For TypeScript, the plugins write
-// `<name>.kernel.hotpath.d.ts` beside the kernel; with `"moduleSuffixes": [".hotpath", ""]` in the
-// importing project's tsconfig, `import squares from "./squares.kernel"` is typed from it.
+// `<name>.kernel.hotpath.ts` (declarations only) beside the kernel; with `"moduleSuffixes": [".hotpath", ""]`
+// in the importing project's tsconfig, `import squares from "./squares.kernel"` is typed from it. (A
+// .ts, not a .d.ts: TypeScript tries every suffix of one extension before the next extension, so
+// `squares.kernel.ts` itself would win over a `.hotpath.d.ts`.)
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -20,7 +22,7 @@ export interface KernelPluginOptions {
   include?: RegExp;
   /** Where generated modules import the runtime from. Default: "hotpath/kernel". */
   runtime?: string;
-  /** Write `<name>.kernel.hotpath.d.ts` beside each kernel (types for `moduleSuffixes`). Default: true. */
+  /** Write `<name>.kernel.hotpath.ts` beside each kernel (its types, for `moduleSuffixes`). Default: true. */
   declarations?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function pluginOptions(
 export async function compileForBundle(path: string, options: { runtime?: string; declarations: boolean }): Promise<CompiledKernel> {
   const compiled = await compileKernel(path, options.runtime ? { runtime: options.runtime } : {});
   if (options.declarations) {
-    const dts = path.replace(/\.ts$/, ".hotpath.d.ts");
+    const dts = path.replace(/\.ts$/, ".hotpath.ts");
     const text = compiled.files[`${compiled.name}.d.ts`] as string;
     if ((await readFile(dts, "utf8").catch(() => "")) !== text) await writeFile(dts, text);
   }

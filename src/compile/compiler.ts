@@ -81,11 +81,36 @@ export interface CompiledKernel {
   ms: number;
 }
 
-type Asc = typeof import("assemblyscript/asc").default;
+/**
+ * The part of asc's API used here, declared locally: asc's own declarations do not compile with
+ * `skipLibCheck: false`, and hotpath's published types must not pull them into users' projects.
+ */
+interface Asc {
+  main(
+    argv: string[],
+    options: {
+      readFile(file: string, baseDir: string): Promise<string | null>;
+      writeFile(file: string, contents: Uint8Array | string, baseDir: string): Promise<void>;
+      listFiles(dir: string, baseDir: string): Promise<string[] | null>;
+      reportDiagnostic(d: {
+        code: number;
+        category: number;
+        message: string;
+        range: { start: number; end: number; source: { normalizedPath: string } } | null;
+      }): void;
+      stdout: unknown;
+      stderr: unknown;
+    },
+  ): Promise<{ error: Error | null }>;
+  createMemoryStream(fn?: (chunk: Uint8Array | string) => void): unknown;
+}
 let ascPromise: Promise<Asc> | undefined;
 /** asc, imported once per process (≈0.4–1 s). */
-export function loadAsc(): Promise<Asc> {
-  return (ascPromise ??= import("assemblyscript/asc").then((m) => m.default));
+export function loadAsc(): Promise<unknown> {
+  return ascModule();
+}
+function ascModule(): Promise<Asc> {
+  return (ascPromise ??= import("assemblyscript/asc").then((m) => m.default as unknown as Asc));
 }
 
 /** The kernel's name: the file name without `.ts` and without a `.kernel` suffix. */
@@ -146,7 +171,7 @@ async function runAsc(
   flags: readonly string[],
   suffix = "",
 ): Promise<{ files: Record<string, Uint8Array | string>; warnings: Diagnostic[] }> {
-  const asc = await loadAsc();
+  const asc = await ascModule();
   const baseDir = dirname(path);
   const files: Record<string, Uint8Array | string> = {};
   const diagnostics: Diagnostic[] = [];
@@ -183,7 +208,7 @@ async function runAsc(
       },
       reportDiagnostic(d) {
         if (d.range?.source.normalizedPath.endsWith(HEAP_ENTRY)) return;
-        const source = d.range?.source as unknown as { normalizedPath: string } | undefined;
+        const source = d.range?.source;
         const text = source && texts.get(source.normalizedPath);
         const at = text !== undefined && d.range ? position(text, d.range.start) : {};
         const file = source ? display(resolve(baseDir, source.normalizedPath)) : undefined;

@@ -29,6 +29,22 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
       let emitted = new Map<string, { from: string; contents: Uint8Array | string }>();
       build.onStart(() => void (emitted = new Map()));
 
+      // A module `hotpath compile` generated imports hotpath/kernel: the files it names go beside the bundle too.
+      build.onResolve({ filter: /^hotpath\/kernel$/ }, async (args) => {
+        if (!args.importer || opts.include.test(args.importer)) return undefined;
+        const text = await readFile(args.importer, "utf8").catch(() => "");
+        for (const m of text.matchAll(ASSET_URL)) {
+          const from = join(dirname(args.importer), m[2]);
+          const contents = await readFile(from).catch(() => undefined);
+          if (!contents) continue;
+          const seen = emitted.get(m[2]);
+          if (seen && seen.from !== args.importer)
+            return { errors: [{ text: `Two kernel modules name ${m[2]}: ${seen.from} and ${args.importer}; rename one kernel` }] };
+          emitted.set(m[2], { from: args.importer, contents: new Uint8Array(contents) });
+        }
+        return undefined;
+      });
+
       build.onLoad({ filter: opts.include }, async (args) => {
         try {
           const compiled = await compileForBundle(args.path, opts);
