@@ -76,7 +76,7 @@ if (!process.argv.includes("--wasm-only")) {
     name: "hotpath-platform",
     setup(build) {
       build.onResolve({ filter: /^#platform$/ }, () => ({ path: `${root}/src/platform.${target}.ts` }));
-      // Every *assets.ts module (src/assets.ts, src/bench/c-assets.ts) is swapped for its .dist.ts twin.
+      // src/assets.ts is swapped for assets.dist.ts, whose URLs are relative to the bundle.
       build.onResolve({ filter: /assets\.ts$/ }, (args) => ({
         path: resolve(args.resolveDir, args.path.replace(/assets\.ts$/, "assets.dist.ts")),
       }));

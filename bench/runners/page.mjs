@@ -4,10 +4,10 @@ import { bench } from "../../build/bench.browser.js";
 
 const status = document.getElementById("status");
 window.hotpathBench = async (config) => {
-  // The C peers' module, served by the driver from the user's cache (src/bench/c-assets.ts reads it here).
-  if (config.cKernels) globalThis.hotpathCKernelsWasm = new URL(config.cKernels, location.href);
   const result = await bench({
     preset: config.preset,
+    // The C peers' module, served by the driver from the user's cache.
+    ...(config.cKernels ? { cKernels: new URL(config.cKernels, location.href) } : {}),
     ...(config.builtins ? { builtins: config.builtins } : {}),
     ...(config.sizes ? { sizes: config.sizes } : {}),
     onProgress: (p) => {

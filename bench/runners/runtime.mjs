@@ -7,8 +7,6 @@ import { bench } from "../../build/bench.js";
 
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
 const config = JSON.parse(args[0] ?? "{}");
-// The C peers' module, built by the driver in the user's cache (src/bench/c-assets.ts reads it here).
-if (config.cKernels) globalThis.hotpathCKernelsWasm = new Uint8Array(readFileSync(config.cKernels));
 const extra = {};
 // Native C runs in one runtime only (config.native is set for Node): it does not depend on the runtime.
 if (config.native) {
@@ -21,6 +19,8 @@ const result = await bench({
   preset: config.preset,
   ...(config.builtins ? { builtins: config.builtins } : {}),
   ...(config.sizes ? { sizes: config.sizes } : {}),
+  // The C peers' module, built by the driver in the user's cache.
+  ...(config.cKernels ? { cKernels: new Uint8Array(readFileSync(config.cKernels)) } : {}),
   extra,
   onProgress: (p) => process.stderr.write(`@progress ${JSON.stringify(p)}\n`),
 });

@@ -4,7 +4,6 @@ import { kernelsWasmUrl } from "../assets.ts";
 import { expected } from "../errors.ts";
 import { compileWasm } from "../load.ts";
 import { checkOptions } from "../validate.ts";
-import { cKernelsWasmUrl } from "./c-assets.ts";
 import { BUILTIN_CASE_IDS, builtinCases } from "./cases.ts";
 import { runtimeInfo } from "./env.ts";
 import { measureCases } from "./measure.ts";
@@ -13,7 +12,7 @@ import { resolvePreset } from "./presets.ts";
 import { platform } from "#platform";
 import type { BenchCase, BenchOptions, RuntimeResult } from "./types.ts";
 
-const KEYS = ["preset", "cases", "builtins", "extra", "sizes", "onProgress"] as const;
+const KEYS = ["preset", "cases", "builtins", "extra", "sizes", "cKernels", "onProgress"] as const;
 
 /** Measures the suite here: warm-up, interleaved rounds, medians, checked answers, growth guard. Works in Node, Deno, Bun and browsers. */
 export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
@@ -36,9 +35,12 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
   const poolCache = new PoolCache();
   if (wanted !== false) {
     const module = await compileWasm(kernelsWasmUrl(), "build/hotpath.wasm");
-    const cModule = await compileWasm(cKernelsWasmUrl(), "build/bench/c-kernels.wasm").catch((e: Error) => ({
-      skipped: `build/bench/c-kernels.wasm is not built (hotpath bench builds it with clang): ${e.message.split("\n")[0]}`,
-    }));
+    const cModule =
+      opts.cKernels === undefined
+        ? { skipped: "no C module was given (`hotpath bench` builds bench/c/kernels.c with clang and passes it as options.cKernels)" }
+        : await compileWasm(opts.cKernels, "options.cKernels").catch((e: Error) => ({
+            skipped: `options.cKernels could not be compiled: ${e.message.split("\n")[0]}`,
+          }));
     const workers = settings.workers ?? Array.from({ length: platform.cores() }, (_, i) => i + 1);
     const all = builtinCases({
       module,

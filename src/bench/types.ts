@@ -1,5 +1,6 @@
 // The contract of the benchmark harness: what a case and an implementation are, the options of
 // bench(), and the shape of its results (plain JSON: bigints travel as decimal strings).
+import type { WasmSource } from "../load.ts";
 import type { SampleSummary } from "./summary.ts";
 
 /** What an implementation is, for grouping and for the "vs TS" baseline. */
@@ -108,6 +109,8 @@ export interface BenchOptions {
   extra?: Record<string, Array<Implementation | SkippedImplementation>>;
   /** Input size per case id, overriding the preset. */
   sizes?: Record<string, number>;
+  /** The C peers' module (bench/c/kernels.c built by clang to wasm): a URL, bytes or a compiled module. `hotpath bench` builds and passes it; without it the `c-wasm` implementations are reported as skipped. */
+  cKernels?: WasmSource;
   /** Called as the run advances (for a progress line). */
   onProgress?(progress: BenchProgress): void;
 }
