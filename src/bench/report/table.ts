@@ -1,6 +1,7 @@
 // The report model every format shares: a run (or several runtimes' runs) as a summary table across
 // runtimes and a detail table per runtime, plus the header lines and the legend. Strings only, no
 // layout: text.ts, markdown.ts and html.ts each lay the same tables out. Pure: works anywhere.
+import { GROWTH_THRESHOLD, MAX_UNITS_PER_NS } from "../summary.ts";
 import { formatMs } from "../../format.ts";
 import type { BenchReport, CaseResult, ImplementationResult, RuntimeResult, SkippedRuntime } from "../types.ts";
 
@@ -94,7 +95,7 @@ export function header(report: BenchReport): string[] {
 export const LEGEND = [
   "Median time per call over interleaved rounds after warm-up; × = times faster than the fastest TS twin whose answers were right (TS marks that twin).",
   "WRONG: the answer differs from the known answer (the number twin past 2^53); it is not compared for speed.",
-  "flat: time does not grow with the input (t(n)/t(n/2) < 1.3): the work was optimised away (clang's closed form of the sum) or overhead dominates; no speedup is claimed.",
+  `flat: the work was optimised away (clang's closed form of the sum) or overhead dominates: a call covered more than ${MAX_UNITS_PER_NS} units of input per ns, or its time does not grow with the input (t(n)/t(n/2) < ${GROWTH_THRESHOLD}); no speedup is claimed.`,
 ];
 
 /** A report table: header, rows, and which columns hold numbers (right-aligned). */
