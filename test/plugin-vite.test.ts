@@ -9,6 +9,8 @@ import { promisify } from "node:util";
 import { build, type Logger } from "vite";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hotpath } from "../src/vite/index.ts";
+import { CHROMIUM_ARGS, CHROMIUM_HINT, findChromium } from "./support/chromium.ts";
+import { itWith } from "./support/tools.ts";
 import * as plain from "./compile-fixtures/plain.ts";
 import { fixtures, outDir, root } from "./compile-fixtures/support/out.ts";
 
@@ -100,4 +102,46 @@ await server.close();
     expect(error?.errors?.[0].loc).toMatchObject({ line: 2, column: 13 });
     expect(error?.errors?.[0].loc?.file).toMatch(/bad\.kernel\.ts$/);
   }, 60_000);
+});
+
+describe("examples/vite-kernel", () => {
+  const chromium = findChromium();
+  itWith("browser", chromium ? undefined : CHROMIUM_HINT)(
+    "builds with no warning and its page runs the kernel on this thread and on the pool in Chromium",
+    async () => {
+      const outDirPath = await outDir("vite-example");
+      const logger = recordingLogger();
+      await build({
+        root: join(root, "examples/vite-kernel"),
+        configFile: join(root, "examples/vite-kernel/vite.config.js"),
+        customLogger: logger,
+        build: { outDir: outDirPath, emptyOutDir: true },
+      });
+      expect(logger.messages).toEqual([]);
+      const { preview } = await import("vite");
+      const server = await preview({
+        root: join(root, "examples/vite-kernel"),
+        configFile: join(root, "examples/vite-kernel/vite.config.js"),
+        logLevel: "silent",
+        build: { outDir: outDirPath },
+        preview: { port: 0, host: "127.0.0.1" },
+      });
+      const { chromium: playwright } = await import("playwright-core");
+      const browser = await playwright.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        await page.goto(server.resolvedUrls!.local[0]);
+        const lines = (await (
+          await page.waitForFunction(() => (globalThis as { result?: string[] }).result, undefined, { timeout: 60_000 })
+        ).jsonValue()) as string[];
+        const expected = String(plain.sumOfSquaresRange(0n, 10n ** 8n));
+        expect(lines[0]).toMatch(new RegExp(`^this thread: ${expected} in `));
+        expect(lines[1]).toMatch(new RegExp(`^pool, \\d+ workers \\(shared\\): ${expected} in `));
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    },
+    120_000,
+  );
 });
