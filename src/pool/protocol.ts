@@ -17,6 +17,8 @@ export interface WorkerInit {
    * The kernels that touch no memory run from it: the same machine code as message mode and bare threads.
    */
   readonly release?: WebAssembly.Module;
+  /** Shared mode: this worker's mailbox (mailbox.ts), where built-in kernels' jobs arrive without a message. */
+  readonly mailbox?: SharedArrayBuffer;
   /** The shared memory every instance imports (shared mode only). */
   readonly memory?: WebAssembly.Memory;
   /** Shared mode: a region this worker may scribble on while warming up, so it never touches other data. */

@@ -7,6 +7,7 @@ import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/con
 import { instantiateKernels } from "../kernels/kernels.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
+import { messageArrived, serveMailbox } from "./mailbox.ts";
 import { remember, type CollatzBest, type FunctionRef, type Job, type WorkerApi, type WorkerInit } from "./protocol.ts";
 
 /** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
@@ -31,6 +32,19 @@ export function createWorkerApi(): WorkerApi {
   // a worker's first unsettled chunk being the only one that began (see Scheduler#onDeath).
   let previous: Promise<unknown> = Promise.resolve();
   let busy = false;
+  // Shared mode: the mailbox loop runs whenever no message job is running or on its way (mailbox.ts).
+  let mailbox: SharedArrayBuffer | undefined;
+  let serving = false;
+  const serve = () => {
+    if (!mailbox || serving || busy) return;
+    serving = true;
+    try {
+      const current = state!;
+      serveMailbox(mailbox, (job) => callKernel(kernelOf(job), () => runKernel(current, job as Exclude<Job, { kind: "map" | "call" }>)));
+    } finally {
+      serving = false;
+    }
+  };
 
   async function runJob(job: Job): Promise<unknown> {
     if (!state) throw new Error("worker used before init");
@@ -71,11 +85,15 @@ export function createWorkerApi(): WorkerApi {
           warmUpKernels(release, own.alloc(WARM_REGION_BYTES, "warm-up"), WARM_REGION_BYTES);
         }
       }
+      mailbox = init.mailbox;
+      // A macrotask later: the reply to init is posted first.
+      if (mailbox) void nextTask().then(serve);
       return { heapBase: ex.heapBase() };
     },
 
     run(received: Job) {
       // Resolved on receipt, in message order, as the pool assumed when it left the module out.
+      if (mailbox) messageArrived(mailbox);
       const job = withPostedModule(received, posted);
       // A job queued behind another starts a macrotask after it ends, so comlink has posted the
       // earlier result (a few microtasks later) before this one runs: if this job then kills the
@@ -88,7 +106,9 @@ export function createWorkerApi(): WorkerApi {
       );
       previous = settled;
       void settled.then(() => {
-        if (previous === settled) busy = false;
+        if (previous !== settled) return;
+        busy = false;
+        if (mailbox) void nextTask().then(serve);
       });
       return result;
     },

@@ -7,6 +7,7 @@ import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
 import type { SharedHeap } from "./heap.ts";
+import { CAPACITY, isMailable } from "./mailbox.ts";
 import { remember, type Job, type PoolMode } from "./protocol.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./types.ts";
 import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
@@ -16,12 +17,21 @@ import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
  * message queue, so the worker never sits idle through a round trip (≈150–300 µs here) between chunks.
  */
 const CHUNKS_IN_FLIGHT = 2;
+/**
+ * Through a mailbox there is no round trip to hide, only wake-ups: a call of one chunk (nothing to
+ * balance against siblings) may queue this deep, so many small calls keep workers busy between wake-ups.
+ */
+const SINGLE_CHUNKS_IN_MAILBOX = CAPACITY;
 
 interface Chunk {
   readonly task: Task;
   readonly index: number;
   readonly spec: ChunkSpec;
   attempts: number;
+  /** The job, once made for a dispatch that has not happened yet. */
+  made?: { job: Job; transfer?: Transferable[] };
+  /** Sent through the worker's mailbox (not as a message). */
+  fast?: boolean;
 }
 
 class Task {
@@ -196,30 +206,48 @@ export class Scheduler implements PoolCore {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      // The live worker with the fewest chunks in flight: idle workers first, so work spreads before it queues.
-      let slot: Slot<Chunk> | undefined;
-      for (const s of this.workers.slots)
-        if (!s.gone && s.chunks.length < CHUNKS_IN_FLIGHT && (!slot || s.chunks.length < slot.chunks.length)) slot = s;
-      if (!slot) return;
       const chunk = this.#queue.shift()!;
       // A failed task's chunks are left in the queue (removing them would cost O(queue) per failure) and dropped here.
-      if (!chunk.task.settled) this.#dispatch(slot, chunk);
+      if (chunk.task.settled) continue;
+      if (!chunk.made)
+        try {
+          chunk.made = chunk.spec.make();
+        } catch (error) {
+          this.#fail(chunk.task, error);
+          continue;
+        }
+      const mailable = isMailable(chunk.made.job);
+      // The live worker with the fewest chunks in flight (idle ones first, so work spreads before it queues),
+      // among those whose chunks in flight took the same path: a worker runs its chunks in the order posted.
+      let slot: Slot<Chunk> | undefined;
+      const deep = mailable && chunk.task.results.length === 1 ? SINGLE_CHUNKS_IN_MAILBOX : CHUNKS_IN_FLIGHT;
+      for (const s of this.workers.slots) {
+        const limit = s.mailbox ? deep : CHUNKS_IN_FLIGHT;
+        if (s.gone || s.chunks.length >= limit || (slot && s.chunks.length >= slot.chunks.length)) continue;
+        if (s.chunks.length === 0 || s.chunks[0].fast === (mailable && s.mailbox !== undefined)) slot = s;
+      }
+      if (!slot) {
+        this.#queue.unshift(chunk);
+        return;
+      }
+      this.#dispatch(slot, chunk, mailable && slot.mailbox !== undefined);
     }
   }
 
-  #dispatch(slot: Slot<Chunk>, chunk: Chunk): void {
-    let message: { job: Job; transfer?: Transferable[] };
-    try {
-      message = chunk.spec.make();
-    } catch (error) {
-      return this.#fail(chunk.task, error);
-    }
+  #dispatch(slot: Slot<Chunk>, chunk: Chunk, fast: boolean): void {
+    const { job, transfer: moved } = chunk.made!;
+    // Made again if it is retried: its transferred buffers are gone after the send.
+    chunk.made = undefined;
+    chunk.fast = fast;
     slot.chunks.push(chunk);
     chunk.task.running.add(slot);
-    slot.remote.run(transfer(withoutPostedModule(slot, message.job), message.transfer ?? [])).then(
+    if (fast) return slot.mailbox!.post(job, (answer) => this.#settle(slot, chunk, answer.value, answer.error));
+    slot.mailbox?.announceMessage();
+    slot.remote.run(transfer(withoutPostedModule(slot, job), moved ?? [])).then(
       (value) => this.#settle(slot, chunk, value, undefined),
       (error) => this.#settle(slot, chunk, undefined, error ?? new Error("the worker rejected without a reason")),
     );
+    slot.mailbox?.wake();
   }
 
   #settle(slot: Slot<Chunk>, chunk: Chunk, value: unknown, error: unknown): void {

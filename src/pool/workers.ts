@@ -6,6 +6,7 @@ import { platform } from "#platform";
 import type { PoolWorker } from "../platform.ts";
 import { WorkerError } from "../errors.ts";
 import type { SharedHeap } from "./heap.ts";
+import { Mailbox, waitAsync } from "./mailbox.ts";
 import type { PoolMode, WorkerApi } from "./protocol.ts";
 import { WARM_REGION_BYTES } from "./runner.ts";
 
@@ -20,6 +21,8 @@ export interface Slot<C> {
   gone: boolean;
   /** Ids of the wasm modules this worker was sent and still keeps (see protocol.ts `remember`). */
   readonly posted: Map<number, true>;
+  /** Shared mode, where Atomics.waitAsync exists: the worker's mailbox for built-in kernels' jobs. */
+  readonly mailbox?: Mailbox;
 }
 
 /** What every worker is started with. */
@@ -109,7 +112,8 @@ export class WorkerSet<C> {
     }
     const remote = wrap<WorkerApi>(worker.endpoint);
     const warmPtr = mode === "shared" && warmUp ? heap!.alloc(WARM_REGION_BYTES, "warm-up region") : undefined;
-    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false, posted: new Map() };
+    const mailbox = mode === "shared" && waitAsync ? new Mailbox() : undefined;
+    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false, posted: new Map(), mailbox };
     let ready = false;
     const failedToStart = new Promise<never>((_, reject) => {
       worker.onExit((reason) => {
@@ -119,7 +123,7 @@ export class WorkerSet<C> {
     });
     try {
       const warmRegion = warmPtr === undefined ? undefined : { ptr: warmPtr, bytes: WARM_REGION_BYTES };
-      await Promise.race([remote.init({ id, mode, module, release, memory, warmUp, warmRegion }), failedToStart]);
+      await Promise.race([remote.init({ id, mode, module, release, memory, warmUp, warmRegion, mailbox: mailbox?.buffer }), failedToStart]);
     } catch (cause) {
       slot.gone = true;
       await this.#stop(slot);
@@ -142,6 +146,7 @@ export class WorkerSet<C> {
   async #stop(slot: Slot<C>): Promise<void> {
     slot.gone = true;
     await slot.worker.terminate().catch(() => undefined);
+    slot.mailbox?.close();
     if (slot.warmPtr !== undefined) this.config.heap!.free(slot.warmPtr);
   }
 }

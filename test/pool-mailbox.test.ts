@@ -1,0 +1,63 @@
+// The shared-mode mailbox on one thread: a job written by the pool's side is read back field for field
+// by the worker's side, and its answer (a value, a Collatz best, or an error's name and message) comes back.
+import { describe, expect, it } from "vitest";
+import { Mailbox, isMailable, messageArrived, serveMailbox } from "../src/pool/mailbox.ts";
+import type { Job } from "../src/pool/protocol.ts";
+
+/** Posts `job`, serves it here (the run callback announces a message, so the loop returns after it), and resolves with the answer. */
+function roundTrip(job: Job, run: (job: Job) => unknown): Promise<{ value?: unknown; error?: { name: string; message: string } }> {
+  const mailbox = new Mailbox();
+  return new Promise((resolve) => {
+    mailbox.post(job, resolve);
+    serveMailbox(mailbox.buffer, (received) => {
+      mailbox.announceMessage();
+      return run(received);
+    });
+    messageArrived(mailbox.buffer);
+  });
+}
+
+describe("shared-mode mailbox", () => {
+  it("carries only built-in kernels whose data is in the shared memory", () => {
+    expect(isMailable({ kind: "sumRange", lo: 0n, hi: 5n })).toBe(true);
+    expect(isMailable({ kind: "dot", aPtr: 16, bPtr: 32, n: 2 })).toBe(true);
+    expect(isMailable({ kind: "dot", a: new Float64Array(2), b: new Float64Array(2), n: 2 })).toBe(false);
+    expect(isMailable({ kind: "countPrimes", lo: 0n, hi: 5n })).toBe(false);
+    expect(isMailable({ kind: "call", fn: { type: "module", url: "file:///x.mjs", export: "f" }, args: [] })).toBe(false);
+  });
+
+  it("round-trips every field and the answer's type", async () => {
+    const job: Job = { kind: "monteCarlo", seed: 2n ** 64n - 1n, firstChunk: 3n, endChunk: 2n ** 40n, total: 12345n };
+    let seen: Job | undefined;
+    expect(await roundTrip(job, (j) => ((seen = j), 2n ** 64n - 2n))).toEqual({ value: 2n ** 64n - 2n });
+    expect(seen).toEqual(job);
+    const view: Job = {
+      kind: "mandelbrot",
+      outPtr: 64,
+      width: 7,
+      height: 5,
+      rowStart: 1,
+      rowEnd: 4,
+      x0: -2,
+      y0: -1.5,
+      x1: 0.25,
+      y1: 1.5,
+      maxIter: 99,
+    };
+    expect(await roundTrip(view, (j) => ((seen = j), undefined))).toEqual({ value: undefined });
+    expect(seen).toEqual(view);
+    expect(await roundTrip({ kind: "dot", aPtr: 16, bPtr: 32, n: 2 }, () => 0.125)).toEqual({ value: 0.125 });
+    expect(await roundTrip({ kind: "collatz", lo: 1n, hi: 10n }, () => ({ start: 9n, steps: 19 }))).toEqual({
+      value: { start: 9n, steps: 19 },
+    });
+  });
+
+  it("brings an error back by name and message", async () => {
+    const answer = await roundTrip({ kind: "sumRange", lo: 0n, hi: 1n }, () => {
+      const error = new Error("Kernel `sumRange` trapped: unreachable");
+      error.name = "KernelError";
+      throw error;
+    });
+    expect(answer).toEqual({ error: { name: "KernelError", message: "Kernel `sumRange` trapped: unreachable" } });
+  });
+});
