@@ -1,0 +1,656 @@
+// The caller's side of the cluster: `createCluster` connects to Redis, and each call cuts its work into
+// chunks (ranges of the kernels' range forms, blocks of rows), adds one BullMQ job per chunk and waits
+// for the chunks' results. BullMQ does the distributed part: a job id per chunk (`<call>:<index>`, so a
+// chunk is queued once), retries with backoff, stalled-job detection (a worker that dies mid-chunk
+// loses its lock and another worker runs the chunk again), `sizeLimit` on payloads. Workers store each
+// chunk's result with HSETNX under its index in one hash per call: a chunk run twice counts once, and
+// one HLEN per poll tells how far a call is. Chunks are sized by time: the first chunk of a kernel is a
+// calibration chunk whose measured time sizes the rest to `chunkTargetMs` of one core's work.
+import { createHash, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { RANGE_KERNEL_FUNCTIONS, type RangeKernelName } from "../kernels/abi.ts";
+import {
+  RANGE_KERNELS,
+  collatzOverflow,
+  combineRange,
+  countPrimesArgs,
+  countPrimesRangeArgs,
+  longestCollatzArgs,
+  longestCollatzRangeArgs,
+  mandelbrotArgs,
+  monteCarloArgs,
+  monteCarloResult,
+  rangeArgs,
+  sumIntegersArgs,
+  type CollatzResult,
+  type Range,
+} from "../kernels/builtins.ts";
+import { checkScalar, isBufferType, kernelRefOf, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
+import { AbortError, expected } from "../errors.ts";
+import { MAX_CHUNKS, type NamedCombine } from "../pool/pool.ts";
+import { checkOptions, toInteger } from "../validate.ts";
+import { describeTarget, failFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { ClusterError, reasonToError } from "./errors.ts";
+import {
+  HOTPATH_VERSION,
+  KEY_TTL_SECONDS,
+  MAX_MODULE_BYTES,
+  MAX_PAYLOAD_BYTES,
+  decodeValue,
+  encodeJob,
+  jobId,
+  keys,
+  type ChunkResult,
+  type Task,
+} from "./protocol.ts";
+import type {
+  Cluster,
+  ClusterCallOptions,
+  ClusterFunction,
+  ClusterOptions,
+  ClusterProgress,
+  ClusterRangeKernels,
+  ClusterReduceOptions,
+  PortableKernelRef,
+} from "./types.ts";
+
+const OPTION_KEYS = ["connection", "queue", "prefix", "chunkTargetMs", "attempts", "timeoutMs", "pollMs", "onProgress"] as const;
+const CALL_KEYS = ["signal", "chunks", "onProgress"] as const;
+/** A calibration chunk shorter than this is timed again on a larger chunk: a timer's resolution and a job's fixed cost would swamp it. */
+const CALIBRATION_MIN_MS = 50;
+/** Jobs added per addBulk: one round trip each. */
+const ADD_BATCH = 500;
+
+const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => BigInt.asUintN(64, s + v), 0n);
+const addNumbers = (values: unknown[]) => (values as number[]).reduce((s, v) => s + v, 0);
+
+/** One call's plan: its units (a range, chunk numbers or rows), how a chunk becomes a task, and how results combine. */
+interface Plan<T> {
+  name: string;
+  /** Chunks of the same kernel cost alike: the calibration is kept per key. */
+  rateKey: string;
+  units: Range;
+  /** Units of the first calibration chunk: a few ms of work. */
+  firstChunk: bigint;
+  task: (lo: bigint, hi: bigint) => Task;
+  finish: (values: unknown[]) => T;
+  /** Before the first job: stores a user's module in Redis. */
+  prepare?: () => Promise<void>;
+}
+
+/** Connects to Redis and returns a cluster client. Node only. Rejects with ClusterError REDIS_UNREACHABLE if Redis does not answer. */
+export async function createCluster(options: ClusterOptions): Promise<Cluster> {
+  if (options === undefined) throw new TypeError(expected("options", "an options object with `connection`", options));
+  const opts = checkOptions(options, "options", OPTION_KEYS) as unknown as ClusterOptions;
+  const target = redisTarget(opts.connection);
+  const name = (key: "queue" | "prefix", fallback: string) => {
+    const v = opts[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== "string" || !/^[\w.-]{1,100}$/.test(v))
+      throw new TypeError(expected(`options.${key}`, "a name of letters, digits, _ . -", v));
+    return v;
+  };
+  const queueName = name("queue", "hotpath");
+  const prefix = name("prefix", "bull");
+  const targetMs = opts.chunkTargetMs === undefined ? 1000 : toInteger(opts.chunkTargetMs, "options.chunkTargetMs", 10, 600_000);
+  const attempts = opts.attempts === undefined ? 3 : toInteger(opts.attempts, "options.attempts", 1, 100);
+  const timeoutMs = opts.timeoutMs === undefined ? 5000 : toInteger(opts.timeoutMs, "options.timeoutMs", 100, 600_000);
+  const pollMs = opts.pollMs === undefined ? 50 : toInteger(opts.pollMs, "options.pollMs", 5, 60_000);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== "function")
+    throw new TypeError(expected("options.onProgress", "a function", opts.onProgress));
+
+  const { bullmq, Redis } = await loadEngine();
+  const redis = new Redis(failFast(target, timeoutMs) as never) as Redis;
+  redis.on("error", () => {}); // each command's failure is reported by the call that made it
+  try {
+    await withTimeout(
+      redis.connect().then(() => redis.ping()),
+      timeoutMs,
+    );
+  } catch (cause) {
+    redis.disconnect();
+    throw new ClusterError(
+      "REDIS_UNREACHABLE",
+      `No Redis answered at ${describeTarget(target)} within ${timeoutMs} ms: ${message(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+  const queue = new bullmq.Queue(queueName, { connection: redis as never, prefix });
+  queue.on("error", () => {});
+  return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, onProgress: opts.onProgress, target });
+}
+
+interface ClientConfig {
+  redis: Redis;
+  queue: import("bullmq").Queue;
+  queueName: string;
+  prefix: string;
+  targetMs: number;
+  attempts: number;
+  pollMs: number;
+  onProgress?: (p: ClusterProgress) => void;
+  target: ReturnType<typeof redisTarget>;
+}
+
+interface ClusterClient extends ClusterRangeKernels {}
+
+class ClusterClient implements Cluster {
+  #c: ClientConfig;
+  #closed = false;
+  /** Calls in progress: close() aborts them. */
+  #calls = new Set<AbortController>();
+  /** Units of work per millisecond of one worker core, per kernel (from the calibration chunks). */
+  #rates = new Map<string, number>();
+
+  constructor(config: ClientConfig) {
+    this.#c = config;
+    for (const kernel of RANGE_KERNEL_FUNCTIONS)
+      Object.defineProperty(this, kernel, {
+        value: (lo: unknown, hi: unknown, options?: ClusterCallOptions) => this.#rangeKernel(kernel, lo, hi, options),
+      });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async sumIntegers(n: unknown, options?: ClusterCallOptions): Promise<bigint> {
+    return this.#sum("sumIntegers", sumIntegersArgs(n), options);
+  }
+
+  async sumRange(lo: unknown, hi: unknown, options?: ClusterCallOptions): Promise<bigint> {
+    return this.#sum("sumRange", rangeArgs(lo, hi), options);
+  }
+
+  async countPrimes(n: unknown, options?: ClusterCallOptions): Promise<number> {
+    return this.#primes("countPrimes", countPrimesArgs(n), options);
+  }
+
+  async countPrimesRange(lo: unknown, hi: unknown, options?: ClusterCallOptions): Promise<number> {
+    return this.#primes("countPrimesRange", countPrimesRangeArgs(lo, hi), options);
+  }
+
+  async longestCollatz(limit: unknown, options?: ClusterCallOptions): Promise<CollatzResult> {
+    return this.#collatz("longestCollatz", longestCollatzArgs(limit), options);
+  }
+
+  async longestCollatzRange(lo: unknown, hi: unknown, options?: ClusterCallOptions): Promise<CollatzResult> {
+    return this.#collatz("longestCollatzRange", longestCollatzRangeArgs(lo, hi), options);
+  }
+
+  async monteCarloPi(samples: unknown, seed: unknown = 0n, options?: ClusterCallOptions) {
+    const { total, seed: s, chunks } = monteCarloArgs(samples, seed);
+    return this.#run(
+      {
+        name: "monteCarloPi",
+        rateKey: "monteCarloHits",
+        units: [0n, chunks],
+        firstChunk: 16n,
+        task: (first, end) => ({ kind: "monteCarlo", seed: s, first, end, total }),
+        finish: (hits) => monteCarloResult(wrapAdd(hits), total),
+      },
+      options,
+    );
+  }
+
+  async mandelbrot(options: Parameters<Cluster["mandelbrot"]>[0]): Promise<Uint32Array> {
+    const view = mandelbrotArgs(options, CALL_KEYS);
+    const { width, height } = view;
+    return this.#run(
+      {
+        name: "mandelbrot",
+        // Cost per row grows with width × maxIter; rows of another image say little about these.
+        rateKey: `mandelbrotRows:${width}:${view.maxIter}:${view.x0}:${view.y0}:${view.x1}:${view.y1}:${height}`,
+        units: [0n, BigInt(height)],
+        firstChunk: 1n,
+        task: (a, b) => ({ kind: "mandelbrot", ...view, rowStart: Number(a), rowEnd: Number(b) }),
+        finish: (blocks) => {
+          const image = new Uint32Array(width * height);
+          let at = 0;
+          for (const block of blocks as Uint32Array[]) image.set(block, (at += block.length) - block.length);
+          if (at !== image.length) throw new ClusterError("BAD_JOB", `mandelbrot: the row blocks hold ${at} pixels, not ${image.length}`);
+          return image;
+        },
+      },
+      { signal: options.signal, chunks: options.chunks, onProgress: (options as ClusterCallOptions).onProgress },
+    );
+  }
+
+  async reduceRange<R>(fn: ClusterFunction, lo: number | bigint, hi: number | bigint, options: ClusterReduceOptions<R>): Promise<R> {
+    this.#check();
+    const opts = checkOptions(options, "options", [...CALL_KEYS, "combine", "initial"]) as unknown as ClusterReduceOptions<R>;
+    const named = typeof opts.combine === "string" ? checkCombine(opts.combine) : undefined;
+    if (!named && typeof opts.combine !== "function")
+      throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', opts.combine));
+    if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
+    const { ref, bytes } = portable(fn, [lo, hi]);
+    const spec = ref.spec;
+    const params = spec.params;
+    if (params.length !== 2 || params.some((p) => isBufferType(p.type) || !["u64", "i64", "u32", "i32"].includes(p.type)))
+      throw new TypeError(
+        `\`${spec.name}\` must take two integer parameters (lo, hi) to run on the cluster; it takes (${params.map((p) => `${p.name}: ${p.type}`).join(", ")})`,
+      );
+    if (isBufferType(spec.result as never) || spec.result === "void")
+      throw new TypeError(`\`${spec.name}\` must return a scalar to run on the cluster; it returns ${spec.result}`);
+    // The contract's own checks, as on one thread and on the pool.
+    const l = checkScalar(lo, params[0].type as ScalarType, params[0].name);
+    const h = checkScalar(hi, params[1].type as ScalarType, params[1].name);
+    const resultIsBig = spec.result === "u64" || spec.result === "i64";
+    const hasInitial = "initial" in opts;
+    const initial = hasInitial ? opts.initial : named === "wrapAdd" ? 0n : named === "add" ? (resultIsBig ? 0n : 0) : undefined;
+    if (!hasInitial && (named === "min" || named === "max") && !(h > l))
+      throw new RangeError(
+        expected("options.initial", `the result of an empty range (combine "${named}" has no neutral value)`, undefined),
+      );
+    const combine = (named ? NAMED_COMBINES[named] : opts.combine) as (a: R, b: R) => R;
+    const wasm = await bytes();
+    if (wasm.byteLength > MAX_MODULE_BYTES) throw new RangeError(expected("fn", `a module of at most ${MAX_MODULE_BYTES} bytes`, wasm));
+    const compiled = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+    if (!WebAssembly.Module.exports(compiled).some((e) => e.name === spec.name && e.kind === "function"))
+      throw new TypeError(`The wasm bytes given for \`${spec.name}\` do not export a function \`${spec.name}\``);
+    const hash = createHash("sha256").update(wasm).digest("hex");
+    const portableSpec: FunctionSpec = {
+      name: spec.name,
+      params: params.map((p) => ({ name: p.name, type: p.type })),
+      result: spec.result,
+    };
+    return this.#run(
+      {
+        name: `reduceRange(${spec.name})`,
+        rateKey: `call:${hash}:${spec.name}`,
+        units: [BigInt(l), BigInt(h)],
+        firstChunk: 1n << 16n,
+        task: (a, b) => ({ kind: "call", module: hash, spec: portableSpec, lo: a, hi: b }),
+        finish: (values) =>
+          hasInitial || initial !== undefined ? (values as R[]).reduce(combine, initial as R) : (values as R[]).reduce(combine),
+        prepare: async () => {
+          const key = keys.module(this.#c.prefix, this.#c.queueName, hash);
+          // Stored once under its content hash; a later call only renews the key's lifetime.
+          const stored = await this.#c.redis.set(key, Buffer.from(wasm), "EX", KEY_TTL_SECONDS, "NX");
+          if (stored === null) await this.#c.redis.expire(key, KEY_TTL_SECONDS);
+        },
+      },
+      { signal: opts.signal, chunks: opts.chunks, onProgress: opts.onProgress },
+    );
+  }
+
+  async workerCount(): Promise<number> {
+    this.#check();
+    return (await this.#slots()).processes;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const call of this.#calls) call.abort(new ClusterError("CLOSED", "The cluster was closed during the call"));
+    // Give aborted calls a moment to take their jobs off the queue.
+    for (let i = 0; i < 100 && this.#calls.size > 0; i++) await sleep(20);
+    await this.#c.queue.close().catch(() => {});
+    await this.#c.redis.quit().catch(() => this.#c.redis.disconnect());
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new ClusterError("CLOSED", "The cluster is closed");
+  }
+
+  #sum(name: string, range: Range, options: ClusterCallOptions | undefined): Promise<bigint> {
+    return this.#run(
+      { name, rateKey: "sumRange", units: range, firstChunk: 1n << 24n, task: (lo, hi) => ({ kind: "sumRange", lo, hi }), finish: wrapAdd },
+      options,
+    );
+  }
+
+  #primes(name: string, range: Range, options: ClusterCallOptions | undefined): Promise<number> {
+    return this.#run(
+      {
+        name,
+        rateKey: "countPrimesRange",
+        units: range,
+        firstChunk: 1n << 22n,
+        task: (lo, hi) => ({ kind: "countPrimesRange", lo, hi }),
+        finish: addNumbers,
+      },
+      options,
+    );
+  }
+
+  #collatz(name: string, [l, h]: Range, options: ClusterCallOptions | undefined): Promise<CollatzResult> {
+    return this.#run(
+      {
+        name,
+        rateKey: "longestCollatzRange",
+        units: [l, h],
+        firstChunk: 1n << 16n,
+        task: (lo, hi) => ({ kind: "collatz", lo, hi }),
+        finish: (results) => {
+          let best: CollatzResult | undefined;
+          for (const r of results as CollatzResult[]) {
+            if (r.start === 0n) throw collatzOverflow(l, h);
+            // Chunks come in range order: strictly longer wins, so ties keep the smallest start (as on the pool).
+            if (!best || r.steps > best.steps) best = r;
+          }
+          return { start: best!.start, steps: best!.steps };
+        },
+      },
+      options,
+    );
+  }
+
+  #rangeKernel(kernel: RangeKernelName, lo: unknown, hi: unknown, options?: ClusterCallOptions): Promise<bigint> {
+    const how = RANGE_KERNELS[kernel].combine;
+    return this.#run(
+      {
+        name: kernel,
+        rateKey: kernel,
+        units: rangeArgs(lo, hi),
+        firstChunk: 1n << 20n,
+        task: (a, b) => ({ kind: "range", kernel, lo: a, hi: b }),
+        finish: (parts) => (parts.length === 0 ? 0n : (parts as bigint[]).reduce((s, v) => combineRange(how, s, v))),
+      },
+      options,
+    );
+  }
+
+  /** Worker processes and their pools' threads (each `hotpath worker` names its BullMQ worker `hotpath:<threads>:…`). */
+  async #slots(): Promise<{ processes: number; threads: number }> {
+    const workers = await this.#c.queue.getWorkers();
+    let threads = 0;
+    for (const w of workers) threads += Number(/hotpath:(\d+):/.exec(String(w.name ?? w.rawname ?? ""))?.[1] ?? 1) || 1;
+    return { processes: workers.length, threads };
+  }
+
+  /** Runs a plan: calibrates (unless the rate is known or `chunks` is given), queues the chunks, waits for every result. */
+  async #run<T>(plan: Plan<T>, options: ClusterCallOptions | undefined): Promise<T> {
+    this.#check();
+    const opts = checkOptions(options, "options", CALL_KEYS) as ClusterCallOptions;
+    if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal))
+      throw new TypeError(expected("options.signal", "an AbortSignal", opts.signal));
+    const chunks = opts.chunks === undefined ? undefined : toInteger(opts.chunks, "options.chunks", 1, MAX_CHUNKS);
+    if (opts.onProgress !== undefined && typeof opts.onProgress !== "function")
+      throw new TypeError(expected("options.onProgress", "a function", opts.onProgress));
+    opts.signal?.throwIfAborted();
+    const [lo, hi] = plan.units;
+    if (hi <= lo) return plan.finish([]);
+
+    const control = new AbortController();
+    const onAbort = () => control.abort(new AbortError(`${plan.name} was aborted`, { cause: opts.signal!.reason }));
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    this.#calls.add(control);
+    const call = new CallState(this.#c, plan.name, control.signal, opts.onProgress ?? this.#c.onProgress);
+    try {
+      await redisCall(plan.name, () => plan.prepare?.());
+      let cursor = lo;
+      let rate = chunks === undefined ? this.#rates.get(plan.rateKey) : undefined;
+      // Calibration: time a small first chunk (growing it while it runs under CALIBRATION_MIN_MS); it is part of the answer.
+      let size = plan.firstChunk;
+      while (chunks === undefined && rate === undefined && cursor < hi) {
+        const end = cursor + size < hi ? cursor + size : hi;
+        const index = await call.add([plan.task(cursor, end)]);
+        const result = await call.wait(index);
+        const units = Number(end - cursor);
+        cursor = end;
+        if (result.ms >= CALIBRATION_MIN_MS || cursor >= hi) this.#rates.set(plan.rateKey, (rate = units / Math.max(result.ms, 0.01)));
+        else size *= BigInt(Math.min(1000, Math.max(2, Math.ceil((2 * CALIBRATION_MIN_MS) / Math.max(result.ms, 0.05)))));
+      }
+      if (cursor < hi) {
+        const left = hi - cursor;
+        let count: bigint;
+        if (chunks !== undefined) count = BigInt(chunks);
+        else {
+          // Enough chunks of `targetMs` each; and at least one per worker thread, so a small call still spreads.
+          const byTime = BigInt(Math.ceil(Number(left) / Math.max(1, rate! * this.#c.targetMs)));
+          const { threads } = await redisCall(plan.name, () => this.#slots());
+          count = byTime > BigInt(threads) ? byTime : BigInt(threads);
+        }
+        if (count > left) count = left;
+        if (count > BigInt(MAX_CHUNKS)) count = BigInt(MAX_CHUNKS);
+        if (count < 1n) count = 1n;
+        await call.add(split(cursor, hi, count).map(([a, b]) => plan.task(a, b)));
+      }
+      return plan.finish(await call.all());
+    } catch (error) {
+      await call.cancel();
+      throw error;
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+      this.#calls.delete(control);
+      await call.forget();
+    }
+  }
+}
+
+/** One call on the queue: its jobs, and the results hash its chunks land in. */
+class CallState {
+  readonly id = randomUUID();
+  readonly started = performance.now();
+  #added = 0;
+  #done = new Map<number, ChunkResult>();
+  #lastReported = -1;
+  readonly #results: string;
+  readonly #errors: string;
+
+  constructor(
+    private readonly c: ClientConfig,
+    private readonly name: string,
+    private readonly signal: AbortSignal,
+    private readonly onProgress: ((p: ClusterProgress) => void) | undefined,
+  ) {
+    this.#results = keys.results(c.prefix, c.queueName, this.id);
+    this.#errors = `${this.#results}:errors`;
+  }
+
+  /** Adds jobs for `tasks`; returns the index of the first. */
+  async add(tasks: Task[]): Promise<number> {
+    const first = this.#added;
+    for (let at = 0; at < tasks.length; at += ADD_BATCH) {
+      this.signal.throwIfAborted();
+      const jobs = tasks.slice(at, at + ADD_BATCH).map((task, k) => {
+        const index = first + at + k;
+        return {
+          name: this.name,
+          data: encodeJob({ version: HOTPATH_VERSION, call: this.id, index, task }),
+          opts: {
+            jobId: jobId(this.id, index),
+            attempts: this.c.attempts,
+            backoff: { type: "fixed" as const, delay: 200 },
+            removeOnComplete: true,
+            removeOnFail: { age: 24 * 3600 },
+            sizeLimit: MAX_PAYLOAD_BYTES,
+          },
+        };
+      });
+      await redisCall(this.name, () => this.c.queue.addBulk(jobs));
+      this.#added = first + at + jobs.length;
+    }
+    this.#report();
+    return first;
+  }
+
+  /** Waits for chunk `index`. */
+  async wait(index: number): Promise<ChunkResult> {
+    while (!this.#done.has(index)) await this.#poll();
+    return this.#done.get(index)!;
+  }
+
+  /** Waits for every chunk added; their values in index order. */
+  async all(): Promise<unknown[]> {
+    while (this.#done.size < this.#added) await this.#poll();
+    return Array.from({ length: this.#added }, (_, i) => decodeValue(this.#done.get(i)!.value));
+  }
+
+  /** One look at the results (after a pause): new results are read, a failed chunk rejects the call. */
+  async #poll(): Promise<void> {
+    await sleep(this.c.pollMs, this.signal);
+    const [count, failed] = await redisCall(this.name, async () => {
+      const r = await this.c.redis.multi().hlen(this.#results).hlen(this.#errors).exec();
+      return [Number(r![0][1]), Number(r![1][1])];
+    });
+    if (failed > 0) {
+      const errors = await redisCall(this.name, () => this.c.redis.hgetall(this.#errors));
+      const [index, reason] = Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))[0];
+      throw reasonToError(reason, `${this.name}: chunk ${index} failed on a worker`);
+    }
+    if (count > this.#done.size) {
+      const missing: string[] = [];
+      for (let i = 0; i < this.#added; i++) if (!this.#done.has(i)) missing.push(String(i));
+      const values = await redisCall(this.name, () => this.c.redis.hmget(this.#results, ...missing));
+      values.forEach((v, k) => {
+        if (v === null) return;
+        let parsed: ChunkResult;
+        try {
+          parsed = JSON.parse(v) as ChunkResult;
+        } catch {
+          throw new ClusterError("BAD_JOB", `${this.name}: the result of chunk ${missing[k]} is not JSON`);
+        }
+        this.#done.set(Number(missing[k]), parsed);
+      });
+      this.#report();
+    }
+  }
+
+  #report(): void {
+    if (!this.onProgress || this.#done.size === this.#lastReported) return;
+    this.#lastReported = this.#done.size;
+    const elapsedMs = performance.now() - this.started;
+    const done = this.#done.size;
+    this.onProgress({
+      call: this.name,
+      done,
+      total: this.#added,
+      elapsedMs,
+      etaMs: done === 0 ? undefined : (elapsedMs / done) * (this.#added - done),
+    });
+  }
+
+  /** Takes the call's chunks that have not finished off the queue (BullMQ removes waiting and delayed jobs; running ones finish unseen). */
+  async cancel(): Promise<void> {
+    const ids: string[] = [];
+    for (let i = 0; i < this.#added; i++) if (!this.#done.has(i)) ids.push(jobId(this.id, i));
+    await Promise.all(ids.map((id) => this.c.queue.remove(id).catch(() => 0))).catch(() => {});
+  }
+
+  /** Deletes the call's results. */
+  async forget(): Promise<void> {
+    await this.c.redis.del(this.#results, this.#errors).catch(() => {});
+  }
+}
+
+/** What ioredis says when Redis is away: refused or reset connections, a closed stream, a command timeout. */
+const REDIS_FAILURE =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|max retries|MaxRetriesPerRequest|Connection lost|connect ETIMEDOUT/i;
+
+/** A Redis command of a call: a failure (Redis gone, or a timeout) becomes ClusterError REDIS_LOST. */
+async function redisCall<T>(name: string, run: () => Promise<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ClusterError || error instanceof AbortError || (error instanceof Error && error.name === "AbortError"))
+      throw error;
+    if (error instanceof Error && /size of job .* exceeds the limit/.test(error.message))
+      throw new ClusterError("BAD_JOB", `${name}: a job payload is larger than ${MAX_PAYLOAD_BYTES} bytes: ${error.message}`, {
+        cause: error,
+      });
+    if (error instanceof Error && REDIS_FAILURE.test(error.message))
+      throw new ClusterError("REDIS_LOST", `${name}: Redis stopped answering: ${message(error)}`, { cause: error });
+    throw error;
+  }
+}
+
+/** The KernelRef of `fn` and where its wasm bytes come from. */
+function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelRef; bytes: () => Promise<Uint8Array> } {
+  const wrapped =
+    fn !== null && typeof fn === "object" && "kernel" in fn && "wasm" in fn ? (fn as { kernel: unknown; wasm: unknown }) : undefined;
+  const ref = kernelRefOf(wrapped ? wrapped.kernel : fn, args) as PortableKernelRef | undefined;
+  if (!ref)
+    throw new TypeError(
+      expected(
+        wrapped ? "fn.kernel" : "fn",
+        "a kernel function carrying a KernelRef (hotpath compile, jit), or { kernel, wasm }",
+        wrapped ? wrapped.kernel : fn,
+      ),
+    );
+  if (wrapped) {
+    const w = wrapped.wasm;
+    if (w instanceof Uint8Array) return { ref, bytes: async () => w };
+    if (w instanceof ArrayBuffer) return { ref, bytes: async () => new Uint8Array(w) };
+    if (w instanceof URL || typeof w === "string")
+      return { ref, bytes: async () => new Uint8Array(await readFile(w instanceof URL ? fileURLToPath(w) : w)) };
+    throw new TypeError(expected("fn.wasm", "the module's bytes (a Uint8Array or ArrayBuffer) or a file path or file: URL", w));
+  }
+  if (typeof ref.bytes !== "function")
+    throw new TypeError(
+      expected(
+        "fn",
+        "a kernel whose KernelRef gives its wasm bytes (`bytes()`), so workers on other machines can load it; or pass { kernel, wasm }",
+        fn,
+      ),
+    );
+  return { ref, bytes: ref.bytes };
+}
+
+const NAMED_COMBINES: Record<NamedCombine, (a: never, b: never) => unknown> = {
+  wrapAdd: (a: bigint, b: bigint) => {
+    if (typeof a !== "bigint" || typeof b !== "bigint")
+      throw new TypeError(expected("the results", 'bigints for combine "wrapAdd"', typeof a !== "bigint" ? a : b));
+    return BigInt.asUintN(64, a + b);
+  },
+  add: (a: number, b: number) => a + b,
+  min: (a: number, b: number) => (b < a ? b : a),
+  max: (a: number, b: number) => (b > a ? b : a),
+};
+
+function checkCombine(name: string): NamedCombine {
+  if (name in NAMED_COMBINES) return name as NamedCombine;
+  throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', name));
+}
+
+/** [lo, hi) cut into `count` pieces whose sizes differ by at most one. */
+export function split(lo: bigint, hi: bigint, count: bigint): [bigint, bigint][] {
+  const n = hi - lo;
+  const out: [bigint, bigint][] = [];
+  for (let i = 0n, at = lo; i < count; i++) {
+    const end = lo + (n * (i + 1n)) / count;
+    if (end > at) out.push([at, end]);
+    at = end;
+  }
+  return out;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
