@@ -16,6 +16,7 @@
 //       inc() { exports.counterInc(WasmObject.ptrOf(this, Counter)); } }`: `ptrOf` refuses a receiver
 //      that is not a live Counter (a method called on another object, with a forged `ptr`) and throws
 //      once disposed; objects returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
+import "../types/disposable.ts";
 import { HotpathError, WasmLoadError, expected } from "../errors.ts";
 import { classesWasmUrl } from "../assets.ts";
 import { assemblyScriptImports, compileWasm, type WasmSource } from "../load.ts";
