@@ -15,12 +15,17 @@ describe("pool configuration", () => {
       workers: 3,
       mode: "message",
       warmUp: false,
-      modeReason: "message passing, because the page is not cross-origin isolated",
+      modeReason:
+        "message passing, because the page is not cross-origin isolated: every call copies its arrays to the workers and back (pool.alloc arrays too)",
     });
   });
 
   it("chooses the data path: by request, or by what the platform allows", () => {
-    expect(chooseMode("message", undefined)).toEqual({ mode: "message", modeReason: "message passing was requested (options.mode)" });
+    expect(chooseMode("message", undefined)).toEqual({
+      mode: "message",
+      modeReason:
+        "message passing was requested (options.mode): every call copies its arrays to the workers and back (pool.alloc arrays too)",
+    });
     expect(chooseMode("shared", undefined).mode).toBe("shared");
     expect(() => chooseMode("shared", "no SAB")).toThrow(WorkerError);
     expect(() => chooseMode("shared", "no SAB")).toThrow(/options.mode is "shared", but shared memory cannot be used here: no SAB/);

@@ -16,6 +16,8 @@ export const MAX_WORKERS = 512;
  */
 export const MAX_CHUNKS = 1 << 16;
 const DEFAULT_CHUNKS_PER_WORKER = 4;
+/** What message mode costs, said in `pool.modeReason`. */
+const MESSAGE_COST = "every call copies its arrays to the workers and back (pool.alloc arrays too)";
 
 /** What the configuration needs to know about the platform. */
 export interface PlatformFacts {
@@ -71,12 +73,16 @@ export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
 
 /** The data path for a requested mode, and why. `unavailable`: why shared memory cannot be used here, if it cannot. */
 export function chooseMode(requested: PoolMode | "auto", unavailable: string | undefined): { mode: PoolMode; modeReason: string } {
-  if (requested === "message") return { mode: "message", modeReason: "message passing was requested (options.mode)" };
+  if (requested === "message") return { mode: "message", modeReason: `message passing was requested (options.mode): ${MESSAGE_COST}` };
   if (requested === "shared") {
     if (unavailable) throw new WorkerError(`options.mode is "shared", but shared memory cannot be used here: ${unavailable}`);
     return { mode: "shared", modeReason: "shared memory was requested (options.mode)" };
   }
-  if (unavailable) return { mode: "message", modeReason: `message passing, because ${unavailable}` };
+  if (unavailable)
+    return {
+      mode: "message",
+      modeReason: `message passing, because ${unavailable}: ${MESSAGE_COST}`,
+    };
   return { mode: "shared", modeReason: "shared memory, because SharedArrayBuffer can be posted to workers here" };
 }
 

@@ -39,19 +39,21 @@ const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => Big
 const addNumbers = (values: unknown[]) => (values as number[]).reduce((s, v) => s + v, 0);
 
 /**
- * Places a call's data in the shared heap, all or nothing: if a later block does not fit (a RangeError
- * naming it), the blocks already placed are freed before the error goes on, so a failed call gives
- * back every byte it took.
+ * Places a call's inputs in the shared heap, all or nothing: arrays from `pool.alloc` are used where
+ * they lie (held until the call ends), others are copied in; if one does not fit (a RangeError naming
+ * it), what was already placed is given back before the error goes on, so a failed call gives back
+ * every byte it took. `release` gives everything back once no worker touches it.
  */
-export function placeAll(heap: HeapLike, steps: readonly (() => number)[]): number[] {
-  const placed: number[] = [];
+export function placeAll(core: PoolCore, inputs: readonly (readonly [ArrayBufferView, string])[]): { ptrs: number[]; release: () => void } {
+  const ptrs: number[] = [];
+  const release = () => ptrs.forEach((ptr, i) => core.unplace(inputs[i][0], ptr));
   try {
-    for (const step of steps) placed.push(step());
-    return placed;
+    for (const [view, name] of inputs) ptrs.push(core.place(view, name));
   } catch (error) {
-    for (const ptr of placed) heap.free(ptr);
+    release();
     throw error;
   }
+  return { ptrs, release };
 }
 
 /** A typed array whose buffer was transferred away has no bytes left: name it rather than compute on nothing. */
@@ -213,7 +215,18 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       const blocks = splitCount(0, m, core.chunkCount(options, "options"));
       const heap = core.heap;
       if (heap) {
-        const [pa, pb, pc] = placeAll(heap, [() => heap.put(a, "a"), () => heap.put(b, "b"), () => heap.alloc(m * n * 8, "c (m·n f64s)")]);
+        const placed = placeAll(core, [
+          [a, "a"],
+          [b, "b"],
+        ]);
+        let pc: number;
+        try {
+          pc = heap.alloc(m * n * 8, "c (m·n f64s)");
+        } catch (error) {
+          placed.release();
+          throw error;
+        }
+        const [pa, pb] = placed.ptrs;
         const specs = blocks.map(([r0, r1]) => ({
           kernel: "matmul",
           label: `rows [${r0}, ${r1})`,
@@ -224,7 +237,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           specs,
           options,
           () => new Float64Array(core.memory!.buffer, pc, m * n).slice(),
-          () => [pa, pb, pc].forEach((p) => heap.free(p)),
+          () => (placed.release(), heap.free(pc)),
         );
       }
       const specs = blocks.map(([r0, r1]) => ({
@@ -251,7 +264,12 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       const slices = splitCount(0, x.length, core.chunkCount(options, "options"));
       const heap = core.heap;
       if (heap) {
-        const [px, py] = placeAll(heap, [() => heap.put(x, "x"), () => heap.put(y, "y")]);
+        const placed = placeAll(core, [
+          [x, "x"],
+          [y, "y"],
+        ]);
+        const [px, py] = placed.ptrs;
+        const inPlace = core.isResident(y);
         const specs = slices.map(([i0, i1]) => ({
           kernel: "saxpy",
           label: `[${i0}, ${i1})`,
@@ -261,8 +279,9 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
           "saxpy",
           specs,
           options,
-          () => (y.set(new Float64Array(core.memory!.buffer, py, y.length)), y),
-          () => (heap.free(px), heap.free(py)),
+          // An array from pool.alloc was updated where it lies; a copy is copied back.
+          () => (inPlace || y.set(new Float64Array(core.memory!.buffer, py, y.length)), y),
+          placed.release,
         );
       }
       const specs = slices.map(([i0, i1]) => ({
@@ -288,13 +307,17 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       const slices = splitCount(0, a.length, core.chunkCount(options, "options"));
       const heap = core.heap;
       if (heap) {
-        const [pa, pb] = placeAll(heap, [() => heap.put(a, "a"), () => heap.put(b, "b")]);
+        const placed = placeAll(core, [
+          [a, "a"],
+          [b, "b"],
+        ]);
+        const [pa, pb] = placed.ptrs;
         const specs = slices.map(([i0, i1]) => ({
           kernel: "dot",
           label: `[${i0}, ${i1})`,
           make: () => ({ job: { kind: "dot", aPtr: pa + i0 * 8, bPtr: pb + i0 * 8, n: i1 - i0 } as Job }),
         }));
-        return core.submit("dot", specs, options, addNumbers, () => (heap.free(pa), heap.free(pb)));
+        return core.submit("dot", specs, options, addNumbers, placed.release);
       }
       const specs = slices.map(([i0, i1]) => ({
         kernel: "dot",
@@ -331,16 +354,20 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       if (heap) {
         const groups = splitCount(0, views.length, count);
         const collect = gather(views.length, groups);
-        const ptrs = placeAll(
-          heap,
-          views.map((v, i) => () => heap.put(v, `buffers[${i}]`)),
+        // An array from pool.alloc is hashed where it lies; other buffers are copied in.
+        const placed = placeAll(
+          core,
+          views.map(
+            (v, i) => [core.isResident(buffers[i] as ArrayBufferView) ? (buffers[i] as ArrayBufferView) : v, `buffers[${i}]`] as const,
+          ),
         );
+        const ptrs = placed.ptrs;
         const specs = groups.map(([i0, i1]) => ({
           kernel: algorithm,
           label: `buffers [${i0}, ${i1})`,
           make: () => ({ job: { kind: "hash", algorithm, seed, ptrs: Uint32Array.from(ptrs.slice(i0, i1)), lens: lensOf(i0, i1) } as Job }),
         }));
-        return core.submit("hashMany", specs, call, collect, () => ptrs.forEach((p) => heap.free(p)));
+        return core.submit("hashMany", specs, call, collect, placed.release);
       }
       // Message mode: one packed buffer per group, moved to the worker (one transfer instead of many clones),
       // never more than MAX_PACKED_BYTES unless a single buffer is larger (it then travels alone).

@@ -15,6 +15,7 @@ import { SharedHeap } from "./heap.ts";
 import { parallelKernels } from "./parallel.ts";
 import type { PoolMode } from "./protocol.ts";
 import { Scheduler, type SchedulerConfig } from "./scheduler.ts";
+import type { PoolArray, ResidentType } from "./resident.ts";
 import type { ParallelKernels, Pool, PoolOptions } from "./types.ts";
 
 export type {
@@ -29,6 +30,8 @@ export type {
   PoolFunction,
   PoolMode,
   PoolOptions,
+  PoolArray,
+  ResidentType,
   ReduceOptions,
   RowsOptions,
 } from "./types.ts";
@@ -88,6 +91,11 @@ class WorkerPool implements Pool {
 
   get closed(): boolean {
     return this.#scheduler.closed;
+  }
+
+  alloc<C extends ResidentType>(type: C, length: number): PoolArray<InstanceType<C>> {
+    this.#scheduler.check();
+    return this.#scheduler.residents.alloc(type, length);
   }
 
   get sharedBytesInUse(): number {

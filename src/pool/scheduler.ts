@@ -9,6 +9,7 @@ import { callChunks } from "./config.ts";
 import type { SharedHeap } from "./heap.ts";
 import { CAPACITY, isMailable } from "./mailbox.ts";
 import { remember, type Job, type PoolMode } from "./protocol.ts";
+import { Residents } from "./resident.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./types.ts";
 import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
 
@@ -105,6 +106,8 @@ export class Scheduler implements PoolCore {
   readonly heap?: SharedHeap;
   readonly memory?: WebAssembly.Memory;
   readonly workers: WorkerSet<Chunk>;
+  /** Arrays from `pool.alloc`. */
+  readonly residents: Residents;
   #config: SchedulerConfig;
   #queue = new ChunkQueue();
   #tasks = new Set<Task>();
@@ -117,6 +120,7 @@ export class Scheduler implements PoolCore {
     this.mode = config.mode;
     this.heap = config.heap;
     this.memory = config.memory;
+    this.residents = new Residents(config.heap, config.memory);
     this.workers = new WorkerSet<Chunk>(config, {
       joined: () => this.#pump(),
       died: (slot, chunks, reason) => this.#onDeath(slot, chunks, reason),
@@ -138,6 +142,19 @@ export class Scheduler implements PoolCore {
   start(count: number): Promise<void> {
     this.#target = count;
     return this.workers.start(count);
+  }
+
+  place(view: ArrayBufferView, name: string): number {
+    return this.residents.lend(view) ?? this.heap!.put(view, name);
+  }
+
+  unplace(view: ArrayBufferView, ptr: number): void {
+    if (this.residents.isResident(view)) this.residents.giveBack(view);
+    else this.heap!.free(ptr);
+  }
+
+  isResident(view: ArrayBufferView): boolean {
+    return this.residents.isResident(view);
   }
 
   scratchForPrimes(hi: bigint): number {

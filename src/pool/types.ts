@@ -2,14 +2,17 @@
 // small core (`PoolCore`, `ChunkSpec`) that the parallel kernels (parallel.ts) build their calls on.
 // Types only: every other pool module imports from here, and this file imports no pool module, so
 // the modules form a tree (pool.ts → scheduler.ts, workers.ts, functions.ts, parallel.ts → types.ts).
+import "../types/disposable.ts";
 import type { RangeKernelName } from "../kernels/abi.ts";
 import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
 import type { KERNEL_REF, KernelRef } from "../kernels/contract.ts";
 import type { WasmSource } from "../load.ts";
 import type { BytesLike, U64Like } from "../validate.ts";
 import type { HashAlgorithm, Job, PoolMode } from "./protocol.ts";
+import type { PoolArray, ResidentType } from "./resident.ts";
 
 export type { HashAlgorithm, PoolMode } from "./protocol.ts";
+export type { PoolArray, ResidentType } from "./resident.ts";
 
 /** Options of `createPool`. Every key is optional (`undefined` means the default; `null` is refused); unknown keys are rejected. */
 export interface PoolOptions {
@@ -146,6 +149,14 @@ export interface Pool extends ParallelKernels, AsyncDisposable {
   /** Bytes of the shared memory currently held by calls and workers (0 in message mode): back to its baseline once calls end. */
   readonly sharedBytesInUse: number;
 
+  /**
+   * A typed array for the pool's calls: in shared mode it lives in the shared memory, and dot, saxpy,
+   * matmul and hashMany use it where it lies, with no copy in or out; in message mode it is an ordinary
+   * array, copied to the workers on each call. Free it with `dispose()` or `using` (a call still using
+   * it keeps it until the call ends). Node, Deno, Bun and browsers.
+   */
+  alloc<C extends ResidentType>(type: C, length: number): PoolArray<InstanceType<C>>;
+
   /** Calls `fn(items[i], i)` in the workers; resolves with the results in order. Items and results are cloned (typed arrays are copied). */
   map<T, R>(fn: PoolFunction, items: readonly T[], options?: CallOptions): Promise<R[]>;
   /** Calls `fn(lo, hi)` on sub-ranges of [lo, hi) (numbers or bigints) and folds the results with `combine` in range order. */
@@ -179,6 +190,12 @@ export interface PoolCore {
   readonly memory?: WebAssembly.Memory;
   /** Shared mode: bytes of scratch a countPrimesRange chunk ending at `hi` needs. */
   scratchForPrimes(hi: bigint): number;
+  /** Shared mode: where `view` lies in the shared memory for a call: an array from `pool.alloc` as it is (held), anything else copied in. */
+  place(view: ArrayBufferView, name: string): number;
+  /** Gives back what `place` took (the copy is freed; a resident array is released). */
+  unplace(view: ArrayBufferView, ptr: number): void;
+  /** True for an array from `pool.alloc` living in the shared memory. */
+  isResident(view: ArrayBufferView): boolean;
   /** Throws PoolClosedError after close(). */
   check(): void;
   /** Checks a call's options (`signal`, `chunks`) and says how many chunks the call should be cut into. */
