@@ -119,6 +119,8 @@ interface Kernel {
   pool: (pool: Pool) => Promise<unknown>;
   /** The same work on bare threads: each gets its 1/N of the range or rows (compute-bound kernels only). */
   bare?: (threads: BareThreads) => Promise<unknown>;
+  /** The same call on arrays from pool.alloc (data that stays in the pool): shared mode uses them without a copy. */
+  resident?: (pool: Pool) => { run: () => Promise<unknown>; dispose: () => void };
   /** Equality of a result with the single-thread one (dot: within rounding). */
   same?: (a: unknown, b: unknown) => boolean;
 }
@@ -186,12 +188,23 @@ const KERNELS: Kernel[] = [
     name: `hashMany ${buffers.length} × ${buffers[0].byteLength / 1024} KiB`,
     single: () => BigUint64Array.from(buffers, (b) => k.xxhash64(b)),
     pool: (p) => p.hashMany(buffers),
+    resident: (p) => {
+      const arrays = buffers.map((b) => p.alloc(Uint8Array, b.length));
+      arrays.forEach((a, i) => a.set(buffers[i]));
+      return { run: () => p.hashMany(arrays), dispose: () => arrays.forEach((a) => a.dispose()) };
+    },
     same: arraysEqual,
   },
   {
     name: `dot ${vecN.toLocaleString("en-US")} f64`,
     single: () => k.dot(vx, vy),
     pool: (p) => p.dot(vx, vy),
+    resident: (p) => {
+      const [x, y] = [p.alloc(Float64Array, vecN), p.alloc(Float64Array, vecN)];
+      x.set(vx);
+      y.set(vy);
+      return { run: () => p.dot(x, y), dispose: () => (x.dispose(), y.dispose()) };
+    },
     same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number),
   },
 ].filter((kernel) => !values.only || values.only.split(",").some((part) => kernel.name.toLowerCase().includes(part.trim().toLowerCase())));
@@ -238,6 +251,8 @@ for (let w = 1; w <= maxWorkers; w++) {
       { name: "message", run: () => kernel.pool(message), times: [] },
     ];
     if (kernel.bare) variants.push({ name: "bare threads", run: () => kernel.bare!(bare), times: [] });
+    const resident = kernel.resident?.(shared);
+    if (resident) variants.push({ name: "shared resident", run: resident.run, times: [] });
     if (kernel.name.startsWith("sumIntegers")) {
       // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
       const chunks = w * 4;
@@ -256,6 +271,7 @@ for (let w = 1; w <= maxWorkers; w++) {
       });
     }
     await measure(`${kernel.name}|${w}`, kernel, variants);
+    resident?.dispose();
   }
   if (w === maxWorkers) {
     // Dispatch overhead: one trivial task at a time (the round trip), and many in flight (the throughput).
@@ -311,6 +327,7 @@ if (values.json) {
         cell("message"),
         ratio("message"),
         cell("piscina"),
+        cell("shared resident"),
       ]);
     }
     log(`\n${kernel.name}`);
@@ -323,6 +340,7 @@ if (values.json) {
       "message (speedup)",
       "message/bare",
       "piscina (speedup)",
+      "shared, pool.alloc data (speedup)",
     ];
     log(textTable(header, rows, (i) => i !== undefined));
   }
