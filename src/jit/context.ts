@@ -1,0 +1,166 @@
+// The state of compiling one function (its code, locals, scopes, loops and `return` types) and the
+// helpers every part of the code generator uses: emitting, locals, blocks, scopes, conversions that
+// keep JavaScript's values, and the JitErrors that point at a construct. The parts themselves are
+// functions over this context: statements.ts, expressions.ts, operators.ts, places.ts, calls.ts,
+// builtins.ts; compile.ts runs them.
+import type { FunctionPlan } from "./compile.ts";
+import { describeNode, describeType } from "./describe.ts";
+import type { ModuleBuilder } from "./module.ts";
+import { toInt32 } from "./numeric.ts";
+import type { Node, SourceText } from "./parse.ts";
+import { isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "./types.ts";
+import type { Instr, ValType, WasmFunction } from "./wasm.ts";
+
+/** A local variable (or parameter): its type and the wasm locals holding it (a jitClass value has several). */
+export interface Var {
+  type: ValueType;
+  locals: number[];
+  constant: boolean;
+}
+
+export interface Loop {
+  label: string | undefined;
+  breakDepth: number;
+  continueDepth: number;
+}
+
+/** Something that can be read and written: a local (or a struct's locals), an array element, a field in a constructor. */
+export interface Place {
+  type: ValueType;
+  get: Instr[];
+  /** Stores the value on the stack (of type `from`), converting it as JavaScript's assignment would. */
+  set(from: ResultType, at: Node): Instr[];
+}
+
+/** An expression compiled apart: its type and its code, placed later (after its operands' conversions are known). */
+export interface Typed {
+  type: ResultType;
+  code: Instr[];
+}
+
+export class FunctionContext {
+  code: Instr[] = [];
+  readonly #locals: ValType[] = [];
+  readonly #paramCount: number;
+  readonly scopes: Map<string, Var>[] = [new Map()];
+  /** The fields of the jitClass being constructed (`this.x`). */
+  readonly fields = new Map<string, Var>();
+  readonly loops: Loop[] = [];
+  /** First pass: the type of every `return`, joined into the result type. */
+  readonly returns: { type: ResultType; node: Node }[] = [];
+  readonly source: SourceText;
+  /** The flavour bigint literals take: i64 as soon as the signature mentions i64. */
+  readonly bigint: "u64" | "i64";
+  /** How many blocks are open (branch depths are differences of these). */
+  depth = 0;
+  /** A label waiting for the loop it names. */
+  label: string | undefined;
+
+  constructor(
+    readonly builder: ModuleBuilder,
+    readonly plan: FunctionPlan,
+    /** undefined in the first pass, which only collects the `return` types. */
+    readonly result: ResultType | undefined,
+  ) {
+    const parsed = plan.parsed;
+    this.source = parsed!.source;
+    this.bigint = [...plan.params, result ?? "void"].includes("i64") ? "i64" : "u64";
+    let index = 0;
+    parsed!.params.forEach((node, i) => {
+      if (node.type !== "Identifier") throw this.err(`a ${describeNode(node)} parameter (defaults, rest and destructuring)`, node);
+      const type = plan.params[i];
+      if (type === undefined) throw this.err(`parameter \`${node.name}\` has no type (the signature has ${plan.params.length})`, node);
+      const locals = wasmTypes(type).map(() => index++);
+      this.scopes[0].set(node.name, { type, locals, constant: false });
+    });
+    if (plan.params.length > parsed!.params.length)
+      throw this.err(`the signature has ${plan.params.length} parameters, the function ${parsed!.params.length}`, parsed!.node);
+    this.#paramCount = index;
+    if (plan.constructing)
+      for (const [name, type] of plan.constructing.fields)
+        this.fields.set(name, { type, locals: wasmTypes(type).map((t) => this.local(t)), constant: false });
+  }
+
+  finish(): WasmFunction {
+    return {
+      name: this.plan.name,
+      params: this.plan.params.flatMap(wasmTypes),
+      results: wasmTypes(this.result!),
+      locals: this.#locals,
+      body: this.code,
+      exported: this.plan.exported,
+    };
+  }
+
+  err(what: string, node: Node) {
+    return this.source.error(`${what} is not supported by jit`, node);
+  }
+
+  fail(message: string, node: Node) {
+    return this.source.error(message, node);
+  }
+
+  emit(...instrs: Instr[]) {
+    this.code.push(...instrs);
+  }
+
+  local(type: ValType): number {
+    return this.#paramCount + this.#locals.push(type) - 1;
+  }
+
+  open(op: "block" | "loop" | "if", type?: ValType) {
+    this.emit(type ? [op, type] : [op]);
+    return ++this.depth;
+  }
+
+  close() {
+    this.emit(["end"]);
+    this.depth--;
+  }
+
+  lookup(name: string): Var | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  scoped(fn: () => void) {
+    this.scopes.push(new Map());
+    try {
+      fn();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  /** Converts a value of type `from` to `to` where JavaScript would see the same value (or fails). */
+  convert(from: ResultType, to: ResultType, node: Node, what: string): Instr[] {
+    if (from === to || (isBigint(from) && isBigint(to))) return [];
+    if (to === "f64" && from === "i32") return [["f64.convert_i32_s"]];
+    if (to === "f64" && from === "u32") return [["f64.convert_i32_u"]];
+    if (isNumber(from) && isNumber(to))
+      throw this.fail(`${what}: a ${from} number where ${to} is required (\`| 0\` makes an i32, \`>>> 0\` a u32)`, node);
+    throw this.fail(`${what}: a ${describeType(from)} where a ${describeType(to)} is required`, node);
+  }
+
+  /** The int32 (ToInt32) of a number on the stack. */
+  int32(from: ResultType, node: Node): Instr[] {
+    if (from === "i32" || from === "u32") return [];
+    if (from === "f64") return toInt32(this.local("f64"));
+    throw this.fail(`a bitwise operator on a ${describeType(from)} mixed with numbers`, node);
+  }
+
+  /** Leaves i32 (non-zero = true) for JavaScript's truthiness of the value on the stack. */
+  truthy(type: ResultType, node: Node): Instr[] {
+    if (type === "bool" || type === "i32" || type === "u32") return [];
+    if (isBigint(type)) return [["i64.eqz"], ["i32.eqz"]];
+    if (type === "f64") return [["f64.abs"], ["f64.const", 0], ["f64.gt"]]; // false for 0, -0 and NaN
+    throw this.fail(`a ${describeType(type)} used as a condition`, node);
+  }
+
+  drop(type: ResultType) {
+    for (const _ of wasmTypes(type)) this.emit(["drop"]);
+  }
+}

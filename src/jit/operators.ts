@@ -1,0 +1,132 @@
+// Binary operators: bigint arithmetic modulo 2^64 (u64 or i64 flavour), number arithmetic in f64 and
+// bitwise operators on ToInt32 values, exactly as JavaScript computes them; `**` of constants.
+import type { FunctionContext, Typed } from "./context.ts";
+import { describeType } from "./describe.ts";
+import { number } from "./expressions.ts";
+import type { Node } from "./parse.ts";
+import { type ResultType, isBigint, isNumber } from "./types.ts";
+import { constant } from "./typing.ts";
+import type { Instr } from "./wasm.ts";
+
+export function binary(cx: FunctionContext, op: string, left: Typed, right: Typed, node: Node): ResultType {
+  const [lt, rt] = [left.type, right.type];
+  const place = (lc: Instr[] = [], rc: Instr[] = []) => cx.emit(...left.code, ...lc, ...right.code, ...rc);
+  const operand = (t: ResultType) => (t === "void" ? "nothing (a void call)" : describeType(t));
+  if (isBigint(lt) && isBigint(rt)) {
+    const flavour = lt === "i64" || rt === "i64" ? "i64" : "u64";
+    const s = flavour === "i64" ? "s" : "u";
+    const arith: Record<string, string> = {
+      "+": "add",
+      "-": "sub",
+      "*": "mul",
+      "/": `div_${s}`,
+      "%": `rem_${s}`,
+      "&": "and",
+      "|": "or",
+      "^": "xor",
+    };
+    const compare: Record<string, string> = {
+      "<": `lt_${s}`,
+      ">": `gt_${s}`,
+      "<=": `le_${s}`,
+      ">=": `ge_${s}`,
+      "===": "eq",
+      "==": "eq",
+      "!==": "ne",
+      "!=": "ne",
+    };
+    place();
+    if (arith[op]) return (cx.emit([`i64.${arith[op]}`]), flavour);
+    if (compare[op]) return (cx.emit([`i64.${compare[op]}`]), "bool");
+    if (op === "<<" || op === ">>") {
+      // A constant amount below 64 (xorshift's 13n, 7n, 17n) is the plain instruction.
+      const [[name, amount] = []] = right.code.length === 1 ? right.code : [];
+      if (name === "i64.const" && (amount as bigint) >= 0n && (amount as bigint) < 64n)
+        return (cx.emit([op === "<<" ? "i64.shl" : flavour === "i64" ? "i64.shr_s" : "i64.shr_u"]), flavour);
+      return (cx.emit(...shift64(cx, op, flavour)), flavour);
+    }
+    throw cx.err(`\`${op}\` on bigints`, node);
+  }
+  // bigint against an array length (u32): both exact integers, compared as bigints, as JavaScript does.
+  const relational = ["<", ">", "<=", ">="].includes(op);
+  if (relational && isBigint(lt) && rt === "u32")
+    return binary(cx, op, left, { type: lt, code: [...right.code, ["i64.extend_i32_u"]] }, node);
+  if (relational && isBigint(rt) && lt === "u32")
+    return binary(cx, op, { type: rt, code: [...left.code, ["i64.extend_i32_u"]] }, right, node);
+  if (isBigint(lt) || isBigint(rt))
+    throw cx.fail(
+      `mixing bigint and ${operand(isBigint(lt) ? rt : lt)} in \`${op}\` is not supported by jit (convert with Number() or BigInt())`,
+      node,
+    );
+  if (lt === "bool" && rt === "bool") {
+    const ops: Record<string, string> = { "===": "eq", "==": "eq", "!==": "ne", "!=": "ne", "&": "and", "|": "or", "^": "xor" };
+    if (!ops[op]) throw cx.err(`\`${op}\` on booleans`, node);
+    place();
+    cx.emit([`i32.${ops[op]}`]);
+    return op.includes("=") ? "bool" : "i32";
+  }
+  if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
+  const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
+  if (bitwise[op]) {
+    place(cx.int32(lt, node), cx.int32(rt, node));
+    cx.emit([`i32.${bitwise[op]}`]);
+    return op === ">>>" ? "u32" : "i32";
+  }
+  const compare: Record<string, string> = {
+    "<": "lt",
+    ">": "gt",
+    "<=": "le",
+    ">=": "ge",
+    "===": "eq",
+    "==": "eq",
+    "!==": "ne",
+    "!=": "ne",
+  };
+  if (compare[op]) {
+    if (lt === rt && lt !== "f64") {
+      const c = compare[op];
+      place();
+      cx.emit([`i32.${c}${c === "eq" || c === "ne" ? "" : lt === "i32" ? "_s" : "_u"}`]);
+    } else {
+      place(cx.convert(lt, "f64", node, "comparison"), cx.convert(rt, "f64", node, "comparison"));
+      cx.emit([`f64.${compare[op]}`]);
+    }
+    return "bool";
+  }
+  const arith: Record<string, string> = { "+": "f64.add", "-": "f64.sub", "*": "f64.mul", "/": "f64.div" };
+  if (arith[op] || op === "%") {
+    place(cx.convert(lt, "f64", node, "arithmetic"), cx.convert(rt, "f64", node, "arithmetic"));
+    cx.emit(op === "%" ? ["call", cx.builder.helper("fmod")] : [arith[op]]);
+    return "f64";
+  }
+  throw cx.err(`\`${op}\``, node);
+}
+
+/** `**` between constants (`2 ** 53`, `10n ** 9n`) is folded; WebAssembly has no power instruction for the rest. */
+export function power(cx: FunctionContext, node: Node): ResultType {
+  const [l, r] = [constant(node.left), constant(node.right)];
+  if (typeof l === "number" && typeof r === "number") return number(cx, l ** r);
+  if (typeof l === "bigint" && typeof r === "bigint" && r >= 0n) {
+    cx.emit(["i64.const", BigInt.asIntN(64, l ** r)]);
+    return cx.bigint;
+  }
+  throw cx.err("`**` between values that are not constants (WebAssembly has no power instruction: write the product or a loop)", node);
+}
+
+/**
+ * bigint `<<` / `>>` reduced mod 2^64: a shift by 64 or more gives 0 (or the sign for i64 `>>`), where
+ * wasm would shift by the amount mod 64. A negative i64 amount (a shift the other way) traps.
+ */
+export function shift64(cx: FunctionContext, op: "<<" | ">>", flavour: "u64" | "i64"): Instr[] {
+  const x = cx.local("i64");
+  const y = cx.local("i64");
+  const out: Instr[] = [
+    ["local.set", y],
+    ["local.set", x],
+  ];
+  if (flavour === "i64") out.push(["local.get", y], ["i64.const", 0n], ["i64.lt_s"], ["if"], ["unreachable"], ["end"]);
+  const inRange: Instr[] = [["local.get", y], ["i64.const", 64n], ["i64.lt_u"]];
+  if (op === ">>" && flavour === "i64")
+    return [...out, ["local.get", x], ["local.get", y], ["i64.const", 63n], ...inRange, ["select"], ["i64.shr_s"]];
+  return [...out, ["local.get", x], ["local.get", y], [op === "<<" ? "i64.shl" : "i64.shr_u"], ["i64.const", 0n], ...inRange, ["select"]];
+}

@@ -1,0 +1,129 @@
+// Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
+// (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
+import type { FunctionContext, Loop } from "./context.ts";
+import { CONSTRUCTS } from "./describe.ts";
+import { cond, expr } from "./expressions.ts";
+import type { Node } from "./parse.ts";
+import { assign, update } from "./places.ts";
+import { type ValueType, wasmTypes } from "./types.ts";
+import { constant } from "./typing.ts";
+
+export function stmt(cx: FunctionContext, node: Node): void {
+  switch (node.type) {
+    case "BlockStatement":
+      return cx.scoped(() => node.body.forEach((s: Node) => stmt(cx, s)));
+    case "EmptyStatement":
+      return;
+    case "VariableDeclaration":
+      return declare(cx, node);
+    case "ExpressionStatement":
+      return effect(cx, node.expression);
+    case "IfStatement":
+      cond(cx, node.test);
+      cx.open("if");
+      cx.scoped(() => stmt(cx, node.consequent));
+      if (node.alternate) {
+        cx.emit(["else"]);
+        cx.scoped(() => stmt(cx, node.alternate));
+      }
+      return cx.close();
+    case "WhileStatement":
+    case "ForStatement":
+      return cx.scoped(() => {
+        if (node.init) {
+          if (node.init.type === "VariableDeclaration") declare(cx, node.init);
+          else effect(cx, node.init);
+        }
+        const label = takeLabel(cx);
+        const breakDepth = cx.open("block");
+        const top = cx.open("loop");
+        if (node.test) {
+          cond(cx, node.test);
+          cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+        }
+        const continueDepth = cx.open("block");
+        loop(cx, { label, breakDepth, continueDepth }, node.body);
+        cx.close();
+        if (node.update) effect(cx, node.update);
+        cx.emit(["br", cx.depth - top]);
+        cx.close();
+        cx.close();
+      });
+    case "DoWhileStatement": {
+      const label = takeLabel(cx);
+      const breakDepth = cx.open("block");
+      const top = cx.open("loop");
+      const continueDepth = cx.open("block");
+      loop(cx, { label, breakDepth, continueDepth }, node.body);
+      cx.close();
+      cond(cx, node.test);
+      cx.emit(["br_if", cx.depth - top]);
+      cx.close();
+      return cx.close();
+    }
+    case "LabeledStatement":
+      if (!["ForStatement", "WhileStatement", "DoWhileStatement"].includes(node.body.type))
+        throw cx.err("a label on something other than a loop", node);
+      cx.label = node.label.name;
+      return stmt(cx, node.body);
+    case "BreakStatement":
+    case "ContinueStatement": {
+      const name = node.label?.name as string | undefined;
+      const loop = [...cx.loops].reverse().find((l) => name === undefined || l.label === name);
+      if (!loop) throw cx.fail(`\`${node.type === "BreakStatement" ? "break" : "continue"}\` outside a loop`, node);
+      const target = node.type === "BreakStatement" ? loop.breakDepth : loop.continueDepth;
+      return cx.emit(["br", cx.depth - target]);
+    }
+    case "ReturnStatement":
+      return returnStatement(cx, node.argument, node);
+    default:
+      throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
+  }
+}
+
+export function takeLabel(cx: FunctionContext) {
+  const label = cx.label;
+  cx.label = undefined;
+  return label;
+}
+
+export function loop(cx: FunctionContext, loop: Loop, body: Node) {
+  cx.loops.push(loop);
+  cx.scoped(() => stmt(cx, body));
+  cx.loops.pop();
+}
+
+export function returnStatement(cx: FunctionContext, argument: Node | null, node: Node) {
+  if (cx.plan.constructing) throw cx.err("`return` in a jitClass constructor", node);
+  const type = argument ? expr(cx, argument) : "void";
+  if (cx.result === undefined) cx.returns.push({ type, node: argument ?? node });
+  else cx.emit(...cx.convert(type, cx.result, argument ?? node, "the return value"));
+  cx.emit(["return"]);
+}
+
+export function declare(cx: FunctionContext, node: Node) {
+  if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
+  for (const d of node.declarations) {
+    if (d.id.type !== "Identifier") throw cx.err("destructuring", d.id);
+    if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
+    let type = expr(cx, d.init);
+    if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
+    // A `let` number may later hold any number: widen int32 values to f64 (a `const` keeps them).
+    if ((type === "i32" || type === "u32") && node.kind === "let") {
+      cx.emit(...cx.convert(type, "f64", d.init, "the initial value"));
+      type = "f64";
+    }
+    const scope = cx.scopes[cx.scopes.length - 1];
+    if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
+    const locals = wasmTypes(type).map((t) => cx.local(t));
+    for (const l of [...locals].reverse()) cx.emit(["local.set", l]);
+    scope.set(d.id.name, { type: type as ValueType, locals, constant: node.kind === "const" });
+  }
+}
+
+/** An expression whose value is not used. */
+export function effect(cx: FunctionContext, node: Node) {
+  if (node.type === "AssignmentExpression") assign(cx, node, false);
+  else if (node.type === "UpdateExpression") update(cx, node, false);
+  else cx.drop(expr(cx, node));
+}
