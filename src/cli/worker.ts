@@ -20,7 +20,7 @@ Options:
   --prefix <name>      BullMQ key prefix (default: bull)
   --lock-ms <ms>       a chunk whose worker stops renewing its lock this long is run again elsewhere (default: 10000)
   --stalled-ms <ms>    how often to look for such chunks (default: 5000)
-  --quiet              no progress line
+  --quiet              no progress line (the start line is still printed)
   -h, --help           show this help
 
 Example:
@@ -71,10 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     stalledMs: int(values["stalled-ms"], "--stalled-ms", 100, 3_600_000),
     onChunk: (s) => line(s),
   });
-  if (!values.quiet)
-    process.stderr.write(
-      `hotpath worker ${HOTPATH_VERSION}: ${worker.stats.threads} threads on queue ${values.queue ?? "hotpath"} at ${values.redis} (pid ${process.pid})\n`,
-    );
+  process.stderr.write(
+    `hotpath worker ${HOTPATH_VERSION}: ${worker.stats.threads} threads on queue ${values.queue ?? "hotpath"} at ${values.redis} (pid ${process.pid})\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
