@@ -61,7 +61,7 @@ export async function compare(
   args: readonly unknown[],
   options?: CompareOptions,
 ): Promise<CompareResult> {
-  const ref = kernelRefOf(kernel);
+  const ref = kernelRefOf(kernel, Array.isArray(args) ? args : []); // a jit function without a signature resolves its version from them
   if (!ref) throw new TypeError(expected("kernel", "a compiled kernel function (one that carries a KernelRef)", kernel));
   if (typeof plain !== "function") throw new TypeError(expected("plain", "the plain-TS function to compare with", plain));
   if (!Array.isArray(args)) throw new TypeError(expected("args", "the array of arguments of one call", args));

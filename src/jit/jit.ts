@@ -1,9 +1,11 @@
 // `jit(fn, signature?, options?)`: the dispatcher. Each tuple of argument types gets its own compiled
 // module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
 import { expected } from "../errors.ts";
+import { KERNEL_REF, type KernelRef, type KernelRefCarried } from "../kernels/contract.ts";
 import { bind, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "./errors.ts";
+import { kernelRefFor } from "./kernel-ref.ts";
 import { compileModule, type JitTarget } from "./module.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
 import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
@@ -49,13 +51,22 @@ export interface JitFunction<F extends (...args: any[]) => any> {
   readonly fallbackReason: string | undefined;
   /** The function that was compiled. */
   readonly original: F;
+  /**
+   * What the pool and compare() use (src/kernels/contract.ts): with one declared signature, the
+   * KernelRef of that specialization; without, a resolver giving the KernelRef of the specialization
+   * for given arguments (compiling it if needed), so `pool.reduceRange(jit(f), 0n, 10n ** 10n, …)` works.
+   */
+  readonly [KERNEL_REF]: KernelRefCarried;
 }
 
 interface Specialization extends JitCompiled {
   readonly params: readonly ValueType[];
   readonly result: ResultType;
   readonly dependencies: Record<string, string>;
+  readonly writesMemory: boolean;
   readonly invoke: (args: readonly unknown[]) => unknown;
+  /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
+  kernelRef?: KernelRef;
 }
 
 const OPTION_KEYS = ["verify", "cache", "fallback"];
@@ -120,6 +131,7 @@ export function jit<F extends (...args: any[]) => any>(
       params,
       result: full.result!,
       dependencies: entry.dependencies,
+      writesMemory: entry.writesMemory,
       invoke,
     };
     specs.set(key, spec);
@@ -179,6 +191,16 @@ export function jit<F extends (...args: any[]) => any>(
       fallBack(e);
     }
 
+  const kernelRef = (spec: Specialization): KernelRef => {
+    const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    return (spec.kernelRef ??= kernelRefFor(fn.name, spec, names));
+  };
+  // One signature: its KernelRef (read when asked, so a redefined callee gives the recompiled module); else a resolver.
+  const carried: PropertyDescriptor =
+    declared.length === 1
+      ? { get: () => kernelRef(specialize(declared[0].params, declared[0].result)) }
+      : { value: (args: readonly unknown[]) => kernelRef(dispatch(args)) };
+
   const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<F>;
   Object.defineProperties(jitted, {
     name: { value: fn.name },
@@ -186,6 +208,7 @@ export function jit<F extends (...args: any[]) => any>(
     stats: { get: () => ({ ...stats }) },
     signatures: { get: () => [...specs.values()].map((s) => s.signature) },
     fallbackReason: { get: () => fallbackReason },
+    [KERNEL_REF]: carried,
     inspect: {
       value: (signature?: string) =>
         [...specs.values()]

@@ -21,7 +21,10 @@ export interface WasmFunction {
 
 export interface WasmModule {
   functions: readonly WasmFunction[];
-  /** The module defines one memory of this many 64 KiB pages and exports it as "memory" (0: no memory). */
+  /**
+   * The module defines one memory of this many 64 KiB pages and exports it as "memory". A function
+   * that uses no memory still gets one of 0 pages: the kernel contract (pool, compare) expects one.
+   */
   memoryPages: number;
 }
 
@@ -185,15 +188,14 @@ export function encodeModule(module: WasmModule): Uint8Array {
     }),
   );
   b.section(3, (s) => s.vec(typeIndex, (i) => s.u32(i)));
-  if (module.memoryPages > 0)
-    b.section(5, (s) => {
-      s.u32(1);
-      s.byte(0x00);
-      s.u32(module.memoryPages);
-    });
+  b.section(5, (s) => {
+    s.u32(1);
+    s.byte(0x00);
+    s.u32(module.memoryPages);
+  });
   const exports: [string, number, number][] = [];
   module.functions.forEach((f, i) => f.exported && exports.push([f.name, 0x00, i]));
-  if (module.memoryPages > 0) exports.push(["memory", 0x02, 0]);
+  exports.push(["memory", 0x02, 0]);
   b.section(7, (s) =>
     s.vec(exports, ([name, kind, index]) => {
       s.name(name);

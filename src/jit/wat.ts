@@ -20,7 +20,7 @@ function floatText(x: number): string {
 export function printModule(module: WasmModule): string {
   const names = module.functions.map((f) => f.name);
   const lines = ["(module"];
-  if (module.memoryPages > 0) lines.push(`  (memory (export "memory") ${module.memoryPages})`);
+  lines.push(`  (memory (export "memory") ${module.memoryPages})`);
   for (const f of module.functions) {
     const exported = f.exported ? ` (export "${f.name}")` : "";
     const params = f.params.map((t) => ` (param ${t})`).join("");

@@ -5,7 +5,7 @@
 import "../types/disposable.ts";
 import type { RangeKernelName } from "../kernels/abi.ts";
 import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
-import type { KERNEL_REF, KernelRef } from "../kernels/contract.ts";
+import type { KERNEL_REF, KernelRefCarried } from "../kernels/contract.ts";
 import type { WasmSource } from "../load.ts";
 import type { BytesLike, U64Like } from "../validate.ts";
 import type { HashAlgorithm, Job, PoolMode } from "./protocol.ts";
@@ -66,7 +66,7 @@ export type PoolFunction =
   { module: string | URL; export?: string } | { wasm: WasmSource; export: string; memory?: WebAssembly.Memory } | KernelCarrier;
 
 /** A function or object that carries a KernelRef, as `hotpath compile` and `jit` return them. */
-export type KernelCarrier = { readonly [KERNEL_REF]: KernelRef };
+export type KernelCarrier = { readonly [KERNEL_REF]: KernelRefCarried };
 
 /** The combines `reduceRange` knows by name: wrap-around u64 addition, plain addition, minimum, maximum. */
 export type NamedCombine = "wrapAdd" | "add" | "min" | "max";
