@@ -1,6 +1,6 @@
 // Benchmark (not a test): how the pool scales from 1 to N workers for each parallel kernel, on both
-// data paths, against the physical limit (bare threads: N plain worker_threads, each running the same
-// release module on its 1/N of the work, no pool around them), and what one task costs to dispatch;
+// data paths, against the physical limit (bare threads: N plain worker_threads running the same release
+// module on the same split, with no pool around them), and what one task costs to dispatch;
 // piscina runs in the same process and rounds as the Node reference. Every result is checked against
 // the single-thread kernel; times are medians of interleaved rounds (the order rotates each round).
 // Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--only sum,mandel] [--json]
@@ -44,8 +44,9 @@ const piSamples = quick ? 5_000_000n : 50_000_000n;
 
 /**
  * The reference: N plain worker_threads, each instantiating the release build (its own memory) and
- * warmed up like the pool's workers, given one message with its part of the work. No queue, no
- * retries, no chunking beyond 1/N: what a careful hand-written program would do.
+ * warmed up like the pool's workers. The work is cut as the pool cuts it by default (N × 4 parts), and
+ * thread i runs parts i, i + N, … from one message: the same split, no queue, no per-part round trip,
+ * no retries. What a careful hand-written program would do.
  */
 const BARE_WORKER = `
 const { parentPort } = require("node:worker_threads");
@@ -67,7 +68,7 @@ const run = {
     return new Uint32Array(ex.memory.buffer, scratchAt(), (r1 - r0) * v.width).slice();
   },
 };
-parentPort.on("message", ({ module, kind, args }) => {
+parentPort.on("message", ({ module, kind, list }) => {
   if (module) {
     ex = new WebAssembly.Instance(module, { env }).exports;
     room(1 << 20);
@@ -77,8 +78,8 @@ parentPort.on("message", ({ module, kind, args }) => {
     for (let i = 0; i < 40; i++) ex.mandelbrotRows(scratchAt(), 32, 32, 0, 32, -2, -1.25, 0.5, 1.25, 64);
     return parentPort.postMessage("ready");
   }
-  const value = run[kind](args);
-  parentPort.postMessage(value, value instanceof Uint32Array ? [value.buffer] : []);
+  const values = list.map((args) => run[kind](args));
+  parentPort.postMessage(values, values.flatMap((v) => (v instanceof Uint32Array ? [v.buffer] : [])));
 });
 `;
 
@@ -90,14 +91,20 @@ class BareThreads {
   async start(module: WebAssembly.Module): Promise<void> {
     await Promise.all(this.threads.map((t) => this.#ask(t, { module })));
   }
-  /** Runs `kind` on every thread, thread i with parts[i]; resolves with the results in order. */
-  run(kind: string, parts: unknown[][]): Promise<unknown[]> {
-    return Promise.all(parts.map((args, i) => this.#ask(this.threads[i], { kind, args })));
+  /** Runs `kind` on every part, thread i taking parts i, i + N, i + 2N, … in one message; resolves with the results in part order. */
+  async run(kind: string, parts: unknown[][]): Promise<unknown[]> {
+    const n = this.threads.length;
+    const answers = (await Promise.all(
+      this.threads.map((thread, i) => this.#ask(thread, { kind, list: parts.filter((_, j) => j % n === i) })),
+    )) as unknown[][];
+    return parts.map((_, j) => answers[j % n][Math.floor(j / n)]);
   }
   #ask(thread: Worker, message: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      thread.once("message", resolve);
-      thread.once("error", reject);
+      const onError = (error: Error) => (thread.off("message", onMessage), reject(error));
+      const onMessage = (value: unknown) => (thread.off("error", onError), resolve(value));
+      thread.once("message", onMessage);
+      thread.once("error", onError);
       thread.postMessage(message);
     });
   }
@@ -105,7 +112,7 @@ class BareThreads {
     return Promise.all(this.threads.map((t) => t.terminate()));
   }
 }
-const halves = (lo: bigint, hi: bigint, n: number) =>
+const pieces = (lo: bigint, hi: bigint, n: number) =>
   Array.from({ length: n }, (_, i) => [lo + ((hi - lo) * BigInt(i)) / BigInt(n), lo + ((hi - lo) * BigInt(i + 1)) / BigInt(n)]);
 const rowParts = (rows: number, n: number) =>
   Array.from({ length: n }, (_, i) => [Math.floor((rows * i) / n), Math.floor((rows * (i + 1)) / n)]);
@@ -133,20 +140,20 @@ const KERNELS: Kernel[] = [
     single: () => k.sumIntegers(sumN),
     pool: (p) => p.sumIntegers(sumN),
     bare: async (t) =>
-      (await t.run("sumRange", halves(0n, sumN, t.threads.length))).reduce((s: bigint, v) => BigInt.asUintN(64, s + (v as bigint)), 0n),
+      (await t.run("sumRange", pieces(0n, sumN, t.threads.length * 4))).reduce((s: bigint, v) => BigInt.asUintN(64, s + (v as bigint)), 0n),
   },
   {
     name: `countPrimes(${primesN.toLocaleString("en-US")})`,
     single: () => k.countPrimes(primesN),
     pool: (p) => p.countPrimes(primesN),
     bare: async (t) =>
-      (await t.run("countPrimes", halves(0n, BigInt(primesN) + 1n, t.threads.length))).reduce((s: number, v) => s + (v as number), 0),
+      (await t.run("countPrimes", pieces(0n, BigInt(primesN) + 1n, t.threads.length * 4))).reduce((s: number, v) => s + (v as number), 0),
   },
   {
     name: `longestCollatz(${collatzN.toLocaleString("en-US")})`,
     single: () => k.longestCollatz(collatzN),
     pool: (p) => p.longestCollatz(collatzN),
-    bare: async (t) => bestCollatz(await t.run("collatz", halves(1n, collatzN, t.threads.length))),
+    bare: async (t) => bestCollatz(await t.run("collatz", pieces(1n, collatzN, t.threads.length * 4))),
     same: (a, b) =>
       JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) ===
       JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)),
@@ -157,7 +164,7 @@ const KERNELS: Kernel[] = [
     pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside,
     bare: async (t) => {
       const chunks = (piSamples + 65535n) / 65536n;
-      const parts = halves(0n, chunks, t.threads.length).map(([a, b]) => [1n, a, b, piSamples]);
+      const parts = pieces(0n, chunks, t.threads.length * 4).map(([a, b]) => [1n, a, b, piSamples]);
       return Number((await t.run("monteCarlo", parts)).reduce((s: bigint, v) => s + (v as bigint), 0n));
     },
   },
@@ -167,7 +174,7 @@ const KERNELS: Kernel[] = [
     pool: (p) => p.mandelbrot(view),
     bare: async (t) => {
       const full = { ...view, x0: -2, y0: -1.5, x1: 1, y1: 1.5 };
-      const parts = rowParts(view.height, t.threads.length);
+      const parts = rowParts(view.height, t.threads.length * 4);
       const rows = await t.run(
         "mandelbrot",
         parts.map(([r0, r1]) => [full, r0, r1]),

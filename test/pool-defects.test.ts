@@ -73,6 +73,24 @@ describe.each(["shared", "message"] as const)("pool defects, %s mode", (mode) =>
     expect(pool.sharedBytesInUse).toBe(0);
   });
 
+  it("null is a bad value, not the default, for call options and function refs", async () => {
+    await expect(pool.hashMany(["abc"], { algorithm: null as never })).rejects.toThrow(
+      /Expected `options.algorithm` to be "fnv1a64" or "xxhash64", got null/,
+    );
+    await expect(pool.hashMany(["abc"], { seed: null as never })).rejects.toThrow(/`options.seed`/);
+    await expect(pool.map({ module: functions, export: null as never }, [1])).rejects.toThrow(
+      /Expected `fn.export` to be a string, got null/,
+    );
+    await expect(pool.map({ wasm: null as never, export: "f" }, [1])).rejects.toThrow(
+      /Expected `fn.wasm` to be a URL, bytes or a WebAssembly.Module, got null/,
+    );
+    await expect(pool.sumIntegers(10n, { chunks: null as never })).rejects.toThrow(/`options.chunks` to be an integer number, got null/);
+    await expect(createPool({ workers: null as never })).rejects.toThrow(/`options.workers` to be a positive integer, got null/);
+    await expect(createPool({ source: 42 as never, mode: "shared" })).rejects.toThrow(
+      /`options.source` to be a URL, a URL string, bytes or a WebAssembly.Module, got 42/,
+    );
+  });
+
   it("matmul's output must fit in wasm memory, as on one thread (m = n = 24576, k = 1)", async () => {
     const n = 24576;
     const a = new Float64Array(n);
