@@ -120,7 +120,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   }
   const queue = new bullmq.Queue(queueName, { connection: redis as never, prefix });
   queue.on("error", () => {});
-  return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, onProgress: opts.onProgress, target });
+  return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, timeoutMs, onProgress: opts.onProgress, target });
 }
 
 interface ClientConfig {
@@ -131,6 +131,7 @@ interface ClientConfig {
   targetMs: number;
   attempts: number;
   pollMs: number;
+  timeoutMs: number;
   onProgress?: (p: ClusterProgress) => void;
   target: ReturnType<typeof redisTarget>;
 }
@@ -288,8 +289,10 @@ class ClusterClient implements Cluster {
     for (const call of this.#calls) call.abort(new ClusterError("CLOSED", "The cluster was closed during the call"));
     // Give aborted calls a moment to take their jobs off the queue.
     for (let i = 0; i < 100 && this.#calls.size > 0; i++) await sleep(20);
-    await this.#c.queue.close().catch(() => {});
-    await this.#c.redis.quit().catch(() => this.#c.redis.disconnect());
+    // Redis may be gone: never wait on it longer than the timeout.
+    await withTimeout(this.#c.queue.close(), this.#c.timeoutMs).catch(() => {});
+    await withTimeout(this.#c.redis.quit(), this.#c.timeoutMs).catch(() => {});
+    this.#c.redis.disconnect();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
