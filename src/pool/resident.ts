@@ -6,7 +6,12 @@
 // each call like any other (pool.modeReason says so), and `dispose()` does nothing.
 import { expected } from "../errors.ts";
 import { toInteger } from "../validate.ts";
-import type { HeapLike } from "./types.ts";
+
+/** What residents need of the shared heap (heap.ts). */
+interface Heap {
+  alloc(bytes: number, name: string): number;
+  free(ptr: number): void;
+}
 
 /** The typed arrays `alloc` makes. */
 export const RESIDENT_TYPES = [Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, BigInt64Array, BigUint64Array] as const;
@@ -25,7 +30,7 @@ export class Residents {
   #blocks = new WeakMap<ArrayBufferView, Block>();
 
   constructor(
-    readonly heap: HeapLike | undefined,
+    readonly heap: Heap | undefined,
     readonly memory: WebAssembly.Memory | undefined,
   ) {}
 
