@@ -81,6 +81,15 @@ export async function main(argv: string[]): Promise<number> {
   });
   line(worker.stats, true);
   if (!values.quiet && isTty) process.stderr.write("\n");
+  // A second signal, or Redis gone so that BullMQ cannot close cleanly: leave anyway after 10 s.
+  const force = () => process.exit(130);
+  process.once("SIGINT", force);
+  process.once("SIGTERM", force);
+  const timer = setTimeout(() => {
+    process.stderr.write("hotpath worker: could not close cleanly within 10 s (is Redis gone?); exiting\n");
+    process.exit(1);
+  }, 10_000);
+  timer.unref();
   await worker.close();
   return 0;
 }
