@@ -14,6 +14,6 @@ describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
     const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
     const report = JSON.parse(stdout.trim().split("\n").pop()!);
     expect(report.runtime).toMatch(name);
-    expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true });
+    expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true, typescript: true });
   });
 });

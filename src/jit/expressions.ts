@@ -52,6 +52,12 @@ export function expr(cx: FunctionContext, node: Node): ResultType {
       return member(cx, node);
     case "NewExpression":
       return newExpression(cx, node);
+    case "TSAsExpression":
+    case "TSSatisfiesExpression":
+    case "TSNonNullExpression":
+    case "TSTypeAssertion":
+      // TypeScript source text: `x as T`, `x satisfies T`, `x!` and `<T>x` are x (types come from the values).
+      return expr(cx, node.expression);
     case "SequenceExpression":
       node.expressions.slice(0, -1).forEach((e: Node) => effect(cx, e));
       return expr(cx, node.expressions[node.expressions.length - 1]);

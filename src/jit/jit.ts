@@ -7,6 +7,7 @@ import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } fro
 import { JitError, JitMismatchError } from "./errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
 import { compileModule, type JitTarget } from "./module.ts";
+import { annotatedSignature } from "./annotations.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
 import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
 import { isArray, isClass, parseSignature, signatureText, typeName, type ResultType, type Signature, type ValueType } from "./types.ts";
@@ -49,8 +50,8 @@ export interface JitFunction<F extends (...args: any[]) => any> {
   readonly stats: Readonly<JitStats>;
   /** Why the original JavaScript runs instead (with `fallback: true`), else undefined. */
   readonly fallbackReason: string | undefined;
-  /** The function that was compiled. */
-  readonly original: F;
+  /** The function that was compiled (undefined when jit was given source text). */
+  readonly original: F | undefined;
   /**
    * What the pool and compare() use (src/kernels/contract.ts): with one declared signature, the
    * KernelRef of that specialization; without, a resolver giving the KernelRef of the specialization
@@ -72,21 +73,43 @@ interface Specialization extends JitCompiled {
 const OPTION_KEYS = ["verify", "cache", "fallback"];
 const warned = new WeakSet<object>();
 
-export function jit<F extends (...args: any[]) => any>(
-  fn: F,
+export function jit<F extends (...args: any[]) => any>(fn: F, signature?: string | readonly string[], options?: JitOptions): JitFunction<F>;
+/**
+ * Source text of one function, in JavaScript or TypeScript (`"function f(n: bigint): bigint { … }"`).
+ * When every parameter is annotated, the annotations are the signature (bigint → u64, number → f64,
+ * boolean → bool, typed arrays, jitClass names, i32/u32/i64/u64/f64) and it compiles now; a signature
+ * string, when given, takes precedence. `verify` and `fallback` need a JavaScript function, so they are refused.
+ */
+export function jit(source: string, signature?: string | readonly string[], options?: JitOptions): JitFunction<(...args: any[]) => any>;
+export function jit(
+  input: ((...args: any[]) => any) | string,
   signature?: string | readonly string[],
   options: JitOptions = {},
-): JitFunction<F> {
-  if (typeof fn !== "function") throw new TypeError(expected("fn", "a function", fn));
+): JitFunction<(...args: any[]) => any> {
+  if (typeof input !== "function" && typeof input !== "string")
+    throw new TypeError(expected("fn", "a function, or the source text of one", input));
   if (signature !== undefined && typeof signature !== "string" && !Array.isArray(signature))
     throw new TypeError(expected("signature", 'a signature string such as "u64(u64)", or an array of them', signature));
   checkOptions(options);
-  const source = fn.toString();
-  if (/\{\s*\[native code\]\s*\}$/.test(source))
-    throw new TypeError(expected("fn", "a function with JavaScript source (not native or bound)", fn));
-  let parsed: ParsedFunction | undefined;
-  const declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
-  const target: JitTarget = { name: fn.name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source)) };
+  const fromText = typeof input === "string";
+  for (const key of ["verify", "fallback"] as const)
+    if (fromText && options[key])
+      throw new TypeError(
+        expected(`options.${key}`, "unset for source text (there is no JavaScript function to run beside it)", options[key]),
+      );
+  const fn = fromText ? undefined : input;
+  const source = fromText ? input : input.toString();
+  if (!fromText && /\{\s*\[native code\]\s*\}$/.test(source))
+    throw new TypeError(expected("fn", "a function with JavaScript source (not native or bound)", input));
+  // Source text is parsed now: its name and annotations are needed at once. A function's source only when compiled.
+  let parsed: ParsedFunction | undefined = fromText ? parseFunction(source, true) : undefined;
+  const name = fromText ? parsed!.name : input.name;
+  let declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
+  if (fromText && declared.length === 0) {
+    const annotated = annotatedSignature(parsed!, globals.cls);
+    if (annotated) declared = [annotated];
+  }
+  const target: JitTarget = { name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source, fromText)) };
   registerFunction(target);
 
   const specs = new Map<string, Specialization>();
@@ -120,7 +143,7 @@ export function jit<F extends (...args: any[]) => any>(
       params,
       result: full.result!,
       names,
-      name: fn.name,
+      name,
       writesMemory: entry.writesMemory,
     });
     spec = {
@@ -161,24 +184,24 @@ export function jit<F extends (...args: any[]) => any>(
   const fallBack = (e: unknown) => {
     if (!(e instanceof JitError) || !options.fallback) throw e;
     fallbackReason = e.message;
-    if (!warned.has(fn)) {
-      warned.add(fn);
-      console.warn(`hotpath jit: running ${fn.name || "the function"} as plain JavaScript: ${e.message}`);
+    if (!warned.has(fn!)) {
+      warned.add(fn!);
+      console.warn(`hotpath jit: running ${name || "the function"} as plain JavaScript: ${e.message}`);
     }
   };
 
   const call = (args: unknown[]): unknown => {
-    if (fallbackReason !== undefined) return fn(...args);
+    if (fallbackReason !== undefined) return fn!(...args);
     let spec: Specialization;
     try {
       spec = dispatch(args);
     } catch (e) {
       fallBack(e);
-      return fn(...args);
+      return fn!(...args);
     }
     if (verifyLeft > 0) {
       verifyLeft--;
-      return verified(fn, spec, args);
+      return verified(fn!, spec, args);
     }
     return spec.invoke(args);
   };
@@ -193,7 +216,7 @@ export function jit<F extends (...args: any[]) => any>(
 
   const kernelRef = (spec: Specialization): KernelRef => {
     const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
-    return (spec.kernelRef ??= kernelRefFor(fn.name, spec, names));
+    return (spec.kernelRef ??= kernelRefFor(name, spec, names));
   };
   // One signature: its KernelRef (read when asked, so a redefined callee gives the recompiled module); else a resolver.
   const carried: PropertyDescriptor =
@@ -201,9 +224,9 @@ export function jit<F extends (...args: any[]) => any>(
       ? { get: () => kernelRef(specialize(declared[0].params, declared[0].result)) }
       : { value: (args: readonly unknown[]) => kernelRef(dispatch(args)) };
 
-  const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<F>;
+  const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<(...args: any[]) => any>;
   Object.defineProperties(jitted, {
-    name: { value: fn.name },
+    name: { value: name },
     original: { value: fn },
     stats: { get: () => ({ ...stats }) },
     signatures: { get: () => [...specs.values()].map((s) => s.signature) },
@@ -213,7 +236,7 @@ export function jit<F extends (...args: any[]) => any>(
       value: (signature?: string) =>
         [...specs.values()]
           .filter((s) => signature === undefined || s.signature === signature)
-          .map((s) => `;; ${fn.name || "anonymous"}: ${s.signature}\n${s.wat}`)
+          .map((s) => `;; ${name || "anonymous"}: ${s.signature}\n${s.wat}`)
           .join("\n\n"),
     },
     compile: {

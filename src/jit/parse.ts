@@ -1,9 +1,11 @@
-// The front end: a function's source text (`fn.toString()`) → its ESTree nodes, with acorn.
-// acorn over meriyah: it is already in the tree, imports faster (≈14 vs 21 ms) and is as well kept;
-// a warm parse of a small function is ≈0.2 ms. TypeScript annotations never reach us: `toString()`
-// of a compiled function has none, and signatures are given as strings.
+// The front end: a function's source text (`fn.toString()`, or text the caller gives) → its ESTree
+// nodes, with acorn. acorn over meriyah: it is already in the tree, imports faster (≈14 vs 21 ms) and
+// is as well kept; a warm parse of a small function is ≈0.2 ms. `toString()` of a function never has
+// TypeScript annotations; text that plain JavaScript parsing refuses is parsed again as TypeScript
+// (typescript.ts loads that parser then, and only then).
 import { parse } from "acorn";
 import { JitError } from "./errors.ts";
+import { typescriptParser } from "./typescript.ts";
 
 /** An ESTree node as acorn gives it (the code generator checks `type` before reading fields). */
 export interface Node {
@@ -22,6 +24,8 @@ export interface ParsedFunction {
   node: Node;
   /** The text every position refers to, and where it starts inside the text acorn parsed. */
   source: SourceText;
+  /** Parsed as TypeScript (the text has annotations). */
+  typescript: boolean;
 }
 
 /** Source text plus the length of the wrapper put in front of it before parsing (positions are shifted back). */
@@ -48,30 +52,46 @@ export class SourceText {
   }
 }
 
-function parseWrapped(text: string, before: string, after: string): Node | SyntaxError {
+function parseWrapped(text: string, before: string, after: string, typescript = false): Node | SyntaxError {
   try {
-    const program = parse(before + text + after, { ecmaVersion: "latest", sourceType: "script" }) as unknown as Node;
+    const options = { ecmaVersion: "latest", sourceType: "script" } as const;
+    let program: Node;
+    if (!typescript) program = parse(before + text + after, options) as unknown as Node;
+    else {
+      const parser = typescriptParser();
+      if (typeof parser === "string") return new SyntaxError(`TypeScript source text cannot be parsed: ${parser}`);
+      program = parser.parse(before + text + after, { ...options, locations: true }) as unknown as Node;
+    }
     return program.body[0].expression;
   } catch (e) {
     return e as SyntaxError;
   }
 }
 
-/** Parses a function, arrow or method (`toString()` of `{ f(x) {} }.f` is `f(x) {}`: wrapped in an object). */
-export function parseFunction(text: string): ParsedFunction {
+/**
+ * Parses a function, arrow or method (`toString()` of `{ f(x) {} }.f` is `f(x) {}`: wrapped in an object).
+ * With `allowTypeScript` (text given by the caller), text JavaScript refuses is tried as TypeScript.
+ */
+export function parseFunction(text: string, allowTypeScript = false): ParsedFunction {
   let node = parseWrapped(text, "(", ")");
   let source = new SourceText(text, 1);
+  let typescript = false;
   if (node instanceof SyntaxError) {
     const method = parseWrapped(text, "({", "})");
-    if (method instanceof SyntaxError) throw syntaxError(source, node);
-    node = method.properties[0].value as Node;
-    source = new SourceText(text, 2);
+    if (!(method instanceof SyntaxError)) {
+      node = method.properties[0].value as Node;
+      source = new SourceText(text, 2);
+    } else if (allowTypeScript) {
+      const ts = parseWrapped(text, "(", ")", true);
+      if (ts instanceof SyntaxError) throw syntaxError(source, ts);
+      [node, typescript] = [ts, true];
+    } else throw syntaxError(source, node);
   }
   if (node.type !== "FunctionExpression" && node.type !== "ArrowFunctionExpression")
     throw source.error(`a ${node.type} is not a function that can be compiled`, node);
   if (node.async) throw source.error("an async function is not supported", node);
   if (node.generator) throw source.error("a generator function is not supported", node);
-  return { name: node.id?.name ?? "", params: node.params, body: node.body, node, source };
+  return { name: node.id?.name ?? "", params: node.params, body: node.body, node, source, typescript };
 }
 
 /** The constructor of a class (`toString()` of a class is its whole declaration). */
@@ -83,7 +103,7 @@ export function parseConstructor(text: string): ParsedFunction | undefined {
   if (node.superClass) throw source.error("a jitClass cannot extend another class", node.superClass);
   const ctor = node.body.body.find((m: Node) => m.kind === "constructor") as Node | undefined;
   if (!ctor) return undefined;
-  return { name: node.id?.name ?? "", params: ctor.value.params, body: ctor.value.body, node: ctor.value, source };
+  return { name: node.id?.name ?? "", params: ctor.value.params, body: ctor.value.body, node: ctor.value, source, typescript: false };
 }
 
 function syntaxError(source: SourceText, e: SyntaxError): JitError {

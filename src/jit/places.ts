@@ -11,6 +11,8 @@ import type { Instr } from "./wasm.ts";
 
 /** The thing an assignment or `++` writes to. */
 export function placeOf(cx: FunctionContext, node: Node): Place {
+  if (node.type === "TSAsExpression" || node.type === "TSNonNullExpression" || node.type === "TSSatisfiesExpression")
+    return placeOf(cx, node.expression);
   if (node.type === "Identifier") {
     const v = cx.lookup(node.name);
     if (!v) identifier(cx, node); // throws the right error

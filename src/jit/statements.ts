@@ -13,6 +13,8 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "BlockStatement":
       return cx.scoped(() => node.body.forEach((s: Node) => stmt(cx, s)));
     case "EmptyStatement":
+    case "TSTypeAliasDeclaration": // TypeScript source text: type declarations are no code
+    case "TSInterfaceDeclaration":
       return;
     case "VariableDeclaration":
       return declare(cx, node);

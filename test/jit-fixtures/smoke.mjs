@@ -41,5 +41,6 @@ const checks = {
   dot: jit(dot)(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32,
   point: p instanceof Point2D && p.x === 4n && p.y === 6n,
   jitError,
+  typescript: jit("function tsSquare(x: bigint): bigint { return (x as bigint) * x; }")(3n) === 9n,
 };
 console.log(JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs }));
