@@ -4,7 +4,7 @@
 import { jit, jitClass, JitError } from "../../src/jit/index.ts";
 
 export interface JitPageResult {
-  checks: { sum: boolean; dot: boolean; point: boolean; jitError: boolean; noEval: boolean };
+  checks: { sum: boolean; dot: boolean; point: boolean; jitError: boolean; typescript: boolean; noEval: boolean };
   firstCompileMs: number;
 }
 
@@ -55,6 +55,8 @@ export async function checkJitInPage(): Promise<JitPageResult> {
       dot: jit(dot)(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32,
       point: p instanceof Point2D && p.x === 4n && p.y === 6n,
       jitError,
+      // TypeScript source text: the parser is loaded on demand, inside the bundle, with no eval either.
+      typescript: jit("function tsSquare(x: bigint): bigint { return (x as bigint) * x; }")(3n) === 9n,
       noEval,
     },
     firstCompileMs,
