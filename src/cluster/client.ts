@@ -436,6 +436,7 @@ class CallState {
   #added = 0;
   #done = new Map<number, ChunkResult>();
   #lastReported = -1;
+  #pause = 2;
   readonly #results: string;
   readonly #errors: string;
 
@@ -490,7 +491,9 @@ class CallState {
 
   /** One look at the results (after a pause): new results are read, a failed chunk rejects the call. */
   async #poll(): Promise<void> {
-    await sleep(this.c.pollMs, this.signal);
+    // Short calls are seen soon: the pause starts at 2 ms and doubles up to pollMs until a result arrives.
+    await sleep(this.#pause, this.signal);
+    this.#pause = Math.min(this.#pause * 2, this.c.pollMs);
     const [count, failed] = await redisCall(this.name, async () => {
       const r = await this.c.redis.multi().hlen(this.#results).hlen(this.#errors).exec();
       return [Number(r![0][1]), Number(r![1][1])];
@@ -514,6 +517,7 @@ class CallState {
         }
         this.#done.set(Number(missing[k]), parsed);
       });
+      this.#pause = 2;
       this.#report();
     }
   }
