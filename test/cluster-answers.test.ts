@@ -2,7 +2,9 @@
 // processes (one thread each), every parallel form against `kernels()` on this thread, for chunkings
 // sized by time and forced; a user's WAT kernel travelling by content hash; the pool's argument errors;
 // progress; an AbortSignal taking the call's jobs off the queue.
+import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterError, createCluster, type Cluster, type ClusterProgress } from "../src/cluster/index.ts";
 import { AbortError } from "../src/errors.ts";
@@ -76,6 +78,32 @@ describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes)
       chunks: 4,
     } as never);
     expect(parts).toEqual([sumSquares(0n, 10n), sumSquares(10n, 20n), sumSquares(20n, 30n), sumSquares(30n, 40n)]);
+  });
+
+  it("stores a user's module once in Redis under its SHA-256, the bytes the workers fetch", async () => {
+    const hash = createHash("sha256").update(wasm).digest("hex");
+    const client = new Redis({ host: "127.0.0.1", port: redis.port });
+    try {
+      const stored = await client.getBuffer(`bull:hotpath:hotpath:wasm:${hash}`);
+      expect(stored && new Uint8Array(stored)).toEqual(wasm);
+      expect((await client.keys("bull:hotpath:hotpath:wasm:*")).length).toBe(1);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it("sizes chunks by time: one calibration chunk first, then the rest cut to the target", async () => {
+    const fresh = await createCluster({ connection: redis.url, chunkTargetMs: 50 });
+    try {
+      const seen: ClusterProgress[] = [];
+      const n = 4n * 10n ** 9n;
+      expect(await fresh.sumIntegers(n, { onProgress: (p) => seen.push(p) })).toBe(k.sumIntegers(n));
+      expect(seen[0]).toMatchObject({ done: 0, total: 1 });
+      // At least one chunk per worker thread, and the calibration chunk(s) before them.
+      expect(seen.at(-1)!.total).toBeGreaterThanOrEqual(4);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("throws the pool's and the kernels' argument errors before anything is queued", async () => {
