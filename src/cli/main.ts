@@ -24,10 +24,6 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     summary: "take chunks of cluster calls (hotpath/cluster) from a BullMQ queue in Redis and run them on a local pool",
     run: async (argv) => (await import("./worker.ts")).main(argv),
   },
-  worker: {
-    summary: "take chunks of cluster calls (hotpath/cluster) from a BullMQ queue in Redis and run them on a local pool",
-    run: async (argv) => (await import("./worker.ts")).main(argv),
-  },
 };
 
 function usage(): string {
