@@ -30,7 +30,7 @@ import { checkScalar, isBufferType, kernelRefOf, type FunctionSpec, type ScalarT
 import { AbortError, expected } from "../errors.ts";
 import { MAX_CHUNKS, type NamedCombine } from "../pool/pool.ts";
 import { checkOptions, toInteger } from "../validate.ts";
-import { describeTarget, failFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
 import { ClusterError, reasonToError } from "./errors.ts";
 import {
   HOTPATH_VERSION,
@@ -101,23 +101,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     throw new TypeError(expected("options.onProgress", "a function", opts.onProgress));
 
   const { bullmq, Redis } = await loadEngine();
-  const redis = new Redis(failFast(target, timeoutMs) as never) as Redis;
-  redis.on("error", () => {}); // each command's failure is reported by the call that made it
-  try {
-    await withTimeout(
-      redis.connect().then(() => redis.ping()),
-      timeoutMs,
-    );
-  } catch (cause) {
-    redis.disconnect();
-    throw new ClusterError(
-      "REDIS_UNREACHABLE",
-      `No Redis answered at ${describeTarget(target)} within ${timeoutMs} ms: ${message(cause)}`,
-      {
-        cause,
-      },
-    );
-  }
+  const redis = await connectFailFast(Redis, target, timeoutMs);
   const queue = new bullmq.Queue(queueName, { connection: redis as never, prefix });
   queue.on("error", () => {});
   return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, timeoutMs, onProgress: opts.onProgress, target });

@@ -95,3 +95,23 @@ export function failFast(target: RedisTarget, timeoutMs: number): Record<string,
     retryStrategy: (times: number) => Math.min(200 * times, 1000),
   };
 }
+
+/** A fail-fast client connected to `target`, or ClusterError REDIS_UNREACHABLE if Redis does not answer a PING within `timeoutMs`. */
+export async function connectFailFast(Client: IORedisClass, target: RedisTarget, timeoutMs: number): Promise<Redis> {
+  const redis = new Client(failFast(target, timeoutMs) as never) as Redis;
+  redis.on("error", () => {}); // each command's failure is reported by the call that made it
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
+    ]);
+    return redis;
+  } catch (cause) {
+    redis.disconnect();
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new ClusterError("REDIS_UNREACHABLE", `No Redis answered at ${describeTarget(target)} within ${timeoutMs} ms: ${why}`, { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}

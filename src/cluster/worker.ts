@@ -10,7 +10,7 @@ import { hostname } from "node:os";
 import { KERNEL_REF, type KernelRef } from "../kernels/contract.ts";
 import { KernelError } from "../errors.ts";
 import { createPool, type Pool } from "../pool/pool.ts";
-import { loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
 import {
   BadJob,
   HOTPATH_VERSION,
@@ -65,6 +65,8 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   const target = redisTarget(options.connection, "--redis");
   const queue = options.queue ?? "hotpath";
   const prefix = options.prefix ?? "bull";
+  // Say so at once if Redis is not there (BullMQ itself would wait for it without a word).
+  (await connectFailFast(Redis, target, 5000)).disconnect();
   const pool = await createPool(options.workers === undefined ? {} : { workers: options.workers });
   const store = new Redis({ ...target, maxRetriesPerRequest: null } as never) as Redis;
   store.on("error", () => {});
