@@ -86,7 +86,7 @@ const progress = (p: ClusterProgress) => {
 };
 const cluster = await createCluster({ connection: url, onProgress: progress });
 try {
-  const processes = await cluster.workerCount();
+  const { processes } = await cluster.workers();
   console.log(`Redis at ${url}, ${processes} hotpath worker process(es)`);
   if (processes === 0) throw new Error("no `hotpath worker` takes jobs from this Redis: start one (npx hotpath worker --redis …)");
   const k = await kernels();

@@ -1,5 +1,5 @@
 // The cluster gives exactly the single-thread answers: a Redis on 127.0.0.1 and three `hotpath worker`
-// processes (one thread each), every parallel form against `kernels()` on this thread, for chunkings
+// processes (1, 1 and 2 threads), every parallel form against `kernels()` on this thread, for chunkings
 // sized by time and forced; a user's WAT kernel travelling by content hash; the pool's argument errors;
 // progress; an AbortSignal taking the call's jobs off the queue.
 import { createHash } from "node:crypto";
@@ -12,7 +12,7 @@ import { kernels, type Kernels } from "../src/kernels/kernels.ts";
 import { SUM_SQUARES, TRAP, sumSquares, userKernel, watBytes } from "./cluster-fixtures/kernels.ts";
 import { skipRedis, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
 
-describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes)", () => {
+describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes, 4 threads)", () => {
   let redis: RedisServer;
   let workers: WorkerProcess[] = [];
   let cluster: Cluster;
@@ -21,7 +21,7 @@ describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes)
 
   beforeAll(async () => {
     redis = await startRedis();
-    workers = await Promise.all([0, 1, 2].map(() => startWorker(redis.url, ["--workers", "1", "--quiet"])));
+    workers = await Promise.all([1, 1, 2].map((threads) => startWorker(redis.url, ["--workers", String(threads), "--quiet"])));
     cluster = await createCluster({ connection: redis.url, chunkTargetMs: 200 });
     k = await kernels();
     wasm = await watBytes();
@@ -33,8 +33,8 @@ describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes)
     await redis?.stop();
   });
 
-  it("sees the three worker processes", async () => {
-    expect(await cluster.workerCount()).toBe(3);
+  it("sees the three worker processes and their four threads", async () => {
+    expect(await cluster.workers()).toEqual({ processes: 3, threads: 4 });
   });
 
   it("sums: the single-thread answer, chunks sized by time or forced", async () => {

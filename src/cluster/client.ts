@@ -262,9 +262,9 @@ class ClusterClient implements Cluster {
     );
   }
 
-  async workerCount(): Promise<number> {
+  async workers(): Promise<{ processes: number; threads: number }> {
     this.#check();
-    return (await this.#slots()).processes;
+    return redisCall("workers", () => this.#slots());
   }
 
   async close(): Promise<void> {
@@ -349,7 +349,8 @@ class ClusterClient implements Cluster {
   async #slots(): Promise<{ processes: number; threads: number }> {
     const workers = await this.#c.queue.getWorkers();
     let threads = 0;
-    for (const w of workers) threads += Number(/hotpath:(\d+):/.exec(String(w.name ?? w.rawname ?? ""))?.[1] ?? 1) || 1;
+    // CLIENT LIST names a BullMQ worker's connection "<prefix>:<base64 queue>:w:<worker name>".
+    for (const w of workers) threads += Number(/:w:hotpath:(\d+):/.exec(String(w.rawname ?? ""))?.[1] ?? 1) || 1;
     return { processes: workers.length, threads };
   }
 

@@ -95,8 +95,8 @@ export interface Cluster extends ClusterRangeKernels, AsyncDisposable {
   mandelbrot(options: MandelbrotOptions & ClusterCallOptions): Promise<Uint32Array>;
   /** `fn(lo, hi)` on sub-ranges of [lo, hi), folded with `combine` in range order, as `pool.reduceRange`. */
   reduceRange<R>(fn: ClusterFunction, lo: number | bigint, hi: number | bigint, options: ClusterReduceOptions<R>): Promise<R>;
-  /** Worker processes connected to the queue now (BullMQ's worker count). */
-  workerCount(): Promise<number>;
+  /** `hotpath worker` processes connected to the queue now (BullMQ's workers), and their pools' threads. */
+  workers(): Promise<{ processes: number; threads: number }>;
   /** True once `close()` was called. */
   readonly closed: boolean;
   /** Stops this client: calls in progress reject with ClusterError CLOSED (their queued chunks are removed). Workers go on. */
