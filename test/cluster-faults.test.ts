@@ -91,9 +91,17 @@ describe.skipIf(skipRedis)("cluster faults", () => {
     await queue.add("hand-made", { version: HOTPATH_VERSION, call, index: 4, task }, { jobId: `${call}_4` });
     for (let i = 0; i < 200 && (await client.hlen(results)) < 1; i++) await new Promise((r) => setTimeout(r, 50));
     const stored = await client.hgetall(results);
-    await client.quit();
     expect(Object.keys(stored)).toEqual(["4"]);
     expect(JSON.parse(stored["4"]).value).toEqual({ b: String((999n * 1000n) / 2n) });
+    // The same chunk again: the job id makes BullMQ keep one job; run again after its job is gone, it is still counted once.
+    const again = { version: HOTPATH_VERSION, call, index: 4, task };
+    expect((await queue.add("hand-made", again, { jobId: `${call}_4` })).id).toBe(`${call}_4`);
+    await (await queue.getJob(`${call}_4`))!.remove();
+    const rerun = await queue.add("hand-made", again, { jobId: `${call}_4` });
+    await rerun.waitUntilFinished(events, 20_000);
+    expect(await client.lrange(`${results}:done`, 0, -1)).toEqual(["4"]);
+    expect(await client.hgetall(results)).toEqual(stored);
+    await client.quit();
     // The caller's side refuses to add a payload over the limit (BullMQ's sizeLimit).
     await expect(queue.add("too-big", { padding: "x".repeat(MAX_PAYLOAD_BYTES + 1) }, { sizeLimit: MAX_PAYLOAD_BYTES })).rejects.toThrow(
       /exceeds the limit/,

@@ -1,11 +1,12 @@
 // The caller's side of the cluster: `createCluster` connects to Redis, and each call cuts its work into
 // chunks (ranges of the kernels' range forms, blocks of rows), adds one BullMQ job per chunk and waits
-// for the chunks' results. BullMQ does the distributed part: a job id per chunk (`<call>:<index>`, so a
+// for the chunks' results. BullMQ does the distributed part: a job id per chunk (`<call>_<index>`, so a
 // chunk is queued once), retries with backoff, stalled-job detection (a worker that dies mid-chunk
 // loses its lock and another worker runs the chunk again), `sizeLimit` on payloads. Workers store each
-// chunk's result with HSETNX under its index in one hash per call: a chunk run twice counts once, and
-// one HLEN per poll tells how far a call is. Chunks are sized by time: the first chunk of a kernel is a
-// calibration chunk whose measured time sizes the rest to `chunkTargetMs` of one core's work.
+// chunk's result with HSETNX under its index in one hash per call (a chunk run twice counts once) and
+// append the index to a list, so each poll (one LLEN) reads only the chunks finished since the last.
+// Chunks are sized by time: the first chunk of a kernel is a calibration chunk whose measured time
+// sizes the rest to `chunkTargetMs` of one core's work.
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -424,6 +425,9 @@ class CallState {
   #pause = 2;
   readonly #results: string;
   readonly #errors: string;
+  /** The list of finished chunk indices, in the order they finished, and how much of it was read. */
+  readonly #list: string;
+  #listed = 0;
 
   constructor(
     private readonly c: ClientConfig,
@@ -433,6 +437,7 @@ class CallState {
   ) {
     this.#results = keys.results(c.prefix, c.queueName, this.id);
     this.#errors = `${this.#results}:errors`;
+    this.#list = `${this.#results}:done`;
   }
 
   /** Adds jobs for `tasks`; returns the index of the first. */
@@ -479,8 +484,8 @@ class CallState {
     // Short calls are seen soon: the pause starts at 2 ms and doubles up to pollMs until a result arrives.
     await sleep(this.#pause, this.signal);
     this.#pause = Math.min(this.#pause * 2, this.c.pollMs);
-    const [count, failed] = await redisCall(this.name, async () => {
-      const r = await this.c.redis.multi().hlen(this.#results).hlen(this.#errors).exec();
+    const [listed, failed] = await redisCall(this.name, async () => {
+      const r = await this.c.redis.multi().llen(this.#list).hlen(this.#errors).exec();
       return [Number(r![0][1]), Number(r![1][1])];
     });
     if (failed > 0) {
@@ -488,20 +493,23 @@ class CallState {
       const [index, reason] = Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))[0];
       throw reasonToError(reason, `${this.name}: chunk ${index} failed on a worker`);
     }
-    if (count > this.#done.size) {
-      const missing: string[] = [];
-      for (let i = 0; i < this.#added; i++) if (!this.#done.has(i)) missing.push(String(i));
-      const values = await redisCall(this.name, () => this.c.redis.hmget(this.#results, ...missing));
+    if (listed > this.#listed) {
+      // Only the chunks finished since the last look: O(new results) a poll, however many chunks the call has.
+      const indices = await redisCall(this.name, () => this.c.redis.lrange(this.#list, this.#listed, listed - 1));
+      const values = await redisCall(this.name, () => this.c.redis.hmget(this.#results, ...indices));
       values.forEach((v, k) => {
-        if (v === null) return;
+        const index = Number(indices[k]);
+        if (v === null || !Number.isInteger(index) || index < 0 || index >= this.#added)
+          throw new ClusterError("BAD_JOB", `${this.name}: chunk ${indices[k]} is listed as done but has no result`);
         let parsed: ChunkResult;
         try {
           parsed = JSON.parse(v) as ChunkResult;
         } catch {
-          throw new ClusterError("BAD_JOB", `${this.name}: the result of chunk ${missing[k]} is not JSON`);
+          throw new ClusterError("BAD_JOB", `${this.name}: the result of chunk ${index} is not JSON`);
         }
-        this.#done.set(Number(missing[k]), parsed);
+        this.#done.set(index, parsed);
       });
+      this.#listed = listed;
       this.#pause = 2;
       this.#report();
     }
@@ -530,7 +538,7 @@ class CallState {
 
   /** Deletes the call's results. */
   async forget(): Promise<void> {
-    await this.c.redis.del(this.#results, this.#errors).catch(() => {});
+    await this.c.redis.del(this.#results, this.#errors, this.#list).catch(() => {});
   }
 }
 

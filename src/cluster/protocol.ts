@@ -12,8 +12,10 @@ export const HOTPATH_VERSION: string = pkg.version;
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
 /** Largest user module stored in Redis. */
 export const MAX_MODULE_BYTES = 32 * 1024 * 1024;
-/** Results and modules expire after this long unused (seconds), so an abandoned call leaves nothing for good. */
+/** Modules expire after this long unused (seconds). */
 export const KEY_TTL_SECONDS = 7 * 24 * 3600;
+/** A call's results expire after this long (seconds), so an abandoned call leaves nothing for good. */
+export const RESULT_TTL_SECONDS = 24 * 3600;
 
 const SCALARS: readonly ScalarType[] = ["u64", "i64", "u32", "i32", "f64", "f32", "bool"];
 
@@ -46,7 +48,7 @@ export interface JobPayload {
   task: Task;
 }
 
-/** What a worker stores for a finished chunk, under the chunk's index in the call's results hash. */
+/** What a worker stores for a finished chunk, under the chunk's index in the call's results hash (and the index in the list `<results>:done`). */
 export interface ChunkResult {
   value: unknown;
   /** Milliseconds the chunk's kernel ran on the worker (one core): calibration and ETA use it. */

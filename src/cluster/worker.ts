@@ -15,6 +15,7 @@ import {
   BadJob,
   HOTPATH_VERSION,
   KEY_TTL_SECONDS,
+  RESULT_TTL_SECONDS,
   MAX_MODULE_BYTES,
   decodeJob,
   encodeValue,
@@ -23,6 +24,13 @@ import {
   parseJobId,
   type Task,
 } from "./protocol.ts";
+
+/** Stores a chunk's result once and lists its index (atomic: a Lua script runs alone in Redis). */
+const STORE_RESULT = `
+if redis.call("HSETNX", KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call("RPUSH", KEYS[2], ARGV[1]) end
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+redis.call("EXPIRE", KEYS[2], ARGV[3])
+return 1`;
 
 /** splitmix64's increment (assembly/random.ts GAMMA): chunk c of seed s draws from mix(s + (c + 1)·GAMMA). */
 const GAMMA = 0x9e3779b97f4a7c15n;
@@ -105,12 +113,17 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       }
       const ms = performance.now() - started;
       const results = keys.results(prefix, queue, payload.call);
-      // HSETNX: a chunk run twice (its first worker died after storing) counts once.
-      await store
-        .multi()
-        .hsetnx(results, String(payload.index), JSON.stringify({ value: encodeValue(value), ms, worker: me }))
-        .expire(results, 86400)
-        .exec();
+      // A chunk run twice (its first worker died after storing) counts once: HSETNX, and the index is
+      // appended to the call's list of finished chunks only by the store that created the field.
+      await store.eval(
+        STORE_RESULT,
+        2,
+        results,
+        `${results}:done`,
+        String(payload.index),
+        JSON.stringify({ value: encodeValue(value), ms, worker: me }),
+        String(RESULT_TTL_SECONDS),
+      );
       stats.done++;
       stats.busyMs += ms;
       options.onChunk?.(stats);
@@ -146,7 +159,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         await store
           .multi()
           .hsetnx(errors, String(id.index), error.message.startsWith("[") ? error.message : `[JOB_FAILED] ${error.message}`)
-          .expire(errors, 86400)
+          .expire(errors, RESULT_TTL_SECONDS)
           .exec();
       })
       .catch(() => {});
