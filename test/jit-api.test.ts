@@ -10,10 +10,14 @@ describe("jit: the dispatcher", () => {
     expect(add(1n, 2n)).toBe(3n);
     expect(add(5n, 6n)).toBe(11n);
     expect(add.stats.compiled).toBe(1);
-    expect(add(1.5, 2)).toBe(3.5);
-    expect(add(3, 4)).toBe(7);
+    expect(add(1.5, 2.5)).toBe(4);
+    expect(add(3.25, -0)).toBe(3.25); // −0 is not an int32 value: f64
     expect(add.stats.compiled).toBe(2);
-    expect(add.signatures).toEqual(["u64(u64, u64)", "f64(f64, f64)"]);
+    // int32 values are i32 parameters (a loop they bound can count in i32); arithmetic stays f64, as in JavaScript.
+    expect(add(3, 4)).toBe(7);
+    expect(add(2 ** 31 - 1, 2 ** 31 - 1)).toBe(2 ** 32 - 2);
+    expect(add.stats.compiled).toBe(3);
+    expect(add.signatures).toEqual(["u64(u64, u64)", "f64(f64, f64)", "f64(i32, i32)"]);
   });
 
   it("a declared signature compiles at jit() and converts: u64 results unsigned, i64 signed", () => {

@@ -67,7 +67,9 @@ export function typeOfValue(value: unknown): ValueType | undefined {
     case "bigint":
       return "u64";
     case "number":
-      return "f64";
+      // An int32 value (not −0) gets an i32 parameter: its arithmetic is still done in f64, as
+      // JavaScript does, but a loop bounded by it can count in i32 (ranges.ts). Another value: f64.
+      return (value | 0) === value && !Object.is(value, -0) ? "i32" : "f64";
     case "boolean":
       return "bool";
     case "object":

@@ -8,7 +8,8 @@
 // calls.ts, builtins.ts.
 import { FunctionContext } from "./context.ts";
 import type { ModuleBuilder, JitTarget } from "./module.ts";
-import type { ParsedFunction } from "./parse.ts";
+import type { Node, ParsedFunction } from "./parse.ts";
+import { rangeFacts, Widen } from "./ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
 import { typeName, type ClassType, type ResultType, type ValueType } from "./types.ts";
 import { join } from "./typing.ts";
@@ -28,15 +29,24 @@ export interface FunctionPlan {
 }
 
 export function compileFunction(builder: ModuleBuilder, plan: FunctionPlan): { fn: WasmFunction; result: ResultType } {
-  let result = plan.result;
-  if (result === undefined) {
-    const probe = new FunctionContext(builder, plan, undefined);
-    compileBody(probe);
-    result = joinedReturns(probe);
-  }
-  const cx = new FunctionContext(builder, plan, result);
-  compileBody(cx);
-  return { fn: cx.finish(), result };
+  const facts = rangeFacts(plan.parsed!.params, plan.parsed!.body);
+  const widened = new Set<Node>();
+  // Each failed counter condition widens that local to f64 and starts again (at most once per counter).
+  for (;;)
+    try {
+      let result = plan.result;
+      if (result === undefined) {
+        const probe = new FunctionContext(builder, plan, undefined, facts, widened);
+        compileBody(probe);
+        result = joinedReturns(probe);
+      }
+      const cx = new FunctionContext(builder, plan, result, facts, widened);
+      compileBody(cx);
+      return { fn: cx.finish(), result };
+    } catch (e) {
+      if (!(e instanceof Widen) || widened.has(e.declarator)) throw e;
+      widened.add(e.declarator);
+    }
 }
 
 function compileBody(cx: FunctionContext): void {

@@ -8,6 +8,7 @@ import { describeNode, describeType } from "./describe.ts";
 import type { ModuleBuilder } from "./module.ts";
 import { toInt32 } from "./numeric.ts";
 import type { Node, SourceText } from "./parse.ts";
+import type { RangeFacts } from "./ranges.ts";
 import { isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "./types.ts";
 import type { Instr, ValType, WasmFunction } from "./wasm.ts";
 
@@ -16,6 +17,8 @@ export interface Var {
   type: ValueType;
   locals: number[];
   constant: boolean;
+  /** An i32 loop counter (ranges.ts): its declarator; its updates are i32 adds. */
+  counter?: Node;
 }
 
 export interface Loop {
@@ -61,21 +64,35 @@ export class FunctionContext {
     readonly plan: FunctionPlan,
     /** undefined in the first pass, which only collects the `return` types. */
     readonly result: ResultType | undefined,
+    /** Which `let` locals may be i32 counters (ranges.ts). */
+    readonly ranges: RangeFacts,
+    /** Counters found not to be provably int32 here: f64 locals. */
+    readonly widened: ReadonlySet<Node>,
   ) {
     const parsed = plan.parsed;
     this.source = parsed!.source;
     this.bigint = [...plan.params, result ?? "void"].includes("i64") ? "i64" : "u64";
     let index = 0;
+    const copies: [string, number][] = [];
     parsed!.params.forEach((node, i) => {
       if (node.type !== "Identifier") throw this.err(`a ${describeNode(node)} parameter (defaults, rest and destructuring)`, node);
       const type = plan.params[i];
       if (type === undefined) throw this.err(`parameter \`${node.name}\` has no type (the signature has ${plan.params.length})`, node);
       const locals = wasmTypes(type).map(() => index++);
-      this.scopes[0].set(node.name, { type, locals, constant: false });
+      // A number typed i32 from the call's argument (not declared so) that the body assigns to is an
+      // f64 local: it may be given any number, as in JavaScript.
+      if (type === "i32" && plan.target?.signatures.length === 0 && ranges.writtenParams.has(node.name))
+        copies.push([node.name, locals[0]]);
+      else this.scopes[0].set(node.name, { type, locals, constant: false });
     });
     if (plan.params.length > parsed!.params.length)
       throw this.err(`the signature has ${plan.params.length} parameters, the function ${parsed!.params.length}`, parsed!.node);
     this.#paramCount = index;
+    for (const [name, param] of copies) {
+      const local = this.local("f64");
+      this.emit(["local.get", param], ["f64.convert_i32_s"], ["local.set", local]);
+      this.scopes[0].set(name, { type: "f64", locals: [local], constant: false });
+    }
     if (plan.constructing)
       for (const [name, type] of plan.constructing.fields)
         this.fields.set(name, { type, locals: wasmTypes(type).map((t) => this.local(t)), constant: false });

@@ -162,7 +162,7 @@ export function jit(
   };
 
   /** The specialization for these arguments: a declared signature's, or one compiled for their types. */
-  const dispatch = (args: readonly unknown[]): Specialization => {
+  const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
       for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
@@ -175,7 +175,7 @@ export function jit(
     const types = args.map((value, i) => {
       const type = typeOfValue(value);
       if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
-      return type;
+      return numbersAsF64 && type === "i32" ? "f64" : type;
     });
     return specialize(types, undefined);
   };
@@ -222,7 +222,8 @@ export function jit(
   const carried: PropertyDescriptor =
     declared.length === 1
       ? { get: () => kernelRef(specialize(declared[0].params, declared[0].result)) }
-      : { value: (args: readonly unknown[]) => kernelRef(dispatch(args)) };
+      : // The pool checks every later call's numbers against this one's types: f64, which any number fits.
+        { value: (args: readonly unknown[]) => kernelRef(dispatch(args, true)) };
 
   const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<(...args: any[]) => any>;
   Object.defineProperties(jitted, {

@@ -10,7 +10,7 @@ import type { Instr } from "./wasm.ts";
 
 export function binary(cx: FunctionContext, op: string, left: Typed, right: Typed, node: Node): ResultType {
   const [lt, rt] = [left.type, right.type];
-  const place = (lc: Instr[] = [], rc: Instr[] = []) => cx.emit(...left.code, ...lc, ...right.code, ...rc);
+  const place = (lc: Instr[] = [], rc: Instr[] = []) => cx.emit(...folded(left.code, lc), ...folded(right.code, rc));
   const operand = (t: ResultType) => (t === "void" ? "nothing (a void call)" : describeType(t));
   if (isBigint(lt) && isBigint(rt)) {
     const flavour = lt === "i64" || rt === "i64" ? "i64" : "u64";
@@ -87,6 +87,12 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
       const c = compare[op];
       place();
       cx.emit([`i32.${c}${c === "eq" || c === "ne" ? "" : lt === "i32" ? "_s" : "_u"}`]);
+    } else if (lt !== "f64" && rt !== "f64") {
+      // i32 against u32 (a counter against a length): both exact in i64, compared there.
+      const widen = (t: ResultType): Instr[] => [[t === "i32" ? "i64.extend_i32_s" : "i64.extend_i32_u"]];
+      const c = compare[op];
+      place(widen(lt), widen(rt));
+      cx.emit([`i64.${c}${c === "eq" || c === "ne" ? "" : "_s"}`]);
     } else {
       place(cx.convert(lt, "f64", node, "comparison"), cx.convert(rt, "f64", node, "comparison"));
       cx.emit([`f64.${compare[op]}`]);
@@ -129,4 +135,11 @@ export function shift64(cx: FunctionContext, op: "<<" | ">>", flavour: "u64" | "
   if (op === ">>" && flavour === "i64")
     return [...out, ["local.get", x], ["local.get", y], ["i64.const", 63n], ...inRange, ["select"], ["i64.shr_s"]];
   return [...out, ["local.get", x], ["local.get", y], [op === "<<" ? "i64.shl" : "i64.shr_u"], ["i64.const", 0n], ...inRange, ["select"]];
+}
+
+/** An operand's code then its conversion; an int32 constant converted to f64 is the f64 constant (`x > 4`, `2 * x`). */
+function folded(code: Instr[], conversion: Instr[]): Instr[] {
+  if (code.length === 1 && code[0][0] === "i32.const" && conversion.length === 1 && conversion[0][0] === "f64.convert_i32_s")
+    return [["f64.const", code[0][1] as number]];
+  return [...code, ...conversion];
 }

@@ -109,6 +109,9 @@ export function update(cx: FunctionContext, node: Node, valueNeeded: boolean): R
   let step: Instr[];
   let next: ResultType;
   if (isBigint(type)) [step, next] = [[["i64.const", 1n], [node.operator === "++" ? "i64.add" : "i64.sub"]], type];
+  // A proven counter (ranges.ts): the result stays in int32 range, so the i32 add is exact.
+  else if (type === "i32" && cx.ranges.updates.has(node))
+    [step, next] = [[["i32.const", 1], [node.operator === "++" ? "i32.add" : "i32.sub"]], "i32"];
   else if (isNumber(type))
     [step, next] = [
       [...cx.convert(type, "f64", node, node.operator), ["f64.const", 1], [node.operator === "++" ? "f64.add" : "f64.sub"]],

@@ -2,10 +2,11 @@
 // (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
 import type { FunctionContext, Loop } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
-import { cond, expr } from "./expressions.ts";
+import { cond, detached, expr } from "./expressions.ts";
+import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
-import { type ValueType, wasmTypes } from "./types.ts";
+import { ELEMENTS, elementOf, isArray, type ValueType, wasmTypes } from "./types.ts";
 import { constant } from "./typing.ts";
 
 export function stmt(cx: FunctionContext, node: Node): void {
@@ -36,6 +37,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
           if (node.init.type === "VariableDeclaration") declare(cx, node.init);
           else effect(cx, node.init);
         }
+        if (node.update) checkCounter(cx, node.update);
         const label = takeLabel(cx);
         const breakDepth = cx.open("block");
         const top = cx.open("loop");
@@ -103,6 +105,22 @@ export function returnStatement(cx: FunctionContext, argument: Node | null, node
   cx.emit(["return"]);
 }
 
+/** A counter's update is proven only if its bound is an int32 here (ranges.ts); else the counter is an f64 (Widen). */
+function checkCounter(cx: FunctionContext, update: Node) {
+  const u = cx.ranges.updates.get(update);
+  if (!u) return;
+  const v = cx.lookup(update.argument.type === "Identifier" ? update.argument.name : update.argument.expression?.name);
+  if (v?.counter !== u.declarator) return;
+  const bound = detached(cx, u.bound).type;
+  if (bound === "i32") return;
+  // The length of an array of 2-byte or wider elements is below 2^31: wasm32 memory is at most 4 GiB.
+  if (bound === "u32" && u.bound.type === "MemberExpression" && !u.bound.computed && u.bound.property.name === "length") {
+    const of = detached(cx, u.bound.object).type;
+    if (isArray(of) && ELEMENTS[elementOf(of)].bytes >= 2) return;
+  }
+  throw new Widen(u.declarator);
+}
+
 export function declare(cx: FunctionContext, node: Node) {
   if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
   for (const d of node.declarations) {
@@ -110,8 +128,10 @@ export function declare(cx: FunctionContext, node: Node) {
     if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
     let type = expr(cx, d.init);
     if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
-    // A `let` number may later hold any number: widen int32 values to f64 (a `const` keeps them).
-    if ((type === "i32" || type === "u32") && node.kind === "let") {
+    // A `let` number may later hold any number: widen int32 values to f64 (a `const` keeps them),
+    // unless it is a loop counter proven to stay int32 (ranges.ts).
+    const counter = node.kind === "let" && type === "i32" && cx.ranges.counters.has(d) && !cx.widened.has(d);
+    if ((type === "i32" || type === "u32") && node.kind === "let" && !counter) {
       cx.emit(...cx.convert(type, "f64", d.init, "the initial value"));
       type = "f64";
     }
@@ -119,7 +139,7 @@ export function declare(cx: FunctionContext, node: Node) {
     if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
     const locals = wasmTypes(type).map((t) => cx.local(t));
     for (const l of [...locals].reverse()) cx.emit(["local.set", l]);
-    scope.set(d.id.name, { type: type as ValueType, locals, constant: node.kind === "const" });
+    scope.set(d.id.name, { type: type as ValueType, locals, constant: node.kind === "const", ...(counter ? { counter: d } : {}) });
   }
 }
 
