@@ -12,6 +12,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { createCluster, type ClusterProgress } from "../src/cluster/index.ts";
 import { formatMs, textTable } from "../src/format.ts";
@@ -114,15 +115,26 @@ try {
   console.log(textTable(["call", "answer (equal)", "one thread", "cluster"], rows));
 
   // 2. What a job costs: many one-number chunks (all the cost is the job), and one at a time (a round trip).
+  // Redis's own CPU time per job (INFO cpu): Redis runs commands on one thread, so this bounds the jobs a second one queue can carry.
+  const info = new Redis(url!);
+  const redisCpu = async () => {
+    const text = await info.info("cpu");
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)![1]);
+    return (field("used_cpu_user") + field("used_cpu_sys")) * 1000;
+  };
   const jobs = small ? 200 : 2000;
+  const cpuBefore = await redisCpu();
   const [, bulkMs] = await time(() => cluster.sumRange(0, jobs, { chunks: jobs, onProgress: () => {} }));
+  const redisMsPerJob = ((await redisCpu()) - cpuBefore) / jobs;
+  await info.quit();
   const trips = small ? 20 : 100;
   const [, tripMs] = await time(async () => {
     for (let i = 0; i < trips; i++) await cluster.sumRange(0, 1, { chunks: 1, onProgress: () => {} });
   });
   console.log(
     `per job: ${formatMs(bulkMs / jobs)} with ${jobs} queued at once (${processes} processes); ` +
-      `${formatMs(tripMs / trips)} for one call of one chunk (enqueue, a worker takes it, result seen by polling)`,
+      `${formatMs(tripMs / trips)} for one call of one chunk (enqueue, a worker takes it, result seen by polling); ` +
+      `Redis CPU ${formatMs(redisMsPerJob)} a job`,
   );
 
   // 3. A local pool and the cluster, same number of processes, same work (only on the cluster this example started).

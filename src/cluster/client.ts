@@ -395,8 +395,10 @@ class ClusterClient implements Cluster {
         else {
           // Enough chunks of `targetMs` each; and at least one per worker thread, so a small call still spreads.
           const byTime = BigInt(Math.ceil(Number(left) / Math.max(1, rate! * this.#c.targetMs)));
-          const { threads } = await redisCall(plan.name, () => this.#slots());
-          count = byTime > BigInt(threads) ? byTime : BigInt(threads);
+          const threads = BigInt(Math.max(1, (await redisCall(plan.name, () => this.#slots())).threads));
+          // A whole number of rounds over the threads: 822 chunks on 160 threads would leave a last round
+          // of 22 (six rounds' time for 5.1 rounds' work); 960 slightly shorter ones end together.
+          count = ((byTime + threads - 1n) / threads) * threads;
         }
         if (count > left) count = left;
         if (count > BigInt(MAX_CHUNKS)) count = BigInt(MAX_CHUNKS);
@@ -516,8 +518,9 @@ class CallState {
   }
 
   #report(): void {
-    if (!this.onProgress || this.#done.size === this.#lastReported) return;
-    this.#lastReported = this.#done.size;
+    const state = this.#done.size * 2 ** 20 + this.#added;
+    if (!this.onProgress || state === this.#lastReported) return;
+    this.#lastReported = state;
     const elapsedMs = performance.now() - this.started;
     const done = this.#done.size;
     this.onProgress({
