@@ -58,6 +58,34 @@ describe("proven counters are i32", () => {
     expect(dot.inspect()).not.toMatch(/trunc_sat_f64/);
     expect(() => dot(new Float64Array(3), new Float64Array(2))).toThrow(/trapped/); // b[2]: still bounds checked
   });
+
+  it("`a[i]` under `i < a.length` skips its bounds check only when i counts up from ≥ 0 and a is never reassigned", () => {
+    const sum = jit(function sum(a: Float64Array) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i];
+      return s;
+    });
+    expect(sum(new Float64Array([1, 2, 3.5]))).toBe(6.5);
+    expect(sum.inspect()).not.toMatch(/i32\.ge_u/);
+    const fromMinusOne = jit(function fromMinusOne(a: Float64Array) {
+      let s = 0;
+      for (let i = -1; i < a.length; i++) s += a[i];
+      return s;
+    });
+    expect(() => fromMinusOne(new Float64Array([1, 2]))).toThrow(/trapped/); // a[-1]
+    const swapped = jit(function swapped(a: Float64Array, b: Float64Array) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) {
+        s += a[i];
+        if (i === 1) {
+          a = b;
+          s += a[i];
+        }
+      }
+      return s;
+    });
+    expect(() => swapped(new Float64Array(3), new Float64Array(1))).toThrow(/trapped/); // b[1] after a = b
+  });
 });
 
 describe("anything not provable stays f64 (JavaScript past 2^31)", () => {

@@ -75,6 +75,9 @@ describe("jit: u64 arithmetic wraps modulo 2^64", () => {
   });
   it("conversions: Number(u64), BigInt(integer), asUintN / asIntN", () => {
     agrees((a: bigint) => Number(a), [u64]);
+    // Number(u64 >> k) for k ≥ 1 is below 2^63 (compiled as the signed conversion): the same doubles.
+    agrees((a: bigint) => Number(a >> 1n) + Number(a >> 11n) / 2 ** 53 + Number(a >> 63n), [u64]);
+    agrees((a: bigint) => Number(a >> 0n), [u64]);
     agrees((x: number) => BigInt(Math.trunc(x) % 2 ** 53), [fc.double({ min: -1e15, max: 1e15, noNaN: true })]);
     agrees((a: bigint) => BigInt.asUintN(32, a) + BigInt.asUintN(7, a), [u64]);
     agrees((a: bigint) => BigInt.asIntN(64, a) < 0n, [u64]);

@@ -5,6 +5,7 @@ import { describeType } from "./describe.ts";
 import { expr } from "./expressions.ts";
 import { round } from "./numeric.ts";
 import type { Node } from "./parse.ts";
+import { constant } from "./typing.ts";
 import { type ResultType, isBigint, isNumber } from "./types.ts";
 
 export const MATH_CONSTANTS: Record<string, number> = {
@@ -104,7 +105,11 @@ export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: 
 
 export function toNumber(cx: FunctionContext, arg: Node): ResultType {
   const t = expr(cx, arg);
-  if (isBigint(t)) cx.emit([t === "u64" ? "f64.convert_i64_u" : "f64.convert_i64_s"]);
+  // A u64 shifted right by a constant ≥ 1 (`Number(s >> 11n)`, a random draw) is below 2^63: the
+  // signed conversion (one instruction on x64) gives the same double as the unsigned one (a branchy sequence).
+  const shifted = arg.type === "BinaryExpression" && arg.operator === ">>" && typeof constant(arg.right) === "bigint";
+  const below63 = shifted && (constant(arg.right) as bigint) >= 1n && (constant(arg.right) as bigint) < 64n;
+  if (isBigint(t)) cx.emit([t === "u64" && !below63 ? "f64.convert_i64_u" : "f64.convert_i64_s"]);
   else if (t === "bool") cx.emit(["f64.convert_i32_u"]);
   else if (isNumber(t)) cx.emit(...cx.convert(t, "f64", arg, "Number()"));
   else throw cx.fail(`Number() of a ${describeType(t)}`, arg);

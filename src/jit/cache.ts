@@ -5,7 +5,7 @@
 // first call stays synchronous).
 
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.3.0";
+export const JIT_VERSION = "0.4.0";
 
 export interface CacheEntry {
   readonly module: WebAssembly.Module;

@@ -19,6 +19,8 @@ export interface Var {
   constant: boolean;
   /** An i32 loop counter (ranges.ts): its declarator; its updates are i32 adds. */
   counter?: Node;
+  /** A counter that starts at a constant ≥ 0 and only counts up. */
+  nonNegative?: boolean;
 }
 
 export interface Loop {
@@ -58,6 +60,8 @@ export class FunctionContext {
   depth = 0;
   /** A label waiting for the loop it names. */
   label: string | undefined;
+  /** Inside `for (…; i < a.length; i++)` bodies: counter i indexes array a within bounds (statements.ts). */
+  readonly inBounds: { counter: Var; array: Var }[] = [];
 
   constructor(
     readonly builder: ModuleBuilder,

@@ -33,7 +33,7 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
     if (isArray(object.type) && node.computed) {
       cx.emit(...object.code);
       const addr = cx.local("i32");
-      cx.emit(...address(cx, object.type, node.property), ["local.set", addr]);
+      cx.emit(...address(cx, object.type, node.property, node.object), ["local.set", addr]);
       return elementPlace(cx, object.type, addr);
     }
     if (isClass(object.type))
@@ -130,7 +130,7 @@ export function update(cx: FunctionContext, node: Node, valueNeeded: boolean): R
 }
 
 /** With an array's (pointer, length) on the stack, leaves the checked byte address of element `index`. */
-export function address(cx: FunctionContext, type: ArrayType, index: Node): Instr[] {
+export function address(cx: FunctionContext, type: ArrayType, index: Node, object: Node): Instr[] {
   cx.builder.usesMemory = true;
   const ptr = cx.local("i32");
   const len = cx.local("i32");
@@ -172,9 +172,17 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node): Inst
   } else if (it === "i32" || it === "u32") out.push(["local.set", idx]);
   else throw cx.fail(`an array index must be a number or a bigint, got a ${describeType(it)}`, index);
   const shift = Math.log2(ELEMENTS[elementOf(type)].bytes);
-  out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
+  if (!inBounds(cx, index, object)) out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
   out.push(["local.get", ptr], ["local.get", idx], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
   return out;
+}
+
+/** `a[i]` in the body of `for (…; i < a.length; i++)` with i a counter from 0 up and a never reassigned: 0 ≤ i < length already holds. */
+function inBounds(cx: FunctionContext, index: Node, object: Node): boolean {
+  if (index.type !== "Identifier" || object.type !== "Identifier") return false;
+  const counter = cx.lookup(index.name);
+  const array = cx.lookup(object.name);
+  return cx.inBounds.some((f) => f.counter === counter && f.array === array);
 }
 
 export function member(cx: FunctionContext, node: Node): ResultType {
@@ -193,7 +201,7 @@ export function member(cx: FunctionContext, node: Node): ResultType {
   if (isArray(type)) {
     if (node.computed) {
       const addr = cx.local("i32");
-      cx.emit(...address(cx, type, property), ["local.set", addr]);
+      cx.emit(...address(cx, type, property, object), ["local.set", addr]);
       const place = elementPlace(cx, type, addr);
       cx.emit(...place.get);
       return place.type;

@@ -36,6 +36,8 @@ export interface RangeFacts {
   readonly updates: ReadonlyMap<Node, CounterUpdate>;
   /** Parameters the body assigns to. */
   readonly writtenParams: ReadonlySet<string>;
+  /** Counters whose every update is `++`. */
+  readonly increasing: ReadonlySet<Node>;
 }
 
 /** Thrown during code generation when a counter's type condition fails: compile again with it as an f64. */
@@ -130,7 +132,9 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
   const counters = new Set<Node>();
   for (const b of all) if (b.declarator && !b.other && b.writes > 0) counters.add(b.declarator);
   for (const [update, u] of updates) if (!counters.has(u.declarator)) updates.delete(update);
-  return { counters, updates, writtenParams: written };
+  const increasing = new Set(counters);
+  for (const [update, u] of updates) if (update.operator !== "++") increasing.delete(u.declarator);
+  return { counters, updates, writtenParams: written, increasing };
 }
 
 /** The counter binding and bound E when `for`'s update and test have the proven shapes. */

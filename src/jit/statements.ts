@@ -1,6 +1,6 @@
 // Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
 // (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
-import type { FunctionContext, Loop } from "./context.ts";
+import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
 import { cond, detached, expr } from "./expressions.ts";
 import { Widen } from "./ranges.ts";
@@ -46,7 +46,10 @@ export function stmt(cx: FunctionContext, node: Node): void {
           cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
         }
         const continueDepth = cx.open("block");
+        const fact = node.update ? boundsFact(cx, node.update) : undefined;
+        if (fact) cx.inBounds.push(fact);
         loop(cx, { label, breakDepth, continueDepth }, node.body);
+        if (fact) cx.inBounds.pop();
         cx.close();
         if (node.update) effect(cx, node.update);
         cx.emit(["br", cx.depth - top]);
@@ -121,6 +124,21 @@ function checkCounter(cx: FunctionContext, update: Node) {
   throw new Widen(u.declarator);
 }
 
+/** `for (…; i < a.length; i++)`, i a counter from a constant ≥ 0 up, a an array never reassigned: i indexes a in bounds in the body. */
+function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: Var } | undefined {
+  const u = cx.ranges.updates.get(update);
+  if (!u) return undefined;
+  const bound = u.bound;
+  if (bound.type !== "MemberExpression" || bound.computed || bound.property.name !== "length" || bound.object.type !== "Identifier")
+    return undefined;
+  const counter = cx.lookup(update.argument.name);
+  const array = cx.lookup(bound.object.name);
+  if (!counter || counter.counter !== u.declarator || !counter.nonNegative || !array || !isArray(array.type)) return undefined;
+  const isParam = cx.scopes[0].get(bound.object.name) === array;
+  if (!array.constant && !(isParam && !cx.ranges.writtenParams.has(bound.object.name))) return undefined;
+  return { counter, array };
+}
+
 export function declare(cx: FunctionContext, node: Node) {
   if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
   for (const d of node.declarations) {
@@ -139,7 +157,14 @@ export function declare(cx: FunctionContext, node: Node) {
     if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
     const locals = wasmTypes(type).map((t) => cx.local(t));
     for (const l of [...locals].reverse()) cx.emit(["local.set", l]);
-    scope.set(d.id.name, { type: type as ValueType, locals, constant: node.kind === "const", ...(counter ? { counter: d } : {}) });
+    const start = constant(d.init);
+    const nonNegative = counter && cx.ranges.increasing.has(d) && typeof start === "number" && start >= 0;
+    scope.set(d.id.name, {
+      type: type as ValueType,
+      locals,
+      constant: node.kind === "const",
+      ...(counter ? { counter: d, nonNegative } : {}),
+    });
   }
 }
 
