@@ -2,7 +2,10 @@
 // processes (1, 1 and 2 threads), every parallel form against `kernels()` on this thread, for chunkings
 // sized by time and forced; a user's WAT kernel travelling by content hash; the pool's argument errors;
 // progress; an AbortSignal taking the call's jobs off the queue.
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +13,11 @@ import { ClusterError, createCluster, type Cluster, type ClusterProgress } from 
 import { AbortError } from "../src/errors.ts";
 import { kernels, type Kernels } from "../src/kernels/kernels.ts";
 import { SUM_SQUARES, TRAP, sumSquares, userKernel, watBytes } from "./cluster-fixtures/kernels.ts";
+import * as plain from "./compile-fixtures/plain.ts";
+import { cli, fixtures, outDir, root } from "./compile-fixtures/support/out.ts";
 import { skipRedis, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
+
+const run = promisify(execFile);
 
 describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes, 4 threads)", () => {
   let redis: RedisServer;
@@ -91,6 +98,15 @@ describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes,
       await client.quit();
     }
   });
+
+  it("runs a kernel from `hotpath compile` as it is: its KernelRef gives the bytes the workers fetch", async () => {
+    const out = await outDir("cluster");
+    await run(process.execPath, [cli, "compile", join(fixtures, "kernels/squares.ts"), "--out", out], { cwd: root });
+    const squares = (await import(/* @vite-ignore */ join(out, "squares.js"))).default;
+    expect(await cluster.reduceRange(squares.sumOfSquaresRange, 0n, 2_000_000n, { combine: "wrapAdd", chunks: 6 })).toBe(
+      plain.sumOfSquaresRange(0n, 2_000_000n),
+    );
+  }, 60_000);
 
   it("sizes chunks by time: a calibration chunk first, then the rest in whole rounds over the worker threads", async () => {
     const fresh = await createCluster({ connection: redis.url, chunkTargetMs: 50 });

@@ -6,6 +6,7 @@
 import { Arena } from "../arena.ts";
 import { WasmLoadError, expected } from "../errors.ts";
 import { assemblyScriptImports, compileWasm, requireExports } from "../load.ts";
+import { readWasmBytes } from "../wasm-bytes.ts";
 import { checkOptions } from "../validate.ts";
 import {
   BUFFER_ARRAYS,
@@ -116,13 +117,23 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
         }))
     : undefined;
 
+  // The bytes too, read once, for engines that ship the kernel elsewhere (hotpath/cluster).
+  let bytes: Promise<Uint8Array> | undefined;
+  const wasmBytes = (): Promise<Uint8Array> => (bytes ??= readWasmBytes(definition.wasm(), `${source}.wasm`));
+
   const refs = new Map<string, KernelRef>();
   for (const spec of functions) {
     if ((RESERVED_NAMES as readonly string[]).includes(spec.name))
       throw new TypeError(`Kernel module \`${source}\` exports \`${spec.name}\`, a name its module object uses; rename it`);
     refs.set(
       spec.name,
-      Object.freeze({ spec, module, ...(threadsModule ? { threads: threadsModule } : {}), warmUpArgs: Object.freeze(warmUpArgsFor(spec)) }),
+      Object.freeze({
+        spec,
+        module,
+        ...(threadsModule ? { threads: threadsModule } : {}),
+        warmUpArgs: Object.freeze(warmUpArgsFor(spec)),
+        bytes: wasmBytes,
+      }),
     );
   }
 

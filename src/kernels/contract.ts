@@ -231,6 +231,11 @@ export interface KernelRef {
   readonly threads?: () => Promise<WebAssembly.Module>;
   /** Arguments for short warm-up calls (V8 tiers a function up only between calls). Default: none. */
   readonly warmUpArgs?: readonly unknown[];
+  /**
+   * The single-thread build's bytes, for engines that ship a kernel to other machines (hotpath/cluster
+   * stores them in Redis). A compiled Module cannot be turned back into bytes, so this is its own field.
+   */
+  readonly bytes?: () => Promise<Uint8Array>;
 }
 
 /** The property under which a kernel function carries its KernelRef. */
