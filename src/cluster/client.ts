@@ -14,7 +14,7 @@ import { RANGE_KERNEL_FUNCTIONS, type RangeKernelName } from "../kernels/abi.ts"
 import {
   RANGE_KERNELS,
   collatzOverflow,
-  combineRange,
+  foldRange,
   countPrimesArgs,
   countPrimesRangeArgs,
   longestCollatzArgs,
@@ -29,7 +29,9 @@ import {
 } from "../kernels/builtins.ts";
 import { checkScalar, isBufferType, kernelRefOf, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
 import { AbortError, expected } from "../errors.ts";
-import { MAX_CHUNKS, type NamedCombine } from "../pool/pool.ts";
+import { NAMED_COMBINES, checkCombine } from "../kernels/combine.ts";
+import { MAX_CHUNKS } from "../pool/pool.ts";
+import { splitRange } from "../pool/split.ts";
 import { checkOptions, toInteger } from "../validate.ts";
 import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
 import { ClusterError, reasonToError } from "./errors.ts";
@@ -340,7 +342,7 @@ class ClusterClient implements Cluster {
         units: rangeArgs(lo, hi),
         firstChunk: 1n << 20n,
         task: (a, b) => ({ kind: "range", kernel, lo: a, hi: b }),
-        finish: (parts) => (parts.length === 0 ? 0n : (parts as bigint[]).reduce((s, v) => combineRange(how, s, v))),
+        finish: (parts) => foldRange(how, parts as bigint[]),
       },
       options,
     );
@@ -403,7 +405,7 @@ class ClusterClient implements Cluster {
         if (count > left) count = left;
         if (count > BigInt(MAX_CHUNKS)) count = BigInt(MAX_CHUNKS);
         if (count < 1n) count = 1n;
-        await call.add(split(cursor, hi, count).map(([a, b]) => plan.task(a, b)));
+        await call.add(splitRange(cursor, hi, Number(count)).map(([a, b]) => plan.task(a, b)));
       }
       return plan.finish(await call.all());
     } catch (error) {
@@ -596,34 +598,6 @@ function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelR
       ),
     );
   return { ref, bytes: ref.bytes };
-}
-
-const NAMED_COMBINES: Record<NamedCombine, (a: never, b: never) => unknown> = {
-  wrapAdd: (a: bigint, b: bigint) => {
-    if (typeof a !== "bigint" || typeof b !== "bigint")
-      throw new TypeError(expected("the results", 'bigints for combine "wrapAdd"', typeof a !== "bigint" ? a : b));
-    return BigInt.asUintN(64, a + b);
-  },
-  add: (a: number, b: number) => a + b,
-  min: (a: number, b: number) => (b < a ? b : a),
-  max: (a: number, b: number) => (b > a ? b : a),
-};
-
-function checkCombine(name: string): NamedCombine {
-  if (name in NAMED_COMBINES) return name as NamedCombine;
-  throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', name));
-}
-
-/** [lo, hi) cut into `count` pieces whose sizes differ by at most one. */
-export function split(lo: bigint, hi: bigint, count: bigint): [bigint, bigint][] {
-  const n = hi - lo;
-  const out: [bigint, bigint][] = [];
-  for (let i = 0n, at = lo; i < count; i++) {
-    const end = lo + (n * (i + 1n)) / count;
-    if (end > at) out.push([at, end]);
-    at = end;
-  }
-  return out;
 }
 
 function message(error: unknown): string {

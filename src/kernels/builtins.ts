@@ -3,6 +3,7 @@
 // read them from here, so the same bad argument gets the same error everywhere. Each check takes the
 // caller's values and returns the normalised arguments of the kernel's range or row form: [lo, hi)
 // for ranges, so that any split of it combines to the single-thread answer.
+import { NAMED_COMBINES, type NamedCombine } from "./combine.ts";
 import { MONTE_CARLO_CHUNK, type RangeKernelName } from "./abi.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64 } from "../validate.ts";
@@ -52,8 +53,8 @@ export interface CollatzResult {
 /** A half-open range [lo, hi) of a range kernel. */
 export type Range = readonly [lo: bigint, hi: bigint];
 
-/** How the u64 results of a range kernel's pieces combine into the whole range's (each is associative). */
-export type RangeCombine = "wrapAdd" | "min" | "max";
+/** How the u64 results of a range kernel's pieces combine into the whole range's (src/kernels/combine.ts). */
+export type RangeCombine = Exclude<NamedCombine, "add">;
 
 /**
  * A range kernel (abi.ts RANGE_KERNEL_FUNCTIONS): u64 [lo, hi) → u64. Its method on kernels(), its pool
@@ -76,14 +77,14 @@ export const RANGE_KERNELS: Readonly<Record<RangeKernelName, RangeKernel>> = {
   },
 };
 
-/** The result of an empty range for each combine, so that folding the pieces from it changes nothing. */
-export const RANGE_IDENTITY: Readonly<Record<RangeCombine, bigint>> = { wrapAdd: 0n, min: (1n << 64n) - 1n, max: 0n };
-
-/** Combines two pieces' results of a range kernel. */
-export function combineRange(how: RangeCombine, a: bigint, b: bigint): bigint {
-  if (how === "wrapAdd") return BigInt.asUintN(64, a + b);
-  return (how === "min" ? a < b : a > b) ? a : b;
+/** Folds a range kernel's pieces, in range order, from the result of an empty range. */
+export function foldRange(how: RangeCombine, parts: readonly bigint[]): bigint {
+  const combine = NAMED_COMBINES[how] as (a: bigint, b: bigint) => bigint;
+  return parts.reduce(combine, EMPTY_RANGE[how]);
 }
+
+/** What a range kernel answers for an empty range: the identity of its combine on u64. */
+const EMPTY_RANGE: Readonly<Record<RangeCombine, bigint>> = { wrapAdd: 0n, min: (1n << 64n) - 1n, max: 0n };
 
 /** `sumRange(lo, hi)` and every range kernel: any two u64 (hi ≤ lo is the empty range). */
 export function rangeArgs(lo: unknown, hi: unknown): Range {

@@ -2,13 +2,14 @@
 // before anything is sent (with the kernel's spec when the function carries a KernelRef, so a bad `lo`
 // throws the same named error as on one thread); the work is cut with split.ts and run by the scheduler.
 import { expected } from "../errors.ts";
+import { NAMED_COMBINES, checkCombine } from "../kernels/combine.ts";
 import { checkScalar, isBufferType, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
 import { checkOptions, toInteger } from "../validate.ts";
 import { CALL_KEYS } from "./config.ts";
 import type { FunctionCache } from "./functions.ts";
 import type { Job } from "./protocol.ts";
 import { splitCount, splitRange } from "./split.ts";
-import type { CallOptions, NamedCombine, Pool, PoolCore, PoolFunction, ReduceOptions, RowsOptions } from "./types.ts";
+import type { CallOptions, Pool, PoolCore, PoolFunction, ReduceOptions, RowsOptions } from "./types.ts";
 
 export type GenericCalls = Pick<Pool, "map" | "reduceRange" | "forRows">;
 
@@ -114,22 +115,6 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       return core.submit(`forRows(${ref.export})`, specs, opts, () => undefined);
     },
   };
-}
-
-const NAMED_COMBINES: Record<NamedCombine, (a: never, b: never) => unknown> = {
-  wrapAdd: (a: bigint, b: bigint) => {
-    if (typeof a !== "bigint" || typeof b !== "bigint")
-      throw new TypeError(expected("the results", 'bigints for combine "wrapAdd"', typeof a !== "bigint" ? a : b));
-    return BigInt.asUintN(64, a + b);
-  },
-  add: (a: number, b: number) => a + b,
-  min: (a: number, b: number) => (b < a ? b : a),
-  max: (a: number, b: number) => (b > a ? b : a),
-};
-
-function checkCombine(name: string): NamedCombine {
-  if (name in NAMED_COMBINES) return name as NamedCombine;
-  throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', name));
 }
 
 /** The spec's parameters, all scalars, at least `least` of them (the shape `call` passes). */

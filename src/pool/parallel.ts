@@ -7,7 +7,7 @@ import { RANGE_KERNEL_FUNCTIONS, type RangeKernelName } from "../kernels/abi.ts"
 import {
   RANGE_KERNELS,
   collatzOverflow,
-  combineRange,
+  foldRange,
   countPrimesArgs,
   countPrimesRangeArgs,
   longestCollatzArgs,
@@ -85,10 +85,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
         core.check();
         const specs = ranges([toU64(lo, "lo"), toU64(hi, "hi")], options, name, (a, b) => ({ kind: "range", kernel: name, lo: a, hi: b }));
         const how = RANGE_KERNELS[name].combine;
-        return core.submit(name, specs, options, (parts) =>
-          // An empty range has no pieces: 0, as the kernel answers for it on one thread.
-          parts.length === 0 ? 0n : (parts as bigint[]).reduce((s, v) => combineRange(how, s, v)),
-        );
+        return core.submit(name, specs, options, (parts) => foldRange(how, parts as bigint[]));
       },
     ]),
   ) as ParallelRangeKernels;

@@ -2,6 +2,7 @@
 // small core (`PoolCore`, `ChunkSpec`) that the parallel kernels (parallel.ts) build their calls on.
 // Types only: every other pool module imports from here, and this file imports no pool module, so
 // the modules form a tree (pool.ts → scheduler.ts, workers.ts, functions.ts, parallel.ts → types.ts).
+import type { NamedCombine } from "../kernels/combine.ts";
 import "../types/disposable.ts";
 import type { RangeKernelName } from "../kernels/abi.ts";
 import type { CollatzResult, MandelbrotOptions, MonteCarloResult } from "../kernels/kernels.ts";
@@ -69,7 +70,7 @@ export type PoolFunction =
 export type KernelCarrier = { readonly [KERNEL_REF]: KernelRefCarried };
 
 /** The combines `reduceRange` knows by name: wrap-around u64 addition, plain addition, minimum, maximum. */
-export type NamedCombine = "wrapAdd" | "add" | "min" | "max";
+export type { NamedCombine } from "../kernels/combine.ts";
 
 /** Options of `reduceRange`. */
 export interface ReduceOptions<R> extends CallOptions {
