@@ -74,6 +74,11 @@ describe("the KernelRef a jit function carries", () => {
     const module = await ref.module();
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(["scale", "memory"]);
+    const bytes = await ref.bytes!(); // what hotpath/cluster ships: the same module
+    expect(WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((e) => e.name)).toEqual([
+      "scale",
+      "memory",
+    ]);
   });
 
   it("without: a resolver compiling the version for the arguments' types", () => {

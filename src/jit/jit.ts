@@ -65,6 +65,7 @@ interface Specialization extends JitCompiled {
   readonly result: ResultType;
   readonly dependencies: Record<string, string>;
   readonly writesMemory: boolean;
+  readonly bytes: Uint8Array;
   readonly invoke: (args: readonly unknown[]) => unknown;
   /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
   kernelRef?: KernelRef;
@@ -155,6 +156,7 @@ export function jit(
       result: full.result!,
       dependencies: entry.dependencies,
       writesMemory: entry.writesMemory,
+      bytes: entry.bytes,
       invoke,
     };
     specs.set(key, spec);

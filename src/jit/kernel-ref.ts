@@ -7,6 +7,8 @@ import { isClass, typeName, type ResultType, type ValueType } from "./types.ts";
 
 export interface RefSource {
   readonly module: WebAssembly.Module;
+  /** The module's bytes (for engines that ship it elsewhere: hotpath/cluster). */
+  readonly bytes: Uint8Array;
   readonly exportName: string;
   readonly params: readonly ValueType[];
   readonly result: ResultType;
@@ -29,5 +31,5 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
   });
   const fnSpec: FunctionSpec = { name: spec.exportName, params, result: crossing(spec.result) as KernelResult };
   const module = Promise.resolve(spec.module);
-  return { spec: fnSpec, module: () => module };
+  return { spec: fnSpec, module: () => module, bytes: () => Promise.resolve(spec.bytes.slice()) };
 }
