@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { Worker, parentPort } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { nodeWorkerUrl } from "./assets.ts";
+import type { Endpoint } from "comlink";
 import type { Platform, PoolWorker } from "./platform.ts";
 
 export const platform: Platform = {
@@ -26,6 +27,9 @@ export const platform: Platform = {
   },
   spawnWorker(url?: URL): PoolWorker {
     const script = url ?? nodeWorkerUrl();
+    // Deno's node:worker_threads serialises every message, even a transferred buffer (≈270 ms for
+    // 16 MB, against 0.3–2.5 ms for a Web Worker): there the pool's workers are module Web Workers.
+    if (isDeno()) return webWorker(script);
     const worker = new Worker(script);
     let ended = false;
     let failure: Error | undefined;
@@ -48,7 +52,36 @@ export const platform: Platform = {
     };
   },
   parentEndpoint() {
-    if (!parentPort) throw new Error("parentEndpoint() called outside a worker thread");
-    return nodeEndpoint(parentPort);
+    if (parentPort) return nodeEndpoint(parentPort);
+    // A Deno Web Worker (see spawnWorker): its global scope is the endpoint.
+    if (isDeno() && typeof (globalThis as { postMessage?: unknown }).postMessage === "function") return globalThis as unknown as Endpoint;
+    throw new Error("parentEndpoint() called outside a worker thread");
   },
 };
+
+function isDeno(): boolean {
+  return typeof (globalThis as { Deno?: unknown }).Deno === "object" && typeof globalThis.Worker === "function";
+}
+
+/** A module Web Worker (Deno): an uncaught error, or a script that cannot load, counts as its end. */
+function webWorker(script: URL): PoolWorker {
+  const worker = new globalThis.Worker(script, { type: "module" });
+  let ended = false;
+  let listener: ((reason: string) => void) | undefined;
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    if (ended) return;
+    ended = true;
+    worker.terminate();
+    listener?.(`it failed: ${event.message || "the worker script could not run"}`);
+  });
+  return {
+    endpoint: worker,
+    url: script.href,
+    onExit: (l) => void (listener = l),
+    async terminate() {
+      ended = true;
+      worker.terminate();
+    },
+  };
+}

@@ -131,10 +131,14 @@ export class Mailbox {
     Atomics.notify(this.#v.ctl, SEQ);
   }
 
-  /** Stops waiting (the worker is gone): answers still owed are dropped, as the scheduler already accounted for them. */
+  /** Stops waiting and sends the worker out of its loop (it is being stopped): answers still owed are dropped, as the scheduler already accounted for them. */
   close(): void {
     this.#closed = true;
     Atomics.notify(this.#v.ctl, DONE);
+    // The worker leaves its loop for good (a message that never comes): some runtimes (Deno) cannot
+    // terminate a worker asleep in Atomics.wait.
+    this.announceMessage();
+    this.wake();
   }
 
   #arm(): void {

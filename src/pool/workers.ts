@@ -145,8 +145,8 @@ export class WorkerSet<C> {
   /** Terminates a worker; its warm-up region is freed only once it can no longer write there. */
   async #stop(slot: Slot<C>): Promise<void> {
     slot.gone = true;
-    await slot.worker.terminate().catch(() => undefined);
     slot.mailbox?.close();
+    await slot.worker.terminate().catch(() => undefined);
     if (slot.warmPtr !== undefined) this.config.heap!.free(slot.warmPtr);
   }
 }
