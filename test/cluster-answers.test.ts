@@ -15,11 +15,12 @@ import { kernels, type Kernels } from "../src/kernels/kernels.ts";
 import { SUM_SQUARES, TRAP, sumSquares, userKernel, watBytes } from "./cluster-fixtures/kernels.ts";
 import * as plain from "./compile-fixtures/plain.ts";
 import { cli, fixtures, outDir, root } from "./compile-fixtures/support/out.ts";
-import { skipRedis, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
+import { describeWith } from "./support/tools.ts";
+import { startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
 
 const run = promisify(execFile);
 
-describe.skipIf(skipRedis)("cluster answers (Redis + 3 hotpath worker processes, 4 threads)", () => {
+describeWith("redis")("cluster answers (Redis + 3 hotpath worker processes, 4 threads)", () => {
   let redis: RedisServer;
   let workers: WorkerProcess[] = [];
   let cluster: Cluster;

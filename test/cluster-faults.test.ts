@@ -6,12 +6,13 @@ import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterError, HOTPATH_VERSION, MAX_PAYLOAD_BYTES, createCluster, type Cluster } from "../src/cluster/index.ts";
-import { freePort, skipRedis, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
+import { describeWith } from "./support/tools.ts";
+import { freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";
 
 /** π(2^32). */
 const PI_2_32 = 203280221;
 
-describe.skipIf(skipRedis)("cluster faults", () => {
+describeWith("redis")("cluster faults", () => {
   let redis: RedisServer;
   let workers: WorkerProcess[] = [];
   let cluster: Cluster | undefined;

@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = `${ROOT}build/cli.js`;
-export const skipRedis = process.env.HOTPATH_SKIP_REDIS === "1";
 
 /** The redis-server binary, or undefined. */
 export function findRedisServer(): string | undefined {
