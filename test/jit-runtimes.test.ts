@@ -2,18 +2,22 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { findRuntime, runtimeArgs } from "./support/runtimes.ts";
+import { itWith } from "./support/tools.ts";
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL("./jit-fixtures/smoke.mjs", import.meta.url));
 
 describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
   const path = findRuntime(name);
-  it.skipIf(!path)(`compiles and runs the tutorial's functions (${path ?? `${name} not found: npm install installs it`})`, async () => {
-    const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
-    const report = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(report.runtime).toMatch(name);
-    expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true, typescript: true });
-  });
+  itWith("runtimes", path ? undefined : `${name} not found: npm install installs it`)(
+    "compiles and runs the tutorial's functions",
+    async () => {
+      const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
+      const report = JSON.parse(stdout.trim().split("\n").pop()!);
+      expect(report.runtime).toMatch(name);
+      expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true, typescript: true });
+    },
+  );
 });
