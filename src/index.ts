@@ -11,8 +11,20 @@ export { U64_MAX } from "./validate.ts";
 export type { U64Like, BytesLike } from "./validate.ts";
 export type { KernelExports } from "./kernels/abi.ts";
 export { MONTE_CARLO_CHUNK } from "./kernels/abi.ts";
-export { createPool } from "./pool/pool.ts";
-export type { Pool, PoolOptions, PoolMode, PoolFunction, CallOptions, ReduceOptions, RowsOptions } from "./pool/pool.ts";
+export { createPool, MAX_CHUNKS } from "./pool/pool.ts";
+export type {
+  Pool,
+  PoolOptions,
+  PoolMode,
+  PoolFunction,
+  PoolArray,
+  ResidentType,
+  KernelCarrier,
+  NamedCombine,
+  CallOptions,
+  ReduceOptions,
+  RowsOptions,
+} from "./pool/pool.ts";
 export type { ParallelKernels, ParallelMandelbrotOptions } from "./pool/parallel.ts";
 export type { HashAlgorithm } from "./pool/protocol.ts";
 export { poolSumRow } from "./pool/sum-row.ts";

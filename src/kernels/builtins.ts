@@ -73,7 +73,7 @@ export const RANGE_KERNELS: Readonly<Record<RangeKernelName, RangeKernel>> = {
   popcountSum: {
     combine: "wrapAdd",
     title: "one bits in every integer of [0, n): Σ popcount(i), u64",
-    bench: { unit: "integers", quick: 1 << 20, full: 1 << 26 },
+    bench: { unit: "integers", quick: 1 << 16, full: 1 << 22 },
   },
 };
 
