@@ -7,7 +7,7 @@
 // append the index to a list, so each poll (one LLEN) reads only the chunks finished since the last.
 // Chunks are sized by time: the first chunk of a kernel is a calibration chunk whose measured time
 // sizes the rest to `chunkTargetMs` of one core's work.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { RANGE_KERNEL_FUNCTIONS, type RangeKernelName } from "../kernels/abi.ts";
@@ -33,26 +33,15 @@ import { NAMED_COMBINES, checkCombine } from "../kernels/combine.ts";
 import { MAX_CHUNKS } from "../pool/pool.ts";
 import { splitRange } from "../pool/split.ts";
 import { checkOptions, toInteger } from "../validate.ts";
+import { CallState, redisCall, sleep, withTimeout, type ClientConfig } from "./call.ts";
 import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
-import { ClusterError, reasonToError } from "./errors.ts";
-import {
-  HOTPATH_VERSION,
-  KEY_TTL_SECONDS,
-  MAX_MODULE_BYTES,
-  MAX_PAYLOAD_BYTES,
-  decodeValue,
-  encodeJob,
-  jobId,
-  keys,
-  type ChunkResult,
-  type Task,
-} from "./protocol.ts";
+import { ClusterError } from "./errors.ts";
+import { KEY_TTL_SECONDS, MAX_MODULE_BYTES, keys, type Task } from "./protocol.ts";
 import type {
   Cluster,
   ClusterCallOptions,
   ClusterFunction,
   ClusterOptions,
-  ClusterProgress,
   ClusterRangeKernels,
   ClusterReduceOptions,
   PortableKernelRef,
@@ -62,8 +51,6 @@ const OPTION_KEYS = ["connection", "queue", "prefix", "chunkTargetMs", "attempts
 const CALL_KEYS = ["signal", "chunks", "onProgress"] as const;
 /** A calibration chunk shorter than this is timed again on a larger chunk: a timer's resolution and a job's fixed cost would swamp it. */
 const CALIBRATION_MIN_MS = 50;
-/** Jobs added per addBulk: one round trip each. */
-const ADD_BATCH = 500;
 
 const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => BigInt.asUintN(64, s + v), 0n);
 const addNumbers = (values: unknown[]) => (values as number[]).reduce((s, v) => s + v, 0);
@@ -108,19 +95,6 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const queue = new bullmq.Queue(queueName, { connection: redis as never, prefix });
   queue.on("error", () => {});
   return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, timeoutMs, onProgress: opts.onProgress, target });
-}
-
-interface ClientConfig {
-  redis: Redis;
-  queue: import("bullmq").Queue;
-  queueName: string;
-  prefix: string;
-  targetMs: number;
-  attempts: number;
-  pollMs: number;
-  timeoutMs: number;
-  onProgress?: (p: ClusterProgress) => void;
-  target: ReturnType<typeof redisTarget>;
 }
 
 interface ClusterClient extends ClusterRangeKernels {}
@@ -419,155 +393,6 @@ class ClusterClient implements Cluster {
   }
 }
 
-/** One call on the queue: its jobs, and the results hash its chunks land in. */
-class CallState {
-  readonly id = randomUUID();
-  readonly started = performance.now();
-  #added = 0;
-  #done = new Map<number, ChunkResult>();
-  #lastReported = -1;
-  #pause = 2;
-  readonly #results: string;
-  readonly #errors: string;
-  /** The list of finished chunk indices, in the order they finished, and how much of it was read. */
-  readonly #list: string;
-  #listed = 0;
-
-  constructor(
-    private readonly c: ClientConfig,
-    private readonly name: string,
-    private readonly signal: AbortSignal,
-    private readonly onProgress: ((p: ClusterProgress) => void) | undefined,
-  ) {
-    this.#results = keys.results(c.prefix, c.queueName, this.id);
-    this.#errors = `${this.#results}:errors`;
-    this.#list = `${this.#results}:done`;
-  }
-
-  /** Adds jobs for `tasks`; returns the index of the first. */
-  async add(tasks: Task[]): Promise<number> {
-    const first = this.#added;
-    for (let at = 0; at < tasks.length; at += ADD_BATCH) {
-      this.signal.throwIfAborted();
-      const jobs = tasks.slice(at, at + ADD_BATCH).map((task, k) => {
-        const index = first + at + k;
-        return {
-          name: this.name,
-          data: encodeJob({ version: HOTPATH_VERSION, call: this.id, index, task }),
-          opts: {
-            jobId: jobId(this.id, index),
-            attempts: this.c.attempts,
-            backoff: { type: "fixed" as const, delay: 200 },
-            removeOnComplete: true,
-            removeOnFail: { age: 24 * 3600 },
-            sizeLimit: MAX_PAYLOAD_BYTES,
-          },
-        };
-      });
-      await redisCall(this.name, () => this.c.queue.addBulk(jobs));
-      this.#added = first + at + jobs.length;
-    }
-    this.#report();
-    return first;
-  }
-
-  /** Waits for chunk `index`. */
-  async wait(index: number): Promise<ChunkResult> {
-    while (!this.#done.has(index)) await this.#poll();
-    return this.#done.get(index)!;
-  }
-
-  /** Waits for every chunk added; their values in index order. */
-  async all(): Promise<unknown[]> {
-    while (this.#done.size < this.#added) await this.#poll();
-    return Array.from({ length: this.#added }, (_, i) => decodeValue(this.#done.get(i)!.value));
-  }
-
-  /** One look at the results (after a pause): new results are read, a failed chunk rejects the call. */
-  async #poll(): Promise<void> {
-    // Short calls are seen soon: the pause starts at 2 ms and doubles up to pollMs until a result arrives.
-    await sleep(this.#pause, this.signal);
-    this.#pause = Math.min(this.#pause * 2, this.c.pollMs);
-    const [listed, failed] = await redisCall(this.name, async () => {
-      const r = await this.c.redis.multi().llen(this.#list).hlen(this.#errors).exec();
-      return [Number(r![0][1]), Number(r![1][1])];
-    });
-    if (failed > 0) {
-      const errors = await redisCall(this.name, () => this.c.redis.hgetall(this.#errors));
-      const [index, reason] = Object.entries(errors).sort(([a], [b]) => Number(a) - Number(b))[0];
-      throw reasonToError(reason, `${this.name}: chunk ${index} failed on a worker`);
-    }
-    if (listed > this.#listed) {
-      // Only the chunks finished since the last look: O(new results) a poll, however many chunks the call has.
-      const indices = await redisCall(this.name, () => this.c.redis.lrange(this.#list, this.#listed, listed - 1));
-      const values = await redisCall(this.name, () => this.c.redis.hmget(this.#results, ...indices));
-      values.forEach((v, k) => {
-        const index = Number(indices[k]);
-        if (v === null || !Number.isInteger(index) || index < 0 || index >= this.#added)
-          throw new ClusterError("BAD_JOB", `${this.name}: chunk ${indices[k]} is listed as done but has no result`);
-        let parsed: ChunkResult;
-        try {
-          parsed = JSON.parse(v) as ChunkResult;
-        } catch {
-          throw new ClusterError("BAD_JOB", `${this.name}: the result of chunk ${index} is not JSON`);
-        }
-        this.#done.set(index, parsed);
-      });
-      this.#listed = listed;
-      this.#pause = 2;
-      this.#report();
-    }
-  }
-
-  #report(): void {
-    const state = this.#done.size * 2 ** 20 + this.#added;
-    if (!this.onProgress || state === this.#lastReported) return;
-    this.#lastReported = state;
-    const elapsedMs = performance.now() - this.started;
-    const done = this.#done.size;
-    this.onProgress({
-      call: this.name,
-      done,
-      total: this.#added,
-      elapsedMs,
-      etaMs: done === 0 ? undefined : (elapsedMs / done) * (this.#added - done),
-    });
-  }
-
-  /** Takes the call's chunks that have not finished off the queue (BullMQ removes waiting and delayed jobs; running ones finish unseen). */
-  async cancel(): Promise<void> {
-    const ids: string[] = [];
-    for (let i = 0; i < this.#added; i++) if (!this.#done.has(i)) ids.push(jobId(this.id, i));
-    await Promise.all(ids.map((id) => this.c.queue.remove(id).catch(() => 0))).catch(() => {});
-  }
-
-  /** Deletes the call's results. */
-  async forget(): Promise<void> {
-    await this.c.redis.del(this.#results, this.#errors, this.#list).catch(() => {});
-  }
-}
-
-/** What ioredis says when Redis is away: refused or reset connections, a closed stream, a command timeout. */
-const REDIS_FAILURE =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|max retries|MaxRetriesPerRequest|Connection lost|connect ETIMEDOUT/i;
-
-/** A Redis command of a call: a failure (Redis gone, or a timeout) becomes ClusterError REDIS_LOST. */
-async function redisCall<T>(name: string, run: () => Promise<T> | T): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof ClusterError || error instanceof AbortError || (error instanceof Error && error.name === "AbortError"))
-      throw error;
-    if (error instanceof Error && /size of job .* exceeds the limit/.test(error.message))
-      throw new ClusterError("BAD_JOB", `${name}: a job payload is larger than ${MAX_PAYLOAD_BYTES} bytes: ${error.message}`, {
-        cause: error,
-      });
-    if (error instanceof Error && REDIS_FAILURE.test(error.message))
-      throw new ClusterError("REDIS_LOST", `${name}: Redis stopped answering: ${message(error)}`, { cause: error });
-    throw error;
-  }
-}
-
 /** The KernelRef of `fn` and where its wasm bytes come from. */
 function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelRef; bytes: () => Promise<Uint8Array> } {
   const wrapped =
@@ -598,36 +423,4 @@ function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelR
       ),
     );
   return { ref, bytes: ref.bytes };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener("abort", stop);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", stop, { once: true });
-  });
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
