@@ -1,5 +1,5 @@
 // jit in Chromium under a strict Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`: no
-// eval, no new Function, no inline script): build/jit.browser.js and the page check
+// eval, no new Function, no inline script): build/jit.js and the page check
 // (test/jit-fixtures/page-check.ts, bundled here against that build) compile and run the tutorial's
 // functions there. Fails when no Chromium can be had (test/support/chromium.ts says how to get one).
 import { createServer, type Server } from "node:http";
@@ -35,7 +35,7 @@ beforeAll(async () => {
       {
         name: "jit-from-build",
         setup(b) {
-          b.onResolve({ filter: /src\/jit\/index\.ts$/ }, () => ({ path: "/jit.browser.js", external: true }));
+          b.onResolve({ filter: /src\/jit\/index\.ts$/ }, () => ({ path: "/jit.js", external: true }));
         },
       },
     ],
@@ -44,10 +44,10 @@ beforeAll(async () => {
     "/": ["text/html", PAGE],
     "/main.js": ["text/javascript", MAIN],
     "/page-check.js": ["text/javascript", bundled.outputFiles[0].text],
-    "/jit.browser.js": [
+    "/jit.js": [
       "text/javascript",
-      await readFile(`${root}build/jit.browser.js`).catch((e) => {
-        throw new Error(`build/jit.browser.js is missing: run \`node scripts/build.mjs\` first (${e.message})`);
+      await readFile(`${root}build/jit.js`).catch((e) => {
+        throw new Error(`build/jit.js is missing: run \`node scripts/build.mjs\` first (${e.message})`);
       }),
     ],
   };
