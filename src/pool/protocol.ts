@@ -136,6 +136,21 @@ export interface CollatzBest {
 export interface WorkerApi {
   /** Instantiates the module and warms it up; resolves with the instance's heap base. */
   init(init: WorkerInit): Promise<{ heapBase: number }>;
-  /** Runs one job. Traps come back as errors named `KernelError`. */
-  run(job: Job): Promise<unknown>;
+}
+
+/**
+ * Jobs travel as raw messages beside comlink (which keeps init): one message carries every job the
+ * pool dispatched to a worker in one turn, and one message brings back every result the worker had
+ * ready, so many small tasks cost one round trip per batch instead of a comlink call each (comlink's
+ * messages have no `hotpathJobs`/`hotpathResults` key and it ignores these).
+ */
+export interface JobsMessage {
+  readonly hotpathJobs: readonly { readonly seq: number; readonly job: Job }[];
+}
+/** A job's outcome: its value, or its error as name and message (revived by the scheduler). */
+export type JobResult =
+  | { readonly seq: number; readonly value: unknown; readonly error?: undefined }
+  | { readonly seq: number; readonly value?: undefined; readonly error: { readonly name: string; readonly message: string } };
+export interface ResultsMessage {
+  readonly hotpathResults: readonly JobResult[];
 }

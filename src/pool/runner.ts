@@ -1,6 +1,5 @@
 // The worker's side of the pool: instantiate the posted module once, warm it up, then run jobs.
 // Kept apart from worker.ts (which only wires this to comlink) so that the job logic reads in one place.
-import { transfer } from "comlink";
 import type { KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
 import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/contract.ts";
@@ -8,7 +7,17 @@ import { instantiateKernels } from "../kernels/kernels.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
 import { messageArrived, serveMailbox } from "./mailbox.ts";
-import { remember, type CollatzBest, type FunctionRef, type Job, type WorkerApi, type WorkerInit } from "./protocol.ts";
+import {
+  remember,
+  type CollatzBest,
+  type FunctionRef,
+  type Job,
+  type JobResult,
+  type JobsMessage,
+  type ResultsMessage,
+  type WorkerApi,
+  type WorkerInit,
+} from "./protocol.ts";
 
 /** Bytes a worker needs for warm-up; the pool reserves this much per worker in shared mode. */
 export const WARM_REGION_BYTES = WARM_UP_BYTES;
@@ -23,15 +32,35 @@ interface State {
   readonly free: KernelExports;
 }
 
-/** Creates the object a worker exposes. */
-export function createWorkerApi(): WorkerApi {
+/** After a built-in job that took this long, its result goes out at once instead of waiting for the rest of its batch. */
+const FLUSH_AFTER_MS = 0.5;
+
+/** What a worker runs: `api` (init, over comlink) and `receive` (batches of jobs, raw messages; results go out through `post`). */
+export interface WorkerRuntime {
+  readonly api: WorkerApi;
+  receive(message: JobsMessage): void;
+}
+
+/** Creates the worker's side; `post` sends a batch of results (and the buffers to move) to the pool. */
+export function createWorkerRuntime(post: (message: ResultsMessage, moved: Transferable[]) => void): WorkerRuntime {
   let state: State | undefined;
   const userFunctions = new Map<string, (...args: any[]) => unknown>();
   const posted = new Map<number, { module: WebAssembly.Module; memory?: WebAssembly.Memory }>();
   // One job at a time, in the order posted, even when a user function is async: the pool counts on
   // a worker's first unsettled chunk being the only one that began (see Scheduler#onDeath).
-  let previous: Promise<unknown> = Promise.resolve();
+  const queue: { seq: number; job: Job }[] = [];
   let busy = false;
+  // Results not yet posted: built-in kernels' results wait for the rest of their batch (one message
+  // back for many small jobs); a user function's job (which may end the worker) never starts with any pending.
+  let outbox: JobResult[] = [];
+  let moved: Transferable[] = [];
+  const flush = () => {
+    if (outbox.length === 0) return;
+    const [results, buffers] = [outbox, moved];
+    outbox = [];
+    moved = [];
+    post({ hotpathResults: results }, buffers);
+  };
   // Shared mode: the mailbox loop runs whenever no message job is running or on its way (mailbox.ts).
   let mailbox: SharedArrayBuffer | undefined;
   let serving = false;
@@ -46,28 +75,70 @@ export function createWorkerApi(): WorkerApi {
     }
   };
 
-  async function runJob(job: Job): Promise<unknown> {
-    if (!state) throw new Error("worker used before init");
-    if (job.kind === "map" || job.kind === "call") {
-      const fn = await loadFunction(job.fn, userFunctions);
-      const label = job.fn.export;
-      const convert = job.fn.type === "wasm" && job.fn.result ? job.fn.result : undefined;
-      const call = async (args: readonly unknown[]) => {
+  async function runUserJob(job: Extract<Job, { kind: "map" | "call" }>): Promise<unknown> {
+    const fn = await loadFunction(job.fn, userFunctions);
+    const label = job.fn.export;
+    const convert = job.fn.type === "wasm" && job.fn.result ? job.fn.result : undefined;
+    const call = async (args: readonly unknown[]) => {
+      try {
+        const value = await fn(...args);
+        return convert ? convertResult(value, convert) : value;
+      } catch (cause) {
+        throw asKernelError(label, cause);
+      }
+    };
+    if (job.kind === "call") return call(job.args);
+    const out = new Array(job.items.length);
+    for (let i = 0; i < job.items.length; i++) out[i] = await call([job.items[i], job.first + i]);
+    return out;
+  }
+
+  const failed = (seq: number, error: unknown): JobResult => {
+    const e = error as { name?: unknown; message?: unknown };
+    const name = typeof e?.name === "string" ? e.name : "Error";
+    return { seq, error: { name, message: typeof e?.message === "string" ? e.message : String(error) } };
+  };
+
+  async function drain(): Promise<void> {
+    busy = true;
+    while (queue.length > 0) {
+      const { seq, job: received } = queue.shift()!;
+      let job: Job;
+      try {
+        if (!state) throw new Error("worker used before init");
+        job = withPostedModule(received, posted);
+      } catch (error) {
+        outbox.push(failed(seq, error));
+        continue;
+      }
+      if (job.kind === "map" || job.kind === "call") {
+        // Every earlier result is out before a user function runs: if it ends the worker, the pool has
+        // already settled the earlier chunks and will not retry them.
+        flush();
         try {
-          const value = await fn(...args);
-          return convert ? convertResult(value, convert) : value;
-        } catch (cause) {
-          throw asKernelError(label, cause);
+          outbox.push({ seq, value: await runUserJob(job) });
+        } catch (error) {
+          outbox.push(failed(seq, error));
         }
-      };
-      if (job.kind === "call") return call(job.args);
-      const out = new Array(job.items.length);
-      for (let i = 0; i < job.items.length; i++) out[i] = await call([job.items[i], job.first + i]);
-      return out;
+        flush();
+        continue;
+      }
+      const started = performance.now();
+      try {
+        state!.arena?.reset();
+        const current = state!;
+        const value = callKernel(kernelOf(job), () => runKernel(current, job as Exclude<Job, { kind: "map" | "call" }>));
+        // Results copied out of wasm memory are moved, not cloned (shared views never are: they sit in the shared memory).
+        if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) moved.push(value.buffer);
+        outbox.push({ seq, value });
+      } catch (error) {
+        outbox.push(failed(seq, error));
+      }
+      if (queue.length === 0 || performance.now() - started >= FLUSH_AFTER_MS) flush();
     }
-    state.arena?.reset();
-    const current = state;
-    return callKernel(kernelOf(job), () => runKernel(current, job));
+    flush();
+    busy = false;
+    if (mailbox) void nextTask().then(serve);
   }
 
   const api: WorkerApi = {
@@ -90,30 +161,16 @@ export function createWorkerApi(): WorkerApi {
       if (mailbox) void nextTask().then(serve);
       return { heapBase: ex.heapBase() };
     },
-
-    run(received: Job) {
-      // Resolved on receipt, in message order, as the pool assumed when it left the module out.
+  };
+  return {
+    api,
+    receive(message: JobsMessage) {
+      // Taken on receipt, in message order, as the pool assumed when it left modules out.
       if (mailbox) messageArrived(mailbox);
-      const job = withPostedModule(received, posted);
-      // A job queued behind another starts a macrotask after it ends, so comlink has posted the
-      // earlier result (a few microtasks later) before this one runs: if this job then kills the
-      // worker, the pool has already settled the earlier chunk and will not retry it.
-      const result = busy ? previous.then(nextTask).then(() => runJob(job)) : runJob(job);
-      busy = true;
-      const settled = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      previous = settled;
-      void settled.then(() => {
-        if (previous !== settled) return;
-        busy = false;
-        if (mailbox) void nextTask().then(serve);
-      });
-      return result;
+      for (const entry of message.hotpathJobs) queue.push(entry);
+      if (!busy) void drain();
     },
   };
-  return api;
 }
 
 function kernelOf(job: Job): string {
@@ -202,15 +259,14 @@ function runKernel({ ex, arena, free }: State, job: Exclude<Job, { kind: "map" |
           64,
           job.algorithm === "fnv1a64" ? ex.fnv1a64(ptrs[i], job.lens[i]) : ex.xxhash64(ptrs[i], job.lens[i], job.seed),
         );
-      return transfer(out, [out.buffer]);
+      return out;
     }
   }
 }
 
-/** Copies a view out of wasm memory into its own buffer and marks that buffer for transfer (moved, not cloned). */
+/** Copies a view out of wasm memory into its own buffer (which the batch then moves, not clones). */
 function moveOut<T extends Uint32Array | Float64Array>(view: T): T {
-  const copy = view.slice() as T;
-  return transfer(copy, [copy.buffer]);
+  return view.slice() as T;
 }
 
 const waiting: (() => void)[] = [];

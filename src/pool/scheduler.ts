@@ -2,7 +2,6 @@
 // worker with the fewest in flight. It settles results, fails tasks (error, abort, close) and decides
 // what happens to a dead worker's chunks. Every step is O(1) per chunk (a queue with a moving head,
 // failed tasks' chunks skipped when they come up), so a call of MAX_CHUNKS chunks costs linear time.
-import { transfer } from "comlink";
 import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors.ts";
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
@@ -19,10 +18,11 @@ import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
  */
 const CHUNKS_IN_FLIGHT = 2;
 /**
- * Through a mailbox there is no round trip to hide, only wake-ups: a call of one chunk (nothing to
- * balance against siblings) may queue this deep, so many small calls keep workers busy between wake-ups.
+ * A built-in kernel's call of one chunk (nothing to balance against siblings) may queue this deep on a
+ * worker, so many small calls keep workers busy: through a mailbox between wake-ups, over messages in
+ * batches (the jobs dispatched in one turn leave as one message, and their results come back together).
  */
-const SINGLE_CHUNKS_IN_MAILBOX = CAPACITY;
+const SINGLE_CHUNKS_DEEP = CAPACITY;
 
 interface Chunk {
   readonly task: Task;
@@ -237,9 +237,9 @@ export class Scheduler implements PoolCore {
       // The live worker with the fewest chunks in flight (idle ones first, so work spreads before it queues),
       // among those whose chunks in flight took the same path: a worker runs its chunks in the order posted.
       let slot: Slot<Chunk> | undefined;
-      const deep = mailable && chunk.task.results.length === 1 ? SINGLE_CHUNKS_IN_MAILBOX : CHUNKS_IN_FLIGHT;
+      const kind = chunk.made.job.kind;
+      const limit = chunk.task.results.length === 1 && kind !== "map" && kind !== "call" ? SINGLE_CHUNKS_DEEP : CHUNKS_IN_FLIGHT;
       for (const s of this.workers.slots) {
-        const limit = s.mailbox ? deep : CHUNKS_IN_FLIGHT;
         if (s.gone || s.chunks.length >= limit || (slot && s.chunks.length >= slot.chunks.length)) continue;
         if (s.chunks.length === 0 || s.chunks[0].fast === (mailable && s.mailbox !== undefined)) slot = s;
       }
@@ -259,12 +259,7 @@ export class Scheduler implements PoolCore {
     slot.chunks.push(chunk);
     chunk.task.running.add(slot);
     if (fast) return slot.mailbox!.post(job, (answer) => this.#settle(slot, chunk, answer.value, answer.error));
-    slot.mailbox?.announceMessage();
-    slot.remote.run(transfer(withoutPostedModule(slot, job), moved ?? [])).then(
-      (value) => this.#settle(slot, chunk, value, undefined),
-      (error) => this.#settle(slot, chunk, undefined, error ?? new Error("the worker rejected without a reason")),
-    );
-    slot.mailbox?.wake();
+    slot.send(withoutPostedModule(slot, job), moved ?? [], (result) => this.#settle(slot, chunk, result.value, result.error));
   }
 
   #settle(slot: Slot<Chunk>, chunk: Chunk, value: unknown, error: unknown): void {

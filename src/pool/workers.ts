@@ -7,7 +7,7 @@ import type { PoolWorker } from "../platform.ts";
 import { WorkerError } from "../errors.ts";
 import type { SharedHeap } from "./heap.ts";
 import { Mailbox, waitAsync } from "./mailbox.ts";
-import type { PoolMode, WorkerApi } from "./protocol.ts";
+import type { Job, JobResult, PoolMode, ResultsMessage, WorkerApi } from "./protocol.ts";
 import { WARM_REGION_BYTES } from "./runner.ts";
 
 /** One worker as the pool holds it. `C` is what the scheduler tracks per worker (its chunks in flight). */
@@ -23,6 +23,65 @@ export interface Slot<C> {
   readonly posted: Map<number, true>;
   /** Shared mode, where Atomics.waitAsync exists: the worker's mailbox for built-in kernels' jobs. */
   readonly mailbox?: Mailbox;
+  /** Sends a job as a message (batched with the others sent in the same turn); `answer` gets its result. */
+  send(job: Job, moved: readonly Transferable[], answer: (result: JobResult) => void): void;
+}
+
+/**
+ * The pool's side of the job messages (protocol.ts): jobs sent in one turn of the event loop leave as
+ * one message, and a message of results settles each. Answers still owed when the worker stops are dropped.
+ */
+class Outbox {
+  #jobs: { seq: number; job: Job }[] = [];
+  #moved: Transferable[] = [];
+  #answers = new Map<number, (result: JobResult) => void>();
+  #seq = 0;
+  #scheduled = false;
+
+  constructor(
+    readonly worker: PoolWorker,
+    readonly mailbox: Mailbox | undefined,
+  ) {
+    worker.endpoint.addEventListener("message", ((event: MessageEvent) => {
+      const results = (event.data as Partial<ResultsMessage> | undefined)?.hotpathResults;
+      if (!results) return;
+      for (const result of results) {
+        const answer = this.#answers.get(result.seq);
+        if (!answer) continue;
+        this.#answers.delete(result.seq);
+        answer(result);
+      }
+    }) as EventListener);
+  }
+
+  send(job: Job, moved: readonly Transferable[], answer: (result: JobResult) => void): void {
+    const seq = ++this.#seq;
+    this.#answers.set(seq, answer);
+    this.#jobs.push({ seq, job });
+    for (const buffer of moved) this.#moved.push(buffer);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const [jobs, moved] = [this.#jobs, this.#moved];
+    this.#jobs = [];
+    this.#moved = [];
+    if (jobs.length === 0) return;
+    // The worker leaves its mailbox loop to take the message (mailbox.ts), then is woken if it sleeps.
+    this.mailbox?.announceMessage();
+    this.worker.endpoint.postMessage({ hotpathJobs: jobs }, moved);
+    this.mailbox?.wake();
+  }
+
+  /** The worker stopped: nothing it owes will come. */
+  drop(): void {
+    this.#answers.clear();
+    this.#jobs = [];
+    this.#moved = [];
+  }
 }
 
 /** What every worker is started with. */
@@ -46,6 +105,8 @@ export interface WorkerEvents<C> {
   /** No worker is left and none could be started. */
   noneLeft(error: Error): void;
 }
+
+const outboxes = new WeakMap<Slot<unknown>, Outbox>();
 
 export class WorkerSet<C> {
   slots: Slot<C>[] = [];
@@ -113,7 +174,19 @@ export class WorkerSet<C> {
     const remote = wrap<WorkerApi>(worker.endpoint);
     const warmPtr = mode === "shared" && warmUp ? heap!.alloc(WARM_REGION_BYTES, "warm-up region") : undefined;
     const mailbox = mode === "shared" && waitAsync ? new Mailbox() : undefined;
-    const slot: Slot<C> = { id, worker, remote, warmPtr, chunks: [], gone: false, posted: new Map(), mailbox };
+    const outbox = new Outbox(worker, mailbox);
+    const slot: Slot<C> = {
+      id,
+      worker,
+      remote,
+      warmPtr,
+      chunks: [],
+      gone: false,
+      posted: new Map(),
+      mailbox,
+      send: (job, moved, answer) => (slot.gone ? undefined : outbox.send(job, moved, answer)),
+    };
+    outboxes.set(slot as Slot<unknown>, outbox);
     let ready = false;
     const failedToStart = new Promise<never>((_, reject) => {
       worker.onExit((reason) => {
@@ -146,6 +219,7 @@ export class WorkerSet<C> {
   async #stop(slot: Slot<C>): Promise<void> {
     slot.gone = true;
     slot.mailbox?.close();
+    outboxes.get(slot as Slot<unknown>)?.drop();
     await slot.worker.terminate().catch(() => undefined);
     if (slot.warmPtr !== undefined) this.config.heap!.free(slot.warmPtr);
   }
