@@ -2,7 +2,7 @@
 // Its twin for browsers is platform.browser.ts; both satisfy the `Platform` contract in platform.ts.
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { Worker, parentPort } from "node:worker_threads";
+import { Worker, parentPort, receiveMessageOnPort } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { nodeWorkerUrl } from "./assets.ts";
 import type { Endpoint } from "comlink";
@@ -57,6 +57,14 @@ export const platform: Platform = {
     if (isDeno() && typeof (globalThis as { postMessage?: unknown }).postMessage === "function") return globalThis as unknown as Endpoint;
     throw new Error("parentEndpoint() called outside a worker thread");
   },
+  // Node only: Deno's pool workers are Web Workers, and Bun is left to its event loop (not checked there).
+  pollParent:
+    parentPort && !isDeno() && typeof (globalThis as { Bun?: unknown }).Bun === "undefined"
+      ? () => {
+          const received = receiveMessageOnPort(parentPort!);
+          return received ? { data: received.message } : undefined;
+        }
+      : undefined,
 };
 
 function isDeno(): boolean {

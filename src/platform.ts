@@ -33,4 +33,10 @@ export interface Platform {
   spawnWorker(url?: URL): PoolWorker;
   /** Inside a pool worker: the endpoint to its parent. */
   parentEndpoint(): Endpoint;
+  /**
+   * Inside a pool worker, where the platform can: takes the parent's next message without the event
+   * loop (Node's receiveMessageOnPort), or undefined when none waits. A worker that just answered polls
+   * for a short while, so a caller's next job is taken at once instead of after an event-loop wake-up.
+   */
+  pollParent?(): { readonly data: unknown } | undefined;
 }
