@@ -3,10 +3,16 @@ export function sumIntegers(n: u64): u64 {
   return sumRange(0, n);
 }
 
-/** Sum of the integers in [lo, hi), wrapping modulo 2^64: the splittable form of sumIntegers. */
+/**
+ * Sum of the integers in [lo, hi), wrapping modulo 2^64: the splittable form of sumIntegers. The loop
+ * tests `i != hi` after one `lo >= hi` check: with `i < hi`, Bun's JavaScriptCore compiled a module
+ * to a loop twice as slow in about one compile in four (62 against 31 ms for 10^8); this form ran at
+ * 31 ms in all 32 compiles tried, and as fast as before in V8.
+ */
 export function sumRange(lo: u64, hi: u64): u64 {
+  if (lo >= hi) return 0;
   let total: u64 = 0;
-  for (let i = lo; i < hi; i++) total += i;
+  for (let i = lo; i != hi; i++) total += i;
   return total;
 }
 
