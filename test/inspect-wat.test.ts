@@ -25,12 +25,12 @@ describe("inspectKernel", () => {
     }
   });
 
-  it("sumIntegers' loop adds with one i64.add per integer and compares unsigned", async () => {
+  it("sumIntegers' loop adds with one i64.add per integer and stops at hi (i64.ne, after one lo ≥ hi check)", async () => {
     const listing = await inspectKernel("sumIntegers");
     const loop = listing.loops.find((l) => l.innermost)!;
     const body = listing.lines.slice(loop.start, loop.end + 1).map((l) => l.trim());
     expect(body.filter((l) => l === "i64.add").length).toBe(2); // the sum and the counter
-    expect(body.some((l) => /^i64\.(gt|lt)_u$/.test(l))).toBe(true);
+    expect(body.some((l) => /^i64\.(ne|eq)$/.test(l))).toBe(true);
     expect(listing.calls).toEqual([]);
   });
 
