@@ -2,7 +2,7 @@
 // result), Math/Number constants, BigInt.asUintN/asIntN with a literal width, Number() and BigInt().
 import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
-import { expr } from "./expressions.ts";
+import { recurse } from "./recursion.ts";
 import { round } from "./numeric.ts";
 import type { Node } from "./parse.ts";
 import { constant } from "./typing.ts";
@@ -41,7 +41,7 @@ export function numbers(cx: FunctionContext, args: Node[], count: number | "some
   if (count === "some" ? args.length === 0 : args.length !== count)
     throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
   for (const a of args) {
-    const t = expr(cx, a);
+    const t = recurse.expr(cx, a);
     if (!isNumber(t)) throw cx.fail(`Math.${name}() of a ${describeType(t)}`, a);
     cx.emit(...cx.convert(t, "f64", a, `Math.${name}`));
   }
@@ -75,7 +75,7 @@ export function math(cx: FunctionContext, name: string, args: Node[], node: Node
       if (args.length !== (name === "imul" ? 2 : 1))
         throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
       for (const a of args) {
-        const t = expr(cx, a);
+        const t = recurse.expr(cx, a);
         cx.emit(...cx.int32(t, a));
       }
       cx.emit([name === "imul" ? "i32.mul" : "i32.clz"]);
@@ -93,7 +93,7 @@ export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: 
     !(bits.value >= 1 && bits.value <= 64 && Number.isInteger(bits.value))
   )
     throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} needs a literal bit count from 1 to 64 here`, bits ?? node);
-  const t = expr(cx, args[1]);
+  const t = recurse.expr(cx, args[1]);
   if (!isBigint(t)) throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} of a ${describeType(t)}`, args[1]);
   const b = bits.value as number;
   if (b < 64) {
@@ -104,7 +104,7 @@ export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: 
 }
 
 export function toNumber(cx: FunctionContext, arg: Node): ResultType {
-  const t = expr(cx, arg);
+  const t = recurse.expr(cx, arg);
   // A u64 shifted right by a constant ≥ 1 (`Number(s >> 11n)`, a random draw) is below 2^63: the
   // signed conversion (one instruction on x64) gives the same double as the unsigned one (a branchy sequence).
   const shifted = arg.type === "BinaryExpression" && arg.operator === ">>" && typeof constant(arg.right) === "bigint";
@@ -118,7 +118,7 @@ export function toNumber(cx: FunctionContext, arg: Node): ResultType {
 
 /** BigInt(x): a number must be an integer (else JavaScript throws a RangeError; here the call traps). */
 export function toBigint(cx: FunctionContext, arg: Node): ResultType {
-  const t = expr(cx, arg);
+  const t = recurse.expr(cx, arg);
   if (isBigint(t)) return t;
   if (t === "i32") cx.emit(["i64.extend_i32_s"]);
   else if (t === "u32" || t === "bool") cx.emit(["i64.extend_i32_u"]);

@@ -2,7 +2,7 @@
 // (builtins.ts) and `new` of a jitClass.
 import { asN, math, toBigint, toNumber } from "./builtins.ts";
 import type { FunctionContext } from "./context.ts";
-import { detached } from "./expressions.ts";
+import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
 import { type ResultType, type ValueType, typeName } from "./types.ts";
 import { compatible } from "./typing.ts";
@@ -29,7 +29,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
       `calling \`${callee.name}\`, which is not a jit function, is not supported by jit (jit() it first: calls resolve jit functions by name)`,
       callee,
     );
-  const typed = args.map((a) => detached(cx, a));
+  const typed = args.map((a) => recurse.detached(cx, a));
   let params: ResultType[] = typed.map((t) => (t.type === "i32" || t.type === "u32" ? "f64" : t.type));
   let declared: ResultType | undefined;
   const sig = target.signatures.find((s) => s.params.length === typed.length && s.params.every((p, i) => compatible(typed[i].type, p)));
@@ -51,7 +51,7 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   const callee = node.callee;
   const cls = callee.type === "Identifier" && !cx.lookup(callee.name) ? cx.builder.cls(callee.name) : undefined;
   if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (only jitClass classes can be constructed)`, node);
-  const typed = (node.arguments as Node[]).map((a) => detached(cx, a));
+  const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
   const params = typed.map((t, i) => {
     if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", node.arguments[i]);
     return t.type === "i32" || t.type === "u32" ? "f64" : t.type;

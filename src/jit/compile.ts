@@ -7,7 +7,9 @@
 // The parts: context.ts (state and helpers), statements.ts, expressions.ts, operators.ts, places.ts,
 // calls.ts, builtins.ts.
 import { FunctionContext } from "./context.ts";
-import type { ModuleBuilder, JitTarget } from "./module.ts";
+// Loaded for its effect: it fills the code generator's recursion table (recursion.ts).
+import "./expressions.ts";
+import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import type { Node, ParsedFunction } from "./parse.ts";
 import { rangeFacts, Widen } from "./ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
@@ -15,20 +17,7 @@ import { typeName, type ClassType, type ResultType, type ValueType } from "./typ
 import { join } from "./typing.ts";
 import type { WasmFunction } from "./wasm.ts";
 
-export interface FunctionPlan {
-  name: string;
-  parsed: ParsedFunction | undefined;
-  params: readonly ValueType[];
-  /** Declared result type; undefined: inferred from the `return`s. */
-  result: ResultType | undefined;
-  exported: boolean;
-  /** The jit function being compiled (a call to its own name is a recursive call). */
-  target?: JitTarget;
-  /** Compiling this class's constructor: `this.field = …` sets the fields, which are the results. */
-  constructing?: ClassType;
-}
-
-export function compileFunction(builder: ModuleBuilder, plan: FunctionPlan): { fn: WasmFunction; result: ResultType } {
+export function compileFunction(builder: ModuleHost, plan: FunctionPlan): { fn: WasmFunction; result: ResultType } {
   const facts = rangeFacts(plan.parsed!.params, plan.parsed!.body);
   const widened = new Set<Node>();
   // Each failed counter condition widens that local to f64 and starts again (at most once per counter).
@@ -67,3 +56,5 @@ function joinedReturns(cx: FunctionContext): ResultType {
   }
   return joined ?? "void";
 }
+
+export type { FunctionPlan } from "./plan.ts";

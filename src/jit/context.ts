@@ -3,9 +3,8 @@
 // keep JavaScript's values, and the JitErrors that point at a construct. The parts themselves are
 // functions over this context: statements.ts, expressions.ts, operators.ts, places.ts, calls.ts,
 // builtins.ts; compile.ts runs them.
-import type { FunctionPlan } from "./compile.ts";
+import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { describeNode, describeType } from "./describe.ts";
-import type { ModuleBuilder } from "./module.ts";
 import { toInt32 } from "./numeric.ts";
 import type { Node, SourceText } from "./parse.ts";
 import type { RangeFacts } from "./ranges.ts";
@@ -64,7 +63,7 @@ export class FunctionContext {
   readonly inBounds: { counter: Var; array: Var }[] = [];
 
   constructor(
-    readonly builder: ModuleBuilder,
+    readonly builder: ModuleHost,
     readonly plan: FunctionPlan,
     /** undefined in the first pass, which only collects the `return` types. */
     readonly result: ResultType | undefined,

@@ -9,6 +9,7 @@ import { assign, member, update } from "./places.ts";
 import { effect } from "./statements.ts";
 import { type ResultType, isArray, isBigint, isClass, isNumber, wasmTypes } from "./types.ts";
 import { join } from "./typing.ts";
+import { recurse } from "./recursion.ts";
 
 /** Compiles into a separate list, so operands' types are known before they are placed and converted. */
 export function detached(cx: FunctionContext, node: Node): Typed {
@@ -166,3 +167,5 @@ export function conditional(cx: FunctionContext, node: Node): ResultType {
   cx.close();
   return type;
 }
+
+Object.assign(recurse, { expr, cond, detached, number, identifier });

@@ -3,26 +3,12 @@
 // names it resolves (functions, classes) are recorded with their source, so a cached module can be
 // checked against what those names mean now.
 import { compileFunction } from "./compile.ts";
+import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "./parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { typeName, type ClassType, type ResultType, type Signature, type ValueType } from "./types.ts";
 import { encodeModule, type WasmFunction } from "./wasm.ts";
 import { printModule } from "./wat.ts";
-
-/** A function `jit` knows how to compile. */
-export interface JitTarget {
-  readonly name: string;
-  readonly source: string;
-  parsed(): ParsedFunction;
-  /** Declared signatures (empty: inferred from the call). */
-  readonly signatures: readonly Signature[];
-}
-
-/** What a name in jitted code can refer to beyond its own locals. */
-export interface Globals {
-  fn(name: string): JitTarget | undefined;
-  cls(name: string): (ClassType & { init(): ParsedFunction | undefined }) | undefined;
-}
 
 /** A name the module resolved and the source it had: `fn:name` or `class:name` → source. */
 export type Dependencies = Record<string, string>;
@@ -37,13 +23,7 @@ export interface CompiledModule {
   readonly writesMemory: boolean;
 }
 
-interface Specialization {
-  index: number;
-  /** Unknown while the function's own body is being compiled (a recursive call without a declared result). */
-  result: ResultType | undefined;
-}
-
-export class ModuleBuilder {
+export class ModuleBuilder implements ModuleHost {
   readonly #functions: (WasmFunction | undefined)[] = [];
   readonly #specs = new Map<string, Specialization>();
   readonly #helpers = new Map<string, number>();
@@ -137,3 +117,5 @@ export function compileModule(
     writesMemory: builder.writesMemory,
   };
 }
+
+export type { Globals, JitTarget } from "./plan.ts";

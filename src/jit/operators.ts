@@ -2,7 +2,7 @@
 // bitwise operators on ToInt32 values, exactly as JavaScript computes them; `**` of constants.
 import type { FunctionContext, Typed } from "./context.ts";
 import { describeType } from "./describe.ts";
-import { number } from "./expressions.ts";
+import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
 import { type ResultType, isBigint, isNumber } from "./types.ts";
 import { constant } from "./typing.ts";
@@ -111,7 +111,7 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
 /** `**` between constants (`2 ** 53`, `10n ** 9n`) is folded; WebAssembly has no power instruction for the rest. */
 export function power(cx: FunctionContext, node: Node): ResultType {
   const [l, r] = [constant(node.left), constant(node.right)];
-  if (typeof l === "number" && typeof r === "number") return number(cx, l ** r);
+  if (typeof l === "number" && typeof r === "number") return recurse.number(cx, l ** r);
   if (typeof l === "bigint" && typeof r === "bigint" && r >= 0n) {
     cx.emit(["i64.const", BigInt.asIntN(64, l ** r)]);
     return cx.bigint;

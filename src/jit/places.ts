@@ -3,7 +3,7 @@
 import { MATH_CONSTANTS, NUMBER_CONSTANTS } from "./builtins.ts";
 import type { FunctionContext, Place, Typed, Var } from "./context.ts";
 import { CONSTRUCTS, describeType } from "./describe.ts";
-import { detached, expr, identifier, number } from "./expressions.ts";
+import { recurse } from "./recursion.ts";
 import { binary } from "./operators.ts";
 import type { Node } from "./parse.ts";
 import { type ArrayType, ELEMENTS, type ResultType, elementOf, isArray, isBigint, isClass, isNumber, wasmTypes } from "./types.ts";
@@ -15,7 +15,7 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
     return placeOf(cx, node.expression);
   if (node.type === "Identifier") {
     const v = cx.lookup(node.name);
-    if (!v) identifier(cx, node); // throws the right error
+    if (!v) recurse.identifier(cx, node); // throws the right error
     if (v!.constant) throw cx.fail(`\`${node.name}\` is a const`, node);
     return localPlace(cx, v!);
   }
@@ -29,7 +29,7 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
         );
       return localPlace(cx, field);
     }
-    const object = detached(cx, node.object);
+    const object = recurse.detached(cx, node.object);
     if (isArray(object.type) && node.computed) {
       cx.emit(...object.code);
       const addr = cx.local("i32");
@@ -83,7 +83,7 @@ export function assign(cx: FunctionContext, node: Node, valueNeeded: boolean): R
   const op: string = node.operator;
   if (op === "&&=" || op === "||=" || op === "??=") throw cx.err(`\`${op}\``, node);
   const place = placeOf(cx, node.left);
-  let value: Typed = detached(cx, node.right);
+  let value: Typed = recurse.detached(cx, node.right);
   if (op !== "=") {
     const saved = cx.code;
     cx.code = [];
@@ -139,7 +139,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     ["local.set", len],
     ["local.set", ptr],
   ];
-  const { type: it, code } = detached(cx, index);
+  const { type: it, code } = recurse.detached(cx, index);
   out.push(...code);
   // An index that is not an integer in [0, length) traps (JavaScript would read undefined / ignore the write).
   if (it === "f64") {
@@ -189,7 +189,7 @@ export function member(cx: FunctionContext, node: Node): ResultType {
   const { object, property } = node;
   if (!node.computed && object.type === "Identifier" && !cx.lookup(object.name)) {
     const table = object.name === "Math" ? MATH_CONSTANTS : object.name === "Number" ? NUMBER_CONSTANTS : undefined;
-    if (table && property.name in table) return number(cx, table[property.name]);
+    if (table && property.name in table) return recurse.number(cx, table[property.name]);
   }
   if (object.type === "ThisExpression" && cx.plan.constructing && !node.computed) {
     const field = cx.fields.get(property.name);
@@ -197,7 +197,7 @@ export function member(cx: FunctionContext, node: Node): ResultType {
     for (const l of field.locals) cx.emit(["local.get", l]);
     return field.type;
   }
-  const type = expr(cx, object);
+  const type = recurse.expr(cx, object);
   if (isArray(type)) {
     if (node.computed) {
       const addr = cx.local("i32");

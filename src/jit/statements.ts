@@ -2,7 +2,7 @@
 // (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
 import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
-import { cond, detached, expr } from "./expressions.ts";
+import { recurse } from "./recursion.ts";
 import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
@@ -22,7 +22,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "ExpressionStatement":
       return effect(cx, node.expression);
     case "IfStatement":
-      cond(cx, node.test);
+      recurse.cond(cx, node.test);
       cx.open("if");
       cx.scoped(() => stmt(cx, node.consequent));
       if (node.alternate) {
@@ -42,7 +42,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
         const breakDepth = cx.open("block");
         const top = cx.open("loop");
         if (node.test) {
-          cond(cx, node.test);
+          recurse.cond(cx, node.test);
           cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
         }
         const continueDepth = cx.open("block");
@@ -63,7 +63,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       const continueDepth = cx.open("block");
       loop(cx, { label, breakDepth, continueDepth }, node.body);
       cx.close();
-      cond(cx, node.test);
+      recurse.cond(cx, node.test);
       cx.emit(["br_if", cx.depth - top]);
       cx.close();
       return cx.close();
@@ -102,7 +102,7 @@ export function loop(cx: FunctionContext, loop: Loop, body: Node) {
 
 export function returnStatement(cx: FunctionContext, argument: Node | null, node: Node) {
   if (cx.plan.constructing) throw cx.err("`return` in a jitClass constructor", node);
-  const type = argument ? expr(cx, argument) : "void";
+  const type = argument ? recurse.expr(cx, argument) : "void";
   if (cx.result === undefined) cx.returns.push({ type, node: argument ?? node });
   else cx.emit(...cx.convert(type, cx.result, argument ?? node, "the return value"));
   cx.emit(["return"]);
@@ -114,11 +114,11 @@ function checkCounter(cx: FunctionContext, update: Node) {
   if (!u) return;
   const v = cx.lookup(update.argument.type === "Identifier" ? update.argument.name : update.argument.expression?.name);
   if (v?.counter !== u.declarator) return;
-  const bound = detached(cx, u.bound).type;
+  const bound = recurse.detached(cx, u.bound).type;
   if (bound === "i32") return;
   // The length of an array of 2-byte or wider elements is below 2^31: wasm32 memory is at most 4 GiB.
   if (bound === "u32" && u.bound.type === "MemberExpression" && !u.bound.computed && u.bound.property.name === "length") {
-    const of = detached(cx, u.bound.object).type;
+    const of = recurse.detached(cx, u.bound.object).type;
     if (isArray(of) && ELEMENTS[elementOf(of)].bytes >= 2) return;
   }
   throw new Widen(u.declarator);
@@ -144,7 +144,7 @@ export function declare(cx: FunctionContext, node: Node) {
   for (const d of node.declarations) {
     if (d.id.type !== "Identifier") throw cx.err("destructuring", d.id);
     if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
-    let type = expr(cx, d.init);
+    let type = recurse.expr(cx, d.init);
     if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
     // A `let` number may later hold any number: widen int32 values to f64 (a `const` keeps them),
     // unless it is a loop counter proven to stay int32 (ranges.ts).
@@ -172,5 +172,5 @@ export function declare(cx: FunctionContext, node: Node) {
 export function effect(cx: FunctionContext, node: Node) {
   if (node.type === "AssignmentExpression") assign(cx, node, false);
   else if (node.type === "UpdateExpression") update(cx, node, false);
-  else cx.drop(expr(cx, node));
+  else cx.drop(recurse.expr(cx, node));
 }
