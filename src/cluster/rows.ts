@@ -4,21 +4,14 @@
 // changing the rounding of each row's imaginary part (y0 + dy·row / height); the kernel's row form
 // `mandelbrotRows` draws rows [rowStart, rowEnd) of the full image exactly as one thread does.
 import { kernels, type Kernels } from "../kernels/kernels.ts";
+import type { Task } from "./protocol.ts";
+
+type MandelbrotTask = Extract<Task, { kind: "mandelbrot" }>;
 
 let instance: Promise<Kernels> | undefined;
 
 /** Rows [rowStart, rowEnd) of a width × height Mandelbrot image, as u32 escape counts. */
-export async function clusterMandelbrotRows(block: {
-  width: number;
-  height: number;
-  rowStart: number;
-  rowEnd: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  maxIter: number;
-}): Promise<Uint32Array> {
+export async function clusterMandelbrotRows(block: Omit<MandelbrotTask, "kind">): Promise<Uint32Array> {
   const k = await (instance ??= kernels());
   const { width, height, rowStart, rowEnd, x0, y0, x1, y1, maxIter } = block;
   const ex = k.exports;
