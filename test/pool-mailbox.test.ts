@@ -23,6 +23,9 @@ describe("shared-mode mailbox", () => {
     expect(isMailable({ kind: "dot", aPtr: 16, bPtr: 32, n: 2 })).toBe(true);
     expect(isMailable({ kind: "dot", a: new Float64Array(2), b: new Float64Array(2), n: 2 })).toBe(false);
     expect(isMailable({ kind: "countPrimes", lo: 0n, hi: 5n })).toBe(false);
+    // hashMany in shared mode: a table of (pointer, length) pairs in memory, not lists in the job.
+    expect(isMailable({ kind: "hashAt", xxhash: 1, seed: 0n, tablePtr: 64, count: 3, outPtr: 96 })).toBe(true);
+    expect(isMailable({ kind: "hash", algorithm: "xxhash64", seed: 0n, lens: new Uint32Array(1), packed: new Uint8Array(1) })).toBe(false);
     expect(isMailable({ kind: "call", fn: { type: "module", url: "file:///x.mjs", export: "f" }, args: [] })).toBe(false);
   });
 
@@ -46,6 +49,9 @@ describe("shared-mode mailbox", () => {
     };
     expect(await roundTrip(view, (j) => ((seen = j), undefined))).toEqual({ value: undefined });
     expect(seen).toEqual(view);
+    const hashes: Job = { kind: "hashAt", xxhash: 0, seed: 2n ** 63n + 5n, tablePtr: 4096, count: 64, outPtr: 8192 };
+    expect(await roundTrip(hashes, (j) => ((seen = j), undefined))).toEqual({ value: undefined });
+    expect(seen).toEqual(hashes);
     expect(await roundTrip({ kind: "dot", aPtr: 16, bPtr: 32, n: 2 }, () => 0.125)).toEqual({ value: 0.125 });
     expect(await roundTrip({ kind: "collatz", lo: 1n, hi: 10n }, () => ({ start: 9n, steps: 19 }))).toEqual({
       value: { start: 9n, steps: 19 },

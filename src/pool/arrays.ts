@@ -186,12 +186,11 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
         return bytesArg(b, `buffers[${i}]`);
       });
       const call = { signal: opts.signal, chunks: opts.chunks };
-      const count = core.chunkCount(call, "options");
+      const chunks = core.chunkCount(call, "options");
       const lensOf = (i0: number, i1: number) => Uint32Array.from(views.slice(i0, i1), (v) => v.byteLength);
       const heap = core.heap;
       if (heap) {
-        const groups = splitCount(0, views.length, count);
-        const collect = gather(views.length, groups);
+        const groups = splitCount(0, views.length, chunks);
         // An array from pool.alloc is hashed where it lies; other buffers are copied in.
         const placed = placeAll(
           core,
@@ -199,17 +198,44 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
             (v, i) => [core.isResident(buffers[i] as ArrayBufferView) ? (buffers[i] as ArrayBufferView) : v, `buffers[${i}]`] as const,
           ),
         );
-        const ptrs = placed.ptrs;
+        // One block for the call: the (pointer, length) table, then the hashes (8-byte aligned: the table
+        // has an even number of u32s). Jobs carry only offsets into it, so they go through the mailbox.
+        const count = views.length;
+        let block: number;
+        try {
+          block = heap.alloc(count * 16, "the table of buffers and their hashes");
+        } catch (error) {
+          placed.release();
+          throw error;
+        }
+        const table = new Uint32Array(core.memory!.buffer, block, count * 2);
+        placed.ptrs.forEach((ptr, i) => ((table[2 * i] = ptr), (table[2 * i + 1] = views[i].byteLength)));
+        const outAt = block + count * 8;
         const specs = groups.map(([i0, i1]) => ({
           kernel: algorithm,
           label: `buffers [${i0}, ${i1})`,
-          make: () => ({ job: { kind: "hash", algorithm, seed, ptrs: Uint32Array.from(ptrs.slice(i0, i1)), lens: lensOf(i0, i1) } as Job }),
+          make: () => ({
+            job: {
+              kind: "hashAt",
+              xxhash: algorithm === "xxhash64" ? 1 : 0,
+              seed,
+              tablePtr: block + i0 * 8,
+              count: i1 - i0,
+              outPtr: outAt + i0 * 8,
+            } as Job,
+          }),
         }));
-        return core.submit("hashMany", specs, call, collect, placed.release);
+        return core.submit(
+          "hashMany",
+          specs,
+          call,
+          () => new BigUint64Array(core.memory!.buffer, outAt, count).slice(),
+          () => (placed.release(), heap.free(block)),
+        );
       }
       // Message mode: one packed buffer per group, moved to the worker (one transfer instead of many clones),
       // never more than MAX_PACKED_BYTES unless a single buffer is larger (it then travels alone).
-      const groups = splitCount(0, views.length, count).flatMap(([i0, i1]) => byBytes(views, i0, i1, MAX_PACKED_BYTES));
+      const groups = splitCount(0, views.length, chunks).flatMap(([i0, i1]) => byBytes(views, i0, i1, MAX_PACKED_BYTES));
       const specs = groups.map(([i0, i1]) => ({
         kernel: algorithm,
         label: `buffers [${i0}, ${i1})`,

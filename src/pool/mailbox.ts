@@ -53,6 +53,13 @@ const FIELDS = {
   matmul: ["aPtr", "bPtr", "cPtr", "m", "k", "n", "rowStart", "rowEnd"].map((f) => [f, "n"] as Field),
   saxpy: ["alpha", "xPtr", "yPtr", "n"].map((f) => [f, "n"] as Field),
   dot: ["aPtr", "bPtr", "n"].map((f) => [f, "n"] as Field),
+  hashAt: [
+    ["xxhash", "n"],
+    ["seed", "b"],
+    ["tablePtr", "n"],
+    ["count", "n"],
+    ["outPtr", "n"],
+  ],
 } as const satisfies Record<string, readonly Field[]>;
 type FastKind = keyof typeof FIELDS;
 

@@ -98,13 +98,22 @@ export type Job =
       readonly n: number;
     }
   | {
+      /** Message mode: the buffers packed into one, with their lengths. */
       readonly kind: "hash";
       readonly algorithm: HashAlgorithm;
       readonly seed: bigint;
-      /** Shared: pointers and lengths of the buffers in memory. Message: the buffers packed into one, with offsets. */
-      readonly ptrs?: Uint32Array;
       readonly lens: Uint32Array;
-      readonly packed?: Uint8Array;
+      readonly packed: Uint8Array;
+    }
+  | {
+      /** Shared mode: `count` (pointer, length) u32 pairs at `tablePtr`; the u64 hashes go to `outPtr`. All plain numbers, so it fits a mailbox. */
+      readonly kind: "hashAt";
+      /** 1: xxhash64, 0: fnv1a64. */
+      readonly xxhash: number;
+      readonly seed: bigint;
+      readonly tablePtr: number;
+      readonly count: number;
+      readonly outPtr: number;
     }
   | { readonly kind: "map"; readonly fn: FunctionRef; readonly items: readonly unknown[]; readonly first: number }
   | { readonly kind: "call"; readonly fn: FunctionRef; readonly args: readonly unknown[] };

@@ -211,6 +211,8 @@ function kernelOf(job: Job): string {
       return "mandelbrotRows";
     case "hash":
       return job.algorithm;
+    case "hashAt":
+      return job.xxhash ? "xxhash64" : "fnv1a64";
     default:
       return job.kind;
   }
@@ -270,18 +272,18 @@ function runKernel({ ex, arena, free }: State, job: Exclude<Job, { kind: "map" |
     case "hash": {
       const count = job.lens.length;
       const out = new BigUint64Array(count);
-      let ptrs = job.ptrs;
-      if (!ptrs) {
-        const base = arena!.put(job.packed!, "buffers");
-        ptrs = new Uint32Array(count);
-        for (let i = 0, at = base; i < count; at += job.lens[i], i++) ptrs[i] = at;
-      }
-      for (let i = 0; i < count; i++)
-        out[i] = BigInt.asUintN(
-          64,
-          job.algorithm === "fnv1a64" ? ex.fnv1a64(ptrs[i], job.lens[i]) : ex.xxhash64(ptrs[i], job.lens[i], job.seed),
-        );
+      const xxhash = job.algorithm === "xxhash64";
+      for (let i = 0, at = arena!.put(job.packed, "buffers"); i < count; at += job.lens[i], i++)
+        out[i] = xxhash ? ex.xxhash64(at, job.lens[i], job.seed) : ex.fnv1a64(at, job.lens[i]);
       return out;
+    }
+    case "hashAt": {
+      // Read the table and write the hashes through fresh views: the memory may have grown since.
+      const table = new Uint32Array(ex.memory.buffer, job.tablePtr, job.count * 2);
+      const out = new BigInt64Array(ex.memory.buffer, job.outPtr, job.count);
+      for (let i = 0; i < job.count; i++)
+        out[i] = job.xxhash ? ex.xxhash64(table[2 * i], table[2 * i + 1], job.seed) : ex.fnv1a64(table[2 * i], table[2 * i + 1]);
+      return undefined;
     }
   }
 }
