@@ -100,6 +100,13 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
     return "bool";
   }
   const arith: Record<string, string> = { "+": "f64.add", "-": "f64.sub", "*": "f64.mul", "/": "f64.div" };
+  if (op === "/") {
+    const reciprocal = exactReciprocal(constantOf(right.code));
+    if (reciprocal !== undefined) {
+      cx.emit(...left.code, ...cx.convert(lt, "f64", node, "arithmetic"), ["f64.const", reciprocal], ["f64.mul"]);
+      return "f64";
+    }
+  }
   if (arith[op] || op === "%") {
     place(cx.convert(lt, "f64", node, "arithmetic"), cx.convert(rt, "f64", node, "arithmetic"));
     cx.emit(op === "%" ? ["call", cx.builder.helper("fmod")] : [arith[op]]);
@@ -142,4 +149,37 @@ function folded(code: Instr[], conversion: Instr[]): Instr[] {
   if (code.length === 1 && code[0][0] === "i32.const" && conversion.length === 1 && conversion[0][0] === "f64.convert_i32_s")
     return [["f64.const", code[0][1] as number]];
   return [...code, ...conversion];
+}
+
+/** The number an operand's code is, when it is one constant (`2 ** 53` is folded to one). */
+function constantOf(code: Instr[]): number | undefined {
+  if (code.length !== 1) return undefined;
+  const [op, value] = code[0];
+  return op === "f64.const" || op === "i32.const" ? (value as number) : undefined;
+}
+
+/**
+ * 1 / c when c is ±2^k and 1 / c = ±2^−k is a double too (k from −1023 to 1023), else undefined.
+ * Then x / c and x * (1 / c) are the same double for every x, NaN, ±∞ and ±0 included: IEEE 754
+ * rounds each operation's exact real result, and x / 2^k and x · 2^−k are the same real number (the
+ * signs combine the same way, and so do the special cases: ∞ / 2^k = ∞ · 2^−k = ∞, 0 / 2^k = 0 · 2^−k
+ * = 0). Division has a latency of ≈13–20 cycles on x64, multiplication ≈4.
+ */
+export function exactReciprocal(c: number | undefined): number | undefined {
+  if (c === undefined || !isPowerOfTwo(c)) return undefined;
+  const r = 1 / c;
+  return isPowerOfTwo(r) && r * c === 1 ? r : undefined;
+}
+
+/** ±2^k for an integer k (a normal double with no fraction bits, or a subnormal with one bit set). */
+function isPowerOfTwo(x: number): boolean {
+  if (!Number.isFinite(x) || x === 0) return false;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const high = view.getUint32(0);
+  const low = view.getUint32(4);
+  const exponent = (high >>> 20) & 0x7ff;
+  const fraction = BigInt(high & 0xfffff) * 2n ** 32n + BigInt(low);
+  if (exponent !== 0) return fraction === 0n;
+  return (fraction & (fraction - 1n)) === 0n;
 }

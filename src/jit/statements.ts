@@ -8,6 +8,7 @@ import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
 import { ELEMENTS, elementOf, isArray, type ValueType, wasmTypes } from "./types.ts";
 import { constant } from "./typing.ts";
+import type { Instr } from "./wasm.ts";
 
 export function stmt(cx: FunctionContext, node: Node): void {
   switch (node.type) {
@@ -22,6 +23,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "ExpressionStatement":
       return effect(cx, node.expression);
     case "IfStatement":
+      if (!node.alternate && selected(cx, node)) return;
       recurse.cond(cx, node.test);
       cx.open("if");
       cx.scoped(() => stmt(cx, node.consequent));
@@ -173,4 +175,61 @@ export function effect(cx: FunctionContext, node: Node) {
   if (node.type === "AssignmentExpression") assign(cx, node, false);
   else if (node.type === "UpdateExpression") update(cx, node, false);
   else cx.drop(recurse.expr(cx, node));
+}
+
+/**
+ * `if (c) x++`, `if (c) x += e`, `if (c) x = e` (x a local, e cheap and free of effects and traps)
+ * as `x = select(new x, x, c)`: no branch. A counter of random events (Monte Carlo's hits) would
+ * otherwise mispredict on a good share of its iterations. The condition is still evaluated first, and
+ * the new value, computed whether c holds or not, has no effect: the same result as the branch.
+ */
+function selected(cx: FunctionContext, node: Node): boolean {
+  let body = node.consequent;
+  if (body.type === "BlockStatement" && body.body.length === 1) body = body.body[0];
+  if (body.type !== "ExpressionStatement") return false;
+  const e = body.expression;
+  const target = e.type === "UpdateExpression" ? e.argument : e.type === "AssignmentExpression" ? e.left : undefined;
+  if (target?.type !== "Identifier" || (e.type === "AssignmentExpression" && !pure(e.right))) return false;
+  const v = cx.lookup(target.name);
+  if (!v || v.constant || v.locals.length !== 1 || v.counter) return false;
+  const condition = recurse.detached(cx, node.test);
+  const saved = cx.code;
+  cx.code = [];
+  let value: Instr[];
+  try {
+    effect(cx, e);
+    value = cx.code;
+  } finally {
+    cx.code = saved;
+  }
+  const last = value[value.length - 1];
+  const cheap = value.length <= 16 && value.slice(0, -1).every(([op]) => !SPECULATION_UNSAFE.test(op) && op !== "local.set");
+  if (!cheap || last[0] !== "local.set" || last[1] !== v.locals[0]) return false;
+  const test = cx.local("i32");
+  cx.emit(...condition.code, ...cx.truthy(condition.type, node.test));
+  cx.emit(["local.set", test], ...value.slice(0, -1), ["local.get", v.locals[0]], ["local.get", test], ["select"], last);
+  return true;
+}
+
+/** What must not run unless the branch is taken: control flow, calls, what may trap (integer division, float → int), memory, slow f64 ops. */
+const SPECULATION_UNSAFE =
+  /^(unreachable|call|br|br_if|return|if|else|end|block|loop)$|^i(32|64)\.(div|rem|trunc_f)|load|store|^f64\.(div|sqrt)$/;
+
+/** An expression that only reads locals and constants through operators (no calls, no element reads, no assignments). */
+function pure(node: Node): boolean {
+  switch (node.type) {
+    case "Identifier":
+    case "Literal":
+      return true;
+    case "UnaryExpression":
+      return node.operator !== "delete" && pure(node.argument);
+    case "BinaryExpression":
+      return pure(node.left) && pure(node.right);
+    case "TSAsExpression":
+    case "TSNonNullExpression":
+    case "TSSatisfiesExpression":
+      return pure(node.expression);
+    default:
+      return false;
+  }
 }
