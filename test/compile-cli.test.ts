@@ -37,6 +37,7 @@ describe("hotpath compile (CLI)", () => {
     expect(js).toContain('new URL("./squares.wasm", import.meta.url)');
     expect(js).toContain('new URL("./squares.threads.wasm", import.meta.url)');
     expect(js).toContain('from "hotpath/kernel"');
+    expect(js).toContain('memoryFree: ["sumOfSquaresRange","fma","diff","isOdd","inverse","cube"]');
   });
 
   it("types the functions from the AssemblyScript signatures", async () => {
@@ -112,7 +113,10 @@ describe("hotpath compile (CLI)", () => {
     const ref = kernelRefOf(squares.sumOfSquaresRange)!;
     expect(ref.spec.name).toBe("sumOfSquaresRange");
     expect(await ref.module()).toBeInstanceOf(WebAssembly.Module);
-    expect(WebAssembly.Module.imports(await ref.threads!()).some((i) => i.kind === "memory")).toBe(true);
+    // sumOfSquaresRange touches no memory: the pool runs its single-thread build in shared mode too.
+    expect(ref.threads).toBeUndefined();
+    const scaleRef = kernelRefOf(squares.scale)!;
+    expect(WebAssembly.Module.imports(await scaleRef.threads!()).some((i) => i.kind === "memory")).toBe(true);
     expect(await ref.module()).toBe(await kernelRefOf(m.sumOfSquaresRange)!.module()); // compiled once per realm
     expect(await squares.load({ warmUp: false })).not.toBe(m);
     await expect(squares.load({ warm: false } as never)).rejects.toThrow("Unknown option `options.warm`");

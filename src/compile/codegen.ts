@@ -10,6 +10,8 @@ export interface ModuleText {
   /** The kernel file's base name, for the header: "squares.ts". */
   sourceFile: string;
   functions: readonly FunctionSpec[];
+  /** The functions that touch no linear memory (memory-use.ts): the pool runs them from the single-thread build. */
+  memoryFree?: readonly string[];
   /** Module specifier of the runtime: "hotpath/kernel". */
   runtime: string;
 }
@@ -32,7 +34,7 @@ export default defineKernelModule({
   source: ${JSON.stringify(t.name)},
   wasm: () => new URL("./${t.name}.wasm", import.meta.url),
   threads: () => new URL("./${t.name}.threads.wasm", import.meta.url),
-  functions: ${specs},
+  functions: ${specs},${t.memoryFree?.length ? `\n  memoryFree: ${JSON.stringify(t.memoryFree)},` : ""}
 });
 `;
 }

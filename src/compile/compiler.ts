@@ -7,6 +7,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { HotpathError } from "../errors.ts";
 import type { FunctionSpec } from "../kernels/contract.ts";
 import { generateDeclarations, generateModule, moduleIdentifier } from "./codegen.ts";
+import { memoryFreeExports } from "./memory-use.ts";
 import { HEAP_BASE_EXPORT, RESERVED_NAMES } from "./runtime.ts";
 import { SignatureError, bufferTags, parseBindings, toSpecs } from "./signatures.ts";
 
@@ -153,12 +154,14 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
     }
   const threads = await runAsc(path, name, [...THREADS_FLAGS], ".threads");
   const runtime = options.runtime ?? "hotpath/kernel";
+  const free = memoryFreeExports(String(release.files[`${name}.wat`] ?? ""));
+  const memoryFree = functions.filter((f) => free.has(f.name)).map((f) => f.name);
   const files: Record<string, Uint8Array | string> = {
     [`${name}.wasm`]: release.files[`${name}.wasm`],
     [`${name}.wat`]: release.files[`${name}.wat`],
     [`${name}.threads.wasm`]: threads.files[`${name}.threads.wasm`],
     [`${name}.threads.wat`]: threads.files[`${name}.threads.wat`],
-    [`${name}.js`]: generateModule({ name, sourceFile: basename(path), functions, runtime }),
+    [`${name}.js`]: generateModule({ name, sourceFile: basename(path), functions, memoryFree, runtime }),
     [`${name}.d.ts`]: generateDeclarations({ name, sourceFile: basename(path), functions, runtime }),
   };
   return { name, file: path, functions, files, warnings: [...release.warnings, ...threads.warnings], ms: performance.now() - started };

@@ -35,6 +35,12 @@ export interface KernelModuleDefinition {
   readonly threads?: () => URL | string;
   /** Every exported function, as asc typed it. */
   readonly functions: readonly FunctionSpec[];
+  /**
+   * The functions that, with all they call, read and write no linear memory (found by `hotpath compile`).
+   * Their KernelRefs have no threads build: the pool's shared mode runs them from the single-thread
+   * build, as it runs the built-in range kernels, since the shared memory gains them nothing.
+   */
+  readonly memoryFree?: readonly string[];
 }
 
 /** Options of `load()`. */
@@ -130,7 +136,7 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
       Object.freeze({
         spec,
         module,
-        ...(threadsModule ? { threads: threadsModule } : {}),
+        ...(threadsModule && !definition.memoryFree?.includes(spec.name) ? { threads: threadsModule } : {}),
         warmUpArgs: Object.freeze(warmUpArgsFor(spec)),
         bytes: wasmBytes,
       }),
