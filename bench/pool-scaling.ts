@@ -1,18 +1,30 @@
 // Benchmark (not a test): how the pool scales from 1 to N workers for each parallel kernel, on both
-// data paths, against the physical limit (bare threads: N plain worker_threads running the same release
-// module on the same split, with no pool around them), and what one task costs to dispatch;
+// data paths, against the physical limit (bare threads, src/bench/bare.ts: N plain threads running the same
+// release module on the same split, with no pool around them; for data that stays in the pool, the threads
+// build on a SharedArrayBuffer-backed memory holding the same data), and what one task costs to dispatch;
 // piscina runs in the same process and rounds as the Node reference. Every result is checked against
 // the single-thread kernel; times are medians of interleaved rounds (the order rotates each round).
 // Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--only sum,mandel] [--json]
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { parseArgs } from "node:util";
 import { Piscina } from "piscina";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
 import { machine, median } from "../src/cli/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
+import {
+  BARE_WARM_BYTES,
+  BareThreads,
+  bareCountPrimesRange,
+  bareDot,
+  bareHashMany,
+  bareLongestCollatz,
+  bareMandelbrot,
+  bareMonteCarloHits,
+  bareSaxpy,
+  bareSumRange,
+} from "../src/bench/bare.ts";
 
 const { values } = parseArgs({
   options: {
@@ -42,95 +54,82 @@ const primesN = quick ? 10_000_000 : 100_000_000;
 const collatzN = quick ? 300_000n : 3_000_000n;
 const piSamples = quick ? 5_000_000n : 50_000_000n;
 
-/**
- * The reference: N plain worker_threads, each instantiating the release build (its own memory) and
- * warmed up like the pool's workers. The work is cut as the pool cuts it by default (N × 4 parts), and
- * thread i runs parts i, i + N, … from one message: the same split, no queue, no per-part round trip,
- * no retries. What a careful hand-written program would do.
- */
-const BARE_WORKER = `
-const { parentPort } = require("node:worker_threads");
-let ex;
-const env = { abort() { throw new Error("abort"); }, trace() {}, seed: () => 0 };
-const scratchAt = () => Math.ceil(ex.heapBase() / 16) * 16;
-function room(bytes) {
-  const need = scratchAt() + bytes - ex.memory.buffer.byteLength;
-  if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-}
-const run = {
-  sumRange: ([lo, hi]) => BigInt.asUintN(64, ex.sumRange(lo, hi)),
-  countPrimes: ([lo, hi]) => (room(ex.countPrimesScratch(hi)), ex.countPrimesRange(lo, hi, scratchAt())),
-  collatz: ([lo, hi]) => ({ start: BigInt.asUintN(64, ex.longestCollatzRange(lo, hi)), steps: ex.collatzBestSteps() }),
-  monteCarlo: ([seed, a, b, total]) => BigInt.asUintN(64, ex.monteCarloHits(seed, a, b, total)),
-  mandelbrot: ([v, r0, r1]) => {
-    room((r1 - r0) * v.width * 4);
-    ex.mandelbrotRows(scratchAt(), v.width, v.height, r0, r1, v.x0, v.y0, v.x1, v.y1, v.maxIter);
-    return new Uint32Array(ex.memory.buffer, scratchAt(), (r1 - r0) * v.width).slice();
-  },
-};
-parentPort.on("message", ({ module, kind, list }) => {
-  if (module) {
-    ex = new WebAssembly.Instance(module, { env }).exports;
-    room(1 << 20);
-    for (let i = 0; i < 2000; i++) ex.sumRange(0n, 1000n);
-    for (let i = 0; i < 20; i++) (ex.countPrimesRange(0n, 30000n, scratchAt()), ex.longestCollatzRange(1n, 2000n));
-    for (let i = 0; i < 8; i++) ex.monteCarloHits(1n, 0n, 1n, 1n << 16n);
-    for (let i = 0; i < 40; i++) ex.mandelbrotRows(scratchAt(), 32, 32, 0, 32, -2, -1.25, 0.5, 1.25, 64);
-    return parentPort.postMessage("ready");
-  }
-  const values = list.map((args) => run[kind](args));
-  parentPort.postMessage(values, values.flatMap((v) => (v instanceof Uint32Array ? [v.buffer] : [])));
-});
-`;
-
-class BareThreads {
-  readonly threads: Worker[];
-  constructor(count: number) {
-    this.threads = Array.from({ length: count }, () => new Worker(BARE_WORKER, { eval: true }));
-  }
-  async start(module: WebAssembly.Module): Promise<void> {
-    await Promise.all(this.threads.map((t) => this.#ask(t, { module })));
-  }
-  /** Runs `kind` on every part, thread i taking parts i, i + N, i + 2N, … in one message; resolves with the results in part order. */
-  async run(kind: string, parts: unknown[][]): Promise<unknown[]> {
-    const n = this.threads.length;
-    const answers = (await Promise.all(
-      this.threads.map((thread, i) => this.#ask(thread, { kind, list: parts.filter((_, j) => j % n === i) })),
-    )) as unknown[][];
-    return parts.map((_, j) => answers[j % n][Math.floor(j / n)]);
-  }
-  #ask(thread: Worker, message: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => (thread.off("message", onMessage), reject(error));
-      const onMessage = (value: unknown) => (thread.off("error", onError), resolve(value));
-      thread.once("message", onMessage);
-      thread.once("error", onError);
-      thread.postMessage(message);
-    });
-  }
-  close(): Promise<unknown> {
-    return Promise.all(this.threads.map((t) => t.terminate()));
-  }
-}
-const pieces = (lo: bigint, hi: bigint, n: number) =>
-  Array.from({ length: n }, (_, i) => [lo + ((hi - lo) * BigInt(i)) / BigInt(n), lo + ((hi - lo) * BigInt(i + 1)) / BigInt(n)]);
-const rowParts = (rows: number, n: number) =>
-  Array.from({ length: n }, (_, i) => [Math.floor((rows * i) / n), Math.floor((rows * (i + 1)) / n)]);
-const bestCollatz = (parts: unknown[]) =>
-  (parts as { start: bigint; steps: number }[]).reduce((best, r) => (r.steps > best.steps ? r : best));
 const releaseModule = new WebAssembly.Module(readFileSync(new URL("../build/hotpath.wasm", import.meta.url)));
+const threadsModule = new WebAssembly.Module(readFileSync(new URL("../build/hotpath.threads.wasm", import.meta.url)));
+
+/**
+ * The bare reference for data that stays in the pool: a SharedArrayBuffer-backed memory that the threads
+ * build imports (as the pool's is: 1 page, up to 4 GiB), laid out by hand above the module's static data:
+ * one warm-up region per thread, then the kernels' data, placed once and never copied again.
+ */
+class SharedLayout {
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  #top: number;
+  constructor() {
+    const env = {
+      memory: this.memory,
+      abort: () => {
+        throw new Error("abort");
+      },
+      trace: () => {},
+      seed: () => 0,
+    };
+    const local = new WebAssembly.Instance(threadsModule, { env }).exports as unknown as { heapBase(): number };
+    this.#top = Math.ceil(local.heapBase() / 16) * 16;
+  }
+  /** `bytes` at a 16-byte aligned address, growing the memory as needed. */
+  alloc(bytes: number): number {
+    const ptr = this.#top;
+    this.#top = Math.ceil((ptr + bytes) / 16) * 16;
+    const need = this.#top - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    return ptr;
+  }
+  /** A copy of `data` placed in the memory, and its view there. */
+  put<T extends Float64Array | Uint8Array>(data: T): { ptr: number; view: T } {
+    const ptr = this.alloc(data.byteLength);
+    const view = new (data.constructor as new (b: ArrayBufferLike, o: number, n: number) => T)(this.memory.buffer, ptr, data.length);
+    view.set(data as never);
+    return { ptr, view };
+  }
+}
 
 interface Kernel {
   name: string;
   single: () => unknown;
   pool: (pool: Pool) => Promise<unknown>;
-  /** The same work on bare threads: each gets its 1/N of the range or rows (compute-bound kernels only). */
+  /** The same work on bare threads running the release build (compute-bound kernels: each thread gets its parts of the range or rows). */
   bare?: (threads: BareThreads) => Promise<unknown>;
   /** The same call on arrays from pool.alloc (data that stays in the pool): shared mode uses them without a copy. */
   resident?: (pool: Pool) => { run: () => Promise<unknown>; dispose: () => void };
+  /** The resident call's reference: bare threads running the threads build on the same data in a shared memory (laid out once by `place`). */
+  residentBare?: { place: (layout: SharedLayout) => (threads: BareThreads) => Promise<unknown> };
+  /** The single-thread answer on fresh inputs, where calls change their inputs (saxpy); default: `single()`. */
+  expected?: () => unknown;
+  /** Puts every variant's changed inputs back (saxpy's y), before each variant's checked first call. */
+  reset?: () => void;
   /** Equality of a result with the single-thread one (dot: within rounding). */
   same?: (a: unknown, b: unknown) => boolean;
 }
+/** saxpy updates y in place: every variant has a y of its own, put back to vy before the variants' checked first calls. */
+const SAXPY_ALPHA = 0.5;
+const saxpyY = {
+  ys: new Map<unknown, Float64Array>(),
+  of(owner: unknown): Float64Array {
+    let y = this.ys.get(owner);
+    if (!y) this.ys.set(owner, (y = vy.slice()));
+    return y;
+  },
+  keep(y: Float64Array): void {
+    this.ys.set(y, y);
+  },
+  drop(y: Float64Array): void {
+    this.ys.delete(y);
+  },
+  reset(): void {
+    for (const y of this.ys.values()) y.set(vy);
+  },
+};
 const arraysEqual = (a: unknown, b: unknown) =>
   (a as ArrayLike<unknown>).length === (b as ArrayLike<unknown>).length &&
   Array.prototype.every.call(a, (v: unknown, i: number) => v === (b as ArrayLike<unknown>)[i]);
@@ -139,21 +138,19 @@ const KERNELS: Kernel[] = [
     name: `sumIntegers(${sumN.toLocaleString("en-US")})`,
     single: () => k.sumIntegers(sumN),
     pool: (p) => p.sumIntegers(sumN),
-    bare: async (t) =>
-      (await t.run("sumRange", pieces(0n, sumN, t.threads.length * 4))).reduce((s: bigint, v) => BigInt.asUintN(64, s + (v as bigint)), 0n),
+    bare: (t) => bareSumRange(t, 0n, sumN),
   },
   {
     name: `countPrimes(${primesN.toLocaleString("en-US")})`,
     single: () => k.countPrimes(primesN),
     pool: (p) => p.countPrimes(primesN),
-    bare: async (t) =>
-      (await t.run("countPrimes", pieces(0n, BigInt(primesN) + 1n, t.threads.length * 4))).reduce((s: number, v) => s + (v as number), 0),
+    bare: (t) => bareCountPrimesRange(t, 0n, BigInt(primesN) + 1n),
   },
   {
     name: `longestCollatz(${collatzN.toLocaleString("en-US")})`,
     single: () => k.longestCollatz(collatzN),
     pool: (p) => p.longestCollatz(collatzN),
-    bare: async (t) => bestCollatz(await t.run("collatz", pieces(1n, collatzN, t.threads.length * 4))),
+    bare: (t) => bareLongestCollatz(t, 1n, collatzN),
     same: (a, b) =>
       JSON.stringify(a, (_, v) => (typeof v === "bigint" ? String(v) : v)) ===
       JSON.stringify(b, (_, v) => (typeof v === "bigint" ? String(v) : v)),
@@ -162,27 +159,13 @@ const KERNELS: Kernel[] = [
     name: `monteCarloPi(${piSamples.toLocaleString("en-US")})`,
     single: () => k.monteCarloPi(piSamples, 1n).inside,
     pool: async (p) => (await p.monteCarloPi(piSamples, 1n)).inside,
-    bare: async (t) => {
-      const chunks = (piSamples + 65535n) / 65536n;
-      const parts = pieces(0n, chunks, t.threads.length * 4).map(([a, b]) => [1n, a, b, piSamples]);
-      return Number((await t.run("monteCarlo", parts)).reduce((s: bigint, v) => s + (v as bigint), 0n));
-    },
+    bare: (t) => bareMonteCarloHits(t, piSamples, 1n),
   },
   {
     name: `mandelbrot ${view.width}×${view.height}×${view.maxIter}`,
     single: () => k.mandelbrot(view),
     pool: (p) => p.mandelbrot(view),
-    bare: async (t) => {
-      const full = { ...view, x0: -2, y0: -1.5, x1: 1, y1: 1.5 };
-      const parts = rowParts(view.height, t.threads.length * 4);
-      const rows = await t.run(
-        "mandelbrot",
-        parts.map(([r0, r1]) => [full, r0, r1]),
-      );
-      const image = new Uint32Array(view.width * view.height);
-      parts.forEach(([r0], i) => image.set(rows[i] as Uint32Array, r0 * view.width));
-      return image;
-    },
+    bare: (t) => bareMandelbrot(t, view),
     same: arraysEqual,
   },
   {
@@ -200,6 +183,13 @@ const KERNELS: Kernel[] = [
       arrays.forEach((a, i) => a.set(buffers[i]));
       return { run: () => p.hashMany(arrays), dispose: () => arrays.forEach((a) => a.dispose()) };
     },
+    residentBare: {
+      place: (layout) => {
+        const ptrs = buffers.map((b) => layout.put(b).ptr);
+        const lens = buffers.map((b) => b.byteLength);
+        return (t) => bareHashMany(t, ptrs, lens);
+      },
+    },
     same: arraysEqual,
   },
   {
@@ -212,7 +202,36 @@ const KERNELS: Kernel[] = [
       y.set(vy);
       return { run: () => p.dot(x, y), dispose: () => (x.dispose(), y.dispose()) };
     },
+    residentBare: {
+      place: (layout) => {
+        const [x, y] = [layout.put(vx).ptr, layout.put(vy).ptr];
+        return (t) => bareDot(t, x, y, vecN);
+      },
+    },
     same: (a, b) => Math.abs((a as number) - (b as number)) <= 1e-9 * Math.abs(b as number),
+  },
+  {
+    name: `saxpy ${vecN.toLocaleString("en-US")} f64`,
+    expected: () => k.saxpy(SAXPY_ALPHA, vx, vy.slice()),
+    single: () => k.saxpy(SAXPY_ALPHA, vx, saxpyY.of("one thread")),
+    pool: (p) => p.saxpy(SAXPY_ALPHA, vx, saxpyY.of(p)),
+    resident: (p) => {
+      const [x, y] = [p.alloc(Float64Array, vecN), p.alloc(Float64Array, vecN)];
+      x.set(vx);
+      y.set(vy);
+      saxpyY.keep(y);
+      return { run: () => p.saxpy(SAXPY_ALPHA, x, y), dispose: () => (saxpyY.drop(y), x.dispose(), y.dispose()) };
+    },
+    residentBare: {
+      place: (layout) => {
+        const x = layout.put(vx);
+        const y = layout.put(vy);
+        saxpyY.keep(y.view);
+        return async (t) => (await bareSaxpy(t, SAXPY_ALPHA, x.ptr, y.ptr, vecN), y.view);
+      },
+    },
+    reset: () => saxpyY.reset(),
+    same: arraysEqual,
   },
 ].filter((kernel) => !values.only || values.only.split(",").some((part) => kernel.name.toLowerCase().includes(part.trim().toLowerCase())));
 if (KERNELS.length === 0) throw new RangeError(`Expected \`--only\` to match some kernel names, got "${values.only}"`);
@@ -220,10 +239,11 @@ if (KERNELS.length === 0) throw new RangeError(`Expected \`--only\` to match som
 type Variant = { name: string; run: () => Promise<unknown> | unknown; times: number[] };
 const results: Record<string, Record<string, number>> = {};
 const expected = new Map<Kernel, unknown>();
-for (const kernel of KERNELS) expected.set(kernel, kernel.single());
+for (const kernel of KERNELS) expected.set(kernel, (kernel.expected ?? kernel.single)());
 
 async function measure(label: string, kernel: Kernel, variants: Variant[]): Promise<void> {
   const same = kernel.same ?? ((a, b) => a === b);
+  kernel.reset?.();
   for (const v of variants)
     if (!same(await v.run(), expected.get(kernel))) throw new Error(`${label} ${v.name}: result differs from the single-thread kernel's`);
   for (let round = 0; round < rounds; round++) {
@@ -242,13 +262,19 @@ async function measure(label: string, kernel: Kernel, variants: Variant[]): Prom
 const info = machine();
 log(`Pool scaling · ${info.runtime} · ${info.cpu} × ${info.cores} · ${info.date} · medians of ${rounds} interleaved rounds`);
 const piscinaTask = new URL("./pool-piscina-task.mjs", import.meta.url).href;
+// The resident kernels' data, placed once in one shared memory, and a warm-up region for each thread there.
+const layout = KERNELS.some((kernel) => kernel.residentBare) ? new SharedLayout() : undefined;
+const warmRegions = layout ? Array.from({ length: maxWorkers }, () => layout.alloc(BARE_WARM_BYTES)) : [];
+const residentBare = new Map(
+  KERNELS.flatMap((kernel) => (layout && kernel.residentBare ? [[kernel, kernel.residentBare.place(layout)] as const] : [])),
+);
 
 for (let w = 1; w <= maxWorkers; w++) {
   const shared = await createPool({ workers: w, mode: "shared" });
   const message = await createPool({ workers: w, mode: "message" });
   const piscina = new Piscina({ filename: piscinaTask, minThreads: w, maxThreads: w, idleTimeout: 60_000 });
-  const bare = new BareThreads(w);
-  await bare.start(releaseModule);
+  const bare = await BareThreads.start(w, releaseModule);
+  const bareShared = layout && (await BareThreads.start(w, threadsModule, { memory: layout.memory, warmRegions: warmRegions.slice(0, w) }));
   // piscina has no warm-up of its own: start every thread (and let it warm its kernel) untimed.
   await Promise.all(Array.from({ length: w * 4 }, () => piscina.run({ kind: "noop" })));
   for (const kernel of KERNELS) {
@@ -260,6 +286,8 @@ for (let w = 1; w <= maxWorkers; w++) {
     if (kernel.bare) variants.push({ name: "bare threads", run: () => kernel.bare!(bare), times: [] });
     const resident = kernel.resident?.(shared);
     if (resident) variants.push({ name: "shared resident", run: resident.run, times: [] });
+    const onShared = residentBare.get(kernel);
+    if (onShared && bareShared) variants.push({ name: "bare shared memory", run: () => onShared(bareShared), times: [] });
     if (kernel.name.startsWith("sumIntegers")) {
       // The same chunks as hotpath's pool (workers × 4 ranges), summed with wrap-around.
       const chunks = w * 4;
@@ -309,7 +337,7 @@ for (let w = 1; w <= maxWorkers; w++) {
       ]),
     );
   }
-  await Promise.all([shared.close(), message.close(), piscina.destroy(), bare.close()]);
+  await Promise.all([shared.close(), message.close(), piscina.destroy(), bare.close(), bareShared?.close()]);
 }
 progress("");
 if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
@@ -324,7 +352,8 @@ if (values.json) {
       const one = r["one thread"];
       const cell = (name: string) => (r[name] === undefined ? "" : `${formatMs(r[name])} (${(one / r[name]).toFixed(2)}×)`);
       // Pool against bare threads: bare time / pool time (1.00: the pool costs nothing over hand-written threads).
-      const ratio = (name: string) => (r["bare threads"] === undefined ? "" : (r["bare threads"] / r[name]).toFixed(2));
+      const ratio = (name: string, bare = "bare threads") =>
+        r[bare] === undefined || r[name] === undefined ? "" : (r[bare] / r[name]).toFixed(2);
       rows.push([
         String(w),
         formatMs(one),
@@ -334,7 +363,9 @@ if (values.json) {
         cell("message"),
         ratio("message"),
         cell("piscina"),
+        cell("bare shared memory"),
         cell("shared resident"),
+        ratio("shared resident", "bare shared memory"),
       ]);
     }
     log(`\n${kernel.name}`);
@@ -347,7 +378,9 @@ if (values.json) {
       "message (speedup)",
       "message/bare",
       "piscina (speedup)",
+      "bare threads, SharedArrayBuffer data (speedup)",
       "shared, pool.alloc data (speedup)",
+      "pool.alloc/bare",
     ];
     log(textTable(header, rows, (i) => i !== undefined));
   }

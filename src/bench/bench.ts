@@ -7,6 +7,7 @@ import { checkOptions } from "../validate.ts";
 import { BUILTIN_CASE_IDS, builtinCases } from "./cases.ts";
 import { runtimeInfo } from "./env.ts";
 import { measureCases } from "./measure.ts";
+import { BareCache } from "./bare.ts";
 import { PoolCache } from "./pools.ts";
 import { resolvePreset } from "./presets.ts";
 import { platform } from "#platform";
@@ -33,8 +34,10 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
 
   let cases: BenchCase[] = [];
   const poolCache = new PoolCache();
+  let bareCache: BareCache | undefined;
   if (wanted !== false) {
     const module = await compileWasm(kernelsWasmUrl(), "build/hotpath.wasm");
+    bareCache = new BareCache(module);
     const cModule =
       opts.cKernels === undefined
         ? { skipped: "no C module was given (`hotpath bench` builds bench/c/kernels.c with clang and passes it as options.cKernels)" }
@@ -46,7 +49,7 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
       module,
       cModule,
       extra: opts.extra ?? {},
-      pools: workers.length ? { cache: poolCache, workers } : undefined,
+      pools: workers.length ? { cache: poolCache, bare: bareCache, workers } : undefined,
     });
     cases = wanted === true ? all : all.filter((c) => wanted.includes(c.id));
   }
@@ -67,7 +70,7 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
   try {
     results = await measureCases(cases, settings, sizeOf, opts.onProgress);
   } finally {
-    await poolCache.close();
+    await Promise.all([poolCache.close(), bareCache?.close()]);
   }
   return { runtime: runtimeInfo(), preset: settings, date, durationMs: performance.now() - started, cases: results };
 }

@@ -10,6 +10,16 @@ import type { Pool } from "../pool/pool.ts";
 import * as bigintTwins from "../twins/bigint.ts";
 import * as numberTwins from "../twins/number.ts";
 import { bytesInput, f64Inputs } from "./inputs.ts";
+import {
+  bareCountPrimesRange,
+  bareImplementations,
+  bareLongestCollatz,
+  bareMandelbrot,
+  bareMonteCarloHits,
+  bareSumRange,
+  type BareCache,
+  type BareThreads,
+} from "./bare.ts";
 import { poolImplementations, type PoolCache } from "./pools.ts";
 import type { BenchCase, Implementation, PresetName, SkippedImplementation } from "./types.ts";
 
@@ -36,8 +46,8 @@ export interface BuiltinEnv {
   cModule: WebAssembly.Module | { skipped: string };
   /** Implementations added from outside, by case id (native C). */
   extra: Record<string, Array<Implementation | SkippedImplementation>>;
-  /** The pools, and the worker counts to measure; no pool implementations without them. */
-  pools?: { cache: PoolCache; workers: readonly number[] };
+  /** The pools, the bare threads they are measured against, and the worker counts; no pool or bare implementations without them. */
+  pools?: { cache: PoolCache; bare: BareCache; workers: readonly number[] };
 }
 
 /** The fixed view of the Mandelbrot case (bench/c/native.c uses the same). */
@@ -65,9 +75,11 @@ interface BuiltinSpec<I> extends Omit<BenchCase<I>, "implementations"> {
   implementations(kernels: KernelInstance): Entry[];
   /** The case computed on a pool; no pool implementations without it. */
   pool?: (pool: Pool, input: I) => Promise<unknown>;
+  /** The same work on bare threads (the release module, the pool's split), the reference of each pool row. */
+  bare?: (threads: BareThreads, input: I) => Promise<unknown>;
 }
 
-function builtin<I>(env: BuiltinEnv, { implementations, pool, ...spec }: BuiltinSpec<I>): BenchCase<I> {
+function builtin<I>(env: BuiltinEnv, { implementations, pool, bare, ...spec }: BuiltinSpec<I>): BenchCase<I> {
   return {
     ...spec,
     implementations() {
@@ -75,6 +87,7 @@ function builtin<I>(env: BuiltinEnv, { implementations, pool, ...spec }: Builtin
       return [
         ...implementations({ ex, arena: new Arena(ex.memory, ex.heapBase()) }),
         ...(env.extra[spec.id] ?? []),
+        ...(bare && env.pools ? bareImplementations(env.pools.bare, env.pools.workers, bare) : []),
         ...(pool && env.pools ? poolImplementations(env.pools.cache, env.pools.workers, pool) : []),
       ];
     },
@@ -114,6 +127,7 @@ function sumCase(
       cWasm(env, (c) => ({ run: (i: I) => c.sum_integers(i.n) })),
     ],
     pool: bigintAndPools ? (pool, i) => pool.sumIntegers(i.n) : undefined,
+    bare: bigintAndPools ? (threads, i) => bareSumRange(threads, 0n, i.n) : undefined,
   });
 }
 
@@ -188,6 +202,7 @@ function mandelbrotCase(env: BuiltinEnv): BenchCase<number> {
       })),
     ],
     pool: (pool, side) => pool.mandelbrot({ width: side, height: side, maxIter, x0, y0, x1, y1 }),
+    bare: (threads, side) => bareMandelbrot(threads, { width: side, height: side, maxIter, x0, y0, x1, y1 }),
   });
 }
 
@@ -207,6 +222,7 @@ function collatzCase(env: BuiltinEnv): BenchCase<number> {
       cWasm(env, (c) => ({ run: (n: number) => c.longest_collatz_range(1n, BigInt(n)) })),
     ],
     pool: async (pool, n) => (await pool.longestCollatz(BigInt(n))).start,
+    bare: async (threads, n) => (await bareLongestCollatz(threads, 1n, BigInt(n))).start,
   });
 }
 
@@ -265,6 +281,7 @@ function primesCase(env: BuiltinEnv): BenchCase<number> {
       })),
     ],
     pool: (pool, n) => pool.countPrimesRange(0, n),
+    bare: (threads, n) => bareCountPrimesRange(threads, 0n, BigInt(n)),
   });
 }
 
@@ -334,6 +351,7 @@ function monteCarloCase(env: BuiltinEnv): BenchCase<number> {
       { ...WASM, run: (n: number) => ex.monteCarloHits(0n, 0n, BigInt(Math.ceil(n / MONTE_CARLO_CHUNK)), BigInt(n)) },
     ],
     pool: async (pool, n) => (await pool.monteCarloPi(BigInt(n), 0n)).inside,
+    bare: (threads, n) => bareMonteCarloHits(threads, BigInt(n), 0n),
   });
 }
 

@@ -226,6 +226,13 @@ async function measureCase(
     // No speedup for a flat implementation: its time does not measure the work, so no claim is made.
     for (const r of results) if ((r.status === "ok" || r === baseline) && r.full) r.speedup = baseline.full!.medianMs / r.full.medianMs;
 
+  // Pool against bare threads with as many workers: bare time ÷ pool time (only where both answered right).
+  for (const r of results) {
+    if ((r.kind !== "pool-shared" && r.kind !== "pool-message") || r.status !== "ok" || !r.full) continue;
+    const bare = results.find((b) => b.kind === "bare-threads" && b.workers === r.workers && b.status === "ok" && b.full);
+    if (bare) r.vsBare = bare.full!.medianMs / r.full.medianMs;
+  }
+
   return {
     id: c.id,
     title: c.title,

@@ -5,7 +5,18 @@ import type { SampleSummary } from "./summary.ts";
 
 /** What an implementation is, for grouping and for the "vs TS" baseline. */
 export type ImplementationKind =
-  "ts-number" | "ts-bigint" | "ts" | "wasm" | "wasm-simd" | "c-wasm" | "c-native" | "pool-shared" | "pool-message" | "other";
+  | "ts-number"
+  | "ts-bigint"
+  | "ts"
+  | "wasm"
+  | "wasm-simd"
+  | "c-wasm"
+  | "c-native"
+  | "pool-shared"
+  | "pool-message"
+  /** N plain threads on the same module and split, no pool (src/bench/bare.ts): what the pool is measured against. */
+  | "bare-threads"
+  | "other";
 
 /** What names an implementation, in its definition and in the results. */
 export interface ImplementationName {
@@ -14,7 +25,7 @@ export interface ImplementationName {
   /** What the reports print: "wasm (AssemblyScript)". */
   label: string;
   kind: ImplementationKind;
-  /** Workers used, for pool implementations (the scaling chart). */
+  /** Workers used, for pool and bare-thread implementations (the scaling chart, the pool ÷ bare ratio). */
   workers?: number;
 }
 
@@ -136,6 +147,11 @@ export interface ImplementationResult extends ImplementationName {
   halfValue?: string;
   /** Times faster than the case's TS baseline (undefined when either is not ok). */
   speedup?: number;
+  /**
+   * A pool implementation's efficiency against bare threads with the same worker count: bare time ÷ pool
+   * time (1: the pool costs nothing over hand-written threads). Undefined when either is not ok.
+   */
+  vsBare?: number;
 }
 
 export interface CaseResult {

@@ -2,7 +2,7 @@
 // details, with its CSS inline, so the file can be mailed or attached as it is. Pure.
 import type { BenchReport, RuntimeResult } from "../types.ts";
 import { esc, scalingChart, speedupChart } from "./chart.ts";
-import { LEGEND, asReport, detailTable, header, measured, summaryTable } from "./table.ts";
+import { asReport, detailTable, header, legend, measured, summaryTable } from "./table.ts";
 
 function htmlTable(head: string[], rows: string[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
@@ -42,7 +42,9 @@ ${speedupChart(report)}
 ${scalingChart(report)}
 <h2>Summary</h2>
 ${htmlTable(s.head, s.rows)}
-<ul>${LEGEND.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>
+<ul>${legend(report)
+    .map((l) => `<li>${esc(l)}</li>`)
+    .join("")}</ul>
 <h2>Details</h2>
 ${details}
 </body></html>

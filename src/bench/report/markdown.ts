@@ -1,6 +1,6 @@
 // The Markdown report, for a README or a pull request: the summary table, then the details per runtime. Pure.
 import type { BenchReport, RuntimeResult } from "../types.ts";
-import { LEGEND, asReport, detailTable, header, measured, summaryTable, type Table } from "./table.ts";
+import { asReport, detailTable, header, legend, measured, summaryTable, type Table } from "./table.ts";
 
 const mdEscape = (s: string) => s.replaceAll("|", "\\|");
 function mdTable({ head, rows, right }: Table): string {
@@ -22,7 +22,7 @@ export function toMarkdown(input: BenchReport | RuntimeResult): string {
     "",
     mdTable(s),
     "",
-    ...LEGEND.map((l) => `- ${l}`),
+    ...legend(report).map((l) => `- ${l}`),
   ];
   for (const rt of measured(report)) {
     const d = detailTable(rt);

@@ -92,6 +92,19 @@ export function header(report: BenchReport): string[] {
   ];
 }
 
+/** A pool row's efficiency against bare threads (bare time ÷ pool time), two decimals; "" where there is none. */
+export function formatVsBare(i: ImplementationResult | undefined): string {
+  return i?.vsBare !== undefined && Number.isFinite(i.vsBare) ? i.vsBare.toFixed(2) : "";
+}
+
+/** Whether any pool row of the report has a bare-thread reference (the "vs bare" columns are shown only then). */
+export function hasVsBare(report: BenchReport): boolean {
+  return measured(report).some((rt) => rt.cases.some((c) => c.implementations.some((i) => i.vsBare !== undefined)));
+}
+
+const VS_BARE_LEGEND =
+  "vs bare: a pool row's time against bare threads with as many workers (plain threads running the same release module on the same split, no pool): bare time ÷ pool time, 1.00 = the pool costs nothing over hand-written threads.";
+
 export const LEGEND = [
   "Median time per call over interleaved rounds after warm-up; × = times faster than the fastest TS twin whose answers were right (TS marks that twin).",
   "WRONG: the answer differs from the known answer (the number twin past 2^53); it is not compared for speed.",
@@ -107,7 +120,8 @@ export interface Table {
 
 export function summaryTable(report: BenchReport): Table {
   const rts = measured(report);
-  const head = ["case", "n", "implementation", ...rts.flatMap((rt) => [rt.runtime.name, "×"])];
+  const bare = hasVsBare(report);
+  const head = ["case", "n", "implementation", ...rts.flatMap((rt) => [rt.runtime.name, "×", ...(bare ? ["vs bare"] : [])])];
   const rows: string[][] = [];
   let last = "";
   for (const row of summaryRows(report)) {
@@ -119,15 +133,22 @@ export function summaryTable(report: BenchReport): Table {
       row.label,
       ...rts.flatMap((rt) => {
         const { c, i } = find(rt, row.caseId, row.implId);
-        return cell(i, c?.baseline === row.implId);
+        return [...cell(i, c?.baseline === row.implId), ...(bare ? [formatVsBare(i)] : [])];
       }),
     ]);
   }
-  // After case, n and implementation: a time and a speedup per runtime.
+  // After case, n and implementation: a time, a speedup (and the pool ÷ bare ratio) per runtime.
   return { head, rows, right: (i) => i >= 3 };
 }
 
+/** The legend lines of a report (the "vs bare" line only where that column is shown). */
+export function legend(report: BenchReport): string[] {
+  return hasVsBare(report) ? [...LEGEND, VS_BARE_LEGEND] : LEGEND;
+}
+
+/** The details of one runtime; the "vs bare" column only where a pool row has a bare reference. */
 export function detailTable(rt: RuntimeResult): Table {
+  const bare = rt.cases.some((c) => c.implementations.some((i) => i.vsBare !== undefined));
   const head = [
     "case",
     "implementation",
@@ -140,6 +161,7 @@ export function detailTable(rt: RuntimeResult): Table {
     "runs×reps",
     "t(n)/t(n/2)",
     "×",
+    ...(bare ? ["vs bare"] : []),
     "note",
   ];
   const rows = rt.cases.flatMap((c) =>
@@ -155,9 +177,10 @@ export function detailTable(rt: RuntimeResult): Table {
       i.full ? `${i.full.samplesMs.length}×${i.reps}` : "–",
       i.growth !== undefined ? i.growth.toFixed(2) : "–",
       c.baseline === i.id ? "TS" : formatSpeedup(i.speedup),
+      ...(bare ? [formatVsBare(i)] : []),
       i.note && i.status !== "ok" ? i.note : "",
     ]),
   );
-  // From cold to ×: times and ratios.
-  return { head, rows, right: (i) => i >= 3 && i <= 10 };
+  // From cold to × (or vs bare): times and ratios; the note is last.
+  return { head, rows, right: (i) => i >= 3 && i < head.length - 1 };
 }
