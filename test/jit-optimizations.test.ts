@@ -166,3 +166,123 @@ describe("jit: `if (c) x = …` on a local is a select (no branch)", () => {
     expect(count(agrees(effects, [arr, fc.double({ min: -10, max: 10, noNaN: true })]), "select")).toBe(0);
   });
 });
+
+describe("jit: a loop halving an even bigint and counting is ctz, a shift and an add", () => {
+  const nonZero = u64.filter((m) => m !== 0n);
+  const loops = [
+    "while ((m & 1n) === 0n) { m >>= 1n; c++; }",
+    "while ((m & 1n) == 0n) { m = m >> 1n; c += 1n; }",
+    "while (0n === (1n & m)) { m /= 2n; ++c; }",
+    "while (m % 2n === 0n) { m = m / 2n; c = c + 1n; }",
+    "while (!(m & 1n)) { c = 1n + c; m >>= 1n; c++; }",
+    "while ((m & 1n) !== 1n) m >>= 1n;",
+    "for (; (m & 1n) === 0n; m >>= 1n) c++;",
+    "for (; (m & 1n) === 0n; c++) { m >>= 1n; }",
+  ];
+
+  it("gives the same m and counts for every spelling, u64 and i64, and uses i64.ctz", () => {
+    for (const loop of loops) {
+      for (const result of ["m", "c", "m * 3n + c"]) {
+        const source = `function halve(m: bigint): bigint { let c = 0n; ${loop} return ${result}; }`;
+        const js = new Function(`return ${source.replace(/: bigint/g, "")}`)() as (m: bigint) => bigint;
+        const fast = jit(source);
+        expect(fast.inspect(), loop).toContain("i64.ctz");
+        fc.assert(
+          fc.property(nonZero, (m) => {
+            expect(fast(m)).toBe(BigInt.asUintN(64, js(m)));
+          }),
+          { numRuns: 100 },
+        );
+        const signed = jit(source.replace(/bigint/g, "i64"));
+        expect(signed.inspect(), loop).toContain("i64.ctz");
+        fc.assert(
+          fc.property(nonZero, (m) => {
+            const s = BigInt.asIntN(64, m);
+            if (s === 0n) return;
+            expect(signed(s)).toBe(BigInt.asIntN(64, js(s)));
+          }),
+          { numRuns: 100 },
+        );
+      }
+    }
+  });
+
+  it("Collatz with the halvings in an inner loop: the same longest chain as the JavaScript function", () => {
+    function longest(lo: bigint, hi: bigint) {
+      let best = 0n;
+      let start = 0n;
+      for (let s = lo; s < hi; s++) {
+        let m = s;
+        let steps = 0n;
+        while (m !== 1n) {
+          if ((m & 1n) === 1n) {
+            m = 3n * m + 1n;
+            steps++;
+          }
+          while ((m & 1n) === 0n) {
+            m >>= 1n;
+            steps++;
+          }
+        }
+        if (steps > best) {
+          best = steps;
+          start = s;
+        }
+      }
+      return start * 1000n + best;
+    }
+    const wat = agrees(longest, [fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 1000n })]);
+    expect(count(wat, "i64.ctz")).toBe(1);
+  });
+
+  it("is left alone when the loop does more than halve and count (or counts in a number)", () => {
+    for (const loop of [
+      "while ((m & 1n) === 0n) { m >>= 1n; m >>= 1n; c++; }",
+      "while ((m & 1n) === 0n) { m >>= 1n; c += 2n; }",
+      "while ((m & 1n) === 0n) { m >>= 1n; c++; if (c > 100n) break; }",
+      "while ((m & 3n) === 0n) { m >>= 1n; c++; }",
+      "while ((m & 1n) === 0n) { m >>= 2n; c++; }",
+      "while ((m & 1n) === 0n) { m >>= 1n; k++; }",
+    ]) {
+      const source = `function halve(m: bigint): bigint { let c = 0n; let k = 0; ${loop} return m + c + BigInt(k); }`;
+      const js = new Function(`return ${source.replace(/: bigint/g, "")}`)() as (m: bigint) => bigint;
+      const fast = jit(source);
+      expect(fast.inspect(), loop).not.toContain("i64.ctz");
+      // An odd number times 4^j: the loops that halve twice a trip stop too.
+      const odd = fc.bigInt({ min: 0n, max: (1n << 57n) - 1n }).map((m) => (m * 2n + 1n) << (2n * (m % 3n)));
+      fc.assert(
+        fc.property(odd, (m) => {
+          expect(fast(m)).toBe(BigInt.asUintN(64, js(m)));
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
+
+  it("still never ends for m = 0, as the JavaScript loop (the original loop is kept for that case)", async () => {
+    const fast = jit("function halve(m: bigint): bigint { let c = 0n; while ((m & 1n) === 0n) { m >>= 1n; c++; } return c; }");
+    const { module, exportName } = fast.compile("u64(u64)");
+    expect(fast(12n)).toBe(2n);
+    // In a worker, so a call that never returns can be stopped: what it answered within `ms`.
+    const answers = async (m: bigint, ms: number) => {
+      const { Worker } = await import("node:worker_threads");
+      const worker = new Worker(
+        `const { parentPort } = require("node:worker_threads");
+         parentPort.once("message", ({ module, name, m }) => {
+           parentPort.postMessage(String(new WebAssembly.Instance(module, {}).exports[name](m)));
+         });`,
+        { eval: true },
+      );
+      const got: string[] = [];
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        worker.on("message", (a: string) => (got.push(a), clearTimeout(timer), resolve()));
+        worker.postMessage({ module, name: exportName, m });
+      });
+      await worker.terminate();
+      return got;
+    };
+    expect(await answers(8n, 5000)).toEqual(["3"]);
+    expect(await answers(0n, 500)).toEqual([]);
+  });
+});

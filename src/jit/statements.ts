@@ -2,6 +2,7 @@
 // (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
 import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
+import { halvingLoop } from "./idioms.ts";
 import { recurse } from "./recursion.ts";
 import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
@@ -34,30 +35,8 @@ export function stmt(cx: FunctionContext, node: Node): void {
       return cx.close();
     case "WhileStatement":
     case "ForStatement":
-      return cx.scoped(() => {
-        if (node.init) {
-          if (node.init.type === "VariableDeclaration") declare(cx, node.init);
-          else effect(cx, node.init);
-        }
-        if (node.update) checkCounter(cx, node.update);
-        const label = takeLabel(cx);
-        const breakDepth = cx.open("block");
-        const top = cx.open("loop");
-        if (node.test) {
-          recurse.cond(cx, node.test);
-          cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
-        }
-        const continueDepth = cx.open("block");
-        const fact = node.update ? boundsFact(cx, node.update) : undefined;
-        if (fact) cx.inBounds.push(fact);
-        loop(cx, { label, breakDepth, continueDepth }, node.body);
-        if (fact) cx.inBounds.pop();
-        cx.close();
-        if (node.update) effect(cx, node.update);
-        cx.emit(["br", cx.depth - top]);
-        cx.close();
-        cx.close();
-      });
+      if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
+      return whileOrFor(cx, node);
     case "DoWhileStatement": {
       const label = takeLabel(cx);
       const breakDepth = cx.open("block");
@@ -88,6 +67,34 @@ export function stmt(cx: FunctionContext, node: Node): void {
     default:
       throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
   }
+}
+
+/** `while (test) body` and `for (init; test; update) body`: block { loop { test; block { body } update } }. */
+function whileOrFor(cx: FunctionContext, node: Node): void {
+  return cx.scoped(() => {
+    if (node.init) {
+      if (node.init.type === "VariableDeclaration") declare(cx, node.init);
+      else effect(cx, node.init);
+    }
+    if (node.update) checkCounter(cx, node.update);
+    const label = takeLabel(cx);
+    const breakDepth = cx.open("block");
+    const top = cx.open("loop");
+    if (node.test) {
+      recurse.cond(cx, node.test);
+      cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+    }
+    const continueDepth = cx.open("block");
+    const fact = node.update ? boundsFact(cx, node.update) : undefined;
+    if (fact) cx.inBounds.push(fact);
+    loop(cx, { label, breakDepth, continueDepth }, node.body);
+    if (fact) cx.inBounds.pop();
+    cx.close();
+    if (node.update) effect(cx, node.update);
+    cx.emit(["br", cx.depth - top]);
+    cx.close();
+    cx.close();
+  });
 }
 
 export function takeLabel(cx: FunctionContext) {
