@@ -59,7 +59,17 @@ if (!values.check) {
   const { mkdtemp, rm } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const profile = await mkdtemp(join(tmpdir(), "hotpath-example-"));
-  const executablePath = process.env.HOTPATH_CHROMIUM || "/usr/bin/chromium";
+  const { existsSync } = await import("node:fs");
+  // $HOTPATH_CHROMIUM, else the system's Chromium, else the one npm brings (@sparticuz/chromium unpacks it).
+  const executablePath =
+    process.env.HOTPATH_CHROMIUM ||
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path)) ||
+    (await import("@sparticuz/chromium").then(
+      (m) => m.default.executablePath(),
+      () => {
+        throw new Error("no Chromium: set HOTPATH_CHROMIUM, apt-get install chromium, or npm install -D @sparticuz/chromium");
+      },
+    ));
   const args = [
     "--headless",
     "--no-sandbox",
