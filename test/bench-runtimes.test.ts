@@ -1,6 +1,6 @@
 // Each runtime's runner end to end: the driver starts Node, Deno and Bun on bench/runners/runtime.mjs
 // (which loads build/node.js) and drives Chromium on bench/runners/page.html (build/browser.js),
-// with a tiny preset; every answer must check out and every implementation must have run.
+// with a tiny preset; every answer must check out (the bare threads' included) and every implementation must have run.
 import { describe, expect, it } from "vitest";
 import { itWith, optedOut } from "./support/tools.ts";
 import { benchRuntimes, packageRoot } from "../src/bench/node/drive.ts";
@@ -40,8 +40,18 @@ describe.each(RUNTIME_NAMES)("bench runner in %s", (name) => {
       const [sum, mandelbrot] = rt.cases;
       expect(sum.truth).toBe(String((300_000n * 299_999n) / 2n));
       const statuses = Object.fromEntries(sum.implementations.map((i) => [i.id, i.status]));
-      for (const id of ["ts-number", "ts-bigint", "wasm", "pool-message-1", "pool-message-2"])
+      // The bare threads (Web Workers from a Blob URL in Deno, Bun and Chromium; worker_threads in Node) answer right too.
+      for (const id of ["ts-number", "ts-bigint", "wasm", "bare-1", "bare-2", "pool-message-1", "pool-message-2"])
         expect([id, statuses[id]]).toEqual([id, expect.stringMatching(/^(ok|flat)$/)]);
+      // Every pool row measured against bare threads with as many workers, where both were timed (ok, not flat).
+      for (const c of [sum, mandelbrot])
+        for (const pool of c.implementations.filter((i) => i.kind === "pool-shared" || i.kind === "pool-message")) {
+          const bare = c.implementations.find((i) => i.kind === "bare-threads" && i.workers === pool.workers);
+          expect(bare, `${c.id}: bare threads with ${pool.workers} workers`).toBeDefined();
+          if (pool.status === "ok" && bare!.status === "ok")
+            expect([pool.id, pool.vsBare]).toEqual([pool.id, bare!.full!.medianMs / pool.full!.medianMs]);
+          else expect([pool.id, pool.vsBare]).toEqual([pool.id, undefined]);
+        }
       // The C peers are built (gcc; clang or @yowasp/clang) and run: a skipped one fails here.
       // clang turns the C loop into a closed form: it must be right, and is flagged flat.
       // HOTPATH_SKIP_C=1 lets a machine without any C compiler report them as skipped instead.
