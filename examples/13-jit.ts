@@ -4,9 +4,13 @@
 // then the tutorial's other loops (Collatz, Monte Carlo with a u64 xorshift, Mandelbrot, a dot product).
 // Every jitted function is warmed up before it is timed: V8 runs a wasm function's first call in its
 // baseline tier (Liftoff) and a long call never tiers up in the middle; the cold first call is shown apart.
-// The table times the plain function against its jitted self, and the AssemblyScript kernel against the
-// same plain function; its "AS kernel's algorithm" column says where the kernel does something else than
-// the plain function (then its speedup is not the compiler's alone). A wrong result exits with code 1.
+// The jitted function and the AssemblyScript kernel are timed in alternation, round after round (so a
+// change in the machine's load falls on both), and each gets the median of its rounds.
+// The plain functions are written as the kernels' algorithms (Collatz: an odd step then a halving loop;
+// Monte Carlo: two interleaved xorshift streams per pair of chunks, seeded as assembly/random.ts does),
+// so the plain function, its jitted self and the kernel run the same algorithm; the tutorial's own forms
+// are extra rows. The column "AS kernel's algorithm" says where the kernel still does something else
+// (then its speedup is not the compiler's alone). A wrong result exits with code 1.
 // Run: npx tsx examples/13-jit.ts [--small]
 import { formatMs, textTable } from "../src/format.ts";
 import { kernels } from "../src/index.ts";
@@ -46,21 +50,32 @@ for (let r = 0; r < 21; r++) {
 }
 console.log(`a new jit(f) finds its module in the cache: ${formatMs(median(hits))} (median of ${hits.length})\n`);
 
-/** Median of `rounds` timed calls after a warm-up of short calls. */
+/** Median of `rounds` timed calls (the caller warms up first). */
 function time<T>(run: () => T, rounds: number): { ms: number; result: T } {
-  let result!: T;
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    result = run();
-    times.push(performance.now() - start);
-  }
-  return { ms: median(times), result };
+  return alternate({ only: run }, rounds).only;
+}
+
+/** Each function timed once a round, in alternation (the first one changes every round); the median of each. */
+function alternate<K extends string, T>(runs: Record<K, () => T>, rounds: number): Record<K, { ms: number; result: T }> {
+  const names = Object.keys(runs) as K[];
+  const times = new Map<K, number[]>(names.map((name) => [name, []]));
+  const results = new Map<K, T>();
+  for (let r = 0; r < rounds; r++)
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(r + i) % names.length];
+      const start = performance.now();
+      results.set(name, runs[name]());
+      times.get(name)!.push(performance.now() - start);
+    }
+  return Object.fromEntries(names.map((name) => [name, { ms: median(times.get(name)!), result: results.get(name)! }])) as Record<
+    K,
+    { ms: number; result: T }
+  >;
 }
 
 const k = await kernels();
 const rows: string[][] = [];
-const rounds = small ? 3 : 5;
+const rounds = small ? 3 : 9;
 /**
  * One loop: the plain function timed against its jitted self, and the AssemblyScript kernel against
  * the same plain function. `asAlgorithm` says whether the kernel runs the same algorithm as the plain
@@ -85,8 +100,8 @@ t = performance.now();
 fTyped(n);
 const coldMs = performance.now() - t;
 for (let i = 0; i < 2000; i++) fTyped(1000n);
-const sumJit = time(() => fTyped(n), rounds);
-const sumAs = time(() => k.sumIntegers(n), rounds);
+for (let i = 0; i < 2000; i++) k.sumIntegers(1000n);
+const { jit: sumJit, as: sumAs } = alternate({ jit: () => fTyped(n), as: () => k.sumIntegers(n) }, rounds);
 const sumPlain = time(() => BigInt.asUintN(64, f(n)), 1);
 row(
   `sum, n = ${n}`,
@@ -122,8 +137,33 @@ const addPoints = jit((a: Point, b: Point) => new Point2D(a.x + b.x, a.y + b.y),
 const p = addPoints(new Point2D(1n, 2n), new Point2D(3n, 4n));
 console.log(`addPoints(Point2D(1, 2), Point2D(3, 4)) → (${p.x}, ${p.y}), a ${p.constructor.name}\n`);
 
-// 6. The other loops.
+// 6. The other loops. Collatz as the kernel computes it: an odd step, then all the halvings in an
+// inner loop (jit turns that loop into one count of trailing zero bits, as the kernel's ctz does).
 function collatzLongest(lo: bigint, hi: bigint) {
+  let best = 0n;
+  let start = 0n;
+  for (let s = lo; s < hi; s++) {
+    let m = s;
+    let steps = 0n;
+    while (m !== 1n) {
+      if ((m & 1n) === 1n) {
+        m = 3n * m + 1n;
+        steps++;
+      }
+      while ((m & 1n) === 0n) {
+        m >>= 1n;
+        steps++;
+      }
+    }
+    if (steps > best) {
+      best = steps;
+      start = s;
+    }
+  }
+  return start;
+}
+// The tutorial's form: one step a trip.
+function collatzTutorial(lo: bigint, hi: bigint) {
   let best = 0n;
   let start = 0n;
   for (let s = lo; s < hi; s++) {
@@ -143,21 +183,95 @@ function collatzLongest(lo: bigint, hi: bigint) {
 }
 const limit = small ? 10_000n : 1_000_000n;
 const collatzFast = jit(collatzLongest);
-collatzFast(1n, 2000n);
-for (let i = 0; i < 20; i++) collatzFast(1n, 2000n);
-const cJit = time(() => collatzFast(1n, limit), rounds);
-const cAs = time(() => k.longestCollatz(limit), rounds);
+const collatzTutorialFast = jit(collatzTutorial);
+for (let i = 0; i < 20; i++) (collatzFast(1n, 2000n), collatzTutorialFast(1n, 2000n), k.longestCollatz(2000n));
+const collatz = alternate({ jit: () => collatzFast(1n, limit), as: () => k.longestCollatz(limit).start }, rounds);
 const cPlain = time(() => collatzLongest(1n, limit), 1);
 row(
   `Collatz, below ${limit}`,
   cPlain.ms,
   "bigint",
-  cJit.ms,
-  cAs.ms,
+  collatz.jit.ms,
+  collatz.as.ms,
+  "same: odd step, then all the halvings (ctz)",
+  collatz.jit.result === cPlain.result && BigInt(collatz.as.result) === cPlain.result,
+);
+const collatzNaive = alternate({ jit: () => collatzTutorialFast(1n, limit), as: () => k.longestCollatz(limit).start }, rounds);
+const cNaivePlain = time(() => collatzTutorial(1n, limit), 1);
+row(
+  `Collatz, tutorial's form (one step a trip)`,
+  cNaivePlain.ms,
+  "bigint",
+  collatzNaive.jit.ms,
+  collatzNaive.as.ms,
   "different: all halvings at once (ctz)",
-  cJit.result === cPlain.result && BigInt(cAs.result.start) === cJit.result,
+  collatzNaive.jit.result === cNaivePlain.result && BigInt(collatzNaive.as.result) === cNaivePlain.result,
 );
 
+// Monte Carlo π as assembly/random.ts draws it: samples in chunks of 2^16, chunk c's xorshift64 stream
+// seeded with splitmix64 output c of the seed, two chunks' streams interleaved (each xorshift step waits
+// on the one before: two independent streams keep the CPU busy). The same hits as the kernel's, exactly.
+function mix64(z: bigint): bigint {
+  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+  return z ^ (z >> 31n);
+}
+function chunkSeed(seed: bigint, c: bigint): bigint {
+  const s = mix64(BigInt.asUintN(64, seed + (c + 1n) * 0x9e3779b97f4a7c15n));
+  return s !== 0n ? s : 0x9e3779b97f4a7c15n;
+}
+function monteCarloHits(samples: bigint, seed: bigint): bigint {
+  const chunk = 65536n;
+  const chunks = (samples + chunk - 1n) / chunk;
+  let hits = 0n;
+  let c = 0n;
+  for (; c + 1n < chunks && (c + 2n) * chunk <= samples; c += 2n) {
+    let s = chunkSeed(seed, c);
+    let t = chunkSeed(seed, c + 1n);
+    let inS = 0n;
+    let inT = 0n;
+    for (let i = 0n; i < chunk; i++) {
+      s = BigInt.asUintN(64, s ^ (s << 13n));
+      t = BigInt.asUintN(64, t ^ (t << 13n));
+      s ^= s >> 7n;
+      t ^= t >> 7n;
+      s = BigInt.asUintN(64, s ^ (s << 17n));
+      t = BigInt.asUintN(64, t ^ (t << 17n));
+      const xs = Number(s >> 11n) / 2 ** 53;
+      const xt = Number(t >> 11n) / 2 ** 53;
+      s = BigInt.asUintN(64, s ^ (s << 13n));
+      t = BigInt.asUintN(64, t ^ (t << 13n));
+      s ^= s >> 7n;
+      t ^= t >> 7n;
+      s = BigInt.asUintN(64, s ^ (s << 17n));
+      t = BigInt.asUintN(64, t ^ (t << 17n));
+      const ys = Number(s >> 11n) / 2 ** 53;
+      const yt = Number(t >> 11n) / 2 ** 53;
+      if (xs * xs + ys * ys < 1) inS++;
+      if (xt * xt + yt * yt < 1) inT++;
+    }
+    hits += inS + inT;
+  }
+  // The last chunks one at a time (an odd count, or a short last chunk).
+  for (; c < chunks; c++) {
+    const left = samples - c * chunk;
+    const n = left < chunk ? left : chunk;
+    let s = chunkSeed(seed, c);
+    for (let i = 0n; i < n; i++) {
+      s = BigInt.asUintN(64, s ^ (s << 13n));
+      s ^= s >> 7n;
+      s = BigInt.asUintN(64, s ^ (s << 17n));
+      const x = Number(s >> 11n) / 2 ** 53;
+      s = BigInt.asUintN(64, s ^ (s << 13n));
+      s ^= s >> 7n;
+      s = BigInt.asUintN(64, s ^ (s << 17n));
+      const y = Number(s >> 11n) / 2 ** 53;
+      if (x * x + y * y < 1) hits++;
+    }
+  }
+  return hits;
+}
+// The tutorial's form: one xorshift stream.
 function monteCarlo(samples: bigint, seed: bigint) {
   let s = seed;
   let inside = 0n;
@@ -174,21 +288,37 @@ function monteCarlo(samples: bigint, seed: bigint) {
   }
   return (4 * Number(inside)) / Number(samples);
 }
-const samples = small ? 100_000n : 10_000_000n;
-const mcFast = jit(monteCarlo);
-for (let i = 0; i < 200; i++) mcFast(1000n, 88172645463325252n);
-const mJit = time(() => mcFast(samples, 88172645463325252n), rounds);
-const mAs = time(() => k.monteCarloPi(samples, 1n).pi, rounds);
-const mPlain = time(() => monteCarlo(samples, 88172645463325252n), 1);
+// Odd so that the pairs, the single last chunk and a short one all run.
+const samples = small ? 3n * 65536n + 1000n : 10_000_000n;
+const seed = 1n;
+jit(mix64);
+jit(chunkSeed); // called by monteCarloHits: jit resolves calls to jit functions by name
+const mcFast = jit(monteCarloHits);
+const mcTutorialFast = jit(monteCarlo);
+for (let i = 0; i < 20; i++) (mcFast(200_000n, seed), mcTutorialFast(100_000n, 88172645463325252n), k.monteCarloPi(200_000n, seed));
+const mc = alternate({ jit: () => mcFast(samples, seed), as: () => BigInt(k.monteCarloPi(samples, seed).inside) }, rounds);
+const mPlain = time(() => monteCarloHits(samples, seed), 1);
 row(
   `Monte Carlo π, ${samples} samples`,
   mPlain.ms,
   "bigint",
-  mJit.ms,
-  mAs.ms,
-  "different: two interleaved xorshift streams",
-  mJit.result === mPlain.result && Math.abs(mAs.result - mJit.result) < 0.01,
+  mc.jit.ms,
+  mc.as.ms,
+  "same: two interleaved xorshift streams",
+  mc.jit.result === mPlain.result && mc.as.result === mPlain.result,
 );
+const mcNaive = alternate({ jit: () => mcTutorialFast(samples, 88172645463325252n), as: () => k.monteCarloPi(samples, seed).pi }, rounds);
+const mNaivePlain = time(() => monteCarlo(samples, 88172645463325252n), 1);
+row(
+  `Monte Carlo π, tutorial's form (one stream)`,
+  mNaivePlain.ms,
+  "bigint",
+  mcNaive.jit.ms,
+  mcNaive.as.ms,
+  "different: two interleaved xorshift streams",
+  mcNaive.jit.result === mNaivePlain.result && Math.abs(mcNaive.as.result - mNaivePlain.result) < 0.02,
+);
+console.log(`π ≈ ${((4 * Number(mPlain.result)) / Number(samples)).toFixed(5)} from ${samples} samples\n`);
 
 function mandelbrot(out: Uint32Array, width: number, height: number, maxIter: number) {
   for (let py = 0; py < height; py++) {
@@ -215,17 +345,23 @@ const image = new Uint32Array(side * side);
 const plainImage = new Uint32Array(side * side);
 const mbFast = jit(mandelbrot);
 for (let i = 0; i < 200; i++) (mbFast(new Uint32Array(256), 16, 16, 50), mandelbrot(new Uint32Array(256), 16, 16, 50));
-const mbJit = time(() => mbFast(image, side, side, maxIter), rounds);
-const mbAs = time(() => k.mandelbrot({ width: side, height: side, maxIter, x0: -2, y0: -1.25, x1: 0.5, y1: 1.25 }), rounds);
-const mbPlain = time(() => mandelbrot(plainImage, side, side, maxIter), rounds);
+const view = { width: side, height: side, maxIter, x0: -2, y0: -1.25, x1: 0.5, y1: 1.25 };
+const mb = alternate(
+  {
+    jit: () => (mbFast(image, side, side, maxIter), image),
+    as: () => k.mandelbrot(view),
+    plain: () => (mandelbrot(plainImage, side, side, maxIter), plainImage),
+  },
+  rounds,
+);
 row(
   `Mandelbrot ${side}² × ${maxIter}`,
-  mbPlain.ms,
+  mb.plain.ms,
   "number",
-  mbJit.ms,
-  mbAs.ms,
+  mb.jit.ms,
+  mb.as.ms,
   "different: f64x2 SIMD, two pixels a step",
-  image.every((v, i) => v === plainImage[i] && v === mbAs.result[i]),
+  image.every((v, i) => v === plainImage[i] && v === mb.as.result[i]),
 );
 
 function dot(a: Float64Array, b: Float64Array) {
@@ -240,17 +376,15 @@ const dotFast = jit(dot);
 // The same warm-up for all three: short calls until every tier has compiled them.
 const [wa, wb] = [a.subarray(0, 4096), b.subarray(0, 4096)];
 for (let i = 0; i < 500; i++) (dotFast(wa, wb), k.dotScalar(wa, wb), dot(wa, wb));
-const dJit = time(() => dotFast(a, b), rounds * 4);
-const dAs = time(() => k.dotScalar(a, b), rounds * 4);
-const dPlain = time(() => dot(a, b), rounds * 4);
+const d = alternate({ jit: () => dotFast(a, b), as: () => k.dotScalar(a, b), plain: () => dot(a, b) }, rounds * 4);
 row(
   `dot, ${len} f64 (copy in included)`,
-  dPlain.ms,
+  d.plain.ms,
   "number",
-  dJit.ms,
-  dAs.ms,
+  d.jit.ms,
+  d.as.ms,
   "same: scalar, left to right",
-  dJit.result === dPlain.result && dAs.result === dPlain.result,
+  d.jit.result === d.plain.result && d.as.result === d.plain.result,
 );
 
 console.log(
