@@ -286,3 +286,77 @@ describe("jit: a loop halving an even bigint and counting is ctz, a shift and an
     expect(await answers(0n, 500)).toEqual([]);
   });
 });
+
+describe("jit: a counted loop tests i < E once, then i != E each trip", () => {
+  it("gives JavaScript's results at the u64 and i64 edges (empty loops, loops that end at 2^64 − 1, breaks)", () => {
+    function walk(a: bigint, n: bigint, stop: bigint) {
+      let c = 0n;
+      let i = a;
+      for (; i < n; i++) {
+        c += i;
+        if (n - i < stop) continue;
+        if (c > stop * 1000n) break;
+      }
+      return c ^ i;
+    }
+    const near = fc.oneof(u64, fc.constantFrom(U64_MAX - 5n, U64_MAX - 1n, (1n << 63n) - 3n));
+    const wat = agrees(walk, [near, near, fc.bigInt({ min: 0n, max: 50n })]);
+    expect(count(wat, "i64.ne")).toBe(1);
+    const signed = agrees(
+      (a: bigint, n: bigint) => {
+        let c = 0n;
+        for (let i = a; n > i; i++) if (++c > 20n) break;
+        return c;
+      },
+      [fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), fc.constantFrom(-(1n << 63n), -1n, 0n, 5n, (1n << 63n) - 1n)],
+      "i64(i64, i64)",
+    );
+    expect(count(signed, "i64.ne")).toBe(1);
+  });
+
+  it("int32 counters against an int32 bound or an array's length; left alone when the bound may change", () => {
+    const int32 = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, 2 ** 31 - 2));
+    const ints = agrees(
+      (a: number, n: number) => {
+        let c = 0;
+        for (let i = a; i < n; i++) if (++c > 30) break;
+        return c;
+      },
+      [int32, int32],
+      "f64(i32, i32)",
+    );
+    expect(count(ints, "i32.ne")).toBe(1);
+    const computed = agrees(
+      (a: number, n: number) => {
+        let c = 0;
+        for (let i = a | 0; i < (n | 0); i++) if (++c > 30) break;
+        return c;
+      },
+      [int32, int32],
+      "f64(i32, i32)",
+    );
+    expect(count(computed, "i32.ne")).toBe(0); // the bound `n | 0` is an expression, not a name: no rewrite
+    const dot = agrees(
+      (a: Float64Array, b: Float64Array) => {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+      },
+      [
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 4, maxLength: 4 }).map((v) => Float64Array.from(v)),
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 4, maxLength: 4 }).map((v) => Float64Array.from(v)),
+      ],
+    );
+    expect(count(dot, "i32.ne")).toBe(1);
+    function moving(n: bigint) {
+      let c = 0n;
+      let end = n;
+      for (let i = 0n; i < end; i++) {
+        c++;
+        if (i === 3n) end = 6n;
+      }
+      return c;
+    }
+    expect(count(agrees(moving, [fc.bigInt({ min: 0n, max: 40n })]), "i64.ne")).toBe(0);
+  });
+});
