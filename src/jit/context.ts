@@ -8,7 +8,8 @@ import { describeNode, describeType } from "./describe.ts";
 import { toInt32 } from "./numeric.ts";
 import type { Node, SourceText } from "./parse.ts";
 import type { RangeFacts } from "./ranges.ts";
-import { isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "./types.ts";
+import { isArray, isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "./types.ts";
+import { constant } from "./typing.ts";
 import type { Instr, ValType, WasmFunction } from "./wasm.ts";
 
 /** A local variable (or parameter): its type and the wasm locals holding it (a jitClass value has several). */
@@ -178,6 +179,24 @@ export class FunctionContext {
     if (isBigint(type)) return [["i64.eqz"], ["i32.eqz"]];
     if (type === "f64") return [["f64.abs"], ["f64.const", 0], ["f64.gt"]]; // false for 0, -0 and NaN
     throw this.fail(`a ${describeType(type)} used as a condition`, node);
+  }
+
+  /** An expression whose value no statement of the function can change: a constant, a const, an unassigned parameter, its `.length`. */
+  invariant(node: Node): boolean {
+    if (constant(node) !== undefined) return true;
+    if (node.type === "MemberExpression" && !node.computed && node.property.name === "length") {
+      const array = node.object.type === "Identifier" ? this.lookup(node.object.name) : undefined;
+      return array !== undefined && isArray(array.type) && this.invariant(node.object);
+    }
+    if (node.type !== "Identifier") return false;
+    const v = this.lookup(node.name);
+    if (!v) return false;
+    return v.constant || (this.isParameter(node.name, v) && !this.ranges.writtenParams.has(node.name));
+  }
+
+  /** `v` is the parameter `name` (the function's top-level scope also holds its top-level `let`s). */
+  isParameter(name: string, v: Var): boolean {
+    return this.scopes[0].get(name) === v && this.plan.parsed!.params.some((p) => p.type === "Identifier" && p.name === name);
   }
 
   drop(type: ResultType) {

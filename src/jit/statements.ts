@@ -3,6 +3,7 @@
 import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
 import { halvingLoop } from "./idioms.ts";
+import { vectorizedLoop } from "./vectorize.ts";
 import { recurse } from "./recursion.ts";
 import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
@@ -35,6 +36,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       return cx.close();
     case "WhileStatement":
     case "ForStatement":
+      if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
       return whileOrFor(cx, node);
     case "DoWhileStatement": {
@@ -120,7 +122,7 @@ function countedExit(cx: FunctionContext, node: Node): Instr[] | undefined {
   const counter = test.operator === "<" ? test.left : test.right;
   const v = counter.type === "Identifier" ? cx.lookup(counter.name) : undefined;
   if (!v || v.locals.length !== 1 || !(isBigint(v.type) || (v.type === "i32" && v.counter === u.declarator))) return undefined;
-  if (!invariant(cx, u.bound)) return undefined;
+  if (!cx.invariant(u.bound)) return undefined;
   const [left, right] = [recurse.detached(cx, test.left), recurse.detached(cx, test.right)];
   const ints = (t: ResultType) => t === "i32" || t === "u32";
   // Both bigints (equality is the same signed or unsigned), or an i32 counter against an i32 or the u32
@@ -128,24 +130,6 @@ function countedExit(cx: FunctionContext, node: Node): Instr[] | undefined {
   if (isBigint(left.type) && isBigint(right.type)) return [...left.code, ...right.code, ["i64.ne"]];
   if (ints(left.type) && ints(right.type)) return [...left.code, ...right.code, ["i32.ne"]];
   return undefined;
-}
-
-/** An expression whose value no statement of the function can change: a constant, a const, an unassigned parameter, its `.length`. */
-function invariant(cx: FunctionContext, node: Node): boolean {
-  if (constant(node) !== undefined) return true;
-  if (node.type === "MemberExpression" && !node.computed && node.property.name === "length") {
-    const array = node.object.type === "Identifier" ? cx.lookup(node.object.name) : undefined;
-    return array !== undefined && isArray(array.type) && invariant(cx, node.object);
-  }
-  if (node.type !== "Identifier") return false;
-  const v = cx.lookup(node.name);
-  if (!v) return false;
-  return v.constant || (isParameter(cx, node.name, v) && !cx.ranges.writtenParams.has(node.name));
-}
-
-/** `v` is the parameter `name` (the function's top-level scope also holds its top-level `let`s). */
-function isParameter(cx: FunctionContext, name: string, v: Var): boolean {
-  return cx.scopes[0].get(name) === v && cx.plan.parsed!.params.some((p) => p.type === "Identifier" && p.name === name);
 }
 
 export function takeLabel(cx: FunctionContext) {
@@ -194,7 +178,7 @@ function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: V
   const counter = cx.lookup(update.argument.name);
   const array = cx.lookup(bound.object.name);
   if (!counter || counter.counter !== u.declarator || !counter.nonNegative || !array || !isArray(array.type)) return undefined;
-  const isParam = isParameter(cx, bound.object.name, array);
+  const isParam = cx.isParameter(bound.object.name, array);
   if (!array.constant && !(isParam && !cx.ranges.writtenParams.has(bound.object.name))) return undefined;
   return { counter, array };
 }

@@ -3,7 +3,7 @@
 // keeps the run-time compiler free of any dependency: wabt's first parse alone costs ≈80 ms in Node.
 // Only what the code generator uses is here: one memory (optional), functions, exports.
 
-export type ValType = "i32" | "i64" | "f32" | "f64";
+export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
 /** One instruction: its text-format name and at most one immediate (index, constant, block type or memory offset). */
 export type Instr = readonly [op: string, arg?: number | bigint | ValType];
@@ -28,9 +28,9 @@ export interface WasmModule {
   memoryPages: number;
 }
 
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory";
+type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory" | "lane";
 
 /** name → [opcode bytes, immediate kind]. Memory ops use their natural alignment. */
 const OPCODES: Record<string, readonly [readonly number[], Immediate]> = {};
@@ -83,6 +83,37 @@ Object.assign(numeric, {
   "i64.trunc_sat_f64_u": [0xfc, 7],
 });
 define("none", numeric);
+// SIMD (the 0xfd prefix, then the operation's number as a LEB128): what the outer-loop vectorizer uses.
+const simd = (table: Record<string, number>) => Object.fromEntries(Object.entries(table).map(([name, code]) => [name, [0xfd, code]]));
+define(
+  "none",
+  simd({
+    "i64x2.splat": 0x12,
+    "f64x2.splat": 0x14,
+    "f64x2.eq": 0x47,
+    "f64x2.ne": 0x48,
+    "f64x2.lt": 0x49,
+    "f64x2.gt": 0x4a,
+    "f64x2.le": 0x4b,
+    "f64x2.ge": 0x4c,
+    "v128.not": 0x4d,
+    "v128.and": 0x4e,
+    "v128.andnot": 0x4f,
+    "v128.or": 0x50,
+    "v128.any_true": 0x53,
+    "i64x2.sub": 0xd1,
+    "f64x2.abs": 0xec,
+    "f64x2.neg": 0xed,
+    "f64x2.sqrt": 0xef,
+    "f64x2.add": 0xf0,
+    "f64x2.sub": 0xf1,
+    "f64x2.mul": 0xf2,
+    "f64x2.div": 0xf3,
+    "f64x2.min": 0xf4,
+    "f64x2.max": 0xf5,
+  }),
+);
+define("lane", simd({ "i64x2.extract_lane": 0x1d, "f64x2.extract_lane": 0x21, "f64x2.replace_lane": 0x22 }));
 
 /** Natural alignment (log2 bytes) of a memory instruction. */
 export function alignOf(op: string): number {
@@ -144,7 +175,7 @@ function encodeInstr(b: Bytes, [op, arg]: Instr) {
   if (!entry) throw new Error(`wasm encoder: unknown instruction ${op}`);
   const [code, imm] = entry;
   b.byte(code[0]);
-  if (code.length > 1) b.u32(code[1]); // the 0xfc prefix's sub-opcode is a LEB128
+  if (code.length > 1) b.u32(code[1]); // the 0xfc and 0xfd prefixes' sub-opcodes are LEB128s
   switch (imm) {
     case "index":
       b.u32(arg as number);
@@ -160,6 +191,9 @@ function encodeInstr(b: Bytes, [op, arg]: Instr) {
       break;
     case "block":
       b.byte(arg === undefined ? 0x40 : VALTYPE[arg as ValType]);
+      break;
+    case "lane":
+      b.byte(arg as number);
       break;
     case "memory":
       b.u32(alignOf(op));
