@@ -347,7 +347,7 @@ describe("jit: a counted loop tests i < E once, then i != E each trip", () => {
         fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 4, maxLength: 4 }).map((v) => Float64Array.from(v)),
       ],
     );
-    expect(count(dot, "i32.ne")).toBe(1);
+    expect(count(dot, "i32.ne")).toBe(2); // two copies of the loop (versioned on b.length ≥ a.length)
     function moving(n: bigint) {
       let c = 0n;
       let end = n;
@@ -358,5 +358,41 @@ describe("jit: a counted loop tests i < E once, then i != E each trip", () => {
       return c;
     }
     expect(count(agrees(moving, [fc.bigInt({ min: 0n, max: 40n })]), "i64.ne")).toBe(0);
+  });
+});
+
+describe("jit: loop versioning drops the bounds checks of other arrays indexed by the counter", () => {
+  const arr = (min: number, max: number) =>
+    fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: min, maxLength: max }).map((v) => Float64Array.from(v));
+
+  it("the same results when the other arrays are long enough, and a trap only where the checked loop traps", () => {
+    function dotUpTo(a: Float64Array, b: Float64Array, c: Float64Array, k: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) {
+        if (i >= k) break;
+        s += a[i] * b[i];
+        c[i] = s;
+      }
+      return s;
+    }
+    const fast = jit(dotUpTo);
+    fc.assert(
+      fc.property(arr(0, 12), arr(0, 12), arr(0, 12), fc.integer({ min: 0, max: 14 }), (a, b, c, k) => {
+        const reach = Math.min(a.length, k); // the loop indexes b and c below this
+        const [c1, c2] = [c.slice(), c.slice()];
+        if (reach > b.length || reach > c.length) {
+          expect(() => fast(a, b, c2, k)).toThrow(/trapped/);
+          return;
+        }
+        const want = dotUpTo(a, b, c1, k);
+        expect(Object.is(fast(a, b, c2, k), want)).toBe(true);
+        expect([...c2]).toEqual([...c1]);
+      }),
+      RUNS,
+    );
+    const wat = fast.inspect();
+    // Two copies of the loop: one checks b and c (i32.ge_u then unreachable), the other does not.
+    expect(count(wat, "loop")).toBe(2);
+    expect(count(wat, "unreachable")).toBe(2);
   });
 });

@@ -81,29 +81,68 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
     if (node.update) checkCounter(cx, node.update);
     const label = takeLabel(cx);
     const exit = node.type === "ForStatement" ? countedExit(cx, node) : undefined;
-    const breakDepth = cx.open("block");
-    if (exit) {
-      // A counted loop: `i < E` once, then `i != E` each trip (see countedExit).
-      recurse.cond(cx, node.test);
-      cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
-    }
-    const top = cx.open("loop");
-    if (exit) cx.emit(...exit, ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
-    else if (node.test) {
-      recurse.cond(cx, node.test);
-      cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
-    }
-    const continueDepth = cx.open("block");
     const fact = node.update ? boundsFact(cx, node.update) : undefined;
-    if (fact) cx.inBounds.push(fact);
-    loop(cx, { label, breakDepth, continueDepth }, node.body);
-    if (fact) cx.inBounds.pop();
-    cx.close();
-    if (node.update) effect(cx, node.update);
-    cx.emit(["br", cx.depth - top]);
-    cx.close();
+    const emitLoop = (facts: { counter: Var; array: Var }[]) => {
+      const breakDepth = cx.open("block");
+      if (exit) {
+        // A counted loop: `i < E` once, then `i != E` each trip (see countedExit).
+        recurse.cond(cx, node.test);
+        cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      }
+      const top = cx.open("loop");
+      if (exit) cx.emit(...exit, ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      else if (node.test) {
+        recurse.cond(cx, node.test);
+        cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      }
+      const continueDepth = cx.open("block");
+      cx.inBounds.push(...facts);
+      loop(cx, { label, breakDepth, continueDepth }, node.body);
+      cx.inBounds.length -= facts.length;
+      cx.close();
+      if (node.update) effect(cx, node.update);
+      cx.emit(["br", cx.depth - top]);
+      cx.close();
+      cx.close();
+    };
+    const others = fact ? alsoIndexed(cx, fact, node.update.argument.name, node.body) : [];
+    if (others.length === 0) return emitLoop(fact ? [fact] : []);
+    // Loop versioning: when every other array the body indexes with i is at least as long as the
+    // one bounding the loop, none of those accesses can be out of range: one copy of the loop without
+    // their checks; the other copy, with them, runs when an array is shorter (and traps where it must).
+    const bound = fact!.array.locals[1];
+    others.forEach((array, k) => {
+      cx.emit(["local.get", array.locals[1]], ["local.get", bound], ["i32.ge_u"]);
+      if (k > 0) cx.emit(["i32.and"]);
+    });
+    cx.open("if");
+    emitLoop([fact!, ...others.map((array) => ({ counter: fact!.counter, array }))]);
+    cx.emit(["else"]);
+    emitLoop([fact!]);
     cx.close();
   });
+}
+
+/** Other arrays the body indexes with exactly `a[i]` (i the counter), never reassigned: candidates for loop versioning. */
+function alsoIndexed(cx: FunctionContext, fact: { counter: Var; array: Var }, counter: string, body: Node): Var[] {
+  const found: Var[] = [];
+  const visit = (node: Node): void => {
+    if (!node || typeof node !== "object") return;
+    if (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression" || node.type === "FunctionDeclaration") return;
+    if (node.type === "MemberExpression" && node.computed && node.property.type === "Identifier" && node.property.name === counter) {
+      const name = node.object.type === "Identifier" ? node.object.name : undefined;
+      const v = name === undefined ? undefined : cx.lookup(name);
+      const fixed = v !== undefined && (v.constant || (cx.isParameter(name!, v) && !cx.ranges.writtenParams.has(name!)));
+      if (v && fixed && isArray(v.type) && v !== fact.array && !found.includes(v)) found.push(v);
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "loc") continue;
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object" && typeof value.type === "string") visit(value);
+    }
+  };
+  visit(body);
+  return found;
 }
 
 /**
