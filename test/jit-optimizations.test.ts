@@ -396,3 +396,46 @@ describe("jit: loop versioning drops the bounds checks of other arrays indexed b
     expect(count(wat, "unreachable")).toBe(2);
   });
 });
+
+describe("jit: an index such as py * width + px is computed exactly in i64", () => {
+  it("reads the element JavaScript reads, and traps exactly where JavaScript reads undefined", () => {
+    const int32 = fc.oneof(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.integer({ min: -20, max: 20 }),
+      fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, 2 ** 26, -(2 ** 26), 2 ** 27 + 1, 0, -0 + 0),
+    );
+    const data = Float64Array.from({ length: 64 }, (_, i) => i * 1.5);
+    const forms = [
+      (a: Float64Array, x: number, y: number, z: number) => a[x * y + z],
+      (a: Float64Array, x: number, y: number, z: number) => a[z - x * y],
+      (a: Float64Array, x: number, y: number, z: number) => a[x - y + z + a.length],
+      (a: Float64Array, x: number, y: number, z: number) => a[z + y * x - (x + 3)],
+    ];
+    for (const form of forms) {
+      const fast = jit(form, "f64(f64[], i32, i32, i32)");
+      fc.assert(
+        fc.property(int32, int32, int32, (x, y, z) => {
+          const want = form(data, x, y, z);
+          if (want === undefined) expect(() => fast(data, x, y, z)).toThrow(/trapped/);
+          else expect(fast(data, x, y, z)).toBe(want);
+        }),
+        { numRuns: 500 },
+      );
+      // Near the edges of the product: x * y around 2^53 and 2^62, with z pulling it back.
+      for (const [x, y, z] of [
+        [2 ** 27, 2 ** 26, 5],
+        [2 ** 31 - 1, 2 ** 31 - 1, -(2 ** 31)],
+        [-(2 ** 31), -(2 ** 31), 2 ** 31 - 1],
+        [3, 7, -10],
+        [1, 0, 63],
+      ]) {
+        const want = form(data, x, y, z);
+        if (want === undefined) expect(() => fast(data, x, y, z)).toThrow(/trapped/);
+        else expect(fast(data, x, y, z)).toBe(want);
+      }
+      // Computed in i64 (a product as i64.mul; a.length extended as a u32), no f64 index.
+      expect(count(fast.inspect(), "i64.mul"), form.toString()).toBe(form.toString().includes("*") ? 1 : 0);
+      expect(count(fast.inspect(), "i32.trunc_sat_f64_u"), form.toString()).toBe(0);
+    }
+  });
+});

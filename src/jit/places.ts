@@ -139,7 +139,8 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     ["local.set", len],
     ["local.set", ptr],
   ];
-  const { type: it, code } = recurse.detached(cx, index);
+  const exact = exactIndex(cx, index);
+  const { type: it, code } = exact ?? recurse.detached(cx, index);
   out.push(...code);
   // An index that is not an integer in [0, length) traps (JavaScript would read undefined / ignore the write).
   if (it === "f64") {
@@ -155,7 +156,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
       ["unreachable"],
       ["end"],
     );
-  } else if (isBigint(it)) {
+  } else if (isBigint(it) || exact) {
     const b = cx.local("i64");
     out.push(
       ["local.tee", b],
@@ -172,9 +173,48 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
   } else if (it === "i32" || it === "u32") out.push(["local.set", idx]);
   else throw cx.fail(`an array index must be a number or a bigint, got a ${describeType(it)}`, index);
   const shift = Math.log2(ELEMENTS[elementOf(type)].bytes);
-  if (!inBounds(cx, index, object)) out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
+  if (!exact && !inBounds(cx, index, object))
+    out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
   out.push(["local.get", ptr], ["local.get", idx], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
   return out;
+}
+
+/**
+ * An index written as a sum of at most four terms, each an int32 value (i32 or u32), at most one of
+ * them a product of two i32s (`py * width + px`), computed exactly in i64 instead of in f64, then
+ * checked as any bigint index.
+ * The same element as JavaScript's f64 arithmetic, or the same trap: if the exact value is in
+ * [0, 2^32) the product is below 2^53 in magnitude (the other terms are below 2^32 each), so every f64
+ * step is exact and gives it; if the product is larger, both the exact value and the f64 one are far
+ * outside [0, 2^32) (rounding is monotonic), so both trap. At most 2^62 + 4·2^32 in magnitude: no i64 overflow.
+ */
+function exactIndex(cx: FunctionContext, index: Node): Typed | undefined {
+  if (index.type !== "BinaryExpression" || !["+", "-", "*"].includes(index.operator)) return undefined;
+  const terms: { node: Node; negative: boolean }[] = [];
+  const flatten = (node: Node, negative: boolean) => {
+    if (node.type === "BinaryExpression" && (node.operator === "+" || node.operator === "-")) {
+      flatten(node.left, negative);
+      flatten(node.right, node.operator === "-" ? !negative : negative);
+    } else terms.push({ node, negative });
+  };
+  flatten(index, false);
+  const products = terms.filter((t) => t.node.type === "BinaryExpression" && t.node.operator === "*");
+  if (terms.length > 4 || products.length > 1) return undefined;
+  const code: Instr[] = [["i64.const", 0n]];
+  const leaf = (node: Node, inProduct: boolean): boolean => {
+    const { type, code: c } = recurse.detached(cx, node);
+    // A product of two i32s is at most 2^62 in magnitude; with a u32 it could reach 2^64.
+    if (type !== "i32" && (type !== "u32" || inProduct)) return false;
+    code.push(...c, [type === "i32" ? "i64.extend_i32_s" : "i64.extend_i32_u"]);
+    return true;
+  };
+  for (const { node, negative } of terms) {
+    const product = node.type === "BinaryExpression" && node.operator === "*";
+    if (product ? !(leaf(node.left, true) && leaf(node.right, true)) : !leaf(node, false)) return undefined;
+    if (product) code.push(["i64.mul"]);
+    code.push([negative ? "i64.sub" : "i64.add"]);
+  }
+  return { type: "i64", code };
 }
 
 /** `a[i]` in the body of `for (…; i < a.length; i++)` with i a counter from 0 up and a never reassigned: 0 ≤ i < length already holds. */

@@ -275,17 +275,34 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   const k = cx.local("i32");
   cx.emit(["i64.const", BigInt(start)], ["i64x2.splat"], ["local.set", counts], ["i64.const", -1n], ["i64x2.splat"], ["local.set", active]);
   cx.emit(["i32.const", start], ["local.set", k]);
+  // Constants are splatted once, before the loop (their code is put here when the loop is done).
+  const preheader = cx.code.length;
+  const hoisted: Instr[] = [];
+  const splats = new Map<string, number>();
+  const locals = new Map(vars);
+  const env: Env = {
+    locals,
+    constant(value) {
+      const key = Object.is(value, -0) ? "-0" : String(value);
+      let V = splats.get(key);
+      if (V === undefined) {
+        V = cx.local("v128");
+        hoisted.push(["f64.const", value], ["f64x2.splat"], ["local.set", V]);
+        splats.set(key, V);
+      }
+      return V;
+    },
+  };
   const iexit = cx.open("block");
   const itop = cx.open("loop");
   cx.scopes.push(new Map([[i, { type: "i32", locals: [k], constant: true }]]));
   recurse.cond(cx, inner.test);
   cx.scopes.pop();
   cx.emit(["i32.eqz"], ["br_if", cx.depth - iexit]);
-  const locals = new Map(vars);
   for (const s of body) {
     if (s.type === "VariableDeclaration")
       for (const d of s.declarations) {
-        if (vector(cx, d.init, locals) !== "f64") no();
+        if (vector(cx, d.init, env) !== "f64") no();
         const V = cx.local("v128");
         cx.emit(["local.set", V]);
         locals.set(d.id.name, V);
@@ -295,11 +312,11 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
       const target = locals.get(e.left.name);
       if (target === undefined) no();
       const value = e.operator === "=" ? e.right : { ...e, type: "BinaryExpression", operator: e.operator.slice(0, -1), left: e.left };
-      if (vector(cx, value, locals) !== "f64") no();
+      if (vector(cx, value, env) !== "f64") no();
       cx.emit(["local.set", target!]);
     } else {
       // The break: a lane leaves for good when its condition holds; the others count this trip.
-      if (vector(cx, s.test, locals) !== "mask") no();
+      if (vector(cx, s.test, env) !== "mask") no();
       const mask = cx.local("v128");
       cx.emit(["local.set", mask], ["local.get", active], ["local.get", mask], ["v128.andnot"], ["local.tee", active], ["v128.any_true"]);
       cx.emit(["i32.eqz"], ["br_if", cx.depth - iexit]);
@@ -309,6 +326,7 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - itop]);
   cx.close();
   cx.close();
+  cx.code.splice(preheader, 0, ...hoisted);
 
   // The statements after the loop, lane 0 then lane 1, with i the lane's count.
   lanes.forEach((scope, lane) => {
@@ -341,14 +359,20 @@ const COMPARE: Record<string, string> = {
 const MATH: Record<string, string> = { sqrt: "f64x2.sqrt", abs: "f64x2.abs", min: "f64x2.min", max: "f64x2.max" };
 
 /** An inner-loop expression as f64x2: its value ("f64") or a lane mask of a comparison ("mask"). */
-function vector(cx: FunctionContext, node: Node, locals: ReadonlyMap<string, number>): "f64" | "mask" {
+/** What inner-loop expressions see: the f64x2 locals by name, and constants splatted once before the loop. */
+interface Env {
+  locals: ReadonlyMap<string, number>;
+  constant(value: number): number;
+}
+
+function vector(cx: FunctionContext, node: Node, env: Env): "f64" | "mask" {
   switch (node.type) {
     case "Literal":
       if (typeof node.value !== "number" || typeof node.bigint === "string") no();
-      cx.emit(["f64.const", node.value], ["f64x2.splat"]);
+      cx.emit(["local.get", env.constant(node.value)]);
       return "f64";
     case "Identifier": {
-      const V = locals.get(node.name);
+      const V = env.locals.get(node.name);
       if (V === undefined) no();
       cx.emit(["local.get", V!]);
       return "f64";
@@ -356,29 +380,29 @@ function vector(cx: FunctionContext, node: Node, locals: ReadonlyMap<string, num
     case "TSAsExpression":
     case "TSNonNullExpression":
     case "TSSatisfiesExpression":
-      return vector(cx, node.expression, locals);
+      return vector(cx, node.expression, env);
     case "UnaryExpression":
       if (node.operator === "-" && node.argument.type === "Literal" && typeof node.argument.value === "number") {
-        cx.emit(["f64.const", -node.argument.value], ["f64x2.splat"]);
+        cx.emit(["local.get", env.constant(-node.argument.value)]);
         return "f64";
       }
       if (node.operator === "!") {
-        if (vector(cx, node.argument, locals) !== "mask") no();
+        if (vector(cx, node.argument, env) !== "mask") no();
         cx.emit(["v128.not"]);
         return "mask";
       }
       if (node.operator !== "-" && node.operator !== "+") no();
-      if (vector(cx, node.argument, locals) !== "f64") no();
+      if (vector(cx, node.argument, env) !== "f64") no();
       if (node.operator === "-") cx.emit(["f64x2.neg"]);
       return "f64";
     case "BinaryExpression": {
       const op = ARITH[node.operator] ?? COMPARE[node.operator];
-      if (!op || vector(cx, node.left, locals) !== "f64" || vector(cx, node.right, locals) !== "f64") no();
+      if (!op || vector(cx, node.left, env) !== "f64" || vector(cx, node.right, env) !== "f64") no();
       cx.emit([op]);
       return ARITH[node.operator] ? "f64" : "mask";
     }
     case "LogicalExpression":
-      if (node.operator === "??" || vector(cx, node.left, locals) !== "mask" || vector(cx, node.right, locals) !== "mask") no();
+      if (node.operator === "??" || vector(cx, node.left, env) !== "mask" || vector(cx, node.right, env) !== "mask") no();
       cx.emit([node.operator === "&&" ? "v128.and" : "v128.or"]);
       return "mask";
     case "CallExpression": {
@@ -386,7 +410,7 @@ function vector(cx: FunctionContext, node: Node, locals: ReadonlyMap<string, num
       const op =
         callee.type === "MemberExpression" && !callee.computed && callee.object.name === "Math" ? MATH[callee.property.name] : undefined;
       if (!op || cx.lookup("Math") || node.arguments.length !== (op.endsWith("min") || op.endsWith("max") ? 2 : 1)) no();
-      for (const a of node.arguments) if (vector(cx, a, locals) !== "f64") no();
+      for (const a of node.arguments) if (vector(cx, a, env) !== "f64") no();
       cx.emit([op!]);
       return "f64";
     }
