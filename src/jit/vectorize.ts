@@ -47,7 +47,7 @@ export interface Scalar {
 export function vectorizedLoop(cx: FunctionContext, node: Node, scalar: Scalar): boolean {
   const shape = shapeOf(cx, node);
   if (!shape) return false;
-  const saved = { code: cx.code, depth: cx.depth, scopes: cx.scopes.length };
+  const saved = { code: cx.code, depth: cx.depth, scopes: cx.scopes.length, loops: cx.loops.length, facts: cx.inBounds.length };
   cx.code = [];
   try {
     emit(cx, node, shape, scalar);
@@ -59,6 +59,8 @@ export function vectorizedLoop(cx: FunctionContext, node: Node, scalar: Scalar):
     cx.code = saved.code;
     cx.depth = saved.depth;
     cx.scopes.length = saved.scopes;
+    cx.loops.length = saved.loops;
+    cx.inBounds.length = saved.facts;
     if (e instanceof Widen) throw e;
     // A JitError is reported by the scalar compile, where the user's code puts it.
     if (e instanceof NotVectorizable || e instanceof JitError) return false;
