@@ -7,11 +7,12 @@
 // process.getBuiltinModule, so a page never loads it.
 import { expected } from "../errors.ts";
 import { collatzOverflow, longestCollatzRangeArgs, mandelbrotArgs, monteCarloArgs, type MandelbrotOptions } from "../kernels/builtins.ts";
+import { DEFAULT_CHUNKS_PER_WORKER } from "../pool/config.ts";
 import { splitCount, splitRange } from "../pool/split.ts";
 import type { Implementation, SkippedImplementation } from "./types.ts";
 
-/** Parts per thread: the pool's default `chunksPerWorker` (src/pool/config.ts), so both run the same split. */
-export const CHUNKS_PER_WORKER = 4;
+/** Parts per thread: the pool's default `chunksPerWorker`, so both run the same split. */
+export const CHUNKS_PER_WORKER = DEFAULT_CHUNKS_PER_WORKER;
 
 /** Bytes of the region each thread warms up in (src/kernels/warm-up.ts WARM_UP_BYTES); on a shared memory, the caller reserves one per thread. */
 export const BARE_WARM_BYTES = 64 * 1024;

@@ -15,7 +15,7 @@ export const MAX_WORKERS = 512;
  * exhaust memory (2^24 chunks ran the process out of heap).
  */
 export const MAX_CHUNKS = 1 << 16;
-const DEFAULT_CHUNKS_PER_WORKER = 4;
+export const DEFAULT_CHUNKS_PER_WORKER = 4;
 /** What message mode costs, said in `pool.modeReason`. */
 const MESSAGE_COST = "every call copies its arrays to the workers and back (pool.alloc arrays too)";
 
