@@ -65,6 +65,10 @@ describe.each(RUNTIME_NAMES)("bench runner in %s", (name) => {
       expect(statuses["pool-shared-2"]).toMatch(/^(ok|flat)$/);
       if (name === "node") expect(statuses["c-native"], why).toMatch(cRan);
       else expect(statuses["c-native"]).toBeUndefined();
+      // gcc -O3 -march=native, the SIMD sum's reference: on the sum only, in Node only, and right.
+      if (name === "node" && !optedOut("c")) expect(statuses["c-native-vector"]).toMatch(/^(ok|flat)$/);
+      else if (name !== "node") expect(statuses["c-native-vector"]).toBeUndefined();
+      expect(mandelbrot.implementations.some((i) => i.id === "c-native-vector")).toBe(false);
       for (const i of mandelbrot.implementations)
         expect([i.id, i.status], why).toEqual([i.id, expect.stringMatching(isC(i.id) ? cRan : /^(ok|flat)$/)]);
       expect(mandelbrot.truthSource).toBe("reference");

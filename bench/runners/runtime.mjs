@@ -1,5 +1,5 @@
 // The runner for Node, Deno and Bun: `hotpath bench` starts it in each runtime with one JSON
-// argument ({ preset, builtins, sizes, native, cKernels }), it measures with the published bundle
+// argument ({ preset, builtins, sizes, native, nativeVector, cKernels }), it measures with the published bundle
 // (build/node.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
 // lines starting with "@progress ", which the driver turns into its live status line.
 import { readFileSync } from "node:fs";
@@ -12,6 +12,11 @@ const extra = {};
 if (config.native) {
   const { nativeImplementation, NATIVE_CASES } = await import("../../build/bench/native.js");
   for (const id of NATIVE_CASES) extra[id] = [nativeImplementation(config.native, id)];
+}
+// gcc -O3 -march=native on the sum: the reference of the SIMD wasm sum (built where gcc knows the CPU).
+if (config.nativeVector) {
+  const { nativeImplementation, NATIVE_VECTOR_CASES } = await import("../../build/bench/native.js");
+  for (const id of NATIVE_VECTOR_CASES) extra[id] = [...(extra[id] ?? []), nativeImplementation(config.nativeVector, id, true)];
 }
 for (const [id, entries] of Object.entries(config.skippedExtra ?? {})) extra[id] = [...(extra[id] ?? []), ...entries];
 

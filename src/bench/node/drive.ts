@@ -68,7 +68,11 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     try {
       if (target.name === "chromium") results.push(await runChromium(target.path, root, base, progress));
       else {
-        const config = { ...base, ...(target.name === "node" && c.native ? { native: c.native } : {}) };
+        const config = {
+          ...base,
+          ...(target.name === "node" && c.native ? { native: c.native } : {}),
+          ...(target.name === "node" && c.nativeVector ? { nativeVector: c.nativeVector } : {}),
+        };
         if (target.name === "node" && !c.native) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
         results.push(await runProcess(target, root, config, progress));
       }

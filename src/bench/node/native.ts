@@ -4,13 +4,19 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Implementation } from "../types.ts";
-import { GCC_FLAGS } from "./cbuild.ts";
+import { GCC_FLAGS, GCC_VECTOR_FLAGS } from "./cbuild.ts";
 
 /** Case ids the native driver knows. */
 export const NATIVE_CASES = ["sum", "sum-past-2^53", "fnv1a64", "mandelbrot", "collatz", "dot", "primes", "matmul"] as const;
 
-/** An implementation of `caseId` by the native driver at `binary` (one process per case, ended by dispose). */
-export function nativeImplementation(binary: string, caseId: string): Implementation<unknown, number> {
+/** The case the vectorised driver (GCC_VECTOR_FLAGS) runs: the SIMD wasm sum's reference. */
+export const NATIVE_VECTOR_CASES = ["sum"] as const;
+
+/**
+ * An implementation of `caseId` by the native driver at `binary` (one process per case, ended by
+ * dispose); `vector`: the driver built with GCC_VECTOR_FLAGS.
+ */
+export function nativeImplementation(binary: string, caseId: string, vector = false): Implementation<unknown, number> {
   let child: ChildProcessWithoutNullStreams | undefined;
   let waiting: Array<{ resolve(line: string): void; reject(error: Error): void }> = [];
   const start = () => {
@@ -28,8 +34,8 @@ export function nativeImplementation(binary: string, caseId: string): Implementa
     return c;
   };
   return {
-    id: "c-native",
-    label: `C native (gcc ${GCC_FLAGS[0]})`,
+    id: vector ? "c-native-vector" : "c-native",
+    label: vector ? `C native (gcc ${GCC_VECTOR_FLAGS.slice(0, 2).join(" ")}, vectorised)` : `C native (gcc ${GCC_FLAGS[0]})`,
     kind: "c-native",
     selfTimed: true,
     prepare: (_input, size) => size,
