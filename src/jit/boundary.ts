@@ -61,6 +61,11 @@ const RESULTS: Record<ScalarType, (v: unknown) => unknown> = {
   bool: (v) => v !== 0,
 };
 
+/** A typed array's constructor → its jit type (looked up on every call of a lazy jit function). */
+const ARRAY_TYPES = new Map<unknown, ValueType>(
+  Object.entries(ELEMENTS).map(([e, info]) => [info.array, `${e as keyof typeof ELEMENTS}[]`]),
+);
+
 /** The type `jit` compiles for when a lazy function receives `value`, or undefined when it has none. */
 export function typeOfValue(value: unknown): ValueType | undefined {
   switch (typeof value) {
@@ -74,10 +79,7 @@ export function typeOfValue(value: unknown): ValueType | undefined {
       return "bool";
     case "object":
       if (value === null) return undefined;
-      if (ArrayBuffer.isView(value)) {
-        for (const [e, info] of Object.entries(ELEMENTS)) if (value.constructor === info.array) return `${e as keyof typeof ELEMENTS}[]`;
-        return undefined;
-      }
+      if (ArrayBuffer.isView(value)) return ARRAY_TYPES.get(value.constructor);
       return classOf(value);
   }
   return undefined;

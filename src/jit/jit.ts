@@ -164,11 +164,13 @@ export function jit(
   };
 
   /** The specialization for these arguments: a declared signature's, or one compiled for their types. */
+  let last: { types: readonly ValueType[]; spec: Specialization } | undefined;
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
       for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
       seenVersion = registryVersion();
+      last = undefined;
     }
     if (declared.length) {
       const sig = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i]))) ?? declared[0];
@@ -179,7 +181,11 @@ export function jit(
       if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
       return numbersAsF64 && type === "i32" ? "f64" : type;
     });
-    return specialize(types, undefined);
+    // The same types as the last call (the common case): its specialization, without building the key.
+    if (last && last.types.length === types.length && last.types.every((t, i) => t === types[i])) return last.spec;
+    const spec = specialize(types, undefined);
+    last = { types, spec };
+    return spec;
   };
 
   /** With `fallback: true`, a JitError switches the function to plain JavaScript (said once); anything else is thrown. */
