@@ -15,8 +15,9 @@ import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "../b
 const HELP = `Usage: hotpath bench [options]
 
 Measures every built-in kernel against its plain-TypeScript twins (and wasm SIMD, C compiled by gcc
-and by clang to wasm) in Node, Deno, Bun and Chromium, one runtime after the other. Each answer is
-checked; a case whose time does not grow with its input is flagged.
+and by clang to wasm, the pool with 1 and 2 workers in both modes, and bare threads: the same work on
+plain threads with no pool, each pool row's "vs bare" reference) in Node, Deno, Bun and Chromium, one
+runtime after the other. Each answer is checked; a case whose time does not grow with its input is flagged.
 
 Options:
   --preset <quick|full>   quick: seconds per runtime, proves the machinery (default); full: real numbers
