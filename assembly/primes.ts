@@ -67,10 +67,10 @@ export function countPrimesRange(lo: u64, hi: u64, scratch: usize): u32 {
       let j = <usize>((load<u64>(next + (q << 3)) - low) >> 1);
       const step = <usize>p;
       // Four multiples a step while they all fit (step ≤ len / 4, so len − 3·step cannot wrap), then the rest one
-      // by one. The plain loop is 21 bytes of JavaScriptCore OMG code at a fixed offset in a 32-byte-aligned
-      // function: in one placement of two it straddles a 64-byte line and the whole count ran 13 ms instead of
-      // 9 (2·10^7, Bun 1.4.5); the unrolled loop (47 bytes) straddles one in both and ran 7 ms in both, V8 7
-      // instead of 10.
+      // by one. The plain loop was 21 bytes of JavaScriptCore OMG code at a fixed offset in a 32-byte-aligned
+      // function: in one placement of two it straddled a 64-byte line and π(2·10^7) took 13 (up to 30) ms of CPU
+      // instead of 9 (Bun 1.4.5). The unrolled loop (47 bytes) straddles one in both placements and took 7 ms in
+      // both; V8 went from 10 to 7 ms.
       if (step <= len >> 2) {
         const lim = len - 3 * step;
         for (; j < lim; j += 4 * step) {
