@@ -2,7 +2,7 @@
 // (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
 import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
-import { halvingLoop } from "./idioms.ts";
+import { halvingBranchLoop, halvingLoop } from "./idioms.ts";
 import { vectorizedLoop } from "./vectorize.ts";
 import { recurse } from "./recursion.ts";
 import { Widen } from "./ranges.ts";
@@ -38,6 +38,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "ForStatement":
       if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
+      if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
       return whileOrFor(cx, node);
     case "DoWhileStatement": {
       const label = takeLabel(cx);
