@@ -3,7 +3,8 @@
 // release module on the same split, with no pool around them; for data that stays in the pool, the threads
 // build on a SharedArrayBuffer-backed memory holding the same data), and what one task costs to dispatch;
 // piscina runs in the same process and rounds as the Node reference. Every result is checked against
-// the single-thread kernel; times are medians of interleaved rounds (the order rotates each round).
+// the single-thread kernel; times are medians of interleaved rounds (the order rotates each round), and each
+// pool ÷ bare ratio is the median of the rounds' paired ratios.
 // Run: npx tsx bench/pool-scaling.ts [--quick] [--max-workers N] [--rounds R] [--only sum,mandel] [--json]
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -257,7 +258,21 @@ async function measure(label: string, kernel: Kernel, variants: Variant[]): Prom
   }
   results[label] ??= {};
   for (const v of variants) results[label][v.name] = median(v.times);
+  // Pool against its bare reference, round by round: the two ran in the same round, so drift on the
+  // machine (other load, a core taken away for a while) hits both; the median of those paired ratios.
+  const byName = new Map(variants.map((v) => [v.name, v]));
+  for (const [name, bareName] of PAIRS) {
+    const [pool, bare] = [byName.get(name), byName.get(bareName)];
+    if (pool && bare) results[label][`${name} ÷ ${bareName}`] = median(bare.times.map((t, round) => t / pool.times[round]));
+  }
 }
+
+/** Each pool variant and the bare threads it is measured against. */
+const PAIRS = [
+  ["shared", "bare threads"],
+  ["message", "bare threads"],
+  ["shared resident", "bare shared memory"],
+] as const;
 
 const info = machine();
 log(`Pool scaling · ${info.runtime} · ${info.cpu} × ${info.cores} · ${info.date} · medians of ${rounds} interleaved rounds`);
@@ -351,9 +366,9 @@ if (values.json) {
       const r = results[`${kernel.name}|${w}`];
       const one = r["one thread"];
       const cell = (name: string) => (r[name] === undefined ? "" : `${formatMs(r[name])} (${(one / r[name]).toFixed(2)}×)`);
-      // Pool against bare threads: bare time / pool time (1.00: the pool costs nothing over hand-written threads).
-      const ratio = (name: string, bare = "bare threads") =>
-        r[bare] === undefined || r[name] === undefined ? "" : (r[bare] / r[name]).toFixed(2);
+      // Pool against bare threads: bare time ÷ pool time, the median of the rounds' ratios (1.00: the pool
+      // costs nothing over hand-written threads).
+      const ratio = (name: string, bare = "bare threads") => r[`${name} ÷ ${bare}`]?.toFixed(2) ?? "";
       rows.push([
         String(w),
         formatMs(one),
