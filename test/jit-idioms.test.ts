@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jit } from "../src/jit/index.ts";
+import { answersWithin } from "./support/answers-within.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -143,25 +144,7 @@ describe("jit: Collatz one step a trip runs its halving branch's trips at once (
     const source = program(SHAPES[0], "asUintN", "c");
     const fast = jit(source);
     const { module, exportName } = fast.compile("u64(u64)");
-    // In a worker, so a call that never returns can be stopped: what it answered within `ms`.
-    const answers = async (m: bigint, ms: number) => {
-      const { Worker } = await import("node:worker_threads");
-      const worker = new Worker(
-        `const { parentPort } = require("node:worker_threads");
-         parentPort.once("message", ({ module, name, m }) => {
-           parentPort.postMessage(String(new WebAssembly.Instance(module, {}).exports[name](m)));
-         });`,
-        { eval: true },
-      );
-      const got: string[] = [];
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        worker.on("message", (a: string) => (got.push(a), clearTimeout(timer), resolve()));
-        worker.postMessage({ module, name: exportName, m });
-      });
-      await worker.terminate();
-      return got;
-    };
+    const answers = (m: bigint, ms: number) => answersWithin(module, exportName, m, ms);
     expect(await answers(1n << 40n, 5000)).toEqual(["40"]);
     expect(await answers(0n, 500)).toEqual([]);
     // A loop test that fails for 0 leaves at once, as in JavaScript.

@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jit } from "../src/jit/index.ts";
+import { answersWithin } from "./support/answers-within.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 const EDGES = [0n, 1n, 2n, 3n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, (1n << 63n) - 1n, 1n << 63n, U64_MAX - 1n, U64_MAX];
@@ -263,25 +264,7 @@ describe("jit: a loop halving an even bigint and counting is ctz, a shift and an
     const fast = jit("function halve(m: bigint): bigint { let c = 0n; while ((m & 1n) === 0n) { m >>= 1n; c++; } return c; }");
     const { module, exportName } = fast.compile("u64(u64)");
     expect(fast(12n)).toBe(2n);
-    // In a worker, so a call that never returns can be stopped: what it answered within `ms`.
-    const answers = async (m: bigint, ms: number) => {
-      const { Worker } = await import("node:worker_threads");
-      const worker = new Worker(
-        `const { parentPort } = require("node:worker_threads");
-         parentPort.once("message", ({ module, name, m }) => {
-           parentPort.postMessage(String(new WebAssembly.Instance(module, {}).exports[name](m)));
-         });`,
-        { eval: true },
-      );
-      const got: string[] = [];
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        worker.on("message", (a: string) => (got.push(a), clearTimeout(timer), resolve()));
-        worker.postMessage({ module, name: exportName, m });
-      });
-      await worker.terminate();
-      return got;
-    };
+    const answers = (m: bigint, ms: number) => answersWithin(module, exportName, m, ms);
     expect(await answers(8n, 5000)).toEqual(["3"]);
     expect(await answers(0n, 500)).toEqual([]);
   });
