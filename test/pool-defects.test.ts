@@ -54,6 +54,22 @@ describe.each(["shared", "message"] as const)("pool defects, %s mode", (mode) =>
     }
   }, 60_000);
 
+  it("a worker dying beside a call of equal chunks (posted ahead, answered quietly) leaves that call's answer exact", async () => {
+    const n = 1 << 18;
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const y = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+    const expected = await pool.dot(x, y);
+    const saxpyExpected = await pool.saxpy(0.5, x, y.slice());
+    for (let round = 0; round < 3; round++) {
+      const dying = pool.map(fn("exitWorker"), [1]).catch((e) => e);
+      const [dot, saxpy] = await Promise.all([pool.dot(x, y), pool.saxpy(0.5, x, y.slice())]);
+      expect(dot).toBe(expected);
+      expect(saxpy).toEqual(saxpyExpected);
+      expect(await dying).toBeInstanceOf(WorkerError);
+    }
+    expect(pool.sharedBytesInUse).toBe(0);
+  }, 60_000);
+
   it("a detached buffer is named, and the call throws instead of computing on nothing", async () => {
     await expect(pool.dot(detached(), detached())).rejects.toThrow(
       /Expected `a` to be a Float64Array whose buffer is not detached \(it was transferred\)/,

@@ -58,6 +58,31 @@ describe("shared-mode mailbox", () => {
     });
   });
 
+  it("reads quiet answers when the last posted job ends, or at once with collect()", async () => {
+    const jobs: Job[] = [1, 2, 3].map((n) => ({ kind: "dot", aPtr: 16 * n, bPtr: 32 * n, n }));
+    const serve = (mailbox: Mailbox) => {
+      let ran = 0;
+      serveMailbox(mailbox.buffer, (job) => {
+        // After the last job the loop returns (a message is announced), as a worker leaves it for a message.
+        if (++ran === jobs.length) mailbox.announceMessage();
+        return (job as { n: number }).n / 8;
+      });
+      messageArrived(mailbox.buffer);
+    };
+    // Woken once, by the last job (the only one with nothing posted after it): every answer arrives, in order.
+    const woken = new Mailbox();
+    const answers = Promise.all(jobs.map((job) => new Promise((resolve) => woken.post(job, resolve, true))));
+    serve(woken);
+    expect(await answers).toEqual([{ value: 0.125 }, { value: 0.25 }, { value: 0.375 }]);
+    // collect() reads what was answered without waiting to be woken (a worker that died after quiet answers).
+    const read = new Mailbox();
+    const got: unknown[] = [];
+    for (const job of jobs) read.post(job, (answer) => got.push(answer), true);
+    serve(read);
+    read.collect();
+    expect(got).toEqual([{ value: 0.125 }, { value: 0.25 }, { value: 0.375 }]);
+  });
+
   it("brings an error back by name and message", async () => {
     const answer = await roundTrip({ kind: "sumRange", lo: 0n, hi: 1n }, () => {
       const error = new Error("Kernel `sumRange` trapped: unreachable");

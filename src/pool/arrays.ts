@@ -69,6 +69,7 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
           kernel: "matmul",
           label: `rows [${r0}, ${r1})`,
           make: () => ({ job: { kind: "matmul", aPtr: pa, bPtr: pb, cPtr: pc, m, k, n, rowStart: r0, rowEnd: r1 } as Job }),
+          even: true,
         }));
         return core.submit(
           "matmul",
@@ -112,6 +113,7 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
           kernel: "saxpy",
           label: `[${i0}, ${i1})`,
           make: () => ({ job: { kind: "saxpy", alpha, xPtr: px + i0 * 8, yPtr: py + i0 * 8, n: i1 - i0 } as Job }),
+          even: true,
         }));
         return core.submit(
           "saxpy",
@@ -154,6 +156,7 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
           kernel: "dot",
           label: `[${i0}, ${i1})`,
           make: () => ({ job: { kind: "dot", aPtr: pa + i0 * 8, bPtr: pb + i0 * 8, n: i1 - i0 } as Job }),
+          even: true,
         }));
         return core.submit("dot", specs, options, addNumbers, placed.release);
       }

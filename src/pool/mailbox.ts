@@ -24,7 +24,9 @@ export const CAPACITY = 32;
 const ARGS_AT = 16;
 const RESULT_I64_AT = 144;
 const RESULT_F64_AT = 152;
-const ERROR_AT = 160;
+/** 1: the pool does not need to hear of this job's end while later jobs are posted (see `post`). */
+const QUIET_AT = 160;
+const ERROR_AT = 168;
 const ERROR_CHARS = (ENTRY_BYTES - ERROR_AT) / 2;
 
 type Field = readonly [name: string, type: "b" | "n"];
@@ -111,12 +113,18 @@ export class Mailbox {
   #closed = false;
   #answers: ((answer: Answer) => void)[] = [];
 
-  /** Writes `job` (isMailable) into the next entry and wakes the worker; `answer` is called with its result. */
-  post(job: Job, answer: (answer: Answer) => void): void {
+  /**
+   * Writes `job` (isMailable) into the next entry and wakes the worker; `answer` is called with its
+   * result. A `quiet` job's end wakes the pool only if no later job is posted by then: for a call cut
+   * into equal chunks posted ahead, the pool then wakes once per batch instead of once per chunk (on a
+   * machine with as many workers as cores, each wake-up takes a core from a worker).
+   */
+  post(job: Job, answer: (answer: Answer) => void, quiet = false): void {
     const v = this.#v;
     const at = v.at(this.#posted);
     const kind = job.kind as FastKind;
     v.i32[at >> 2] = KINDS.indexOf(kind);
+    v.i32[(at + QUIET_AT) >> 2] = quiet ? 1 : 0;
     (FIELDS[kind] as readonly Field[]).forEach(([name, type], i) => {
       const value = (job as unknown as Record<string, unknown>)[name];
       if (type === "b") v.i64[(at + ARGS_AT + i * 8) >> 3] = BigInt.asIntN(64, value as bigint);
@@ -154,6 +162,17 @@ export class Mailbox {
     const wait = waitAsync!(this.#v.ctl, DONE, this.#done);
     if (wait.async) void (wait.value as Promise<string>).then(() => this.#harvest());
     else queueMicrotask(() => this.#harvest());
+  }
+
+  /** Reads the answers given so far now, without waiting to be woken (a worker that died may have answered quietly). */
+  collect(): void {
+    if (this.#closed) return;
+    const v = this.#v;
+    const done = Atomics.load(v.ctl, DONE);
+    while (this.#done < done) {
+      const at = v.at(this.#done++);
+      this.#answers.shift()!(decodeAnswer(v, at));
+    }
   }
 
   #harvest(): void {
@@ -209,13 +228,16 @@ export function serveMailbox(buffer: SharedArrayBuffer, run: (job: Job) => unkno
       (FIELDS[kind] as readonly Field[]).forEach(([name, type], i) => {
         job[name] = type === "b" ? BigInt.asUintN(64, v.i64[(at + ARGS_AT + i * 8) >> 3]) : v.f64[(at + ARGS_AT + i * 8) >> 3];
       });
+      const quiet = v.i32[(at + QUIET_AT) >> 2] === 1;
       try {
         encodeValue(v, at, run(job as unknown as Job));
       } catch (error) {
         encodeError(v, at, error);
       }
       Atomics.store(v.ctl, DONE, done + 1);
-      Atomics.notify(v.ctl, DONE);
+      // A quiet job wakes the pool only when it was the last one posted (the pool reads every answer up
+      // to DONE whenever it wakes, so the ones before are read then).
+      if (!quiet || Atomics.load(v.ctl, POSTED) === done + 1) Atomics.notify(v.ctl, DONE);
       continue;
     }
     // A short spin first: the next job of a busy caller usually comes within microseconds, and waking

@@ -23,6 +23,12 @@ const CHUNKS_IN_FLIGHT = 2;
  * batches (the jobs dispatched in one turn leave as one message, and their results come back together).
  */
 const SINGLE_CHUNKS_DEEP = CAPACITY;
+/**
+ * Chunks of equal cost (ChunkSpec.even) through a mailbox: posted this deep, they need the caller only
+ * when a worker runs out, not after each chunk. A call of the default 4 chunks per worker is handed
+ * out at once, as bare threads take their parts; a dynamic queue has nothing to balance among them.
+ */
+const EVEN_CHUNKS_DEEP = 4;
 
 interface Chunk {
   readonly task: Task;
@@ -238,7 +244,12 @@ export class Scheduler implements PoolCore {
       // among those whose chunks in flight took the same path: a worker runs its chunks in the order posted.
       let slot: Slot<Chunk> | undefined;
       const kind = chunk.made.job.kind;
-      const limit = chunk.task.results.length === 1 && kind !== "map" && kind !== "call" ? SINGLE_CHUNKS_DEEP : CHUNKS_IN_FLIGHT;
+      const limit =
+        chunk.task.results.length === 1 && kind !== "map" && kind !== "call"
+          ? SINGLE_CHUNKS_DEEP
+          : chunk.spec.even && mailable
+            ? EVEN_CHUNKS_DEEP
+            : CHUNKS_IN_FLIGHT;
       for (const s of this.workers.slots) {
         if (s.gone || s.chunks.length >= limit || (slot && s.chunks.length >= slot.chunks.length)) continue;
         if (s.chunks.length === 0 || s.chunks[0].fast === (mailable && s.mailbox !== undefined)) slot = s;
@@ -258,7 +269,7 @@ export class Scheduler implements PoolCore {
     chunk.fast = fast;
     slot.chunks.push(chunk);
     chunk.task.running.add(slot);
-    if (fast) return slot.mailbox!.post(job, (answer) => this.#settle(slot, chunk, answer.value, answer.error));
+    if (fast) return slot.mailbox!.post(job, (answer) => this.#settle(slot, chunk, answer.value, answer.error), chunk.spec.even === true);
     slot.send(withoutPostedModule(slot, job), moved ?? [], (result) => this.#settle(slot, chunk, result.value, result.error));
   }
 
@@ -298,6 +309,8 @@ export class Scheduler implements PoolCore {
     const holding = [...task.running];
     this.#fail(task, abortError(task.name, signal));
     for (const slot of holding) {
+      // Answers given quietly (ChunkSpec.even) but not read yet: read them, so the first chunk left is the one running.
+      slot.mailbox?.collect();
       // A worker that holds one of this call's chunks only in its queue is left alone: that chunk runs,
       // its result is ignored, and the call's memory is freed after it. A worker running one is stopped.
       if (slot.chunks[0]?.task !== task) continue;

@@ -174,6 +174,12 @@ export interface ChunkSpec {
   readonly kernel: string;
   readonly label: string;
   readonly make: () => { job: Job; transfer?: Transferable[] };
+  /**
+   * The chunk costs what its siblings cost (equal slices of an array kernel): nothing to balance, so
+   * in shared mode it may be posted further ahead, and its end does not wake the caller while the
+   * worker has more posted (scheduler.ts, mailbox.ts).
+   */
+  readonly even?: boolean;
 }
 
 /** Space in the pool's shared memory, as parallel kernels use it. */

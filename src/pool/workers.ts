@@ -210,6 +210,10 @@ export class WorkerSet<C> {
 
   #died(slot: Slot<C>, reason: string): void {
     if (slot.gone) return;
+    // No new chunk goes to it; answers it gave quietly (mailbox.ts) are read, so the chunks left are the
+    // one it was running and those behind it.
+    slot.gone = true;
+    slot.mailbox?.collect();
     const chunks = slot.chunks;
     void this.replace(slot);
     this.events.died(slot, chunks, reason);
