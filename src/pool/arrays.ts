@@ -214,9 +214,12 @@ export function arrayKernels(core: PoolCore): Pick<ParallelKernels, "matmul" | "
         const table = new Uint32Array(core.memory!.buffer, block, count * 2);
         placed.ptrs.forEach((ptr, i) => ((table[2 * i] = ptr), (table[2 * i + 1] = views[i].byteLength)));
         const outAt = block + count * 8;
+        // Groups of as many buffers of one length cost the same: nothing to balance (ChunkSpec.even).
+        const even = views.every((v) => v.byteLength === views[0].byteLength);
         const specs = groups.map(([i0, i1]) => ({
           kernel: algorithm,
           label: `buffers [${i0}, ${i1})`,
+          even,
           make: () => ({
             job: {
               kind: "hashAt",
