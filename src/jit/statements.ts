@@ -9,7 +9,7 @@ import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
 import { ELEMENTS, elementOf, isArray, isBigint, type ResultType, type ValueType, wasmTypes } from "./types.ts";
-import { constant } from "./typing.ts";
+import { constant, pure } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
 export function stmt(cx: FunctionContext, node: Node): void {
@@ -271,7 +271,7 @@ function selected(cx: FunctionContext, node: Node): boolean {
   if (body.type !== "ExpressionStatement") return false;
   const e = body.expression;
   const target = e.type === "UpdateExpression" ? e.argument : e.type === "AssignmentExpression" ? e.left : undefined;
-  if (target?.type !== "Identifier" || (e.type === "AssignmentExpression" && !pure(e.right))) return false;
+  if (target?.type !== "Identifier" || (e.type === "AssignmentExpression" && !pure(e.right, ANY_OPERATOR))) return false;
   const v = cx.lookup(target.name);
   if (!v || v.constant || v.locals.length !== 1 || v.counter) return false;
   const condition = recurse.detached(cx, node.test);
@@ -297,21 +297,5 @@ function selected(cx: FunctionContext, node: Node): boolean {
 const SPECULATION_UNSAFE =
   /^(unreachable|call|br|br_if|return|if|else|end|block|loop)$|^i(32|64)\.(div|rem|trunc_f)|load|store|^f64\.(div|sqrt)$/;
 
-/** An expression that only reads locals and constants through operators (no calls, no element reads, no assignments). */
-function pure(node: Node): boolean {
-  switch (node.type) {
-    case "Identifier":
-    case "Literal":
-      return true;
-    case "UnaryExpression":
-      return node.operator !== "delete" && pure(node.argument);
-    case "BinaryExpression":
-      return pure(node.left) && pure(node.right);
-    case "TSAsExpression":
-    case "TSNonNullExpression":
-    case "TSSatisfiesExpression":
-      return pure(node.expression);
-    default:
-      return false;
-  }
-}
+/** Any operator but `delete` (which the jit refuses anyway). */
+const ANY_OPERATOR = (operator: string) => operator !== "delete";

@@ -3,6 +3,29 @@
 import type { Node } from "./parse.ts";
 import { isBigint, isNumber, type ResultType, type ValueType } from "./types.ts";
 
+/**
+ * An expression that only reads locals and constants through operators `allows` accepts (a unary
+ * operator with `unary` true): no calls, no element reads, no assignments. TypeScript's `as`, `!` and
+ * `satisfies` are their operand.
+ */
+export function pure(node: Node, allows: (operator: string, unary: boolean) => boolean): boolean {
+  switch (node.type) {
+    case "Identifier":
+    case "Literal":
+      return true;
+    case "UnaryExpression":
+      return allows(node.operator, true) && pure(node.argument, allows);
+    case "BinaryExpression":
+      return allows(node.operator, false) && pure(node.left, allows) && pure(node.right, allows);
+    case "TSAsExpression":
+    case "TSNonNullExpression":
+    case "TSSatisfiesExpression":
+      return pure(node.expression, allows);
+    default:
+      return false;
+  }
+}
+
 /** The value of a literal, a negated literal, or `**` of those; undefined for anything else. */
 export function constant(node: Node): number | bigint | undefined {
   if (node.type === "Literal")

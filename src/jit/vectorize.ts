@@ -30,7 +30,7 @@ import type { Node } from "./parse.ts";
 import { Widen } from "./ranges.ts";
 import { recurse } from "./recursion.ts";
 import { isNumber, type ResultType } from "./types.ts";
-import { constant } from "./typing.ts";
+import { constant, pure } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
 /** Thrown while emitting when a condition of the shape fails: the loop is compiled as written. */
@@ -97,7 +97,12 @@ function shapeOf(cx: FunctionContext, node: Node): Shape | undefined {
   if (inner.init || inner.test?.left?.type !== "Identifier") return undefined;
   const i: string = inner.test.left.name;
   if (!countedBy(cx, inner.test, inner.update, i)) return undefined;
-  if (pre.some((s) => s.type !== "VariableDeclaration" || s.declarations.some((d: Node) => d.id.type !== "Identifier" || !pure(d.init))))
+  if (
+    pre.some(
+      (s) =>
+        s.type !== "VariableDeclaration" || s.declarations.some((d: Node) => d.id.type !== "Identifier" || !pure(d.init, LANE_ARITHMETIC)),
+    )
+  )
     return undefined;
   const declarator = pre.flatMap((s) => s.declarations as Node[]).find((d) => d.id.name === i);
   const start = declarator && constant(declarator.init);
@@ -129,24 +134,9 @@ function isBreak(node: Node): boolean {
   return node.type === "BreakStatement" && !node.label;
 }
 
-/** Only locals, constants and arithmetic: no calls, no memory, no assignments. */
-function pure(node: Node): boolean {
-  switch (node.type) {
-    case "Identifier":
-    case "Literal":
-      return true;
-    case "UnaryExpression":
-      return (node.operator === "-" || node.operator === "+") && pure(node.argument);
-    case "BinaryExpression":
-      return ["+", "-", "*", "/"].includes(node.operator) && pure(node.left) && pure(node.right);
-    case "TSAsExpression":
-    case "TSNonNullExpression":
-    case "TSSatisfiesExpression":
-      return pure(node.expression);
-    default:
-      return false;
-  }
-}
+/** Arithmetic that f64x2 has per lane: + − * / and unary − (and +). */
+const LANE_ARITHMETIC = (operator: string, unary: boolean) =>
+  unary ? operator === "-" || operator === "+" : operator === "+" || operator === "-" || operator === "*" || operator === "/";
 
 /** Every node under `node` (objects with a `type`). */
 function* nodes(node: Node): Generator<Node> {
