@@ -14,6 +14,8 @@ export class SharedHeap {
     readonly memory: WebAssembly.Memory,
     base: number,
     readonly maxBytes: number,
+    /** What the memory is, for errors: "the pool's shared memory", "jit's memory". */
+    readonly label = "the pool's shared memory",
   ) {
     this.#top = align(base);
   }
@@ -36,7 +38,7 @@ export class SharedHeap {
       const end = ptr + size;
       if (end > this.maxBytes)
         throw new RangeError(
-          `Expected \`${name}\` to fit in the pool's shared memory (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`,
+          `Expected \`${name}\` to fit in ${this.label} (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`,
         );
       const have = this.memory.buffer.byteLength;
       if (end > have)
