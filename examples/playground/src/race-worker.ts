@@ -1,0 +1,80 @@
+// The race, in a worker of its own: the user's code runs here and nowhere else (the page only compiles
+// it with jit, which executes nothing), a long plain call does not freeze the page, and Stop ends the
+// race at once by terminating this worker (and with it the pool's workers it started).
+// compare() from hotpath/bench does the measuring: cold call apart, warm-up, interleaved rounds,
+// medians, every answer checked against the plain function, and the pool on 1..N workers for a range
+// function. The plain function is the editor's text with its types blanked (strip-types.ts), loaded
+// as a module from a blob: URL (a CSP must allow `blob:` scripts for it; see the README).
+import { compare } from "hotpath/bench";
+import { jit, JitError } from "hotpath/jit";
+import { ArgsError, parseArgs } from "./args.ts";
+import { isRangeSignature, type RaceMessage, type RaceRequest } from "./race-protocol.ts";
+import { StripError, stripTypes } from "./strip-types.ts";
+
+const post = (message: RaceMessage) => postMessage(message);
+
+addEventListener("message", async (event: MessageEvent<RaceRequest>) => {
+  try {
+    await race(event.data);
+  } catch (e) {
+    const error = e as Error & { line?: number; column?: number };
+    const located = e instanceof JitError || e instanceof StripError;
+    post({
+      type: "error",
+      name: error?.name ?? "Error",
+      message: error?.message ?? String(e),
+      ...(located ? { line: error.line, column: error.column } : {}),
+    });
+  }
+});
+
+async function race(request: RaceRequest): Promise<void> {
+  post({ type: "progress", fraction: 0.01, phase: "compiling" });
+  const parsed = parseArgs(request.args);
+  const jitted = jit(request.code);
+  const types = parsed.map((a) => a.type);
+  const signature = jitted.signatures[0] ?? jitted.compile(types).signature;
+  const range = isRangeSignature(signature);
+  const plain = await plainFunction(request.code);
+  const args = parsed.map((a) => a.make());
+  const half = request.half.trim() ? parseArgs(request.half).map((a) => a.make()) : undefined;
+  if (half && half.length !== args.length)
+    throw new ArgsError(`the half-size call needs ${args.length} arguments like the full one, got ${half.length}`, 1);
+
+  const workers = range ? Array.from({ length: request.workers }, (_, i) => i + 1) : [];
+  const modes = globalThis.crossOriginIsolated ? 2 : 1;
+  const count = 2 + workers.length * modes;
+  const seen = { cold: 0, warm: 0, round: 0 };
+  const { result } = await compare(jitted, plain, args, {
+    print: false,
+    preset: request.preset,
+    workers,
+    ...(request.combine !== "auto" ? { combine: request.combine } : {}),
+    ...(half ? { half } : {}),
+    onProgress(p) {
+      let fraction = 1;
+      if (p.phase === "cold") fraction = 0.05 + (0.15 * seen.cold++) / count;
+      else if (p.phase === "warm-up") fraction = 0.2 + (0.2 * seen.warm++) / count;
+      else {
+        const m = /^round (\d+)\/(\d+)$/.exec(p.phase);
+        if (m) fraction = 0.4 + (0.6 * seen.round++) / (Number(m[2]) * count);
+      }
+      post({ type: "progress", fraction: Math.min(fraction, 0.99), phase: p.phase, ...(p.impl ? { impl: p.impl } : {}) });
+    },
+  });
+  post({ type: "result", result, signature, range });
+}
+
+/** The plain JavaScript function: the editor's code with its types blanked, as a module from a blob: URL. */
+async function plainFunction(code: string): Promise<(...args: unknown[]) => unknown> {
+  const js = stripTypes(code);
+  // One function, as jit accepts: parenthesized, a declaration is an expression with the same name.
+  const url = URL.createObjectURL(new Blob([`export default (${js}\n);\n`], { type: "text/javascript" }));
+  try {
+    const module = await import(/* @vite-ignore */ url);
+    if (typeof module.default !== "function") throw new TypeError(`the code must be one function, got ${typeof module.default}`);
+    return module.default;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
