@@ -1,5 +1,5 @@
 // The playground (examples/playground/) as a visitor uses it: the page is built with Vite into a temp
-// directory, served by examples/playground/serve.mjs with COOP/COEP and without, and driven in real
+// directory, served by examples/playground/serve.mjs with COOP/COEP (and the documented CSP) and without, and driven in real
 // Chromium with playwright-core: an example compiled (signature, WAT with its loop) and raced (a
 // speedup, answers equal, pool rows on shared memory only when isolated), an unsupported construct
 // typed in the editor shown at its line, a shared link reopened, Stop, and a screenshot of the race
@@ -37,7 +37,8 @@ beforeAll(async () => {
       maxBuffer: 1 << 24,
     },
   );
-  servers.isolated = await startServer({ dir: site, isolated: true });
+  // The isolated server also sends the CSP the README documents, so the tests check that it is enough.
+  servers.isolated = await startServer({ dir: site, isolated: true, csp: true });
   servers.plain = await startServer({ dir: site, isolated: false });
   const { chromium } = await import("playwright-core");
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
@@ -53,6 +54,9 @@ afterAll(async () => {
 async function open(isolated: boolean, hash = ""): Promise<Page> {
   const page = await browser!.newPage({ viewport: { width: 1280, height: 860 } });
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) console.error(`CSP: ${message.text()}`);
+  });
   await page.goto(servers[isolated ? "isolated" : "plain"].url + hash);
   await page.waitForFunction(() => document.documentElement.dataset.compiled, undefined, { timeout: 30_000 });
   return page;
@@ -205,7 +209,7 @@ describe("the playground, built, in Chromium", () => {
     await page.fill("#workers", "1");
     await page.selectOption("#preset", "full");
     await page.fill("#half", "randomF64(2500, 3), randomF64(2500, 4)");
-    const link = page.url();
+    const link = await page.evaluate(() => location.href); // page.url() may lag a replaceState
     const before = await readState(page);
     expect(before.code).toMatch(/^\/\/ mine\/\/ The dot product/);
     expect(before.example).toBe(""); // edited: no longer the example itself

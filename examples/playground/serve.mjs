@@ -3,7 +3,7 @@
 // 127.0.0.1, with the headers that make the page cross-origin isolated (COOP/COEP) unless
 // --no-isolation is given (then the pool falls back to message passing). The tests and the
 // screenshot script start it through `startServer`; any static host that sends the same headers works.
-//   node examples/playground/serve.mjs [--port 8788] [--no-isolation]
+//   node examples/playground/serve.mjs [--port 8788] [--no-isolation] [--csp]
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
@@ -22,10 +22,16 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves `dir` on 127.0.0.1:`port` (0: any free port); resolves to the URL and a close function. */
-export async function startServer({ dir = SITE, port = 0, isolated = true } = {}) {
+/** The Content-Security-Policy the playground works under (README.md says why each source is there). */
+export const PLAYGROUND_CSP = "script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self'";
+
+/**
+ * Serves `dir` on 127.0.0.1:`port` (0: any free port), with COOP/COEP when `isolated` and the
+ * playground's CSP when `csp`; resolves to the URL and a close function.
+ */
+export async function startServer({ dir = SITE, port = 0, isolated = true, csp = false } = {}) {
   const root = normalize(dir.endsWith(sep) ? dir : dir + sep);
-  const headers = isolated ? ISOLATION_HEADERS : {};
+  const headers = { ...(isolated ? ISOLATION_HEADERS : {}), ...(csp ? { "Content-Security-Policy": PLAYGROUND_CSP } : {}) };
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
     const file = normalize(join(root, path.endsWith("/") ? path + "index.html" : path));
@@ -61,7 +67,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
     console.error("build/playground/index.html is missing: run `npm run build:playground` first");
     process.exit(1);
   }
-  const { url } = await startServer({ port: Number(values.port), isolated });
+  const { url } = await startServer({ port: Number(values.port), isolated, csp: values.csp });
   console.log(
     `hotpath playground (built) at ${url} (${isolated ? "cross-origin isolated: the pool shares memory" : "NOT cross-origin isolated: the pool passes messages"}). Ctrl-C to stop.`,
   );

@@ -118,9 +118,13 @@ function clearError() {
   editor.clearError();
 }
 
+/** What the compile panel shows now (code and arguments), so Race does not compile the same code again. */
+let shown = "";
+
 /** Compiles the editor's function with jit on this thread: the signature, the time, the WAT. */
 async function compile(): Promise<boolean> {
   clearError();
+  shown = "";
   const { jit, JitError } = await import("hotpath/jit");
   const code = editor.getCode();
   try {
@@ -136,6 +140,8 @@ async function compile(): Promise<boolean> {
       ? "parse, type inference, code generation and WebAssembly compile"
       : "jit's in-memory cache: this code was compiled before";
     $("wat").textContent = fn.inspect();
+    shown = `${code}\0${state.args}`;
+    if (!document.documentElement.dataset.compiled) performance.mark("playground-compiled");
     document.documentElement.dataset.compiled = String(Number(document.documentElement.dataset.compiled ?? 0) + 1);
     return true;
   } catch (e) {
@@ -159,7 +165,8 @@ function setRunning(running: boolean) {
 }
 
 async function race() {
-  if (!(await compile())) return;
+  // The race worker compiles again in its own realm; here only to show errors before it starts.
+  if (shown !== `${editor.getCode()}\0${state.args}` && !(await compile())) return;
   clearRace();
   controller = new AbortController();
   setRunning(true);

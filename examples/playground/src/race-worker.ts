@@ -71,9 +71,17 @@ async function plainFunction(code: string): Promise<(...args: unknown[]) => unkn
   // One function, as jit accepts: parenthesized, a declaration is an expression with the same name.
   const url = URL.createObjectURL(new Blob([`export default (${js}\n);\n`], { type: "text/javascript" }));
   try {
-    const module = await import(/* @vite-ignore */ url);
+    let module: { default?: unknown };
+    try {
+      module = await import(/* @vite-ignore */ url);
+    } catch (e) {
+      if (e instanceof SyntaxError) throw e;
+      throw new TypeError(
+        `the plain function could not be loaded as a module from a blob: URL (${(e as Error).message}); a Content-Security-Policy must allow blob: in script-src`,
+      );
+    }
     if (typeof module.default !== "function") throw new TypeError(`the code must be one function, got ${typeof module.default}`);
-    return module.default;
+    return module.default as (...args: unknown[]) => unknown;
   } finally {
     URL.revokeObjectURL(url);
   }
