@@ -8,6 +8,7 @@ import { jit } from "../src/jit/index.ts";
 import { ArgsError, parseArgs } from "../examples/playground/src/args.ts";
 import { EXAMPLES } from "../examples/playground/src/examples.ts";
 import { isRangeSignature } from "../examples/playground/src/race-protocol.ts";
+import { asFunctionSpec, SignatureError, specText } from "../examples/playground/src/as-signature.ts";
 import { decodeState, defaultState, encodeState, type PlaygroundState } from "../examples/playground/src/state.ts";
 import { StripError, stripTypes } from "../examples/playground/src/strip-types.ts";
 
@@ -93,6 +94,8 @@ describe("playground state in the URL", () => {
   const anyState = fc.record({
     example: fc.constantFrom("", ...EXAMPLES.map((e) => e.id)),
     code: fc.string({ unit: "grapheme", maxLength: 300 }),
+    as: fc.string({ unit: "grapheme", maxLength: 100 }),
+    engine: fc.constantFrom("jit", "as"),
     args: fc.string({ maxLength: 60 }),
     half: fc.string({ maxLength: 60 }),
     workers: fc.integer({ min: 0, max: 64 }),
@@ -163,5 +166,53 @@ describe("playground type stripper (the race's plain function)", () => {
       expect(e).toBeInstanceOf(StripError);
       expect([(e as StripError).line, (e as StripError).column]).toEqual([2, 13]);
     }
+  });
+});
+
+describe("playground AssemblyScript tab: the function's boundary read from its source", () => {
+  it("reads scalars and (xPtr, xLen) pairs as hotpath compile does, @buffer tags included", () => {
+    expect(asFunctionSpec("export function sum(lo: u64, hi: u64): u64 { return lo; }")).toEqual({
+      name: "sum",
+      params: [
+        { name: "lo", type: "u64" },
+        { name: "hi", type: "u64" },
+      ],
+      result: "u64",
+    });
+    const dot = EXAMPLES.find((e) => e.id === "dot")!.as!;
+    expect(specText(asFunctionSpec(dot))).toBe("f64(f64[], f64[])");
+    expect(asFunctionSpec("/** @buffer out f32[] inout */\nexport function f(outPtr: usize, outLen: i32, k: f64): void {}").params).toEqual(
+      [
+        { name: "out", type: "f32[]", inout: true },
+        { name: "k", type: "f64" },
+      ],
+    );
+    expect(asFunctionSpec("export function g(dataPtr: usize, dataLen: i32): u32 { return 0; }").params[0].type).toBe("u8[]");
+    // Several exports: the one named like the plain function.
+    expect(asFunctionSpec("export function a(x: i32): i32 { return x; }\nexport function b(x: f64): f64 { return x; }", "b").name).toBe(
+      "b",
+    );
+  });
+
+  it("every example's AssemblyScript version has the TypeScript version's name and boundary", () => {
+    for (const e of EXAMPLES.filter((x) => x.as)) {
+      const spec = asFunctionSpec(e.as!);
+      const ts = jit(e.code);
+      expect(spec.name, e.id).toBe(ts.name);
+      expect(specText(spec), e.id).toBe(ts.signatures[0]);
+    }
+  });
+
+  it("refuses a type it cannot pass, at its line and column", () => {
+    try {
+      asFunctionSpec("// a\nexport function f(a: u64, s: string): u64 { return a; }");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SignatureError);
+      expect((e as SignatureError).message).toMatch(/parameter `s`: expected one of .* got string/);
+      expect([(e as SignatureError).line, (e as SignatureError).column]).toEqual([2, 27]);
+    }
+    expect(() => asFunctionSpec("function f() {}")).toThrow(/no `export function`/);
+    expect(() => asFunctionSpec("export function f(): Array<i32> {}")).toThrow(SignatureError);
   });
 });

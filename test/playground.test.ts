@@ -2,8 +2,8 @@
 // directory, served by examples/playground/serve.mjs with COOP/COEP (and the documented CSP) and without, and driven in real
 // Chromium with playwright-core: an example compiled (signature, WAT with its loop) and raced (a
 // speedup, answers equal, pool rows on shared memory only when isolated), an unsupported construct
-// typed in the editor shown at its line, a shared link reopened, Stop, and a screenshot of the race
-// whose pixels are checked. The race sizes are small: timing is never asserted, only that it was read.
+// typed in the editor shown at its line, a shared link reopened, Stop, a screenshot of the race
+// whose pixels are checked, and the AssemblyScript tab (asc in the page). The race sizes are small: timing is never asserted, only that it was read.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -221,6 +221,39 @@ describe("the playground, built, in Chromium", () => {
     expect(after).toEqual({ ...before, signature: "f64(f64[], f64[])" });
     await other.close();
   });
+
+  itBrowser(
+    "the AssemblyScript tab: asc compiles the example in the page and it races against the plain function; an asc error is shown at its line",
+    async () => {
+      const page = await open(true);
+      await page.selectOption("#example", "sum");
+      await page.fill("#args", "0n, 10n ** 6n");
+      const compiled = await counter(page, "compiled");
+      await page.click("#tab-as");
+      await page.waitForFunction((c) => Number(document.documentElement.dataset.compiled) > c, compiled, { timeout: 60_000 });
+      expect(await errorText(page)).toBe("");
+      expect(await page.textContent("#signature")).toBe("sum: u64(u64, u64)");
+      expect(await page.textContent("#wat")).toMatch(/\bloop \$for-loop[\s\S]*i64\.add[\s\S]*br \$for-loop/);
+      await race(page);
+      expect(await page.textContent("#answers")).toContain("answers equal");
+      expect(await page.textContent("#answers")).toContain("499999500000");
+      expect(await page.textContent("#race-table tr[data-impl=wasm] td")).toBe("AssemblyScript");
+      expect(await page.textContent("#speedup")).toMatch(/^\d[\d.]*×$/);
+
+      // Line 4 gets a name that does not exist: asc's error, underlined in the AssemblyScript editor.
+      await page.locator("#editor-as .cm-line").nth(2).click();
+      await page.keyboard.press("End");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("let q: u64 = missingName;");
+      await page.click("#compile");
+      await page.waitForFunction(() => !document.getElementById("error")!.hidden, undefined, { timeout: 30_000 });
+      expect(await errorText(page)).toMatch(/^AssemblyScript at line 4, column \d+/);
+      expect(await errorText(page)).toContain("missingName");
+      expect(await page.textContent("#editor-as .cm-lintRange-error")).toBe("missingName");
+      await page.close();
+    },
+    90_000,
+  );
 
   itBrowser("Stop ends a running race at once: its worker is terminated and the page can race again", async () => {
     const page = await open(true);

@@ -3,7 +3,7 @@
 // the plain function. Wrong answers are red and get no speedup; "flat" ones (the growth guard found
 // that the time does not grow with the work) are hatched grey. Plain SVG, no chart library.
 import type { ImplementationResult } from "hotpath/bench";
-import { implLabel } from "./race-protocol.ts";
+import { implLabel, type Engine } from "./race-protocol.ts";
 
 const COLORS: Record<string, string> = { ts: "#7b8794", wasm: "#ea580c", "pool-shared": "#2563eb", "pool-message": "#0891b2" };
 
@@ -16,7 +16,7 @@ export function formatMs(ms: number): string {
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The chart's SVG markup for the measured implementations (skipped and failed ones are listed elsewhere). */
-export function raceChart(implementations: readonly ImplementationResult[]): string {
+export function raceChart(implementations: readonly ImplementationResult[], engine: Engine = "jit"): string {
   const rows = implementations.filter((r) => r.full);
   const labelWidth = 230;
   const valueWidth = 150;
@@ -42,8 +42,8 @@ export function raceChart(implementations: readonly ImplementationResult[]): str
           ? `${r.speedup >= 10 ? r.speedup.toFixed(0) : r.speedup.toFixed(2)}×`
           : "";
     return `<g class="bar" data-impl="${escape(r.id)}">
-  <text x="${labelWidth - 10}" y="${y + 19}" text-anchor="end" class="label">${escape(implLabel(r.id))}</text>
-  <rect x="${labelWidth}" y="${y + 5}" width="${bar.toFixed(1)}" height="${rowHeight - 10}" rx="3" fill="${fill}"><title>${escape(`${implLabel(r.id)}: median ${formatMs(median)}, min ${formatMs(r.full!.minMs)}, max ${formatMs(r.full!.maxMs)}`)}</title></rect>
+  <text x="${labelWidth - 10}" y="${y + 19}" text-anchor="end" class="label">${escape(implLabel(r.id, engine))}</text>
+  <rect x="${labelWidth}" y="${y + 5}" width="${bar.toFixed(1)}" height="${rowHeight - 10}" rx="3" fill="${fill}"><title>${escape(`${implLabel(r.id, engine)}: median ${formatMs(median)}, min ${formatMs(r.full!.minMs)}, max ${formatMs(r.full!.maxMs)}`)}</title></rect>
   <line x1="${x(r.full!.minMs).toFixed(1)}" x2="${x(r.full!.maxMs).toFixed(1)}" y1="${y + rowHeight / 2}" y2="${y + rowHeight / 2}" class="whisker"/>
   <text x="${(Math.max(labelWidth + bar, x(r.full!.maxMs)) + 6).toFixed(1)}" y="${y + 19}" class="value">${escape(formatMs(median))}</text>
   <text x="${width - 4}" y="${y + 19}" text-anchor="end" class="speedup${wrong ? " wrong" : ""}">${escape(note)}</text>

@@ -12,6 +12,8 @@ export interface Example {
   combine?: "wrapAdd" | "add" | "min" | "max";
   /** Arguments of the growth guard's smaller call, for functions that are neither ranges nor take arrays. */
   half?: string;
+  /** The same function in AssemblyScript, for the AssemblyScript tab. */
+  as?: string;
 }
 
 const sum = `// The tutorial's first experiment, f(n): add the integers, as u64 (wrapping modulo 2^64).
@@ -145,19 +147,125 @@ function sieve(composite: Uint8Array): number {
 }
 `;
 
+// The AssemblyScript versions: the same algorithms, typed as machine integers and doubles. Typed
+// arrays arrive as (xPtr, xLen) pairs, as `hotpath compile` kernels take them (a @buffer tag names the
+// element type); their elements are read with load<T>.
+const sumAs = `// The same loop in AssemblyScript: u64 is a machine integer, wrapping modulo 2^64.
+export function sum(lo: u64, hi: u64): u64 {
+  let total: u64 = 0;
+  for (let i = lo; i < hi; i++) total += i;
+  return total;
+}
+`;
+
+const collatzAs = `// Longest Collatz chain in [lo, hi), packed as (steps << 32) | start, as the TypeScript version.
+export function collatz(lo: u64, hi: u64): u64 {
+  let best: u64 = 0;
+  for (let s = lo; s < hi; s++) {
+    let m = s;
+    let steps: u64 = 0;
+    while (m != 1) {
+      if (m & 1) m = 3 * m + 1;
+      else m >>= 1;
+      steps++;
+    }
+    const packed = (steps << 32) | s;
+    if (packed > best) best = packed;
+  }
+  return best;
+}
+`;
+
+const monteCarloAs = `// Monte Carlo π with splitmix64 of each sample's index, as the TypeScript version.
+export function monteCarlo(lo: u64, hi: u64): u64 {
+  let inside: u64 = 0;
+  for (let i = lo; i < hi; i++) {
+    let z: u64 = (i + 1) * 0x9e3779b97f4a7c15;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    z = z ^ (z >> 31);
+    const x = <f64>(z >> 40) / 16777216.0;
+    const y = <f64>(z & 0xffffff) / 16777216.0;
+    if (x * x + y * y < 1.0) inside++;
+  }
+  return inside;
+}
+`;
+
+const mandelbrotAs = `// Mandelbrot rows [lo, hi) of a 600 × 600 image, 500 iterations at most: the escape counts added up.
+export function mandelbrot(lo: i32, hi: i32): f64 {
+  const width = 600;
+  const height = 600;
+  const maxIter = 500;
+  let total: f64 = 0;
+  for (let py = lo; py < hi; py++) {
+    const cy = -1.25 + (2.5 * <f64>py) / <f64>height;
+    for (let px = 0; px < width; px++) {
+      const cx = -2.0 + (2.5 * <f64>px) / <f64>width;
+      let zx: f64 = 0;
+      let zy: f64 = 0;
+      let i = 0;
+      for (; i < maxIter; i++) {
+        const x2 = zx * zx;
+        const y2 = zy * zy;
+        if (x2 + y2 > 4.0) break;
+        zy = 2.0 * zx * zy + cy;
+        zx = x2 - y2 + cx;
+      }
+      total += <f64>i;
+    }
+  }
+  return total;
+}
+`;
+
+const dotAs = `/**
+ * The dot product, left to right. Typed arrays arrive as (pointer, length) pairs.
+ * @buffer a f64[]
+ * @buffer b f64[]
+ */
+export function dot(aPtr: usize, aLen: i32, bPtr: usize, bLen: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < aLen; i++) s += load<f64>(aPtr + (<usize>i << 3)) * load<f64>(bPtr + (<usize>i << 3));
+  return s;
+}
+`;
+
+const sieveAs = `/**
+ * Sieve of Eratosthenes below n = composite's length; returns the count of primes.
+ * @buffer composite u8[]
+ */
+export function sieve(compositePtr: usize, compositeLen: i32): f64 {
+  const n = compositeLen;
+  memory.fill(compositePtr, 0, <usize>n);
+  let count = 0;
+  for (let i = 2; i < n; i++) {
+    if (load<u8>(compositePtr + <usize>i) == 1) continue;
+    count++;
+    for (let j = <i64>i * i; j < n; j += i) store<u8>(compositePtr + <usize>j, 1);
+  }
+  return <f64>count;
+}
+`;
+
 export const EXAMPLES: readonly Example[] = [
-  { id: "sum", title: "sum of integers (u64)", code: sum, args: "0n, 10n ** 7n", combine: "wrapAdd" },
-  { id: "collatz", title: "longest Collatz chain", code: collatz, args: "1n, 30000n", combine: "max" },
-  { id: "monte-carlo", title: "Monte Carlo π", code: monteCarlo, args: "0n, 2n * 10n ** 6n", combine: "wrapAdd" },
-  { id: "mandelbrot", title: "Mandelbrot rows", code: mandelbrot, args: "0, 600", combine: "add" },
-  { id: "dot", title: "dot product", code: dot, args: "randomF64(1e6), randomF64(1e6)" },
+  { id: "sum", title: "sum of integers (u64)", code: sum, args: "0n, 10n ** 7n", combine: "wrapAdd", as: sumAs },
+  { id: "collatz", title: "longest Collatz chain", code: collatz, args: "1n, 30000n", combine: "max", as: collatzAs },
+  { id: "monte-carlo", title: "Monte Carlo π", code: monteCarlo, args: "0n, 2n * 10n ** 6n", combine: "wrapAdd", as: monteCarloAs },
+  { id: "mandelbrot", title: "Mandelbrot rows", code: mandelbrot, args: "0, 600", combine: "add", as: mandelbrotAs },
+  { id: "dot", title: "dot product", code: dot, args: "randomF64(1e6), randomF64(1e6)", as: dotAs },
   {
     id: "nbody",
     title: "n-body force step",
     code: nbody,
     args: "randomF64(1000), randomF64(1000), randomF64(1000), randomF64(1000), zerosF64(1000), zerosF64(1000), zerosF64(1000)",
   },
-  { id: "sieve", title: "sieve of Eratosthenes", code: sieve, args: "zerosU8(1e7)" },
+  { id: "sieve", title: "sieve of Eratosthenes", code: sieve, args: "zerosU8(1e7)", as: sieveAs },
 ];
+
+/** The AssemblyScript tab's text for an example without an AssemblyScript version. */
+export const AS_TEMPLATE = `// No AssemblyScript version of this example yet: write one here, exported under the same name,
+// with the same parameters (a typed array x is a pair xPtr: usize, xLen: i32; see the dot example).
+`;
 
 export const exampleById = (id: string): Example | undefined => EXAMPLES.find((e) => e.id === id);

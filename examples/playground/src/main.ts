@@ -1,14 +1,17 @@
-// The playground page: the editor, the example menu, the arguments and options (all kept in the URL),
-// Compile (jit on this thread: it parses and compiles, it runs nothing) and Race (in a worker, see
-// race.ts), with Stop. hotpath/jit is loaded after the page is interactive, so the editor comes first.
+// The playground page: the editors (the function in TypeScript, and optionally in AssemblyScript), the
+// example menu, the arguments and options (all kept in the URL), Compile (jit on this thread: it parses
+// and compiles, it runs nothing; or asc in its worker) and Race (in a worker, see race.ts), with Stop.
+// hotpath/jit is loaded after the page is interactive, so the editor comes first; asc on first use.
 import { ArgsError, parseArgs } from "./args.ts";
-import { createEditor } from "./editor.ts";
-import { EXAMPLES } from "./examples.ts";
+import { AscError, compileAssemblyScript, type AscResult } from "./as-compiler.ts";
+import { specText } from "./as-signature.ts";
+import { createEditor, type CodeEditor } from "./editor.ts";
+import { AS_TEMPLATE, EXAMPLES } from "./examples.ts";
 import { formatMs } from "./chart.ts";
 import { RaceError, runRace } from "./race.ts";
 import { implLabel } from "./race-protocol.ts";
 import { clearRace, showRace } from "./results.ts";
-import { decodeState, defaultState, encodeState, type Combine, type PlaygroundState, type Preset } from "./state.ts";
+import { decodeState, defaultState, encodeState, type Combine, type Engine, type PlaygroundState, type Preset } from "./state.ts";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const cores = Math.max(1, navigator.hardwareConcurrency || 1);
@@ -35,6 +38,30 @@ const workersInput = $<HTMLInputElement>("workers");
 const combineSelect = $<HTMLSelectElement>("combine");
 const presetSelect = $<HTMLSelectElement>("preset");
 const editor = createEditor($("editor"), state.code, (code) => update({ code }));
+const asEditor = createEditor($("editor-as"), state.as, (as) => update({ as }));
+
+/** Puts the TypeScript (jit) or the AssemblyScript (asc) editor in front. */
+function showTab(engine: Engine) {
+  $("editor").hidden = engine !== "jit";
+  $("editor-as").hidden = engine !== "as";
+  $("tab-jit").setAttribute("aria-selected", String(engine === "jit"));
+  $("tab-as").setAttribute("aria-selected", String(engine === "as"));
+  $("tab-note").textContent = engine === "as" ? "raced against the TypeScript tab's function" : "";
+  $("compile-sub").textContent =
+    engine === "as"
+      ? "asc -O3 in the page: the function's boundary and the WebAssembly text"
+      : "the signature jit chose and the WebAssembly text (inspect())";
+  $("race-sub").textContent = `plain JavaScript against ${engine === "as" ? "AssemblyScript" : "jit"}, warm, interleaved rounds, medians`;
+}
+showTab(state.engine);
+for (const engine of ["jit", "as"] as const)
+  $(`tab-${engine}`).addEventListener("click", () => {
+    if (state.engine === engine) return;
+    update({ engine });
+    showTab(engine);
+    clearRace();
+    void compile();
+  });
 
 function fillControls() {
   select.value = state.example;
@@ -49,7 +76,8 @@ fillControls();
 /** Changes the state and writes it into the URL (replaceState: typing does not fill the history). */
 function update(change: Partial<PlaygroundState>) {
   state = { ...state, ...change };
-  if (state.example && EXAMPLES.find((e) => e.id === state.example)?.code !== state.code) state.example = "";
+  const example = EXAMPLES.find((e) => e.id === state.example);
+  if (example && (example.code !== state.code || (example.as ?? AS_TEMPLATE) !== state.as)) state.example = "";
   select.value = state.example;
   history.replaceState(null, "", `#${encodeState(state)}`);
 }
@@ -64,8 +92,10 @@ select.addEventListener("change", () => {
     half: example.half ?? "",
     combine: example.combine ?? "auto",
     code: example.code,
+    as: example.as ?? AS_TEMPLATE,
   };
   editor.setCode(example.code);
+  asEditor.setCode(state.as);
   fillControls();
   update({});
   clearRace();
@@ -85,6 +115,8 @@ addEventListener("hashchange", () => {
   if (!next || encodeState(next) === encodeState(state)) return;
   state = next;
   editor.setCode(state.code);
+  asEditor.setCode(state.as);
+  showTab(state.engine);
   fillControls();
   clearRace();
   void compile();
@@ -101,8 +133,9 @@ $("share").addEventListener("click", async () => {
   setTimeout(() => (button.textContent = "Copy link"), 1500);
 });
 
-// Errors: one box under the buttons, and the editor's underline when the code is at fault.
-function showError(title: string, message: string, line?: number, column?: number) {
+// Errors: one box under the buttons, and the editor's underline when the code is at fault (the
+// AssemblyScript editor's for asc's errors, the TypeScript one's for everything else).
+function showError(title: string, message: string, line?: number, column?: number, where: CodeEditor = editor) {
   const box = $("error");
   box.hidden = false;
   box.innerHTML = "";
@@ -111,20 +144,22 @@ function showError(title: string, message: string, line?: number, column?: numbe
   const body = document.createElement("pre");
   body.textContent = message;
   box.append(head, body);
-  if (line !== undefined && column !== undefined) editor.showError(line, column, message.split("\n")[0]);
+  if (line !== undefined && column !== undefined) where.showError(line, column, message.split("\n")[0]);
 }
 function clearError() {
   $("error").hidden = true;
   editor.clearError();
+  asEditor.clearError();
 }
 
 /** What the compile panel shows now (code and arguments), so Race does not compile the same code again. */
 let shown = "";
 
-/** Compiles the editor's function with jit on this thread: the signature, the time, the WAT. */
+/** Compiles the function in front: with jit on this thread, or with asc in its worker. */
 async function compile(): Promise<boolean> {
   clearError();
   shown = "";
+  if (state.engine === "as") return (await compileAs()) !== undefined;
   const { jit, JitError } = await import("hotpath/jit");
   const code = editor.getCode();
   try {
@@ -141,8 +176,7 @@ async function compile(): Promise<boolean> {
       : "jit's in-memory cache: this code was compiled before";
     $("wat").textContent = fn.inspect();
     shown = `${code}\0${state.args}`;
-    if (!document.documentElement.dataset.compiled) performance.mark("playground-compiled");
-    document.documentElement.dataset.compiled = String(Number(document.documentElement.dataset.compiled ?? 0) + 1);
+    compiled();
     return true;
   } catch (e) {
     $("signature").textContent = "–";
@@ -152,6 +186,39 @@ async function compile(): Promise<boolean> {
     else if (e instanceof ArgsError) showError("Arguments", e.message);
     else showError((e as Error).name ?? "Error", (e as Error).message ?? String(e));
     return false;
+  }
+}
+
+function compiled() {
+  if (!document.documentElement.dataset.compiled) performance.mark("playground-compiled");
+  document.documentElement.dataset.compiled = String(Number(document.documentElement.dataset.compiled ?? 0) + 1);
+}
+
+/** The last AssemblyScript build shown, and the source it came from (Race reuses it). */
+let asBuild: { source: string; result: AscResult } | undefined;
+
+/** Compiles the AssemblyScript tab with asc (loaded on first use): the boundary, the time, the WAT. */
+async function compileAs(): Promise<AscResult | undefined> {
+  const source = asEditor.getCode();
+  if (asBuild?.source === source) return asBuild.result;
+  $("signature").textContent = "…";
+  $("compile-time").textContent = asBuild ? "compiling" : "loading asc (≈2.9 MB gzipped, once)";
+  $("wat").textContent = "";
+  try {
+    const result = await compileAssemblyScript(source, /function\s+(\w+)/.exec(state.code)?.[1]);
+    asBuild = { source, result };
+    $("signature").textContent = `${result.spec.name}: ${specText(result.spec)}`;
+    $("compile-time").textContent = formatMs(result.compileMs) + (result.loadMs ? ` (+ ${formatMs(result.loadMs)} to load asc, once)` : "");
+    $("compile-time").title = "asc -O3 --runtime stub, the flags of hotpath compile's release build";
+    $("wat").textContent = result.wat;
+    compiled();
+    return result;
+  } catch (e) {
+    $("signature").textContent = "–";
+    $("compile-time").textContent = "–";
+    if (e instanceof AscError) showError(e.errorName === "asc" ? "AssemblyScript" : e.errorName, e.message, e.line, e.column, asEditor);
+    else showError("Error", String(e));
+    return undefined;
   }
 }
 
@@ -165,8 +232,14 @@ function setRunning(running: boolean) {
 }
 
 async function race() {
-  // The race worker compiles again in its own realm; here only to show errors before it starts.
-  if (shown !== `${editor.getCode()}\0${state.args}` && !(await compile())) return;
+  // jit: the race worker compiles again in its own realm; here only to show errors before it starts.
+  // asc: the race worker runs the binary compiled here.
+  const engine = state.engine;
+  let kernel: AscResult | undefined;
+  if (engine === "as") {
+    clearError();
+    if (!(kernel = await compileAs())) return;
+  } else if (shown !== `${editor.getCode()}\0${state.args}` && !(await compile())) return;
   clearRace();
   controller = new AbortController();
   setRunning(true);
@@ -176,14 +249,22 @@ async function race() {
   text.textContent = "starting";
   try {
     const outcome = await runRace(
-      { code: state.code, args: state.args, half: state.half, workers: state.workers, combine: state.combine, preset: state.preset },
+      {
+        code: state.code,
+        args: state.args,
+        half: state.half,
+        workers: state.workers,
+        combine: state.combine,
+        preset: state.preset,
+        ...(kernel ? { kernel: { binary: kernel.binary, spec: kernel.spec } } : {}),
+      },
       controller.signal,
       (fraction, phase, impl) => {
         fill.style.width = `${(fraction * 100).toFixed(1)}%`;
-        text.textContent = `${phase === "cold" ? "first call" : phase}${impl ? ` · ${implLabel(impl)}` : ""}`;
+        text.textContent = `${phase === "cold" ? "first call" : phase}${impl ? ` · ${implLabel(impl, engine)}` : ""}`;
       },
     );
-    showRace(outcome);
+    showRace(outcome, engine);
     document.documentElement.dataset.raced = String(Number(document.documentElement.dataset.raced ?? 0) + 1);
   } catch (e) {
     if ((e as Error)?.name === "AbortError")

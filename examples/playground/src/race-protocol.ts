@@ -1,5 +1,6 @@
 // The messages between the page and the race worker (race-worker.ts), and the labels both show.
 import type { RuntimeResult } from "hotpath/bench";
+import type { AscKernel } from "./as-protocol.ts";
 
 export interface RaceRequest {
   code: string;
@@ -9,6 +10,8 @@ export interface RaceRequest {
   workers: number;
   combine: "auto" | "wrapAdd" | "add" | "min" | "max";
   preset: "quick" | "full";
+  /** Race this AssemblyScript function (compiled by asc in the page) instead of jit's. */
+  kernel?: AscKernel;
 }
 
 export type RaceMessage =
@@ -16,10 +19,13 @@ export type RaceMessage =
   | { type: "result"; result: RuntimeResult; signature: string; range: boolean }
   | { type: "error"; name: string; message: string; line?: number; column?: number };
 
+/** Which compiler made the wasm side of a race. */
+export type Engine = "jit" | "as";
+
 /** What the page calls each implementation compare() measures ("ts", "wasm", "pool-shared-2" …). */
-export function implLabel(id: string): string {
+export function implLabel(id: string, engine: Engine = "jit"): string {
   if (id === "ts") return "plain JS";
-  if (id === "wasm") return "jit";
+  if (id === "wasm") return engine === "as" ? "AssemblyScript" : "jit";
   const m = /^pool-(shared|message)-(\d+)$/.exec(id);
   if (m) return `pool, ${m[2]} worker${m[2] === "1" ? "" : "s"}, ${m[1] === "shared" ? "shared memory" : "messages"}`;
   return id;

@@ -7,6 +7,9 @@
 // as a module from a blob: URL (a CSP must allow `blob:` scripts for it; see the README).
 import { compare } from "hotpath/bench";
 import { jit, JitError } from "hotpath/jit";
+import { defineKernelModule, type KernelFunctionRef } from "hotpath/kernel";
+import type { AscKernel } from "./as-protocol.ts";
+import { specText } from "./as-signature.ts";
 import { ArgsError, parseArgs } from "./args.ts";
 import { isRangeSignature, type RaceMessage, type RaceRequest } from "./race-protocol.ts";
 import { StripError, stripTypes } from "./strip-types.ts";
@@ -31,9 +34,16 @@ addEventListener("message", async (event: MessageEvent<RaceRequest>) => {
 async function race(request: RaceRequest): Promise<void> {
   post({ type: "progress", fraction: 0.01, phase: "compiling" });
   const parsed = parseArgs(request.args);
-  const jitted = jit(request.code);
-  const types = parsed.map((a) => a.type);
-  const signature = jitted.signatures[0] ?? jitted.compile(types).signature;
+  let kernel: unknown;
+  let signature: string;
+  if (request.kernel) {
+    kernel = assemblyScriptKernel(request.kernel);
+    signature = specText(request.kernel.spec);
+  } else {
+    const jitted = jit(request.code);
+    signature = jitted.signatures[0] ?? jitted.compile(parsed.map((a) => a.type)).signature;
+    kernel = jitted;
+  }
   const range = isRangeSignature(signature);
   const plain = await plainFunction(request.code);
   const args = parsed.map((a) => a.make());
@@ -45,7 +55,7 @@ async function race(request: RaceRequest): Promise<void> {
   const modes = globalThis.crossOriginIsolated ? 2 : 1;
   const count = 2 + workers.length * modes;
   const seen = { cold: 0, warm: 0, round: 0 };
-  const { result } = await compare(jitted, plain, args, {
+  const { result } = await compare(kernel, plain, args, {
     print: false,
     preset: request.preset,
     workers,
@@ -85,4 +95,22 @@ async function plainFunction(code: string): Promise<(...args: unknown[]) => unkn
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+/**
+ * The AssemblyScript function as hotpath/kernel's runtime serves a `hotpath compile` module: checked
+ * arguments, typed arrays copied in, u64 results unsigned, and a KernelRef that compare() and the pool
+ * take. Its wasm is a blob: URL of asc's binary; a scalar function touches no memory, so the pool's
+ * shared mode runs it from this build (as it does with compiled kernels that are memory-free).
+ */
+function assemblyScriptKernel({ binary, spec }: AscKernel): KernelFunctionRef {
+  const url = URL.createObjectURL(new Blob([binary as Uint8Array<ArrayBuffer>], { type: "application/wasm" }));
+  const scalar = spec.params.every((p) => !p.type.endsWith("[]"));
+  const module = defineKernelModule<Record<string, (...args: unknown[]) => unknown>>({
+    source: spec.name,
+    wasm: () => url,
+    functions: [spec],
+    ...(scalar ? { memoryFree: [spec.name] } : {}),
+  });
+  return (module as unknown as Record<string, KernelFunctionRef>)[spec.name];
 }

@@ -1,15 +1,21 @@
 // The page's state (code, arguments, options) in the URL's fragment, so a link reproduces an
 // experiment: `#s=` then base64url of the JSON. The fragment never reaches the server, so any static
 // host serves every link, and a long function does not meet a server's URL limit.
-import { EXAMPLES } from "./examples.ts";
+import { AS_TEMPLATE, EXAMPLES } from "./examples.ts";
 
 export type Combine = "auto" | "wrapAdd" | "add" | "min" | "max";
 export type Preset = "quick" | "full";
+export type Engine = "jit" | "as";
 
 export interface PlaygroundState {
   /** The example it started from ("" when the code is the user's own). */
   example: string;
+  /** The function in TypeScript or JavaScript: compiled by jit, and the plain side of every race. */
   code: string;
+  /** The same function in AssemblyScript (the AssemblyScript tab). */
+  as: string;
+  /** The tab in front: the wasm side of a race is jit's or asc's. */
+  engine: Engine;
   args: string;
   /** Arguments of the growth guard's smaller call ("": derived by compare() for ranges and arrays). */
   half: string;
@@ -28,6 +34,8 @@ export function defaultState(cores: number, exampleId = EXAMPLES[0].id): Playgro
   return {
     example: example.id,
     code: example.code,
+    as: example.as ?? AS_TEMPLATE,
+    engine: "jit",
     args: example.args,
     half: example.half ?? "",
     workers: Math.min(Math.max(1, cores), MAX_WORKERS),
@@ -64,6 +72,8 @@ export function decodeState(hash: string, cores: number): PlaygroundState | unde
   return {
     example: typeof r.example === "string" && EXAMPLES.some((e) => e.id === r.example) ? r.example : "",
     code: text(r.code, base.code),
+    as: text(r.as, base.as),
+    engine: r.engine === "as" ? "as" : "jit",
     args: text(r.args, base.args),
     half: text(r.half, base.half),
     workers: Number.isInteger(r.workers) && (r.workers as number) >= 0 ? Math.min(r.workers as number, MAX_WORKERS) : base.workers,
