@@ -30,7 +30,7 @@ interface Fetched {
   path: string;
   bytes: number;
   gzip: number;
-  phase: "load" | "compile" | "race";
+  phase: "load" | "compile" | "race" | "assemblyscript";
 }
 
 try {
@@ -64,8 +64,14 @@ try {
   context.on("request", (request) => void urls.add(request.url()));
   await page.goto(server.url);
   await page.waitForFunction(() => document.documentElement.dataset.compiled);
-  await page.selectOption("#example", "sum");
   await raceOnce(page);
+  await page.screenshot({ path: `${here}screenshot.png` });
+  // Then the AssemblyScript tab: what loading asc costs, once.
+  const beforeAs = new Set(urls);
+  const count0 = await page.evaluate(() => Number(document.documentElement.dataset.compiled));
+  await page.click("#tab-as");
+  await page.waitForFunction((c) => Number(document.documentElement.dataset.compiled) > c, count0, { timeout: 120_000 });
+  const ascCompile = (await page.textContent("#compile-time"))!;
   const timeline = await page.evaluate(() => ({
     interactive: performance.getEntriesByName("playground-interactive")[0].startTime,
     compiled: performance.getEntriesByName("playground-compiled")[0].startTime,
@@ -78,10 +84,17 @@ try {
     if (fetched.some((f) => f.path === path)) continue;
     const body = await readFile(`${SITE}${path.slice(1)}`);
     const start = path === "/index.html" ? 0 : timeline.resources.find((r) => r.name === url)?.start;
-    const phase = start === undefined ? "race" : start <= timeline.interactive ? "load" : start <= timeline.compiled ? "compile" : "race";
+    const phase: Fetched["phase"] = !beforeAs.has(url)
+      ? "assemblyscript"
+      : start === undefined
+        ? "race"
+        : start <= timeline.interactive
+          ? "load"
+          : start <= timeline.compiled
+            ? "compile"
+            : "race";
     fetched.push({ path, bytes: body.length, gzip: gzipSync(body, { level: 9 }).length, phase });
   }
-  await page.screenshot({ path: `${here}screenshot.png` });
   const png = (await stat(`${here}screenshot.png`)).size;
   await context.close();
 
@@ -109,12 +122,19 @@ try {
       },
     },
     files: fetched,
-    totals: { load: sum("load"), compile: sum("compile"), race: sum("race"), wasm: { ...sum("race", ".wasm") } },
+    totals: {
+      load: sum("load"),
+      compile: sum("compile"),
+      race: sum("race"),
+      wasm: { ...sum("race", ".wasm") },
+      assemblyscript: sum("assemblyscript"),
+    },
+    ascCompile,
     screenshot: { path: "examples/playground/screenshot.png", bytes: png },
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
-    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
     say(`\n${report.date} · ${version} · ${report.cpu} · load average ${loadBefore.toFixed(2)} → ${report.loadAverage.after.toFixed(2)}`);
     say(
       `time to interactive (editor and controls work): median ${report.loads.interactiveMs.median.toFixed(0)} ms (${report.loads.interactiveMs.min.toFixed(0)}–${report.loads.interactiveMs.max.toFixed(0)}) over ${count} cold loads`,
@@ -122,8 +142,9 @@ try {
     say(`first compile done (hotpath/jit loaded, the example compiled): median ${report.loads.firstCompileMs.median.toFixed(0)} ms`);
     say("\n| fetched | file | bytes | gzip |\n| --- | --- | ---: | ---: |");
     for (const f of fetched) say(`| ${f.phase} | \`${f.path.replace(/^\/assets\//, "")}\` | ${kb(f.bytes)} | ${kb(f.gzip)} |`);
-    for (const p of ["load", "compile", "race"] as const)
+    for (const p of ["load", "compile", "race", "assemblyscript"] as const)
       say(`| ${p}, all | | ${kb(report.totals[p].bytes)} | ${kb(report.totals[p].gzip)} |`);
+    say(`AssemblyScript tab, first compile of the sum example: ${ascCompile}`);
     say(`\nscreenshot: examples/playground/screenshot.png (${kb(png)})`);
   }
 } finally {

@@ -1,6 +1,7 @@
 // Renders a finished race: the verdict (speedups and whether every answer equals the plain
 // function's), the bar chart and the table with every implementation, its answer and its status.
 import type { CaseResult, ImplementationResult } from "hotpath/bench";
+import "./results.css";
 import { formatMs, raceChart } from "./chart.ts";
 import type { RaceOutcome } from "./race.ts";
 import { implLabel, type Engine } from "./race-protocol.ts";
