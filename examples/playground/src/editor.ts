@@ -25,7 +25,7 @@ const theme = EditorView.theme({
   ".cm-activeLineGutter": { backgroundColor: "#e9eef6" },
 });
 
-export function createEditor(parent: HTMLElement, code: string, onChange: (code: string) => void): CodeEditor {
+export function createEditor(parent: HTMLElement, code: string, label: string, onChange: (code: string) => void): CodeEditor {
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -45,7 +45,7 @@ export function createEditor(parent: HTMLElement, code: string, onChange: (code:
         EditorState.tabSize.of(2),
         EditorView.lineWrapping,
         theme,
-        EditorView.contentAttributes.of({ "aria-label": "function source", spellcheck: "false" }),
+        EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
         }),

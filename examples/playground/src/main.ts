@@ -37,8 +37,8 @@ const halfInput = $<HTMLInputElement>("half");
 const workersInput = $<HTMLInputElement>("workers");
 const combineSelect = $<HTMLSelectElement>("combine");
 const presetSelect = $<HTMLSelectElement>("preset");
-const editor = createEditor($("editor"), state.code, (code) => update({ code }));
-const asEditor = createEditor($("editor-as"), state.as, (as) => update({ as }));
+const editor = createEditor($("editor"), state.code, "the function in TypeScript or JavaScript", (code) => update({ code }));
+const asEditor = createEditor($("editor-as"), state.as, "the function in AssemblyScript", (as) => update({ as }));
 
 /** Puts the TypeScript (jit) or the AssemblyScript (asc) editor in front. */
 function showTab(engine: Engine) {
@@ -236,8 +236,8 @@ async function race() {
   // asc: the race worker runs the binary compiled here.
   const engine = state.engine;
   let kernel: AscResult | undefined;
+  clearError();
   if (engine === "as") {
-    clearError();
     if (!(kernel = await compileAs())) return;
   } else if (shown !== `${editor.getCode()}\0${state.args}` && !(await compile())) return;
   clearRace();

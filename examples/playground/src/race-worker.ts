@@ -55,7 +55,7 @@ async function race(request: RaceRequest): Promise<void> {
   const modes = globalThis.crossOriginIsolated ? 2 : 1;
   const count = 2 + workers.length * modes;
   const seen = { cold: 0, warm: 0, round: 0 };
-  const { result } = await compare(kernel, plain, args, {
+  const { result } = await compareOrExplain(kernel, plain, args, {
     print: false,
     preset: request.preset,
     workers,
@@ -113,4 +113,17 @@ function assemblyScriptKernel({ binary, spec }: AscKernel): KernelFunctionRef {
     ...(scalar ? { memoryFree: [spec.name] } : {}),
   });
   return (module as unknown as Record<string, KernelFunctionRef>)[spec.name];
+}
+
+/** compare(), with its request for `options.half` said in the page's words (the Options' "Half-size call" field). */
+async function compareOrExplain(...params: Parameters<typeof compare>): ReturnType<typeof compare> {
+  try {
+    return await compare(...params);
+  } catch (e) {
+    if (e instanceof TypeError && /options\.half/.test(e.message) && !params[3]?.half)
+      throw new TypeError(
+        `${e.message}. Here: open Options and fill in "Half-size call" with the arguments of a call doing about half the work (for f(n), n / 2)`,
+      );
+    throw e;
+  }
 }
