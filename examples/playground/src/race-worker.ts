@@ -1,6 +1,8 @@
 // The race, in a worker of its own: the user's code runs here and nowhere else (the page only compiles
-// it with jit, which executes nothing), a long plain call does not freeze the page, and Stop ends the
-// race at once by terminating this worker (and with it the pool's workers it started).
+// it, with jit or asc, which execute nothing), a long plain call does not freeze the page, and Stop ends
+// the race at once by terminating this worker (and with it the pool's workers it started). The wasm
+// side is jit's compile of the editor's text, or the AssemblyScript tab's binary (compiled by asc in
+// the page) served by hotpath/kernel's runtime.
 // compare() from hotpath/bench does the measuring: cold call apart, warm-up, interleaved rounds,
 // medians, every answer checked against the plain function, and the pool on 1..N workers for a range
 // function. The plain function is the editor's text with its types blanked (strip-types.ts), loaded
