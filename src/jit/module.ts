@@ -49,7 +49,11 @@ export class ModuleBuilder implements ModuleHost {
     return this.#written === "all" ? "all" : [...this.#written].sort((a, b) => a - b);
   }
 
-  constructor(readonly globals: Globals) {}
+  constructor(
+    readonly globals: Globals,
+    /** `fastmath: true` for every function of the module. */
+    readonly fastmath = false,
+  ) {}
 
   fn(name: string): JitTarget | undefined {
     const target = this.globals.fn(name);
@@ -72,7 +76,15 @@ export class ModuleBuilder implements ModuleHost {
     spec = { index, result: declared };
     this.#specs.set(key, spec);
     const name = exported ? exportName(target.name) : `${exportName(target.name)}_${index}`;
-    const { fn, result } = compileFunction(this, { name, parsed: target.parsed(), params, result: declared, exported, target });
+    const { fn, result } = compileFunction(this, {
+      name,
+      parsed: target.parsed(),
+      params,
+      result: declared,
+      exported,
+      target,
+      fastmath: this.fastmath,
+    });
     spec.result = result;
     this.#functions[index] = fn;
     return spec;
@@ -134,8 +146,9 @@ export function compileModule(
   target: JitTarget,
   params: readonly ValueType[],
   declared: ResultType | undefined,
+  fastmath = false,
 ): CompiledModule {
-  const builder = new ModuleBuilder(globals);
+  const builder = new ModuleBuilder(globals, fastmath);
   const { result } = builder.specialize(target, params, declared, true);
   const { bytes, arenaBytes, wat } = builder.finish();
   return {

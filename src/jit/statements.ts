@@ -4,6 +4,7 @@ import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "./idioms.ts";
 import { vectorizedLoop } from "./vectorize.ts";
+import { elementwiseLoop } from "./vectorize-map.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
@@ -36,6 +37,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "WhileStatement":
     case "ForStatement":
       if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
+      if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
       if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
       return whileOrFor(cx, node);
