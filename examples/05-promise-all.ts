@@ -4,7 +4,7 @@
 // can, so four "concurrent" quarters take as long as four quarters in a row. The timeline below shows
 // them running one after another. Run: npx tsx examples/05-promise-all.ts [--small]
 import { kernels } from "../src/kernels/kernels.ts";
-import { median } from "../src/cli/machine.ts";
+import { median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 
 const small = process.argv.includes("--small");

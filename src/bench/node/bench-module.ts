@@ -9,12 +9,12 @@ import { createServer } from "node:http";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { toText } from "../bench/report/index.ts";
-import { machineInfo } from "../bench/node/drive.ts";
-import { CHROMIUM_ARGS, findRuntimes } from "../bench/node/runtimes.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "../bench/types.ts";
-import { expected } from "../errors.ts";
-import type { CompareConfig } from "./compare-config.ts";
+import { toText } from "../report/index.ts";
+import { machineInfo } from "./drive.ts";
+import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
+import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "../types.ts";
+import { expected } from "../../errors.ts";
+import type { CompareConfig } from "../module/compare-config.ts";
 
 const HELP = `Usage: hotpath bench --module <generated.js> --plain <plain.js> --function <name> --args <a,b,…> [options]
 
