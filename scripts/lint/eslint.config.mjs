@@ -115,7 +115,9 @@ export default tseslint.config(
       // Types.
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unnecessary-condition": "error",
-      "@typescript-eslint/no-unnecessary-type-assertion": "error",
+      // Not no-unnecessary-type-assertion: the linter's TypeScript (5.9) and the compiler (7.0) disagree on
+      // it (5.9 calls `{ kind: "map", … } as Job` inside a callback unnecessary; 7.0 needs it), and its
+      // fixes broke the build. The 66 assertions both agree on were removed once.
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },

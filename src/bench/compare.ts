@@ -104,7 +104,7 @@ export async function compare(
       if (range && workers.length)
         list.push(
           ...poolImplementations<readonly unknown[]>(cache, workers, (pool, a) =>
-            pool.reduceRange(kernel as never, a[0] as bigint, a[1] as bigint, { combine } as never),
+            pool.reduceRange(kernel as never, a[0] as bigint, a[1] as bigint, { combine }),
           ),
         );
       return list;

@@ -65,10 +65,10 @@ async function measureCase(
   for (const entry of listed) {
     const base = { id: entry.id, label: entry.label, kind: entry.kind, ...(entry.workers !== undefined ? { workers: entry.workers } : {}) };
     if ("skipped" in entry) {
-      results.push({ ...base, status: "skipped", note: (entry as SkippedImplementation).skipped });
+      results.push({ ...base, status: "skipped", note: entry.skipped });
       continue;
     }
-    const impl = entry as Implementation;
+    const impl = entry;
     if (impl.maxSize !== undefined && size > impl.maxSize) {
       results.push({ ...base, status: "skipped", note: `not run above n = ${impl.maxSize} (too slow); the others check each other` });
       continue;
@@ -163,7 +163,7 @@ async function measureCase(
     }
   }
 
-  for (const entry of listed) if (!("skipped" in entry)) await (entry as Implementation).dispose?.();
+  for (const entry of listed) if (!("skipped" in entry)) await entry.dispose?.();
   const growthOfMinima = new Map<ImplementationResult, number>();
   for (const a of active) {
     if (a.result.status === "error") continue;

@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     fn: values.function!,
     args,
     runtimes: values.runtimes,
-    preset: values.preset as PresetName,
+    preset: values.preset,
     onRuntime: (name) => process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}hotpath bench: ${name}…\n`),
     onProgress: (name, p) => process.stderr.isTTY && process.stderr.write(`\r\x1b[2K[${name}] ${p.phase} ${p.impl ?? ""}`),
   });

@@ -145,8 +145,7 @@ export function failures(report: BenchReport): number {
   let n = 0;
   for (const rt of report.runtimes) {
     if ("skipped" in rt) continue;
-    for (const c of (rt as RuntimeResult).cases)
-      for (const i of c.implementations) if (i.status === "error" || (i.status === "wrong" && !i.knownInexact)) n++;
+    for (const c of rt.cases) for (const i of c.implementations) if (i.status === "error" || (i.status === "wrong" && !i.knownInexact)) n++;
   }
   return n;
 }

@@ -76,7 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // Say so at once if Redis is not there (BullMQ itself would wait for it without a word).
   (await connectFailFast(Redis, target, 5000)).disconnect();
   const pool = await createPool(options.workers === undefined ? {} : { workers: options.workers });
-  const store = new Redis({ ...target, maxRetriesPerRequest: null } as never) as Redis;
+  const store = new Redis({ ...target, maxRetriesPerRequest: null });
   store.on("error", () => {});
   const stats: WorkerStats = { threads: pool.size, done: 0, failed: 0, running: 0, busyMs: 0 };
   const modules = new Map<string, Promise<{ [KERNEL_REF]: KernelRef }>>();
@@ -130,7 +130,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       return null;
     },
     {
-      connection: target as never,
+      connection: target,
       prefix,
       concurrency: pool.size,
       // The caller counts threads from this name (client.ts #slots).

@@ -56,11 +56,11 @@ function parseWrapped(text: string, before: string, after: string, typescript = 
   try {
     const options = { ecmaVersion: "latest", sourceType: "script" } as const;
     let program: Node;
-    if (!typescript) program = parse(before + text + after, options) as unknown as Node;
+    if (!typescript) program = parse(before + text + after, options);
     else {
       const parser = typescriptParser();
       if (typeof parser === "string") return new SyntaxError(`TypeScript source text cannot be parsed: ${parser}`);
-      program = parser.parse(before + text + after, { ...options, locations: true }) as unknown as Node;
+      program = parser.parse(before + text + after, { ...options, locations: true });
     }
     return program.body[0].expression;
   } catch (e) {

@@ -133,7 +133,7 @@ function alsoIndexed(cx: FunctionContext, fact: { counter: Var; array: Var }, co
     if (node.type === "MemberExpression" && node.computed && node.property.type === "Identifier" && node.property.name === counter) {
       const name = node.object.type === "Identifier" ? node.object.name : undefined;
       const v = name === undefined ? undefined : cx.lookup(name);
-      const fixed = v !== undefined && (v.constant || (cx.isParameter(name!, v) && !cx.ranges.writtenParams.has(name!)));
+      const fixed = v !== undefined && (v.constant || (cx.isParameter(name, v) && !cx.ranges.writtenParams.has(name)));
       if (v && fixed && isArray(v.type) && v !== fact.array && !found.includes(v)) found.push(v);
     }
     for (const [key, value] of Object.entries(node)) {
@@ -244,7 +244,7 @@ export function declare(cx: FunctionContext, node: Node) {
     const start = constant(d.init);
     const nonNegative = counter && cx.ranges.increasing.has(d) && typeof start === "number" && start >= 0;
     scope.set(d.id.name, {
-      type: type as ValueType,
+      type: type,
       locals,
       constant: node.kind === "const",
       ...(counter ? { counter: d, nonNegative } : {}),

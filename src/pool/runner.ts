@@ -136,9 +136,9 @@ export function createWorkerRuntime(post: (message: ResultsMessage, moved: Trans
       }
       const started = performance.now();
       try {
-        state!.arena?.reset();
-        const current = state!;
-        const value = callKernel(kernelOf(job), () => runKernel(current, job as Exclude<Job, { kind: "map" | "call" }>));
+        state.arena?.reset();
+        const current = state;
+        const value = callKernel(kernelOf(job), () => runKernel(current, job));
         // Results copied out of wasm memory are moved, not cloned (shared views never are: they sit in the shared memory).
         if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) moved.push(value.buffer);
         outbox.push({ seq, value });

@@ -86,14 +86,14 @@ export interface WorkerProcess {
 export async function startWorker(url: string, args: string[] = []): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [CLI, "worker", "--redis", url, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hotpath worker did not start in 20 s:\n${out}`)), 20_000);
     const check = () => {
       if (/threads on queue/.test(out)) (clearTimeout(timer), resolve());
     };
-    child.stderr!.on("data", check);
+    child.stderr.on("data", check);
     child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`hotpath worker exited (${code}) before it was ready:\n${out}`))));
   });
   return { process: child, pid: child.pid!, output: () => out, stop: (signal) => stop(child, signal) };
