@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ClusterError, createCluster, type Cluster, type ClusterProgress } from "../src/cluster/index.ts";
 import { AbortError } from "../src/errors.ts";
 import { kernels, type Kernels } from "../src/kernels/kernels.ts";

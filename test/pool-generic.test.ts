@@ -56,7 +56,7 @@ describe.each(["shared", "message"] as const)("generic API, %s mode", (mode) => 
     expect(spans[0][0]).toBe(3);
     expect(spans[8][1]).toBe(103);
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBe(spans[i - 1][1]);
-    expect(await pool.reduceRange(fn("span"), 10, 10, { combine: (a, b) => a, initial: "empty" })).toBe("empty");
+    expect(await pool.reduceRange(fn("span"), 10, 10, { combine: (a) => a, initial: "empty" })).toBe("empty");
   });
 
   it("a user function's error rejects the call with its class and message, naming the worker", async () => {

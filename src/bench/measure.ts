@@ -2,15 +2,7 @@
 // and half sizes, every answer checked, flat guard (a time below the floor of MAX_UNITS_PER_NS, or
 // one that does not grow from n/2 to n), speedups over the fastest correct TS twin.
 import { belowFloor, GROWTH_THRESHOLD, grows, growthRatio, majority, MAX_UNITS_PER_NS, summarize, unitsPerNs } from "./summary.ts";
-import type {
-  BenchCase,
-  BenchProgress,
-  CaseResult,
-  Implementation,
-  ImplementationResult,
-  PresetSettings,
-  SkippedImplementation,
-} from "./types.ts";
+import type { BenchCase, BenchProgress, CaseResult, Implementation, ImplementationResult, PresetSettings } from "./types.ts";
 
 const now = () => performance.now();
 

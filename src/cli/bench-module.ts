@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { benchModule } from "../bench/node/bench-module.ts";
 import { toText } from "../bench/report/index.ts";
-import type { PresetName } from "../bench/types.ts";
 import { expected } from "../errors.ts";
 
 const HELP = `Usage: hotpath bench --module <generated.js> --plain <plain.js> --function <name> --args <a,b,…> [options]

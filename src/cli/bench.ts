@@ -10,7 +10,7 @@ import { findRuntimes } from "../bench/node/runtimes.ts";
 import { screenshotReport } from "../bench/node/screenshot.ts";
 import { toHtml, toJson, toMarkdown, toText } from "../bench/report/index.ts";
 import { PRESETS } from "../bench/presets.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "../bench/types.ts";
+import type { BenchProgress, BenchReport, PresetName } from "../bench/types.ts";
 
 const HELP = `Usage: hotpath bench [options]
 

@@ -34,7 +34,7 @@ import { MAX_CHUNKS } from "../pool/pool.ts";
 import { splitRange } from "../pool/split.ts";
 import { checkOptions, toInteger } from "../validate.ts";
 import { CallState, redisCall, sleep, withTimeout, type ClientConfig } from "./call.ts";
-import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { connectFailFast, loadEngine, redisTarget } from "./engine.ts";
 import { ClusterError } from "./errors.ts";
 import { KEY_TTL_SECONDS, MAX_MODULE_BYTES, keys, type Task } from "./protocol.ts";
 import type {

@@ -9,12 +9,11 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { KERNEL_REF, type KernelRef } from "../kernels/contract.ts";
 import { KernelError } from "../errors.ts";
-import { createPool, type Pool } from "../pool/pool.ts";
-import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { createPool } from "../pool/pool.ts";
+import { connectFailFast, loadEngine, redisTarget } from "./engine.ts";
 import {
   BadJob,
   HOTPATH_VERSION,
-  KEY_TTL_SECONDS,
   RESULT_TTL_SECONDS,
   MAX_MODULE_BYTES,
   decodeJob,

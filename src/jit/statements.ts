@@ -8,7 +8,7 @@ import { recurse } from "./recursion.ts";
 import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
-import { ELEMENTS, elementOf, isArray, isBigint, type ResultType, type ValueType, wasmTypes } from "./types.ts";
+import { ELEMENTS, elementOf, isArray, isBigint, type ResultType, wasmTypes } from "./types.ts";
 import { constant, pure } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
