@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { machineInfo } from "./drive.ts";
@@ -119,7 +119,7 @@ async function inChromium(executablePath: string, root: string, base: Base, prog
       hotpath: "/__hotpath/browser.js",
     },
   })}</script><script type="module" src="/__hotpath/compare-page.js"></script>`;
-  const server = createServer(async (req, res) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url!, "http://x").pathname);
     const file = path === "/" ? undefined : path.startsWith("/__hotpath/") ? join(root, "build", path.slice(11)) : join(cwd, path);
     const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
@@ -131,7 +131,9 @@ async function inChromium(executablePath: string, root: string, base: Base, prog
     } catch {
       res.writeHead(404).end();
     }
-  });
+  };
+  // A request the handler cannot read (a malformed escape in its path) gets a 400, not an unhandled rejection.
+  const server = createServer((req, res) => void respond(req, res).catch(() => res.writeHead(400).end()));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   const { chromium } = await import("playwright-core");
