@@ -326,7 +326,17 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
   let fn = cache.get(key);
   if (fn) return fn;
   if (ref.type === "module") {
-    const namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
+    } catch (error) {
+      // A file that is not JavaScript fails in the runtime's own words, or is even run as a script (Node
+      // runs an extensionless file as CommonJS: a file that reads `vm` threw "vm is not defined").
+      throw new TypeError(
+        `Expected \`fn.module\` to be the URL of an ES module this worker can import, got ${ref.url}: ${(error as Error | undefined)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
     const value = namespace[ref.export];
     if (typeof value !== "function")
       throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);
