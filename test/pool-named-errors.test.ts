@@ -22,7 +22,6 @@ function detachedBuffer(bytes = 16): ArrayBuffer {
   structuredClone(buffer, { transfer: [buffer] });
   return buffer;
 }
-const DETACHED = /whose buffer is not detached/;
 
 describe("detached buffers on this thread", () => {
   it.each(["fnv1a64", "xxhash64"] as const)("k.%s(detached view or ArrayBuffer) is a TypeError naming `data`", (name) => {
