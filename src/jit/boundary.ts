@@ -2,6 +2,7 @@
 // (bigints to i64, typed arrays copied into the module's memory), traps become KernelErrors, results
 // come back as JavaScript values (u64 unsigned, i64 signed, booleans, jitClass instances), and arrays
 // are copied back, so the caller sees the writes as the original function would have made them.
+import { PAGE } from "../arena.ts";
 import { KernelError, expected } from "../errors.ts";
 import { classOf } from "./registry.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "./types.ts";
@@ -9,7 +10,6 @@ import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
-const PAGE = 65536;
 
 /** `name` is called only to word an error: parameter names come from parsing the source, which a cache hit skips. */
 type Convert = (value: unknown, name: () => string) => unknown;

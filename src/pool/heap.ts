@@ -1,7 +1,7 @@
 // Space in the pool's shared WebAssembly.Memory. Several tasks may run at once, each placing its
 // inputs and outputs there, so unlike the per-call Arena this allocator frees: first fit over a
 // sorted free list, neighbours merged on free. Blocks are 16-byte aligned (SIMD loads, f64s).
-const PAGE = 65536;
+import { PAGE } from "../arena.ts";
 
 export class SharedHeap {
   /** Free blocks [ptr, ptr + bytes), sorted by ptr, never adjacent. */

@@ -7,6 +7,7 @@ import { instantiateKernels } from "../kernels/kernels.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
 import { messageArrived, serveMailbox } from "./mailbox.ts";
+import { FLUSH_AFTER_MS, POLL_MS } from "./tuning.ts";
 import {
   remember,
   type CollatzBest,
@@ -32,21 +33,11 @@ interface State {
   readonly free: KernelExports;
 }
 
-/** After a built-in job that took this long, its result goes out at once instead of waiting for the rest of its batch. */
-const FLUSH_AFTER_MS = 0.5;
-
 /** What a worker runs: `api` (init, over comlink) and `receive` (batches of jobs, raw messages; results go out through `post`). */
 export interface WorkerRuntime {
   readonly api: WorkerApi;
   receive(message: JobsMessage): void;
 }
-
-/**
- * Message mode, where the platform can take a message without the event loop: how long a worker that
- * just answered keeps polling for the next job. Waking a worker through its event loop took ≈65 µs of a
- * ≈100 µs round trip here; a caller awaiting one call after another sends the next within tens of µs.
- */
-const POLL_MS = 0.1;
 
 /**
  * Creates the worker's side; `post` sends a batch of results (and the buffers to move) to the pool;
