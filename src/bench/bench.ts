@@ -1,5 +1,5 @@
 // bench(): measure the built-in cases and the caller's own in the current runtime (Node, Deno, Bun,
-// browsers). `hotpath bench` runs this in each runtime and gathers the results (src/bench/drive.ts).
+// browsers). `hotpath bench` runs this in each runtime and gathers the results (src/bench/node/drive.ts).
 import { kernelsWasmUrl } from "../assets.ts";
 import { expected } from "../errors.ts";
 import { compileWasm } from "../load.ts";

@@ -1,9 +1,9 @@
-// The pool's timing and depth constants, in one place: each is a trade measured on 2-core machines
-// (the figures in docs/decisions.md); change one, rerun `npm run bench:pool` and the pool tests.
+// The pool's timing and depth constants, in one place, a line each on why (the measurements behind
+// them: docs/decisions.md). Change one, then rerun `npm run bench:pool`, `npm run bench` and the pool tests.
 
 /**
  * Chunks posted to a worker at once. Two: while one runs, the next already waits in the worker's
- * message queue, so the worker never sits idle through a round trip (≈150–300 µs) between chunks.
+ * message queue, so the worker never sits idle through a round trip between chunks.
  */
 export const CHUNKS_IN_FLIGHT = 2;
 
@@ -29,15 +29,15 @@ export const EVEN_CHUNKS_DEEP = 4;
 
 /**
  * How long a worker with an empty mailbox spins before Atomics.wait: the next job of a busy caller
- * usually comes within microseconds, and waking from Atomics.wait costs a context switch (tens of µs on
- * a loaded machine). Short, so an idle worker gives its core back at once.
+ * usually comes within microseconds, and waking from Atomics.wait costs a context switch. Short, so an
+ * idle worker gives its core back at once.
  */
 export const SPIN_MS = 0.05;
 
 /**
  * Message mode, where the platform can take a message without the event loop: how long a worker that
- * just answered keeps polling for the next job. Waking a worker through its event loop took ≈65 µs of a
- * ≈100 µs round trip; a caller awaiting one call after another sends the next within tens of µs.
+ * just answered keeps polling for the next job: waking a worker through its event loop is most of a
+ * round trip, and a caller awaiting one call after another sends the next within tens of µs.
  */
 export const POLL_MS = 0.1;
 
