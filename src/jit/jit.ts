@@ -323,7 +323,7 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
   args.forEach((a, i) => {
     if (!ArrayBuffer.isView(a)) return;
     const mine = a as unknown as ArrayLike<unknown>;
-    const theirs = copies[i] as unknown as ArrayLike<unknown>;
+    const theirs = copies[i] as ArrayLike<unknown>;
     for (let k = 0; k < mine.length; k++)
       if (!Object.is(mine[k], theirs[k])) where(`element ${k} of argument ${i + 1} afterwards`, theirs[k], mine[k]);
   });

@@ -6,7 +6,7 @@ import { compileFunction } from "./compile.ts";
 import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "./parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
-import { typeName, type ClassType, type ResultType, type Signature, type ValueType } from "./types.ts";
+import { typeName, type ClassType, type ResultType, type ValueType } from "./types.ts";
 import { arenaMemoryType } from "./memory.ts";
 import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "./wasm.ts";
 import { printModule } from "./wat.ts";
