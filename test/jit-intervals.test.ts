@@ -100,6 +100,32 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     );
   });
 
+  it("stride loops run in u32 where their values fit, as written elsewhere (negative or fractional starts, bounds near 2^32)", () => {
+    function strided(start: number, n: number, step: number, flags: Uint8Array) {
+      let c = 0;
+      let last = -1;
+      for (let j = start; j < n; j += step) {
+        c++;
+        last = j;
+        if (j >= 0 && j < flags.length) flags[j | 0] += 1;
+      }
+      return c * 1e6 + last;
+    }
+    const fast = jit(strided);
+    const flags = new Uint8Array(64);
+    const start = fc.oneof(fc.integer({ min: -40, max: 60 }), fc.double({ min: -40, max: 60, noNaN: true }), fc.constant(2 ** 32 - 3));
+    const bound = fc.oneof(fc.integer({ min: -10, max: 64 }), fc.constant(2 ** 32 - 1), fc.constant(2 ** 32 - 2));
+    fc.assert(
+      fc.property(start, bound, fc.integer({ min: 1, max: 9 }), (a, n, step) => {
+        if ((n - a) / step > 1e5) return true;
+        const [f1, f2] = [flags.slice(), flags.slice()];
+        return Object.is(fast(a, n, step, f2), strided(a, n, step, f1)) && f1.every((v, i) => v === f2[i]);
+      }),
+      RUNS,
+    );
+    expect(fast.inspect()).toMatch(/i32\.trunc_f64_u/); // the u32 path exists
+  });
+
   it("counters going down (`i--` under `i > E`) and from negative starts", () => {
     function down(n: number, lo: number) {
       let s = 0;
