@@ -55,9 +55,12 @@ export function firstCallRatio(i: ImplementationResult | undefined): number | un
   return i.full.medianMs / i.coldMs;
 }
 
+/** Two decimals, cut rather than rounded, so that 0.899 never reads as the target 0.90. */
+const ratioText = (ratio: number) => (Math.floor(ratio * 100) / 100).toFixed(2);
+
 function firstCallCell(i: ImplementationResult | undefined): string {
   const ratio = firstCallRatio(i);
-  return ratio === undefined ? "–" : `${formatMs(i!.coldMs)} (${ratio.toFixed(2)}${ratio >= FIRST_CALL_TARGET ? "" : " < 0.9"})`;
+  return ratio === undefined ? "–" : `${formatMs(i!.coldMs)} (${ratioText(ratio)}${ratio >= FIRST_CALL_TARGET ? "" : " < 0.9"})`;
 }
 
 const row = (c: CaseResult, id: string) => c.implementations.find((i) => i.id === id);
@@ -96,7 +99,7 @@ export function speedupTable(report: BenchReport): Table {
       const status = (i: ImplementationResult | undefined) => (i?.status === "error" ? "error" : i?.status === "wrong" ? "WRONG" : "–");
       const speed = (i: ImplementationResult | undefined) => speedupCell(c, i) || status(i);
       const ratio = firstCallRatio(row(c, JIT.id));
-      return [speed(row(c, JIT.id)), speed(row(c, JIT_ZERO_COPY.id)), ratio === undefined ? "–" : ratio.toFixed(2)];
+      return [speed(row(c, JIT.id)), speed(row(c, JIT_ZERO_COPY.id)), ratio === undefined ? "–" : ratioText(ratio)];
     }),
   ]);
   return { head, rows, right: (i) => i > 0 };
