@@ -36,6 +36,8 @@ export function assemblyScriptImports(
       },
       ...extra,
     },
+    // jit modules import the host's own Math functions (Math.sin, …): see src/jit/host.ts.
+    Math: Math as unknown as WebAssembly.ModuleImports,
   };
 }
 

@@ -77,7 +77,7 @@ describe("jit: the dispatcher", () => {
     const instance = new WebAssembly.Instance(compiled.module);
     expect((instance.exports.sumRange as (a: bigint, b: bigint) => bigint)(0n, 10n)).toBe(45n);
     expect(fast.inspect()).toMatch(
-      /^;; sumRange: u64\(u64, u64\)\n\(module\n  \(memory \(export "memory"\) 0\)\n  \(func \$sumRange \(export "sumRange"\) \(param i64\) \(param i64\) \(result i64\)/,
+      /^;; sumRange: u64\(u64, u64\)\n\(module\n  \(import "env" "memory" \(memory 0 65536 shared\)\)\n  \(func \$sumRange \(export "sumRange"\) \(param i64\) \(param i64\) \(result i64\)/,
     );
     expect(fast.compile(["u64", "u64"]).module).toBe(compiled.module);
   });

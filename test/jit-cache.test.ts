@@ -21,7 +21,11 @@ it("a second process loads the module from disk instead of compiling", async () 
   const first = await child();
   expect(first.checks.sum).toBe(true);
   expect(first.stats).toEqual({ compiled: 1, memoryHits: 0, diskHits: 0 });
-  expect((await readdir(dir)).sort()).toEqual([expect.stringMatching(/\.json$/), expect.stringMatching(/\.wasm$/)]);
+  expect((await readdir(dir)).sort()).toEqual([
+    expect.stringMatching(/\.arena\.wasm$/),
+    expect.stringMatching(/\.json$/),
+    expect.stringMatching(/[0-9a-f]\.wasm$/),
+  ]);
   const second = await child();
   expect(second.checks.sum).toBe(true);
   expect(second.stats).toEqual({ compiled: 0, memoryHits: 0, diskHits: 1 });

@@ -172,9 +172,8 @@ describe("jit: outer-loop vectorization of escape-time loops (two iterations per
     const fast = jit(mandelbrot, "void(u32[], i32, i32, i32, f64, f64, f64, f64)");
     const wat = fast.inspect().split("\n").slice(1).join("\n");
     const bytes = await assembleWat(wat);
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const memory = exports.memory as WebAssembly.Memory;
-    memory.grow(1);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     const [w, h] = [23, 11];
     (exports.mandelbrot as (...args: number[]) => void)(0, w * h, w, h, 200, -2, -1.25, 2.5, 2.5);
     const viaWabt = new Uint32Array(memory.buffer, 0, w * h);

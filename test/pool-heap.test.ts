@@ -1,6 +1,6 @@
 // The pool's building blocks: the free-list heap in shared memory, and range splitting.
 import { describe, expect, it } from "vitest";
-import { SharedHeap } from "../src/pool/heap.ts";
+import { SharedHeap } from "../src/heap.ts";
 import { splitCount, splitRange } from "../src/pool/split.ts";
 
 describe("SharedHeap", () => {

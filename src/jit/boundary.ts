@@ -1,15 +1,16 @@
 // The crossing between JavaScript and a compiled function: arguments are checked and converted
-// (bigints to i64, typed arrays copied into the module's memory), traps become KernelErrors, results
-// come back as JavaScript values (u64 unsigned, i64 signed, booleans, jitClass instances), and arrays
-// are copied back, so the caller sees the writes as the original function would have made them.
+// (bigints to i64; a typed array from `jit.array` passed by address, any other copied into jit's
+// memory for the call), traps become KernelErrors, results come back as JavaScript values (u64
+// unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
+// caller sees the writes as the original function would have made them.
 import { KernelError, expected } from "../errors.ts";
+import { addressOf, arenaMemory, copyIn, release } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "./types.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
-const PAGE = 65536;
 
 /** `name` is called only to word an error: parameter names come from parsing the source, which a cache hit skips. */
 type Convert = (value: unknown, name: () => string) => unknown;
@@ -96,16 +97,16 @@ export interface Binding {
   readonly writesMemory: boolean;
 }
 
-/** A JavaScript function calling export `fn` of `instance` with `binding`'s conversions. */
+/** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
 export function bind(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
   const fn = instance.exports[exportName] as (...args: unknown[]) => unknown;
-  const memory = instance.exports.memory as WebAssembly.Memory | undefined;
+  const memory = arenaMemory();
   const { params, result } = binding;
   let names: readonly string[] | undefined;
   const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
-  const arrays = params.some(isArray);
   const toResult = resultConverter(result);
   const flat: unknown[] = [];
+  const copies: [view: ArrayBufferView, ptr: number][] = [];
 
   return (args) => {
     if (args.length !== params.length)
@@ -113,41 +114,58 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         `${binding.name || "the jit function"} takes ${params.length} argument${params.length === 1 ? "" : "s"}, got ${args.length}`,
       );
     flat.length = 0;
-    // Arrays are laid out one after another from address 0, each 8-byte aligned.
-    let offset = 0;
-    const copies: [ArrayBufferView, number][] = [];
-    for (let i = 0; i < params.length; i++) {
-      const type = params[i];
-      const value = args[i];
-      const name = nameOf[i];
-      if (isArray(type)) {
-        const ctor = ELEMENTS[elementOf(type)].array;
-        if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
-        copies.push([value, offset]);
-        flat.push(offset, value.length);
-        offset += Math.ceil(value.byteLength / 8) * 8;
-      } else if (isClass(type)) {
-        if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
-        for (const [field, ft] of type.fields)
-          flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
-      } else flat.push(SCALARS[type](value, name));
-    }
-    if (arrays) {
-      const missing = offset - memory!.buffer.byteLength;
-      if (missing > 0) memory!.grow(Math.ceil(missing / PAGE));
-      for (const [view, at] of copies) new Uint8Array(memory!.buffer, at, view.byteLength).set(bytesOf(view));
-    }
-    let raw: unknown;
+    copies.length = 0;
     try {
-      raw = fn(...flat);
-    } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError)
-        throw new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, { cause: e });
-      throw e;
+      for (let i = 0; i < params.length; i++) {
+        const type = params[i];
+        const value = args[i];
+        const name = nameOf[i];
+        if (isArray(type)) {
+          const ctor = ELEMENTS[elementOf(type)].array;
+          if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
+          let ptr = addressOf(value, name);
+          if (ptr === undefined) {
+            if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
+              throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
+            ptr = copyIn(value, name());
+            copies.push([value, ptr]);
+          }
+          flat.push(ptr, value.length);
+        } else if (isClass(type)) {
+          if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
+          for (const [field, ft] of type.fields)
+            flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
+        } else flat.push(SCALARS[type](value, name));
+      }
+      let raw: unknown;
+      try {
+        raw = fn(...flat);
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError)
+          throw new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, {
+            cause: e,
+          });
+        throw e;
+      }
+      if (binding.writesMemory) for (const [view, at] of copies) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
+      return toResult(raw);
+    } finally {
+      // The copies' blocks go back whether the call returned, trapped or was refused.
+      for (const [, ptr] of copies) release(ptr);
     }
-    if (binding.writesMemory) for (const [view, at] of copies) bytesOf(view).set(new Uint8Array(memory!.buffer, at, view.byteLength));
-    return toResult(raw);
   };
+}
+
+/** A detached ArrayBuffer reports length 0; `detached` says so where the engine has it. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  const flag = (buffer as { detached?: boolean }).detached;
+  if (flag !== undefined) return flag;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {

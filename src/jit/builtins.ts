@@ -81,8 +81,28 @@ export function math(cx: FunctionContext, name: string, args: Node[], node: Node
       cx.emit([name === "imul" ? "i32.mul" : "i32.clz"]);
       return "i32";
   }
-  throw cx.err(`Math.${name} (it has no WebAssembly instruction)`, node.callee);
+  const arity = HOST_MATH[name];
+  if (arity !== undefined) {
+    // The host's own function, imported: JavaScript's result by construction (see host.ts).
+    if (arity !== 0) numbers(cx, args, arity, node, name);
+    else if (args.length !== 0) throw cx.fail(`Math.${name}() takes no arguments`, node);
+    const params = args.map(() => "f64" as const);
+    cx.emit(["call", cx.builder.hostFunction("Math", name, params, ["f64"])]);
+    return "f64";
+  }
+  throw cx.err(`Math.${name}`, node.callee);
 }
+
+/** Math functions with no exact WebAssembly instruction, called as imports: their argument counts. */
+export const HOST_MATH: Record<string, number | "some"> = {
+  ...Object.fromEntries(
+    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 cbrt".split(" ").map((n) => [n, 1]),
+  ),
+  atan2: 2,
+  pow: 2,
+  hypot: "some",
+  random: 0,
+};
 
 export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: Node): ResultType {
   const bits = args[0];

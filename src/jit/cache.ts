@@ -4,11 +4,16 @@
 // Bun: reached synchronously through `process.getBuiltinModule`, so a page never loads it and the
 // first call stays synchronous).
 
+import { compileOptimized } from "./tiering.ts";
+
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.4.0";
+export const JIT_VERSION = "0.5.0";
 
 export interface CacheEntry {
+  /** Importing jit's memory (`env.memory`): what runs on this thread, and on the pool in shared mode. */
   readonly module: WebAssembly.Module;
+  readonly arenaBytes: Uint8Array;
+  /** With its own memory: the pool's message mode, compare(), the cluster. */
   readonly bytes: Uint8Array;
   readonly wat: string;
   readonly exportName: string;
@@ -56,12 +61,12 @@ export function cacheDirectory(): string | undefined {
   return n.fs.existsSync(modules) ? n.path.join(modules, ".cache", "hotpath-jit") : n.path.join(n.os.tmpdir(), "hotpath-jit");
 }
 
-function files(key: string): { wasm: string; json: string } | undefined {
+function files(key: string): { wasm: string; arena: string; json: string } | undefined {
   const n = nodeModules();
   const dir = cacheDirectory();
   if (!n || !dir) return undefined;
   const hash = n.crypto.createHash("sha256").update(key).digest("hex").slice(0, 32);
-  return { wasm: n.path.join(dir, `${hash}.wasm`), json: n.path.join(dir, `${hash}.json`) };
+  return { wasm: n.path.join(dir, `${hash}.wasm`), arena: n.path.join(dir, `${hash}.arena.wasm`), json: n.path.join(dir, `${hash}.json`) };
 }
 
 /** The entry stored on disk under `key`, or undefined (missing, unreadable, or another key's). */
@@ -73,8 +78,10 @@ export function fromDisk(key: string): CacheEntry | undefined {
     const meta = JSON.parse(fs.readFileSync(paths.json, "utf8"));
     if (meta.key !== key) return undefined;
     const bytes = new Uint8Array(fs.readFileSync(paths.wasm));
+    const arenaBytes = new Uint8Array(fs.readFileSync(paths.arena));
     return {
-      module: new WebAssembly.Module(bytes),
+      module: compileOptimized(arenaBytes),
+      arenaBytes,
       bytes,
       wat: meta.wat,
       exportName: meta.exportName,
@@ -98,6 +105,8 @@ export function toDisk(key: string, entry: CacheEntry): void {
     const tmp = `.${process.pid}.${Math.random().toString(36).slice(2)}`;
     fs.writeFileSync(paths.wasm + tmp, entry.bytes);
     fs.renameSync(paths.wasm + tmp, paths.wasm);
+    fs.writeFileSync(paths.arena + tmp, entry.arenaBytes);
+    fs.renameSync(paths.arena + tmp, paths.arena);
     fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, writesMemory }));
     fs.renameSync(paths.json + tmp, paths.json);
   } catch {

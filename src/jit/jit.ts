@@ -6,6 +6,9 @@ import { bind, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "./errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
+import { arenaMemory, arenaShared } from "./memory.ts";
+import { hostImports } from "./host.ts";
+import { compileOptimized } from "./tiering.ts";
 import { compileModule, type JitTarget } from "./module.ts";
 import { annotatedSignature } from "./annotations.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
@@ -66,6 +69,9 @@ interface Specialization extends JitCompiled {
   readonly dependencies: Record<string, string>;
   readonly writesMemory: boolean;
   readonly bytes: Uint8Array;
+  readonly arenaBytes: Uint8Array;
+  /** The module importing `env.memory`, instantiated on this thread in jit's memory. */
+  readonly arenaModule: WebAssembly.Module;
   readonly invoke: (args: readonly unknown[]) => unknown;
   /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
   kernelRef?: KernelRef;
@@ -128,7 +134,8 @@ export function jit(
       const compiled = compileModule(globals, target, params, result);
       stats.compiled++;
       return {
-        module: new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>),
+        module: compileOptimized(compiled.arenaBytes),
+        arenaBytes: compiled.arenaBytes,
         bytes: compiled.bytes,
         wat: compiled.wat,
         exportName: compiled.exportName,
@@ -138,7 +145,7 @@ export function jit(
       };
     });
     const full = parseSignature(entry.signature, globals.cls);
-    const instance = new WebAssembly.Instance(entry.module, {});
+    const instance = new WebAssembly.Instance(entry.module, hostImports(arenaMemory()));
     const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
     const invoke = bind(instance, entry.exportName, {
       params,
@@ -147,8 +154,13 @@ export function jit(
       name,
       writesMemory: entry.writesMemory,
     });
+    let own: WebAssembly.Module | undefined;
     spec = {
-      module: entry.module,
+      // The module with its own memory is compiled only when asked (compile(), the pool's message mode).
+      get module() {
+        return (own ??= compileOptimized(entry.bytes));
+      },
+      arenaModule: entry.module,
       exportName: entry.exportName,
       signature: entry.signature,
       wat: entry.wat,
@@ -157,6 +169,7 @@ export function jit(
       dependencies: entry.dependencies,
       writesMemory: entry.writesMemory,
       bytes: entry.bytes,
+      arenaBytes: entry.arenaBytes,
       invoke,
     };
     specs.set(key, spec);
@@ -224,7 +237,7 @@ export function jit(
 
   const kernelRef = (spec: Specialization): KernelRef => {
     const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
-    return (spec.kernelRef ??= kernelRefFor(name, spec, names));
+    return (spec.kernelRef ??= kernelRefFor(name, spec, names, arenaShared()));
   };
   // One signature: its KernelRef (read when asked, so a redefined callee gives the recompiled module); else a resolver.
   const carried: PropertyDescriptor =

@@ -7,14 +7,18 @@ import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "./parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { typeName, type ClassType, type ResultType, type Signature, type ValueType } from "./types.ts";
-import { encodeModule, type WasmFunction } from "./wasm.ts";
+import { arenaMemoryType } from "./memory.ts";
+import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "./wasm.ts";
 import { printModule } from "./wat.ts";
 
 /** A name the module resolved and the source it had: `fn:name` or `class:name` → source. */
 export type Dependencies = Record<string, string>;
 
 export interface CompiledModule {
+  /** With its own memory, exported (the pool's message mode, compare(), the cluster). */
   readonly bytes: Uint8Array;
+  /** The same functions importing `env.memory`: jit's arena on this thread, the pool's shared memory. */
+  readonly arenaBytes: Uint8Array;
   readonly wat: string;
   readonly exportName: string;
   readonly params: readonly ValueType[];
@@ -27,6 +31,7 @@ export class ModuleBuilder implements ModuleHost {
   readonly #functions: (WasmFunction | undefined)[] = [];
   readonly #specs = new Map<string, Specialization>();
   readonly #helpers = new Map<string, number>();
+  readonly #imports: WasmImport[] = [];
   readonly dependencies: Dependencies = {};
   usesMemory = false;
   /** Some function stores into an array: the caller's arrays are copied back after a call. */
@@ -86,9 +91,23 @@ export class ModuleBuilder implements ModuleHost {
     return index;
   }
 
-  finish(): { bytes: Uint8Array; wat: string } {
-    const module = { functions: this.#functions as WasmFunction[], memoryPages: this.usesMemory ? 1 : 0 };
-    return { bytes: encodeModule(module), wat: printModule(module) };
+  /** The `call` operand of a host function (`Math.sin`), imported once per signature. */
+  hostFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number {
+    const key = (f: WasmImport) => `${f.module}.${f.name}(${f.params.join(",")})`;
+    const wanted = { module, name, params, results };
+    let i = this.#imports.findIndex((f) => key(f) === key(wanted));
+    if (i < 0) i = this.#imports.push(wanted) - 1;
+    return -1 - i;
+  }
+
+  finish(): { bytes: Uint8Array; arenaBytes: Uint8Array; wat: string } {
+    const module: WasmModule = {
+      imports: this.#imports,
+      functions: this.#functions as WasmFunction[],
+      memory: { kind: "own", pages: this.usesMemory ? 1 : 0 },
+    };
+    const arena: WasmModule = { ...module, memory: arenaMemoryType() };
+    return { bytes: encodeModule(module), arenaBytes: encodeModule(arena), wat: printModule(arena) };
   }
 }
 
@@ -106,9 +125,10 @@ export function compileModule(
 ): CompiledModule {
   const builder = new ModuleBuilder(globals);
   const { result } = builder.specialize(target, params, declared, true);
-  const { bytes, wat } = builder.finish();
+  const { bytes, arenaBytes, wat } = builder.finish();
   return {
     bytes,
+    arenaBytes,
     wat,
     exportName: exportName(target.name),
     params,

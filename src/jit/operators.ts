@@ -115,7 +115,12 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
   throw cx.err(`\`${op}\``, node);
 }
 
-/** `**` between constants (`2 ** 53`, `10n ** 9n`) is folded; WebAssembly has no power instruction for the rest. */
+/**
+ * `**`: between constants (`2 ** 53`, `10n ** 9n`) folded; on numbers the host's `Math.pow` (JavaScript
+ * defines `x ** y` and `Math.pow(x, y)` as the same operation, and engines share its code); on bigints
+ * square-and-multiply in wrapping i64 arithmetic, which is x^y mod 2^64 (a negative i64 exponent
+ * traps, where JavaScript throws a RangeError).
+ */
 export function power(cx: FunctionContext, node: Node): ResultType {
   const [l, r] = [constant(node.left), constant(node.right)];
   if (typeof l === "number" && typeof r === "number") return recurse.number(cx, l ** r);
@@ -123,7 +128,31 @@ export function power(cx: FunctionContext, node: Node): ResultType {
     cx.emit(["i64.const", BigInt.asIntN(64, l ** r)]);
     return cx.bigint;
   }
-  throw cx.err("`**` between values that are not constants (WebAssembly has no power instruction: write the product or a loop)", node);
+  const [base, exponent] = [recurse.detached(cx, node.left), recurse.detached(cx, node.right)];
+  if (isNumber(base.type) && isNumber(exponent.type)) {
+    cx.emit(
+      ...base.code,
+      ...cx.convert(base.type, "f64", node, "`**`"),
+      ...exponent.code,
+      ...cx.convert(exponent.type, "f64", node, "`**`"),
+    );
+    cx.emit(["call", cx.builder.hostFunction("Math", "pow", ["f64", "f64"], ["f64"])]);
+    return "f64";
+  }
+  if (!isBigint(base.type) || !isBigint(exponent.type))
+    throw cx.fail(`\`**\` between a ${describeType(base.type)} and a ${describeType(exponent.type)} is not supported by jit`, node);
+  const flavour = base.type === "i64" || exponent.type === "i64" ? "i64" : "u64";
+  const [x, e, acc] = [cx.local("i64"), cx.local("i64"), cx.local("i64")];
+  cx.emit(...base.code, ["local.set", x], ...exponent.code, ["local.set", e]);
+  if (flavour === "i64") cx.emit(["local.get", e], ["i64.const", 0n], ["i64.lt_s"], ["if"], ["unreachable"], ["end"]);
+  // acc = 1; while (e != 0) { if (e & 1) acc *= x; x *= x; e >>= 1 }
+  cx.emit(["i64.const", 1n], ["local.set", acc], ["block"], ["loop"]);
+  cx.emit(["local.get", e], ["i64.eqz"], ["br_if", 1]);
+  cx.emit(["local.get", acc], ["local.get", x], ["i64.mul"], ["local.get", acc], ["local.get", e], ["i64.const", 1n], ["i64.and"]);
+  cx.emit(["i32.wrap_i64"], ["select"], ["local.set", acc]);
+  cx.emit(["local.get", x], ["local.get", x], ["i64.mul"], ["local.set", x]);
+  cx.emit(["local.get", e], ["i64.const", 1n], ["i64.shr_u"], ["local.set", e], ["br", 0], ["end"], ["end"], ["local.get", acc]);
+  return flavour;
 }
 
 /**

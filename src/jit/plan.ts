@@ -4,6 +4,7 @@
 // compile.ts and context.ts all import from here and not from each other.
 import type { ParsedFunction } from "./parse.ts";
 import type { ClassType, ResultType, Signature, ValueType } from "./types.ts";
+import type { ValType } from "./wasm.ts";
 
 /** A function `jit` knows how to compile. */
 export interface JitTarget {
@@ -38,6 +39,8 @@ export interface ModuleHost {
   specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
   construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
   helper(name: "fmod"): number;
+  /** The `call` operand of a host function (`Math.sin`: module "Math", name "sin"), imported once. */
+  hostFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number;
 }
 
 export interface FunctionPlan {

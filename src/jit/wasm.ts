@@ -1,7 +1,8 @@
 // A small WebAssembly binary encoder: the instruction list the code generator produces (one `Instr`
 // per wasm instruction, also what wat.ts prints) becomes a module's bytes. Emitting wasm directly
 // keeps the run-time compiler free of any dependency: wabt's first parse alone costs ≈80 ms in Node.
-// Only what the code generator uses is here: one memory (optional), functions, exports.
+// Only what the code generator uses is here: imported functions (the host's `Math`), one memory
+// (defined and exported, or imported from `env`), functions, exports.
 
 export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
@@ -19,14 +20,33 @@ export interface WasmFunction {
   exported: boolean;
 }
 
-export interface WasmModule {
-  functions: readonly WasmFunction[];
-  /**
-   * The module defines one memory of this many 64 KiB pages and exports it as "memory". A function
-   * that uses no memory still gets one of 0 pages: the kernel contract (pool, compare) expects one.
-   */
-  memoryPages: number;
+/** A function the module imports (`Math.sin`: module "Math", name "sin"). */
+export interface WasmImport {
+  module: string;
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
 }
+
+/**
+ * The module's one memory: its own of `pages` 64 KiB pages, exported as "memory" (a function that
+ * uses no memory still gets one of 0 pages: the kernel contract expects one), or `env.memory`
+ * imported, shared or not, at most `maximum` pages (jit's arena; the pool's shared memory).
+ */
+export type WasmMemory = { kind: "own"; pages: number } | { kind: "import"; shared: boolean; maximum: number };
+
+export interface WasmModule {
+  imports: readonly WasmImport[];
+  /**
+   * Defined functions. In their bodies, `call k` with k ≥ 0 calls defined function k, and k < 0 calls
+   * import −1 − k: the encoder and the printer place imports first in the index space, as wasm does.
+   */
+  functions: readonly WasmFunction[];
+  memory: WasmMemory;
+}
+
+/** The wasm function index of a `call` operand (see WasmModule.functions). */
+export const callIndex = (k: number, imports: number): number => (k < 0 ? -1 - k : imports + k);
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
@@ -169,7 +189,8 @@ class Bytes {
   }
 }
 
-function encodeInstr(b: Bytes, [op, arg]: Instr) {
+function encodeInstr(b: Bytes, [op, arg]: Instr, imports: number) {
+  if (op === "call") arg = callIndex(arg as number, imports);
   const entry = OPCODES[op];
   if (!entry) throw new Error(`wasm encoder: unknown instruction ${op}`);
   const [code, imm] = entry;
@@ -206,12 +227,16 @@ export function encodeModule(module: WasmModule): Uint8Array {
   const b = new Bytes();
   b.out.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   const signatures: string[] = [];
-  const typeIndex = module.functions.map((f) => {
+  const typeOf = (f: { params: readonly ValType[]; results: readonly ValType[] }) => {
     const key = `${f.params.join(",")}>${f.results.join(",")}`;
     let i = signatures.indexOf(key);
     if (i < 0) i = signatures.push(key) - 1;
     return i;
-  });
+  };
+  const importTypes = module.imports.map(typeOf);
+  const typeIndex = module.functions.map(typeOf);
+  const imported = module.imports.length;
+  const memory = module.memory;
   b.section(1, (s) =>
     s.vec(signatures, (key) => {
       const [params, results] = key.split(">").map((list) => (list ? (list.split(",") as ValType[]) : []));
@@ -220,15 +245,32 @@ export function encodeModule(module: WasmModule): Uint8Array {
       s.vec(results, (t) => s.byte(VALTYPE[t]));
     }),
   );
-  b.section(3, (s) => s.vec(typeIndex, (i) => s.u32(i)));
-  b.section(5, (s) => {
-    s.u32(1);
-    s.byte(0x00);
-    s.u32(module.memoryPages);
+  b.section(2, (s) => {
+    // Imports come first in the function index space (callIndex).
+    const entries: [string, string, (s: Bytes) => void][] = module.imports.map((f, i) => [
+      f.module,
+      f.name,
+      (s) => (s.byte(0x00), s.u32(importTypes[i])),
+    ]);
+    if (memory.kind === "import")
+      // limits: flags 0x01 (a maximum) or 0x03 (shared, a maximum), minimum 0 pages.
+      entries.push(["env", "memory", (s) => (s.byte(0x02), s.byte(memory.shared ? 0x03 : 0x01), s.u32(0), s.u32(memory.maximum))]);
+    s.vec(entries, ([mod, name, desc]) => {
+      s.name(mod);
+      s.name(name);
+      desc(s);
+    });
   });
+  b.section(3, (s) => s.vec(typeIndex, (i) => s.u32(i)));
+  if (memory.kind === "own")
+    b.section(5, (s) => {
+      s.u32(1);
+      s.byte(0x00);
+      s.u32(memory.pages);
+    });
   const exports: [string, number, number][] = [];
-  module.functions.forEach((f, i) => f.exported && exports.push([f.name, 0x00, i]));
-  exports.push(["memory", 0x02, 0]);
+  module.functions.forEach((f, i) => f.exported && exports.push([f.name, 0x00, imported + i]));
+  if (memory.kind === "own") exports.push(["memory", 0x02, 0]);
   b.section(7, (s) =>
     s.vec(exports, ([name, kind, index]) => {
       s.name(name);
@@ -250,7 +292,7 @@ export function encodeModule(module: WasmModule): Uint8Array {
         body.u32(count);
         body.byte(VALTYPE[t]);
       });
-      for (const instr of f.body) encodeInstr(body, instr);
+      for (const instr of f.body) encodeInstr(body, instr, imported);
       body.byte(0x0b);
       s.u32(body.out.length);
       s.out.push(...body.out);

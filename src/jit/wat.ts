@@ -1,10 +1,10 @@
 // The text format of a module, printed from the same instruction lists wasm.ts encodes, so
 // `inspect()` shows exactly what runs without loading a disassembler.
-import type { Instr, WasmModule } from "./wasm.ts";
+import { callIndex, type Instr, type WasmModule } from "./wasm.ts";
 
-function instrText([op, arg]: Instr, names: readonly string[]): string {
+function instrText([op, arg]: Instr, names: readonly string[], imports: number): string {
   if (arg === undefined) return op;
-  if (op === "call") return `call $${names[arg as number]}`;
+  if (op === "call") return `call $${names[callIndex(arg as number, imports)]}`;
   if (op === "block" || op === "loop" || op === "if") return `${op} (result ${arg})`;
   if (op.includes("load") || op.includes("store")) return arg === 0 ? op : `${op} offset=${arg}`;
   if (op === "f64.const") return `${op} ${floatText(arg as number)}`;
@@ -18,9 +18,16 @@ function floatText(x: number): string {
 }
 
 export function printModule(module: WasmModule): string {
-  const names = module.functions.map((f) => f.name);
+  const names = [...module.imports.map((f) => `${f.module}.${f.name}`), ...module.functions.map((f) => f.name)];
   const lines = ["(module"];
-  lines.push(`  (memory (export "memory") ${module.memoryPages})`);
+  for (const f of module.imports) {
+    const params = f.params.map((t) => ` (param ${t})`).join("");
+    const results = f.results.length ? ` (result ${f.results.join(" ")})` : "";
+    lines.push(`  (import "${f.module}" "${f.name}" (func $${f.module}.${f.name}${params}${results}))`);
+  }
+  const memory = module.memory;
+  if (memory.kind === "own") lines.push(`  (memory (export "memory") ${memory.pages})`);
+  else lines.push(`  (import "env" "memory" (memory 0 ${memory.maximum}${memory.shared ? " shared" : ""}))`);
   for (const f of module.functions) {
     const exported = f.exported ? ` (export "${f.name}")` : "";
     const params = f.params.map((t) => ` (param ${t})`).join("");
@@ -31,7 +38,7 @@ export function printModule(module: WasmModule): string {
     for (const instr of f.body) {
       const op = instr[0];
       if (op === "end" || op === "else") depth--;
-      lines.push(`${"  ".repeat(depth)}${instrText(instr, names)}`);
+      lines.push(`${"  ".repeat(depth)}${instrText(instr, names, module.imports.length)}`);
       if (op === "block" || op === "loop" || op === "if" || op === "else") depth++;
     }
     lines[lines.length - 1] += ")";

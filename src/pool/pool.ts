@@ -11,7 +11,7 @@ import { compileWasm } from "../load.ts";
 import { poolConfig } from "./config.ts";
 import { FunctionCache } from "./functions.ts";
 import { genericCalls, type GenericCalls } from "./generic.ts";
-import { SharedHeap } from "./heap.ts";
+import { SharedHeap } from "../heap.ts";
 import { parallelKernels } from "./parallel.ts";
 import type { PoolMode } from "./protocol.ts";
 import { Scheduler, type SchedulerConfig } from "./scheduler.ts";

@@ -5,7 +5,7 @@
 import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors.ts";
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
-import type { SharedHeap } from "./heap.ts";
+import type { SharedHeap } from "../heap.ts";
 import { CAPACITY, isMailable } from "./mailbox.ts";
 import { remember, type Job, type PoolMode } from "./protocol.ts";
 import { Residents } from "./resident.ts";

@@ -5,7 +5,7 @@ import { wrap, type Remote } from "comlink";
 import { platform } from "#platform";
 import type { PoolWorker } from "../platform.ts";
 import { WorkerError } from "../errors.ts";
-import type { SharedHeap } from "./heap.ts";
+import type { SharedHeap } from "../heap.ts";
 import { Mailbox, waitAsync } from "./mailbox.ts";
 import type { Job, JobResult, PoolMode, ResultsMessage, WorkerApi } from "./protocol.ts";
 import { WARM_REGION_BYTES } from "./runner.ts";

@@ -41,7 +41,7 @@ export async function assembleWat(text: string, filename = "module.wat"): Promis
   }
   try {
     mod.resolveNames();
-    mod.validate();
+    (mod.validate as (features?: typeof WABT_FEATURES) => void)(WABT_FEATURES);
     return new Uint8Array(mod.toBinary({ write_debug_names: true }).buffer);
   } catch (cause) {
     throw new WasmLoadError(`${filename} is not a valid module: ${(cause as Error).message.trim()}`, { cause });

@@ -1,5 +1,6 @@
-// Space in the pool's shared WebAssembly.Memory. Several tasks may run at once, each placing its
-// inputs and outputs there, so unlike the per-call Arena this allocator frees: first fit over a
+// Space in a WebAssembly.Memory that outlives one call: the pool's shared memory (several tasks at
+// once, each placing its inputs and outputs there) and jit's arena (`jit.array`, and the copies of
+// ordinary arrays for one call). Unlike the per-call Arena this allocator frees: first fit over a
 // sorted free list, neighbours merged on free. Blocks are 16-byte aligned (SIMD loads, f64s).
 const PAGE = 65536;
 
@@ -13,6 +14,8 @@ export class SharedHeap {
     readonly memory: WebAssembly.Memory,
     base: number,
     readonly maxBytes: number,
+    /** What the memory is, for errors: "the pool's shared memory", "jit's memory". */
+    readonly label = "the pool's shared memory",
   ) {
     this.#top = align(base);
   }
@@ -35,10 +38,15 @@ export class SharedHeap {
       const end = ptr + size;
       if (end > this.maxBytes)
         throw new RangeError(
-          `Expected \`${name}\` to fit in the pool's shared memory (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`,
+          `Expected \`${name}\` to fit in ${this.label} (${this.maxBytes - ptr} bytes left of ${this.maxBytes}), got ${bytes} bytes`,
         );
       const have = this.memory.buffer.byteLength;
-      if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+      if (end > have)
+        try {
+          this.memory.grow(Math.ceil((end - have) / PAGE));
+        } catch (cause) {
+          throw new RangeError(`Could not grow wasm memory to hold \`${name}\` (${bytes} bytes): ${(cause as Error).message}`, { cause });
+        }
       this.#top = end;
     }
     this.#sizes.set(ptr, size);
