@@ -10,11 +10,8 @@ import { findRuntimes, RUNTIME_NAMES } from "../src/bench/node/runtimes.ts";
 import type { RuntimeResult } from "../src/bench/types.ts";
 
 const root = packageRoot();
-/**
- * Rows that wait for jit features not on this branch yet (jit.array, fastmath, Math.sin): until they land
- * such a row must fail with exactly that error, shown in its cell; this list goes when they do.
- */
-const PENDING = /jit\.array is not a function|Unknown option `fastmath`|Math\.sin \(it has no WebAssembly instruction\) is not supported/;
+/** Rows that wait for a jit feature not on this branch yet ({ fastmath: true }): until it lands such a row must fail with exactly that error, shown in its cell; this goes when it does. */
+const PENDING = /Unknown option `fastmath`/;
 
 const tiny = { rounds: 3, minRounds: 3, minSampleMs: 0.5, budgetMs: 5, warmupMs: 1 };
 
