@@ -3,6 +3,7 @@
 // not plain JS's is WRONG and fails the run, a row that cannot run shows its error in its cell, in-place
 // loops give the same answer on every call, and zero-copy arrays are given back after the case.
 import { readFile } from "node:fs/promises";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bench } from "../src/bench/bench.ts";
 import { canonical, FASTMATH_TOLERANCE, withinFastmathTolerance } from "../src/bench/jit/answers.ts";
@@ -46,6 +47,19 @@ describe("canonical answers", () => {
     expect(canonical(new Int32Array(2))).not.toBe(canonical(new Uint32Array(2)));
     expect(canonical(new Int32Array(2))).not.toBe(canonical(new Int32Array(3)));
     expect(canonical(new Float64Array([0]))).not.toBe(canonical(new Float64Array([-0])));
+  });
+
+  it("change with any one flipped bit of any array, and not otherwise (property)", () => {
+    fc.assert(
+      fc.property(fc.float64Array({ minLength: 1, maxLength: 64 }), fc.nat(), (values, at) => {
+        const copy = values.slice();
+        expect(canonical(copy)).toBe(canonical(values));
+        const bytes = new Uint8Array(copy.buffer);
+        const bit = at % (bytes.length * 8);
+        bytes[bit >> 3] ^= 1 << (bit & 7);
+        expect(canonical(copy)).not.toBe(canonical(values));
+      }),
+    );
   });
 
   it("fastmath answers agree within the documented relative tolerance, and only numbers", () => {

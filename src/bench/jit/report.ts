@@ -117,9 +117,12 @@ function notes(rt: RuntimeResult): string[] {
 const runtimeTitle = (rt: RuntimeResult) =>
   `${rt.runtime.name} (${rt.runtime.version}), preset ${rt.preset.name}, ${formatMs(rt.durationMs)}`;
 
+/** The header lines (date, machine, runtimes), naming the set. */
+const jitHeader = (report: BenchReport) => header(report).map((l) => l.replace(/^hotpath bench/, "hotpath bench --set jit"));
+
 /** The terminal report of a jit run. */
 export function toJitText(report: BenchReport): string {
-  const out = [...header(report).map((l) => l.replace(/^hotpath bench/, "hotpath bench --set jit"))];
+  const out = jitHeader(report);
   for (const rt of measured(report)) {
     const t = runtimeTable(rt);
     out.push("", `${runtimeTitle(rt)}:`, textTable(t.head, t.rows, t.right));
@@ -142,7 +145,7 @@ function mdTable({ head, rows, right }: Table): string {
 
 /** The Markdown report of a jit run. */
 export function toJitMarkdown(report: BenchReport): string {
-  const out = [`## hotpath bench --set jit (${report.preset})`, "", ...header(report).map((l) => `- ${l}`)];
+  const out = [`## hotpath bench --set jit (${report.preset})`, "", ...jitHeader(report).map((l) => `- ${l}`)];
   for (const rt of measured(report)) {
     out.push("", `### ${runtimeTitle(rt)}`, "", mdTable(runtimeTable(rt)));
     const n = notes(rt);
