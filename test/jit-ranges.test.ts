@@ -133,14 +133,17 @@ describe("anything not provable stays f64 (JavaScript past 2^31)", () => {
     }, window);
   });
 
-  it("the length of a Uint8Array (which may pass 2^31) is not a proof: f64 counter", () => {
+  it("the length of a Uint8Array (which may pass 2^31) makes a u32 counter, not an i32", () => {
     const sum = jit(function sumBytes(bytes: Uint8Array) {
       let s = 0;
       for (let i = 0; i < bytes.length; i++) s += bytes[i];
       return s;
     });
     expect(sum(new Uint8Array([1, 2, 250]))).toBe(253);
-    expect(sum.inspect()).toMatch(/f64\.const 1\n\s+f64\.add/);
+    const wat = sum.inspect();
+    expect(wat).toMatch(/i32\.const 1\n\s+i32\.add/); // i + 1 ≤ 2^32 − 1: exact in 32 bits
+    expect(wat).toMatch(/i32\.lt_u/); // compared as unsigned
+    expect(wat).not.toMatch(/i32\.lt_s/);
   });
 
   it("an int32 argument the function assigns to takes any number afterwards", () => {

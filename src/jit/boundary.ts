@@ -93,8 +93,8 @@ export interface Binding {
   readonly names: () => readonly string[];
   /** The jit function's name, for KernelError. */
   readonly name: string;
-  /** The module stores into arrays: copy them back after each call. */
-  readonly writesMemory: boolean;
+  /** The array parameters the function stores into (copied back after each call), or "all". */
+  readonly written: readonly number[] | "all";
 }
 
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
@@ -106,7 +106,8 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
   const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
   const toResult = resultConverter(result);
   const flat: unknown[] = [];
-  const copies: [view: ArrayBufferView, ptr: number][] = [];
+  const copies: [view: ArrayBufferView, ptr: number, back: boolean][] = [];
+  const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
 
   return (args) => {
     if (args.length !== params.length)
@@ -124,11 +125,14 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           const ctor = ELEMENTS[elementOf(type)].array;
           if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
           let ptr = addressOf(value, name);
-          if (ptr === undefined) {
+          // The same array passed twice is one block, as it is one array in JavaScript.
+          const again = ptr === undefined ? copies.find(([view]) => view === value) : undefined;
+          if (again) ptr = again[1];
+          else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             ptr = copyIn(value, name());
-            copies.push([value, ptr]);
+            copies.push([value, ptr, writtenBack[i]]);
           }
           flat.push(ptr, value.length);
         } else if (isClass(type)) {
@@ -147,7 +151,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           });
         throw e;
       }
-      if (binding.writesMemory) for (const [view, at] of copies) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
+      for (const [view, at, back] of copies) if (back) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
       return toResult(raw);
     } finally {
       // The copies' blocks go back whether the call returned, trapped or was refused.

@@ -20,7 +20,8 @@ export interface CacheEntry {
   /** The full signature, result included ("u64(u64)"). */
   readonly signature: string;
   readonly dependencies: Record<string, string>;
-  readonly writesMemory: boolean;
+  /** The array parameters the function stores into (copied back after a call), or "all". */
+  readonly written: readonly number[] | "all";
 }
 
 const memory = new Map<string, CacheEntry>();
@@ -87,7 +88,7 @@ export function fromDisk(key: string): CacheEntry | undefined {
       exportName: meta.exportName,
       signature: meta.signature,
       dependencies: meta.dependencies,
-      writesMemory: meta.writesMemory,
+      written: meta.written,
     };
   } catch {
     return undefined;
@@ -101,13 +102,13 @@ export function toDisk(key: string, entry: CacheEntry): void {
   const { fs, path } = nodeModules()!;
   try {
     fs.mkdirSync(path.dirname(paths.wasm), { recursive: true });
-    const { wat, exportName, signature, dependencies, writesMemory } = entry;
+    const { wat, exportName, signature, dependencies, written } = entry;
     const tmp = `.${process.pid}.${Math.random().toString(36).slice(2)}`;
     fs.writeFileSync(paths.wasm + tmp, entry.bytes);
     fs.renameSync(paths.wasm + tmp, paths.wasm);
     fs.writeFileSync(paths.arena + tmp, entry.arenaBytes);
     fs.renameSync(paths.arena + tmp, paths.arena);
-    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, writesMemory }));
+    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, written }));
     fs.renameSync(paths.json + tmp, paths.json);
   } catch {
     // best effort

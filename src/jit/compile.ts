@@ -1,6 +1,8 @@
-// The code generator: one function's ESTree body → wasm instructions, inferring every local's type
-// from its initial value as it goes (a local keeps the type it was declared with: `let i = 0n` is a
-// bigint for good). Anything outside the subset is a JitError pointing at the construct.
+// The code generator: one function's ESTree body → wasm instructions. Before it runs, the numeric
+// analysis (intervals.ts) has found which number locals always hold int32 (uint32) values and what
+// each number expression's values can be; the generator reads those facts and never revises them.
+// A local's type comes from its initial value (`let i = 0n` is a bigint for good), its representation
+// (i32, u32 or f64) from the analysis. Anything outside the subset is a JitError at the construct.
 //
 // Types flow forward only, so a function's result type is found by a first pass over the body that
 // collects the types of its `return`s (skipped when a signature declares it), then a second pass emits.
@@ -11,31 +13,26 @@ import { FunctionContext } from "./context.ts";
 import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import type { Node, ParsedFunction } from "./parse.ts";
-import { rangeFacts, Widen } from "./ranges.ts";
+import { analyze } from "./intervals.ts";
+import { rangeFacts } from "./ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
 import { typeName, type ClassType, type ResultType, type ValueType } from "./types.ts";
 import { join } from "./typing.ts";
 import type { WasmFunction } from "./wasm.ts";
 
 export function compileFunction(builder: ModuleHost, plan: FunctionPlan): { fn: WasmFunction; result: ResultType } {
-  const facts = rangeFacts(plan.parsed!.params, plan.parsed!.body);
-  const widened = new Set<Node>();
-  // Each failed counter condition widens that local to f64 and starts again (at most once per counter).
-  for (;;)
-    try {
-      let result = plan.result;
-      if (result === undefined) {
-        const probe = new FunctionContext(builder, plan, undefined, facts, widened);
-        compileBody(probe);
-        result = joinedReturns(probe);
-      }
-      const cx = new FunctionContext(builder, plan, result, facts, widened);
-      compileBody(cx);
-      return { fn: cx.finish(), result };
-    } catch (e) {
-      if (!(e instanceof Widen) || widened.has(e.declarator)) throw e;
-      widened.add(e.declarator);
-    }
+  const { params, body } = plan.parsed!;
+  const shapes = rangeFacts(params, body);
+  const intervals = analyze(params, plan.params, body);
+  let result = plan.result;
+  if (result === undefined) {
+    const probe = new FunctionContext(builder, plan, undefined, shapes, intervals);
+    compileBody(probe);
+    result = joinedReturns(probe);
+  }
+  const cx = new FunctionContext(builder, plan, result, shapes, intervals);
+  compileBody(cx);
+  return { fn: cx.finish(), result };
 }
 
 function compileBody(cx: FunctionContext): void {

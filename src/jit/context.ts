@@ -7,6 +7,7 @@ import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { describeNode, describeType } from "./describe.ts";
 import { toInt32 } from "./numeric.ts";
 import type { Node, SourceText } from "./parse.ts";
+import type { Intervals } from "./intervals.ts";
 import type { RangeFacts } from "./ranges.ts";
 import { isArray, isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "./types.ts";
 import { constant } from "./typing.ts";
@@ -17,7 +18,9 @@ export interface Var {
   type: ValueType;
   locals: number[];
   constant: boolean;
-  /** An i32 loop counter (ranges.ts): its declarator; its updates are i32 adds. */
+  /** Every value the local holds is an integer in its i32/u32 range (intervals.ts): an f64 assigned to it is truncated exactly. */
+  proven?: boolean;
+  /** An i32 local whose only writes are `for` updates `v++`/`v--` (ranges.ts): its declarator. */
   counter?: Node;
   /** A counter that starts at a constant ≥ 0 and only counts up. */
   nonNegative?: boolean;
@@ -35,6 +38,8 @@ export interface Place {
   get: Instr[];
   /** Stores the value on the stack (of type `from`), converting it as JavaScript's assignment would. */
   set(from: ResultType, at: Node): Instr[];
+  /** A local whose every value is proven to fit its i32/u32 (intervals.ts). */
+  proven?: boolean;
 }
 
 /** An expression compiled apart: its type and its code, placed later (after its operands' conversions are known). */
@@ -68,10 +73,10 @@ export class FunctionContext {
     readonly plan: FunctionPlan,
     /** undefined in the first pass, which only collects the `return` types. */
     readonly result: ResultType | undefined,
-    /** Which `let` locals may be i32 counters (ranges.ts). */
+    /** The shapes of `for` counters and the parameters the body writes (ranges.ts). */
     readonly ranges: RangeFacts,
-    /** Counters found not to be provably int32 here: f64 locals. */
-    readonly widened: ReadonlySet<Node>,
+    /** What the numeric analysis proved (intervals.ts). */
+    readonly intervals: Intervals,
   ) {
     const parsed = plan.parsed;
     this.source = parsed!.source;
@@ -164,6 +169,15 @@ export class FunctionContext {
     if (isNumber(from) && isNumber(to))
       throw this.fail(`${what}: a ${from} number where ${to} is required (\`| 0\` makes an i32, \`>>> 0\` a u32)`, node);
     throw this.fail(`${what}: a ${describeType(from)} where a ${describeType(to)} is required`, node);
+  }
+
+  /** Converts a number of type `from` to the representation the analysis proved for its local (intervals.ts). */
+  represent(from: ResultType, to: "i32" | "u32" | "f64", at: Node): Instr[] {
+    if (from === to) return [];
+    if (to === "f64") return this.convert(from, "f64", at, "the value");
+    // Proven: the value is an integer in `to`'s range, so the truncation is exact and i32/u32 share bits.
+    if (from === "f64") return [[to === "i32" ? "i32.trunc_f64_s" : "i32.trunc_f64_u"]];
+    return [];
   }
 
   /** The int32 (ToInt32) of a number on the stack. */

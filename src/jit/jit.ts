@@ -67,7 +67,7 @@ interface Specialization extends JitCompiled {
   readonly params: readonly ValueType[];
   readonly result: ResultType;
   readonly dependencies: Record<string, string>;
-  readonly writesMemory: boolean;
+  readonly written: readonly number[] | "all";
   readonly bytes: Uint8Array;
   readonly arenaBytes: Uint8Array;
   /** The module importing `env.memory`, instantiated on this thread in jit's memory. */
@@ -141,7 +141,7 @@ export function jit(
         exportName: compiled.exportName,
         signature: signatureText(params, compiled.result),
         dependencies: compiled.dependencies,
-        writesMemory: compiled.writesMemory,
+        written: compiled.written,
       };
     });
     const full = parseSignature(entry.signature, globals.cls);
@@ -152,7 +152,7 @@ export function jit(
       result: full.result!,
       names,
       name,
-      writesMemory: entry.writesMemory,
+      written: entry.written,
     });
     let own: WebAssembly.Module | undefined;
     spec = {
@@ -167,7 +167,7 @@ export function jit(
       params,
       result: full.result!,
       dependencies: entry.dependencies,
-      writesMemory: entry.writesMemory,
+      written: entry.written,
       bytes: entry.bytes,
       arenaBytes: entry.arenaBytes,
       invoke,

@@ -16,7 +16,8 @@ export interface RefSource {
   readonly exportName: string;
   readonly params: readonly ValueType[];
   readonly result: ResultType;
-  readonly writesMemory: boolean;
+  /** The array parameters it stores into, or "all". */
+  readonly written: readonly number[] | "all";
 }
 
 /** The KernelRef of one compiled specialization; `names` are the function's parameter names. */
@@ -31,7 +32,11 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
   };
   const params: ParamSpec[] = spec.params.map((t, i) => {
     const type = crossing(t) as KernelValue;
-    return { name: names[i] || `arg${i}`, type, ...(type.endsWith("[]") && spec.writesMemory ? { inout: true } : {}) };
+    return {
+      name: names[i] || `arg${i}`,
+      type,
+      ...(type.endsWith("[]") && (spec.written === "all" || spec.written.includes(i)) ? { inout: true } : {}),
+    };
   });
   const fnSpec: FunctionSpec = { name: spec.exportName, params, result: crossing(spec.result) as KernelResult };
   return {

@@ -24,8 +24,12 @@ export interface CompiledModule {
   readonly params: readonly ValueType[];
   readonly result: ResultType;
   readonly dependencies: Dependencies;
-  readonly writesMemory: boolean;
+  /** The entry's array parameters it stores into (copied back after a call), or "all". */
+  readonly written: Written;
 }
+
+/** Which array parameters a function stores into: their indices, or "all" when that is not known. */
+export type Written = readonly number[] | "all";
 
 export class ModuleBuilder implements ModuleHost {
   readonly #functions: (WasmFunction | undefined)[] = [];
@@ -34,8 +38,16 @@ export class ModuleBuilder implements ModuleHost {
   readonly #imports: WasmImport[] = [];
   readonly dependencies: Dependencies = {};
   usesMemory = false;
-  /** Some function stores into an array: the caller's arrays are copied back after a call. */
-  writesMemory = false;
+  #written: Set<number> | "all" = new Set();
+
+  wrote(param: number | "all"): void {
+    if (param === "all") this.#written = "all";
+    else if (this.#written !== "all") this.#written.add(param);
+  }
+
+  get written(): Written {
+    return this.#written === "all" ? "all" : [...this.#written].sort((a, b) => a - b);
+  }
 
   constructor(readonly globals: Globals) {}
 
@@ -134,7 +146,7 @@ export function compileModule(
     params,
     result: result!,
     dependencies: builder.dependencies,
-    writesMemory: builder.writesMemory,
+    written: builder.written,
   };
 }
 

@@ -6,6 +6,7 @@ import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
 import { type ResultType, isBigint, isNumber } from "./types.ts";
 import { constant } from "./typing.ts";
+import { contains0, isInt32, isUint32 } from "./intervals.ts";
 import type { Instr } from "./wasm.ts";
 
 export function binary(cx: FunctionContext, op: string, left: Typed, right: Typed, node: Node): ResultType {
@@ -99,6 +100,12 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
     }
     return "bool";
   }
+  const exactInt = int32Arithmetic(cx, op, lt, rt, node);
+  if (exactInt) {
+    place();
+    cx.emit([exactInt.instr]);
+    return exactInt.type;
+  }
   const arith: Record<string, string> = { "+": "f64.add", "-": "f64.sub", "*": "f64.mul", "/": "f64.div" };
   if (op === "/") {
     const reciprocal = exactReciprocal(constantOf(right.code));
@@ -113,6 +120,38 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
     return "f64";
   }
   throw cx.err(`\`${op}\``, node);
+}
+
+/**
+ * `+ - * %` on int32/uint32 operands as the i32 instruction, where that is JavaScript's exact result
+ * (intervals.ts): the exact value lies in int32 (uint32) range, so the 32-bit result's bits are it;
+ * or the only consumer is a ToInt32 (`wraps`), which takes the exact sum modulo 2^32, as the
+ * instruction does. `%` needs a dividend ≥ 0 (no −0) and a divisor that cannot be 0 (no NaN).
+ */
+function int32Arithmetic(
+  cx: FunctionContext,
+  op: string,
+  lt: ResultType,
+  rt: ResultType,
+  node: Node,
+): { instr: string; type: "i32" | "u32" } | undefined {
+  const ints = (t: ResultType) => t === "i32" || t === "u32";
+  if (!ints(lt) || !ints(rt)) return undefined;
+  const facts = cx.intervals.of(node);
+  const names: Record<string, string> = { "+": "i32.add", "-": "i32.sub", "*": "i32.mul" };
+  if (names[op]) {
+    if (op !== "*" && cx.intervals.wraps(node)) return { instr: names[op], type: "i32" };
+    if (facts && isInt32(facts)) return { instr: names[op], type: "i32" };
+    if (facts && isUint32(facts)) return { instr: names[op], type: "u32" };
+    return undefined;
+  }
+  if (op !== "%" || node.type !== "BinaryExpression" || !facts || !(isInt32(facts) || isUint32(facts))) return undefined;
+  const [a, b] = [cx.intervals.of(node.left), cx.intervals.of(node.right)];
+  if (!a || !b || !a.int || !b.int || a.nan || b.nan || a.lo < 0 || contains0(b)) return undefined;
+  const type = isInt32(facts) ? "i32" : "u32";
+  if (b.lo >= 0) return { instr: "i32.rem_u", type };
+  // A negative divisor: the signed instruction, on operands whose bits are signed.
+  return lt === "i32" && rt === "i32" ? { instr: "i32.rem_s", type } : undefined;
 }
 
 /**

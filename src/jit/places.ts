@@ -8,6 +8,7 @@ import { binary } from "./operators.ts";
 import type { Node } from "./parse.ts";
 import { type ArrayType, ELEMENTS, type ResultType, elementOf, isArray, isBigint, isClass, isNumber, wasmTypes } from "./types.ts";
 import type { Instr } from "./wasm.ts";
+import { isInt32, isUint32 } from "./intervals.ts";
 
 /** The thing an assignment or `++` writes to. */
 export function placeOf(cx: FunctionContext, node: Node): Place {
@@ -31,6 +32,7 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
     }
     const object = recurse.detached(cx, node.object);
     if (isArray(object.type) && node.computed) {
+      cx.builder.wrote(writtenParameter(cx, node.object));
       cx.emit(...object.code);
       const addr = cx.local("i32");
       cx.emit(...address(cx, object.type, node.property, node.object), ["local.set", addr]);
@@ -43,11 +45,24 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
   throw cx.err(`assigning to ${CONSTRUCTS[node.type] ?? `a ${node.type}`}`, node);
 }
 
+/** The entry function's parameter an array store goes to, when it is one that is never reassigned; else "all". */
+function writtenParameter(cx: FunctionContext, object: Node): number | "all" {
+  if (!cx.plan.exported || object.type !== "Identifier") return "all";
+  const v = cx.lookup(object.name);
+  if (!v || !cx.isParameter(object.name, v) || cx.ranges.writtenParams.has(object.name)) return "all";
+  return cx.plan.parsed!.params.findIndex((p) => p.type === "Identifier" && p.name === object.name);
+}
+
 export function localPlace(cx: FunctionContext, v: Var): Place {
   return {
     type: v.type,
     get: v.locals.map((l) => ["local.get", l] as Instr),
-    set: (from, at) => [...cx.convert(from, v.type, at, "assignment"), ...[...v.locals].reverse().map((l) => ["local.set", l] as Instr)],
+    set: (from, at) => [
+      // A proven i32/u32 local (intervals.ts): whatever is assigned is an integer in its range.
+      ...(v.proven && isNumber(from) ? cx.represent(from, v.type as "i32" | "u32", at) : cx.convert(from, v.type, at, "assignment")),
+      ...[...v.locals].reverse().map((l) => ["local.set", l] as Instr),
+    ],
+    proven: v.proven,
   };
 }
 
@@ -65,7 +80,6 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number)
           : isBigint(e.value)
             ? cx.convert(from, e.value, at, "an element")
             : cx.int32(from, at);
-      cx.builder.writesMemory = true;
       const value = cx.local(f32 ? "f32" : wasmTypes(e.value)[0]);
       return [
         ...convert,
@@ -109,9 +123,10 @@ export function update(cx: FunctionContext, node: Node, valueNeeded: boolean): R
   let step: Instr[];
   let next: ResultType;
   if (isBigint(type)) [step, next] = [[["i64.const", 1n], [node.operator === "++" ? "i64.add" : "i64.sub"]], type];
-  // A proven counter (ranges.ts): the result stays in int32 range, so the i32 add is exact.
-  else if (type === "i32" && cx.ranges.updates.has(node))
-    [step, next] = [[["i32.const", 1], [node.operator === "++" ? "i32.add" : "i32.sub"]], "i32"];
+  // A proven local (its new value is in its range: intervals.ts), or an element of an integer array
+  // (the store takes ToInt32 of the exact f64 result, which is the wrapping add): the i32 instruction.
+  else if ((type === "i32" || type === "u32") && (place.proven || cx.intervals.wraps(node)))
+    [step, next] = [[["i32.const", 1], [node.operator === "++" ? "i32.add" : "i32.sub"]], type];
   else if (isNumber(type))
     [step, next] = [
       [...cx.convert(type, "f64", node, node.operator), ["f64.const", 1], [node.operator === "++" ? "f64.add" : "f64.sub"]],
@@ -139,11 +154,17 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     ["local.set", len],
     ["local.set", ptr],
   ];
-  const exact = exactIndex(cx, index);
+  // An index the analysis proved int32 (uint32) is computed in i32 (intervals.ts); other sums of int32 terms exactly in i64.
+  const proven = cx.intervals.of(index);
+  const exact = proven && (isInt32(proven) || isUint32(proven)) ? undefined : exactIndex(cx, index);
   const { type: it, code } = exact ?? recurse.detached(cx, index);
   out.push(...code);
   // An index that is not an integer in [0, length) traps (JavaScript would read undefined / ignore the write).
-  if (it === "f64") {
+  const known = exact ? undefined : cx.intervals.of(index);
+  if (it === "f64" && known && known.int && !known.nan && known.lo >= 0 && known.hi <= 2 ** 32 - 1) {
+    // Proven an integer in [0, 2^32) (intervals.ts): the truncation is exact; the bounds check stays.
+    out.push(["i32.trunc_f64_u"], ["local.set", idx]);
+  } else if (it === "f64") {
     const f = cx.local("f64");
     out.push(
       ["local.tee", f],
@@ -217,8 +238,22 @@ function exactIndex(cx: FunctionContext, index: Node): Typed | undefined {
   return { type: "i64", code };
 }
 
-/** `a[i]` in the body of `for (…; i < a.length; i++)` with i a counter from 0 up and a never reassigned: 0 ≤ i < length already holds. */
+/**
+ * `a[i]` in the body of `for (…; i < a.length; i++)` with i a counter from 0 up and a never reassigned:
+ * 0 ≤ i < length already holds; so does it for `a[i - c]` (c a constant ≥ 0) where the analysis proved
+ * the index ≥ 0.
+ */
 function inBounds(cx: FunctionContext, index: Node, object: Node): boolean {
+  if (
+    index.type === "BinaryExpression" &&
+    index.operator === "-" &&
+    index.right.type === "Literal" &&
+    typeof index.right.value === "number"
+  ) {
+    const facts = cx.intervals.of(index);
+    if (index.right.value >= 0 && facts && facts.int && !facts.nan && facts.lo >= 0) return inBounds(cx, index.left, object);
+    return false;
+  }
   if (index.type !== "Identifier" || object.type !== "Identifier") return false;
   const counter = cx.lookup(index.name);
   const array = cx.lookup(object.name);

@@ -32,8 +32,8 @@ export interface Specialization {
 export interface ModuleHost {
   /** Set when a function touches memory (the module then exports it). */
   usesMemory: boolean;
-  /** Set when a function stores into an array (the caller's arrays are copied back). */
-  writesMemory: boolean;
+  /** Records a store into an array: into the entry function's parameter `param`, or into any array ("all"). */
+  wrote(param: number | "all"): void;
   fn(name: string): JitTarget | undefined;
   cls(name: string): ReturnType<Globals["cls"]>;
   specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;

@@ -5,10 +5,9 @@ import { CONSTRUCTS } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "./idioms.ts";
 import { vectorizedLoop } from "./vectorize.ts";
 import { recurse } from "./recursion.ts";
-import { Widen } from "./ranges.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
-import { ELEMENTS, elementOf, isArray, isBigint, type ResultType, type ValueType, wasmTypes } from "./types.ts";
+import { ELEMENTS, elementOf, isArray, isBigint, isNumber, type ResultType, type ValueType, wasmTypes } from "./types.ts";
 import { constant, pure } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
@@ -79,7 +78,6 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
       if (node.init.type === "VariableDeclaration") declare(cx, node.init);
       else effect(cx, node.init);
     }
-    if (node.update) checkCounter(cx, node.update);
     const label = takeLabel(cx);
     const exit = node.type === "ForStatement" ? countedExit(cx, node) : undefined;
     const fact = node.update ? boundsFact(cx, node.update) : undefined;
@@ -192,22 +190,6 @@ export function returnStatement(cx: FunctionContext, argument: Node | null, node
   cx.emit(["return"]);
 }
 
-/** A counter's update is proven only if its bound is an int32 here (ranges.ts); else the counter is an f64 (Widen). */
-function checkCounter(cx: FunctionContext, update: Node) {
-  const u = cx.ranges.updates.get(update);
-  if (!u) return;
-  const v = cx.lookup(update.argument.type === "Identifier" ? update.argument.name : update.argument.expression?.name);
-  if (v?.counter !== u.declarator) return;
-  const bound = recurse.detached(cx, u.bound).type;
-  if (bound === "i32") return;
-  // The length of an array of 2-byte or wider elements is below 2^31: wasm32 memory is at most 4 GiB.
-  if (bound === "u32" && u.bound.type === "MemberExpression" && !u.bound.computed && u.bound.property.name === "length") {
-    const of = recurse.detached(cx, u.bound.object).type;
-    if (isArray(of) && ELEMENTS[elementOf(of)].bytes >= 2) return;
-  }
-  throw new Widen(u.declarator);
-}
-
 /** `for (…; i < a.length; i++)`, i a counter from a constant ≥ 0 up, a an array never reassigned: i indexes a in bounds in the body. */
 function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: Var } | undefined {
   const u = cx.ranges.updates.get(update);
@@ -230,13 +212,16 @@ export function declare(cx: FunctionContext, node: Node) {
     if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
     let type = recurse.expr(cx, d.init);
     if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
-    // A `let` number may later hold any number: widen int32 values to f64 (a `const` keeps them),
-    // unless it is a loop counter proven to stay int32 (ranges.ts).
-    const counter = node.kind === "let" && type === "i32" && cx.ranges.counters.has(d) && !cx.widened.has(d);
-    if ((type === "i32" || type === "u32") && node.kind === "let" && !counter) {
-      cx.emit(...cx.convert(type, "f64", d.init, "the initial value"));
-      type = "f64";
+    // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by
+    // the numeric analysis (intervals.ts), over every assignment; otherwise in an f64.
+    let proven = false;
+    if (isNumber(type)) {
+      const representation = cx.intervals.localType(d);
+      cx.emit(...cx.represent(type, representation, d.init));
+      proven = representation !== "f64";
+      type = representation;
     }
+    const counter = type === "i32" && node.kind === "let" && cx.ranges.counters.has(d);
     const scope = cx.scopes[cx.scopes.length - 1];
     if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
     const locals = wasmTypes(type).map((t) => cx.local(t));
@@ -247,6 +232,7 @@ export function declare(cx: FunctionContext, node: Node) {
       type: type as ValueType,
       locals,
       constant: node.kind === "const",
+      ...(proven ? { proven } : {}),
       ...(counter ? { counter: d, nonNegative } : {}),
     });
   }

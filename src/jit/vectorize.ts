@@ -27,7 +27,6 @@
 import type { FunctionContext, Var } from "./context.ts";
 import { JitError } from "./errors.ts";
 import type { Node } from "./parse.ts";
-import { Widen } from "./ranges.ts";
 import { recurse } from "./recursion.ts";
 import { isNumber, type ResultType } from "./types.ts";
 import { constant, pure } from "./typing.ts";
@@ -64,7 +63,6 @@ export function vectorizedLoop(cx: FunctionContext, node: Node, scalar: Scalar):
     cx.scopes.length = saved.scopes;
     cx.loops.length = saved.loops;
     cx.inBounds.length = saved.facts;
-    if (e instanceof Widen) throw e;
     // A JitError is reported by the scalar compile, where the user's code puts it.
     if (e instanceof NotVectorizable || e instanceof JitError) return false;
     throw e;

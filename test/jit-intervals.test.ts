@@ -1,0 +1,188 @@
+// The numeric analysis (src/jit/intervals.ts) decides where number code runs in i32: locals whose
+// every value is proven int32 (uint32), `+ - * %` whose exact result is proven in range, `+`/`-` under
+// a ToInt32 store, f64 indices proven integral. Each is checked against the plain function on random
+// inputs that sit at the edges the proofs depend on (2^31, 2^32, negative dividends, −0), and the WAT
+// shows the i32 code was actually chosen.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jit } from "../src/jit/index.ts";
+
+const INT32_MAX = 2 ** 31 - 1;
+const int32 = fc.oneof(
+  fc.integer({ min: -(2 ** 31), max: INT32_MAX }),
+  fc.constantFrom(0, 1, -1, 2, INT32_MAX, INT32_MAX - 1, -(2 ** 31), -(2 ** 31) + 1, 46340, 46341),
+  fc.integer({ min: -50, max: 50 }),
+);
+const RUNS = { numRuns: 150 };
+
+function trialDivision(n: number) {
+  let count = 0;
+  for (let k = 2; k < n; k++) {
+    let prime = true;
+    for (let d = 2; d * d <= k; d++) {
+      if (k % d === 0) {
+        prime = false;
+        break;
+      }
+    }
+    if (prime) count++;
+  }
+  return count;
+}
+
+describe("jit: int32 proofs give JavaScript's answers", () => {
+  it("trial division: `k % d` and `d * d <= k` in i32, the same counts", () => {
+    const fast = jit(trialDivision);
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 3000 }), (n) => fast(n) === trialDivision(n)),
+      { numRuns: 60 },
+    );
+    expect(fast(10_000)).toBe(1229);
+    const wat = fast.inspect();
+    expect(wat).toMatch(/i32\.rem_u/);
+    expect(wat).not.toMatch(/call \$fmod/);
+  });
+
+  it("`d * d <= k` bounds d for every int32 k, up to 2^31 − 1", () => {
+    const roots = jit(function roots(k: number) {
+      let c = 0;
+      for (let d = 1; d * d <= k; d++) c++;
+      return c;
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -10, max: 100000 }), fc.integer({ min: INT32_MAX - 1000, max: INT32_MAX })), (k) => {
+        return roots(k) === (k < 1 ? 0 : Math.floor(Math.sqrt(k)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("`%` keeps −0 and NaN where the dividend may be negative or the divisor 0", () => {
+    const rem = jit((x: number, d: number) => x % d);
+    fc.assert(
+      fc.property(int32, int32, (x, d) => Object.is(rem(x, d), x % d)),
+      RUNS,
+    );
+    expect(Object.is(rem(-4, 2), -0)).toBe(true);
+    expect(rem(5, 0)).toBeNaN();
+  });
+
+  it("products and sums past 2^31 stay exact (f64), in range they are i32", () => {
+    function mix(a: number, b: number) {
+      const p = a * b;
+      const q = (a & 0xffff) * (b & 0x7fff); // < 2^31: proven int32
+      let s = 0;
+      for (let i = 0; i < 3; i++) s += p + q - i;
+      return s + (q % 1000);
+    }
+    const fast = jit(mix);
+    fc.assert(
+      fc.property(int32, int32, (a, b) => Object.is(fast(a, b), mix(a, b))),
+      RUNS,
+    );
+    expect(fast.inspect()).toMatch(/i32\.mul/);
+  });
+
+  it("a stride loop `j += step` passing 2^31 and 2^32 counts as JavaScript does", () => {
+    function strides(start: number, n: number, step: number) {
+      let c = 0;
+      for (let j = start; j < n; j += step) c++;
+      return c;
+    }
+    const fast = jit(strides);
+    const big = fc.integer({ min: INT32_MAX - 5000, max: INT32_MAX });
+    fc.assert(
+      fc.property(big, big, fc.integer({ min: 1, max: 2 ** 30 }), (s, n, step) => {
+        if (Math.abs(n - s) / step > 1e5) return true;
+        return fast(s, n, step) === strides(s, n, step);
+      }),
+      RUNS,
+    );
+  });
+
+  it("counters going down (`i--` under `i > E`) and from negative starts", () => {
+    function down(n: number, lo: number) {
+      let s = 0;
+      for (let i = n; i > lo; i--) s += i % 3;
+      return s;
+    }
+    const fast = jit(down);
+    const start = fc.oneof(
+      fc.integer({ min: -(2 ** 31) + 400, max: -(2 ** 31) + 600 }),
+      fc.integer({ min: -300, max: 300 }),
+      fc.constant(INT32_MAX),
+    );
+    fc.assert(
+      fc.property(start, fc.integer({ min: -5, max: 400 }), (n, below) => {
+        const lo = n - below; // at most 400 trips
+        return Object.is(fast(n, lo), down(n, lo));
+      }),
+      RUNS,
+    );
+    expect(fast(-(2 ** 31) + 3, -(2 ** 31))).toBe(down(-(2 ** 31) + 3, -(2 ** 31)));
+  });
+
+  it("integer arrays: `a[i] = a[i] + b[i]`, `a[i] += c`, `bins[k]++` wrap as the stores' ToInt32 does", () => {
+    function addInto(a: Int32Array, b: Int32Array, c: number, bins: Uint32Array) {
+      for (let i = 0; i < a.length; i++) {
+        a[i] = a[i] + b[i];
+        a[i] += c;
+        bins[a[i] & 7]++;
+      }
+    }
+    const fast = jit(addInto);
+    const values = fc.array(int32, { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, int32, (xs, c) => {
+        const [a1, b1, h1] = [Int32Array.from(xs), Int32Array.from(xs.map((x) => x ^ 0x5555)), new Uint32Array(8).fill(2 ** 32 - 2)];
+        const [a2, b2, h2] = [a1.slice(), b1.slice(), h1.slice()];
+        addInto(a1, b1, c, h1);
+        fast(a2, b2, c, h2);
+        return a1.every((v, i) => v === a2[i]) && h1.every((v, i) => v === h2[i]);
+      }),
+      RUNS,
+    );
+    expect(fast.inspect()).not.toMatch(/i64\.trunc_sat_f64_s/); // no ToInt32 of an f64 sum
+  });
+
+  it("`a[i - 1]` in a counted loop over `a` needs no bounds check, and `a[i + 1]` keeps one", () => {
+    function prefix(a: Float64Array) {
+      for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+    }
+    const fast = jit(prefix);
+    fc.assert(
+      fc.property(fc.float64Array({ maxLength: 50 }), (xs) => {
+        const [p, q] = [xs.slice(), xs.slice()];
+        prefix(p);
+        fast(q);
+        return p.every((v, i) => Object.is(v, q[i]));
+      }),
+      RUNS,
+    );
+    expect(fast.inspect()).not.toMatch(/unreachable/);
+    const ahead = jit((a: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i + 1];
+      return s;
+    });
+    expect(() => ahead(new Float64Array(3))).toThrow(/trapped/); // a[3]: out of range
+  });
+
+  it("an f64 index proven an integer in [0, 2^32) is truncated without the integer check", () => {
+    function sieve(flags: Uint8Array) {
+      const n = flags.length;
+      let count = 0;
+      for (let i = 2; i < n; i++) {
+        if (flags[i] === 0) {
+          count++;
+          for (let j = i * i; j < n; j += i) flags[j] = 1;
+        }
+      }
+      return count;
+    }
+    const fast = jit(sieve);
+    for (const n of [0, 1, 2, 3, 100, 10_000, 65_537]) expect(fast(new Uint8Array(n))).toBe(sieve(new Uint8Array(n)));
+    expect(fast(new Uint8Array(1_000_000))).toBe(78_498);
+    expect(fast.inspect()).not.toMatch(/f64\.ne/);
+  });
+});
