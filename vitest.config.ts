@@ -52,6 +52,8 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
+          // Brings redis-server for the cluster tests where it is missing and apt-get may be used.
+          globalSetup: ["test/support/redis-install.ts"],
           exclude: ["test/browser/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { Piscina } from "piscina";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool, type Pool } from "../src/pool/pool.ts";
-import { machine, median } from "../src/cli/machine.ts";
+import { machine, median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 import {
   BARE_WARM_BYTES,

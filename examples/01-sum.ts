@@ -5,7 +5,7 @@
 // kernel's cold first call (V8's baseline tier) is shown apart.
 // Run: npx tsx examples/01-sum.ts [n] [--small]      (n defaults to 100_000_000; --small uses 1_000_000)
 import { kernels, twins } from "../src/index.ts";
-import { machine, median } from "../src/cli/machine.ts";
+import { machine, median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 
 const args = process.argv.slice(2);

@@ -4,7 +4,7 @@
 // into wasm memory, as every call through the typed API does.
 // Run: npx tsx examples/02-hashing.ts [MiB] [--small]      (16 MiB by default; --small hashes 256 KiB)
 import { kernels, twins } from "../src/index.ts";
-import { machine, median } from "../src/cli/machine.ts";
+import { machine, median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 import { race } from "./support/timing.ts";
 

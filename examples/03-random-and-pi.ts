@@ -4,7 +4,7 @@
 // the answer is the same however the chunks are later spread over workers; the twin reproduces it exactly.
 // Run: npx tsx examples/03-random-and-pi.ts [samples] [--small]     (2_000_000 by default; --small 200_000)
 import { MONTE_CARLO_CHUNK, kernels, twins } from "../src/index.ts";
-import { machine, median } from "../src/cli/machine.ts";
+import { machine, median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 import { race } from "./support/timing.ts";
 

@@ -4,7 +4,7 @@
 // order is the same, within rounding for the SIMD dot product, whose four partial sums add up in another order.
 // Run: npx tsx examples/04-numerics.ts [scale] [--small]     (scale 1 by default: about 5 s; --small is 0.05)
 import { kernels, twins } from "../src/index.ts";
-import { machine, median } from "../src/cli/machine.ts";
+import { machine, median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 
 const args = process.argv.slice(2);

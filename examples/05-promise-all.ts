@@ -4,7 +4,7 @@
 // can, so four "concurrent" quarters take as long as four quarters in a row. The timeline below shows
 // them running one after another. Run: npx tsx examples/05-promise-all.ts [--small]
 import { kernels } from "../src/kernels/kernels.ts";
-import { median } from "../src/cli/machine.ts";
+import { median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 
 const small = process.argv.includes("--small");
@@ -26,7 +26,7 @@ async function concurrent(): Promise<bigint> {
   timeline = [];
   const results = await Promise.all(
     quarters.map(async ([lo, hi], task) => {
-      await null; // yield once, as real async code would: the tasks are all "in flight" together
+      await Promise.resolve(); // yield once, as real async code would: the tasks are all "in flight" together
       const start = performance.now() - t0;
       const value = k.sumRange(lo, hi);
       timeline.push({ task, start, end: performance.now() - t0 });

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { kernels } from "../src/kernels/kernels.ts";
 import { createPool } from "../src/pool/pool.ts";
-import { median } from "../src/cli/machine.ts";
+import { median } from "../src/bench/node/machine.ts";
 import { formatMs, textTable } from "../src/format.ts";
 
 const { values } = parseArgs({ options: { small: { type: "boolean", default: false }, workers: { type: "string" } } });

@@ -63,10 +63,10 @@ for (let round = 0; round < rounds; round++) {
   sizes.push(runtime.memoryBytes());
 }
 console.log(
-  `\n${rounds * 1000} accumulators created and disposed: memory ${sizes[0] / 1024} KiB after the first 1000, ${sizes.at(-1)! / 1024} KiB at the end; ${runtime.pinned} still pinned`,
+  `\n${rounds * 1000} accumulators created and disposed: memory ${sizes[0] / 1024} KiB after the first 1000, ${sizes.at(-1) / 1024} KiB at the end; ${runtime.pinned} still pinned`,
 );
 
-// Your own class, bound the same way (the pattern documented in src/classes.ts): AssemblyScript
+// Your own class, bound the same way (the pattern documented in src/classes/classes.ts): AssemblyScript
 // exports free functions over the object, the module keeps its GC runtime (--exportRuntime), and a
 // TS class extends WasmObject. The source is written out and compiled by the asc CLI, as you would.
 const source = `

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { compare } from "../src/bench/index.ts";
 import { compileKernelTo } from "../src/compile/index.ts";
-import type { KernelModule } from "../src/compile/runtime.ts";
+import type { KernelModule } from "../src/kernels/runtime.ts";
 
 const small = process.argv.includes("--small");
 const nArg = process.argv.indexOf("--n");

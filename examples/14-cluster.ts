@@ -48,8 +48,8 @@ function start(command: string, args: string[], ready: RegExp): Promise<ChildPro
       out += d;
       if (ready.test(out)) resolve(child);
     };
-    child.stdout!.on("data", seen);
-    child.stderr!.on("data", seen);
+    child.stdout.on("data", seen);
+    child.stderr.on("data", seen);
     child.once("exit", (code) => reject(new Error(`${command} ${args.join(" ")} exited (${code}):\n${out}`)));
   });
 }
@@ -116,7 +116,7 @@ try {
 
   // 2. What a job costs: many one-number chunks (all the cost is the job), and one at a time (a round trip).
   // Redis's own CPU time per job (INFO cpu): Redis runs commands on one thread, so this bounds the jobs a second one queue can carry.
-  const info = new Redis(url!);
+  const info = new Redis(url);
   const redisCpu = async () => {
     const text = await info.info("cpu");
     const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)![1]);

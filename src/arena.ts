@@ -1,6 +1,7 @@
 // A bump allocator over a kernel instance's linear memory. Kernels never allocate; before each call
 // the host resets the arena, places the inputs, and reads the outputs back.
-const PAGE = 65536;
+/** Bytes in a WebAssembly memory page: the one constant every module that grows a memory uses. */
+export const PAGE = 65536;
 /**
  * wasm32 addresses 4 GiB, but a kernel computes `ptr + len` in u32: a buffer ending exactly at 4 GiB
  * would make that end 0 (the hash of nothing, or a loop that never stops). So the last page is never

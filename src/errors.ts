@@ -56,9 +56,8 @@ export function describe(value: unknown): string {
     case "function":
       return `a function`;
     case "object": {
-      const ctor = (value as object).constructor?.name;
-      if (ArrayBuffer.isView(value))
-        return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? (value as ArrayBufferView).byteLength}`;
+      const ctor = value.constructor?.name;
+      if (ArrayBuffer.isView(value)) return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;
       return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
     }
     default:

@@ -1,5 +1,5 @@
 // Times and plain-text tables, as the demo, the examples and the benchmark reports print them. No
-// imports, so it runs unchanged in Node, Deno, Bun and browsers (src/cli/machine.ts, which needs
+// imports, so it runs unchanged in Node, Deno, Bun and browsers (src/bench/node/machine.ts, which needs
 // node:os, describes the machine).
 
 /** 840 ns, 27.1 µs, 27.1 ms, 2.71 s; "–" for a time that is missing or not finite. */

@@ -2,7 +2,7 @@
 // once, each placing its inputs and outputs there) and jit's arena (`jit.array`, and the copies of
 // ordinary arrays for one call). Unlike the per-call Arena this allocator frees: first fit over a
 // sorted free list, neighbours merged on free. Blocks are 16-byte aligned (SIMD loads, f64s).
-const PAGE = 65536;
+import { PAGE } from "./arena.ts";
 
 export class SharedHeap {
   /** Free blocks [ptr, ptr + bytes), sorted by ptr, never adjacent. */

@@ -27,6 +27,4 @@ export type {
 } from "./pool/pool.ts";
 export type { ParallelKernels, ParallelMandelbrotOptions } from "./pool/parallel.ts";
 export type { HashAlgorithm } from "./pool/protocol.ts";
-export { poolSumRow } from "./pool/sum-row.ts";
-export type { PoolSumRow, PoolSumRowOptions } from "./pool/sum-row.ts";
 export * as twins from "./twins/index.ts";

@@ -9,7 +9,7 @@ export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return "";
   const buffer = memory.buffer;
   const bytes = new Uint32Array(buffer, ptr - 4, 1)[0];
-  const units = new Uint16Array(buffer.slice(ptr, ptr + bytes) as ArrayBuffer);
+  const units = new Uint16Array(buffer.slice(ptr, ptr + bytes));
   return String.fromCharCode(...units);
 }
 

@@ -43,9 +43,32 @@ export type BytesLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | stri
 
 const utf8 = new TextEncoder();
 
+/**
+ * True when the bytes of `value` (an ArrayBuffer, or a view's buffer) were transferred away: a
+ * postMessage or structuredClone transfer, or ArrayBuffer.prototype.transfer, detaches the buffer.
+ */
+export function isDetached(value: ArrayBuffer | SharedArrayBuffer | ArrayBufferView): boolean {
+  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return false;
+  // Node 20 has no ArrayBuffer.prototype.detached; a detached buffer (and only one) cannot be viewed.
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A TypeError naming `name` when `value` is bytes whose buffer was detached (what = how the parameter is described). */
+export function checkNotDetached(value: unknown, name: string, what = "bytes"): void {
+  if ((value instanceof ArrayBuffer || ArrayBuffer.isView(value)) && isDetached(value))
+    throw new TypeError(expected(name, `${what} whose buffer is not detached (it was transferred away)`, value));
+}
+
 /** Views `value` as bytes without copying (a string is encoded as UTF-8). */
 export function toBytes(value: unknown, name: string): Uint8Array {
   if (typeof value === "string") return utf8.encode(value);
+  checkNotDetached(value, name);
   if (value instanceof Uint8Array) return value;
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer))

@@ -4,6 +4,7 @@
 // names the argument (`name`) and, for bytes that are not wasm, how many there were and how they start.
 import { platform } from "#platform";
 import { WasmLoadError, expected } from "./errors.ts";
+import { checkNotDetached } from "./validate.ts";
 
 /** A source that still has its bytes: a URL (or URL string) or the bytes themselves. */
 export type WasmBytesSource = URL | string | ArrayBuffer | ArrayBufferView;
@@ -18,7 +19,8 @@ export const ANY_SOURCE = "a URL, a URL string, bytes or a WebAssembly.Module";
  * An exact-size copy of the caller's bytes: a pooled Node Buffer is a view into a larger ArrayBuffer
  * (wabt and the binary reader would read past its end), and the caller may reuse or detach theirs.
  */
-export function copyBytes(source: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
+export function copyBytes(source: ArrayBuffer | ArrayBufferView, name = "source"): Uint8Array<ArrayBuffer> {
+  checkNotDetached(source, name, "the bytes of a .wasm");
   const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   return view.slice();
 }
@@ -61,7 +63,7 @@ export function checkMagic(bytes: Uint8Array, name: string): void {
  */
 export async function readWasmBytes(source: WasmBytesSource, name: string, what = ANY_SOURCE): Promise<Uint8Array<ArrayBuffer>> {
   let bytes: Uint8Array<ArrayBuffer>;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) bytes = copyBytes(source);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) bytes = copyBytes(source, name);
   else {
     const url = toUrl(source, name, what);
     try {
@@ -87,7 +89,7 @@ export async function compileBytes(bytes: Uint8Array<ArrayBuffer>, name: string)
 /** Compiles `source` (or returns it when it is already a `WebAssembly.Module`), streaming from a URL where the platform can. */
 export async function compileWasm(source: WasmSource, name = "source"): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return compileBytes(copyBytes(source), name);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return compileBytes(copyBytes(source, name), name);
   const url = toUrl(source, name);
   try {
     return await platform.compileUrl(url);

@@ -28,7 +28,7 @@ it("unpins objects whose wrappers were collected without dispose()", async () =>
   const { stdout } = await run(process.execPath, ["--expose-gc", "--import", tsx, "--input-type=module", "-e", script], {
     timeout: 60_000,
   });
-  const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
+  const result = JSON.parse(stdout.trim().split("\n").at(-1));
   expect(result.before).toBe(1001);
   expect(result.after).toBe(1);
   expect(result.kept).toBe("7");

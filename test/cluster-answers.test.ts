@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ClusterError, createCluster, type Cluster, type ClusterProgress } from "../src/cluster/index.ts";
 import { AbortError } from "../src/errors.ts";
 import { kernels, type Kernels } from "../src/kernels/kernels.ts";
@@ -119,7 +119,7 @@ describeWith("redis")("cluster answers (Redis + 3 hotpath worker processes, 4 th
       // Calibration chunks are queued one at a time; the rest come at once, in whole rounds over the 4 threads.
       const jump = seen.findIndex((p, i) => i > 0 && p.total > seen[i - 1].total + 1);
       const calibration = seen[jump - 1].total;
-      const rest = seen.at(-1)!.total - calibration;
+      const rest = seen.at(-1).total - calibration;
       expect(rest).toBeGreaterThanOrEqual(4);
       expect(rest % 4).toBe(0);
     } finally {
@@ -181,7 +181,7 @@ describeWith("redis")("cluster answers (Redis + 3 hotpath worker processes, 4 th
   it("reports progress: chunks done of total, with an ETA, up to done = total", async () => {
     const seen: ClusterProgress[] = [];
     await cluster.countPrimes(2n * 10n ** 8n, { chunks: 12, onProgress: (p) => seen.push(p) });
-    const last = seen.at(-1)!;
+    const last = seen.at(-1);
     expect(last).toMatchObject({ call: "countPrimes", done: 12, total: 12, etaMs: 0 });
     expect(seen.some((p) => p.done > 0 && p.done < 12 && p.etaMs! > 0)).toBe(true);
     expect(seen.every((p, i) => i === 0 || p.done >= seen[i - 1].done)).toBe(true);

@@ -4,7 +4,7 @@
 // Redis stopped during a call (ClusterError REDIS_LOST, no hang). All on 127.0.0.1.
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ClusterError, HOTPATH_VERSION, MAX_PAYLOAD_BYTES, createCluster, type Cluster } from "../src/cluster/index.ts";
 import { describeWith } from "./support/tools.ts";
 import { freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./support/redis.ts";

@@ -1,5 +1,6 @@
-// hotpath/cluster is only for those who use it: the main entry's bundles hold nothing of BullMQ or
-// ioredis, and the cluster bundle imported where neither is installed says what to install.
+// hotpath/cluster is only for those who use it: the main entry's bundles (and the chunks they import)
+// hold nothing of BullMQ or ioredis, and the cluster bundle imported where neither is installed (only
+// hotpath's own dependencies are) says what to install.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,11 +9,22 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./support/redis.ts";
 
+/** A bundle in build/ and the chunks it imports, transitively (file names in build/). */
+function withChunks(bundle: string, seen = new Set<string>()): string[] {
+  if (seen.has(bundle)) return [];
+  seen.add(bundle);
+  const code = readFileSync(join(ROOT, "build", bundle), "utf8");
+  for (const [, chunk] of code.matchAll(/"\.\/(chunk-[\w-]+\.js)"/g)) withChunks(chunk, seen);
+  return [...seen];
+}
+
 describe("hotpath/cluster as an optional part", () => {
   it("the main entry's bundles import nothing of bullmq or ioredis", () => {
-    for (const bundle of ["build/node.js", "build/browser.js"]) {
-      const code = readFileSync(join(ROOT, bundle), "utf8");
-      expect(code).not.toMatch(/["']bullmq["']|["']ioredis["']|createCluster/);
+    for (const bundle of ["node.js", "browser.js"]) {
+      const files = withChunks(bundle);
+      expect(files.length).toBeGreaterThan(1);
+      for (const file of files)
+        expect(readFileSync(join(ROOT, "build", file), "utf8")).not.toMatch(/["']bullmq["']|["']ioredis["']|createCluster/);
     }
   });
 
@@ -30,8 +42,10 @@ describe("hotpath/cluster as an optional part", () => {
     // The built bundle alone, in a folder with no node_modules anywhere above it.
     const dir = mkdtempSync(join(tmpdir(), "hotpath-cluster-peer-"));
     try {
-      cpSync(join(ROOT, "build/cluster.js"), join(dir, "cluster.js"));
-      cpSync(join(ROOT, "build/hotpath.wasm"), join(dir, "hotpath.wasm"));
+      for (const file of [...withChunks("cluster.js"), "hotpath.wasm"]) cpSync(join(ROOT, "build", file), join(dir, file));
+      // The package's own dependencies, as an install would have them; the optional peers are not there.
+      for (const dep of Object.keys(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).dependencies))
+        cpSync(join(ROOT, "node_modules", dep), join(dir, "node_modules", dep), { recursive: true });
       // A plain Node process (vitest's own resolver would find the packages beside the project).
       const script = `
         const { createCluster } = await import(${JSON.stringify(pathToFileURL(join(dir, "cluster.js")).href)});

@@ -21,7 +21,7 @@ export function grows(pages: i32): i32 { return memory.grow(pages); }
 `;
 
 async function text(source: string): Promise<string> {
-  const out = await asc.compileString(source, { optimizeLevel: 3, shrinkLevel: 0, runtime: "stub" } as never);
+  const out = await asc.compileString(source, { optimizeLevel: 3, shrinkLevel: 0, runtime: "stub" });
   if (out.error || !out.text) throw new Error(`asc failed: ${out.error?.message}\n${out.stderr}`);
   return out.text;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { findRedisServer } from "./support/redis.ts";
+import { redisInstallCommand } from "./support/redis-install.ts";
 import { itWith } from "./support/tools.ts";
 
 const run = promisify(execFile);
@@ -20,7 +21,7 @@ it("has examples", () => {
 
 /** Examples that need a tool from outside npm: the cluster example starts its own redis-server. */
 const needsRedis = new Set(["14-cluster.ts"]);
-const redisMissing = findRedisServer() ? undefined : "examples/14-cluster.ts needs a redis-server binary: apt-get install redis-server";
+const redisMissing = findRedisServer() ? undefined : `examples/14-cluster.ts needs a redis-server binary: run \`${redisInstallCommand()}\``;
 
 for (const file of examples) {
   const test = needsRedis.has(file) ? itWith("redis", redisMissing) : it;

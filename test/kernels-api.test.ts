@@ -18,7 +18,7 @@ describe("kernels()", () => {
     expect(k.longestCollatz(10)).toEqual({ start: 9n, steps: 19 });
   });
 
-  it("the built module exports exactly the functions the ABI lists (src/abi.ts KERNEL_FUNCTIONS)", async () => {
+  it("the built module exports exactly the functions the ABI lists (src/kernels/abi.ts KERNEL_FUNCTIONS)", async () => {
     const module = await compileWasm(new URL("../build/hotpath.wasm", import.meta.url));
     const exported = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === "function")

@@ -5,7 +5,7 @@
 // and in Node projects (nodenext, bundler). Packed and installed once for the whole file.
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { promisify } from "node:util";
@@ -243,7 +243,7 @@ console.log(n, c, sums.sumOfSquaresRange.name);
 /** A static server for a built page, with or without the cross-origin isolation headers. */
 async function serve(dir: string, isolated: boolean): Promise<{ url: string; server: Server }> {
   const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-  const server = createServer(async (req, res) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const path = normalize(decodeURIComponent(new URL(req.url!, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     try {
       const body = await readFile(join(dir, path));
@@ -255,7 +255,8 @@ async function serve(dir: string, isolated: boolean): Promise<{ url: string; ser
     } catch {
       res.writeHead(404).end();
     }
-  });
+  };
+  const server = createServer((req, res) => void respond(req, res).catch(() => res.writeHead(400).end()));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, server };

@@ -2,7 +2,7 @@
 // assets, with no warning), and in the dev server an edit to the kernel recompiles it. Compile errors
 // carry the kernel's file, line and column. (The page in Chromium, from the packed tarball, is in
 // package-bundlers.test.ts.)
-import { copyFile, readFile, readdir, writeFile } from "node:fs/promises";
+import { copyFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";

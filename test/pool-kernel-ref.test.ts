@@ -25,7 +25,7 @@ async function compile(threads: boolean): Promise<WebAssembly.Module> {
         maximumMemory: 65536,
       }
     : { optimizeLevel: 3, runtime: "stub" };
-  const out = await asc.compileString(SOURCE, options as never);
+  const out = await asc.compileString(SOURCE, options);
   if (out.error || !out.binary) throw new Error(`asc failed: ${out.error?.message}\n${out.stderr}`);
   return WebAssembly.compile(out.binary as Uint8Array<ArrayBuffer>);
 }

@@ -17,7 +17,7 @@ describe.each(["deno", "bun"] as const)("pool in %s", (name) => {
       const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 90_000 });
       const lines = stdout.trim().split("\n");
       expect(lines.at(-1)).toBe("ok");
-      const report = JSON.parse(lines.at(-2)!);
+      const report = JSON.parse(lines.at(-2));
       expect(report.runtime).toMatch(name);
       for (const mode of ["shared", "message"]) expect(Object.values(report.checks[mode]).every(Boolean)).toBe(true);
     },

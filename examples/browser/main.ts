@@ -2,7 +2,7 @@
 // the worker and wasm files it loads). Times Mandelbrot and the u64 sum on this thread and on the pool,
 // checks the results match, draws the image, and leaves the numbers in `window.hotpathResult`.
 import { kernels } from "../../src/kernels/kernels.ts";
-import { poolSumRow } from "../../src/pool/sum-row.ts";
+import { poolSumRow } from "./sum-row.ts";
 import { createPool, type Pool } from "../../src/pool/pool.ts";
 import { median } from "../../src/stats.ts";
 

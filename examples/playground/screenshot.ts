@@ -3,7 +3,7 @@
 // first compile, at the first race) and its time to interactive over several cold loads in headless
 // Chromium, with the machine's load. Run: npm run playground:screenshot [-- --loads 7] [--json]
 // It builds the page first (vite build into build/playground/), then serves it cross-origin isolated.
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";

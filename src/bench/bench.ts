@@ -1,5 +1,5 @@
 // bench(): measure the built-in cases and the caller's own in the current runtime (Node, Deno, Bun,
-// browsers). `hotpath bench` runs this in each runtime and gathers the results (src/bench/drive.ts).
+// browsers). `hotpath bench` runs this in each runtime and gathers the results (src/bench/node/drive.ts).
 import { kernelsWasmUrl } from "../assets.ts";
 import { expected } from "../errors.ts";
 import { compileWasm } from "../load.ts";
@@ -58,9 +58,9 @@ export async function bench(options?: BenchOptions): Promise<RuntimeResult> {
   const sizes = opts.sizes ?? {};
   const sizeOf = (c: BenchCase): number => {
     const size = sizes[c.id] ?? c.sizes?.[settings.name as "quick" | "full"] ?? c.size ?? c.sizes?.quick;
-    if (!Number.isSafeInteger(size) || (size as number) < 2)
+    if (!Number.isSafeInteger(size) || size < 2)
       throw new RangeError(expected(`size of case "${c.id}"`, "an integer ≥ 2 (give `size`, `sizes` or options.sizes)", size));
-    return size as number;
+    return size;
   };
   cases.forEach(sizeOf);
 

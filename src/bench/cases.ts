@@ -23,7 +23,7 @@ import {
 import { poolImplementations, type PoolCache } from "./pools.ts";
 import type { BenchCase, Implementation, PresetName, SkippedImplementation } from "./types.ts";
 
-/** The exports of build/bench/c-kernels.wasm (bench/c/kernels.c built by clang); where the C signature is the kernel's, its type is. */
+/** The exports of c-kernels.wasm (bench/c/kernels.c built by clang, kept in the bench cache: src/bench/node/cache.ts); where the C signature is the kernel's, its type is. */
 export interface CKernelExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
@@ -42,7 +42,7 @@ export interface CKernelExports {
 export interface BuiltinEnv {
   /** build/hotpath.wasm, compiled. */
   module: WebAssembly.Module;
-  /** build/bench/c-kernels.wasm, compiled, or why it is not there. */
+  /** c-kernels.wasm (from the bench cache), compiled, or why it is not there. */
   cModule: WebAssembly.Module | { skipped: string };
   /** Implementations added from outside, by case id (native C). */
   extra: Record<string, Array<Implementation | SkippedImplementation>>;

@@ -5,7 +5,7 @@
 import { platform } from "#platform";
 import { expected } from "../errors.ts";
 import { BUFFER_ARRAYS, isBufferType, kernelRefOf, type FunctionSpec, type KernelRef } from "../kernels/contract.ts";
-import { loadKernelFunction } from "../compile/runtime.ts";
+import { loadKernelFunction } from "../kernels/runtime.ts";
 import { checkOptions } from "../validate.ts";
 import { runtimeInfo } from "./env.ts";
 import { toText } from "./report/index.ts";
@@ -104,7 +104,7 @@ export async function compare(
       if (range && workers.length)
         list.push(
           ...poolImplementations<readonly unknown[]>(cache, workers, (pool, a) =>
-            pool.reduceRange(kernel as never, a[0] as bigint, a[1] as bigint, { combine } as never),
+            pool.reduceRange(kernel as never, a[0] as bigint, a[1] as bigint, { combine }),
           ),
         );
       return list;

@@ -2,15 +2,7 @@
 // and half sizes, every answer checked, flat guard (a time below the floor of MAX_UNITS_PER_NS, or
 // one that does not grow from n/2 to n), speedups over the fastest correct TS twin.
 import { belowFloor, GROWTH_THRESHOLD, grows, growthRatio, majority, MAX_UNITS_PER_NS, summarize, unitsPerNs } from "./summary.ts";
-import type {
-  BenchCase,
-  BenchProgress,
-  CaseResult,
-  Implementation,
-  ImplementationResult,
-  PresetSettings,
-  SkippedImplementation,
-} from "./types.ts";
+import type { BenchCase, BenchProgress, CaseResult, Implementation, ImplementationResult, PresetSettings } from "./types.ts";
 
 const now = () => performance.now();
 
@@ -65,10 +57,10 @@ async function measureCase(
   for (const entry of listed) {
     const base = { id: entry.id, label: entry.label, kind: entry.kind, ...(entry.workers !== undefined ? { workers: entry.workers } : {}) };
     if ("skipped" in entry) {
-      results.push({ ...base, status: "skipped", note: (entry as SkippedImplementation).skipped });
+      results.push({ ...base, status: "skipped", note: entry.skipped });
       continue;
     }
-    const impl = entry as Implementation;
+    const impl = entry;
     if (impl.maxSize !== undefined && size > impl.maxSize) {
       results.push({ ...base, status: "skipped", note: `not run above n = ${impl.maxSize} (too slow); the others check each other` });
       continue;
@@ -163,7 +155,7 @@ async function measureCase(
     }
   }
 
-  for (const entry of listed) if (!("skipped" in entry)) await (entry as Implementation).dispose?.();
+  for (const entry of listed) if (!("skipped" in entry)) await entry.dispose?.();
   const growthOfMinima = new Map<ImplementationResult, number>();
   for (const a of active) {
     if (a.result.status === "error") continue;

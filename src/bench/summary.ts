@@ -1,7 +1,5 @@
 // The statistics of the harness, small and pure so they run unchanged in Node, Deno, Bun, browsers
-// and workers. tinybench was considered: it runs each task's samples back to back and owns the
-// timing loop, while this harness needs interleaved rounds (A B A B …), self-timed native samples
-// and async pool calls in one loop, so only the arithmetic below is kept.
+// and workers (why not tinybench: docs/decisions.md).
 import { median } from "../stats.ts";
 
 export { median };

@@ -18,7 +18,7 @@
 //      once disposed; objects returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
 import "../types/disposable.ts";
 import { HotpathError, WasmLoadError, expected } from "../errors.ts";
-import { classesWasmUrl } from "../assets.ts";
+import { classesWasmUrl } from "./assets.ts";
 import { assemblyScriptImports, compileWasm, type WasmSource } from "../load.ts";
 import { checkOptions, toU64, type U64Like } from "../validate.ts";
 

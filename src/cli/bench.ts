@@ -12,7 +12,7 @@ import { findRuntimes } from "../bench/node/runtimes.ts";
 import { screenshotReport } from "../bench/node/screenshot.ts";
 import { toHtml, toJson, toMarkdown, toText } from "../bench/report/index.ts";
 import { PRESETS } from "../bench/presets.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult } from "../bench/types.ts";
+import type { BenchProgress, BenchReport, PresetName } from "../bench/types.ts";
 
 const HELP = `Usage: hotpath bench [options]
 
@@ -175,8 +175,7 @@ export function failures(report: BenchReport): number {
   let n = 0;
   for (const rt of report.runtimes) {
     if ("skipped" in rt) continue;
-    for (const c of (rt as RuntimeResult).cases)
-      for (const i of c.implementations) if (i.status === "error" || (i.status === "wrong" && !i.knownInexact)) n++;
+    for (const c of rt.cases) for (const i of c.implementations) if (i.status === "error" || (i.status === "wrong" && !i.knownInexact)) n++;
   }
   return n;
 }

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { kernels } from "../kernels/kernels.ts";
 import { createPool } from "../pool/pool.ts";
-import { machine, median } from "./machine.ts";
+import { machine, median } from "../bench/node/machine.ts";
 import { formatMs, textTable } from "../format.ts";
 import * as bigintTwin from "../twins/bigint.ts";
 import * as numberTwin from "../twins/number.ts";

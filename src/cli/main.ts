@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     summary: "measure every kernel against its TS twins (and C) in node, deno, bun and chromium; table, JSON, Markdown, HTML",
     // --module: a kernel of yours (hotpath compile) against your plain function, through compare().
     run: async (argv) =>
-      argv.includes("--module") ? (await import("../compile/bench-module.ts")).main(argv) : (await import("./bench.ts")).main(argv),
+      argv.includes("--module") ? (await import("./bench-module.ts")).main(argv) : (await import("./bench.ts")).main(argv),
   },
   worker: {
     summary: "take chunks of cluster calls (hotpath/cluster) from a BullMQ queue in Redis and run them on a local pool",

@@ -34,7 +34,7 @@ import { MAX_CHUNKS } from "../pool/pool.ts";
 import { splitRange } from "../pool/split.ts";
 import { checkOptions, toInteger } from "../validate.ts";
 import { CallState, redisCall, sleep, withTimeout, type ClientConfig } from "./call.ts";
-import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { connectFailFast, loadEngine, redisTarget } from "./engine.ts";
 import { ClusterError } from "./errors.ts";
 import { KEY_TTL_SECONDS, MAX_MODULE_BYTES, keys, type Task } from "./protocol.ts";
 import type {
@@ -92,7 +92,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
 
   const { bullmq, Redis } = await loadEngine();
   const redis = await connectFailFast(Redis, target, timeoutMs);
-  const queue = new bullmq.Queue(queueName, { connection: redis as never, prefix });
+  const queue = new bullmq.Queue(queueName, { connection: redis, prefix });
   queue.on("error", () => {});
   return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, timeoutMs, onProgress: opts.onProgress, target });
 }
@@ -395,9 +395,8 @@ class ClusterClient implements Cluster {
 
 /** The KernelRef of `fn` and where its wasm bytes come from. */
 function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelRef; bytes: () => Promise<Uint8Array> } {
-  const wrapped =
-    fn !== null && typeof fn === "object" && "kernel" in fn && "wasm" in fn ? (fn as { kernel: unknown; wasm: unknown }) : undefined;
-  const ref = kernelRefOf(wrapped ? wrapped.kernel : fn, args) as PortableKernelRef | undefined;
+  const wrapped = fn !== null && typeof fn === "object" && "kernel" in fn && "wasm" in fn ? fn : undefined;
+  const ref = kernelRefOf(wrapped ? wrapped.kernel : fn, args);
   if (!ref)
     throw new TypeError(
       expected(

@@ -98,7 +98,7 @@ export function failFast(target: RedisTarget, timeoutMs: number): Record<string,
 
 /** A fail-fast client connected to `target`, or ClusterError REDIS_UNREACHABLE if Redis does not answer a PING within `timeoutMs`. */
 export async function connectFailFast(Client: IORedisClass, target: RedisTarget, timeoutMs: number): Promise<Redis> {
-  const redis = new Client(failFast(target, timeoutMs) as never) as Redis;
+  const redis = new Client(failFast(target, timeoutMs));
   redis.on("error", () => {}); // each command's failure is reported by the call that made it
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {

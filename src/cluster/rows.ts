@@ -3,6 +3,7 @@
 // own `mandelbrot` always draws a whole image, and a block cannot be drawn as a smaller image without
 // changing the rounding of each row's imaginary part (y0 + dy·row / height); the kernel's row form
 // `mandelbrotRows` draws rows [rowStart, rowEnd) of the full image exactly as one thread does.
+import { PAGE } from "../arena.ts";
 import { kernels, type Kernels } from "../kernels/kernels.ts";
 import type { Task } from "./protocol.ts";
 
@@ -18,7 +19,7 @@ export async function clusterMandelbrotRows(block: Omit<MandelbrotTask, "kind">)
   const out = (ex.heapBase() + 15) & ~15;
   const bytes = width * (rowEnd - rowStart) * 4;
   const need = out + bytes - ex.memory.buffer.byteLength;
-  if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
+  if (need > 0) ex.memory.grow(Math.ceil(need / PAGE));
   ex.mandelbrotRows(out, width, height, rowStart, rowEnd, x0, y0, x1, y1, maxIter);
   return new Uint32Array(ex.memory.buffer, out, bytes / 4).slice();
 }

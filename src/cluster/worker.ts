@@ -9,12 +9,11 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { KERNEL_REF, type KernelRef } from "../kernels/contract.ts";
 import { KernelError } from "../errors.ts";
-import { createPool, type Pool } from "../pool/pool.ts";
-import { connectFailFast, loadEngine, redisTarget, type Redis } from "./engine.ts";
+import { createPool } from "../pool/pool.ts";
+import { connectFailFast, loadEngine, redisTarget } from "./engine.ts";
 import {
   BadJob,
   HOTPATH_VERSION,
-  KEY_TTL_SECONDS,
   RESULT_TTL_SECONDS,
   MAX_MODULE_BYTES,
   decodeJob,
@@ -76,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // Say so at once if Redis is not there (BullMQ itself would wait for it without a word).
   (await connectFailFast(Redis, target, 5000)).disconnect();
   const pool = await createPool(options.workers === undefined ? {} : { workers: options.workers });
-  const store = new Redis({ ...target, maxRetriesPerRequest: null } as never) as Redis;
+  const store = new Redis({ ...target, maxRetriesPerRequest: null });
   store.on("error", () => {});
   const stats: WorkerStats = { threads: pool.size, done: 0, failed: 0, running: 0, busyMs: 0 };
   const modules = new Map<string, Promise<{ [KERNEL_REF]: KernelRef }>>();
@@ -130,7 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
       return null;
     },
     {
-      connection: target as never,
+      connection: target,
       prefix,
       concurrency: pool.size,
       // The caller counts threads from this name (client.ts #slots).

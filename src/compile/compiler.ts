@@ -8,7 +8,7 @@ import { HotpathError } from "../errors.ts";
 import type { FunctionSpec } from "../kernels/contract.ts";
 import { generateDeclarations, generateModule, moduleIdentifier } from "./codegen.ts";
 import { memoryFreeExports } from "./memory-use.ts";
-import { HEAP_BASE_EXPORT, RESERVED_NAMES } from "./runtime.ts";
+import { HEAP_BASE_EXPORT, RESERVED_NAMES } from "../kernels/runtime.ts";
 import { SignatureError, bufferTags, parseBindings, toSpecs } from "./signatures.ts";
 
 /** The flags of asconfig.json's "release" target (shared options included). */

@@ -59,7 +59,7 @@ export function watchKernel(file: string, outDir: string, events: WatchEvents, o
   const watcher: FSWatcher = watch(dir, (_event, name) => {
     if (name && (!String(name).endsWith(".ts") || String(name).endsWith(".d.ts"))) return;
     clearTimeout(timer);
-    timer = setTimeout(build, 30);
+    timer = setTimeout(() => void build(), 30);
   });
   void build();
   return () => {

@@ -134,7 +134,7 @@ export function bind(
         trap(cause);
       }
       return result(value);
-    } as ForeignFunction;
+    };
   }
   return function (...args: ForeignArg[]) {
     if (args.length !== arity) throw arityError(args.length);

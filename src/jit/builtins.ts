@@ -115,7 +115,7 @@ export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: 
     throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} needs a literal bit count from 1 to 64 here`, bits ?? node);
   const t = recurse.expr(cx, args[1]);
   if (!isBigint(t)) throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} of a ${describeType(t)}`, args[1]);
-  const b = bits.value as number;
+  const b = bits.value;
   if (b < 64) {
     if (unsigned) cx.emit(["i64.const", (1n << BigInt(b)) - 1n], ["i64.and"]);
     else cx.emit(["i64.const", BigInt(64 - b)], ["i64.shl"], ["i64.const", BigInt(64 - b)], ["i64.shr_s"]);

@@ -57,6 +57,6 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
     return t.type === "i32" || t.type === "u32" ? "f64" : t.type;
   });
   typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, params[i], node.arguments[i], `argument ${i + 1} of ${cls.name}`)));
-  cx.emit(["call", cx.builder.construct(cls, params as ValueType[])]);
+  cx.emit(["call", cx.builder.construct(cls, params)]);
   return cls;
 }

@@ -12,11 +12,10 @@ import { FunctionContext } from "./context.ts";
 // Loaded for its effect: it fills the code generator's recursion table (recursion.ts).
 import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
-import type { Node, ParsedFunction } from "./parse.ts";
 import { analyze } from "./intervals.ts";
 import { rangeFacts } from "./ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
-import { typeName, type ClassType, type ResultType, type ValueType } from "./types.ts";
+import { typeName, type ResultType } from "./types.ts";
 import { join } from "./typing.ts";
 import type { WasmFunction } from "./wasm.ts";
 

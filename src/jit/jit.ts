@@ -23,6 +23,12 @@ export interface JitOptions {
   cache?: boolean;
   /** Run the original JavaScript when the function cannot be compiled, with one console.warn, instead of throwing the JitError. Default false. */
   fallback?: boolean;
+  /**
+   * Let float sums be reordered, as Numba's `fastmath`: a loop summing into a variable runs with several
+   * SIMD partial sums, so its result can differ from JavaScript's in the last bits. `verify` then
+   * compares results within a relative 1e-9 (of the sum of the terms' magnitudes). Default false.
+   */
+  fastmath?: boolean;
 }
 
 /** One compiled specialization, for the pool (`{ wasm: module, export: exportName }`) or for reading. */
@@ -77,7 +83,7 @@ interface Specialization extends JitCompiled {
   kernelRef?: KernelRef;
 }
 
-const OPTION_KEYS = ["verify", "cache", "fallback"];
+const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath"];
 const warned = new WeakSet<object>();
 
 export function jit<F extends (...args: any[]) => any>(fn: F, signature?: string | readonly string[], options?: JitOptions): JitFunction<F>;
@@ -130,8 +136,8 @@ export function jit(
     let spec = specs.get(key);
     if (spec) return spec;
     const types = result === undefined ? `(${key})` : signatureText(params, result);
-    const entry = lookup(cacheKey(source, types), options.cache === true, stats, () => {
-      const compiled = compileModule(globals, target, params, result);
+    const entry = lookup(cacheKey(options.fastmath ? `fastmath\u0000${source}` : source, types), options.cache === true, stats, () => {
+      const compiled = compileModule(globals, target, params, result, options.fastmath === true);
       stats.compiled++;
       return {
         module: compileOptimized(compiled.arenaBytes),
@@ -222,7 +228,7 @@ export function jit(
     }
     if (verifyLeft > 0) {
       verifyLeft--;
-      return verified(fn!, spec, args);
+      return verified(fn!, spec, args, options.fastmath === true);
     }
     return spec.invoke(args);
   };
@@ -297,7 +303,7 @@ function accepts(type: ValueType, value: unknown): boolean {
 }
 
 /** Runs the original on copies of the arguments and the compiled function on the originals; throws where they differ. */
-function verified(fn: (...args: any[]) => any, spec: Specialization, args: unknown[]): unknown {
+function verified(fn: (...args: any[]) => any, spec: Specialization, args: unknown[], fastmath: boolean): unknown {
   const copies = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
   const before = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
   const expectedValue = fn(...copies);
@@ -313,22 +319,28 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
       a,
     );
   };
-  if (!sameResult(spec.result, expectedValue, actual)) where("the result", expectedValue, actual);
+  if (!sameResult(spec.result, expectedValue, actual, fastmath)) where("the result", expectedValue, actual);
   args.forEach((a, i) => {
     if (!ArrayBuffer.isView(a)) return;
     const mine = a as unknown as ArrayLike<unknown>;
-    const theirs = copies[i] as unknown as ArrayLike<unknown>;
+    const theirs = copies[i] as ArrayLike<unknown>;
     for (let k = 0; k < mine.length; k++)
       if (!Object.is(mine[k], theirs[k])) where(`element ${k} of argument ${i + 1} afterwards`, theirs[k], mine[k]);
   });
   return actual;
 }
 
-function sameResult(type: ResultType, js: unknown, wasm: unknown): boolean {
+/** The tolerance of `verify` for a fastmath function's number results: relative, or absolute near 0. */
+export const FASTMATH_RELATIVE = 1e-9;
+export const FASTMATH_ABSOLUTE = 1e-12;
+
+function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = false): boolean {
   if (type === "u64") return typeof js === "bigint" && BigInt.asUintN(64, js) === wasm;
   if (type === "i64") return typeof js === "bigint" && BigInt.asIntN(64, js) === wasm;
   if (isClass(type))
     return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
+  if (fastmath && typeof js === "number" && typeof wasm === "number" && Number.isFinite(js) && Number.isFinite(wasm))
+    return Math.abs(js - wasm) <= Math.max(FASTMATH_RELATIVE * Math.max(Math.abs(js), Math.abs(wasm)), FASTMATH_ABSOLUTE);
   return Object.is(js, wasm);
 }
 
@@ -343,7 +355,7 @@ function checkOptions(options: JitOptions) {
     if (!OPTION_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of jit (expected ${OPTION_KEYS.join(", ")})`);
   if (options.verify !== undefined && !(Number.isInteger(options.verify) && options.verify >= 0))
     throw new TypeError(expected("options.verify", "a non-negative integer", options.verify));
-  for (const key of ["cache", "fallback"] as const)
+  for (const key of ["cache", "fallback", "fastmath"] as const)
     if (options[key] !== undefined && typeof options[key] !== "boolean")
       throw new TypeError(expected(`options.${key}`, "a boolean", options[key]));
 }

@@ -6,12 +6,12 @@
 // growing a shared memory keeps every view on it valid, so a `jit.array` stays usable for its whole
 // life. Elsewhere (a page without COOP/COEP) it is an ordinary memory, and growing it detaches the
 // views made before: passing such an array is then a named error, never a read of nothing.
+import { PAGE } from "../arena.ts";
 import { expected } from "../errors.ts";
 import { SharedHeap } from "../heap.ts";
 import { ELEMENTS, type ElementType } from "./types.ts";
 import type { WasmMemory } from "./wasm.ts";
 
-const PAGE = 65536;
 /** wasm32's 4 GiB, in pages: the most a module may declare and a memory may grow to. */
 const MAX_PAGES = 65536;
 

@@ -6,7 +6,7 @@ import { compileFunction } from "./compile.ts";
 import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "./parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
-import { typeName, type ClassType, type ResultType, type Signature, type ValueType } from "./types.ts";
+import { typeName, type ClassType, type ResultType, type ValueType } from "./types.ts";
 import { arenaMemoryType } from "./memory.ts";
 import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "./wasm.ts";
 import { printModule } from "./wat.ts";
@@ -49,7 +49,11 @@ export class ModuleBuilder implements ModuleHost {
     return this.#written === "all" ? "all" : [...this.#written].sort((a, b) => a - b);
   }
 
-  constructor(readonly globals: Globals) {}
+  constructor(
+    readonly globals: Globals,
+    /** `fastmath: true` for every function of the module. */
+    readonly fastmath = false,
+  ) {}
 
   fn(name: string): JitTarget | undefined {
     const target = this.globals.fn(name);
@@ -72,7 +76,15 @@ export class ModuleBuilder implements ModuleHost {
     spec = { index, result: declared };
     this.#specs.set(key, spec);
     const name = exported ? exportName(target.name) : `${exportName(target.name)}_${index}`;
-    const { fn, result } = compileFunction(this, { name, parsed: target.parsed(), params, result: declared, exported, target });
+    const { fn, result } = compileFunction(this, {
+      name,
+      parsed: target.parsed(),
+      params,
+      result: declared,
+      exported,
+      target,
+      fastmath: this.fastmath,
+    });
     spec.result = result;
     this.#functions[index] = fn;
     return spec;
@@ -134,8 +146,9 @@ export function compileModule(
   target: JitTarget,
   params: readonly ValueType[],
   declared: ResultType | undefined,
+  fastmath = false,
 ): CompiledModule {
-  const builder = new ModuleBuilder(globals);
+  const builder = new ModuleBuilder(globals, fastmath);
   const { result } = builder.specialize(target, params, declared, true);
   const { bytes, arenaBytes, wat } = builder.finish();
   return {

@@ -215,7 +215,7 @@ export function shift64(cx: FunctionContext, op: "<<" | ">>", flavour: "u64" | "
 /** An operand's code then its conversion; an int32 constant converted to f64 is the f64 constant (`x > 4`, `2 * x`). */
 function folded(code: Instr[], conversion: Instr[]): Instr[] {
   if (code.length === 1 && code[0][0] === "i32.const" && conversion.length === 1 && conversion[0][0] === "f64.convert_i32_s")
-    return [["f64.const", code[0][1] as number]];
+    return [["f64.const", code[0][1]]];
   return [...code, ...conversion];
 }
 

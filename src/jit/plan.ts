@@ -52,6 +52,8 @@ export interface FunctionPlan {
   exported: boolean;
   /** The jit function being compiled (a call to its own name is a recursive call). */
   target?: JitTarget;
+  /** `fastmath: true`: float sums may be reordered (vectorize-map.ts). */
+  fastmath?: boolean;
   /** Compiling this class's constructor: `this.field = …` sets the fields, which are the results. */
   constructing?: ClassType;
 }

@@ -4,10 +4,11 @@ import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "./idioms.ts";
 import { vectorizedLoop } from "./vectorize.ts";
+import { elementwiseLoop } from "./vectorize-map.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
 import { assign, update } from "./places.ts";
-import { ELEMENTS, elementOf, isArray, isBigint, isNumber, type ResultType, type ValueType, wasmTypes } from "./types.ts";
+import { isArray, isBigint, isNumber, type ResultType, wasmTypes } from "./types.ts";
 import { constant, pure } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
@@ -36,6 +37,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "WhileStatement":
     case "ForStatement":
       if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
+      if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
       if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
       return whileOrFor(cx, node);
@@ -131,7 +133,7 @@ function alsoIndexed(cx: FunctionContext, fact: { counter: Var; array: Var }, co
     if (node.type === "MemberExpression" && node.computed && node.property.type === "Identifier" && node.property.name === counter) {
       const name = node.object.type === "Identifier" ? node.object.name : undefined;
       const v = name === undefined ? undefined : cx.lookup(name);
-      const fixed = v !== undefined && (v.constant || (cx.isParameter(name!, v) && !cx.ranges.writtenParams.has(name!)));
+      const fixed = v !== undefined && (v.constant || (cx.isParameter(name, v) && !cx.ranges.writtenParams.has(name)));
       if (v && fixed && isArray(v.type) && v !== fact.array && !found.includes(v)) found.push(v);
     }
     for (const [key, value] of Object.entries(node)) {
@@ -229,7 +231,7 @@ export function declare(cx: FunctionContext, node: Node) {
     const start = constant(d.init);
     const nonNegative = counter && cx.ranges.increasing.has(d) && typeof start === "number" && start >= 0;
     scope.set(d.id.name, {
-      type: type as ValueType,
+      type: type,
       locals,
       constant: node.kind === "const",
       ...(proven ? { proven } : {}),

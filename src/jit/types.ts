@@ -39,8 +39,8 @@ export const ELEMENTS: Record<ElementType, ElementInfo> = {
   i32: { array: Int32Array, bytes: 4, load: "i32.load", store: "i32.store", value: "i32" },
   u32: { array: Uint32Array, bytes: 4, load: "i32.load", store: "i32.store", value: "u32" },
   u8: { array: Uint8Array, bytes: 1, load: "i32.load8_u", store: "i32.store8", value: "i32" },
-  i64: { array: BigInt64Array as ElementInfo["array"], bytes: 8, load: "i64.load", store: "i64.store", value: "i64" },
-  u64: { array: BigUint64Array as ElementInfo["array"], bytes: 8, load: "i64.load", store: "i64.store", value: "u64" },
+  i64: { array: BigInt64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "i64" },
+  u64: { array: BigUint64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "u64" },
 };
 
 export const isArray = (t: ResultType): t is ArrayType => typeof t === "string" && t.endsWith("[]");
@@ -91,8 +91,8 @@ export function parseSignature(text: string, findClass: (name: string) => ClassT
     const array = name.endsWith("[]");
     const base = array ? name.slice(0, -2).trim() : name;
     const alias = ALIASES[base];
-    if (array && alias && alias !== "void" && alias !== "bool") return `${alias as ElementType}[]`;
-    if (!array && alias && alias !== "f32" && alias !== "u8" && (result || alias !== "void")) return alias as ResultType;
+    if (array && alias && alias !== "void" && alias !== "bool") return `${alias}[]`;
+    if (!array && alias && alias !== "f32" && alias !== "u8" && (result || alias !== "void")) return alias;
     const cls = array ? undefined : findClass(base);
     if (cls) return cls;
     throw new TypeError(

@@ -15,9 +15,8 @@
 // first holds (done = done OR condition: it never comes back, even if its values turn to NaN); each
 // trip that goes on adds `done` (−1 in a done lane, 0 in the others) to the lane's `missed`, so the
 // trip counter plus `missed` is the trip where the lane stopped: exactly the i the scalar loop leaves.
-// The loop stops when every lane is done (i64x2.bitmask = 3) or i reaches N. Measured on Node 20 for
-// Mandelbrot 600² × 500: 77.5 ms; an `active` mask kept with v128.andnot and v128.any_true, 79.1 ms;
-// i64x2.all_true, 157 ms. Each lane's operations are the scalar loop's, in the same order, on the same
+// The loop stops when every lane is done (i64x2.bitmask = 3; the alternatives measured are in
+// docs/decisions.md) or i reaches N. Each lane's operations are the scalar loop's, in the same order, on the same
 // doubles (f64x2 arithmetic is IEEE 754 per lane, as f64 arithmetic is), so counts are identical; the
 // values an escaped lane goes on computing are never read (the statements after the loop may not read
 // what the loop assigns). The declarations before the inner loop are computed per lane with the scalar

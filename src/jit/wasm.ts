@@ -132,10 +132,12 @@ define(
     "f64x2.max": 0xf5,
   }),
 );
+define("memory", simd({ "v128.load": 0x00, "v128.store": 0x0b }));
 define("lane", simd({ "i64x2.extract_lane": 0x1d, "f64x2.extract_lane": 0x21, "f64x2.replace_lane": 0x22 }));
 
 /** Natural alignment (log2 bytes) of a memory instruction. */
 export function alignOf(op: string): number {
+  if (op.startsWith("v128")) return 3; // f64 elements: 8-byte aligned, not always 16
   if (op.includes("8")) return 0;
   return op.startsWith("i64") || op.startsWith("f64") ? 3 : 2;
 }

@@ -5,6 +5,7 @@
 // for ranges, so that any split of it combines to the single-thread answer.
 import { NAMED_COMBINES, type NamedCombine } from "./combine.ts";
 import { MONTE_CARLO_CHUNK, type RangeKernelName } from "./abi.ts";
+import { PAGE } from "../arena.ts";
 import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64 } from "../validate.ts";
 
@@ -16,7 +17,7 @@ export const MONTE_CARLO_MAX_SAMPLES = BigInt(MONTE_CARLO_CHUNK) << 32n;
 /** The part of the complex plane `mandelbrot` draws unless told otherwise. */
 export const MANDELBROT_VIEW = { x0: -2, y0: -1.5, x1: 1, y1: 1.5 } as const;
 /** wasm32 addresses end at 4 GiB; a buffer must end below it, and the first page holds static data. */
-export const WASM32_USABLE_BYTES = 2 ** 32 - 2 * 65536;
+export const WASM32_USABLE_BYTES = 2 ** 32 - 2 * PAGE;
 
 /** What `mandelbrot()` draws: a width × height image of the rectangle (x0, y0)–(x1, y1) of the complex plane. */
 export interface MandelbrotOptions {

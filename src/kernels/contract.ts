@@ -11,7 +11,7 @@
 //   and, for `inout` buffers, back into the caller's array after it. Kernels never allocate.
 import type { Arena } from "../arena.ts";
 import { KernelError, expected } from "../errors.ts";
-import { toFinite, toInteger, toU64 } from "../validate.ts";
+import { isDetached, toFinite, toInteger, toU64 } from "../validate.ts";
 
 /** Scalar types at the boundary. */
 export type ScalarType = "u64" | "i64" | "u32" | "i32" | "f64" | "f32" | "bool";
@@ -92,19 +92,6 @@ export function checkBuffer(value: unknown, type: BufferType, name: string): Arr
   if (!(value instanceof Ctor)) throw new TypeError(expected(name, `a ${Ctor.name}`, value));
   if (isDetached(value)) throw new TypeError(expected(name, `a ${Ctor.name} whose buffer is not detached`, value));
   return value;
-}
-
-/** True when the view's buffer was transferred away (its bytes are gone). */
-export function isDetached(view: ArrayBufferView): boolean {
-  const buffer = view.buffer;
-  if (buffer.byteLength !== 0) return false;
-  // Node 20 has no ArrayBuffer.prototype.detached; a detached buffer (and only one) cannot be viewed.
-  try {
-    new Uint8Array(buffer);
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 /** Converts a raw wasm result to its boundary type. */

@@ -4,9 +4,8 @@
 // Every output element is computed by one worker exactly as on one thread, so matmul, saxpy and the
 // hashes equal the single-thread kernels bit for bit; dot sums its blocks in order (equal within rounding).
 import { bytesArg, matmulArgs, saxpyArgs, vectorPairArgs } from "../kernels/builtins.ts";
-import { isDetached } from "../kernels/contract.ts";
 import { expected } from "../errors.ts";
-import { checkOptions, toU64, type U64Like } from "../validate.ts";
+import { checkOptions, isDetached, toU64, type U64Like } from "../validate.ts";
 import type { HashAlgorithm, Job } from "./protocol.ts";
 import { splitCount } from "./split.ts";
 import type { CallOptions, ParallelKernels, PoolCore } from "./types.ts";

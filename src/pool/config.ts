@@ -3,7 +3,7 @@
 // arguments, so it is tested without starting a worker (test/pool-config.test.ts).
 import { WorkerError, expected } from "../errors.ts";
 import type { WasmSource } from "../load.ts";
-import { checkOptions, toInteger } from "../validate.ts";
+import { checkNotDetached, checkOptions, toInteger } from "../validate.ts";
 import type { CallOptions, PoolMode, PoolOptions } from "./types.ts";
 
 export const OPTION_KEYS = ["workers", "mode", "source", "threadsSource", "chunksPerWorker", "warmUp", "workerUrl"] as const;
@@ -88,6 +88,7 @@ export function chooseMode(requested: PoolMode | "auto", unavailable: string | u
 
 /** Checks the shape of a WasmSource (whether it compiles is learnt later): a URL, a URL string, bytes or a WebAssembly.Module. */
 export function checkWasmSource(value: unknown, name: string): WasmSource {
+  checkNotDetached(value, name, "the bytes of a .wasm");
   if (value instanceof URL || value instanceof WebAssembly.Module || value instanceof ArrayBuffer) return value;
   if (typeof value === "string" && value.length > 0) return value;
   if (ArrayBuffer.isView(value)) return value;

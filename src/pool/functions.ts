@@ -50,7 +50,7 @@ export class FunctionCache {
     if (!compiled) {
       // Shared mode runs the threads build in the pool's memory; without one (or in message mode), the single-thread build.
       const threads = this.mode === "shared" && typeof kernel.threads === "function";
-      compiled = (threads ? kernel.threads!() : kernel.module()).then((module) => {
+      compiled = (threads ? kernel.threads() : kernel.module()).then((module) => {
         if (!(module instanceof WebAssembly.Module))
           throw new TypeError(
             expected(`the KernelRef of \`${spec.name}\`'s ${threads ? "threads()" : "module()"}`, "a WebAssembly.Module", module),
@@ -82,11 +82,11 @@ export class FunctionCache {
     const key = fn.wasm instanceof URL ? fn.wasm.href : fn.wasm;
     if (!byUrl && (key === null || typeof key !== "object"))
       throw new TypeError(expected("fn.wasm", "a URL, bytes or a WebAssembly.Module", key));
-    let compiled = byUrl ? this.#byUrl.get(key as string) : this.#byObject.get(key as object);
+    let compiled = byUrl ? this.#byUrl.get(key as string) : this.#byObject.get(key);
     if (!compiled) {
       compiled = { id: ++this.#ids, module: await compileWasm(fn.wasm, "fn.wasm") };
       if (byUrl) this.#byUrl.set(key as string, compiled);
-      else this.#byObject.set(key as object, compiled);
+      else this.#byObject.set(key, compiled);
     }
     requireFunction(compiled.module, fn.export, "fn.export");
     return { type: "wasm", id: compiled.id, module: compiled.module, memory: fn.memory, export: fn.export };

@@ -3,7 +3,7 @@
 // throws the same named error as on one thread); the work is cut with split.ts and run by the scheduler.
 import { expected } from "../errors.ts";
 import { NAMED_COMBINES, checkCombine } from "../kernels/combine.ts";
-import { checkScalar, isBufferType, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
+import { BUFFER_ARRAYS, checkScalar, isBufferType, type FunctionSpec, type ScalarType } from "../kernels/contract.ts";
 import { checkOptions, toInteger } from "../validate.ts";
 import { CALL_KEYS } from "./config.ts";
 import type { FunctionCache } from "./functions.ts";
@@ -88,10 +88,12 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       let args: readonly unknown[] = opts.args ?? [];
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
       const { ref, spec } = await functions.resolve(fn, [start, end, ...args]);
+      /** Arrays placed in the shared memory for this call: the caller's view, where it lies, whether to copy it back. */
+      const placed: { view: ArrayBufferView; ptr: number; back: boolean }[] = [];
       if (spec) {
-        const params = scalarParams(spec, 2, "forRows");
-        checkScalar(start, params[0].type, params[0].name);
-        checkScalar(end, params[1].type, params[1].name);
+        const params = rowParams(spec);
+        checkScalar(start, params[0].type as ScalarType, params[0].name);
+        checkScalar(end, params[1].type as ScalarType, params[1].name);
         if (args.length !== params.length - 2)
           throw new TypeError(
             expected(
@@ -105,16 +107,52 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
               args,
             ),
           );
-        args = args.map((arg, i) => checkScalar(arg, params[i + 2].type, params[i + 2].name));
+        // Check everything before placing anything, so a refused call leaves nothing in the shared memory.
+        args.forEach((arg, i) => {
+          const p = params[i + 2];
+          if (!isBufferType(p.type)) return checkScalar(arg, p.type, p.name);
+          const ctor = BUFFER_ARRAYS[p.type];
+          if (!(arg instanceof ctor)) throw new TypeError(expected(p.name, `a ${ctor.name}`, arg));
+          if (core.mode !== "shared")
+            throw new TypeError(
+              `\`${spec.name}\` takes an array (\`${p.name}\`): on the pool, array parameters need shared memory, and this pool passes messages (pool.modeReason says why)`,
+            );
+        });
+        const flat: unknown[] = [];
+        args.forEach((arg, i) => {
+          const p = params[i + 2];
+          if (!isBufferType(p.type)) return flat.push(checkScalar(arg, p.type, p.name));
+          const view = arg as ArrayBufferView & { length: number };
+          // An array from pool.alloc is used where it lies; any other is copied in once (and back if written).
+          const ptr = core.place(view, p.name);
+          placed.push({ view, ptr, back: p.inout === true && !core.isResident(view) });
+          flat.push(ptr, view.length);
+        });
+        args = flat;
       }
       const specs = splitCount(start, end, count).map(([a, b]) => ({
         kernel: ref.export,
         label: `rows [${a}, ${b})`,
         make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...args] } as Job }),
       }));
-      return core.submit(`forRows(${ref.export})`, specs, opts, () => undefined);
+      const copyBack = () => {
+        for (const { view, ptr, back } of placed)
+          if (back)
+            new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(new Uint8Array(core.memory!.buffer, ptr, view.byteLength));
+      };
+      const release = () => placed.forEach(({ view, ptr }) => core.unplace(view, ptr));
+      return core.submit(`forRows(${ref.export})`, specs, opts, copyBack, release);
     },
   };
+}
+
+/** forRows' shape: two scalar rows first, then scalars or arrays (arrays go by pointer into the shared memory). */
+function rowParams(spec: FunctionSpec): FunctionSpec["params"] {
+  if (spec.params.length < 2)
+    throw new TypeError(`\`${spec.name}\` takes ${spec.params.length} parameter(s); forRows calls it with at least 2`);
+  const first = spec.params.slice(0, 2).find((p) => isBufferType(p.type));
+  if (first) throw new TypeError(`\`${spec.name}\`'s parameter \`${first.name}\` is an array; forRows passes the rows (start, end) there`);
+  return spec.params;
 }
 
 /** The spec's parameters, all scalars, at least `least` of them (the shape `call` passes). */

@@ -10,6 +10,7 @@
 // MSGS (messages on their way), SEQ (bumped on every post and announcement); then CAPACITY entries of ENTRY_BYTES: kind, result tag, error name
 // and length (Int32 ×4), 16 arguments (8 bytes each, as f64 or i64), the result (i64, f64), the error text.
 import type { Job } from "./protocol.ts";
+import { MAILBOX_CAPACITY, SPIN_MS } from "./tuning.ts";
 
 const POSTED = 0;
 const DONE = 1;
@@ -17,10 +18,8 @@ const MSGS = 2;
 /** Bumped by the pool on every post and announcement: the word the worker sleeps on, so no wake-up is lost between its checks and its wait. */
 const SEQ = 3;
 const HEADER_BYTES = 64;
-const SPIN_MS = 0.05;
 const ENTRY_BYTES = 512;
-/** Entries per mailbox: more than the chunks the scheduler keeps in flight per worker. */
-export const CAPACITY = 32;
+const CAPACITY = MAILBOX_CAPACITY;
 const ARGS_AT = 16;
 const RESULT_I64_AT = 144;
 const RESULT_F64_AT = 152;
@@ -240,8 +239,7 @@ export function serveMailbox(buffer: SharedArrayBuffer, run: (job: Job) => unkno
       if (!quiet || Atomics.load(v.ctl, POSTED) === done + 1) Atomics.notify(v.ctl, DONE);
       continue;
     }
-    // A short spin first: the next job of a busy caller usually comes within microseconds, and waking
-    // from Atomics.wait costs a context switch (tens of µs on a loaded machine).
+    // A short spin first (SPIN_MS: why in tuning.ts).
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(v.ctl, SEQ) === seq && performance.now() < until);
     Atomics.wait(v.ctl, SEQ, seq);

@@ -5,6 +5,7 @@
 // The same code runs in Node, Deno, Bun and browsers; what differs lives in the platform adapters.
 import { platform } from "#platform";
 import { kernelsWasmUrl, threadsWasmUrl } from "../assets.ts";
+import { PAGE } from "../arena.ts";
 import { WorkerError } from "../errors.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
 import { compileWasm } from "../load.ts";
@@ -37,7 +38,6 @@ export type {
 } from "./types.ts";
 export { MAX_CHUNKS } from "./config.ts";
 
-const PAGE = 65536;
 /** Pages of the shared memory's maximum (1 GiB): V8 reserves a shared memory's maximum up front, so not the full 4 GiB. */
 const SHARED_MAX_PAGES = 16384;
 

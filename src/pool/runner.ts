@@ -7,6 +7,7 @@ import { instantiateKernels } from "../kernels/kernels.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
 import { messageArrived, serveMailbox } from "./mailbox.ts";
+import { FLUSH_AFTER_MS, POLL_MS } from "./tuning.ts";
 import {
   remember,
   type CollatzBest,
@@ -32,21 +33,11 @@ interface State {
   readonly free: KernelExports;
 }
 
-/** After a built-in job that took this long, its result goes out at once instead of waiting for the rest of its batch. */
-const FLUSH_AFTER_MS = 0.5;
-
 /** What a worker runs: `api` (init, over comlink) and `receive` (batches of jobs, raw messages; results go out through `post`). */
 export interface WorkerRuntime {
   readonly api: WorkerApi;
   receive(message: JobsMessage): void;
 }
-
-/**
- * Message mode, where the platform can take a message without the event loop: how long a worker that
- * just answered keeps polling for the next job. Waking a worker through its event loop took ≈65 µs of a
- * ≈100 µs round trip here; a caller awaiting one call after another sends the next within tens of µs.
- */
-const POLL_MS = 0.1;
 
 /**
  * Creates the worker's side; `post` sends a batch of results (and the buffers to move) to the pool;
@@ -136,9 +127,9 @@ export function createWorkerRuntime(post: (message: ResultsMessage, moved: Trans
       }
       const started = performance.now();
       try {
-        state!.arena?.reset();
-        const current = state!;
-        const value = callKernel(kernelOf(job), () => runKernel(current, job as Exclude<Job, { kind: "map" | "call" }>));
+        state.arena?.reset();
+        const current = state;
+        const value = callKernel(kernelOf(job), () => runKernel(current, job));
         // Results copied out of wasm memory are moved, not cloned (shared views never are: they sit in the shared memory).
         if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) moved.push(value.buffer);
         outbox.push({ seq, value });
@@ -326,7 +317,17 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
   let fn = cache.get(key);
   if (fn) return fn;
   if (ref.type === "module") {
-    const namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = (await import(/* @vite-ignore */ ref.url)) as Record<string, unknown>;
+    } catch (error) {
+      // A file that is not JavaScript fails in the runtime's own words, or is even run as a script (Node
+      // runs an extensionless file as CommonJS: a file that reads `vm` threw "vm is not defined").
+      throw new TypeError(
+        `Expected \`fn.module\` to be the URL of an ES module this worker can import, got ${ref.url}: ${(error as Error | undefined)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
     const value = namespace[ref.export];
     if (typeof value !== "function")
       throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);

@@ -6,29 +6,12 @@ import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
 import type { SharedHeap } from "../heap.ts";
-import { CAPACITY, isMailable } from "./mailbox.ts";
+import { isMailable } from "./mailbox.ts";
+import { CHUNKS_IN_FLIGHT, EVEN_CHUNKS_DEEP, SINGLE_CHUNKS_DEEP } from "./tuning.ts";
 import { remember, type Job, type PoolMode } from "./protocol.ts";
 import { Residents } from "./resident.ts";
 import type { CallOptions, ChunkSpec, PoolCore } from "./types.ts";
 import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
-
-/**
- * Chunks posted to a worker at once. Two: while one runs, the next already waits in the worker's
- * message queue, so the worker never sits idle through a round trip (≈150–300 µs here) between chunks.
- */
-const CHUNKS_IN_FLIGHT = 2;
-/**
- * A built-in kernel's call of one chunk (nothing to balance against siblings) may queue this deep on a
- * worker, so many small calls keep workers busy: through a mailbox between wake-ups, over messages in
- * batches (the jobs dispatched in one turn leave as one message, and their results come back together).
- */
-const SINGLE_CHUNKS_DEEP = CAPACITY;
-/**
- * Chunks of equal cost (ChunkSpec.even) through a mailbox: posted this deep, they need the caller only
- * when a worker runs out, not after each chunk. A call of the default 4 chunks per worker is handed
- * out at once, as bare threads take their parts; a dynamic queue has nothing to balance among them.
- */
-const EVEN_CHUNKS_DEEP = 4;
 
 interface Chunk {
   readonly task: Task;

@@ -127,7 +127,7 @@ export class WorkerSet<C> {
     for (const s of started) if (s.status === "fulfilled" && !s.value.gone) this.slots.push(s.value);
     if (failure) {
       await this.close();
-      throw (failure as PromiseRejectedResult).reason;
+      throw failure.reason;
     }
   }
 
@@ -186,7 +186,7 @@ export class WorkerSet<C> {
       mailbox,
       send: (job, moved, answer) => (slot.gone ? undefined : outbox.send(job, moved, answer)),
     };
-    outboxes.set(slot as Slot<unknown>, outbox);
+    outboxes.set(slot, outbox);
     let ready = false;
     const failedToStart = new Promise<never>((_, reject) => {
       worker.onExit((reason) => {
@@ -223,7 +223,7 @@ export class WorkerSet<C> {
   async #stop(slot: Slot<C>): Promise<void> {
     slot.gone = true;
     slot.mailbox?.close();
-    outboxes.get(slot as Slot<unknown>)?.drop();
+    outboxes.get(slot)?.drop();
     await slot.worker.terminate().catch(() => undefined);
     if (slot.warmPtr !== undefined) this.config.heap!.free(slot.warmPtr);
   }

@@ -28,7 +28,7 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
     config(user) {
       // Compiling a kernel takes seconds (asc -O3, twice): Rolldown would warn about a slow plugin on every build.
       if (user.build?.rolldownOptions?.checks?.bundlerTimings === undefined)
-        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } } as never;
+        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } };
     },
     configResolved(config) {
       outRoot = join(config.root, "node_modules/.hotpath-kernels");

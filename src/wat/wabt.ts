@@ -8,7 +8,7 @@ let wabtPromise: Promise<Wabt> | undefined;
 /** wabt, imported once, on first use. */
 export function loadWabt(): Promise<Wabt> {
   wabtPromise ??= import("wabt").then(
-    (m) => (m.default as unknown as () => Promise<Wabt>)(),
+    (m) => m.default(),
     (cause) => {
       wabtPromise = undefined;
       throw new Error(`hotpath needs the \`wabt\` package for this (npm install wabt): ${(cause as Error).message}`, { cause });

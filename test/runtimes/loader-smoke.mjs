@@ -1,4 +1,4 @@
-// Run by Deno and Bun (test/runtimes.test.ts): the published bundle must load and compute in each.
+// Run by Deno and Bun (test/runtimes-loader.test.ts): the published bundle must load and compute in each.
 // Prints one JSON line; exits non-zero on any mismatch.
 import { kernels, twins, KernelError } from "../../build/node.js";
 

@@ -1,30 +1,25 @@
 // Redis and `hotpath worker` processes for the cluster tests: a redis-server on 127.0.0.1 at a free
 // port (no persistence), workers started from the built CLI (build/cli.js), everything stopped by its
 // process id. No npm package ships a redis-server binary that installs from the registry alone, so the
-// tests use the system's (Debian: apt-get install redis-server; .ci/run installs it); without one they
-// fail with that hint, unless HOTPATH_SKIP_REDIS=1 opts out.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// tests use the system's: the test command installs it where it can (redis-install.ts); elsewhere they
+// fail with the command to run, unless HOTPATH_SKIP_REDIS=1 opts out.
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { fileURLToPath } from "node:url";
+import { findRedisServer, redisInstallCommand } from "./redis-install.ts";
+
+export { findRedisServer };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = `${ROOT}build/cli.js`;
-
-/** The redis-server binary, or undefined. */
-export function findRedisServer(): string | undefined {
-  for (const candidate of ["/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server"])
-    if (existsSync(candidate)) return candidate;
-  const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
 
 /** Throws what to install when the cluster tests cannot run. */
 export function requireRedisAndBuild(): string {
   const server = findRedisServer();
   if (!server)
     throw new Error(
-      "The cluster tests need a redis-server binary and found none: apt-get install redis-server (Debian/Ubuntu), or set HOTPATH_SKIP_REDIS=1 to leave the cluster tests out",
+      `The cluster tests need a redis-server binary and found none: run \`${redisInstallCommand()}\`, or set HOTPATH_SKIP_REDIS=1 to leave the cluster tests out`,
     );
   for (const file of ["build/cli.js", "build/cluster.js", "build/hotpath.wasm"])
     if (!existsSync(`${ROOT}${file}`)) throw new Error(`${file} is missing: run \`node scripts/build.mjs\` before the cluster tests`);
@@ -86,14 +81,14 @@ export interface WorkerProcess {
 export async function startWorker(url: string, args: string[] = []): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [CLI, "worker", "--redis", url, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hotpath worker did not start in 20 s:\n${out}`)), 20_000);
     const check = () => {
       if (/threads on queue/.test(out)) (clearTimeout(timer), resolve());
     };
-    child.stderr!.on("data", check);
+    child.stderr.on("data", check);
     child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`hotpath worker exited (${code}) before it was ready:\n${out}`))));
   });
   return { process: child, pid: child.pid!, output: () => out, stop: (signal) => stop(child, signal) };

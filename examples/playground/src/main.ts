@@ -121,16 +121,18 @@ addEventListener("hashchange", () => {
   clearRace();
   void compile();
 });
-$("share").addEventListener("click", async () => {
-  update({});
-  const button = $("share");
-  try {
-    await navigator.clipboard.writeText(location.href);
-    button.textContent = "Link copied";
-  } catch {
-    button.textContent = "Copy the address bar";
-  }
-  setTimeout(() => (button.textContent = "Copy link"), 1500);
+$("share").addEventListener("click", () => {
+  void (async () => {
+    update({});
+    const button = $("share");
+    try {
+      await navigator.clipboard.writeText(location.href);
+      button.textContent = "Link copied";
+    } catch {
+      button.textContent = "Copy the address bar";
+    }
+    setTimeout(() => (button.textContent = "Copy link"), 1500);
+  })();
 });
 
 // Errors: one box under the buttons, and the editor's underline when the code is at fault (the

@@ -18,19 +18,21 @@ import { StripError, stripTypes } from "./strip-types.ts";
 
 const post = (message: RaceMessage) => postMessage(message);
 
-addEventListener("message", async (event: MessageEvent<RaceRequest>) => {
-  try {
-    await race(event.data);
-  } catch (e) {
-    const error = e as Error & { line?: number; column?: number };
-    const located = e instanceof JitError || e instanceof StripError;
-    post({
-      type: "error",
-      name: error?.name ?? "Error",
-      message: error?.message ?? String(e),
-      ...(located ? { line: error.line, column: error.column } : {}),
-    });
-  }
+addEventListener("message", (event: MessageEvent<RaceRequest>) => {
+  void (async () => {
+    try {
+      await race(event.data);
+    } catch (e) {
+      const error = e as Error & { line?: number; column?: number };
+      const located = e instanceof JitError || e instanceof StripError;
+      post({
+        type: "error",
+        name: error?.name ?? "Error",
+        message: error?.message ?? String(e),
+        ...(located ? { line: error.line, column: error.column } : {}),
+      });
+    }
+  })();
 });
 
 async function race(request: RaceRequest): Promise<void> {

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { totalmem, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine } from "../../cli/machine.ts";
+import { machine } from "./machine.ts";
 import { buildC, type CBuild } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
-import { CHROMIUM_ARGS, findRuntimes, type RuntimeTarget } from "./runtimes.ts";
+import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
 import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "../types.ts";
 

@@ -25,7 +25,7 @@ export function checksum(dataPtr: usize, dataLen: i32): u32 {
 export function norm(xsPtr: usize, xsLen: i32): f64 {
   let s: f64 = 0;
   for (let i = 0; i < xsLen; i++) {
-    const x = load<f64>(xsPtr + ((<usize>i) << 3));
+    const x = load<f64>(xsPtr + (i << 3));
     s += x * x;
   }
   return Math.sqrt(s);
@@ -42,7 +42,7 @@ export function fma(x: f64, y: f64, z: f64): f64 {
  */
 export function scale(xsPtr: usize, xsLen: i32, k: f64): void {
   for (let i = 0; i < xsLen; i++) {
-    const p = xsPtr + ((<usize>i) << 3);
+    const p = xsPtr + (i << 3);
     store<f64>(p, load<f64>(p) * k);
   }
 }

@@ -1,6 +1,6 @@
 // The page side of `hotpath bench --module` in Chromium (bundled as build/compare-page.js): the driver
 // serves it with COOP/COEP and calls window.hotpathCompare(config) through playwright.
-import { compare } from "../bench/compare.ts";
+import { compare } from "../compare.ts";
 import { runCompare, type CompareConfig } from "./compare-config.ts";
 
 const g = globalThis as unknown as {

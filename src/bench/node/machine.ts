@@ -29,4 +29,4 @@ export function machine(): MachineInfo {
   };
 }
 
-export { median } from "../stats.ts";
+export { median } from "../../stats.ts";

@@ -1,37 +1,32 @@
-// `hotpath bench --module <generated.js> --plain <plain.js> --function <name> --args lo,hi`: compare()
-// for a user's compiled kernel in every runtime (node, deno, bun, chromium), one after the other, and
-// one table for all. Node only: it starts the runtimes (build/compare-runner.js in Node, Deno and Bun;
+// What `hotpath bench --module` runs (src/cli/bench-module.ts reads its arguments): compare() for a
+// user's compiled kernel in every runtime (node, deno, bun, chromium), one after the other, in one
+// report. Node only: it starts the runtimes (build/compare-runner.js in Node, Deno and Bun;
 // build/compare-page.js in a Chromium page served with COOP/COEP).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { toText } from "../bench/report/index.ts";
-import { machineInfo } from "../bench/node/drive.ts";
-import { CHROMIUM_ARGS, findRuntimes } from "../bench/node/runtimes.ts";
-import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "../bench/types.ts";
-import { expected } from "../errors.ts";
-import type { CompareConfig } from "./compare-config.ts";
+import { machineInfo } from "./drive.ts";
+import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
+import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "../types.ts";
+import type { CompareConfig } from "../module/compare-config.ts";
 
-const HELP = `Usage: hotpath bench --module <generated.js> --plain <plain.js> --function <name> --args <a,b,…> [options]
-
-Measures a kernel compiled by \`hotpath compile\` against your plain function with compare(): the wasm
-function, the pool on 1…N workers in both modes (range functions), and yours, every answer checked
-against yours, in each runtime.
-
-Options:
-  --module <file>       the module hotpath compile generated (e.g. generated/squares.js)
-  --plain <file>        a JS module exporting your plain function under the same name (or as default;
-                        .ts works in deno and bun)
-  --function <name>     the kernel function to measure
-  --args <list>         its arguments, comma-separated integers (1e8 allowed), e.g. 0,1e8
-  --runtimes <list>     among node, deno, bun, chromium (default: node,deno,bun,chromium)
-  --preset <quick|full> how long to measure (default: quick)
-  --json                print the report as JSON instead of the table
-  -h, --help            show this help`;
+/** What to compare: the generated module, the user's plain module, the function and its arguments. */
+export interface BenchModuleOptions {
+  module: string;
+  plain: string;
+  fn: string;
+  /** The function's arguments as decimal integer strings. */
+  args: string[];
+  /** Comma-separated among node, deno, bun, chromium. */
+  runtimes: string;
+  preset: PresetName;
+  /** Called when a runtime starts, and with the progress inside it. */
+  onRuntime?: (name: string) => void;
+  onProgress?: (name: string, p: BenchProgress) => void;
+}
 
 /** Walks up from this module to the folder that holds build/compare-runner.js. */
 function packageRoot(): string {
@@ -40,48 +35,19 @@ function packageRoot(): string {
   throw new Error("build/compare-runner.js is missing: run `npm run build` in hotpath");
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      module: { type: "string" },
-      plain: { type: "string" },
-      function: { type: "string" },
-      args: { type: "string" },
-      runtimes: { type: "string", default: "node,deno,bun,chromium" },
-      preset: { type: "string", default: "quick" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  for (const key of ["module", "plain", "function", "args"] as const)
-    if (!values[key]) throw new TypeError(expected(`--${key}`, "given (see hotpath bench --module --help)", values[key]));
-  if (values.preset !== "quick" && values.preset !== "full") throw new RangeError(expected("--preset", "quick or full", values.preset));
-  for (const file of [values.module!, values.plain!]) if (!existsSync(file)) throw new Error(`${file} does not exist`);
-  const args = values.args!.split(",").map((a) => {
-    const t = a.trim().replaceAll("_", "");
-    const m = /^(\d+)e(\d+)$/i.exec(t);
-    if (m) return (BigInt(m[1]) * 10n ** BigInt(m[2])).toString();
-    if (!/^-?\d+$/.test(t)) throw new RangeError(expected("--args", "comma-separated integers such as 0,1e8", a));
-    return t;
-  });
+/** Runs compare() for the module in each runtime, one after the other; a runtime that fails is reported as skipped. */
+export async function benchModule(options: BenchModuleOptions): Promise<BenchReport> {
   const root = packageRoot();
-  const base = { module: values.module!, plain: values.plain!, fn: values.function!, args, preset: values.preset as PresetName };
+  const base: Base = { module: options.module, plain: options.plain, fn: options.fn, args: options.args, preset: options.preset };
   const started = performance.now();
   const runtimes: Array<RuntimeResult | SkippedRuntime> = [];
-  for (const target of findRuntimes(values.runtimes, root)) {
+  for (const target of findRuntimes(options.runtimes, root)) {
     if ("skipped" in target) {
       runtimes.push({ runtime: { name: target.name }, skipped: target.skipped });
       continue;
     }
-    process.stderr.write(`hotpath bench: ${target.name}…\n`);
-    const progress = (p: BenchProgress) =>
-      process.stderr.isTTY && process.stderr.write(`\r\x1b[2K[${target.name}] ${p.phase} ${p.impl ?? ""}`);
+    options.onRuntime?.(target.name);
+    const progress = (p: BenchProgress) => options.onProgress?.(target.name, p);
     try {
       runtimes.push(
         target.name === "chromium" ? await inChromium(target.path, root, base, progress) : await inProcess(target, root, base, progress),
@@ -89,21 +55,15 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       runtimes.push({ runtime: { name: target.name }, skipped: `failed: ${(error as Error).message}` });
     }
-    if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
   }
-  const report: BenchReport = {
+  return {
     tool: "hotpath bench",
     date: new Date().toISOString(),
     machine: machineInfo(),
-    preset: values.preset,
+    preset: options.preset,
     durationMs: performance.now() - started,
     runtimes,
   };
-  console.log(values.json ? JSON.stringify(report) : toText(report));
-  const bad = runtimes.some(
-    (r) => "skipped" in r || r.cases.some((c) => c.implementations.some((i) => i.status === "error" || i.status === "wrong")),
-  );
-  return bad ? 1 : 0;
 }
 
 type Base = Omit<CompareConfig, "module" | "plain"> & { module: string; plain: string };
@@ -159,7 +119,7 @@ async function inChromium(executablePath: string, root: string, base: Base, prog
       hotpath: "/__hotpath/browser.js",
     },
   })}</script><script type="module" src="/__hotpath/compare-page.js"></script>`;
-  const server = createServer(async (req, res) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url!, "http://x").pathname);
     const file = path === "/" ? undefined : path.startsWith("/__hotpath/") ? join(root, "build", path.slice(11)) : join(cwd, path);
     const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
@@ -171,7 +131,9 @@ async function inChromium(executablePath: string, root: string, base: Base, prog
     } catch {
       res.writeHead(404).end();
     }
-  });
+  };
+  // A request the handler cannot read (a malformed escape in its path) gets a 400, not an unhandled rejection.
+  const server = createServer((req, res) => void respond(req, res).catch(() => res.writeHead(400).end()));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   const { chromium } = await import("playwright-core");

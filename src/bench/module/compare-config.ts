@@ -1,9 +1,9 @@
 // What `hotpath bench --module` sends to each runtime, and how a runtime turns it into a compare()
 // call: the kernel module and the plain module by URL, the function's name, its arguments as text
 // (converted with the function's spec: u64/i64 to bigint). Works in Node, Deno, Bun and pages.
-import type { compare as Compare } from "../bench/compare.ts";
-import type { BenchProgress, PresetName, PresetSettings, RuntimeResult } from "../bench/types.ts";
-import { kernelRefOf } from "../kernels/contract.ts";
+import type { compare as Compare } from "../compare.ts";
+import type { BenchProgress, PresetName, PresetSettings, RuntimeResult } from "../types.ts";
+import { kernelRefOf } from "../../kernels/contract.ts";
 
 export interface CompareConfig {
   /** URL of the generated kernel module. */

@@ -18,7 +18,7 @@ import {
   type KernelRef,
   type ParamSpec,
   type ValueType,
-} from "../kernels/contract.ts";
+} from "./contract.ts";
 
 /** The export every compiled kernel module has beside the user's functions: where free memory starts. */
 export const HEAP_BASE_EXPORT = "__hotpath_heap_base";
@@ -219,6 +219,6 @@ function instantiateKernelModule(
   return Object.freeze(out);
 }
 
-export { KERNEL_REF, kernelRefOf } from "../kernels/contract.ts";
-export type { FunctionSpec, KernelRef, ParamSpec, ScalarType, BufferType, ValueType, ResultType } from "../kernels/contract.ts";
+export { KERNEL_REF, kernelRefOf } from "./contract.ts";
+export type { FunctionSpec, KernelRef, ParamSpec, ScalarType, BufferType, ValueType, ResultType } from "./contract.ts";
 export { HotpathError, KernelError, WasmLoadError } from "../errors.ts";

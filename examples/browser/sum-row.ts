@@ -1,9 +1,9 @@
 // The pool's row for `hotpath demo` (and the browser example): the sum of the first n integers on one thread and on
 // N workers, timed in interleaved rounds after warm-up, both results checked against the closed form.
-import { kernels } from "../kernels/kernels.ts";
-import { median } from "../stats.ts";
-import { checkOptions, toInteger, toU64, type U64Like } from "../validate.ts";
-import { createPool, type Pool, type PoolMode } from "./pool.ts";
+import { kernels } from "../../src/kernels/kernels.ts";
+import { median } from "../../src/stats.ts";
+import { checkOptions, toInteger, toU64, type U64Like } from "../../src/validate.ts";
+import { createPool, type Pool, type PoolMode } from "../../src/pool/pool.ts";
 
 export interface PoolSumRowOptions {
   /** How many integers to add. Default: 10^9 (≈0.3 s on one thread, long enough to amortise dispatch). */

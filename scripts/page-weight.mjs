@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// What a page pays for hotpath, from the built package files (run `npm run build` first): each page is
+// bundled by esbuild for the browser, minified, then gzipped (level 9), as a production build would
+// ship it. The worker and the .wasm files are separate downloads, listed apart.
+// Usage: node scripts/page-weight.mjs [--json]
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+/** A page's script, importing the package as a user would ("hotpath", "hotpath/jit", … resolved to build/). */
+async function page(source) {
+  const out = await esbuild.build({
+    stdin: { contents: source, resolveDir: root, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    // "hotpath/…" resolves through the package's own exports map (a self-reference), browser condition.
+    conditions: ["browser"],
+  });
+  const bytes = out.outputFiles[0].contents;
+  return { minified: bytes.length, gzipped: gz(bytes) };
+}
+
+async function file(path, minify) {
+  let bytes = await readFile(`${root}${path}`);
+  if (minify) bytes = (await esbuild.transform(bytes.toString(), { minify: true, format: "esm", target: "es2022" })).code;
+  return { minified: Buffer.byteLength(bytes), gzipped: gz(bytes) };
+}
+
+const rows = {
+  "main entry (kernels + createPool)": await page(`import { kernels, createPool } from "hotpath"; console.log(kernels, createPool);`),
+  "its worker (build/worker.browser.js)": await file("build/worker.browser.js", true),
+  "build/hotpath.wasm": await file("build/hotpath.wasm", false),
+  "build/hotpath.threads.wasm (shared-memory pools)": await file("build/hotpath.threads.wasm", false),
+  "a page using jit (jit + jitClass)": await page(`import { jit, jitClass } from "hotpath/jit"; console.log(jit, jitClass);`),
+};
+
+if (process.argv.includes("--json")) console.log(JSON.stringify(rows));
+else
+  for (const [name, { minified, gzipped }] of Object.entries(rows))
+    console.log(
+      `${name.padEnd(50)} ${(minified / 1024).toFixed(1).padStart(7)} kB minified ${(gzipped / 1024).toFixed(1).padStart(6)} kB gzipped`,
+    );
