@@ -4,11 +4,25 @@ import { bench } from "../../build/bench.browser.js";
 
 const status = document.getElementById("status");
 window.hotpathBench = async (config) => {
+  // The jit case set instead of the built-in kernels (`hotpath bench --set jit`).
+  const jitSet =
+    config.set === "jit"
+      ? {
+          builtins: false,
+          cases: (await import("../../build/bench-jit.js")).jitCases(
+            {
+              jit: (await import("../../build/jit.js")).jit,
+              kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))),
+            },
+            config.builtins,
+          ),
+        }
+      : undefined;
   const result = await bench({
     preset: config.preset,
     // The C peers' module, served by the driver from the user's cache.
     ...(config.cKernels ? { cKernels: new URL(config.cKernels, location.href) } : {}),
-    ...(config.builtins ? { builtins: config.builtins } : {}),
+    ...(jitSet ?? (config.builtins ? { builtins: config.builtins } : {})),
     ...(config.sizes ? { sizes: config.sizes } : {}),
     onProgress: (p) => {
       status.textContent = `${p.caseId}: ${p.phase} ${p.impl ?? ""}`;

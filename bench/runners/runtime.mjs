@@ -1,6 +1,6 @@
 // The runner for Node, Deno and Bun: `hotpath bench` starts it in each runtime with one JSON
-// argument ({ preset, builtins, sizes, native, nativeVector, cKernels }), it measures with the published bundle
-// (build/node.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
+// argument ({ set, preset, builtins, sizes, native, nativeVector, cKernels }), it measures with the published bundle
+// (build/node.js; for `set: "jit"`, the jit cases of build/bench-jit.js on build/jit.js) and prints the result as one JSON line on stdout. Progress goes to stderr as
 // lines starting with "@progress ", which the driver turns into its live status line.
 import { readFileSync } from "node:fs";
 import { bench } from "../../build/bench.js";
@@ -20,9 +20,24 @@ if (config.nativeVector) {
 }
 for (const [id, entries] of Object.entries(config.skippedExtra ?? {})) extra[id] = [...(extra[id] ?? []), ...entries];
 
+// The jit case set instead of the built-in kernels: plain functions against hotpath/jit's compilation of them.
+const jitSet =
+  config.set === "jit"
+    ? {
+        builtins: false,
+        cases: (await import("../../build/bench-jit.js")).jitCases(
+          {
+            jit: (await import("../../build/jit.js")).jit,
+            kernels: new WebAssembly.Module(readFileSync(new URL("../../build/hotpath.wasm", import.meta.url))),
+          },
+          config.builtins,
+        ),
+      }
+    : undefined;
+
 const result = await bench({
   preset: config.preset,
-  ...(config.builtins ? { builtins: config.builtins } : {}),
+  ...(jitSet ?? (config.builtins ? { builtins: config.builtins } : {})),
   ...(config.sizes ? { sizes: config.sizes } : {}),
   // The C peers' module, built by the driver in the user's cache.
   ...(config.cKernels ? { cKernels: new Uint8Array(readFileSync(config.cKernels)) } : {}),

@@ -16,6 +16,8 @@ export type ImplementationKind =
   | "pool-message"
   /** N plain threads on the same module and split, no pool (src/bench/bare.ts): what the pool is measured against. */
   | "bare-threads"
+  /** A function compiled at run time by hotpath/jit (the jit case set, src/bench/jit/). */
+  | "jit"
   | "other";
 
 /** What names an implementation, in its definition and in the results. */
@@ -198,6 +200,8 @@ export interface SkippedRuntime {
 /** Results across runtimes, as `hotpath bench` writes them. */
 export interface BenchReport {
   tool: string;
+  /** The case set measured: the built-in kernels (absent) or "jit" (src/bench/jit/). */
+  set?: "jit";
   date: string;
   machine: { os: string; cpu: string; cores: number; memoryGiB: number };
   preset: string;

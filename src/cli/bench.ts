@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { expected } from "../errors.ts";
 import { BUILTIN_CASE_IDS } from "../bench/cases.ts";
+import { JIT_CASE_IDS } from "../bench/jit/loop-specs.ts";
+import { toJitMarkdown, toJitText } from "../bench/jit/report.ts";
 import { benchRuntimes, packageRoot } from "../bench/node/drive.ts";
 import { findRuntimes } from "../bench/node/runtimes.ts";
 import { screenshotReport } from "../bench/node/screenshot.ts";
@@ -19,28 +21,36 @@ and by clang to wasm, the pool with 1 and 2 workers in both modes, and bare thre
 plain threads with no pool, each pool row's "vs bare" reference) in Node, Deno, Bun and Chromium, one
 runtime after the other. Each answer is checked; a case whose time does not grow with its input is flagged.
 
+With --set jit: plain JavaScript loops against the same functions given to hotpath/jit (ordinary
+typed arrays, and arrays from jit.array: zero-copy), the AssemblyScript kernel where one computes the
+same answer, and each jitted function's first call against its later calls (npm run bench:jit).
+
 Options:
+  --set <kernels|jit>     the case set: the built-in kernels (default) or jit
   --preset <quick|full>   quick: seconds per runtime, proves the machinery (default); full: real numbers
   --runtimes <list>       comma-separated among node, deno, bun, chromium; name=path picks a binary
                           (default: node,deno,bun,chromium; a missing one is reported as skipped)
-  --cases <list>          built-in cases to run (default: all): ${BUILTIN_CASE_IDS.join(", ")}
+  --cases <list>          cases of the set to run (default: all): ${BUILTIN_CASE_IDS.join(", ")};
+                          with --set jit: ${JIT_CASE_IDS.join(", ")}
   --size <case=n>         input size of a case, overriding the preset (repeatable)
   --json                  print the report as JSON on stdout instead of the table
   --md                    print the report as Markdown on stdout instead of the table
-  --html <file>           write the self-contained HTML report (charts as inline SVG)
-  --out <dir>             write bench.json, bench.md and bench.html into <dir>
+  --html <file>           write the self-contained HTML report (charts as inline SVG; not with --set jit)
+  --out <dir>             write bench.json, bench.md and bench.html into <dir> (--set jit: bench-jit.json, bench-jit.md)
   --png <file>            write PNGs of the charts (drawn by Chromium), for a README: <file> (speedups)
                           and <file>-scaling.png (workers), where there is a scaling chart
   --from <bench.json>     measure nothing: render the reports of an earlier run's JSON
   -h, --help              show this help
 
 Exit status: 0 when every answer was right (the number twin past 2^53 is expected to be wrong),
-1 when an implementation answered wrong or failed.`;
+1 when an implementation answered wrong or failed (with --set jit: a jit row whose answer is not
+plain JavaScript's, or a row that could not run).`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      set: { type: "string", default: "kernels" },
       preset: { type: "string", default: "quick" },
       runtimes: { type: "string", default: "node,deno,bun,chromium" },
       cases: { type: "string" },
@@ -60,10 +70,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!(values.preset in PRESETS)) throw new RangeError(expected("--preset", `one of ${Object.keys(PRESETS).join(", ")}`, values.preset));
+  if (values.set !== "kernels" && values.set !== "jit") throw new RangeError(expected("--set", '"kernels" or "jit"', values.set));
+  const jitSet = values.set === "jit";
+  if (jitSet && (values.html || values.png))
+    throw new RangeError(expected("--html and --png", "unset with --set jit (it prints text, --md or --json)", values.html ?? values.png));
+  const ids: readonly string[] = jitSet ? JIT_CASE_IDS : BUILTIN_CASE_IDS;
   const builtins = values.cases?.split(",").map((s) => s.trim());
-  for (const id of builtins ?? [])
-    if (!(BUILTIN_CASE_IDS as readonly string[]).includes(id))
-      throw new RangeError(expected("--cases", `case ids among ${BUILTIN_CASE_IDS.join(", ")}`, id));
+  for (const id of builtins ?? []) if (!ids.includes(id)) throw new RangeError(expected("--cases", `case ids among ${ids.join(", ")}`, id));
   const sizes: Record<string, number> = {};
   for (const s of values.size ?? []) {
     const m = /^([^=]+)=(\d+(?:\.\d+)?(?:e\d+)?)$/i.exec(s.replaceAll("_", ""));
@@ -78,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   else {
     const progress = progressLine(values.runtimes.split(",").filter(Boolean).length);
     report = await benchRuntimes({
+      ...(jitSet ? { set: "jit" as const } : {}),
       preset: values.preset as PresetName,
       runtimes: values.runtimes,
       ...(builtins ? { builtins } : {}),
@@ -87,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
     });
     progress.done();
   }
+
+  if (report.set === "jit") return printJit(report, values);
 
   if (values.out) {
     await mkdir(values.out, { recursive: true });
@@ -119,6 +135,20 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(toJson(report));
   else if (values.md) process.stdout.write(toMarkdown(report));
   else console.log(toText(report));
+  return failures(report) ? 1 : 0;
+}
+
+/** The jit set's report: text, --md or --json on stdout, and --out's files. */
+async function printJit(report: BenchReport, values: { out?: string; json: boolean; md: boolean }): Promise<number> {
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    await writeFile(join(values.out, "bench-jit.json"), toJson(report));
+    await writeFile(join(values.out, "bench-jit.md"), toJitMarkdown(report));
+    process.stderr.write(`hotpath bench: wrote ${join(values.out, "bench-jit.json")}, ${join(values.out, "bench-jit.md")}\n`);
+  }
+  if (values.json) process.stdout.write(toJson(report));
+  else if (values.md) process.stdout.write(toJitMarkdown(report));
+  else console.log(toJitText(report));
   return failures(report) ? 1 : 0;
 }
 

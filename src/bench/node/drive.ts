@@ -7,7 +7,7 @@ import { totalmem, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine } from "./machine.ts";
-import { buildC } from "./cbuild.ts";
+import { buildC, type CBuild } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
 import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
@@ -19,6 +19,9 @@ export interface DriveOptions {
   preset: PresetName | Partial<PresetSettings>;
   /** "node,deno,bun,chromium", each optionally name=path. */
   runtimes: string | string[];
+  /** The case set: the built-in kernels (default) or "jit" (src/bench/jit/: plain functions against their jitted selves; no C peers). */
+  set?: "jit";
+  /** Cases to run, by id, within the set. */
   builtins?: string[];
   sizes?: Record<string, number>;
   /** Package root (holds bench/ and build/). Default: found from this module's location. */
@@ -46,17 +49,26 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
   const note = options.onNote ?? (() => {});
   const started = performance.now();
   const targets = findRuntimes(options.runtimes, root);
-  for (const bundle of ["build/bench.js", "build/bench.browser.js", "build/hotpath.wasm"])
-    if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+  const jitSet = options.set === "jit";
+  const bundles = [
+    "build/bench.js",
+    "build/bench.browser.js",
+    "build/hotpath.wasm",
+    ...(jitSet ? ["build/bench-jit.js", "build/jit.js"] : []),
+  ];
+  for (const bundle of bundles) if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
-  note("building the C baselines (gcc native, clang wasm32)");
-  const c = await buildC(root, options.cacheDir);
-  if (c.nativeSkipped) note(`native C skipped: ${c.nativeSkipped}`);
-  if (c.wasmSkipped) note(`C → wasm skipped: ${c.wasmSkipped}`);
-  else note(`C → wasm built by ${c.wasmCompiler}: ${c.wasm}`);
+  // The jit set has no C peers: nothing to build.
+  const c: CBuild = jitSet ? {} : await buildCNoted(root, options.cacheDir, note);
 
   // The runners get the C module's location (it is in the user's cache, not beside the bundles).
-  const base = { preset: options.preset, builtins: options.builtins, sizes: options.sizes, ...(c.wasm ? { cKernels: c.wasm } : {}) };
+  const base = {
+    ...(jitSet ? { set: "jit" } : {}),
+    preset: options.preset,
+    builtins: options.builtins,
+    sizes: options.sizes,
+    ...(c.wasm ? { cKernels: c.wasm } : {}),
+  };
   const results: Array<RuntimeResult | SkippedRuntime> = [];
   for (const target of targets) {
     if ("skipped" in target) {
@@ -73,7 +85,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
           ...(target.name === "node" && c.native ? { native: c.native } : {}),
           ...(target.name === "node" && c.nativeVector ? { nativeVector: c.nativeVector } : {}),
         };
-        if (target.name === "node" && !c.native) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
+        if (target.name === "node" && !c.native && !jitSet) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
         results.push(await runProcess(target, root, config, progress));
       }
     } catch (error) {
@@ -84,12 +96,23 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
   }
   return {
     tool: "hotpath bench",
+    ...(jitSet ? { set: "jit" as const } : {}),
     date: new Date().toISOString(),
     machine: machineInfo(),
     preset: typeof options.preset === "string" ? options.preset : (options.preset.name ?? "custom"),
     durationMs: performance.now() - started,
     runtimes: results,
   };
+}
+
+/** The C baselines, built (or found in the cache), with a note of what was built and what was not. */
+async function buildCNoted(root: string, cacheDir: string | undefined, note: (text: string) => void) {
+  note("building the C baselines (gcc native, clang wasm32)");
+  const c = await buildC(root, cacheDir);
+  if (c.nativeSkipped) note(`native C skipped: ${c.nativeSkipped}`);
+  if (c.wasmSkipped) note(`C → wasm skipped: ${c.wasmSkipped}`);
+  else note(`C → wasm built by ${c.wasmCompiler}: ${c.wasm}`);
+  return c;
 }
 
 function nativeSkipped(reason = "not built"): Record<string, unknown[]> {

@@ -1,0 +1,54 @@
+// The jit case set end to end in each runtime (`hotpath bench --set jit` with tiny inputs): the driver
+// starts Node, Deno and Bun on bench/runners/runtime.mjs and drives Chromium on bench/runners/page.html,
+// both loading build/bench-jit.js and the published build/jit.js; every loop runs, and every jit row's
+// answer is plain JavaScript's (the AssemblyScript kernel's too, where one computes the same thing).
+import { describe, expect } from "vitest";
+import { itWith } from "./support/tools.ts";
+import { benchRuntimes, packageRoot } from "../src/bench/node/drive.ts";
+import { JIT_CASE_IDS } from "../src/bench/jit/loop-specs.ts";
+import { findRuntimes, RUNTIME_NAMES } from "../src/bench/node/runtimes.ts";
+import type { RuntimeResult } from "../src/bench/types.ts";
+
+const root = packageRoot();
+/** Rows that wait for a jit feature not on this branch yet ({ fastmath: true }): until it lands such a row must fail with exactly that error, shown in its cell; this goes when it does. */
+const PENDING = /Unknown option `fastmath`/;
+
+const tiny = { rounds: 3, minRounds: 3, minSampleMs: 0.5, budgetMs: 5, warmupMs: 1 };
+
+describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
+  const target = findRuntimes(name, root)[0];
+  const needs = itWith(name === "chromium" ? "browser" : "runtimes", "skipped" in target ? `${name}: ${target.skipped}` : undefined);
+  needs(
+    "runs every loop, and every row answers as plain JS does",
+    async () => {
+      const progress: string[] = [];
+      const report = await benchRuntimes({
+        set: "jit",
+        preset: tiny,
+        runtimes: name,
+        onProgress: (p) => progress.push(`${p.caseId}:${p.phase}`),
+      });
+      expect(report.set).toBe("jit");
+      const rt = report.runtimes[0] as RuntimeResult;
+      expect("skipped" in rt ? (rt as unknown as { skipped: string }).skipped : "").toBe("");
+      expect(rt.cases.map((c) => c.id)).toEqual([...JIT_CASE_IDS]);
+      expect(progress).toContain("sin-exp:done");
+      for (const c of rt.cases) {
+        // The plain function is the reference (the first call's sum: its closed form).
+        expect(c.truthSource, c.id).toBe(c.id === "first-call" ? "expected" : "reference");
+        for (const i of c.implementations) {
+          if (i.status === "skipped") {
+            expect([c.id, i.id]).toEqual(["monte-carlo", "as"]);
+            continue;
+          }
+          if (i.status === "error" && PENDING.test(i.note ?? "")) continue;
+          // ok or flat (tiny inputs: a time may not grow) both mean: the answer checked out.
+          expect([c.id, i.id, i.status, i.note ?? ""]).toEqual([c.id, i.id, expect.stringMatching(/^(ok|flat)$/), expect.any(String)]);
+        }
+      }
+      // Published answers where the loop has one: π(10^4) = 1229.
+      expect(rt.cases.find((c) => c.id === "sieve")!.truth).toBe("1229");
+    },
+    120_000,
+  );
+});
