@@ -28,6 +28,8 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const UINT32_MAX = 2 ** 32 - 1;
 const SAFE = 2 ** 53;
+/** The most bytes of arrays a call can see: jit's memory (and the pool's) stops a page short of 4 GiB. */
+const MEMORY_BYTES = 2 ** 32 - 65536;
 const TOP: NumberFacts = { lo: -Infinity, hi: Infinity, int: false, negZero: true, nan: true };
 const exact = (v: number): NumberFacts => ({ lo: v, hi: v, int: Number.isInteger(v), negZero: Object.is(v, -0), nan: Number.isNaN(v) });
 const range = (lo: number, hi: number): NumberFacts => ({ lo, hi, int: true, negZero: false, nan: false });
@@ -205,7 +207,8 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
       case "MemberExpression": {
         if (!node.computed && node.property.name === "length") {
           const b = node.object.type === "Identifier" ? resolve(node.object.name) : undefined;
-          if (b?.kind === "array") return range(0, ELEMENTS[b.element as keyof typeof ELEMENTS].bytes >= 2 ? INT32_MAX : UINT32_MAX);
+          // wasm32 memory holds at most 2^32 bytes, of which jit hands out all but the last page.
+          if (b?.kind === "array") return range(0, Math.floor(MEMORY_BYTES / ELEMENTS[b.element as keyof typeof ELEMENTS].bytes));
           return undefined;
         }
         if (!node.computed) return undefined;
@@ -571,7 +574,16 @@ function arithmetic(op: string, l: NumberFacts, r: NumberFacts): NumberFacts | u
       return INT32;
     case ">>>":
       return UINT32;
-    case "/":
+    case "/": {
+      // A divisor that cannot be 0: the quotient lies between the quotients of the bounds (rounding is monotonic).
+      if (r.lo <= 0 && r.hi >= 0) return TOP;
+      if (infinite(l) && infinite(r)) return TOP;
+      const q = [l.lo / r.lo, l.lo / r.hi, l.hi / r.lo, l.hi / r.hi];
+      if (q.some(Number.isNaN)) return TOP;
+      // −0: a zero (or an underflow) with a negative sign somewhere.
+      const negZero = l.negZero || l.lo < 0 || r.lo < 0;
+      return { lo: Math.min(...q), hi: Math.max(...q), int: false, negZero, nan };
+    }
     case "**":
       return TOP;
   }
