@@ -127,7 +127,9 @@ describe("the jit case set", () => {
     }) as unknown as JitApi;
     const rt = await run(api, ["prefix-sum", "nbody"]);
     for (const id of ["prefix-sum", "nbody"])
-      for (const impl of ["plain", "jit", "jit-zero-copy"]) expect([id, impl, status(rt, id, impl)?.status]).toEqual([id, impl, "ok"]);
+      for (const impl of ["plain", "jit", "jit-zero-copy"])
+        // "flat" is a timing warning (at these tiny sizes call overhead can dominate), not a wrong answer.
+        expect([id, impl, ["ok", "flat"].includes(status(rt, id, impl)?.status ?? "")]).toEqual([id, impl, true]);
     // One array per loop at each of the two sizes, all given back.
     expect([taken, live.size]).toEqual([4, 0]);
     expect(rt.cases.find((c) => c.id === "nbody")!.implementations.map((i) => i.value)).toEqual(
