@@ -89,7 +89,12 @@ export interface Intervals {
 }
 
 export function analyze(params: readonly Node[], types: readonly ValueType[], body: Node): Intervals {
+  /** What the code generator reads: joined over every evaluation that counts (see `recording`). */
   const facts = new Map<Node, NumberFacts>();
+  /** Each node's facts at its last evaluation: what conditions refine with. */
+  const latest = new Map<Node, NumberFacts>();
+  /** Off while a loop searches for its invariant: only the trip from the invariant found is recorded. */
+  let recording = true;
   const wrapping = new Set<Node>();
   const locals = new Map<Node, Binding>();
   const scopes: Map<string, Binding>[] = [new Map()];
@@ -113,13 +118,15 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
     }
   };
   const record = (node: Node, f: NumberFacts | undefined) => {
-    if (f) facts.set(node, join(facts.get(node), f)!);
+    if (f) latest.set(node, f);
+    else latest.delete(node);
+    if (f && recording) facts.set(node, join(facts.get(node), f)!);
     return f;
   };
   const assignTo = (b: Binding, f: NumberFacts | undefined, env: Env) => {
     if (b.kind !== "number") return;
     const value = f ?? TOP;
-    b.all = join(b.all, value);
+    if (recording) b.all = join(b.all, value);
     env.set(b, value);
   };
 
@@ -244,7 +251,7 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
     return b?.kind === "array" && ["i32", "u32", "u8"].includes(b.element!);
   };
 
-  const markWrapping = (node: Node) => wrapping.add(node);
+  const markWrapping = (node: Node) => recording && wrapping.add(node);
 
   const binary = (node: Node, env: Env, truncated: boolean): NumberFacts | undefined => {
     const op: string = node.operator;
@@ -256,7 +263,7 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
     if (!l || !r) return undefined;
     if (truncated && additive && isInt32Like(l) && isInt32Like(r)) {
       // Computed as the wrapping i32 instruction: its value is the int32 the consumer takes.
-      wrapping.add(node);
+      if (recording) wrapping.add(node);
       return INT32;
     }
     return arithmetic(op, l, r);
@@ -353,11 +360,11 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
       // A false comparison may also mean NaN: refine only ints (never NaN).
       if (!flipped[op]) return env;
       op = flipped[op];
-      const [l, r] = [facts.get(test.left), facts.get(test.right)];
+      const [l, r] = [latest.get(test.left), latest.get(test.right)];
       if (!l || !r || l.nan || r.nan) return env;
     }
     const bound = (side: Node, other: Node, rel: string) => {
-      const o = facts.get(other);
+      const o = latest.get(other);
       if (!o) return;
       side = unwrap(side);
       // `x * x <= e` bounds |x|.
@@ -456,9 +463,8 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
       if (node.init.type === "VariableDeclaration") stmt(node.init, before);
       else expr(node.init, before);
     }
-    let head: Env = new Map(before);
-    let exit: Env | null = null;
-    for (let round = 0; ; round++) {
+    /** One trip from the state at the loop's top: the state back at the top, and the state on leaving. */
+    const pass = (head: Env): { back: Env | null; exit: Env | null } => {
       const frame = { label, breaks: [] as (Env | null)[], continues: [] as (Env | null)[] };
       loops.push(frame);
       const state = new Map(head);
@@ -472,25 +478,35 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
       if (node.type === "DoWhileStatement" && end) expr(node.test, end);
       if (node.type === "ForStatement" && node.update && end) expr(node.update, end);
       loops.pop();
-      // The state at the test after one more trip.
       const back = node.type === "DoWhileStatement" && end ? refine(node.test, new Map(end), true) : end;
-      const next = joinEnvs(head, back)!;
       const exitHere =
         node.type === "DoWhileStatement"
-          ? end
-            ? refine(node.test, new Map(end), false)
-            : null
+          ? end && refine(node.test, new Map(end), false)
           : node.test
             ? refine(node.test, new Map(state), false)
             : null;
-      exit = frame.breaks.reduce((acc: Env | null, b) => joinEnvs(acc, b), exitHere);
+      return { back, exit: frame.breaks.reduce((acc: Env | null, b) => joinEnvs(acc, b), exitHere) };
+    };
+    // Find an invariant of the loop's top without recording anything (iterations widen: what they see
+    // is not what the loop does); then record in one last trip from that invariant.
+    const outer = recording;
+    recording = false;
+    let head: Env = new Map(before);
+    for (let round = 0; ; round++) {
+      const next = joinEnvs(head, pass(head).back)!;
       if (envsEqual(next, head)) break;
       head = round < 3 ? next : widen(head, next);
-      if (round > 40) {
-        for (const k of head.keys()) head.set(k, TOP);
-      }
+      if (round > 40) for (const k of head.keys()) head.set(k, TOP);
     }
-    return exit;
+    // Narrowing: one trip from a widened invariant usually lands inside it (i ≤ 2^31 − 1 back to
+    // i ≤ n); keep the tighter state only if it is an invariant too (a trip from it stays inside it).
+    for (let k = 0; k < 2; k++) {
+      const tighter = joinEnvs(before, pass(head).back)!;
+      if (envsEqual(tighter, head) || !envsEqual(joinEnvs(tighter, pass(tighter).back)!, tighter)) break;
+      head = tighter;
+    }
+    recording = outer;
+    return pass(head).exit;
   };
 
   const widen = (old: Env, next: Env): Env => {
