@@ -73,8 +73,9 @@ const ALONE = [
   ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
   ["src/bench/node/native.ts", "build/bench/native.js", "node"],
-  // The jit case set (`hotpath bench --set jit`), loaded by both runners beside build/jit.js; no platform code.
+  // The jit case set (`hotpath bench --set jit`): for Node, Deno and Bun beside build/jit.js; for the page with the jit inside.
   ["src/bench/jit/index.ts", "build/bench-jit.js", "browser"],
+  ["src/bench/jit/page.ts", "build/bench-jit.browser.js", "browser"],
 ];
 
 /** Optional peers and tools, never bundled. */

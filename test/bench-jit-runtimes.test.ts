@@ -10,9 +10,6 @@ import { findRuntimes, RUNTIME_NAMES } from "../src/bench/node/runtimes.ts";
 import type { RuntimeResult } from "../src/bench/types.ts";
 
 const root = packageRoot();
-/** Rows that wait for a jit feature not on this branch yet ({ fastmath: true }): until it lands such a row must fail with exactly that error, shown in its cell; this goes when it does. */
-const PENDING = /Unknown option `fastmath`/;
-
 const tiny = { rounds: 3, minRounds: 3, minSampleMs: 0.5, budgetMs: 5, warmupMs: 1 };
 
 describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
@@ -41,7 +38,6 @@ describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
             expect([c.id, i.id]).toEqual(["monte-carlo", "as"]);
             continue;
           }
-          if (i.status === "error" && PENDING.test(i.note ?? "")) continue;
           // ok or flat (tiny inputs: a time may not grow) both mean: the answer checked out.
           expect([c.id, i.id, i.status, i.note ?? ""]).toEqual([c.id, i.id, expect.stringMatching(/^(ok|flat)$/), expect.any(String)]);
         }

@@ -7,16 +7,13 @@ window.hotpathBench = async (config) => {
   // The jit case set instead of the built-in kernels (`hotpath bench --set jit`).
   const jitSet =
     config.set === "jit"
-      ? {
+      ? await import("../../build/bench-jit.browser.js").then(async ({ jit, jitCases }) => ({
           builtins: false,
-          cases: (await import("../../build/bench-jit.js")).jitCases(
-            {
-              jit: (await import("../../build/jit.js")).jit,
-              kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))),
-            },
+          cases: jitCases(
+            { jit, kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))) },
             config.builtins,
           ),
-        }
+        }))
       : undefined;
   const result = await bench({
     preset: config.preset,

@@ -54,7 +54,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     "build/bench.js",
     "build/bench.browser.js",
     "build/hotpath.wasm",
-    ...(jitSet ? ["build/bench-jit.js", "build/jit.js"] : []),
+    ...(jitSet ? ["build/bench-jit.js", "build/bench-jit.browser.js", "build/jit.js"] : []),
   ];
   for (const bundle of bundles) if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
