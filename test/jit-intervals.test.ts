@@ -126,6 +126,24 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     expect(fast.inspect()).toMatch(/i32\.trunc_f64_u/); // the u32 path exists
   });
 
+  it("a body versioned for small int32 parameters gives the general version's answers on both sides of 46340", () => {
+    function grid(w: number, h: number, lo: number) {
+      let s = 0;
+      for (let y = lo; y < h; y++) for (let x = lo; x < w; x++) s += (y * w + x) % 7;
+      return s;
+    }
+    const fast = jit(grid);
+    const around = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 46330, max: 46350 }), fc.integer({ min: -5, max: 5 }));
+    fc.assert(
+      fc.property(around, around, (w, h) =>
+        Object.is(fast(w, h, Math.max(0, Math.min(w, h) - 3)), grid(w, h, Math.max(0, Math.min(w, h) - 3))),
+      ),
+      RUNS,
+    );
+    expect(fast(2 ** 31 - 1, 2, 2 ** 31 - 3)).toBe(grid(2 ** 31 - 1, 2, 2 ** 31 - 3)); // the general version, past int32
+    expect(fast.inspect()).toMatch(/i32\.const 46340/); // the check that picks the version
+  });
+
   it("counters going down (`i--` under `i > E`) and from negative starts", () => {
     function down(n: number, lo: number) {
       let s = 0;

@@ -75,8 +75,8 @@ export class FunctionContext {
     readonly result: ResultType | undefined,
     /** The shapes of `for` counters and the parameters the body writes (ranges.ts). */
     readonly ranges: RangeFacts,
-    /** What the numeric analysis proved (intervals.ts). */
-    readonly intervals: Intervals,
+    /** What the numeric analysis proved (intervals.ts); the version of the body being compiled sets it. */
+    public intervals: Intervals,
   ) {
     const parsed = plan.parsed;
     this.source = parsed!.source;

@@ -86,9 +86,24 @@ export interface Intervals {
   of(node: Node): NumberFacts | undefined;
   /** `+`/`-` over int32 values consumed only by a ToInt32: the wrapping i32 instruction is exact. */
   wraps(node: Node): boolean;
+  /** How many expressions were proven to fit 32 bits: what versioning compares. */
+  proven(): number;
 }
 
-export function analyze(params: readonly Node[], types: readonly ValueType[], body: Node): Intervals {
+/** The range a versioned function assumes of its int32 parameters (two of them multiply within int32). */
+export const SMALL_MAX = 46340;
+export const SMALL = range(0, SMALL_MAX);
+
+/**
+ * Analyzes a function whose parameters have `types`; `assume[i]`, where given, narrows what parameter
+ * i can be (a version of the body that runs only when the parameter is in that range).
+ */
+export function analyze(
+  params: readonly Node[],
+  types: readonly ValueType[],
+  body: Node,
+  assume: readonly (NumberFacts | undefined)[] = [],
+): Intervals {
   /** What the code generator reads: joined over every evaluation that counts (see `recording`). */
   const facts = new Map<Node, NumberFacts>();
   /** Each node's facts at its last evaluation: what conditions refine with. */
@@ -142,7 +157,7 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
   const entry: Env = new Map();
   params.forEach((p, i) => {
     const b = p.type === "Identifier" ? scopes[0].get(p.name) : undefined;
-    if (b?.kind === "number") assignTo(b, types[i] === "i32" ? INT32 : types[i] === "u32" ? UINT32 : TOP, entry);
+    if (b?.kind === "number") assignTo(b, assume[i] ?? (types[i] === "i32" ? INT32 : types[i] === "u32" ? UINT32 : TOP), entry);
   });
 
   // ---- expressions: evaluate, update `env` with their effects, return the facts of a number value.
@@ -538,6 +553,7 @@ export function analyze(params: readonly Node[], types: readonly ValueType[], bo
     },
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
+    proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
   };
 }
 
