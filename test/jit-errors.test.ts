@@ -127,3 +127,24 @@ describe("jit: unsupported constructs are JitErrors with their position", () => 
     expect(() => jit((n: bigint) => n + ("x" as unknown as bigint), "u64(u64)")).toThrow(JitError);
   });
 });
+
+describe("jit: a negative bigint constant in a u64 function", () => {
+  function lastAboveSentinel(l: bigint) {
+    let best = -1n;
+    let s = 0n;
+    for (let i = 0n; i < l; i++)
+      if (i > best) {
+        best = i;
+        s = i;
+      }
+    return s;
+  }
+
+  it("is a JitError naming it (it would compare as 2^64 − 1), not a wrong answer", () => {
+    expect(() => jit(lastAboveSentinel)(10n)).toThrow(/`-1n` is a negative bigint in a function compiled for u64/);
+  });
+
+  it("with an i64 signature it is −1, and the answer is JavaScript's", () => {
+    expect(jit(lastAboveSentinel, "i64(i64)")(10n)).toBe(lastAboveSentinel(10n));
+  });
+});

@@ -133,6 +133,13 @@ export function unary(cx: FunctionContext, node: Node): ResultType {
   const arg = node.argument;
   if (op === "-" && arg.type === "Literal" && typeof arg.value === "number") return number(cx, -arg.value);
   if (op === "typeof" || op === "void" || op === "delete") throw cx.err(`\`${op}\``, node);
+  // A negative bigint constant cannot be a u64: it would be 2^64 − k and compare as that, where
+  // JavaScript compares it as −k (a sentinel `let best = -1n` would never be beaten). Refuse it.
+  if (op === "-" && typeof arg.bigint === "string" && cx.bigint === "u64" && BigInt(arg.bigint) !== 0n)
+    throw cx.fail(
+      `\`-${arg.bigint}n\` is a negative bigint in a function compiled for u64, where it would be 2^64 − ${arg.bigint} and compare as that: give the function an i64 signature (such as "i64(i64)") or write the value modulo 2^64`,
+      node,
+    );
   const { type, code } = detached(cx, arg);
   if (op === "-" && isBigint(type)) return (cx.emit(["i64.const", 0n], ...code, ["i64.sub"]), type);
   cx.emit(...code);
