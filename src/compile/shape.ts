@@ -107,6 +107,13 @@ export interface ModuleShape {
   readonly globals: readonly GlobalShape[];
 }
 
+/** The shape of a KernelRef's bound function (`KernelRef.bound`), or undefined for a function of the kernel contract. */
+export function boundShape(ref: { readonly bound?: { readonly shape: unknown; readonly function: string } }): FunctionShape | undefined {
+  if (!ref.bound) return undefined;
+  const name = ref.bound.function;
+  return (ref.bound.shape as ModuleShape).functions.find((f) => f.name === name);
+}
+
 /** True for types held in the module's collected heap (everything but numbers). */
 export function isManaged(type: TypeShape): boolean {
   return type.kind !== "number";
