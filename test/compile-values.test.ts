@@ -56,6 +56,7 @@ describe("hotpath compile: every type asc's bindings carry", () => {
       "readonly Counter: new (name: string, step: number) => Counter;",
       "readonly LIMIT: bigint;",
       "ticks: number;",
+      "motto: string;",
     ])
       expect(dts).toContain(line);
     expect(dts).not.toContain("apply");
@@ -171,7 +172,17 @@ describe("hotpath compile: every type asc's bindings carry", () => {
     expect(k.ticks).toBe(t + 1);
     k.scale = 2.25;
     expect(k.scale).toBe(2.25);
+    // A string global is assigned in AssemblyScript, so the collector keeps the new value alive.
+    expect(k.motto).toBe("first");
+    k.motto = `second ${"!".repeat(3)}`;
+    for (let i = 0; i < 2000; i++) k.echo("garbage to collect ".repeat(20));
+    k.heap.collect();
+    expect(k.motto).toBe("second !!!");
+    expect(() => {
+      k.motto = 5;
+    }).toThrow(/Expected `motto` to be a string/);
     expect(k.memory).toBeInstanceOf(WebAssembly.Memory);
+    expect([k.Color.Red, k.Color.Green, k.Color.Blue, k.Color[5]]).toEqual([0, 5, 6, "Green"]);
     expect(typeof k.shout[KERNEL_REF]).toBe("object");
   });
 

@@ -22,6 +22,7 @@ export interface Analysis {
   functions: (FunctionShape & { readonly asParams: { name: string; type: string }[]; readonly asResult: string })[];
   classes: ClassShape[];
   globals: GlobalShape[];
+  enums: { name: string; members: string[] }[];
   skipped: Skipped[];
   ids: { string: number; arrayBuffer: number };
   /** Wrapper source to append, by the internal path of the file that declares the classes ("nbody"). */
@@ -99,6 +100,7 @@ function analyze(program: Program): Analysis {
     functions: [],
     classes,
     globals: [],
+    enums: [],
     skipped: [],
     ids: { string: program.stringInstance.id, arrayBuffer: program.arrayBufferInstance.id },
     wrappers,
@@ -182,15 +184,29 @@ function analyze(program: Program): Analysis {
         const type = tryDescribe("it", element.type, skip);
         if (!type) return;
         const mutable = !element.is(FLAG.Const);
-        if (mutable && type.kind !== "number")
-          return skip("it is a mutable global of a managed type (a write from JavaScript would bypass the collector)");
-        out.globals.push({ name, type, mutable });
+        if (!mutable || type.kind === "number") return void out.globals.push({ name, type, mutable });
+        // A reference written from JavaScript straight into the global would bypass the collector's
+        // write barrier: it is assigned by a wrapper in AssemblyScript, appended to its file.
+        const file = String(element.declaration.range.source.internalPath);
+        const text = sourceType(element.type, file);
+        if (!text || element.parent?.kind !== KIND.File || element.name !== name)
+          return skip(
+            "it is a mutable global of a managed type that hotpath cannot assign from its own file (a write from JavaScript would bypass the collector)",
+          );
+        const set = `${wrapperStem(file)}_set_global_${name}`;
+        wrappers.set(file, `${wrappers.get(file) ?? ""}export function ${set}(value: ${text}): void { ${name} = value; }\n`);
+        out.globals.push({ name, type, mutable, set });
         return;
       }
       case KIND.ClassPrototype:
         return; // asc exports no classes (warning AS235); they are bound where functions take or return them.
-      case KIND.Enum:
-        return skip("enums are not bound yet (asc exports each value as a global `Enum.Value`)");
+      case KIND.Enum: {
+        if (!element.is(8388608)) return;
+        // asc exports each value as a global `Enum.Value`; the module gets the object TypeScript's own enums make.
+        const members = [...(element.members?.keys() ?? [])] as string[];
+        out.enums.push({ name, members });
+        return;
+      }
       default:
         return skip("only functions and globals become exports of the generated module");
     }

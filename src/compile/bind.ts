@@ -82,7 +82,20 @@ export function bindShape(instance: WebAssembly.Instance, shape: ModuleShape, so
     Object.defineProperty(bound, "name", { value: fn.name });
     out[fn.name] = bound;
   }
-  for (const g of shape.globals) Object.defineProperty(out, g.name, globalProperty(g, exports[g.name] as WebAssembly.Global, heap));
+  for (const g of shape.globals) {
+    const property = globalProperty(g, exports[g.name] as WebAssembly.Global, heap);
+    const set = g.set && { name: g.name, export: g.set, params: [{ name: g.name, type: g.type }], signature: g.name };
+    if (set) property.set = (value: unknown) => void invoke(set, [value]);
+    Object.defineProperty(out, g.name, property);
+  }
+  for (const e of shape.enums ?? []) {
+    const values: Record<string | number, string | number> = {};
+    for (const m of e.members) {
+      const value = (exports[`${e.name}.${m}`] as WebAssembly.Global).value as number;
+      values[(values[m] = value)] = m;
+    }
+    out[e.name] = Object.freeze(values);
+  }
   shape.classes.forEach((c, i) => {
     if (!c.plain && !(c.name in out)) out[c.name] = wrappers[i];
   });

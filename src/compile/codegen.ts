@@ -72,6 +72,10 @@ export function generateDeclarations(t: ModuleText): string {
     values.push(
       `  /** \`${g.mutable ? "let" : "const"} ${g.name}\` in ${t.sourceFile}. */\n  ${g.mutable ? "" : "readonly "}${g.name}: ${tsTypeOf(g.type, classes)};`,
     );
+  for (const e of shape?.enums ?? [])
+    values.push(
+      `  /** \`enum ${e.name}\` in ${t.sourceFile}: each name to its value and back, as a TypeScript enum. */\n  readonly ${e.name}: { readonly [K in ${e.members.map((m) => JSON.stringify(m)).join(" | ")}]: number } & { readonly [value: number]: string };`,
+    );
   values.push(`  /** The module's linear memory. */\n  readonly memory: WebAssembly.Memory;`);
   if (shape?.gc) values.push(`  /** The module's collector: collect(), memoryBytes(), usedBytes(), pinned. */\n  readonly heap: HeapInfo;`);
   const runtimeTypes = ["KernelModule", ...(shape?.gc ? ["HeapInfo"] : []), ...(classes.some((c) => !c.plain) ? ["WasmObject"] : [])];

@@ -197,7 +197,7 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
   const globals = analysis.globals.filter(
     (g) => !reserved.includes(g.name) || void skip(g.name, `it is a name the generated module uses (${reserved.join(", ")})`),
   );
-  if (!functions.length && !managed.length && !globals.length)
+  if (!functions.length && !managed.length && !globals.length && !analysis.enums.length)
     throw new CompileError(
       [`${display(path)} exports no function hotpath can bind: a kernel file exports at least one`, ...warnings.map(formatDiagnostic)].join(
         "\n",
@@ -216,7 +216,15 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
     warnings.push(...release.warnings, ...threads.warnings);
     const free = memoryFreeExports(String(release.files[`${name}.wat`] ?? ""));
     const memoryFree = functions.filter((f) => free.has(f.name)).map((f) => f.name);
-    if (globals.length) shape = { gc: false, ids: analysis.ids, functions: [], classes: [], globals };
+    if (globals.length || analysis.enums.length)
+      shape = {
+        gc: false,
+        ids: analysis.ids,
+        functions: [],
+        classes: [],
+        globals,
+        ...(analysis.enums.length ? { enums: analysis.enums } : {}),
+      };
     files = {
       [`${name}.wasm`]: release.files[`${name}.wasm`],
       [`${name}.wat`]: release.files[`${name}.wat`],
@@ -237,6 +245,7 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
       functions: final.functions.filter((f) => keep.has(f.name)).map(strip),
       classes: final.classes,
       globals: final.globals.filter((g) => globals.some((h) => h.name === g.name)),
+      ...(final.enums.length ? { enums: final.enums } : {}),
     };
     files = { [`${name}.wasm`]: build.files[`${name}.wasm`], [`${name}.wat`]: build.files[`${name}.wat`] };
     files[`${name}.js`] = generateModule({ ...text, shape, threads: false });

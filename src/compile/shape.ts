@@ -94,6 +94,8 @@ export interface GlobalShape {
   readonly type: TypeShape;
   /** `let`/`var`: an accessor with a setter; `const`: a value read at load. */
   readonly mutable: boolean;
+  /** Managed types: the wrapper that assigns it (so that the collector sees the write). */
+  readonly set?: string;
 }
 
 /** Everything the runtime needs beyond the kernel contract's FunctionSpecs. */
@@ -105,6 +107,8 @@ export interface ModuleShape {
   readonly functions: readonly FunctionShape[];
   readonly classes: readonly ClassShape[];
   readonly globals: readonly GlobalShape[];
+  /** Exported enums: each becomes the object a TypeScript enum is (`Color.Red` and `Color[0]`). */
+  readonly enums?: readonly { readonly name: string; readonly members: readonly string[] }[];
 }
 
 /** The shape of a KernelRef's bound function (`KernelRef.bound`), or undefined for a function of the kernel contract. */

@@ -152,6 +152,13 @@ export const GREETING: string = "hello";
 export const LIMIT: u64 = 18446744073709551615;
 export let ticks: i32 = 0;
 export let scale: f64 = 1.5;
+export let motto: string = "first";
+
+export enum Color {
+  Red,
+  Green = 5,
+  Blue,
+}
 
 export function tick(): i32 {
   ticks += 1;
