@@ -28,8 +28,30 @@ export function workOfBound(args: readonly unknown[], fallback: number): number 
   return args.reduce<number>((n, v) => n + (v instanceof ArrayBuffer ? v.byteLength : sized(v) ? (v as { length: number }).length : 0), 0);
 }
 
-/** A result as text by content: typed arrays as arrays, bigints as decimals, objects by their fields. */
+/**
+ * A result as text by content: typed arrays as arrays, bigints as decimals, objects by their fields.
+ * Long texts are kept short in reports: their first 60 characters, length and a 53-bit hash of the whole.
+ */
 export function contentText(value: unknown): string {
+  const text = fullText(value);
+  return text.length <= 120 ? text : `${text.slice(0, 60)}… (${text.length} chars, hash ${hash53(text).toString(36)})`;
+}
+
+/** cyrb53 (public domain, bryc): a fast 53-bit string hash, enough to tell two answers apart in a report. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function fullText(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "bigint") return `${v}n`;
     if (v instanceof ArrayBuffer) return Array.from(new Uint8Array(v));

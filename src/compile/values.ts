@@ -147,11 +147,10 @@ export class Call {
         const values = value as ArrayLike<unknown>;
         const length = values.length;
         const bytes = length << ALIGN[type.element];
-        // Checked before anything is allocated: a bad element throws with nothing to undo.
-        const checked = new (ELEMENT_ARRAYS[type.element] as new (n: number) => { [i: number]: unknown })(length);
-        for (let i = 0; i < length; i++) checked[i] = lowerNumber(values[i], type.element, `${name}[${i}]`);
+        // Elements are checked as they are written into the module's object; a bad one throws, and the
+        // object, pinned only by this call, is garbage after `release()`.
         const data = this.#new(bytes, type.kind === "array" ? heap.ids.arrayBuffer : type.id, name);
-        new Uint8Array(heap.memory.buffer, data, bytes).set(new Uint8Array((checked as unknown as ArrayBufferView).buffer, 0, bytes));
+        fillChecked(new (ELEMENT_ARRAYS[type.element] as unknown as Filled)(heap.memory.buffer, data, length), values, type.element, name);
         if (type.kind === "staticarray") return data;
         const header = this.#new(16, type.id, name);
         const u32 = new Uint32Array(heap.memory.buffer, header, 4);
@@ -177,6 +176,36 @@ export class Call {
         return heap.addressOf(value, type.class, name);
     }
   }
+}
+
+type Filled = new (buffer: ArrayBufferLike, offset: number, length: number) => { [i: number]: unknown; readonly length: number };
+const INT_RANGE: Partial<Record<NumberKind, [number, number]>> = {
+  ...SMALL,
+  i32: [-0x8000_0000, 0x7fff_ffff],
+  isize: [-0x8000_0000, 0x7fff_ffff],
+  u32: [0, 0xffff_ffff],
+  usize: [0, 0xffff_ffff],
+};
+const F32_MAX = 3.4028234663852886e38;
+
+/** Writes `values` into `target` (a view of the module's memory), each element checked: the common case inline, errors through lowerNumber. */
+function fillChecked(target: { [i: number]: unknown }, values: ArrayLike<unknown>, element: NumberKind, name: string): void {
+  const n = values.length;
+  const range = INT_RANGE[element];
+  if (range) {
+    const [lo, hi] = range;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi) target[i] = v;
+      else target[i] = lowerNumber(v, element, `${name}[${i}]`);
+    }
+  } else if (element === "f64" || element === "f32") {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v === "number" && (element === "f64" || !(Math.abs(v) > F32_MAX) || !Number.isFinite(v))) target[i] = v;
+      else target[i] = lowerNumber(v, element, `${name}[${i}]`);
+    }
+  } else for (let i = 0; i < n; i++) target[i] = lowerNumber(values[i], element, `${name}[${i}]`);
 }
 
 /** A raw result (or field) as TypeScript sees it: numbers converted, objects copied out, instances wrapped. */
@@ -207,9 +236,11 @@ export function lift(heap: Heap, raw: unknown, type: TypeShape): unknown {
         type.kind === "array"
           ? [new Uint32Array(buffer, ptr + 4, 1)[0], new Uint32Array(buffer, ptr + 12, 1)[0]]
           : [ptr, size(ptr) >>> ALIGN[type.element]];
-      const Ctor = ELEMENT_ARRAYS[type.element] as unknown as new (b: ArrayBuffer, o: number, n: number) => ArrayLike<unknown>;
-      const items = Array.from(new Ctor(buffer, data, length));
-      return type.element === "bool" ? items.map((x) => x !== 0) : items;
+      const view = new (ELEMENT_ARRAYS[type.element] as unknown as Filled)(buffer, data, length);
+      const items: unknown[] = new Array(length);
+      if (type.element === "bool") for (let i = 0; i < length; i++) items[i] = view[i] !== 0;
+      else for (let i = 0; i < length; i++) items[i] = view[i];
+      return items;
     }
     case "object": {
       const shape = heap.classes[type.class];
