@@ -35,7 +35,9 @@ describe("hotpath compile: every type asc's bindings carry", () => {
     expect(stderr).toContain(`→ ${join(out, "values")}.{wasm,js,d.ts}`);
     expect(stderr).not.toContain("//");
     expect(stderr).toContain("incremental collector");
+    expect(stderr).toMatch(/values\.ts:\d+:3: warning: `Counter\.each` is left out: parameter `f` has type \(u64\) => void, a function/);
     expect(k.apply).toBeUndefined();
+    expect("each" in k.Counter.prototype).toBe(false);
     const dts = await readFile(join(out, "values.d.ts"), "utf8");
     for (const line of [
       "shout(s: string): string;",

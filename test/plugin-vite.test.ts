@@ -106,8 +106,10 @@ await server.close();
       plugins: [hotpath()],
       build: { outDir: "dist", target: "es2022", assetsInlineLimit: 0 },
     });
-    expect(logger.messages).toHaveLength(1);
-    expect(logger.messages[0]).toMatch(/`apply` is left out: parameter `f` has type \(i32\) => i32, a function/);
+    expect(logger.messages).toHaveLength(2);
+    // In the kernel file's order: Counter.each (a method), then apply.
+    expect(logger.messages[0]).toMatch(/`Counter\.each` is left out: parameter `f` has type \(u64\) => void, a function/);
+    expect(logger.messages[1]).toMatch(/`apply` is left out: parameter `f` has type \(i32\) => i32, a function/);
     const assets = await readdir(join(v, "dist/assets"));
     expect(assets.filter((f) => /^values-.*\.wasm$/.test(f))).toHaveLength(1);
     expect(assets.filter((f) => /threads/.test(f))).toEqual([]);

@@ -166,6 +166,8 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
     });
   };
   for (const s of analysis.skipped) skip(s.name, s.reason);
+  // In the file's order, as a reader goes through it.
+  warnings.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   const reserved = [...RESERVED_NAMES, ...LOADED_RESERVED] as readonly string[];
   const tags = bufferTags(source);
   const functions: FunctionSpec[] = [];
@@ -352,12 +354,24 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line: before.split("\n").length, column: offset - lastNewline };
 }
 
-/** Line and column of `export function name` in the source (for signature errors asc does not report). */
+/**
+ * Line and column of an export in the source (for what asc does not report): `export function name`,
+ * `export let|const|var name`, `export enum name`; for "Class.member", the member's declaration in the class.
+ */
 function locateExport(source: string, name: string): { line?: number; column?: number } {
-  const m = new RegExp(`export\\s+function\\s+${name}\\b`).exec(source);
+  const [owner, member] = name.includes(".") ? name.split(".") : [undefined, name];
+  let from = 0;
+  let re = new RegExp(`export\\s+(?:function|let|const|var|enum)\\s+(${member})\\b`, "g");
+  if (owner) {
+    const cls = new RegExp(`\\bclass\\s+${owner}\\b`).exec(source);
+    if (!cls) return {};
+    from = cls.index;
+    re = new RegExp(`^[ \\t]*(?:(?:public|readonly|static|get|set)\\s+)*(${member})\\s*[(:!<]`, "gm");
+  }
+  re.lastIndex = from;
+  const m = re.exec(source);
   if (!m) return {};
-  const before = source.slice(0, m.index + m[0].length - name.length);
-  const lines = before.split("\n");
+  const lines = source.slice(0, m.index + m[0].indexOf(m[1])).split("\n");
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 

@@ -126,7 +126,6 @@ export class Call {
         return ptr;
       }
       case "typedarray": {
-        const Ctor = ELEMENT_ARRAYS[type.element];
         const expectedName = type.name;
         if (!ArrayBuffer.isView(value) || value.constructor.name !== expectedName)
           throw new TypeError(expected(name, `a ${expectedName}`, value));
@@ -138,7 +137,6 @@ export class Call {
         u32[0] = data;
         u32[1] = data;
         u32[2] = view.byteLength;
-        void Ctor;
         return header;
       }
       case "array":

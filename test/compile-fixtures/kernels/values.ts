@@ -35,6 +35,10 @@ export class Counter {
   set label(value: string) {
     this.name = value;
   }
+  /** Unbindable: a closure parameter (the class is bound without this method). */
+  each(f: (total: u64) => void): void {
+    f(this.total);
+  }
   merged(other: Counter): Counter {
     const c = new Counter(this.name + "+" + other.name, this.step);
     c.total = this.total + other.total;
