@@ -169,9 +169,10 @@ describe("hotpath compile: every type asc's bindings carry", () => {
     expect(k.withDefault(3, 2)).toBe(6);
     expect(k.GREETING).toBe("hello");
     expect(k.LIMIT).toBe(2n ** 64n - 1n);
-    const t = k.ticks;
-    expect(k.tick()).toBe(t + 1);
-    expect(k.ticks).toBe(t + 1);
+    // load() did not warm `tick` up: a module with state is left as its start code made it.
+    expect(k.ticks).toBe(0);
+    expect(k.tick()).toBe(1);
+    expect(k.ticks).toBe(1);
     k.scale = 2.25;
     expect(k.scale).toBe(2.25);
     // A string global is assigned in AssemblyScript, so the collector keeps the new value alive.

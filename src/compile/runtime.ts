@@ -52,7 +52,11 @@ export interface KernelModuleDefinition {
 
 /** Options of `load()`. */
 export interface LoadOptions {
-  /** Run every function on small inputs until V8 has tiered it up (a long first call would stay in the baseline tier). Default: true. */
+  /**
+   * Run every function of numbers on small inputs until V8 has tiered it up (a long first call would
+   * stay in the baseline tier). Default: true, except for a module with globals, classes or a collector
+   * (one that has state, which calls with made-up arguments would change): there, false.
+   */
   warmUp?: boolean;
 }
 
@@ -170,7 +174,8 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
       if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
         throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
       const loaded = instantiateKernelModule(await module(), functions, refs, source, shape);
-      if (opts.warmUp !== false)
+      // A module with a shape (a collector, globals, classes) has state: calls with made-up arguments would change it.
+      if (opts.warmUp ?? !shape)
         for (const spec of functions) {
           const fn = loaded[spec.name] as (...args: unknown[]) => unknown;
           const args = refs.get(spec.name)!.warmUpArgs!;
