@@ -153,6 +153,27 @@ describe("hotpath compile: every type asc's bindings carry", () => {
     expect(() => k.totalOf({ ptr: 16 })).toThrow(/Expected `c` to be a Counter/);
   });
 
+  it("a subclass extends its base's TypeScript class: overrides run, it goes where the base is expected", () => {
+    const s = k.makeSpecial("s"); // declared to return a Counter: the object's own class is bound, so it comes back as a Special
+    expect(s).toBeInstanceOf(k.Special);
+    expect(s).toBeInstanceOf(k.Counter);
+    expect(s.add(1)).toBe(s);
+    expect(s.total).toBe(110n); // Special.add: step × times + bonus
+    expect(k.totalOf(s)).toBe(110n);
+    const t = new k.Special("t");
+    expect([t.bonus, t.step, t.name]).toEqual([100, 10, "t"]);
+    const merged = t.merged(s);
+    expect(merged.total).toBe(110n);
+    merged.dispose();
+    const counterAdd = Object.getOwnPropertyDescriptor(k.Counter.prototype, "add")!.value;
+    const plainCounter = new k.Counter("c", 1);
+    const bonus = Object.getOwnPropertyDescriptor(k.Special.prototype, "bonus")!.get!;
+    expect(() => bonus.call(plainCounter)).toThrow(/Expected `this` to be a Special/);
+    plainCounter.dispose();
+    expect(counterAdd.call(t, 1).total).toBe(110n); // virtual: the override runs whichever wrapper is called
+    for (const x of [s, t]) x.dispose();
+  });
+
   it("nullable results are T | null, nullable parameters take null", () => {
     expect(k.find("none")).toBeNull();
     const found = k.find("x");

@@ -197,13 +197,32 @@ function analyze(program: Program): Analysis {
   };
   for (const file of program.filesByName.values()) if (file.source.sourceKind === SOURCE_USER_ENTRY) visitFile(file, new Set());
 
-  // The classes reached so far, and those their members reach.
-  while (pending.length) {
+  // The classes reached so far, and those their members reach; then the module's subclasses of any of
+  // them (an object returned as its base comes back as its own class), and what those reach, until none is new.
+  const reachedSubclasses = () => {
+    for (const c of program.managedClasses.values()) {
+      if (classIndex.has(c) || String(c.internalName).startsWith("~lib/") || isPlainObject(c)) continue;
+      for (let b = c.base; b; b = b.base)
+        if (classIndex.has(b) && !classes[classIndex.get(b)!]?.plain) {
+          describe(c.type);
+          break;
+        }
+    }
+  };
+  while (pending.length || (reachedSubclasses(), pending.length)) {
     const c = pending.shift();
     const name = String(c.name).replace(/<.*$/, "");
-    classes[classIndex.get(c)!] = classShape(c, describe, wrappers, (member, reason) =>
-      out.skipped.push({ name: `${name}.${member}`, reason }),
-    );
+    const shape = classShape(c, describe, wrappers, (member, reason) => out.skipped.push({ name: `${name}.${member}`, reason }));
+    // A bound base class: the TypeScript class extends its class, so an instance goes where the base is expected.
+    let base: number | undefined;
+    if (!shape.plain && c.base && !c.prototype.implicitlyExtendsObject)
+      try {
+        const t = describe(c.base.type);
+        if (t.kind === "instance") base = t.class;
+      } catch (error) {
+        if (!(error instanceof Unbindable)) throw error;
+      }
+    classes[classIndex.get(c)!] = base === undefined ? shape : { ...shape, base };
   }
   out.globals.sort((a, b) => a.name.localeCompare(b.name));
   return out;

@@ -7,6 +7,9 @@ import { callKernel } from "../kernels/contract.ts";
 import type { ClassShape, FunctionShape, GlobalShape, ModuleShape } from "./shape.ts";
 import { Call, lift, lowerNumber, type Heap } from "./values.ts";
 
+/** Passed up a chain of bound classes: "attach this address", instead of the arguments of a constructor. */
+const ADOPT = Symbol("adopt");
+
 /** Names the loaded object uses for itself: an export with one of them is left out by the compiler. */
 export const LOADED_RESERVED = ["memory", "heap"] as const;
 /** The export hotpath's compile adds to modules with a collector: bytes the collector counts as in use. */
@@ -36,7 +39,12 @@ export function bindShape(instance: WebAssembly.Instance, shape: ModuleShape, so
     ids: shape.ids,
     classes: shape.classes,
     wrappers,
-    adopt: (ptr, index) => runtime!.adopt(ptr, wrappers[index]!),
+    // The object's own class when it is bound (a subclass returned as its base), else the declared one.
+    adopt: (ptr, index) => {
+      const own = byId.get(new Uint32Array(memory.buffer, ptr - 8, 1)[0]);
+      const cls = own !== undefined && wrappers[own] && wrappers[own]!.prototype instanceof wrappers[index]! ? own : index;
+      return runtime!.adopt(ptr, wrappers[cls]!);
+    },
     addressOf: (value, index, name) => WasmObject.addressOf(value, wrappers[index]!, runtime!, name),
   };
   const setLength = exports.__setArgumentsLength as ((n: number) => void) | undefined;
@@ -74,7 +82,17 @@ export function bindShape(instance: WebAssembly.Instance, shape: ModuleShape, so
     }
   };
 
-  shape.classes.forEach((c, index) => (wrappers[index] = c.plain ? undefined : makeClass(c, runtime!, invoke, source)));
+  const byId = new Map(shape.classes.map((c, i) => [c.id, i]));
+  const wrapper = (index: number): (abstract new (...args: never[]) => WasmObject) | undefined => {
+    const c = shape.classes[index];
+    if (c.plain) return undefined;
+    if (!wrappers[index]) {
+      const parent = c.base === undefined ? WasmObject : wrapper(c.base)!;
+      wrappers[index] = makeClass(c, parent, runtime!, invoke, source);
+    }
+    return wrappers[index];
+  };
+  shape.classes.forEach((_, index) => wrapper(index));
 
   const out: Record<string, unknown> = {};
   for (const fn of shape.functions) {
@@ -131,17 +149,25 @@ function globalProperty(g: GlobalShape, global: WebAssembly.Global, heap: Heap):
 /** The TypeScript class of an AssemblyScript class: constructor, methods, fields and accessors through its wrappers. */
 function makeClass(
   c: ClassShape,
+  parent: abstract new (...args: never[]) => WasmObject,
   runtime: GcRuntime,
   invoke: (fn: FunctionShape, args: readonly unknown[], self?: { ptr: number; object: WasmObject }) => unknown,
   source: string,
 ): abstract new (...args: never[]) => WasmObject {
   // The constructor's wrapper returns the raw address: the instance is adopted by `super`, not lifted.
   const create: FunctionShape | undefined = c.create && { ...c.create, name: c.name, result: { kind: "number", type: "usize" } };
-  const cls = class extends WasmObject {
+  // A subclass's constructor hands its new object up the chain (ADOPT, address) to WasmObject's.
+  const Parent = parent as unknown as new (...args: unknown[]) => WasmObject;
+  const cls = class extends Parent {
     constructor(...args: unknown[]) {
+      if (args[0] === ADOPT) {
+        super(...(Parent === (WasmObject as unknown) ? [runtime, args[1]] : args));
+        return;
+      }
       if (!create)
         throw new TypeError(`${c.name} (${source}) has no constructor TypeScript can call; get one from a function that returns it`);
-      super(runtime, invoke(create, args) as number);
+      const ptr = invoke(create, args) as number;
+      super(...(Parent === (WasmObject as unknown) ? [runtime, ptr] : [ADOPT, ptr]));
     }
   };
   Object.defineProperty(cls, "name", { value: c.name });

@@ -39,8 +39,11 @@ export function classShape(
   const typeText = (t: AsType): string | undefined => sourceType(t, file);
   const elsewhere = "its type names a class declared in another file than the class (the wrapper could not name it)";
 
+  const report = skip;
   for (const [name, member] of c.members ?? []) {
     if (member.isAny(FLAG.Private | FLAG.Protected | FLAG.Static)) continue;
+    // An inherited member left out was reported with the class that declares it.
+    skip = member.parent?.internalName === c.internalName ? report : () => {};
     if (member.kind === KIND.PropertyPrototype) {
       const instance = member.instance;
       if (member.isField) {

@@ -117,5 +117,6 @@ function classDeclaration(c: ClassShape, classes: readonly ClassShape[], sourceF
     ...c.accessors.map((a) => `  ${a.set ? "" : "readonly "}${a.name}: ${tsTypeOf(a.type, classes)};`),
     ...c.methods.map((m) => `  /** \`${m.signature}\` */\n  ${m.name}${signature(m, classes)};`),
   ];
-  return `/** \`${c.name}\` in ${sourceFile}: an instance in the module's heap, pinned until \`dispose()\` (or \`using\`). */\nexport interface ${c.name} extends WasmObject {\n${lines.join("\n")}\n}`;
+  const base = c.base === undefined ? "WasmObject" : classes[c.base].name;
+  return `/** \`${c.name}\` in ${sourceFile}: an instance in the module's heap, pinned until \`dispose()\` (or \`using\`). */\nexport interface ${c.name} extends ${base} {\n${lines.join("\n")}\n}`;
 }

@@ -81,6 +81,8 @@ export interface ClassShape {
   readonly size: number;
   /** True: copied as a plain object; false: wrapped as a class instance. */
   readonly plain: boolean;
+  /** Instances: the base class (an index into ModuleShape.classes) when it is bound too; the TypeScript class extends it. */
+  readonly base?: number;
   readonly fields: readonly FieldShape[];
   /** Getters/setters declared with `get`/`set` (instances only). */
   readonly accessors: readonly { readonly name: string; readonly type: TypeShape; readonly get?: string; readonly set?: string }[];

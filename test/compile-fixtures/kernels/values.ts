@@ -50,6 +50,22 @@ export function echo(s: string): string {
   return s;
 }
 
+/** A subclass: bound as a TypeScript class extending Counter's, with an override. */
+export class Special extends Counter {
+  bonus: u32 = 100;
+  constructor(name: string) {
+    super(name, 10);
+  }
+  add(times: u32): this {
+    this.total += <u64>(this.step * times + this.bonus);
+    return this;
+  }
+}
+
+export function makeSpecial(name: string): Counter {
+  return new Special(name);
+}
+
 export function shout(s: string): string {
   return s.toUpperCase() + "!";
 }
