@@ -67,6 +67,63 @@ describe("hotpath/esbuild", () => {
     });
   }, 60_000);
 
+  it("binds strings, arrays, objects and classes as hotpath compile does, and warns about an export it leaves out", async () => {
+    await copyFile(join(fixtures, "kernels/values.ts"), join(dir, "values.kernel.ts"));
+    await writeFile(
+      join(dir, "values-main.ts"),
+      `import values from "./values.kernel";
+import { createPool } from "hotpath";
+const v = await values.load();
+const c = new v.Counter("c", 2);
+const pool = await createPool({ workers: 2 });
+const out = {
+  shout: v.shout("abc"),
+  reversed: v.reversed([1, 2, 3]),
+  doubled: [...v.doubled(new Float64Array([1.5]))],
+  cross: v.cross({ x: 1, y: 0, z: 0 }, { x: 0, y: 1, z: 0 }),
+  counter: String(c.add(3).total),
+  none: v.find("none"),
+  pool: await pool.map(values.shout, ["x", "y"]),
+};
+c.dispose();
+await pool.close();
+console.log(JSON.stringify(out));
+`,
+    );
+    const result = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: ["values-main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outdir: "dist-values",
+      logLevel: "silent",
+      plugins: [hotpath()],
+    });
+    expect(result.errors).toEqual([]);
+    // In the kernel file's order (esbuild sorts by location): Counter.each (a method), then apply.
+    expect(result.warnings.map((w) => [w.text, w.location?.line])).toEqual([
+      [expect.stringMatching(/^`Counter\.each` is left out: parameter `f` has type \(u64\) => void, a function/), expect.any(Number)],
+      [expect.stringMatching(/^`apply` is left out: parameter `f` has type \(i32\) => i32, a function/), expect.any(Number)],
+    ]);
+    const files = await readdir(join(dir, "dist-values"));
+    expect(files).toEqual(expect.arrayContaining(["values-main.js", "values.wasm"]));
+    expect(files).not.toContain("values.threads.wasm");
+    const types = await readFile(join(dir, "values.kernel.hotpath.ts"), "utf8");
+    expect(types).toContain("shout(s: string): string;");
+    expect(types).toContain("export interface Counter extends WasmObject {");
+    const { stdout } = await run(process.execPath, [join(dir, "dist-values/values-main.js")], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual({
+      shout: "ABC!",
+      reversed: [3, 2, 1],
+      doubled: [3],
+      cross: { x: 0, y: 0, z: 1 },
+      counter: "6",
+      none: null,
+      pool: ["X!", "Y!"],
+    });
+  }, 90_000);
+
   it("copies hotpath's worker and wasm files beside a browser bundle", async () => {
     await writeFile(
       join(dir, "page.ts"),

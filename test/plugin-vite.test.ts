@@ -2,7 +2,7 @@
 // assets, with no warning), and in the dev server an edit to the kernel recompiles it. Compile errors
 // carry the kernel's file, line and column. (The page in Chromium, from the packed tarball, is in
 // package-bundlers.test.ts.)
-import { copyFile, readdir, writeFile } from "node:fs/promises";
+import { copyFile, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -89,6 +89,34 @@ await server.close();
     expect(result.names).toContain("twice");
     expect(result.twice).toBe(42);
   }, 60_000);
+
+  it("binds a kernel of strings, arrays and classes as hotpath compile does, and warns about an export it leaves out", async () => {
+    const v = await outDir("vite-values");
+    await copyFile(join(fixtures, "kernels/values.ts"), join(v, "values.kernel.ts"));
+    await writeFile(join(v, "index.html"), `<!doctype html><script type="module" src="./main.ts"></script>\n`);
+    await writeFile(
+      join(v, "main.ts"),
+      `import values from "./values.kernel";\nconst m = await values.load();\ndocument.title = m.shout("a") + new m.Counter("c", 1).add(2).total;\n`,
+    );
+    const logger = recordingLogger();
+    await build({
+      root: v,
+      logLevel: "warn",
+      customLogger: logger,
+      plugins: [hotpath()],
+      build: { outDir: "dist", target: "es2022", assetsInlineLimit: 0 },
+    });
+    expect(logger.messages).toHaveLength(2);
+    // In the kernel file's order: Counter.each (a method), then apply.
+    expect(logger.messages[0]).toMatch(/`Counter\.each` is left out: parameter `f` has type \(u64\) => void, a function/);
+    expect(logger.messages[1]).toMatch(/`apply` is left out: parameter `f` has type \(i32\) => i32, a function/);
+    const assets = await readdir(join(v, "dist/assets"));
+    expect(assets.filter((f) => /^values-.*\.wasm$/.test(f))).toHaveLength(1);
+    expect(assets.filter((f) => /threads/.test(f))).toEqual([]);
+    const types = await readFile(join(v, "values.kernel.hotpath.ts"), "utf8");
+    expect(types).toContain("shout(s: string): string;");
+    expect(types).toContain("readonly Counter: new (name: string, step: number) => Counter;");
+  }, 90_000);
 
   it("reports a compile error with the kernel's file, line and column", async () => {
     const bad = await outDir("vite-bad");

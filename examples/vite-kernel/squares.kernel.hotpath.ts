@@ -7,6 +7,12 @@ export interface SquaresKernels {
   sumOfSquaresRange(lo: bigint, hi: bigint): bigint;
 }
 
+/** What else `load()` returns: globals and the memory. */
+export interface SquaresValues {
+  /** The module's linear memory. */
+  readonly memory: WebAssembly.Memory;
+}
+
 /** `await squares.load()` for the functions on this thread; `squares.<function>` for a pool. */
-declare const squares: KernelModule<SquaresKernels>;
+declare const squares: KernelModule<SquaresKernels, SquaresValues>;
 export default squares;

@@ -6,6 +6,7 @@ import { platform } from "#platform";
 import { expected } from "../errors.ts";
 import { BUFFER_ARRAYS, isBufferType, kernelRefOf, type FunctionSpec, type KernelRef } from "../kernels/contract.ts";
 import { loadKernelFunction } from "../kernels/runtime.ts";
+import { boundShape, contentText, halfOfBound, workOfBound } from "./compare-bound.ts";
 import { checkOptions } from "../validate.ts";
 import { runtimeInfo } from "./env.ts";
 import { toText } from "./report/index.ts";
@@ -67,10 +68,18 @@ export async function compare(
   if (!Array.isArray(args)) throw new TypeError(expected("args", "the array of arguments of one call", args));
   const opts = checkOptions(options, "options", KEYS) as CompareOptions;
   const spec = ref.spec;
-  if (args.length !== spec.params.length)
-    throw new TypeError(expected("args", `${spec.params.length} arguments (${spec.params.map((p) => p.name).join(", ")})`, args));
-  const range = isRange(spec);
-  const half = opts.half ?? halfArgs(spec, args, range);
+  // A function of strings, arrays, objects or classes: its shape says what it takes.
+  const bound = boundShape(ref);
+  const params = bound ? bound.params : spec.params;
+  if (args.length !== params.length)
+    throw new TypeError(expected("args", `${params.length} arguments (${params.map((p) => p.name).join(", ")})`, args));
+  const range = !bound && isRange(spec);
+  const half = opts.half ?? (bound ? halfOfBound(args) : halfArgs(spec, args, range));
+  if (!half)
+    throw new TypeError(
+      `compare(${spec.name}): give \`options.half\`, the arguments of a call doing about half the work (the growth guard needs two sizes); ` +
+        "it is derived only for range functions (lo, hi), buffers, strings and arrays",
+    );
   if (!Array.isArray(half) || half.length !== args.length)
     throw new TypeError(expected("options.half", `${args.length} arguments (the smaller call of the growth guard)`, half));
   if (opts.combine !== undefined && !["wrapAdd", "add", "min", "max"].includes(opts.combine))
@@ -82,8 +91,8 @@ export async function compare(
   const workers = range ? (opts.workers ?? settings.workers ?? Array.from({ length: platform.cores() }, (_, i) => i + 1)) : [];
   const combine = opts.combine ?? (spec.result === "u64" || spec.result === "i64" ? "wrapAdd" : "add");
   const cache = new PoolCache();
-  const size = workOf(spec, args, range, 2);
-  const halfSize = workOf(spec, half, range, 1);
+  const size = bound ? workOfBound(args, 2) : workOf(spec, args, range, 2);
+  const halfSize = bound ? workOfBound(half, 1) : workOf(spec, half, range, 1);
   if (!(size >= 2 && halfSize >= 1 && halfSize < size))
     throw new RangeError(
       expected("args", "a call of at least 2 units of work whose half call is smaller (the growth guard compares the two)", args),
@@ -94,6 +103,7 @@ export async function compare(
     size,
     half: () => halfSize,
     input: (n) => (n === size ? args : half),
+    ...(bound ? { normalize: contentText } : {}),
     reference: "ts",
     implementations: async () => {
       const fn = await loadKernelFunction(ref);
@@ -155,6 +165,10 @@ function halfArgs(spec: FunctionSpec, args: readonly unknown[], range: boolean):
 function show(v: unknown): string {
   if (typeof v === "bigint") return /^10{6,}$/.test(String(v)) ? `10^${String(v).length - 1}` : String(v);
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<unknown>).length})`;
+  if (typeof v === "string") return v.length > 12 ? `string(${v.length})` : JSON.stringify(v);
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (v instanceof ArrayBuffer) return `ArrayBuffer(${v.byteLength})`;
+  if (typeof v === "object" && v !== null) return "{…}";
   return String(v);
 }
 

@@ -71,10 +71,19 @@ export class GcRuntime {
   /** Pins `ptr` for `owner` and unpins it if `owner` is collected undisposed. Called by WasmObject. */
   retain(ptr: number, owner: object): void {
     if (!ptr) throw new WasmLoadError("The module returned a null object");
+    this.hold(ptr);
+    this.#registry.register(owner, ptr, owner);
+  }
+
+  /**
+   * Pins `ptr` with no owner, for as long as a call needs it (an argument being built: the next
+   * allocation may run the collector, which cannot see JavaScript's references); `release(ptr)` ends it.
+   */
+  hold(ptr: number): number {
     const count = this.#pins.get(ptr) ?? 0;
     if (count === 0) this.#exports.__pin(ptr);
     this.#pins.set(ptr, count + 1);
-    this.#registry.register(owner, ptr, owner);
+    return ptr;
   }
 
   /** Drops one pin of `ptr` (the object is collected once nothing else refers to it). */

@@ -17,7 +17,9 @@ Options:
   --plain <file>        a JS module exporting your plain function under the same name (or as default;
                         .ts works in deno and bun)
   --function <name>     the kernel function to measure
-  --args <list>         its arguments, comma-separated integers (1e8 allowed), e.g. 0,1e8
+  --args <list>         its arguments, comma-separated integers (1e8 allowed), e.g. 0,1e8; or a JSON
+                        array for functions of strings, arrays and objects, e.g. '["text", [1, 2, 3]]'
+                        (bigints as decimal strings; typed arrays and ArrayBuffers as arrays)
   --runtimes <list>     among node, deno, bun, chromium (default: node,deno,bun,chromium)
   --preset <quick|full> how long to measure (default: quick)
   --json                print the report as JSON instead of the table
@@ -46,13 +48,17 @@ export async function main(argv: string[]): Promise<number> {
     if (!values[key]) throw new TypeError(expected(`--${key}`, "given (see hotpath bench --module --help)", values[key]));
   if (values.preset !== "quick" && values.preset !== "full") throw new RangeError(expected("--preset", "quick or full", values.preset));
   for (const file of [values.module!, values.plain!]) if (!existsSync(file)) throw new Error(`${file} does not exist`);
-  const args = values.args!.split(",").map((a) => {
-    const t = a.trim().replaceAll("_", "");
-    const m = /^(\d+)e(\d+)$/i.exec(t);
-    if (m) return (BigInt(m[1]) * 10n ** BigInt(m[2])).toString();
-    if (!/^-?\d+$/.test(t)) throw new RangeError(expected("--args", "comma-separated integers such as 0,1e8", a));
-    return t;
-  });
+  // JSON for functions of strings, arrays and objects; comma-separated integers otherwise.
+  const json = values.args!.trim().startsWith("[");
+  const args: unknown[] = json
+    ? parseJsonArgs(values.args!)
+    : values.args!.split(",").map((a) => {
+        const t = a.trim().replaceAll("_", "");
+        const m = /^(\d+)e(\d+)$/i.exec(t);
+        if (m) return (BigInt(m[1]) * 10n ** BigInt(m[2])).toString();
+        if (!/^-?\d+$/.test(t)) throw new RangeError(expected("--args", "comma-separated integers such as 0,1e8", a));
+        return t;
+      });
   const report = await benchModule({
     module: values.module!,
     plain: values.plain!,
@@ -69,4 +75,15 @@ export async function main(argv: string[]): Promise<number> {
     (r) => "skipped" in r || r.cases.some((c) => c.implementations.some((i) => i.status === "error" || i.status === "wrong")),
   );
   return bad ? 1 : 0;
+}
+
+function parseJsonArgs(text: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RangeError(expected("--args", `a JSON array (${(error as Error).message})`, text));
+  }
+  if (!Array.isArray(parsed)) throw new RangeError(expected("--args", "a JSON array", text));
+  return parsed;
 }

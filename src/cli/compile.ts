@@ -1,12 +1,12 @@
 // `hotpath compile`: AssemblyScript kernel files → both wasm builds, their .wat, and a typed ES module.
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { CompileError, compileKernelTo, watchKernel, type CompiledKernel } from "../compile/index.ts";
+import { CompileError, compileKernelTo, formatDiagnostic, watchKernel, type CompiledKernel } from "../compile/index.ts";
 import { expected } from "../errors.ts";
 
 const HELP = `Usage: hotpath compile <kernel.ts>... --out <dir> [--watch]
 
-Compiles AssemblyScript kernel files with the flags of hotpath's own kernels (-O3, stub runtime, SIMD)
+Compiles AssemblyScript files with the flags of hotpath's own kernels (-O3, stub runtime, SIMD)
 into <dir>: <name>.wasm, <name>.threads.wasm (shared memory, for the pool), a .wat beside each, and
 <name>.js + <name>.d.ts, a module whose functions are typed from the AssemblyScript signatures:
 
@@ -14,10 +14,16 @@ into <dir>: <name>.wasm, <name>.threads.wasm (shared memory, for the pool), a .w
   const { sumOfSquaresRange } = await squares.load();        // on this thread
   await pool.reduceRange(squares.sumOfSquaresRange, 0n, 10n ** 10n, { combine: "wrapAdd" });
 
-Types: u64/i64 → bigint, i32/u32/usize/f32/f64 → number, bool → boolean. A buffer is a parameter pair
+Types: u64/i64 → bigint, other numbers → number, bool → boolean. A buffer is a parameter pair
 \`<name>Ptr: usize, <name>Len: i32\` (length in elements) and becomes one typed-array parameter <name>:
 a Uint8Array unless the function's doc comment says \`@buffer <name> f64[]\` (u8[], i32[], u32[], f32[],
 f64[], i64[], u64[]; add \`inout\` when the kernel writes into it).
+
+Everything asc's own --bindings esm carries is bound too: strings, ArrayBuffer, typed arrays,
+Array/StaticArray of numbers (copied both ways), plain objects (copied), class instances as TypeScript
+classes (methods, fields; pinned until dispose()), nullable results (T | null), exported globals and
+the memory. Such a module is built with asc's incremental collector and has no threads build. An
+export that cannot cross (a closure, v128, arrays of references) is left out with a warning.
 
 Options:
   --out <dir>          where to write (required)
@@ -47,11 +53,19 @@ export async function main(argv: string[]): Promise<number> {
   if (!values.out) throw new TypeError(expected("--out", "the output directory", values.out));
   const out = values.out;
   const options = values.runtime ? { runtime: values.runtime } : {};
-  const built = (c: CompiledKernel, what: string) =>
+  const built = (c: CompiledKernel, what: string) => {
+    for (const w of c.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+    const names = [...c.functions.map((f) => f.name), ...(c.shape?.functions ?? []).map((f) => f.name)];
+    const extras = [
+      ...(c.shape?.classes ?? []).filter((k) => !k.plain).map((k) => `class ${k.name}`),
+      ...(c.shape?.globals ?? []).map((g) => g.name),
+    ];
+    const builds = c.files[`${c.name}.threads.wasm`] ? "{wasm,threads.wasm,js,d.ts}" : "{wasm,js,d.ts}";
     process.stderr.write(
-      `hotpath compile: ${what} ${relative(process.cwd(), c.file)} → ${out}/${c.name}.{wasm,threads.wasm,js,d.ts} ` +
-        `(${c.functions.map((f) => f.name).join(", ")}) in ${Math.round(c.ms)} ms\n`,
+      `hotpath compile: ${what} ${relative(process.cwd(), c.file)} → ${join(out, c.name)}.${builds} ` +
+        `(${[...names, ...extras].join(", ")}${c.shape?.gc ? "; incremental collector" : ""}) in ${Math.round(c.ms)} ms\n`,
     );
+  };
   const failed = (error: unknown) => {
     if (!(error instanceof CompileError)) throw error;
     process.stderr.write(`${error.message}\n${error.report ? `\n${error.report}` : ""}`);

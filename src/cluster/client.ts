@@ -405,6 +405,11 @@ function portable(fn: unknown, args: readonly unknown[]): { ref: PortableKernelR
         wrapped ? wrapped.kernel : fn,
       ),
     );
+  if (ref.bound)
+    throw new TypeError(
+      `\`${ref.spec.name}\` is bound by its module's shape (strings, arrays, objects, small integers or optional parameters): ` +
+        "the cluster runs range kernels of numbers only (lo, hi)",
+    );
   if (wrapped) {
     const w = wrapped.wasm;
     if (w instanceof Uint8Array) return { ref, bytes: async () => w };

@@ -1,7 +1,9 @@
 // The text of a generated kernel module: `<name>.js` (one defineKernelModule call, its wasm files named
 // by `new URL("./<name>.wasm", import.meta.url)` written literally so that bundlers find and emit them)
-// and `<name>.d.ts` (each function typed from its AssemblyScript signature).
+// and `<name>.d.ts` (each function typed from its AssemblyScript signature; classes as interfaces of
+// their fields and methods, constructed through the loaded module; plain objects as interfaces).
 import type { FunctionSpec } from "../kernels/contract.ts";
+import { tsTypeOf, type ClassShape, type FunctionShape, type ModuleShape } from "../kernels/shape.ts";
 import { tsType } from "./signatures.ts";
 
 export interface ModuleText {
@@ -14,6 +16,10 @@ export interface ModuleText {
   memoryFree?: readonly string[];
   /** Module specifier of the runtime: "hotpath/kernel". */
   runtime: string;
+  /** What the module binds beyond the kernel contract (strings, arrays, objects, classes, globals). */
+  shape?: ModuleShape;
+  /** False: no threads build (a module with a collector). Default: true. */
+  threads?: boolean;
 }
 
 /** A JS identifier from a kernel name: "my-squares" → "mySquares". */
@@ -32,31 +38,85 @@ import { defineKernelModule } from ${JSON.stringify(t.runtime)};
 
 export default defineKernelModule({
   source: ${JSON.stringify(t.name)},
-  wasm: () => new URL("./${t.name}.wasm", import.meta.url),
-  threads: () => new URL("./${t.name}.threads.wasm", import.meta.url),
-  functions: ${specs},${t.memoryFree?.length ? `\n  memoryFree: ${JSON.stringify(t.memoryFree)},` : ""}
+  url: import.meta.url,
+  wasm: () => new URL("./${t.name}.wasm", import.meta.url),${t.threads === false ? "" : `\n  threads: () => new URL("./${t.name}.threads.wasm", import.meta.url),`}
+  functions: ${specs},${t.memoryFree?.length ? `\n  memoryFree: ${JSON.stringify(t.memoryFree)},` : ""}${t.shape ? `\n  shape: ${JSON.stringify(t.shape)},` : ""}
 });
 `;
 }
 
 export function generateDeclarations(t: ModuleText): string {
   const id = moduleIdentifier(t.name);
-  const iface = `${id[0].toUpperCase()}${id.slice(1)}Kernels`;
+  const base = `${id[0].toUpperCase()}${id.slice(1)}`;
+  const iface = `${base}Kernels`;
+  const shape = t.shape;
+  const classes = shape?.classes ?? [];
   const members = t.functions.map((f) => {
     const as = `${f.name}(${f.params.map((p) => `${p.name}: ${p.type}${p.inout ? " (inout)" : ""}`).join(", ")}): ${f.result}`;
     const params = f.params.map((p) => `${p.name}: ${tsType(p.type)}`).join(", ");
     return `  /** \`${as}\` in ${t.sourceFile}. */\n  ${f.name}(${params}): ${tsType(f.result)};`;
   });
+  for (const f of shape?.functions ?? [])
+    members.push(`  /** \`${f.signature}\` in ${t.sourceFile}. */\n  ${f.name}${signature(f, classes)};`);
+  const values: string[] = [];
+  const types: string[] = [];
+  for (const c of classes) types.push(classDeclaration(c, classes, t.sourceFile));
+  for (const c of classes)
+    if (!c.plain && !(shape?.functions ?? []).some((f) => f.name === c.name) && !t.functions.some((f) => f.name === c.name))
+      values.push(
+        c.create
+          ? `  /** \`new ${c.name}(…)\`: an instance in the module's heap, pinned until \`dispose()\`. */\n  readonly ${c.name}: new ${params(c.create, classes)} => ${c.name};`
+          : `  /** ${c.name} has no constructor TypeScript can call: instances come from the module's functions. */\n  readonly ${c.name}: abstract new () => ${c.name};`,
+      );
+  for (const g of shape?.globals ?? [])
+    values.push(
+      `  /** \`${g.mutable ? "let" : "const"} ${g.name}\` in ${t.sourceFile}. */\n  ${g.mutable ? "" : "readonly "}${g.name}: ${tsTypeOf(g.type, classes)};`,
+    );
+  for (const e of shape?.enums ?? [])
+    values.push(
+      `  /** \`enum ${e.name}\` in ${t.sourceFile}: each name to its value and back, as a TypeScript enum. */\n  readonly ${e.name}: { readonly [K in ${e.members.map((m) => JSON.stringify(m)).join(" | ")}]: number } & { readonly [value: number]: string };`,
+    );
+  values.push(`  /** The module's linear memory. */\n  readonly memory: WebAssembly.Memory;`);
+  if (shape?.gc) values.push(`  /** The module's collector: collect(), memoryBytes(), usedBytes(), pinned. */\n  readonly heap: HeapInfo;`);
+  const runtimeTypes = ["KernelModule", ...(shape?.gc ? ["HeapInfo"] : []), ...(classes.some((c) => !c.plain) ? ["WasmObject"] : [])];
   return `${header(t)}
-import type { KernelModule } from ${JSON.stringify(t.runtime)};
-
+import type { ${runtimeTypes.join(", ")} } from ${JSON.stringify(t.runtime)};
+${types.length ? `\n${types.join("\n\n")}\n` : ""}
 /** The functions of ${t.sourceFile}, as \`load()\` returns them (checked, typed, on this thread). */
 export interface ${iface} {
 ${members.join("\n")}
 }
 
+/** What else \`load()\` returns: ${shape?.gc ? "classes, " : ""}globals and the memory. */
+export interface ${base}Values {
+${values.join("\n")}
+}
+
 /** \`await ${id}.load()\` for the functions on this thread; \`${id}.<function>\` for a pool. */
-declare const ${id}: KernelModule<${iface}>;
+declare const ${id}: KernelModule<${iface}, ${base}Values>;
 export default ${id};
 `;
+}
+
+function params(f: FunctionShape, classes: readonly ClassShape[]): string {
+  const required = f.required ?? f.params.length;
+  return `(${f.params.map((p, i) => `${p.name}${i >= required ? "?" : ""}: ${tsTypeOf(p.type, classes)}`).join(", ")})`;
+}
+
+function signature(f: FunctionShape, classes: readonly ClassShape[]): string {
+  return `${params(f, classes)}: ${f.result ? tsTypeOf(f.result, classes) : "void"}`;
+}
+
+function classDeclaration(c: ClassShape, classes: readonly ClassShape[], sourceFile: string): string {
+  if (c.plain)
+    return `/** \`${c.name}\` in ${sourceFile}: a plain object, copied in and out. */\nexport interface ${c.name} {\n${c.fields
+      .map((f) => `  ${f.name}: ${tsTypeOf(f.type, classes)};`)
+      .join("\n")}\n}`;
+  const lines = [
+    ...c.fields.filter((f) => f.get).map((f) => `  ${f.set ? "" : "readonly "}${f.name}: ${tsTypeOf(f.type, classes)};`),
+    ...c.accessors.map((a) => `  ${a.set ? "" : "readonly "}${a.name}: ${tsTypeOf(a.type, classes)};`),
+    ...c.methods.map((m) => `  /** \`${m.signature}\` */\n  ${m.name}${signature(m, classes)};`),
+  ];
+  const base = c.base === undefined ? "WasmObject" : classes[c.base].name;
+  return `/** \`${c.name}\` in ${sourceFile}: an instance in the module's heap, pinned until \`dispose()\` (or \`using\`). */\nexport interface ${c.name} extends ${base} {\n${lines.join("\n")}\n}`;
 }

@@ -6,10 +6,13 @@ import { readFile, readdir } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import { HotpathError } from "../errors.ts";
 import type { FunctionSpec } from "../kernels/contract.ts";
+import { analysisTransform, type Analysis } from "./analyze.ts";
+import { HEAP_TOTAL_EXPORT, LOADED_RESERVED } from "../kernels/bind.ts";
 import { generateDeclarations, generateModule, moduleIdentifier } from "./codegen.ts";
 import { memoryFreeExports } from "./memory-use.ts";
 import { HEAP_BASE_EXPORT, RESERVED_NAMES } from "../kernels/runtime.ts";
-import { SignatureError, bufferTags, parseBindings, toSpecs } from "./signatures.ts";
+import type { ModuleShape } from "../kernels/shape.ts";
+import { SignatureError, bufferTags, toSpecs } from "./signatures.ts";
 
 /** The flags of asconfig.json's "release" target (shared options included). */
 export const RELEASE_FLAGS = [
@@ -32,6 +35,15 @@ export const THREADS_FLAGS = [
   "--maximumMemory",
   "65536",
 ] as const;
+
+/**
+ * The flags of a module that takes or returns managed values (strings, arrays, objects, classes): the
+ * release flags with asc's incremental collector, its entry points exported (`__new`, `__pin`,
+ * `__unpin`, `__collect`). Such a module has no threads build: the collector is not thread-safe.
+ */
+export const GC_FLAGS = ["-O3", "--shrinkLevel", "0", "--runtime", "incremental", "--exportRuntime", "--enable", RELEASE_FLAGS[6]] as const;
+/** The analysis compile: what the module exports, resolved by asc (nothing is written). */
+const ANALYSIS_FLAGS = ["-O0", "--runtime", "incremental", "--exportRuntime", "--enable", RELEASE_FLAGS[6], "--noEmit"] as const;
 
 /** The extra entry file compiled beside the kernel: it exports where the kernel's static data ends. */
 const HEAP_ENTRY = "__hotpath_heap.ts";
@@ -74,6 +86,10 @@ export interface CompiledKernel {
   /** The absolute path of the kernel file. */
   file: string;
   functions: FunctionSpec[];
+  /** Everything else it binds (strings, arrays, objects, classes, globals); absent for a module of numbers and buffer pairs only. */
+  shape?: ModuleShape;
+  /** Exports left out of the generated module, each with why (also among `warnings`). */
+  skipped: { name: string; reason: string }[];
   /** `<name>.wasm`, `<name>.threads.wasm`, `.wat` beside each, `<name>.js` and `<name>.d.ts`. */
   files: Record<string, Uint8Array | string>;
   /** Warnings asc reported. */
@@ -101,6 +117,7 @@ interface Asc {
       }): void;
       stdout: unknown;
       stderr: unknown;
+      transforms?: unknown[];
     },
   ): Promise<{ error: Error | null }>;
   createMemoryStream(fn?: (chunk: Uint8Array | string) => void): unknown;
@@ -119,7 +136,13 @@ export function kernelName(file: string): string {
   return basename(file, extname(file)).replace(/\.kernel$/, "");
 }
 
-/** Compiles one AssemblyScript kernel file into both wasm builds and its typed ES module, in memory. */
+/**
+ * Compiles one AssemblyScript kernel file into its wasm build(s) and its typed ES module, in memory.
+ * A first compile reads what the module exports (analyze.ts). A module whose exports take and return
+ * only numbers and buffer pairs is built as before: the stub runtime, and a threads build for the
+ * pool's shared memory. Any other module is built with the incremental collector (GC_FLAGS), with
+ * the wrappers its classes need appended to their files, and has no threads build.
+ */
 export async function compileKernel(file: string, options: CompileOptions = {}): Promise<CompiledKernel> {
   const started = performance.now();
   const path = resolve(file);
@@ -129,42 +152,108 @@ export async function compileKernel(file: string, options: CompileOptions = {}):
   const source = await readFile(path, "utf8").catch((cause: Error) => {
     throw new CompileError(`Cannot read kernel file ${display(path)}: ${cause.message}`, [], "");
   });
-  const release = await runAsc(path, name, [...RELEASE_FLAGS, "--bindings", "esm"]);
-  const signatures = parseBindings(String(release.files[`${name}.d.ts`] ?? "")).filter((s) => s.name !== HEAP_BASE_EXPORT);
-  let functions: FunctionSpec[];
-  try {
-    functions = toSpecs(signatures, bufferTags(source));
-  } catch (error) {
-    if (!(error instanceof SignatureError)) throw error;
-    const at = locateExport(source, error.exportName);
-    const diagnostic: Diagnostic = { file: display(path), ...at, severity: "error", code: 0, message: error.message };
-    throw new CompileError(formatDiagnostic(diagnostic), [diagnostic], "");
-  }
-  if (!functions.length) throw new CompileError(`${display(path)} exports no function: a kernel file exports at least one`, [], "");
-  for (const f of functions)
-    if ((RESERVED_NAMES as readonly string[]).includes(f.name)) {
-      const diagnostic: Diagnostic = {
-        file: display(path),
-        ...locateExport(source, f.name),
-        severity: "error",
-        code: 0,
-        message: `\`${f.name}\` is a name the generated module object uses (${RESERVED_NAMES.join(", ")}); rename the export`,
-      };
-      throw new CompileError(formatDiagnostic(diagnostic), [diagnostic], "");
-    }
-  const threads = await runAsc(path, name, [...THREADS_FLAGS], ".threads");
-  const runtime = options.runtime ?? "hotpath/kernel";
-  const free = memoryFreeExports(String(release.files[`${name}.wat`] ?? ""));
-  const memoryFree = functions.filter((f) => free.has(f.name)).map((f) => f.name);
-  const files: Record<string, Uint8Array | string> = {
-    [`${name}.wasm`]: release.files[`${name}.wasm`],
-    [`${name}.wat`]: release.files[`${name}.wat`],
-    [`${name}.threads.wasm`]: threads.files[`${name}.threads.wasm`],
-    [`${name}.threads.wat`]: threads.files[`${name}.threads.wat`],
-    [`${name}.js`]: generateModule({ name, sourceFile: basename(path), functions, memoryFree, runtime }),
-    [`${name}.d.ts`]: generateDeclarations({ name, sourceFile: basename(path), functions, runtime }),
+  const analysis = (await runAsc(path, name, ANALYSIS_FLAGS, { analyze: true })).analysis!;
+  const warnings: Diagnostic[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  const skip = (exportName: string, reason: string) => {
+    skipped.push({ name: exportName, reason });
+    warnings.push({
+      file: display(path),
+      ...locateExport(source, exportName),
+      severity: "warning",
+      code: 0,
+      message: `\`${exportName}\` is left out: ${reason}`,
+    });
   };
-  return { name, file: path, functions, files, warnings: [...release.warnings, ...threads.warnings], ms: performance.now() - started };
+  for (const s of analysis.skipped) skip(s.name, s.reason);
+  // In the file's order, as a reader goes through it.
+  warnings.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const reserved = [...RESERVED_NAMES, ...LOADED_RESERVED] as readonly string[];
+  const tags = bufferTags(source);
+  const functions: FunctionSpec[] = [];
+  const managed: Analysis["functions"] = [];
+  for (const f of analysis.functions) {
+    if (reserved.includes(f.name)) {
+      skip(f.name, `it is a name the generated module uses (${reserved.join(", ")}); rename the export`);
+      continue;
+    }
+    try {
+      // Optional parameters need asc's `__setArgumentsLength` before each call: bind.ts does that.
+      if (f.required !== undefined) throw new SignatureError("optional parameters", f.name);
+      functions.push(...toSpecs([{ name: f.name, params: f.asParams, result: f.asResult }], tags));
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      if (tags.has(f.name)) {
+        const diagnostic: Diagnostic = {
+          file: display(path),
+          ...locateExport(source, f.name),
+          severity: "error",
+          code: 0,
+          message: error.message,
+        };
+        throw new CompileError(formatDiagnostic(diagnostic), [diagnostic], "");
+      }
+      managed.push(f);
+    }
+  }
+  const globals = analysis.globals.filter(
+    (g) => !reserved.includes(g.name) || void skip(g.name, `it is a name the generated module uses (${reserved.join(", ")})`),
+  );
+  if (!functions.length && !managed.length && !globals.length && !analysis.enums.length)
+    throw new CompileError(
+      [`${display(path)} exports no function hotpath can bind: a kernel file exports at least one`, ...warnings.map(formatDiagnostic)].join(
+        "\n",
+      ),
+      [],
+      "",
+    );
+  const gc = managed.length > 0 || globals.some((g) => g.type.kind !== "number");
+  const runtime = options.runtime ?? "hotpath/kernel";
+  const text = { name, sourceFile: basename(path), functions, runtime };
+  let files: Record<string, Uint8Array | string>;
+  let shape: ModuleShape | undefined;
+  if (!gc) {
+    const release = await runAsc(path, name, RELEASE_FLAGS);
+    const threads = await runAsc(path, name, THREADS_FLAGS, { suffix: ".threads" });
+    warnings.push(...release.warnings, ...threads.warnings);
+    const free = memoryFreeExports(String(release.files[`${name}.wat`] ?? ""));
+    const memoryFree = functions.filter((f) => free.has(f.name)).map((f) => f.name);
+    if (globals.length || analysis.enums.length)
+      shape = {
+        gc: false,
+        ids: analysis.ids,
+        functions: [],
+        classes: [],
+        globals,
+        ...(analysis.enums.length ? { enums: analysis.enums } : {}),
+      };
+    files = {
+      [`${name}.wasm`]: release.files[`${name}.wasm`],
+      [`${name}.wat`]: release.files[`${name}.wat`],
+      [`${name}.threads.wasm`]: threads.files[`${name}.threads.wasm`],
+      [`${name}.threads.wat`]: threads.files[`${name}.threads.wat`],
+    };
+    files[`${name}.js`] = generateModule({ ...text, memoryFree, shape });
+  } else {
+    // The wrappers are compiled in the final build; its own analysis gives the ids and offsets of that build.
+    const build = await runAsc(path, name, GC_FLAGS, { analyze: true, wrappers: analysis.wrappers });
+    warnings.push(...build.warnings);
+    const final = build.analysis!;
+    const keep = new Set(managed.map((f) => f.name));
+    const strip = <T extends { asParams?: unknown; asResult?: unknown }>({ asParams: _p, asResult: _r, ...rest }: T) => rest;
+    shape = {
+      gc: true,
+      ids: final.ids,
+      functions: final.functions.filter((f) => keep.has(f.name)).map(strip),
+      classes: final.classes,
+      globals: final.globals.filter((g) => globals.some((h) => h.name === g.name)),
+      ...(final.enums.length ? { enums: final.enums } : {}),
+    };
+    files = { [`${name}.wasm`]: build.files[`${name}.wasm`], [`${name}.wat`]: build.files[`${name}.wat`] };
+    files[`${name}.js`] = generateModule({ ...text, shape, threads: false });
+  }
+  files[`${name}.d.ts`] = generateDeclarations({ ...text, shape });
+  return { name, file: path, functions, ...(shape ? { shape } : {}), skipped, files, warnings, ms: performance.now() - started };
 }
 
 /** Runs asc on `path` (plus the heap-base entry) with `flags`; outputs land in memory under `<name><suffix>.*`. */
@@ -172,9 +261,21 @@ async function runAsc(
   path: string,
   name: string,
   flags: readonly string[],
-  suffix = "",
-): Promise<{ files: Record<string, Uint8Array | string>; warnings: Diagnostic[] }> {
+  options: { suffix?: string; analyze?: boolean; wrappers?: Map<string, string> } = {},
+): Promise<{ files: Record<string, Uint8Array | string>; warnings: Diagnostic[]; analysis?: Analysis }> {
   const asc = await ascModule();
+  const suffix = options.suffix ?? "";
+  const transform = options.analyze ? analysisTransform(HEAP_TOTAL_EXPORT) : undefined;
+  // Wrappers go at the end of their class's file (lines beyond the user's, so diagnostics keep their places);
+  // those of other files than the entry are re-exported by name from the entry.
+  const appended = new Map(options.wrappers ?? []);
+  const entry = basename(path).replace(/\.ts$/, "");
+  for (const [file, text] of options.wrappers ?? [])
+    if (file !== entry) {
+      const names = [...text.matchAll(/export function (\w+)/g)].map((m) => m[1]);
+      const from = `./${relative(dirname(path), resolve(dirname(path), file)).replace(/\\/g, "/")}`;
+      appended.set(entry, `${appended.get(entry) ?? ""}export { ${names.join(", ")} } from ${JSON.stringify(from)};\n`);
+    }
   const baseDir = dirname(path);
   const files: Record<string, Uint8Array | string> = {};
   const diagnostics: Diagnostic[] = [];
@@ -201,7 +302,9 @@ async function runAsc(
         if (file === HEAP_ENTRY || file.endsWith(`/${HEAP_ENTRY}`)) return HEAP_SOURCE;
         const text = await readFile(isAbsolute(file) ? file : join(dir, file), "utf8").catch(() => null);
         if (text !== null) texts.set(file, text);
-        return text;
+        const extra =
+          text !== null ? appended.get(relative(baseDir, resolve(dir, file)).replace(/\\/g, "/").replace(/\.ts$/, "")) : undefined;
+        return extra ? `${text}\n${extra}` : text;
       },
       async writeFile(file, contents) {
         files[basename(file)] = contents;
@@ -225,6 +328,7 @@ async function runAsc(
       },
       stdout: asc.createMemoryStream(),
       stderr: asc.createMemoryStream((chunk) => (report += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk))),
+      ...(transform ? { transforms: [transform] } : {}),
     },
   );
   const errors = diagnostics.filter((d) => d.severity === "error");
@@ -232,7 +336,9 @@ async function runAsc(
     const lines = errors.length ? errors.map(formatDiagnostic) : [`${display(path)}: ${error?.message ?? "asc failed"}`];
     throw new CompileError(lines.join("\n"), errors, report);
   }
-  return { files, warnings: diagnostics.filter((d) => d.severity === "warning") };
+  // asc warns that exported classes do not become wasm exports (AS235): hotpath binds them where they are used.
+  const warnings = diagnostics.filter((d) => d.severity === "warning" && d.code !== 235);
+  return { files, warnings, ...(transform?.result ? { analysis: transform.result } : {}) };
 }
 
 /** `kernels/squares.ts:3:8: error TS2304: Cannot find name 'x'.`: the form editors and terminals link. */
@@ -248,12 +354,24 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line: before.split("\n").length, column: offset - lastNewline };
 }
 
-/** Line and column of `export function name` in the source (for signature errors asc does not report). */
+/**
+ * Line and column of an export in the source (for what asc does not report): `export function name`,
+ * `export let|const|var name`, `export enum name`; for "Class.member", the member's declaration in the class.
+ */
 function locateExport(source: string, name: string): { line?: number; column?: number } {
-  const m = new RegExp(`export\\s+function\\s+${name}\\b`).exec(source);
+  const [owner, member] = name.includes(".") ? name.split(".") : [undefined, name];
+  let from = 0;
+  let re = new RegExp(`export\\s+(?:function|let|const|var|enum)\\s+(${member})\\b`, "g");
+  if (owner) {
+    const cls = new RegExp(`\\bclass\\s+${owner}\\b`).exec(source);
+    if (!cls) return {};
+    from = cls.index;
+    re = new RegExp(`^[ \\t]*(?:(?:public|readonly|static|get|set)\\s+)*(${member})\\s*[(:!<]`, "gm");
+  }
+  re.lastIndex = from;
+  const m = re.exec(source);
   if (!m) return {};
-  const before = source.slice(0, m.index + m[0].length - name.length);
-  const lines = before.split("\n");
+  const lines = source.slice(0, m.index + m[0].indexOf(m[1])).split("\n");
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 

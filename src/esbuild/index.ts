@@ -57,6 +57,11 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
           }
           return {
             contents: compiled.files[`${compiled.name}.js`] as string,
+            // Exports left out (a closure parameter, …) and asc's warnings, located in the kernel file.
+            warnings: compiled.warnings.map((d) => ({
+              text: d.message,
+              ...(d.line ? { location: { file: d.file ?? args.path, line: d.line, column: (d.column ?? 1) - 1 } } : {}),
+            })),
             loader: "js",
             resolveDir: dirname(args.path),
             watchFiles: [args.path],

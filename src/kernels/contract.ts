@@ -223,6 +223,11 @@ export interface KernelRef {
    * stores them in Redis). A compiled Module cannot be turned back into bytes, so this is its own field.
    */
   readonly bytes?: () => Promise<Uint8Array>;
+  /**
+   * A function of a compiled module that takes or returns strings, arrays, objects or class instances:
+   * `spec` only names it; the module's shape (src/kernels/shape.ts, plain data) says how to call it.
+   */
+  readonly bound?: { readonly shape: unknown; readonly function: string; readonly source: string };
 }
 
 /** The property under which a kernel function carries its KernelRef. */

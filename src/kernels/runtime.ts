@@ -4,6 +4,9 @@
 // the kernel contract (src/kernels/contract.ts): checked arguments with named errors, buffers copied in,
 // u64 results unsigned, traps as KernelError, warm-up. Browser-safe: Node, Deno, Bun and pages.
 import { Arena } from "../arena.ts";
+import { gcRuntime } from "../classes/classes.ts";
+import { bindShape } from "./bind.ts";
+import type { ModuleShape } from "./shape.ts";
 import { WasmLoadError, expected } from "../errors.ts";
 import { assemblyScriptImports, compileWasm, requireExports } from "../load.ts";
 import { readWasmBytes } from "../wasm-bytes.ts";
@@ -29,6 +32,8 @@ export const RESERVED_NAMES = ["load", "specs", "source", "then"] as const;
 export interface KernelModuleDefinition {
   /** The kernel file's name without extension ("squares"), for messages. */
   readonly source: string;
+  /** The generated module's own URL (`import.meta.url`). */
+  readonly url?: string;
   /** The single-thread build. A function, so that nothing is fetched before `load()`. */
   readonly wasm: () => URL | string;
   /** The shared-memory build (imports `env.memory`), for the pool's shared mode. */
@@ -41,11 +46,17 @@ export interface KernelModuleDefinition {
    * build, as it runs the built-in range kernels, since the shared memory gains them nothing.
    */
   readonly memoryFree?: readonly string[];
+  /** Functions of strings, arrays, objects and classes, the classes, and the exported globals (bind.ts). */
+  readonly shape?: ModuleShape;
 }
 
 /** Options of `load()`. */
 export interface LoadOptions {
-  /** Run every function on small inputs until V8 has tiered it up (a long first call would stay in the baseline tier). Default: true. */
+  /**
+   * Run every function of numbers on small inputs until V8 has tiered it up (a long first call would
+   * stay in the baseline tier). Default: true, except for a module with globals, classes or a collector
+   * (one that has state, which calls with made-up arguments would change): there, false.
+   */
   warmUp?: boolean;
 }
 
@@ -67,9 +78,9 @@ export type RefOf<F> = F extends (...args: infer A) => infer R ? KernelFunctionR
 export type LoadedKernels<F> = { readonly [K in keyof F]: F[K] & { readonly [KERNEL_REF]: KernelRef } };
 
 /** What `import squares from "./generated/squares.js"` gives: `load()`, the specs, and one KernelRef per function. */
-export type KernelModule<F> = {
-  /** Compiles the module (once per realm), instantiates it on this thread and returns its checked, typed functions. */
-  load(options?: LoadOptions): Promise<LoadedKernels<F>>;
+export type KernelModule<F, V = unknown> = {
+  /** Compiles the module (once per realm), instantiates it on this thread and returns its checked, typed functions (and `V`: classes, globals, memory). */
+  load(options?: LoadOptions): Promise<LoadedKernels<F> & V>;
   /** Every function's boundary, as asc typed it. */
   readonly specs: readonly FunctionSpec[];
   /** The kernel file's name ("squares"). */
@@ -128,6 +139,18 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
   const wasmBytes = (): Promise<Uint8Array> => (bytes ??= readWasmBytes(definition.wasm(), `${source}.wasm`));
 
   const refs = new Map<string, KernelRef>();
+  const shape = definition.shape;
+  for (const fn of shape?.functions ?? [])
+    refs.set(
+      fn.name,
+      Object.freeze({
+        // The contract's spec names it; `bound` says how to call it (checked by the pool and compare()).
+        spec: { name: fn.name, params: [], result: "void" } satisfies FunctionSpec,
+        bound: { shape: shape!, function: fn.name, source },
+        module,
+        bytes: wasmBytes,
+      }),
+    );
   for (const spec of functions) {
     if ((RESERVED_NAMES as readonly string[]).includes(spec.name))
       throw new TypeError(`Kernel module \`${source}\` exports \`${spec.name}\`, a name its module object uses; rename it`);
@@ -150,8 +173,9 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
       const opts = checkOptions(options, "options", ["warmUp"]) as LoadOptions;
       if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
         throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
-      const loaded = instantiateKernelModule(await module(), functions, refs, source);
-      if (opts.warmUp !== false)
+      const loaded = instantiateKernelModule(await module(), functions, refs, source, shape);
+      // A module with a shape (a collector, globals, classes) has state: calls with made-up arguments would change it.
+      if (opts.warmUp ?? !shape)
         for (const spec of functions) {
           const fn = loaded[spec.name] as (...args: unknown[]) => unknown;
           const args = refs.get(spec.name)!.warmUpArgs!;
@@ -164,8 +188,7 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
       return loaded;
     },
   };
-  for (const spec of functions)
-    object[spec.name] = Object.freeze({ name: spec.name, [KERNEL_REF]: refs.get(spec.name)! } satisfies KernelFunctionRef);
+  for (const name of refs.keys()) object[name] = Object.freeze({ name, [KERNEL_REF]: refs.get(name)! } satisfies KernelFunctionRef);
   return Object.freeze(object) as KernelModule<F>;
 }
 
@@ -176,7 +199,10 @@ export function defineKernelModule<F>(definition: KernelModuleDefinition): Kerne
 export async function loadKernelFunction(ref: KernelRef, options?: LoadOptions): Promise<(...args: unknown[]) => unknown> {
   const opts = checkOptions(options, "options", ["warmUp"]) as LoadOptions;
   const refs = new Map([[ref.spec.name, ref]]);
-  const fn = instantiateKernelModule(await ref.module(), [ref.spec], refs, ref.spec.name)[ref.spec.name] as (...args: unknown[]) => unknown;
+  const loaded = ref.bound
+    ? instantiateKernelModule(await ref.module(), [], refs, ref.bound.source, ref.bound.shape as ModuleShape)
+    : instantiateKernelModule(await ref.module(), [ref.spec], refs, ref.spec.name);
+  const fn = loaded[ref.spec.name] as (...args: unknown[]) => unknown;
   if (opts.warmUp !== false && ref.warmUpArgs)
     try {
       warmUp(() => fn(...ref.warmUpArgs!));
@@ -187,11 +213,12 @@ export async function loadKernelFunction(ref: KernelRef, options?: LoadOptions):
 }
 
 /** One instance of a kernel module on this thread, with every function bound to the contract. */
-function instantiateKernelModule(
+export function instantiateKernelModule(
   module: WebAssembly.Module,
   functions: readonly FunctionSpec[],
   refs: Map<string, KernelRef>,
   source: string,
+  shape?: ModuleShape,
 ): Record<string, unknown> {
   let memory: WebAssembly.Memory | undefined;
   let instance: WebAssembly.Instance;
@@ -209,16 +236,45 @@ function instantiateKernelModule(
   // Without the heap-base export (a module not built by hotpath compile), free memory starts where the initial memory ends.
   const heapBase = exports[HEAP_BASE_EXPORT];
   const base = typeof heapBase === "function" ? (heapBase as () => number)() : memory.buffer.byteLength;
-  const bound = { memory, arena: new Arena(memory, base), exports };
-  const out: Record<string, unknown> = {};
-  for (const spec of functions) {
-    const fn = bindFunction(spec, bound);
-    Object.defineProperty(fn, KERNEL_REF, { value: refs.get(spec.name) });
-    out[spec.name] = fn;
-  }
+  // With a collector, buffers of the kernel contract go into objects it allocated (pinned for the call), not above the heap base.
+  const arena = shape?.gc ? collectedArena(instance, memory) : new Arena(memory, base);
+  const bound = { memory, arena, exports };
+  const out: Record<string, unknown> = shape ? bindShape(instance, shape, source) : {};
+  for (const spec of functions) out[spec.name] = bindFunction(spec, bound);
+  for (const [name, ref] of refs) if (typeof out[name] === "function") Object.defineProperty(out[name], KERNEL_REF, { value: ref });
   return Object.freeze(out);
+}
+
+/** An Arena over a collected heap: each buffer is an ArrayBuffer the module allocates, pinned until `reset()`. */
+function collectedArena(instance: WebAssembly.Instance, memory: WebAssembly.Memory): Arena {
+  const rt = gcRuntime(instance);
+  const allocate = instance.exports.__new as (size: number, id: number) => number;
+  const held: number[] = [];
+  const arena = {
+    memory,
+    base: 0,
+    reset() {
+      for (const ptr of held) rt.release(ptr);
+      held.length = 0;
+    },
+    alloc(bytes: number, _name?: string) {
+      // Runtime id 1 is ArrayBuffer in every AssemblyScript module (std/assembly/rt/common.ts).
+      const ptr = rt.hold(allocate(bytes, 1) >>> 0);
+      held.push(ptr);
+      return ptr;
+    },
+    put(view: ArrayBufferView, name: string) {
+      const ptr = arena.alloc(view.byteLength, name);
+      new Uint8Array(memory.buffer, ptr, view.byteLength).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+      return ptr;
+    },
+  };
+  return arena as unknown as Arena;
 }
 
 export { KERNEL_REF, kernelRefOf } from "./contract.ts";
 export type { FunctionSpec, KernelRef, ParamSpec, ScalarType, BufferType, ValueType, ResultType } from "./contract.ts";
 export { HotpathError, KernelError, WasmLoadError } from "../errors.ts";
+export { WasmObject, DisposedError } from "../classes/classes.ts";
+export type { HeapInfo } from "./bind.ts";
+export type { ModuleShape } from "./shape.ts";

@@ -3,6 +3,7 @@
 // cached: URLs by address, bytes, Modules and KernelRefs by identity (weakly, so they can be collected).
 import { platform } from "#platform";
 import { WorkerError, describe, expected } from "../errors.ts";
+import { boundShape, type FunctionShape, type ModuleShape } from "../kernels/shape.ts";
 import { kernelRefOf, type FunctionSpec, type KernelRef } from "../kernels/contract.ts";
 import { compileWasm, type WasmSource } from "../load.ts";
 import { checkOptions } from "../validate.ts";
@@ -13,6 +14,8 @@ import type { PoolFunction } from "./types.ts";
 export interface ResolvedFunction {
   readonly ref: FunctionRef;
   readonly spec?: FunctionSpec;
+  /** A function of strings, arrays or objects (KernelRef.bound): only `map` runs it. */
+  readonly bound?: FunctionShape;
 }
 
 interface Compiled {
@@ -62,6 +65,16 @@ export class FunctionCache {
     }
     const { id, module } = await compiled;
     requireFunction(module, spec.name, "spec.name");
+    const bound = boundShape(kernel);
+    if (bound) {
+      const shape = kernel.bound!.shape as ModuleShape;
+      const instance = [...bound.params.map((p) => p.type), ...(bound.result ? [bound.result] : [])].find((t) => t.kind === "instance");
+      if (instance && instance.kind === "instance")
+        throw new TypeError(
+          `\`${spec.name}\` takes or returns a ${shape.classes[instance.class].name}, a class instance: it lives in one module instance and cannot move to a worker; call it on this thread`,
+        );
+      return { bound, ref: { type: "wasm", id, module, export: spec.name, bound: kernel.bound } };
+    }
     const memory = importsMemory(module) ? this.memory : undefined;
     return {
       spec,

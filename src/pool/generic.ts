@@ -20,7 +20,9 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       core.check();
       if (!Array.isArray(items)) throw new TypeError(expected("items", "an array", items));
       const count = Math.min(core.chunkCount(options, "options"), items.length);
-      const { ref, spec } = await functions.resolve(fn, items.length ? [items[0], 0] : []);
+      const { ref, spec, bound } = await functions.resolve(fn, items.length ? [items[0], 0] : []);
+      if (bound && bound.params.length !== 1 && bound.params.length !== 2)
+        throw new TypeError(`\`${bound.name}\` takes ${bound.params.length} parameters; map calls it with (item) or (item, index)`);
       const param = spec && scalarParams(spec, 1, "map")[0];
       const values = param ? items.map((item, i) => checkScalar(item, param.type, `items[${i}]`)) : items;
       const specs = splitCount(0, values.length, count).map(([a, b]) => ({
@@ -39,7 +41,8 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
         throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', opts.combine));
       if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec } = await functions.resolve(fn, [lo, hi]);
+      const { ref, spec, bound } = await functions.resolve(fn, [lo, hi]);
+      if (bound) throw refused(bound.name, "reduceRange");
       let l: number | bigint;
       let h: number | bigint;
       if (spec) {
@@ -87,7 +90,8 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
       let args: readonly unknown[] = opts.args ?? [];
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec } = await functions.resolve(fn, [start, end, ...args]);
+      const { ref, spec, bound } = await functions.resolve(fn, [start, end, ...args]);
+      if (bound) throw refused(bound.name, "forRows");
       /** Arrays placed in the shared memory for this call: the caller's view, where it lies, whether to copy it back. */
       const placed: { view: ArrayBufferView; ptr: number; back: boolean }[] = [];
       if (spec) {
@@ -153,6 +157,15 @@ function rowParams(spec: FunctionSpec): FunctionSpec["params"] {
   const first = spec.params.slice(0, 2).find((p) => isBufferType(p.type));
   if (first) throw new TypeError(`\`${spec.name}\`'s parameter \`${first.name}\` is an array; forRows passes the rows (start, end) there`);
   return spec.params;
+}
+
+/** A function of strings, arrays or objects on a call that passes raw numbers (ranges, rows, pointers) to wasm. */
+function refused(name: string, call: string): TypeError {
+  return new TypeError(
+    `\`${name}\` is bound by its module's shape (strings, arrays, objects, small integers or optional parameters): ` +
+      `${call} passes numbers straight to wasm, so it cannot run it; ` +
+      "use pool.map (each item is copied into the worker's own instance), or a kernel of numbers and buffer pairs",
+  );
 }
 
 /** The spec's parameters, all scalars, at least `least` of them (the shape `call` passes). */

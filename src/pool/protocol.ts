@@ -43,6 +43,8 @@ export type FunctionRef =
       readonly result?: ResultType;
       /** Arguments of short warm-up calls, made once after instantiation. */
       readonly warmUpArgs?: readonly unknown[];
+      /** A function of strings, arrays or objects (KernelRef.bound): the worker binds it by the module's shape. */
+      readonly bound?: { readonly shape: unknown; readonly function: string; readonly source: string };
     };
 
 /** One chunk of work. Pointers (`*Ptr`) are byte offsets into the shared memory; arrays travel in messages. */

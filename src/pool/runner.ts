@@ -4,6 +4,8 @@ import type { KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
 import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/contract.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
+import { instantiateKernelModule } from "../kernels/runtime.ts";
+import type { ModuleShape } from "../kernels/shape.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
 import { assemblyScriptImports } from "../load.ts";
 import { messageArrived, serveMailbox } from "./mailbox.ts";
@@ -332,6 +334,13 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
     if (typeof value !== "function")
       throw new TypeError(`Expected export \`${ref.export}\` of ${ref.url} to be a function, got ${typeof value}`);
     fn = value as (...args: any[]) => unknown;
+  } else if (ref.bound) {
+    // A function of strings, arrays or objects: bound in this worker's own instance by the module's shape.
+    const { shape, function: name, source } = ref.bound;
+    const loaded = instantiateKernelModule(ref.module!, [], new Map(), source, shape as ModuleShape);
+    const bound = loaded[name] as (...args: unknown[]) => unknown;
+    const shapeOf = (shape as ModuleShape).functions.find((f) => f.name === name)!;
+    fn = (...args: unknown[]) => bound(...args.slice(0, shapeOf.params.length));
   } else {
     let memory: WebAssembly.Memory | undefined = ref.memory;
     const imports = assemblyScriptImports(() => memory!, ref.memory ? { memory: ref.memory } : {});

@@ -49,6 +49,9 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
           ...(first ? { loc: { file: path, line: first.line!, column: (first.column ?? 1) - 1 } } : {}),
         });
       }
+      // Exports left out (a closure parameter, …) and asc's warnings, located in the kernel file.
+      for (const d of compiled.warnings)
+        this.warn({ message: d.message, id: path, ...(d.line ? { loc: { file: path, line: d.line, column: (d.column ?? 1) - 1 } } : {}) });
       // One folder per kernel path and build, so that two kernels of the same name do not collide and an
       // edited kernel's module has a new id (Vite does not watch node_modules, so it would keep the old one).
       const pathHash = createHash("sha256").update(path).digest("hex").slice(0, 12);

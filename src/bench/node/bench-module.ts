@@ -18,8 +18,8 @@ export interface BenchModuleOptions {
   module: string;
   plain: string;
   fn: string;
-  /** The function's arguments as decimal integer strings. */
-  args: string[];
+  /** The function's arguments: decimal integer strings, or JSON values for functions of strings, arrays and objects. */
+  args: unknown[];
   /** Comma-separated among node, deno, bun, chromium. */
   runtimes: string;
   preset: PresetName;

@@ -23,6 +23,12 @@ export interface SquaresKernels {
   cube(x: number): number;
 }
 
+/** What else `load()` returns: globals and the memory. */
+export interface SquaresValues {
+  /** The module's linear memory. */
+  readonly memory: WebAssembly.Memory;
+}
+
 /** `await squares.load()` for the functions on this thread; `squares.<function>` for a pool. */
-declare const squares: KernelModule<SquaresKernels>;
+declare const squares: KernelModule<SquaresKernels, SquaresValues>;
 export default squares;
