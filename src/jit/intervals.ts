@@ -510,12 +510,14 @@ export function analyze(
     for (let round = 0; ; round++) {
       const next = joinEnvs(head, pass(head).back)!;
       if (envsEqual(next, head)) break;
-      head = round < 3 ? next : widen(head, next);
+      head = round < 1 ? next : widen(head, next);
       if (round > 40) for (const k of head.keys()) head.set(k, TOP);
     }
     // Narrowing: one trip from a widened invariant usually lands inside it (i ≤ 2^31 − 1 back to
     // i ≤ n); keep the tighter state only if it is an invariant too (a trip from it stays inside it).
-    for (let k = 0; k < 2; k++) {
+    // Only where it will be recorded, and only for innermost loops: elsewhere each trip runs the
+    // inner loops' searches again, which multiplies the work by the nesting depth.
+    for (let k = 0; outer && !containsLoop(node.body) && k < 2; k++) {
       const tighter = joinEnvs(before, pass(head).back)!;
       if (envsEqual(tighter, head) || !envsEqual(joinEnvs(tighter, pass(tighter).back)!, tighter)) break;
       head = tighter;
@@ -532,8 +534,10 @@ export function analyze(
         out.set(k, v);
         continue;
       }
-      const hi = v.hi > o.hi ? (STEPS.find((s) => s >= v.hi) ?? Infinity) : v.hi;
-      const lo = v.lo < o.lo ? -(STEPS.find((s) => s >= -v.lo) ?? Infinity) : v.lo;
+      // Integers climb the steps (2^31 − 1, 2^32 − 1, 2^53); other numbers go to ±∞ at once.
+      const steps = v.int ? STEPS : [Infinity];
+      const hi = v.hi > o.hi ? (steps.find((s) => s >= v.hi) ?? Infinity) : v.hi;
+      const lo = v.lo < o.lo ? -(steps.find((s) => s >= -v.lo) ?? Infinity) : v.lo;
       out.set(k, integer(lo, hi, v.int, v.negZero, v.nan));
     }
     return out;
@@ -620,6 +624,18 @@ function arithmetic(op: string, l: NumberFacts, r: NumberFacts): NumberFacts | u
       return TOP;
   }
   return undefined;
+}
+
+function containsLoop(node: Node): boolean {
+  if (!node || typeof node !== "object") return false;
+  if (node.type === "ForStatement" || node.type === "WhileStatement" || node.type === "DoWhileStatement") return true;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "loc") continue;
+    if (Array.isArray(value)) {
+      if (value.some(containsLoop)) return true;
+    } else if (value && typeof value === "object" && typeof (value as Node).type === "string" && containsLoop(value as Node)) return true;
+  }
+  return false;
 }
 
 function joinEnvs(a: Env | null, b: Env | null): Env | null {
