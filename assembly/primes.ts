@@ -7,6 +7,7 @@
 // segmented odd-only sieve. The host provides countPrimesScratch(lo, hi) bytes per call, so concurrent
 // calls on one shared memory never touch each other's state; nothing is allocated.
 import { DC, DQ, MASK, NEXTD, NEXTT, PATTERN_BYTES, W, fillPattern, rIndex } from "./wheel";
+import { countPrimesByTest } from "./prime-test";
 import { crossMedium, crossSmall, crossedT, crossedTo } from "./sieve-cross";
 
 /** Sieve bytes per segment: 32 KiB, a typical L1 data cache; a segment spans 30 times as many numbers. */
@@ -117,9 +118,15 @@ function align(n: usize): usize {
   return (n + 7) & ~(<usize>7);
 }
 
+/** Short ranges far out are tested number by number (prime-test.ts): the sieve would list ≈√hi / ln √hi primes for them. */
+@inline
+function byTest(lo: u64, hi: u64): bool {
+  return hi - lo <= (hi >> 42) || (hi - lo < 1 << 20 && (hi - lo) * 1000 < isqrt(hi));
+}
+
 /** Bytes of scratch countPrimesRange(lo, hi, …) needs. */
 export function countPrimesScratch(lo: u64, hi: u64): usize {
-  if (hi <= lo) return 8;
+  if (hi <= lo || byTest(lo, hi)) return 8;
   makePlan(lo, hi);
   return planTotal;
 }
@@ -173,6 +180,7 @@ function fillPatterns(): void {
 /** How many primes lie in [lo, hi), for any u64 lo and hi (hi ≤ lo: none), using countPrimesScratch(lo, hi) bytes at `scratch`. */
 export function countPrimesRange(lo: u64, hi: u64, scratch: usize): u64 {
   if (hi <= lo) return 0;
+  if (byTest(lo, hi)) return countPrimesByTest(lo, hi);
   makePlan(lo, hi);
   let count: u64 = 0;
   for (let p: u64 = 2; p <= 5; p += p == 2 ? 1 : 2) if (lo <= p && p < hi) count++;

@@ -3,7 +3,7 @@
 // Wasm implementations call the raw exports (src/kernels/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
 import { MONTE_CARLO_CHUNK, RANGE_KERNEL_FUNCTIONS, type KernelExports, type RangeKernelName } from "../kernels/abi.ts";
-import { RANGE_KERNELS } from "../kernels/builtins.ts";
+import { RANGE_KERNELS, primeCount } from "../kernels/builtins.ts";
 import { Arena } from "../arena.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
 import type { Pool } from "../pool/pool.ts";
@@ -32,8 +32,9 @@ export interface CKernelExports {
   mandelbrot_rows: KernelExports["mandelbrotRows"];
   longest_collatz_range: KernelExports["longestCollatzRange"];
   dot: KernelExports["dot"];
-  count_primes_scratch: KernelExports["countPrimesScratch"];
-  count_primes_range: KernelExports["countPrimesRange"];
+  /** The C sieve (odd numbers only, bench/c/kernels.c) sizes its scratch from hi alone and counts in a u32. */
+  count_primes_scratch(hi: bigint): number;
+  count_primes_range(lo: bigint, hi: bigint, scratch: number): number;
   /** All rows at once: the C kernel takes no row range. */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }
@@ -274,7 +275,11 @@ function primesCase(env: BuiltinEnv): BenchCase<number> {
     reference: "ts-number",
     implementations: ({ ex, arena }) => [
       { ...TS_NUMBER, run: (n: number) => numberTwins.countPrimesRange(0, n) },
-      { ...WASM, prepare: scratchAt(arena, ex.countPrimesScratch), run: (p: P) => ex.countPrimesRange(0n, p.n, p.scratch) },
+      {
+        ...WASM,
+        prepare: scratchAt(arena, (hi) => ex.countPrimesScratch(0n, hi)),
+        run: (p: P) => primeCount(ex.countPrimesRange(0n, p.n, p.scratch)),
+      },
       cWasm(env, (c, arena) => ({
         prepare: scratchAt(arena, c.count_primes_scratch),
         run: (p: P) => c.count_primes_range(0n, p.n, p.scratch),
