@@ -24,8 +24,8 @@ const BLOCK_BYTES: usize = 8 + BLOCK_ENTRIES * 8;
 const MAX_POOL_BYTES: f64 = 128 * 1024 * 1024;
 /** A pass (one setup of the sieving primes) covers at most this many sieve bytes: 2^31 · 30 numbers. */
 const MAX_PASS_BYTES: u64 = 1 << 31;
-/** Calls of at least this many sieve bytes pre-sieve by every prime up to 107 (the patterns cost ≈3 MB and ≈1 ms to build). */
-const BIG_BYTES: u64 = 1 << 22;
+/** Calls of at least this many sieve bytes (3·10^7 numbers) pre-sieve by every prime up to 107 (the patterns cost ≈3 MB and ≈1–2 ms to build). */
+const BIG_BYTES: u64 = 1 << 20;
 /** The pre-sieve groups ANDed into a segment after the 7·11·13·17 pattern, for big calls. */
 const GROUPS = memory.data<u32>([19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107]);
 const N_GROUPS: usize = 7;
