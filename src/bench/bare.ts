@@ -68,7 +68,7 @@ function warmUp() {
 }
 const run = {
   sumRange: (lo, hi) => BigInt.asUintN(64, ex.sumRange(lo, hi)),
-  countPrimes: (lo, hi) => (room(ex.countPrimesScratch(lo, hi)), ex.countPrimesRange(lo, hi, region)),
+  countPrimes: (lo, hi) => (room(ex.countPrimesScratch(lo, hi)), Number(BigInt.asUintN(64, ex.countPrimesRange(lo, hi, region)))),
   collatz: (lo, hi) => ({ start: BigInt.asUintN(64, ex.longestCollatzRange(lo, hi)), steps: ex.collatzBestSteps() }),
   monteCarlo: (seed, first, end, total) => BigInt.asUintN(64, ex.monteCarloHits(seed, first, end, total)),
   mandelbrot: (v, r0, r1) => {
