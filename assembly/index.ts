@@ -8,5 +8,6 @@ export { splitmix64Fill, xorshift64Fill, monteCarloHits } from "./random";
 export { mandelbrotRows } from "./mandelbrot";
 export { dot, dotScalar, saxpy, saxpyScalar, matmul, matmulScalar } from "./linalg";
 export { countPrimesScratch, countPrimesRange } from "./primes";
+export { countPrimesByTest } from "./prime-test";
 export { longestCollatzRange, collatzBestSteps } from "./collatz";
 export { popcountSum } from "./bits";

@@ -64,6 +64,18 @@ describe.each([
     for (const n of [0, 1, 2, 3, 97]) expect(await pool.countPrimes(n)).toBe(k.countPrimes(n));
   });
 
+  it("countPrimesRange past 2^32 and up to 2^64 − 1 equals the single thread's count", async () => {
+    const ranges: Array<[bigint, bigint]> = [
+      [10n ** 12n, 10n ** 12n + 3n * 10n ** 7n],
+      [2n ** 53n - 10n ** 6n, 2n ** 53n + 10n ** 6n],
+      [2n ** 64n - 2_000_000n, 2n ** 64n - 1n],
+    ];
+    for (const [lo, hi] of ranges) {
+      const one = k.countPrimesRange(lo, hi);
+      for (const chunks of [1, 3, 7]) expect(await pool.countPrimesRange(lo, hi, { chunks })).toBe(one);
+    }
+  });
+
   it("longestCollatz equals the kernel, ties going to the smallest start", async () => {
     for (const chunks of CHUNKS) {
       expect(await pool.longestCollatz(200_000n, { chunks })).toEqual(k.longestCollatz(200_000n));

@@ -19,6 +19,64 @@ uint64_t fnv1a64(const uint8_t *p, size_t len) {
   return h;
 }
 
+/* XXH64 as the reference describes it (Yann Collet, xxHash doc/xxhash_spec.md): four lanes of 8-byte
+ * rounds over 32-byte stripes, then the merge, the tail and the avalanche. Unaligned little-endian loads by
+ * byte copy (no libc: __builtin_memcpy, which gcc and clang turn into one load). */
+#define XXH_P1 11400714785074694791ULL
+#define XXH_P2 14029467366897019727ULL
+#define XXH_P3 1609587929392839161ULL
+#define XXH_P4 9650029242287828579ULL
+#define XXH_P5 2870177450012600261ULL
+static inline uint64_t xxh_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static inline uint64_t xxh_read64(const uint8_t *p) {
+  uint64_t v;
+  __builtin_memcpy(&v, p, 8);
+  return v;
+}
+static inline uint32_t xxh_read32(const uint8_t *p) {
+  uint32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+static inline uint64_t xxh_round(uint64_t acc, uint64_t input) { return xxh_rotl(acc + input * XXH_P2, 31) * XXH_P1; }
+static inline uint64_t xxh_merge(uint64_t acc, uint64_t val) { return (acc ^ xxh_round(0, val)) * XXH_P1 + XXH_P4; }
+
+uint64_t xxh64(const uint8_t *p, size_t len, uint64_t seed) {
+  const uint8_t *end = p + len;
+  uint64_t h;
+  if (len >= 32) {
+    uint64_t v1 = seed + XXH_P1 + XXH_P2, v2 = seed + XXH_P2, v3 = seed, v4 = seed - XXH_P1;
+    const uint8_t *limit = end - 32;
+    do {
+      v1 = xxh_round(v1, xxh_read64(p));
+      v2 = xxh_round(v2, xxh_read64(p + 8));
+      v3 = xxh_round(v3, xxh_read64(p + 16));
+      v4 = xxh_round(v4, xxh_read64(p + 24));
+      p += 32;
+    } while (p <= limit);
+    h = xxh_rotl(v1, 1) + xxh_rotl(v2, 7) + xxh_rotl(v3, 12) + xxh_rotl(v4, 18);
+    h = xxh_merge(h, v1);
+    h = xxh_merge(h, v2);
+    h = xxh_merge(h, v3);
+    h = xxh_merge(h, v4);
+  } else {
+    h = seed + XXH_P5;
+  }
+  h += (uint64_t)len;
+  for (; p + 8 <= end; p += 8) h = xxh_rotl(h ^ xxh_round(0, xxh_read64(p)), 27) * XXH_P1 + XXH_P4;
+  if (p + 4 <= end) {
+    h = xxh_rotl(h ^ (uint64_t)xxh_read32(p) * XXH_P1, 23) * XXH_P2 + XXH_P3;
+    p += 4;
+  }
+  for (; p < end; p++) h = xxh_rotl(h ^ (*p) * XXH_P5, 11) * XXH_P1;
+  h ^= h >> 33;
+  h *= XXH_P2;
+  h ^= h >> 29;
+  h *= XXH_P3;
+  h ^= h >> 32;
+  return h;
+}
+
 /* The same mapping and early break as assembly/mandelbrot.ts, so the counts match exactly. */
 void mandelbrot_rows(uint32_t *out, uint32_t width, uint32_t height, uint32_t row_start, uint32_t row_end,
                      double x0, double y0, double x1, double y1, uint32_t max_iter) {

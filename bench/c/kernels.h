@@ -8,6 +8,7 @@
 uint64_t sum_integers(uint64_t n);
 uint64_t sum_range(uint64_t lo, uint64_t hi);
 uint64_t fnv1a64(const uint8_t *p, size_t len);
+uint64_t xxh64(const uint8_t *p, size_t len, uint64_t seed);
 void mandelbrot_rows(uint32_t *out, uint32_t width, uint32_t height, uint32_t row_start, uint32_t row_end,
                      double x0, double y0, double x1, double y1, uint32_t max_iter);
 uint64_t longest_collatz_range(uint64_t lo, uint64_t hi);

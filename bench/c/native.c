@@ -54,6 +54,14 @@ int main(void) {
       t1 = now_ms();
       free(p);
       printf("%" PRIu64 " %.6f\n", (uint64_t)sink, (t1 - t0) / reps);
+    } else if (strcmp(name, "xxhash64") == 0) {
+      uint8_t *p = bytes_input(size);
+      volatile uint64_t sink = 0;
+      t0 = now_ms();
+      for (unsigned long long r = 0; r < reps; r++) sink = xxh64(p, size, 0);
+      t1 = now_ms();
+      free(p);
+      printf("%" PRIu64 " %.6f\n", (uint64_t)sink, (t1 - t0) / reps);
     } else if (strcmp(name, "mandelbrot") == 0) {
       /* size = image side; the view and maxIter are fixed (src/bench/cases.ts, MANDELBROT). */
       uint32_t side = (uint32_t)size, max_iter = 200;
@@ -80,11 +88,13 @@ int main(void) {
       free(a);
       free(b);
       printf("%.17g %.6f\n", (double)sink, (t1 - t0) / reps);
-    } else if (strcmp(name, "primes") == 0) {
-      uint8_t *scratch = malloc(count_primes_scratch(size) + 16);
+    } else if (strcmp(name, "primes") == 0 || strcmp(name, "primes-pi") == 0 || strcmp(name, "primes-1e12") == 0) {
+      /* primes, primes-pi: [0, size); primes-1e12: [10^12, 10^12 + size). */
+      const uint64_t lo = strcmp(name, "primes-1e12") == 0 ? 1000000000000ULL : 0;
+      uint8_t *scratch = malloc(count_primes_scratch(lo + size) + 16);
       volatile uint32_t sink = 0;
       t0 = now_ms();
-      for (unsigned long long r = 0; r < reps; r++) sink = count_primes_range(0, size, scratch);
+      for (unsigned long long r = 0; r < reps; r++) sink = count_primes_range(lo, lo + size, scratch);
       t1 = now_ms();
       free(scratch);
       printf("%u %.6f\n", (unsigned)sink, (t1 - t0) / reps);

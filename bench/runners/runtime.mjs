@@ -12,6 +12,9 @@ const extra = {};
 if (config.native) {
   const { nativeImplementation, NATIVE_CASES } = await import("../../build/bench/native.js");
   for (const id of NATIVE_CASES) extra[id] = [nativeImplementation(config.native, id)];
+  // The system's primesieve beside the C sieve, where installed (a skipped row says how to get it).
+  const { primesieveImplementation, PRIMESIEVE_CASES } = await import("../../build/bench/native.js");
+  for (const id of Object.keys(PRIMESIEVE_CASES)) extra[id].push(primesieveImplementation(id));
 }
 // gcc -O3 -march=native on the sum: the reference of the SIMD wasm sum (built where gcc knows the CPU).
 if (config.nativeVector) {

@@ -53,7 +53,7 @@ function warmUp() {
   const words = 256, a = region, b = a + words * 8, c = b + words * 8, scratch = c + 16 * 16 * 8;
   new Float64Array(ex.memory.buffer, a, words).fill(0.5);
   new Float64Array(ex.memory.buffer, b, words).fill(0.25);
-  const primes = ex.countPrimesScratch(30000n) <= region + ${BARE_WARM_BYTES} - scratch;
+  const primes = ex.countPrimesScratch(0n, 30000n) <= region + ${BARE_WARM_BYTES} - scratch;
   for (let i = 0; i < 2000; i++) (ex.sumIntegers(1000n), ex.sumRange(0n, 1000n));
   for (let i = 0; i < 300; i++) {
     ex.fnv1a64(a, words * 8);
@@ -68,7 +68,7 @@ function warmUp() {
 }
 const run = {
   sumRange: (lo, hi) => BigInt.asUintN(64, ex.sumRange(lo, hi)),
-  countPrimes: (lo, hi) => (room(ex.countPrimesScratch(hi)), ex.countPrimesRange(lo, hi, region)),
+  countPrimes: (lo, hi) => (room(ex.countPrimesScratch(lo, hi)), Number(BigInt.asUintN(64, ex.countPrimesRange(lo, hi, region)))),
   collatz: (lo, hi) => ({ start: BigInt.asUintN(64, ex.longestCollatzRange(lo, hi)), steps: ex.collatzBestSteps() }),
   monteCarlo: (seed, first, end, total) => BigInt.asUintN(64, ex.monteCarloHits(seed, first, end, total)),
   mandelbrot: (v, r0, r1) => {

@@ -3,7 +3,7 @@
 // Wasm implementations call the raw exports (src/kernels/abi.ts) on inputs placed in linear memory before
 // timing, so the numbers are the kernels' own and not the cost of copying arguments in.
 import { MONTE_CARLO_CHUNK, RANGE_KERNEL_FUNCTIONS, type KernelExports, type RangeKernelName } from "../kernels/abi.ts";
-import { RANGE_KERNELS } from "../kernels/builtins.ts";
+import { RANGE_KERNELS, primeCount } from "../kernels/builtins.ts";
 import { Arena } from "../arena.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
 import type { Pool } from "../pool/pool.ts";
@@ -32,8 +32,10 @@ export interface CKernelExports {
   mandelbrot_rows: KernelExports["mandelbrotRows"];
   longest_collatz_range: KernelExports["longestCollatzRange"];
   dot: KernelExports["dot"];
-  count_primes_scratch: KernelExports["countPrimesScratch"];
-  count_primes_range: KernelExports["countPrimesRange"];
+  xxh64: KernelExports["xxhash64"];
+  /** The C sieve (odd numbers only, bench/c/kernels.c) sizes its scratch from hi alone and counts in a u32. */
+  count_primes_scratch(hi: bigint): number;
+  count_primes_range(lo: bigint, hi: bigint, scratch: number): number;
   /** All rows at once: the C kernel takes no row range. */
   matmul(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }
@@ -145,9 +147,12 @@ interface HashSpec {
   wasm: (ex: KernelExports, b: Bytes) => bigint;
   /** The C kernel, where bench/c has one. */
   c?: (c: CKernelExports, b: Bytes) => bigint;
+  /** Also time the copy into wasm memory with the hash, as its own row (the wasm row hashes data already there). */
+  copyRow?: boolean;
 }
 
-function hashCase(env: BuiltinEnv, { twin, wasm, c, ...named }: HashSpec): BenchCase<Uint8Array> {
+function hashCase(env: BuiltinEnv, { twin, wasm, c, copyRow, ...named }: HashSpec): BenchCase<Uint8Array> {
+  type Copy = { bytes: Uint8Array; at: Bytes };
   return builtin(env, {
     ...named,
     sizes: { quick: 1 << 18, full: 16 << 20 },
@@ -156,7 +161,18 @@ function hashCase(env: BuiltinEnv, { twin, wasm, c, ...named }: HashSpec): Bench
     reference: "ts-bigint",
     implementations: ({ ex, arena }) => [
       { ...TS_BIGINT, run: twin },
-      { ...WASM, prepare: bytesAt(arena), run: (b: Bytes) => wasm(ex, b) },
+      { ...WASM, label: "wasm (AssemblyScript), data already in memory", prepare: bytesAt(arena), run: (b: Bytes) => wasm(ex, b) },
+      ...(copyRow
+        ? [
+            {
+              id: "wasm-copy",
+              label: "wasm (AssemblyScript), copy into memory + hash",
+              kind: "wasm" as const,
+              prepare: (bytes: Uint8Array): Copy => ({ bytes, at: { ptr: arena.alloc(bytes.length, "bytes"), len: bytes.length } }),
+              run: (p: Copy) => (new Uint8Array(ex.memory.buffer, p.at.ptr, p.at.len).set(p.bytes), wasm(ex, p.at)),
+            },
+          ]
+        : []),
       ...(c ? [cWasm(env, (cx, arena) => ({ prepare: bytesAt(arena), run: (b: Bytes) => c(cx, b) }))] : []),
     ],
   });
@@ -274,7 +290,11 @@ function primesCase(env: BuiltinEnv): BenchCase<number> {
     reference: "ts-number",
     implementations: ({ ex, arena }) => [
       { ...TS_NUMBER, run: (n: number) => numberTwins.countPrimesRange(0, n) },
-      { ...WASM, prepare: scratchAt(arena, ex.countPrimesScratch), run: (p: P) => ex.countPrimesRange(0n, p.n, p.scratch) },
+      {
+        ...WASM,
+        prepare: scratchAt(arena, (hi) => ex.countPrimesScratch(0n, hi)),
+        run: (p: P) => primeCount(ex.countPrimesRange(0n, p.n, p.scratch)),
+      },
       cWasm(env, (c, arena) => ({
         prepare: scratchAt(arena, c.count_primes_scratch),
         run: (p: P) => c.count_primes_range(0n, p.n, p.scratch),
@@ -411,6 +431,20 @@ export function builtinCases(env: BuiltinEnv): BenchCase[] {
       title: "xxHash64 of a byte buffer, u64",
       twin: (bytes) => bigintTwins.xxhash64(bytes, 0n),
       wasm: (ex, b) => ex.xxhash64(b.ptr, b.len, 0n),
+      c: (c, b) => c.xxh64(b.ptr, b.len, 0n),
+      copyRow: true,
+    }),
+    bigPrimesCase(env, {
+      id: "primes-pi",
+      title: "π(n): primes below n by the u64 sieve, one thread (π(2^32) = 203280221)",
+      lo: 0n,
+      sizes: { quick: 2 ** 26, full: 2 ** 32 },
+    }),
+    bigPrimesCase(env, {
+      id: "primes-1e12",
+      title: "primes in [10^12, 10^12 + n), one thread ([10^12, 10^12 + 10^10): 361840208)",
+      lo: 10n ** 12n,
+      sizes: { quick: 1e8, full: 1e10 },
     }),
     ...RANGE_KERNEL_FUNCTIONS.map((name) => rangeCase(env, name)),
   ];
@@ -428,5 +462,35 @@ export const BUILTIN_CASE_IDS = [
   "matmul",
   "monte-carlo",
   "xxhash64",
+  "primes-pi",
+  "primes-1e12",
   ...RANGE_KERNEL_FUNCTIONS,
 ] as const;
+
+/** The u64 sieve against the native anchors on [lo, lo + n): the C odd-only sieve (gcc -O2 and -O3 drivers) and the system's primesieve. */
+function bigPrimesCase(
+  env: BuiltinEnv,
+  spec: { id: string; title: string; lo: bigint; sizes: Record<PresetName, number> },
+): BenchCase<number> {
+  type P = { hi: bigint; scratch: number };
+  const { lo } = spec;
+  return builtin(env, {
+    id: spec.id,
+    title: spec.title,
+    sizes: spec.sizes,
+    unit: "integers",
+    // No reference: the wasm sieve, the C sieve (two builds) and primesieve check each other by majority.
+    implementations: ({ ex, arena }) => [
+      { ...TS_NUMBER, skipped: "minutes at these sizes; the sieve is checked against the bigint twin in the tests" },
+      {
+        ...WASM,
+        label: "wasm u64 wheel sieve (AssemblyScript)",
+        prepare: (n: number): P => {
+          const hi = lo + BigInt(n);
+          return { hi, scratch: arena.alloc(ex.countPrimesScratch(lo, hi), "scratch") };
+        },
+        run: (p: P) => primeCount(ex.countPrimesRange(lo, p.hi, p.scratch)),
+      },
+    ],
+  });
+}

@@ -18,6 +18,7 @@ export interface ClientConfig {
   queueName: string;
   prefix: string;
   targetMs: number;
+  jobTimeoutMs: number;
   attempts: number;
   pollMs: number;
   timeoutMs: number;
@@ -59,7 +60,7 @@ export class CallState {
         const index = first + at + k;
         return {
           name: this.name,
-          data: encodeJob({ version: HOTPATH_VERSION, call: this.id, index, task }),
+          data: encodeJob({ version: HOTPATH_VERSION, call: this.id, index, task, timeoutMs: this.c.jobTimeoutMs }),
           opts: {
             jobId: jobId(this.id, index),
             attempts: this.c.attempts,
@@ -140,8 +141,9 @@ export class CallState {
     });
   }
 
-  /** Takes the call's chunks that have not finished off the queue (BullMQ removes waiting and delayed jobs; running ones finish unseen). */
+  /** Takes the call's chunks that have not finished off the queue (BullMQ removes waiting and delayed jobs), and tells the workers to stop the running ones. */
   async cancel(): Promise<void> {
+    await this.c.redis.publish(keys.cancel(this.c.prefix, this.c.queueName), this.id).catch(() => 0);
     const ids: string[] = [];
     for (let i = 0; i < this.#added; i++) if (!this.#done.has(i)) ids.push(jobId(this.id, i));
     await Promise.all(ids.map((id) => this.c.queue.remove(id).catch(() => 0))).catch(() => {});

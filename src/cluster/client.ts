@@ -47,7 +47,17 @@ import type {
   PortableKernelRef,
 } from "./types.ts";
 
-const OPTION_KEYS = ["connection", "queue", "prefix", "chunkTargetMs", "attempts", "timeoutMs", "pollMs", "onProgress"] as const;
+const OPTION_KEYS = [
+  "connection",
+  "queue",
+  "prefix",
+  "chunkTargetMs",
+  "jobTimeoutMs",
+  "attempts",
+  "timeoutMs",
+  "pollMs",
+  "onProgress",
+] as const;
 const CALL_KEYS = ["signal", "chunks", "onProgress"] as const;
 /** A calibration chunk shorter than this is timed again on a larger chunk: a timer's resolution and a job's fixed cost would swamp it. */
 const CALIBRATION_MIN_MS = 50;
@@ -84,6 +94,11 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const queueName = name("queue", "hotpath");
   const prefix = name("prefix", "bull");
   const targetMs = opts.chunkTargetMs === undefined ? 1000 : toInteger(opts.chunkTargetMs, "options.chunkTargetMs", 10, 600_000);
+  // A chunk is cut to about targetMs of one core; one that runs 60 times longer (at least a minute) is a runaway.
+  const jobTimeoutMs =
+    opts.jobTimeoutMs === undefined
+      ? Math.max(60_000, 60 * targetMs)
+      : toInteger(opts.jobTimeoutMs, "options.jobTimeoutMs", 100, 2 ** 31 - 1);
   const attempts = opts.attempts === undefined ? 3 : toInteger(opts.attempts, "options.attempts", 1, 100);
   const timeoutMs = opts.timeoutMs === undefined ? 5000 : toInteger(opts.timeoutMs, "options.timeoutMs", 100, 600_000);
   const pollMs = opts.pollMs === undefined ? 50 : toInteger(opts.pollMs, "options.pollMs", 5, 60_000);
@@ -94,7 +109,19 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const redis = await connectFailFast(Redis, target, timeoutMs);
   const queue = new bullmq.Queue(queueName, { connection: redis, prefix });
   queue.on("error", () => {});
-  return new ClusterClient({ redis, queue, queueName, prefix, targetMs, attempts, pollMs, timeoutMs, onProgress: opts.onProgress, target });
+  return new ClusterClient({
+    redis,
+    queue,
+    queueName,
+    prefix,
+    targetMs,
+    jobTimeoutMs,
+    attempts,
+    pollMs,
+    timeoutMs,
+    onProgress: opts.onProgress,
+    target,
+  });
 }
 
 interface ClusterClient extends ClusterRangeKernels {}

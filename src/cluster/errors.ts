@@ -5,11 +5,12 @@
 // - VERSION_MISMATCH: a worker runs another hotpath version and refused the chunk.
 // - BAD_JOB: a job's payload was malformed or too large; nothing from it was counted.
 // - JOB_FAILED: a chunk failed on a worker (a kernel trap, a bad argument, or too many stalls).
+// - JOB_TIMEOUT: a chunk ran longer than `jobTimeoutMs`; the worker ended its thread and started a fresh one.
 // - CLOSED: the cluster was closed before or during the call.
 import { HotpathError } from "../errors.ts";
 
 export type ClusterErrorCode =
-  "MISSING_PEER" | "REDIS_UNREACHABLE" | "REDIS_LOST" | "VERSION_MISMATCH" | "BAD_JOB" | "JOB_FAILED" | "CLOSED";
+  "MISSING_PEER" | "REDIS_UNREACHABLE" | "REDIS_LOST" | "VERSION_MISMATCH" | "BAD_JOB" | "JOB_FAILED" | "JOB_TIMEOUT" | "CLOSED";
 
 /** A cluster call or connection failed; `code` names the reason (see src/cluster/errors.ts). */
 export class ClusterError extends HotpathError {
@@ -23,6 +24,6 @@ export class ClusterError extends HotpathError {
 /** Worker-side errors travel as BullMQ failure reasons: "[CODE] message", parsed back here. */
 export function reasonToError(reason: string, where: string): ClusterError {
   const m = /^\[([A-Z_]+)\] ([\s\S]*)$/.exec(reason);
-  const code = m && ["VERSION_MISMATCH", "BAD_JOB", "JOB_FAILED"].includes(m[1]) ? (m[1] as ClusterErrorCode) : "JOB_FAILED";
+  const code = m && ["VERSION_MISMATCH", "BAD_JOB", "JOB_FAILED", "JOB_TIMEOUT"].includes(m[1]) ? (m[1] as ClusterErrorCode) : "JOB_FAILED";
   return new ClusterError(code, `${where}: ${m ? m[2] : reason}`);
 }

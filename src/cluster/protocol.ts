@@ -46,6 +46,8 @@ export interface JobPayload {
   call: string;
   index: number;
   task: Task;
+  /** The chunk fails with JOB_TIMEOUT (its thread replaced) if it runs longer than this. */
+  timeoutMs?: number;
 }
 
 /** What a worker stores for a finished chunk, under the chunk's index in the call's results hash (and the index in the list `<results>:done`). */
@@ -60,6 +62,8 @@ export interface ChunkResult {
 export const keys = {
   results: (prefix: string, queue: string, call: string) => `${prefix}:${queue}:hotpath:results:${call}`,
   module: (prefix: string, queue: string, hash: string) => `${prefix}:${queue}:hotpath:wasm:${hash}`,
+  /** Pub/sub channel: a caller publishes a call id here when it gives the call up, and workers stop its running chunks. */
+  cancel: (prefix: string, queue: string) => `${prefix}:${queue}:hotpath:cancel`,
 };
 
 /** The job's id: the call and the chunk index, so adding a chunk twice queues it once (BullMQ refuses ":" in ids). */
@@ -218,7 +222,7 @@ function task(value: unknown): Task {
 export function decodeJob(data: unknown): JobPayload {
   const bytes = Buffer.byteLength(JSON.stringify(data ?? null));
   if (bytes > MAX_PAYLOAD_BYTES) bad(`the payload is ${bytes} bytes, more than ${MAX_PAYLOAD_BYTES}`);
-  const d = record(data, "the payload", ["version", "call", "index", "task"]);
+  const d = record(data, "the payload", ["version", "call", "index", "task", "timeoutMs"]);
   if (typeof d.version !== "string" || d.version.length > 100) bad("version is not a string");
   if (typeof d.call !== "string" || !/^[0-9a-f-]{36}$/.test(d.call)) bad("call is not a call id");
   return {
@@ -226,5 +230,6 @@ export function decodeJob(data: unknown): JobPayload {
     call: d.call,
     index: int(d.index, "index", 0, 1 << 30),
     task: d.version === HOTPATH_VERSION ? task(d.task) : (d.task as Task),
+    ...(d.timeoutMs === undefined ? {} : { timeoutMs: int(d.timeoutMs, "timeoutMs", 1, 2 ** 31 - 1) }),
   };
 }

@@ -34,6 +34,8 @@ export interface ClusterOptions {
    * small fraction. Default: 1000.
    */
   chunkTargetMs?: number;
+  /** A chunk that runs longer than this fails its call with ClusterError JOB_TIMEOUT; the worker ends that thread and starts a fresh one. Default: 60 × chunkTargetMs, at least 60000. */
+  jobTimeoutMs?: number;
   /** Tries per chunk when a worker fails it for a reason that may pass (not for traps or bad arguments). Default: 3. */
   attempts?: number;
   /** Milliseconds to wait for Redis to connect or answer a command before a ClusterError. Default: 5000. */

@@ -62,7 +62,7 @@ export interface WorkerStats {
 
 export interface ClusterWorker {
   readonly stats: WorkerStats;
-  /** Stops taking jobs, waits for running ones, closes the pool and the connections. */
+  /** Stops taking jobs, stops the running ones (they go back to the queue), closes the pool and the connections. */
   close(): Promise<void>;
 }
 
@@ -80,6 +80,15 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   const stats: WorkerStats = { threads: pool.size, done: 0, failed: 0, running: 0, busyMs: 0 };
   const modules = new Map<string, Promise<{ [KERNEL_REF]: KernelRef }>>();
   const me = `${hostname()}:${process.pid}`;
+  // Chunks running now, by job id: aborting one makes the pool end its thread and start a fresh one.
+  const running = new Map<string, { call: string; control: AbortController }>();
+  // A caller that gives a call up publishes its id: its running chunks here stop.
+  const cancels = new Redis({ ...target, maxRetriesPerRequest: null } as never) as Redis;
+  cancels.on("error", () => {});
+  cancels.on("message", (_channel: string, call: string) => {
+    for (const entry of running.values()) if (entry.call === call) entry.control.abort(new Cancelled("the caller gave the call up"));
+  });
+  await cancels.subscribe(keys.cancel(prefix, queue));
 
   const worker = new bullmq.Worker(
     queue,
@@ -99,15 +108,38 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         throw new bullmq.UnrecoverableError(`[BAD_JOB] job ${job.id} refused: its id is not <call>_<index> of its payload`);
       stats.running++;
       const started = performance.now();
+      const control = new AbortController();
+      running.set(job.id!, { call: payload.call, control });
+      const timeoutMs = payload.timeoutMs;
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () =>
+                control.abort(
+                  new Cancelled(
+                    `[JOB_TIMEOUT] chunk ${payload.index} ran longer than ${timeoutMs} ms (jobTimeoutMs) on worker ${me}: its thread was ended and replaced`,
+                    true,
+                  ),
+                ),
+              timeoutMs,
+            );
       let value: unknown;
       try {
-        value = await run(payload.task);
+        value = await run(payload.task, control.signal);
       } catch (error) {
+        const why = control.signal.reason as Cancelled | undefined;
+        // A runaway chunk or a call given up: not retried (a stopping worker's chunks are, elsewhere).
+        if (why instanceof Cancelled && why.final)
+          throw new bullmq.UnrecoverableError(why.message.startsWith("[") ? why.message : `[JOB_FAILED] ${why.message}`);
+        if (why instanceof Cancelled) throw new Error(`[JOB_FAILED] chunk ${payload.index} stopped: ${why.message}`);
         // The same chunk fails the same way anywhere: no retry for traps and argument errors.
         if (error instanceof KernelError || error instanceof RangeError || error instanceof TypeError)
           throw new bullmq.UnrecoverableError(`[JOB_FAILED] ${error.name}: ${error.message}`);
         throw error;
       } finally {
+        clearTimeout(timer);
+        running.delete(job.id!);
         stats.running--;
       }
       const ms = performance.now() - started;
@@ -165,16 +197,16 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   });
   await worker.waitUntilReady();
 
-  async function run(task: Task): Promise<unknown> {
+  async function run(task: Task, signal: AbortSignal): Promise<unknown> {
     switch (task.kind) {
       case "sumRange":
-        return pool.sumRange(task.lo, task.hi, { chunks: 1 });
+        return pool.sumRange(task.lo, task.hi, { chunks: 1, signal });
       case "countPrimesRange":
-        return pool.countPrimesRange(task.lo, task.hi, { chunks: 1 });
+        return pool.countPrimesRange(task.lo, task.hi, { chunks: 1, signal });
       case "collatz":
-        return pool.longestCollatzRange(task.lo, task.hi, { chunks: 1 });
+        return pool.longestCollatzRange(task.lo, task.hi, { chunks: 1, signal });
       case "range":
-        return pool[task.kernel](task.lo, task.hi, { chunks: 1 });
+        return pool[task.kernel](task.lo, task.hi, { chunks: 1, signal });
       case "monteCarlo": {
         // Chunks [first, end) of seed s are chunks [0, end − first) of seed s + first·GAMMA (mod 2^64),
         // the last one as short as in the whole draw: the pool's monteCarloPi over that many samples.
@@ -182,7 +214,10 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         if (end <= first || first * MONTE_CARLO_CHUNK >= total)
           throw new RangeError(`Expected a non-empty Monte Carlo chunk range, got [${first}, ${end}) of ${total}`);
         const stop = end * MONTE_CARLO_CHUNK < total ? end * MONTE_CARLO_CHUNK : total;
-        const r = await pool.monteCarloPi(stop - first * MONTE_CARLO_CHUNK, BigInt.asUintN(64, seed + first * GAMMA), { chunks: 1 });
+        const r = await pool.monteCarloPi(stop - first * MONTE_CARLO_CHUNK, BigInt.asUintN(64, seed + first * GAMMA), {
+          chunks: 1,
+          signal,
+        });
         return BigInt(r.inside);
       }
       case "mandelbrot": {
@@ -190,6 +225,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         const { kind: _, ...block } = task;
         const [rows] = await pool.map<typeof block, Uint32Array>({ module: rowsModule(), export: "clusterMandelbrotRows" }, [block], {
           chunks: 1,
+          signal,
         });
         return rows;
       }
@@ -199,7 +235,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
         const lo = big ? task.lo : Number(task.lo);
         const hi = big ? task.hi : Number(task.hi);
         // One piece: the fold is the caller's; this returns the kernel's result for [lo, hi).
-        return pool.reduceRange(fn, lo, hi, { combine: (_a: unknown, b: unknown) => b, initial: undefined, chunks: 1 });
+        return pool.reduceRange(fn, lo, hi, { combine: (_a: unknown, b: unknown) => b, initial: undefined, chunks: 1, signal });
       }
     }
   }
@@ -231,11 +267,25 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   return {
     stats,
     async close() {
-      await worker.close();
+      // Running chunks stop now (their threads are ended) and go back to the queue for another worker.
+      const closing = worker.close();
+      for (const entry of running.values()) entry.control.abort(new Cancelled("the worker is stopping", false));
+      await closing;
       await pool.close();
+      await cancels.quit().catch(() => cancels.disconnect());
       await store.quit().catch(() => store.disconnect());
     },
   };
+}
+
+/** Why a running chunk was stopped; `final`: fail its call (a runaway or a given-up call), else retry it elsewhere. */
+class Cancelled extends Error {
+  constructor(
+    message: string,
+    readonly final = true,
+  ) {
+    super(message);
+  }
 }
 
 /** build/cluster.js, which pool threads import for Mandelbrot blocks: beside this bundle (build/cli.js), or under build/ when run from source. */

@@ -74,10 +74,12 @@ interface FixedKernelExports {
   matmul(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
   matmulScalar(a: number, b: number, c: number, m: number, k: number, n: number, rowStart: number, rowEnd: number): void;
 
-  /** Bytes of scratch memory countPrimesRange needs for ranges ending at `hi`. */
-  countPrimesScratch(hi: bigint): number;
-  /** Number of primes in [lo, hi), hi ≤ 2^32, by a segmented sieve using countPrimesScratch(hi) bytes at `scratch` (per call: concurrent calls need separate scratch). */
-  countPrimesRange(lo: bigint, hi: bigint, scratch: number): number;
+  /** Bytes of scratch memory countPrimesRange(lo, hi, …) needs. */
+  countPrimesScratch(lo: bigint, hi: bigint): number;
+  /** Number of primes in [lo, hi) (any u64; a signed i64 as raw exports return it), by a segmented wheel sieve using countPrimesScratch(lo, hi) bytes at `scratch` (per call: concurrent calls need separate scratch). */
+  countPrimesRange(lo: bigint, hi: bigint, scratch: number): bigint;
+  /** Number of primes in [lo, hi), each number tested (deterministic Miller–Rabin): the kernel's path for short ranges far out. */
+  countPrimesByTest(lo: bigint, hi: bigint): bigint;
 
   /** The start in [lo, hi) with the longest Collatz chain (ties: the smallest; a start of 0 is skipped); its step count via collatzBestSteps(). 0 if a value would overflow u64 or the range is empty. */
   longestCollatzRange(lo: bigint, hi: bigint): bigint;
@@ -105,6 +107,7 @@ export const KERNEL_FUNCTIONS = [
   "matmulScalar",
   "countPrimesScratch",
   "countPrimesRange",
+  "countPrimesByTest",
   "longestCollatzRange",
   "collatzBestSteps",
   ...RANGE_KERNEL_FUNCTIONS,

@@ -10,8 +10,8 @@ import { expected } from "../errors.ts";
 import { checkOptions, toBytes, toFinite, toFloat64Array, toInteger, toU64 } from "../validate.ts";
 
 export const U32_MAX = 0xffff_ffff;
-/** The sieve's limit: ranges end at most here (its odd-only bit set is indexed by u32). */
-export const PRIMES_LIMIT = 1n << 32n;
+/** 2^64 − 1, the largest u64. It is not prime (3 · 5 · 17 · 257 · 641 · 65537 · 6700417), so [lo, 2^64) and [lo, 2^64 − 1) hold the same primes. */
+export const U64_MAX = (1n << 64n) - 1n;
 /** Monte Carlo draws at most 2^32 chunks of MONTE_CARLO_CHUNK samples: 2^48 samples. */
 export const MONTE_CARLO_MAX_SAMPLES = BigInt(MONTE_CARLO_CHUNK) << 32n;
 /** The part of the complex plane `mandelbrot` draws unless told otherwise. */
@@ -97,19 +97,25 @@ export function sumIntegersArgs(n: unknown): Range {
   return [0n, toU64(n, "n")];
 }
 
-/** `countPrimes(n)`, n ≤ 2^32: the range [0, n]. 2^32 is even, so π(2^32) is the count below it and hi never passes 2^32. */
+/** `countPrimes(n)`, any u64 n: the range [0, n], as [0, n + 1) with hi kept ≤ 2^64 − 1 (which is not prime). */
 export function countPrimesArgs(n: unknown): Range {
   const nn = toU64(n, "n");
-  if (nn > PRIMES_LIMIT) throw new RangeError(expected("n", "at most 2^32 (4294967296)", n));
-  return [0n, nn === PRIMES_LIMIT ? nn : nn + 1n];
+  return [0n, nn === U64_MAX ? nn : nn + 1n];
 }
 
-/** `countPrimesRange(lo, hi)`, hi ≤ 2^32. */
+/** `countPrimesRange(lo, hi)`: any two u64 (hi ≤ lo is the empty range). */
 export function countPrimesRangeArgs(lo: unknown, hi: unknown): Range {
-  const l = toU64(lo, "lo");
-  const h = toU64(hi, "hi");
-  if (h > PRIMES_LIMIT) throw new RangeError(expected("hi", "at most 2^32 (4294967296)", hi));
-  return [l, h];
+  return [toU64(lo, "lo"), toU64(hi, "hi")];
+}
+
+/**
+ * A prime count from the kernel (a signed i64 from raw exports) as a number. Counts stay exact: 2^53 primes
+ * lie only in ranges longer than 3 · 10^17 numbers (centuries of sieving), so a larger count is refused, not rounded.
+ */
+export function primeCount(raw: bigint | number): number {
+  const c = BigInt.asUintN(64, BigInt(raw));
+  if (c > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Expected a prime count below 2^53, got ${c}: use smaller ranges`);
+  return Number(c);
 }
 
 /** `longestCollatz(limit)`: starts from [1, limit). */

@@ -6,6 +6,7 @@ import {
   bytesArg,
   collatzOverflow,
   countPrimesArgs,
+  primeCount,
   countPrimesRangeArgs,
   longestCollatzArgs,
   longestCollatzRangeArgs,
@@ -67,9 +68,9 @@ export interface Kernels extends RangeKernelMethods {
   matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array;
   /** C = A·B by the naive scalar i-k-j loop. */
   matmulScalar(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array;
-  /** π(n): how many primes are ≤ n, for n ≤ 2^32. */
+  /** π(n): how many primes are ≤ n, for any u64 n (a number, exact: see primeCount in builtins.ts). */
   countPrimes(n: U64Like): number;
-  /** How many primes lie in [lo, hi), for hi ≤ 2^32. */
+  /** How many primes lie in [lo, hi), for any u64 lo and hi. */
   countPrimesRange(lo: U64Like, hi: U64Like): number;
   /** The start in [1, limit) with the longest Collatz chain (ties: the smallest start). */
   longestCollatz(limit: U64Like): CollatzResult;
@@ -204,8 +205,8 @@ export function bindKernels(exports: KernelExports): Kernels {
   function primesIn([lo, hi]: readonly [bigint, bigint]): number {
     if (hi <= lo) return 0;
     return withArena(() => {
-      const scratch = arena.alloc(exports.countPrimesScratch(hi), "scratch");
-      return call("countPrimesRange", () => exports.countPrimesRange(lo, hi, scratch));
+      const scratch = arena.alloc(exports.countPrimesScratch(lo, hi), "scratch");
+      return primeCount(call("countPrimesRange", () => exports.countPrimesRange(lo, hi, scratch)));
     });
   }
 

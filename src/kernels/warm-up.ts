@@ -19,7 +19,7 @@ export function warmUpKernels(ex: KernelExports, ptr: number, bytes: number): vo
   const scratch = c + 16 * 16 * 8;
   new Float64Array(ex.memory.buffer, a, words).fill(0.5);
   new Float64Array(ex.memory.buffer, b, words).fill(0.25);
-  const primes = ex.countPrimesScratch(PRIMES_HI) <= ptr + bytes - scratch;
+  const primes = ex.countPrimesScratch(0n, PRIMES_HI) <= ptr + bytes - scratch;
   // sumIntegers is its own wasm function (Binaryen inlines sumRange into it): it tiers up separately.
   warmUp(() => {
     ex.sumIntegers(1000n);

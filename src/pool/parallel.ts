@@ -56,7 +56,7 @@ export function parallelKernels(core: PoolCore): ParallelKernels {
       ...spec,
       make: () => {
         const job = spec.make().job as Extract<Job, { kind: "countPrimes" }>;
-        scratch[i] ??= heap.alloc(core.scratchForPrimes(job.hi), "scratch");
+        scratch[i] ??= heap.alloc(core.scratchForPrimes(job.lo, job.hi), "scratch");
         return { job: { ...job, scratchPtr: scratch[i] } };
       },
     }));

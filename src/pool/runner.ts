@@ -7,6 +7,7 @@ import { instantiateKernels } from "../kernels/kernels.ts";
 import { instantiateKernelModule } from "../kernels/runtime.ts";
 import type { ModuleShape } from "../kernels/shape.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "../kernels/warm-up.ts";
+import { primeCount } from "../kernels/builtins.ts";
 import { assemblyScriptImports } from "../load.ts";
 import { messageArrived, serveMailbox } from "./mailbox.ts";
 import { FLUSH_AFTER_MS, POLL_MS } from "./tuning.ts";
@@ -218,8 +219,8 @@ function runKernel({ ex, arena, free }: State, job: Exclude<Job, { kind: "map" |
     case "range":
       return BigInt.asUintN(64, free[job.kernel](job.lo, job.hi));
     case "countPrimes": {
-      const scratch = job.scratchPtr ?? arena!.alloc(ex.countPrimesScratch(job.hi), "scratch");
-      return ex.countPrimesRange(job.lo, job.hi, scratch);
+      const scratch = job.scratchPtr ?? arena!.alloc(ex.countPrimesScratch(job.lo, job.hi), "scratch");
+      return primeCount(ex.countPrimesRange(job.lo, job.hi, scratch));
     }
     case "collatz": {
       const start = BigInt.asUintN(64, free.longestCollatzRange(job.lo, job.hi));

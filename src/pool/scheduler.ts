@@ -146,8 +146,8 @@ export class Scheduler implements PoolCore {
     return this.residents.isResident(view);
   }
 
-  scratchForPrimes(hi: bigint): number {
-    return this.#config.local!.countPrimesScratch(hi);
+  scratchForPrimes(lo: bigint, hi: bigint): number {
+    return this.#config.local!.countPrimesScratch(lo, hi);
   }
 
   check(): void {

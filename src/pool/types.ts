@@ -103,9 +103,9 @@ export interface ParallelKernels extends ParallelRangeKernels {
   sumIntegers(n: U64Like, options?: CallOptions): Promise<bigint>;
   /** lo + … + (hi − 1) mod 2^64, by ranges. */
   sumRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<bigint>;
-  /** How many primes lie in [lo, hi) (hi ≤ 2^32), by segments of a segmented sieve. */
+  /** How many primes lie in [lo, hi) (any u64), by segments of a segmented sieve. */
   countPrimesRange(lo: U64Like, hi: U64Like, options?: CallOptions): Promise<number>;
-  /** π(n): how many primes are ≤ n, for n ≤ 2^32, by segments. */
+  /** π(n): how many primes are ≤ n, for any u64 n, by segments. */
   countPrimes(n: U64Like, options?: CallOptions): Promise<number>;
   /** The start in [1, limit) with the longest Collatz chain (ties: the smallest), by ranges; RangeError if a chain passes 2^64 − 1. */
   longestCollatz(limit: U64Like, options?: CallOptions): Promise<CollatzResult>;
@@ -196,7 +196,7 @@ export interface PoolCore {
   readonly heap?: HeapLike;
   readonly memory?: WebAssembly.Memory;
   /** Shared mode: bytes of scratch a countPrimesRange chunk ending at `hi` needs. */
-  scratchForPrimes(hi: bigint): number;
+  scratchForPrimes(lo: bigint, hi: bigint): number;
   /** Shared mode: where `view` lies in the shared memory for a call: an array from `pool.alloc` as it is (held), anything else copied in. */
   place(view: ArrayBufferView, name: string): number;
   /** Gives back what `place` took (the copy is freed; a resident array is released). */

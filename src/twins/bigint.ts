@@ -204,3 +204,55 @@ export function popcountSum(lo: bigint, hi: bigint): bigint {
   for (let i = lo; i < hi; i++) for (let x = i; x !== 0n; x &= x - 1n) total++;
   return BigInt.asUintN(64, total);
 }
+
+/** Bases that make Miller–Rabin exact for every n < 2^64 (Jim Sinclair, 2011). */
+const MR_BASES = [2n, 325n, 9375n, 28178n, 450775n, 9780504n, 1795265022n];
+
+/** b^e mod m by squaring, on bigints (no 64-bit overflow to worry about). */
+function powMod(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  for (; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+  }
+  return r;
+}
+
+/** Whether n < 2^64 is prime: trial division by the primes below 50, then deterministic Miller–Rabin. */
+export function isPrime(n: bigint): boolean {
+  if (n < 2n) return false;
+  for (const p of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n, 43n, 47n]) {
+    if (n === p) return true;
+    if (n % p === 0n) return false;
+  }
+  if (n < 2209n) return true;
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  witness: for (const base of MR_BASES) {
+    const a = base % n;
+    if (a === 0n) continue;
+    let x = powMod(a, d, n);
+    if (x === 1n || x === n - 1n) continue;
+    for (let i = 1; i < s; i++) {
+      x = (x * x) % n;
+      if (x === n - 1n) continue witness;
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * How many primes lie in [lo, hi), anywhere in u64: each number tested on its own (isPrime), sharing
+ * nothing with the sieve. Meant for short ranges (≈10^4 numbers a second near 2^64).
+ */
+export function countPrimesRange(lo: bigint, hi: bigint): number {
+  let count = 0;
+  for (let n = lo; n < hi; n++) if (isPrime(n)) count++;
+  return count;
+}
