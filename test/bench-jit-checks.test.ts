@@ -88,8 +88,8 @@ describe("the jit case set", () => {
       (...args: unknown[]) =>
         (fn(...args) as number) + 1;
     const rt = await run(offByOne, ["sieve"]);
-    expect(status(rt, "sieve", "plain")?.status).toBe("ok");
-    expect(status(rt, "sieve", "as")?.status).toBe("ok");
+    expect(status(rt, "sieve", "plain")?.status).toMatch(/^(ok|flat)$/); // flat: a timing warning, not an answer
+    expect(status(rt, "sieve", "as")?.status).toMatch(/^(ok|flat)$/);
     expect(status(rt, "sieve", "jit")?.status).toBe("wrong");
     expect(status(rt, "sieve", "jit")?.note).toMatch(/answered 1230 at n = \d+, expected 1229/);
     const report = asReport(rt);

@@ -83,7 +83,7 @@ export async function startWorker(options: WorkerOptions): Promise<ClusterWorker
   // Chunks running now, by job id: aborting one makes the pool end its thread and start a fresh one.
   const running = new Map<string, { call: string; control: AbortController }>();
   // A caller that gives a call up publishes its id: its running chunks here stop.
-  const cancels = new Redis({ ...target, maxRetriesPerRequest: null } as never) as Redis;
+  const cancels = new Redis({ ...target, maxRetriesPerRequest: null });
   cancels.on("error", () => {});
   cancels.on("message", (_channel: string, call: string) => {
     for (const entry of running.values()) if (entry.call === call) entry.control.abort(new Cancelled("the caller gave the call up"));

@@ -173,8 +173,8 @@ const sieve: Loop<number> = {
   arrays: true,
   kernel: {
     label: "AssemblyScript kernel (segmented sieve)",
-    prepare: (ex, arena, n) => ({ n: BigInt(n), scratch: arena.alloc(ex.countPrimesScratch(BigInt(n)), "scratch") }),
-    run: (ex, p: { n: bigint; scratch: number }) => ex.countPrimesRange(0n, p.n, p.scratch),
+    prepare: (ex, arena, n) => ({ n: BigInt(n), scratch: arena.alloc(ex.countPrimesScratch(0n, BigInt(n)), "scratch") }),
+    run: (ex, p: { n: bigint; scratch: number }) => Number(ex.countPrimesRange(0n, p.n, p.scratch)),
   },
 };
 

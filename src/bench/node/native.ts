@@ -51,7 +51,7 @@ export function primesieveImplementation(caseId: string, threads = 1): Implement
       for (let r = 0; r < reps; r++) {
         const out = await new Promise<string>((resolve, reject) =>
           execFile(found, [String(lo), String(hi - 1n), `-t${threads}`, "-c", "--time", "-q"], (error, stdout) =>
-            error ? reject(error) : resolve(stdout),
+            error ? reject(error as Error) : resolve(stdout),
           ),
         );
         const seconds = /Seconds: ([\d.]+)/.exec(out);
