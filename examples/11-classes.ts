@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes/classes.ts";
+import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes/index.ts";
 import { assemblyScriptImports } from "../src/load.ts";
 
 const small = process.argv.includes("--small");

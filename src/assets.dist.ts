@@ -1,6 +1,4 @@
 // Where the built files are, seen from a bundle in build/ (see assets.ts).
-export const kernelsWasmUrl = (): URL => new URL("./hotpath.wasm", import.meta.url);
-export const threadsWasmUrl = (): URL => new URL("./hotpath.threads.wasm", import.meta.url);
 /** The pool's worker for worker_threads (Node, Deno, Bun). */
 export const nodeWorkerUrl = (): URL => new URL("./worker.node.js", import.meta.url);
 /** The browser worker's URL (for messages; `newBrowserWorker` writes it literally for bundlers). */

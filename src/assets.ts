@@ -1,7 +1,5 @@
 // Where the built files are, seen from the source tree (tests, tsx). The build swaps this module for
 // assets.dist.ts, whose URLs are relative to the bundle and written literally so bundlers find them.
-export const kernelsWasmUrl = (): URL => new URL("../build/hotpath.wasm", import.meta.url);
-export const threadsWasmUrl = (): URL => new URL("../build/hotpath.threads.wasm", import.meta.url);
 /** The pool's worker for worker_threads (Node, Deno, Bun). */
 export const nodeWorkerUrl = (): URL => new URL("../build/worker.node.js", import.meta.url);
 /** The browser worker's URL (for messages; `newBrowserWorker` writes it literally for bundlers). */

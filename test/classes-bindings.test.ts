@@ -1,6 +1,6 @@
 // AssemblyScript classes bound as TS classes: totals, points, a TS subclass, explicit lifetime.
 import { describe, expect, it } from "vitest";
-import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes/classes.ts";
+import { DisposedError, WasmObject, gcRuntime, loadClasses } from "../src/classes/index.ts";
 import { WasmLoadError } from "../src/errors.ts";
 
 const mod = await loadClasses();

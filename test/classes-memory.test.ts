@@ -1,7 +1,7 @@
 // Many objects created and disposed: the module's memory (it grows when the GC heap needs room and
 // never shrinks) stays put; the same loop without dispose grows it, so the measure can fail.
 import { describe, expect, it } from "vitest";
-import { loadClasses } from "../src/classes/classes.ts";
+import { loadClasses } from "../src/classes/index.ts";
 
 describe("memory across many objects", () => {
   it("does not grow when objects are disposed", async () => {

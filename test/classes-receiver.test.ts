@@ -2,7 +2,7 @@
 // with the right prototype but never made by the class, a live object of another class or another
 // instance, a disposed object. None may read or write wasm memory.
 import { describe, expect, it } from "vitest";
-import { DisposedError, loadClasses } from "../src/classes/classes.ts";
+import { DisposedError, loadClasses } from "../src/classes/index.ts";
 
 const mod = await loadClasses();
 const { Accumulator, Point2D } = mod;

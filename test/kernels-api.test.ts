@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WasmLoadError, bindKernels, compileWasm, instantiateKernels, kernels, twins } from "../src/index.ts";
 import { KERNEL_FUNCTIONS } from "../src/kernels/abi.ts";
-import { threadsWasmUrl } from "../src/assets.ts";
+import { threadsWasmUrl } from "../src/wasm-assets.ts";
 
 describe("kernels()", () => {
   it("rejects unknown options and a non-boolean warmUp", async () => {

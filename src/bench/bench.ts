@@ -1,6 +1,6 @@
 // bench(): measure the built-in cases and the caller's own in the current runtime (Node, Deno, Bun,
 // browsers). `hotpath bench` runs this in each runtime and gathers the results (src/bench/node/drive.ts).
-import { kernelsWasmUrl } from "../assets.ts";
+import { kernelsWasmUrl } from "../wasm-assets.ts";
 import { expected } from "../errors.ts";
 import { compileWasm } from "../load.ts";
 import { checkOptions } from "../validate.ts";

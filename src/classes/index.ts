@@ -1,3 +1,5 @@
 // hotpath/classes: AssemblyScript classes as TypeScript classes, with explicit lifetimes. Everywhere.
-export { loadClasses, gcRuntime, GcRuntime, WasmObject, DisposedError } from "./classes.ts";
-export type { Accumulator, Point2D, ClassesModule, GcExports } from "./classes.ts";
+export { gcRuntime, GcRuntime, WasmObject, DisposedError } from "./classes.ts";
+export type { GcExports } from "./classes.ts";
+export { loadClasses } from "./built-in.ts";
+export type { Accumulator, Point2D, ClassesModule } from "./built-in.ts";

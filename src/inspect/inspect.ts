@@ -2,7 +2,7 @@
 // disassembly, the counterpart of `objdump -d | sed -n '/<main>:/,/retq/p'`) with its instructions
 // counted and its inner loop marked. The interpreted side, the V8 bytecode of a kernel's TS twin, is
 // Node-only and lives in bytecode.ts.
-import { kernelsWasmUrl } from "../assets.ts";
+import { kernelsWasmUrl } from "../wasm-assets.ts";
 import { WasmLoadError, expected } from "../errors.ts";
 import { WABT_FEATURES, loadWabt } from "../wat/wabt.ts";
 import { readWasmBytes, type WasmSource } from "../wasm-bytes.ts";

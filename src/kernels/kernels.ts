@@ -26,7 +26,7 @@ import {
 import { callKernel as call } from "./contract.ts";
 import { WARM_UP_BYTES, warmUpKernels } from "./warm-up.ts";
 import { Arena } from "../arena.ts";
-import { kernelsWasmUrl } from "../assets.ts";
+import { kernelsWasmUrl } from "../wasm-assets.ts";
 import { WasmLoadError, expected } from "../errors.ts";
 import { assemblyScriptImports, compileWasm, requireExports, type WasmSource } from "../load.ts";
 import { checkOptions, toU64, type BytesLike, type U64Like } from "../validate.ts";

@@ -4,7 +4,7 @@
 // forms of the built-in kernels (parallel.ts) and the generic calls for users' functions (generic.ts).
 // The same code runs in Node, Deno, Bun and browsers; what differs lives in the platform adapters.
 import { platform } from "#platform";
-import { kernelsWasmUrl, threadsWasmUrl } from "../assets.ts";
+import { kernelsWasmUrl, threadsWasmUrl } from "../wasm-assets.ts";
 import { PAGE } from "../arena.ts";
 import { WorkerError } from "../errors.ts";
 import { instantiateKernels } from "../kernels/kernels.ts";
