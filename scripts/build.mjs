@@ -75,8 +75,7 @@ const ALONE = [
   ["src/bench/node/native.ts", "build/bench/native.js", "node"],
   // The jit case set (`hotpath bench --set jit`): for Node, Deno and Bun beside build/jit.js; for the page with the jit inside.
   ["src/bench/jit/index.ts", "build/bench-jit.js", "browser"],
-  // Minified: it carries the jit and acorn for the page; the readable code ships as build/jit.js and build/bench-jit.js.
-  ["src/bench/jit/page.ts", "build/bench-jit.browser.js", "browser", { minify: true }],
+  ["src/bench/jit/page.ts", "build/bench-jit.browser.js", "browser"],
 ];
 
 /** Optional peers and tools, never bundled. */
@@ -138,10 +137,9 @@ if (!process.argv.includes("--wasm-only")) {
         external: target === "node" ? [...PEERS, ...DEPENDENCIES] : PEERS,
       }),
     ),
-    ...ALONE.map(([entry, outfile, target, extra]) =>
+    ...ALONE.map(([entry, outfile, target]) =>
       esbuild.build({
         ...common(target),
-        ...extra,
         entryPoints: [entry],
         outfile,
         external: [...PEERS, "wabt", "assemblyscript", "assemblyscript/*"],
