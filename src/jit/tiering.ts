@@ -34,7 +34,13 @@ export function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
   const flags = flagSetter();
   if (!flags) return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   const restore = restoring();
-  flags.setFlagsFromString("--no-liftoff --no-wasm-lazy-compilation");
+  try {
+    flags.setFlagsFromString("--no-liftoff --no-wasm-lazy-compilation");
+  } catch {
+    // An engine that refuses the flags: compile as usual from now on.
+    v8 = null;
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  }
   try {
     return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   } finally {
