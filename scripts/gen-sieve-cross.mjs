@@ -1,8 +1,10 @@
 // Writes assembly/sieve-cross.ts: the sieve's crossing-off loops specialised for each of the eight
 // residues a sieving prime can have mod 30, so that masks and byte offsets are constants in the code
 // (primesieve's EratSmall / EratMedium do the same with a switch over 64 cases). Run:
-// node scripts/gen-sieve-cross.mjs && npx prettier --write assembly/sieve-cross.ts
-import { writeFileSync } from "node:fs";
+// node scripts/gen-sieve-cross.mjs            writes the file (assembly/ is not run through prettier)
+// node scripts/gen-sieve-cross.mjs --check    exits 1 if the committed file is not what this writes (a test runs it)
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const W = [1, 7, 11, 13, 17, 19, 23, 29, 31];
 const bit = (x) => W.indexOf(x % 30);
@@ -99,4 +101,10 @@ out += `  }
   crossedT = t;
 }
 `;
-writeFileSync(new URL("../assembly/sieve-cross.ts", import.meta.url), out);
+const file = fileURLToPath(new URL("../assembly/sieve-cross.ts", import.meta.url));
+if (process.argv.includes("--check")) {
+  if (readFileSync(file, "utf8") !== out) {
+    console.error("assembly/sieve-cross.ts is not what scripts/gen-sieve-cross.mjs generates: run it and commit the result");
+    process.exit(1);
+  }
+} else writeFileSync(file, out);
