@@ -117,10 +117,7 @@ export default tseslint.config(
       "@typescript-eslint/only-throw-error": [
         "error",
         {
-          allow: [
-            { from: "file", name: "NotVectorizable", path: "src/jit/vectorize.ts" },
-            { from: "file", name: "NotVectorizable", path: "src/jit/vectorize-map.ts" },
-          ],
+          allow: [{ from: "file", name: "NotVectorizable", path: "src/jit/vectorize.ts" }],
         },
       ],
       // An abort passes on `signal.reason` and a catch passes on what it caught, as they are.

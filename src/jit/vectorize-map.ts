@@ -20,15 +20,15 @@
 // A sum into an outer variable is a reduction: the vector loop keeps four f64x2 partial sums (eight
 // elements a trip) and adds them to the variable at the end. That reorders the additions, so the
 // result can differ from the scalar loop's in the last bits: it is done only with `fastmath: true`.
-import type { FunctionContext, Var } from "./context.ts";
+import type { FunctionContext, Typed, Var } from "./context.ts";
 import type { Node } from "./parse.ts";
 import { recurse } from "./recursion.ts";
 import { constant } from "./typing.ts";
 import type { Instr } from "./wasm.ts";
 
-class NotVectorizable {}
-const no = (): never => {
-  throw new NotVectorizable();
+/** A state planOf rules out: a bug if it happens. */
+const impossible = (what: string): never => {
+  throw new Error(`jit element-wise vectorizer: ${what} (planOf should have refused the loop)`);
 };
 
 export interface ScalarLoop {
@@ -41,7 +41,6 @@ export interface ScalarLoop {
 interface Plan {
   counter: string;
   start: number;
-  bound: Node;
   statements: Node[];
   /** Arrays indexed by [i], by name; those stored into. */
   arrays: Map<string, Var>;
@@ -50,26 +49,17 @@ interface Plan {
   sums: Map<string, Var>;
   /** Unchanging scalars the expressions read. */
   scalars: Map<string, Var>;
+  /** The bound E, compiled apart (an int32 or uint32). */
+  boundCode: Typed;
 }
 
 /** Emits the vectorized loop (with the guard, the vector loop, the leftover iterations and the loop as written for the other case); false when `node` is not of the shape. */
 export function elementwiseLoop(cx: FunctionContext, node: Node, scalar: ScalarLoop): boolean {
+  // Everything is decided before anything is emitted: nothing to take back.
   const plan = planOf(cx, node);
   if (!plan) return false;
-  const saved = { code: cx.code, depth: cx.depth };
-  cx.code = [];
-  try {
-    emit(cx, node, plan, scalar);
-    const code = cx.code;
-    cx.code = saved.code;
-    cx.emit(...code);
-    return true;
-  } catch (e) {
-    cx.code = saved.code;
-    cx.depth = saved.depth;
-    if (e instanceof NotVectorizable) return false;
-    throw e;
-  }
+  emit(cx, plan, scalar);
+  return true;
 }
 
 function planOf(cx: FunctionContext, node: Node): Plan | undefined {
@@ -87,13 +77,14 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
   const plan: Plan = {
     counter,
     start,
-    bound: test.right,
     statements,
     arrays: new Map(),
     written: new Set(),
     sums: new Map(),
     scalars: new Map(),
+    boundCode: recurse.detached(cx, test.right),
   };
+  if (plan.boundCode.type !== "i32" && plan.boundCode.type !== "u32") return undefined;
   const temps = new Set<string>();
   const fixedArray = (name: string) => {
     const v = cx.lookup(name);
@@ -172,12 +163,10 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
 
 const F64X2: Record<string, string> = { "+": "f64x2.add", "-": "f64x2.sub", "*": "f64x2.mul", "/": "f64x2.div" };
 
-function emit(cx: FunctionContext, node: Node, plan: Plan, scalar: ScalarLoop) {
+function emit(cx: FunctionContext, plan: Plan, scalar: ScalarLoop) {
   cx.builder.usesMemory = true;
-  const bound = recurse.detached(cx, plan.bound);
-  if (bound.type !== "i32" && bound.type !== "u32") no();
   const n = cx.local("i32");
-  cx.emit(...bound.code, ["local.set", n]);
+  cx.emit(...plan.boundCode.code, ["local.set", n]);
   // The guard: every array at least n long; a written array is another name's very array or apart from it.
   const arrays = [...plan.arrays.values()];
   const guard: Instr[] = [["i32.const", 1]];
@@ -246,7 +235,7 @@ function emit(cx: FunctionContext, node: Node, plan: Plan, scalar: ScalarLoop) {
         case "Literal":
           return [["f64.const", e.value as number], ["f64x2.splat"]];
         case "Identifier":
-          return [["local.get", temps.get(e.name) ?? splats.get(e.name) ?? no()]];
+          return [["local.get", temps.get(e.name) ?? splats.get(e.name) ?? impossible(`no value for \`${e.name}\``)]];
         case "MemberExpression":
           return [...address(plan.arrays.get(unwrap(e.object).name)!), ["v128.load", offset]];
         case "BinaryExpression":
@@ -256,7 +245,7 @@ function emit(cx: FunctionContext, node: Node, plan: Plan, scalar: ScalarLoop) {
         case "CallExpression":
           return [...e.arguments.flatMap(vector), [`f64x2.${e.callee.property.name}`]];
       }
-      return no();
+      return impossible(`a ${e.type}`);
     };
     for (const s of plan.statements) {
       if (s.type === "VariableDeclaration") {
@@ -317,7 +306,6 @@ function emit(cx: FunctionContext, node: Node, plan: Plan, scalar: ScalarLoop) {
   cx.emit(["else"]);
   scalar.asWritten();
   cx.close();
-  void node;
 }
 
 function unwrap(node: Node): Node {
