@@ -89,6 +89,10 @@ class WorkerPool implements Pool {
     return this.#scheduler.size;
   }
 
+  get replacementError(): Error | undefined {
+    return this.#scheduler.replacementError;
+  }
+
   get closed(): boolean {
     return this.#scheduler.closed;
   }

@@ -114,14 +114,17 @@ export class Scheduler implements PoolCore {
       joined: () => this.#pump(),
       died: (slot, chunks, reason) => this.#onDeath(slot, chunks, reason),
       noneLeft: (error) => {
-        for (const task of [...this.#tasks])
-          this.#fail(task, new WorkerError(`No worker left: a replacement could not start (${error.message})`, { cause: error }));
+        for (const task of [...this.#tasks]) this.#fail(task, noWorkerLeft(error));
       },
     });
   }
 
   get size(): number {
     return this.workers.slots.length;
+  }
+
+  get replacementError(): Error | undefined {
+    return this.workers.replacementError;
   }
 
   get closed(): boolean {
@@ -187,6 +190,8 @@ export class Scheduler implements PoolCore {
       );
       if (this.#closed) return this.#fail(task, new PoolClosedError("The pool is closed: create another with createPool()"));
       if (signal?.aborted) return this.#fail(task, abortError(name, signal));
+      const exhausted = this.workers.exhausted;
+      if (exhausted) return this.#fail(task, noWorkerLeft(exhausted));
       if (specs.length === 0) {
         task.settled = true;
         task.resolve(task.results);
@@ -370,4 +375,8 @@ function abortError(name: string, signal: AbortSignal): AbortError {
     `${name} was aborted${reason instanceof Error ? `: ${reason.message}` : reason !== undefined ? `: ${String(reason)}` : ""}`,
     { cause: reason },
   );
+}
+
+function noWorkerLeft(cause: Error): WorkerError {
+  return new WorkerError(`No worker left: a replacement could not start (${cause.message})`, { cause });
 }

@@ -139,8 +139,14 @@ export interface ParallelKernels extends ParallelRangeKernels {
  * other way; other calls' chunks queued on those workers go back to the pool's queue.
  */
 export interface Pool extends ParallelKernels, AsyncDisposable {
-  /** Workers currently in the pool. */
+  /** Workers currently in the pool (one that died is out of it until its replacement has started). */
   readonly size: number;
+  /**
+   * Why a replacement for a worker that died could not start, after three tries: the pool then runs on
+   * with one worker fewer (and fails its calls with WorkerError once none is left). Undefined while
+   * every replacement started.
+   */
+  readonly replacementError: Error | undefined;
   /** The data path in use. */
   readonly mode: PoolMode;
   /** Why that data path: chosen by option, or why shared memory was (not) available. */

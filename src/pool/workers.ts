@@ -106,6 +106,9 @@ export interface WorkerEvents<C> {
   noneLeft(error: Error): void;
 }
 
+/** How many times a replacement worker is tried before the pool runs on without it. */
+const REPLACEMENT_TRIES = 3;
+
 const outboxes = new WeakMap<Slot<unknown>, Outbox>();
 
 export class WorkerSet<C> {
@@ -131,14 +134,19 @@ export class WorkerSet<C> {
     }
   }
 
-  /** Removes a worker from the pool, stops it (resolving once it can no longer run), and starts a replacement unless the pool is closing. */
+  /**
+   * Removes a worker from the pool, stops it (resolving once it can no longer run), and starts a
+   * replacement unless the pool is closing. A replacement that fails to start is tried again (three
+   * tries in all, 0.1 s then 0.4 s apart); after the last, the pool runs on with one worker fewer and
+   * `replacementError` says why.
+   */
   replace(slot: Slot<C>): Promise<void> {
     this.slots = this.slots.filter((s) => s !== slot);
     slot.chunks = [];
     const stopped = this.#stop(slot);
     if (this.#closed) return stopped;
     this.#spawning++;
-    this.#spawn().then(
+    void this.#respawn(REPLACEMENT_TRIES).then(
       (fresh) => {
         this.#spawning--;
         if (this.#closed) return void this.#stop(fresh);
@@ -147,11 +155,31 @@ export class WorkerSet<C> {
       },
       (error: Error) => {
         this.#spawning--;
+        this.replacementError = error;
         // With no worker left and none coming, queued work would wait forever: the owner fails it instead.
         if (this.slots.length === 0 && this.#spawning === 0) this.events.noneLeft(error);
       },
     );
     return stopped;
+  }
+
+  /** Why the last replacement could not start, after all its tries (undefined while every one started). */
+  replacementError?: Error;
+
+  /** No worker is left and none is starting (every replacement failed): what a call would wait for forever. */
+  get exhausted(): Error | undefined {
+    return this.slots.length === 0 && this.#spawning === 0 ? this.replacementError : undefined;
+  }
+
+  async #respawn(tries: number): Promise<Slot<C>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#spawn();
+      } catch (error) {
+        if (attempt >= tries || this.#closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+      }
+    }
   }
 
   /** Ends every worker. */
