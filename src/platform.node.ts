@@ -45,6 +45,7 @@ export const platform: Platform = {
       endpoint: nodeEndpoint(worker),
       url: script.href,
       onExit: (l) => void (listener = l),
+      hold: (on) => void (on ? worker.ref() : worker.unref()),
       async terminate() {
         ended = true;
         await worker.terminate();

@@ -10,6 +10,8 @@ export interface PoolWorker {
   readonly url: string;
   /** Registers the listener called once if the worker ends or fails by itself (never after `terminate()`), with a reason for error messages. */
   onExit(listener: (reason: string) => void): void;
+  /** Whether this worker keeps the process alive (Node's ref/unref); absent where the runtime has no such notion. */
+  hold?(on: boolean): void;
   /** Stops the worker; resolves once it can no longer run (or touch shared memory). */
   terminate(): Promise<void>;
 }

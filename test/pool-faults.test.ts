@@ -149,6 +149,7 @@ describe("options", () => {
     );
     await expect(createPool({ chunksPerWorker: 0 })).rejects.toThrow(RangeError);
     await expect(createPool({ warmUp: "yes" as never })).rejects.toThrow(/`options.warmUp` to be a boolean/);
+    await expect(createPool({ keepAlive: 0 as never })).rejects.toThrow(/`options.keepAlive` to be a boolean, got 0 \(number\)/);
     await expect(createPool({ source: new Uint8Array([1, 2, 3]), mode: "message" })).rejects.toThrow(/not a valid WebAssembly module/);
   });
 

@@ -19,6 +19,12 @@ describe("pool lifecycle", () => {
     expect(Date.now() - started).toBeLessThan(100_000);
   }, 120_000);
 
+  it("keepAlive: false: an unclosed pool holds the process only while a call is in flight", async () => {
+    const script = fileURLToPath(new URL("./pool-fixtures/keep-alive.mts", import.meta.url));
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script], { timeout: 60_000, killSignal: "SIGKILL" });
+    expect(stdout.trim().split("\n").sort()).toEqual(["message 300", "shared 300"]);
+  }, 90_000);
+
   it("close() is idempotent and later calls throw PoolClosedError", async () => {
     const pool = await createPool({ workers: 2, warmUp: false });
     expect(pool.closed).toBe(false);

@@ -6,7 +6,7 @@ import type { WasmSource } from "../load.ts";
 import { checkNotDetached, checkOptions, toInteger } from "../validate.ts";
 import type { CallOptions, PoolMode, PoolOptions } from "./types.ts";
 
-export const OPTION_KEYS = ["workers", "mode", "source", "threadsSource", "chunksPerWorker", "warmUp", "workerUrl"] as const;
+export const OPTION_KEYS = ["workers", "mode", "source", "threadsSource", "chunksPerWorker", "warmUp", "workerUrl", "keepAlive"] as const;
 export const CALL_KEYS = ["signal", "chunks"] as const;
 export const MAX_WORKERS = 512;
 /**
@@ -38,6 +38,7 @@ export interface PoolConfig {
   readonly chunksPerWorker: number;
   readonly warmUp: boolean;
   readonly workerUrl?: URL;
+  readonly keepAlive: boolean;
 }
 
 /** Checks `createPool`'s options; throws TypeError/RangeError naming the option (or WorkerError when shared mode was asked for and cannot be had). */
@@ -51,6 +52,8 @@ export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
     opts.chunksPerWorker === undefined ? DEFAULT_CHUNKS_PER_WORKER : toInteger(opts.chunksPerWorker, "options.chunksPerWorker", 1, 1 << 16);
   if (opts.warmUp !== undefined && typeof opts.warmUp !== "boolean")
     throw new TypeError(expected("options.warmUp", "a boolean", opts.warmUp));
+  if (opts.keepAlive !== undefined && typeof opts.keepAlive !== "boolean")
+    throw new TypeError(expected("options.keepAlive", "a boolean", opts.keepAlive));
   // Both sources are checked whichever mode is chosen: a wrong value is a mistake even where it goes unused.
   if (opts.source !== undefined) checkWasmSource(opts.source, "options.source");
   if (opts.threadsSource !== undefined) checkWasmSource(opts.threadsSource, "options.threadsSource");
@@ -68,6 +71,7 @@ export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
     chunksPerWorker,
     warmUp: opts.warmUp !== false,
     workerUrl,
+    keepAlive: opts.keepAlive !== false,
   };
 }
 

@@ -131,9 +131,10 @@ export class Scheduler implements PoolCore {
     return this.#closed;
   }
 
-  start(count: number): Promise<void> {
+  async start(count: number): Promise<void> {
     this.#target = count;
-    return this.workers.start(count);
+    await this.workers.start(count);
+    this.workers.hold(this.#tasks.size > 0);
   }
 
   place(view: ArrayBufferView, name: string): number {
@@ -199,6 +200,7 @@ export class Scheduler implements PoolCore {
         return;
       }
       this.#tasks.add(task);
+      if (this.#tasks.size === 1) this.workers.hold(true);
       signal?.addEventListener("abort", onAbort, { once: true });
       for (let index = 0; index < specs.length; index++) this.#queue.push({ task, index, spec: specs[index], attempts: 0 });
       this.#pump();
@@ -274,7 +276,7 @@ export class Scheduler implements PoolCore {
         task.results[chunk.index] = value;
         if (--task.remaining === 0) {
           task.settled = true;
-          this.#tasks.delete(task);
+          this.#forget(task);
           task.resolve(task.results);
         }
       }
@@ -283,10 +285,15 @@ export class Scheduler implements PoolCore {
     this.#pump();
   }
 
+  #forget(task: Task): void {
+    this.#tasks.delete(task);
+    if (this.#tasks.size === 0) this.workers.hold(false);
+  }
+
   #fail(task: Task, error: unknown): void {
     if (task.settled) return;
     task.settled = true;
-    this.#tasks.delete(task);
+    this.#forget(task);
     task.reject(error);
     task.maybeCleanup();
   }

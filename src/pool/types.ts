@@ -39,6 +39,12 @@ export interface PoolOptions {
    * build/worker.node.js (Node, Deno, Bun). Default: beside the package's bundle.
    */
   workerUrl?: URL | string;
+  /**
+   * false: in Node and Bun, the pool's workers keep the process alive only while a call is in flight,
+   * so a script that never closes the pool still exits when its work is done (jit's default pool for
+   * parallel functions is made so). Default: true (an open pool keeps the process alive until `close()`).
+   */
+  keepAlive?: boolean;
 }
 
 /** Options of each pool call. */

@@ -94,6 +94,8 @@ export interface WorkerSetConfig {
   readonly heap?: SharedHeap;
   readonly warmUp: boolean;
   readonly workerUrl?: URL;
+  /** false: workers keep the process alive only while `hold(true)` (a call in flight). */
+  readonly keepAlive: boolean;
 }
 
 /** What the set tells its owner. */
@@ -116,6 +118,7 @@ export class WorkerSet<C> {
   #nextId = 0;
   #spawning = 0;
   #closed = false;
+  #held = true;
 
   constructor(
     readonly config: WorkerSetConfig,
@@ -182,6 +185,13 @@ export class WorkerSet<C> {
     }
   }
 
+  /** With `keepAlive: false`: whether the workers keep the process alive (while calls are in flight). */
+  hold(on: boolean): void {
+    if (this.config.keepAlive || this.#held === on) return;
+    this.#held = on;
+    for (const slot of this.slots) slot.worker.hold?.(on);
+  }
+
   /** Ends every worker. */
   close(): Promise<void> {
     this.#closed = true;
@@ -233,6 +243,7 @@ export class WorkerSet<C> {
         : new WorkerError(`Worker ${id} failed to start: ${(cause as Error)?.message ?? cause}`, { cause });
     }
     ready = true;
+    if (!this.config.keepAlive) worker.hold?.(this.#held);
     return slot;
   }
 
