@@ -110,7 +110,7 @@ describe.each([
       /`options.initial` to be the result of an empty range \(combine "min" has no neutral value\)/,
     );
     await expect(pool.reduceRange(sumSquares, 0n, 5n, { combine: "sum" as never })).rejects.toThrow(/`options.combine` to be a function/);
-    await expect(pool.forRows(minHash, 0, 10, { args: [1] })).rejects.toThrow(/`options.args` to be 0 argument\(s\) after the rows/);
+    await expect(pool.forRows(minHash, 0, 10, { args: [1] })).rejects.toThrow(/`options.args` to be 0 argument\(s\) after the range/);
   });
 
   it("map and forRows call the kernel too", async () => {

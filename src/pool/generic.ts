@@ -35,18 +35,20 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
 
     async reduceRange<R>(fn: PoolFunction, lo: number | bigint, hi: number | bigint, options: ReduceOptions<R>): Promise<R> {
       core.check();
-      const opts = checkOptions(options, "options", [...CALL_KEYS, "combine", "initial"]) as unknown as ReduceOptions<R>;
+      const opts = checkOptions(options, "options", [...CALL_KEYS, "combine", "initial", "args"]) as unknown as ReduceOptions<R>;
       const named = typeof opts.combine === "string" ? checkCombine(opts.combine) : undefined;
       if (!named && typeof opts.combine !== "function")
         throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', opts.combine));
       if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec, bound } = await functions.resolve(fn, [lo, hi]);
+      if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
+      const { ref, spec, bound } = await functions.resolve(fn, [lo, hi, ...(opts.args ?? [])]);
       if (bound) throw refused(bound.name, "reduceRange");
       let l: number | bigint;
       let h: number | bigint;
+      let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
       if (spec) {
-        const [pl, ph] = scalarParams(spec, 2, "reduceRange");
+        const [pl, ph] = rangeParams(spec, "reduceRange");
         l = checkScalar(lo, pl.type, pl.name);
         h = checkScalar(hi, ph.type, ph.name);
         if (typeof l !== typeof h) throw new TypeError(expected(ph.name, `of the same type as \`${pl.name}\``, hi));
@@ -54,6 +56,7 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
           throw new TypeError(
             expected(Number.isSafeInteger(l) ? ph.name : pl.name, "an integer (a range bound)", Number.isSafeInteger(l) ? hi : lo),
           );
+        extra = placeArgs(core, spec, opts.args ?? []);
       } else {
         const bigintRange = typeof lo === "bigint";
         if (bigintRange ? typeof hi !== "bigint" : typeof lo !== "number" || !Number.isSafeInteger(lo))
@@ -75,11 +78,13 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       const specs = ranges.map(([a, b]) => ({
         kernel: ref.export,
         label: `range [${a}, ${b})`,
-        make: () => ({ job: { kind: "call", fn: ref, args: [a, b] } as Job }),
+        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
       }));
-      return core.submit(`reduceRange(${ref.export})`, specs, opts, (results) =>
-        initial === undefined && !hasInitial ? (results as R[]).reduce(combine) : (results as R[]).reduce(combine, initial as R),
-      );
+      const finish = (results: unknown[]) => {
+        extra.copyBack();
+        return initial === undefined && !hasInitial ? (results as R[]).reduce(combine) : (results as R[]).reduce(combine, initial as R);
+      };
+      return core.submit(`reduceRange(${ref.export})`, specs, opts, finish, extra.release);
     },
 
     async forRows(fn: PoolFunction, start: number, end: number, options?: RowsOptions): Promise<void> {
@@ -88,75 +93,84 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       toInteger(start, "start", 0, Number.MAX_SAFE_INTEGER);
       toInteger(end, "end", 0, Number.MAX_SAFE_INTEGER);
       if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
-      let args: readonly unknown[] = opts.args ?? [];
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec, bound } = await functions.resolve(fn, [start, end, ...args]);
+      const { ref, spec, bound } = await functions.resolve(fn, [start, end, ...(opts.args ?? [])]);
       if (bound) throw refused(bound.name, "forRows");
-      /** Arrays placed in the shared memory for this call: the caller's view, where it lies, whether to copy it back. */
-      const placed: { view: ArrayBufferView; ptr: number; back: boolean }[] = [];
+      let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
       if (spec) {
-        const params = rowParams(spec);
-        checkScalar(start, params[0].type as ScalarType, params[0].name);
-        checkScalar(end, params[1].type as ScalarType, params[1].name);
-        if (args.length !== params.length - 2)
-          throw new TypeError(
-            expected(
-              "options.args",
-              `${params.length - 2} argument(s) after the rows (${
-                params
-                  .slice(2)
-                  .map((p) => p.name)
-                  .join(", ") || "none"
-              })`,
-              args,
-            ),
-          );
-        // Check everything before placing anything, so a refused call leaves nothing in the shared memory.
-        args.forEach((arg, i) => {
-          const p = params[i + 2];
-          if (!isBufferType(p.type)) return checkScalar(arg, p.type, p.name);
-          const ctor = BUFFER_ARRAYS[p.type];
-          if (!(arg instanceof ctor)) throw new TypeError(expected(p.name, `a ${ctor.name}`, arg));
-          if (core.mode !== "shared")
-            throw new TypeError(
-              `\`${spec.name}\` takes an array (\`${p.name}\`): on the pool, array parameters need shared memory, and this pool passes messages (pool.modeReason says why)`,
-            );
-        });
-        const flat: unknown[] = [];
-        args.forEach((arg, i) => {
-          const p = params[i + 2];
-          if (!isBufferType(p.type)) return flat.push(checkScalar(arg, p.type, p.name));
-          const view = arg as ArrayBufferView & { length: number };
-          // An array from pool.alloc is used where it lies; any other is copied in once (and back if written).
-          const ptr = core.place(view, p.name);
-          placed.push({ view, ptr, back: p.inout === true && !core.isResident(view) });
-          flat.push(ptr, view.length);
-        });
-        args = flat;
+        const params = rangeParams(spec, "forRows");
+        checkScalar(start, params[0].type, params[0].name);
+        checkScalar(end, params[1].type, params[1].name);
+        extra = placeArgs(core, spec, opts.args ?? []);
       }
       const specs = splitCount(start, end, count).map(([a, b]) => ({
         kernel: ref.export,
         label: `rows [${a}, ${b})`,
-        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...args] } as Job }),
+        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
       }));
-      const copyBack = () => {
-        for (const { view, ptr, back } of placed)
-          if (back)
-            new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(new Uint8Array(core.memory!.buffer, ptr, view.byteLength));
-      };
-      const release = () => placed.forEach(({ view, ptr }) => core.unplace(view, ptr));
-      return core.submit(`forRows(${ref.export})`, specs, opts, copyBack, release);
+      return core.submit(`forRows(${ref.export})`, specs, opts, extra.copyBack, extra.release);
     },
   };
 }
 
-/** forRows' shape: two scalar rows first, then scalars or arrays (arrays go by pointer into the shared memory). */
-function rowParams(spec: FunctionSpec): FunctionSpec["params"] {
+/** The shape of forRows' and reduceRange's functions: two scalars first (the range), then scalars or arrays. */
+function rangeParams(spec: FunctionSpec, call: string): [{ name: string; type: ScalarType }, { name: string; type: ScalarType }] {
   if (spec.params.length < 2)
-    throw new TypeError(`\`${spec.name}\` takes ${spec.params.length} parameter(s); forRows calls it with at least 2`);
+    throw new TypeError(`\`${spec.name}\` takes ${spec.params.length} parameter(s); ${call} calls it with at least 2`);
   const first = spec.params.slice(0, 2).find((p) => isBufferType(p.type));
-  if (first) throw new TypeError(`\`${spec.name}\`'s parameter \`${first.name}\` is an array; forRows passes the rows (start, end) there`);
-  return spec.params;
+  if (first) throw new TypeError(`\`${spec.name}\`'s parameter \`${first.name}\` is an array; ${call} passes the range (start, end) there`);
+  return spec.params as never;
+}
+
+/** The arguments after the range, as the worker takes them (arrays as pointer and length), and what to do when the call ends. */
+interface ExtraArgs {
+  readonly flat: readonly unknown[];
+  /** Copies the arrays the function writes back into the caller's (run before the call resolves). */
+  readonly copyBack: () => void;
+  /** Gives back the shared memory the arrays took (run however the call ends). */
+  readonly release: () => void;
+}
+
+/**
+ * Checks the arguments after the range against the spec and places arrays in the shared memory: an
+ * array from pool.alloc where it lies, any other copied in once (and back, if the function writes it).
+ * Everything is checked before anything is placed, so a refused call leaves nothing in the shared memory.
+ */
+function placeArgs(core: PoolCore, spec: FunctionSpec, args: readonly unknown[]): ExtraArgs {
+  const params = spec.params.slice(2);
+  if (args.length !== params.length)
+    throw new TypeError(
+      expected("options.args", `${params.length} argument(s) after the range (${params.map((p) => p.name).join(", ") || "none"})`, args),
+    );
+  args.forEach((arg, i) => {
+    const p = params[i];
+    if (!isBufferType(p.type)) return checkScalar(arg, p.type, p.name);
+    const ctor = BUFFER_ARRAYS[p.type];
+    if (!(arg instanceof ctor)) throw new TypeError(expected(p.name, `a ${ctor.name}`, arg));
+    if (core.mode !== "shared")
+      throw new TypeError(
+        `\`${spec.name}\` takes an array (\`${p.name}\`): on the pool, array parameters need shared memory, and this pool passes messages (pool.modeReason says why)`,
+      );
+  });
+  const placed: { view: ArrayBufferView; ptr: number; back: boolean }[] = [];
+  const flat: unknown[] = [];
+  args.forEach((arg, i) => {
+    const p = params[i];
+    if (!isBufferType(p.type)) return flat.push(checkScalar(arg, p.type, p.name));
+    const view = arg as ArrayBufferView & { length: number };
+    const ptr = core.place(view, p.name);
+    placed.push({ view, ptr, back: p.inout === true && !core.isResident(view) });
+    flat.push(ptr, view.length);
+  });
+  return {
+    flat,
+    copyBack: () => {
+      for (const { view, ptr, back } of placed)
+        if (back)
+          new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(new Uint8Array(core.memory!.buffer, ptr, view.byteLength));
+    },
+    release: () => placed.forEach(({ view, ptr }) => core.unplace(view, ptr)),
+  };
 }
 
 /** A function of strings, arrays or objects on a call that passes raw numbers (ranges, rows, pointers) to wasm. */

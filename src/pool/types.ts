@@ -87,6 +87,8 @@ export interface ReduceOptions<R> extends CallOptions {
   combine: ((a: R, b: R) => R) | NamedCombine;
   /** The result of an empty range, and the start of the fold. Optional for a named combine (wrapAdd: 0n; add: 0 or 0n; min/max: none, so an empty range is a RangeError). */
   initial?: R;
+  /** Extra arguments passed after (lo, hi), as forRows passes them: scalars, or arrays (shared mode; copied in once, and back when written). */
+  args?: readonly unknown[];
 }
 
 /** Options of `forRows`. */
