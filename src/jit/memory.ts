@@ -44,8 +44,10 @@ function theArena(): Arena {
     }
   const shared = memory !== undefined;
   memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-  // Address 0 is never handed out; nor is the last page, so `ptr + length` never wraps to 0 in i32.
-  arena = { memory, heap: new SharedHeap(memory, 16, (MAX_PAGES - 1) * PAGE, "jit's memory"), shared };
+  // The first page is never handed out: the default pool of parallel functions runs hotpath's threads
+  // build in this memory (default-pool.ts), whose static data lies there. Nor is the last page, so
+  // `ptr + length` never wraps to 0 in i32.
+  arena = { memory, heap: new SharedHeap(memory, PAGE, (MAX_PAGES - 1) * PAGE, "jit's memory"), shared };
   buffers.add(memory.buffer);
   return arena;
 }
@@ -53,6 +55,11 @@ function theArena(): Arena {
 /** The memory type compiled modules import to run in the arena. */
 export function arenaMemoryType(): WasmMemory {
   return { kind: "import", shared: theArena().shared, maximum: MAX_PAGES };
+}
+
+/** The arena's heap (the default pool of parallel functions allocates in it too). */
+export function arenaHeap(): SharedHeap {
+  return theArena().heap;
 }
 
 /** The arena's memory (what compiled modules on this thread import as `env.memory`). */

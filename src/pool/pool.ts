@@ -42,7 +42,23 @@ export { MAX_CHUNKS } from "./config.ts";
 const SHARED_MAX_PAGES = 16384;
 
 /** Creates a pool; resolves once every worker has instantiated the module and warmed it up. Works in Node, Deno, Bun and browsers. */
-export async function createPool(options?: PoolOptions): Promise<Pool> {
+export function createPool(options?: PoolOptions): Promise<Pool> {
+  return startPool(options);
+}
+
+/**
+ * A shared memory owned elsewhere, for a pool to run in (jit's, for its default pool): the pool's
+ * arrays come from `heap`, and an array the owner made in it is used where it lies (`lend`).
+ * Its first page must be left free: the threads build's static data goes there.
+ */
+export interface HostMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly heap: SharedHeap;
+  readonly lend: (view: ArrayBufferView, name: string) => number | undefined;
+}
+
+/** createPool, in `host`'s memory when the pool runs in shared mode (not part of the public API: src/jit/default-pool.ts uses it). */
+export async function startPool(options?: PoolOptions, host?: HostMemory): Promise<Pool> {
   const config = poolConfig(options, platform);
   const shared = config.mode === "shared";
   // Shared mode also gives every worker the release build, for the kernels that touch no memory (sums,
@@ -59,10 +75,13 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
       throw new WorkerError(
         `options.threadsSource is not a threads build: it imports no memory (build it with --importMemory --sharedMemory)`,
       );
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    const memory = host?.memory ?? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
     // An instance on this thread, to learn where static data ends and to size scratch; it runs no kernel.
     const local = instantiateKernels(module, memory).exports;
-    scheduler = { ...scheduler, memory, local, heap: new SharedHeap(memory, local.heapBase(), SHARED_MAX_PAGES * PAGE) };
+    if (host && local.heapBase() > PAGE)
+      throw new Error(`The threads build's static data (${local.heapBase()} bytes) does not fit the first page of the host memory`);
+    const heap = host?.heap ?? new SharedHeap(memory, local.heapBase(), SHARED_MAX_PAGES * PAGE);
+    scheduler = { ...scheduler, memory, local, heap, lend: host?.lend };
   }
   const core = new Scheduler(scheduler);
   await core.start(config.workers);

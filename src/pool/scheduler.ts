@@ -88,6 +88,8 @@ export interface SchedulerConfig extends WorkerSetConfig {
   /** Shared mode: an instance on this thread that runs no kernel, asked for sizes (countPrimesScratch). */
   readonly local?: KernelExports;
   readonly chunksPerWorker: number;
+  /** Shared mode in a memory owned elsewhere (jit's): where an array of that owner already lies in it, or undefined. */
+  readonly lend?: (view: ArrayBufferView, name: string) => number | undefined;
 }
 
 export class Scheduler implements PoolCore {
@@ -138,16 +140,16 @@ export class Scheduler implements PoolCore {
   }
 
   place(view: ArrayBufferView, name: string): number {
-    return this.residents.lend(view) ?? this.heap!.put(view, name);
+    return this.residents.lend(view) ?? this.#config.lend?.(view, name) ?? this.heap!.put(view, name);
   }
 
   unplace(view: ArrayBufferView, ptr: number): void {
     if (this.residents.isResident(view)) this.residents.giveBack(view);
-    else this.heap!.free(ptr);
+    else if (this.#config.lend?.(view, "") === undefined) this.heap!.free(ptr);
   }
 
   isResident(view: ArrayBufferView): boolean {
-    return this.residents.isResident(view);
+    return this.residents.isResident(view) || this.#config.lend?.(view, "") !== undefined;
   }
 
   scratchForPrimes(lo: bigint, hi: bigint): number {
