@@ -13,13 +13,15 @@ import { FunctionContext } from "./context.ts";
 import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { analyze, SMALL, SMALL_MAX, type Intervals } from "./intervals.ts";
+import { lowerPrange } from "./lower.ts";
 import { rangeFacts } from "./ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
 import { typeName, wasmTypes, type ResultType } from "./types.ts";
 import { join } from "./typing.ts";
 import type { WasmFunction } from "./wasm.ts";
 
-export function compileFunction(builder: ModuleHost, plan: FunctionPlan): { fn: WasmFunction; result: ResultType } {
+export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn: WasmFunction; result: ResultType } {
+  const plan = lowerPrange(given);
   const { params, body } = plan.parsed!;
   const shapes = rangeFacts(params, body);
   const intervals = analyze(params, plan.params, body);

@@ -13,6 +13,7 @@ import { compileModule, type JitTarget } from "./module.ts";
 import { annotatedSignature } from "./annotations.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
 import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
+import type { Pool } from "../pool/types.ts";
 import { isArray, isClass, parseSignature, signatureText, typeName, type ResultType, type Signature, type ValueType } from "./types.ts";
 
 /** Options of `jit`. Unknown keys are rejected. */
@@ -29,6 +30,13 @@ export interface JitOptions {
    * compares results within a relative 1e-9 (of the sum of the terms' magnitudes). Default false.
    */
   fastmath?: boolean;
+  /**
+   * Run the function's `for (const i of prange(lo, hi))` loop on a pool, as Numba's `parallel=True`:
+   * the jitted function returns a Promise (src/jit/parallel.ts has the rules). Default false.
+   */
+  parallel?: boolean;
+  /** With `parallel: true`: the pool to run on. Default: jit's own pool, started at the first call. */
+  pool?: Pool;
 }
 
 /** One compiled specialization, for the pool (`{ wasm: module, export: exportName }`) or for reading. */
@@ -83,7 +91,7 @@ interface Specialization extends JitCompiled {
   kernelRef?: KernelRef;
 }
 
-const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath"];
+const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool"];
 const warned = new WeakSet<object>();
 
 export function jit<F extends (...args: any[]) => any>(fn: F, signature?: string | readonly string[], options?: JitOptions): JitFunction<F>;
@@ -103,7 +111,9 @@ export function jit(
     throw new TypeError(expected("fn", "a function, or the source text of one", input));
   if (signature !== undefined && typeof signature !== "string" && !Array.isArray(signature))
     throw new TypeError(expected("signature", 'a signature string such as "u64(u64)", or an array of them', signature));
-  checkOptions(options);
+  checkJitOptions(options);
+  if (options.parallel || options.pool !== undefined)
+    throw new TypeError(expected("options.pool", "given only with `parallel: true`", options.pool));
   const fromText = typeof input === "string";
   for (const key of ["verify", "fallback"] as const)
     if (fromText && options[key])
@@ -349,13 +359,16 @@ function paramName(target: JitTarget, i: number): string {
   return p?.type === "Identifier" ? p.name : `argument ${i + 1}`;
 }
 
-function checkOptions(options: JitOptions) {
+/** Checks jit's options (both kinds of jit function): unknown keys and wrong types are TypeErrors naming the option. */
+export function checkJitOptions(options: JitOptions) {
   if (options === null || typeof options !== "object") throw new TypeError(expected("options", "an object", options));
   for (const key of Object.keys(options))
     if (!OPTION_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of jit (expected ${OPTION_KEYS.join(", ")})`);
   if (options.verify !== undefined && !(Number.isInteger(options.verify) && options.verify >= 0))
     throw new TypeError(expected("options.verify", "a non-negative integer", options.verify));
-  for (const key of ["cache", "fallback", "fastmath"] as const)
+  if (options.pool !== undefined && (options.pool === null || typeof (options.pool as Pool).reduceRange !== "function"))
+    throw new TypeError(expected("options.pool", "a pool from createPool()", options.pool));
+  for (const key of ["cache", "fallback", "fastmath", "parallel"] as const)
     if (options[key] !== undefined && typeof options[key] !== "boolean")
       throw new TypeError(expected(`options.${key}`, "a boolean", options[key]));
 }
