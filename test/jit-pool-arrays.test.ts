@@ -54,15 +54,35 @@ describe.each([1, 2, 3])("jit with arrays on the pool, shared mode, %i worker(s)
 });
 
 describe("jit with arrays on the pool: refusals", () => {
-  it("message mode says that array parameters need shared memory", async () => {
+  it("message mode refuses, by name, a function that writes an array", async () => {
     const pool = await createPool({ workers: 2, mode: "message", warmUp: false });
     try {
       const fast = jit(scaleRows, "void(i32, i32, f64[], f64[], i32, f64)");
       await expect(pool.forRows(fast, 0, H, { args: [new Float64Array(W * H), source, W, 2.5] })).rejects.toThrow(
-        /`scaleRows` takes an array \(`out`\): on the pool, array parameters need shared memory/,
+        /`scaleRows` writes its array `out`: on the pool, a function that writes an array needs shared memory/,
       );
     } finally {
       await pool.close();
+    }
+  });
+
+  it("message mode sends arrays that are only read with each chunk, on 1, 2 and 3 workers", async () => {
+    function weightedSum(lo: number, hi: number, xs: Float64Array, ws: Int32Array): number {
+      let s = 0;
+      for (let i = lo; i < hi; i++) s += xs[i] * ws[i % ws.length];
+      return s;
+    }
+    const xs = Float64Array.from({ length: 10_001 }, (_, i) => (i % 17) - 8);
+    const ws = Int32Array.from({ length: 7 }, (_, i) => i - 3);
+    const fast = jit(weightedSum, "f64(i32, i32, f64[], i32[])");
+    for (const workers of [1, 2, 3]) {
+      const pool = await createPool({ workers, mode: "message", warmUp: false });
+      try {
+        const total = await pool.reduceRange(fast, 0, xs.length, { combine: "add", args: [xs, ws], chunks: 5 });
+        expect(total).toBe(weightedSum(0, xs.length, xs, ws)); // integers: exact in any order
+      } finally {
+        await pool.close();
+      }
     }
   });
 

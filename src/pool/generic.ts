@@ -7,7 +7,7 @@ import { BUFFER_ARRAYS, checkScalar, isBufferType, type FunctionSpec, type Scala
 import { checkOptions, toInteger } from "../validate.ts";
 import { CALL_KEYS } from "./config.ts";
 import type { FunctionCache } from "./functions.ts";
-import type { Job } from "./protocol.ts";
+import type { ArrayArg, Job } from "./protocol.ts";
 import { splitCount, splitRange } from "./split.ts";
 import type { CallOptions, Pool, PoolCore, PoolFunction, ReduceOptions, RowsOptions } from "./types.ts";
 
@@ -147,11 +147,18 @@ function placeArgs(core: PoolCore, spec: FunctionSpec, args: readonly unknown[])
     if (!isBufferType(p.type)) return checkScalar(arg, p.type, p.name);
     const ctor = BUFFER_ARRAYS[p.type];
     if (!(arg instanceof ctor)) throw new TypeError(expected(p.name, `a ${ctor.name}`, arg));
-    if (core.mode !== "shared")
+    if (core.mode !== "shared" && p.inout)
       throw new TypeError(
-        `\`${spec.name}\` takes an array (\`${p.name}\`): on the pool, array parameters need shared memory, and this pool passes messages (pool.modeReason says why)`,
+        `\`${spec.name}\` writes its array \`${p.name}\`: on the pool, a function that writes an array needs shared memory, and this pool passes messages (pool.modeReason says why)`,
       );
   });
+  // Message mode: arrays that are only read travel with each chunk's job, and the worker copies them into its instance.
+  if (core.mode !== "shared")
+    return {
+      flat: args.map((arg, i) => (isBufferType(params[i].type) ? ({ hotpathArray: arg as ArrayBufferView } satisfies ArrayArg) : arg)),
+      copyBack: () => undefined,
+      release: () => undefined,
+    };
   const placed: { view: ArrayBufferView; ptr: number; back: boolean }[] = [];
   const flat: unknown[] = [];
   args.forEach((arg, i) => {

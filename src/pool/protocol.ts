@@ -120,6 +120,17 @@ export type Job =
   | { readonly kind: "map"; readonly fn: FunctionRef; readonly items: readonly unknown[]; readonly first: number }
   | { readonly kind: "call"; readonly fn: FunctionRef; readonly args: readonly unknown[] };
 
+/**
+ * Message mode: an array argument of a wasm function that only reads it, sent with the job. The worker
+ * copies it into its instance's own memory and passes (pointer, length) in its place.
+ */
+export interface ArrayArg {
+  readonly hotpathArray: ArrayBufferView;
+}
+
+export const isArrayArg = (value: unknown): value is ArrayArg =>
+  typeof value === "object" && value !== null && ArrayBuffer.isView((value as ArrayArg).hotpathArray);
+
 export type HashAlgorithm = "fnv1a64" | "xxhash64";
 
 /** How many wasm modules of users' functions a worker keeps (each came once, with the first job that needed it). */

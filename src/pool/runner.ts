@@ -1,5 +1,6 @@
 // The worker's side of the pool: instantiate the posted module once, warm it up, then run jobs.
 // Kept apart from worker.ts (which only wires this to comlink) so that the job logic reads in one place.
+import { isArrayArg } from "./protocol.ts";
 import type { KernelExports } from "../kernels/abi.ts";
 import { Arena } from "../arena.ts";
 import { asKernelError, callKernel, convertResult, warmUp } from "../kernels/contract.ts";
@@ -350,7 +351,7 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
     const value = instance.exports[ref.export];
     if (typeof value !== "function")
       throw new TypeError(`Expected the wasm module to export a function \`${ref.export}\`, got ${typeof value}`);
-    fn = value as (...args: any[]) => unknown;
+    fn = ref.memory ? (value as (...args: any[]) => unknown) : withArrayArgs(value as (...args: any[]) => unknown, instance, ref.export);
     const args = ref.warmUpArgs;
     if (args) warmUp(() => callKernel(ref.export, () => (fn as (...a: unknown[]) => unknown)(...args)));
   }
@@ -358,4 +359,49 @@ async function loadFunction(ref: FunctionRef, cache: Map<string, (...args: any[]
   if (cache.size >= MAX_CACHED_FUNCTIONS) cache.delete(cache.keys().next().value!);
   cache.set(key, fn);
   return fn;
+}
+
+/**
+ * Message mode: a wasm function called with arrays sent in the job (ArrayArg) gets each copied into its
+ * instance's own memory for the call, as (pointer, length). A module with AssemblyScript's runtime
+ * (`__new`, `__pin`) allocates the copies; any other gets them in a region grown past the end of its
+ * memory (nothing of its own lies there), kept for the next calls and grown when they need more.
+ */
+function withArrayArgs(fn: (...args: any[]) => unknown, instance: WebAssembly.Instance, name: string): (...args: any[]) => unknown {
+  const ex = instance.exports as Record<string, unknown>;
+  const memory = ex.memory as WebAssembly.Memory | undefined;
+  const runtime = typeof ex.__new === "function" && typeof ex.__pin === "function" && typeof ex.__unpin === "function";
+  let region: { ptr: number; bytes: number } | undefined;
+  return (...args: unknown[]) => {
+    if (!args.some(isArrayArg)) return fn(...args);
+    if (!memory) throw new TypeError(`\`${name}\` takes an array, but its module exports no memory to copy it into`);
+    const arrays = args.filter(isArrayArg).map((a) => a.hotpathArray);
+    const needed = arrays.reduce((sum, view) => sum + ((view.byteLength + 15) & ~15), 0);
+    if (!runtime && (!region || region.bytes < needed)) {
+      const pages = Math.ceil(needed / 65536);
+      region = { ptr: memory.grow(pages) * 65536, bytes: pages * 65536 };
+    }
+    const flat: unknown[] = [];
+    const pinned: number[] = [];
+    let at = region?.ptr ?? 0;
+    try {
+      for (const arg of args) {
+        if (!isArrayArg(arg)) {
+          flat.push(arg);
+          continue;
+        }
+        const view = arg.hotpathArray;
+        const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        let ptr = at;
+        if (runtime)
+          pinned.push((ptr = (ex.__pin as (p: number) => number)((ex.__new as (size: number, id: number) => number)(bytes.length, 1))));
+        else at += (bytes.length + 15) & ~15;
+        new Uint8Array(memory.buffer, ptr, bytes.length).set(bytes);
+        flat.push(ptr, (view as unknown as { length: number }).length);
+      }
+      return fn(...flat);
+    } finally {
+      for (const ptr of pinned) (ex.__unpin as (p: number) => void)(ptr);
+    }
+  };
 }
