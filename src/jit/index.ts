@@ -16,6 +16,8 @@ function jitAny<F extends AnyFunction>(
 ): ParallelFunction<F>;
 function jitAny<F extends AnyFunction>(fn: F, options: JitOptions & { parallel: true }): ParallelFunction<F>;
 function jitAny<F extends AnyFunction>(fn: F, signature?: Signatures, options?: JitOptions): JitFunction<F>;
+function jitAny(source: string, signature: Signatures | undefined, options: JitOptions & { parallel: true }): ParallelFunction<AnyFunction>;
+function jitAny(source: string, options: JitOptions & { parallel: true }): ParallelFunction<AnyFunction>;
 /**
  * Source text of one function, in JavaScript or TypeScript (`"function f(n: bigint): bigint { … }"`).
  * When every parameter is annotated, the annotations are the signature (bigint → u64, number → f64,

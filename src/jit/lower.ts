@@ -3,6 +3,7 @@
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first.
 import type { Node } from "./parse.ts";
+import { isPrangeCall } from "./prange.ts";
 import type { FunctionPlan } from "./plan.ts";
 
 let hidden = 0;
@@ -82,12 +83,7 @@ function writes(n: Node, name: string): boolean {
 }
 
 function isPrangeLoop(n: Node): boolean {
-  return (
-    n.type === "ForOfStatement" &&
-    n.right?.type === "CallExpression" &&
-    n.right.callee.type === "Identifier" &&
-    n.right.callee.name === "prange"
-  );
+  return n.type === "ForOfStatement" && isPrangeCall(n.right);
 }
 
 function isNode(value: unknown): value is Node {

@@ -14,6 +14,7 @@ import { defaultPool } from "./default-pool.ts";
 import { JitError } from "./errors.ts";
 import { checkJitOptions, jit, type JitOptions } from "./jit.ts";
 import { parseFunction, type Node, type ParsedFunction } from "./parse.ts";
+import { isPrangeCall } from "./prange.ts";
 import { parseSignature, typeName, type ValueType } from "./types.ts";
 import { globals } from "./registry.ts";
 
@@ -180,9 +181,11 @@ function specialize(plan: Plan, types: readonly ValueType[], boundType: string, 
   let finish: ReturnType<typeof jit> | undefined;
   if (plan.suffix.kind === "code") {
     const head = r ? `${r.name} = __result;\n` : "";
+    // The combined value has the type the chunks return (a number reduction that starts as an int32 may end as any number).
+    const combined = r ? chunk.signatures[0].slice(0, chunk.signatures[0].indexOf("(")) : "i32";
     finish = jit(
       `function ${plan.name}__finish(__result, ${plan.paramsText}) {\n${plan.prefixText}\n${head}${plan.suffix.text}\n}`,
-      `(${r ? resultType : "i32"}${typeList ? `, ${typeList}` : ""})`,
+      `(${combined === "i32" || combined === "u32" ? "f64" : combined}${typeList ? `, ${typeList}` : ""})`,
       options,
     );
   }
@@ -214,9 +217,9 @@ function combiner(kind: ReductionKind | undefined, type: string | undefined): (a
     case "^":
       return big ? (a: bigint, b: bigint) => a ^ b : (a: number, b: number) => a ^ b;
     case "min":
-      return big ? (a: bigint, b: bigint) => (b < a ? b : a) : Math.min;
+      return big ? (a: bigint, b: bigint) => (b < a ? b : a) : (a: number, b: number) => Math.min(a, b);
     case "max":
-      return big ? (a: bigint, b: bigint) => (b > a ? b : a) : Math.max;
+      return big ? (a: bigint, b: bigint) => (b > a ? b : a) : (a: number, b: number) => Math.max(a, b);
     // `if (x OP v) v = x`: a later chunk's value replaces the result when it passes the same test.
     case ">":
       return (a, b) => (b > a ? b : a);
@@ -281,7 +284,7 @@ export function planOf(parsed: ParsedFunction): Plan {
   const statements = parsed.body.body as Node[];
   const index = statements.findIndex(isPrangeLoop);
   if (index < 0) {
-    const nested = find(parsed.body, (n) => n.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "prange");
+    const nested = find(parsed.body, isPrangeCall);
     if (nested)
       throw source.error("a prange loop must be a statement of the function's body itself (not inside another statement)", nested);
     throw source.error("`parallel: true` needs a `for (const i of prange(lo, hi))` loop in the function's body", parsed.body);
@@ -405,10 +408,6 @@ function describe(kind: ReductionKind): string {
   if (kind === "min" || kind === "max") return `Math.${kind}`;
   if (kind.length === 1 && kind !== "<" && kind !== ">") return `${kind}=`;
   return `if (v ${kind} x) x = v`;
-}
-
-function isPrangeCall(n: Node): boolean {
-  return n.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "prange";
 }
 
 function isPrangeLoop(n: Node): boolean {

@@ -3,6 +3,7 @@
 // function jitted with `parallel: true`, the loop `for (const i of prange(lo, hi))` is split over a
 // pool instead (parallel.ts).
 import { expected } from "../errors.ts";
+import type { Node } from "./parse.ts";
 
 /** The integers [0, hi) or [lo, hi), as numbers or as bigints (both bounds of one type). */
 export function prange(hi: number): Iterable<number>;
@@ -12,15 +13,27 @@ export function prange(lo: bigint, hi: bigint): Iterable<bigint>;
 export function prange(a: number | bigint, b?: number | bigint): Iterable<number | bigint> {
   const [lo, hi] = b === undefined ? [typeof a === "bigint" ? 0n : 0, a] : [a, b];
   const big = typeof lo === "bigint";
-  if (big ? typeof hi !== "bigint" : typeof lo !== "number" || !Number.isSafeInteger(lo))
-    throw new TypeError(
-      expected(b === undefined ? "hi" : "lo", "a safe integer or a bigint (both bounds of one type)", b === undefined ? a : lo),
-    );
-  if (!big && (typeof hi !== "number" || !Number.isSafeInteger(hi))) throw new TypeError(expected("hi", "a safe integer, like `lo`", hi));
+  if (!big && (typeof lo !== "number" || !Number.isSafeInteger(lo)))
+    throw new TypeError(expected(b === undefined ? "hi" : "lo", "a safe integer or a bigint", lo));
+  if (big ? typeof hi !== "bigint" : typeof hi !== "number" || !Number.isSafeInteger(hi))
+    throw new TypeError(expected("hi", big ? "a bigint, like `lo`" : "a safe integer, like `lo`", hi));
   return {
     *[Symbol.iterator]() {
       if (big) for (let i = lo as bigint; i < (hi as bigint); i++) yield i;
       else for (let i = lo as number; i < (hi as number); i++) yield i;
     },
   };
+}
+
+/**
+ * `prange(…)`, also as bundlers and test runners leave it: `prange2(…)` (a renamed import),
+ * `hotpath.prange(…)` (a namespace import), `(0, __vite_ssr_import_1__.prange)(…)`.
+ */
+export function isPrangeCall(n: Node): boolean {
+  if (n.type !== "CallExpression") return false;
+  let callee = n.callee as Node;
+  // `(0, __vite_ssr_import_1__.prange)(…)`: Vite's module transform calls imports this way.
+  if (callee.type === "SequenceExpression") callee = callee.expressions[callee.expressions.length - 1];
+  if (callee.type === "Identifier") return /^prange\d*$/.test(callee.name);
+  return callee.type === "MemberExpression" && !callee.computed && callee.property.name === "prange" && callee.object.type === "Identifier";
 }
