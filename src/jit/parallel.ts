@@ -10,7 +10,7 @@
 import { expected } from "../errors.ts";
 import type { Pool } from "../pool/types.ts";
 import { typeOfValue } from "./boundary.ts";
-import { defaultPool } from "./default-pool.ts";
+import { onPool } from "./default-pool.ts";
 import { JitError } from "./errors.ts";
 import { checkJitOptions, jit, type JitOptions } from "./jit.ts";
 import { parseFunction, type Node, type ParsedFunction } from "./parse.ts";
@@ -114,19 +114,20 @@ export function parallelJit(
     const key = `${boundType}|${types.map(typeName).join(",")}`;
     let spec = specs.get(key);
     if (!spec) specs.set(key, (spec = specialize(plan!, types, boundType, inner)));
-    const pool = call.pool ?? options.pool ?? (await defaultPool());
-    if (spec.written.length && pool.mode !== "shared")
-      throw new TypeError(
-        `${plan!.name || "the function"}'s prange loop writes \`${spec.written[0]}\`: a parallel loop that writes an array needs the pool's shared memory, and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
-      );
-    const start = spec.init ? spec.init(...args) : undefined;
-    const chunks = call.chunks ?? Math.max(1, pool.size) * 8;
-    const total = await pool.reduceRange(spec.chunk, lo, hi, {
-      combine: spec.combine,
-      initial: start,
-      args,
-      chunks: typeof lo === "bigint" ? chunks : Math.max(1, Math.min(chunks, (hi as number) - lo || 1)),
-      signal: call.signal,
+    const total = await onPool(call.pool ?? options.pool, (pool) => {
+      if (spec.written.length && pool.mode !== "shared")
+        throw new TypeError(
+          `${plan!.name || "the function"}'s prange loop writes \`${spec.written[0]}\`: a parallel loop that writes an array needs the pool's shared memory, and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
+        );
+      const start = spec.init ? spec.init(...args) : undefined;
+      const chunks = call.chunks ?? Math.max(1, pool.size) * 8;
+      return pool.reduceRange(spec.chunk, lo, hi, {
+        combine: spec.combine,
+        initial: start,
+        args,
+        chunks: typeof lo === "bigint" ? chunks : Math.max(1, Math.min(chunks, (hi as number) - lo || 1)),
+        signal: call.signal,
+      });
     });
     if (plan!.suffix.kind === "none") return undefined;
     if (plan!.suffix.kind === "return-reduction") return total;
