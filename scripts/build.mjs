@@ -81,11 +81,16 @@ const ALONE = [
 /** Optional peers and tools, never bundled. */
 const PEERS = ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "esbuild", "vite", "bullmq", "ioredis"];
 /** The package's own dependencies, left to the package manager in the Node build (with their subpaths). */
-// @sveltejs/acorn-typescript stays inside: jit loads it with a synchronous require() that esbuild turns into a
-// lazy in-bundle initialisation (src/jit/typescript.ts), which an ES module cannot do for an external package.
-const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies)
-  .filter((d) => d !== "@sveltejs/acorn-typescript")
-  .flatMap((d) => [d, `${d}/*`]);
+const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [
+  d,
+  `${d}/*`,
+]);
+/**
+ * jit's synchronous require() of its TypeScript plugin (src/jit/typescript.ts), which esbuild writes as a
+ * call of its own `__require` shim when the package is external. A user's bundler must see the literal
+ * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
+ */
+const TS_PLUGIN_REQUIRE = 'if (typeof __require === "function") return __require("@sveltejs/acorn-typescript");';
 
 await mkdir(`${root}/build`, { recursive: true });
 
@@ -146,6 +151,15 @@ if (!process.argv.includes("--wasm-only")) {
       }),
     ),
   ]);
+  let requires = 0;
+  for (const file of await readdir(`${root}/build`)) {
+    if (!file.endsWith(".js")) continue;
+    const text = await readFile(`${root}/build/${file}`, "utf8");
+    if (!text.includes(TS_PLUGIN_REQUIRE)) continue;
+    requires += text.split(TS_PLUGIN_REQUIRE).length - 1;
+    await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_REQUIRE, TS_PLUGIN_REQUIRE.replaceAll("__require", "require")));
+  }
+  if (requires !== 1) throw new Error(`expected one ${TS_PLUGIN_REQUIRE} in build/, found ${requires}`);
   // The CLI is run as a program (package.json "bin").
   const cli = `${root}/build/cli.js`;
   await writeFile(cli, "#!/usr/bin/env node\n" + (await readFile(cli, "utf8")));
