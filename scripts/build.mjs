@@ -73,18 +73,14 @@ const ALONE = [
   ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
   ["src/bench/node/native.ts", "build/bench/native.js", "node"],
-  // The jit case set (`hotpath bench --set jit`): for Node, Deno and Bun beside build/jit.js; for the page with the jit inside.
+  // The jit case set (`hotpath bench --set jit`), beside build/jit.js: Node, Deno, Bun and the Chromium runner's page load both.
   ["src/bench/jit/index.ts", "build/bench-jit.js", "browser"],
-  ["src/bench/jit/page.ts", "build/bench-jit.browser.js", "browser"],
 ];
 
 /** Optional peers and tools, never bundled. */
 const PEERS = ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "esbuild", "vite", "bullmq", "ioredis"];
 /** The package's own dependencies, left to the package manager in the Node build (with their subpaths). */
-const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [
-  d,
-  `${d}/*`,
-]);
+const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [d, `${d}/*`]);
 /**
  * jit's synchronous require() of its TypeScript plugin (src/jit/typescript.ts), which esbuild writes as a
  * call of its own `__require` shim when the package is external. A user's bundler must see the literal
