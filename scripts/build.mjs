@@ -3,6 +3,7 @@
 // (esbuild: the entries of each platform split into shared chunks; workers alone), and the type
 // declarations (tsc). Usage: node scripts/build.mjs [--wasm-only]
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -58,6 +59,9 @@ const SPLIT = {
     "bench.browser": "src/bench/index.ts",
     "kernel.browser": "src/kernels/runtime.ts",
     "compare-page": "src/bench/module/compare-page.ts",
+    // The jit case set (`hotpath bench --set jit`), beside build/jit.js. No platform code: Node, Deno and
+    // Bun load it as the Chromium runner's page does.
+    "bench-jit": "src/bench/jit/index.ts",
   },
 };
 
@@ -73,8 +77,6 @@ const ALONE = [
   ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
   ["src/bench/node/native.ts", "build/bench/native.js", "node"],
-  // The jit case set (`hotpath bench --set jit`), beside build/jit.js: Node, Deno, Bun and the Chromium runner's page load both.
-  ["src/bench/jit/index.ts", "build/bench-jit.js", "browser"],
 ];
 
 /** Optional peers and tools, never bundled. */
@@ -167,5 +169,44 @@ if (!process.argv.includes("--wasm-only")) {
     process.stderr.write(e.stdout + e.stderr);
     throw new Error("tsc failed");
   });
+  const pruned = await pruneDeclarations();
+  step(`declarations: kept ${pruned.kept}, removed ${pruned.removed} that no entry's types reach`);
 }
 step(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+/**
+ * tsc declares every module of src/; the package ships only the declarations that the "types" of
+ * package.json's exports reach through their relative imports (`from "./x.js"`, `import("./x.js")`).
+ */
+async function pruneDeclarations() {
+  const pkg = JSON.parse(await readFile(`${root}/package.json`, "utf8"));
+  const entries = [pkg.types, ...Object.values(pkg.exports).map((e) => e?.types)].filter(Boolean);
+  const reached = new Set();
+  const visit = async (file) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    // Comments hold examples with imports of their own: they are not the module's.
+    const text = (await readFile(file, "utf8")).replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/(?!\/).*$/gm, "");
+    for (const [, spec] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+|\/\/\/\s*<reference\s+path=)["']([^"']+)["']/gm)) {
+      if (!spec.startsWith(".")) continue;
+      const base = resolve(dirname(file), spec);
+      const found = [base.replace(/\.(?:[cm]?[jt]s)$/, ".d.ts"), `${base}.d.ts`, `${base}/index.d.ts`].find((f) => existsSync(f));
+      if (!found) throw new Error(`${file}: no declaration for ${spec}`);
+      await visit(found);
+    }
+  };
+  for (const entry of entries) await visit(resolve(root, entry));
+  let kept = 0;
+  let removed = 0;
+  const walk = async (dir) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = resolve(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (reached.has(path)) kept++;
+      else (await rm(path), removed++);
+    }
+    if ((await readdir(dir)).length === 0) await rm(dir, { recursive: true });
+  };
+  await walk(`${root}/build/types`);
+  return { kept, removed };
+}
