@@ -146,6 +146,8 @@ if (!process.argv.includes("--wasm-only")) {
         entryPoints: [entry],
         outfile,
         external: [...PEERS, "wabt", "assemblyscript", "assemblyscript/*"],
+        // comlink's ES module rather than its UMD build (esbuild's default for Node), as in the pages.
+        mainFields: ["module", "main"],
       }),
     ),
   ]);
