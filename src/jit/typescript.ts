@@ -32,14 +32,14 @@ export function typescriptParser(): ParserClass | string {
 }
 
 function loadPlugin(): Plugin {
-  let runtimeError: unknown;
+  let runtimeError: Error | undefined;
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => any } }).process?.getBuiltinModule;
   if (typeof getBuiltin === "function") {
     try {
       return getBuiltin("module").createRequire(import.meta.url)("@sveltejs/acorn-typescript") as Plugin;
     } catch (e) {
       // A bundle for Node whose node_modules is elsewhere: the bundler's copy below, if it made one.
-      runtimeError = e;
+      runtimeError = e instanceof Error ? e : new Error(String(e));
     }
   }
   if (typeof require === "function") return require("@sveltejs/acorn-typescript") as Plugin;
