@@ -3,6 +3,7 @@
 // (esbuild: the entries of each platform split into shared chunks; workers alone), and the type
 // declarations (tsc). Usage: node scripts/build.mjs [--wasm-only]
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -58,6 +59,9 @@ const SPLIT = {
     "bench.browser": "src/bench/index.ts",
     "kernel.browser": "src/kernels/runtime.ts",
     "compare-page": "src/bench/module/compare-page.ts",
+    // The jit case set (`hotpath bench --set jit`), beside build/jit.js. No platform code: Node, Deno and
+    // Bun load it as the Chromium runner's page does.
+    "bench-jit": "src/bench/jit/index.ts",
   },
 };
 
@@ -73,19 +77,18 @@ const ALONE = [
   ["examples/browser/main.ts", "build/example-browser.js", "browser"],
   // The benchmark harness's native-C implementation, loaded by bench/runners/runtime.mjs under Node.
   ["src/bench/node/native.ts", "build/bench/native.js", "node"],
-  // The jit case set (`hotpath bench --set jit`): for Node, Deno and Bun beside build/jit.js; for the page with the jit inside.
-  ["src/bench/jit/index.ts", "build/bench-jit.js", "browser"],
-  ["src/bench/jit/page.ts", "build/bench-jit.browser.js", "browser"],
 ];
 
 /** Optional peers and tools, never bundled. */
 const PEERS = ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "esbuild", "vite", "bullmq", "ioredis"];
 /** The package's own dependencies, left to the package manager in the Node build (with their subpaths). */
-// @sveltejs/acorn-typescript stays inside: jit loads it with a synchronous require() that esbuild turns into a
-// lazy in-bundle initialisation (src/jit/typescript.ts), which an ES module cannot do for an external package.
-const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies)
-  .filter((d) => d !== "@sveltejs/acorn-typescript")
-  .flatMap((d) => [d, `${d}/*`]);
+const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [d, `${d}/*`]);
+/**
+ * jit's synchronous require() of its TypeScript plugin (src/jit/typescript.ts), which esbuild writes as a
+ * call of its own `__require` shim when the package is external. A user's bundler must see the literal
+ * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
+ */
+const TS_PLUGIN_REQUIRE = 'if (typeof __require === "function") return __require("@sveltejs/acorn-typescript");';
 
 await mkdir(`${root}/build`, { recursive: true });
 
@@ -143,9 +146,20 @@ if (!process.argv.includes("--wasm-only")) {
         entryPoints: [entry],
         outfile,
         external: [...PEERS, "wabt", "assemblyscript", "assemblyscript/*"],
+        // comlink's ES module rather than its UMD build (esbuild's default for Node), as in the pages.
+        mainFields: ["module", "main"],
       }),
     ),
   ]);
+  let requires = 0;
+  for (const file of await readdir(`${root}/build`)) {
+    if (!file.endsWith(".js")) continue;
+    const text = await readFile(`${root}/build/${file}`, "utf8");
+    if (!text.includes(TS_PLUGIN_REQUIRE)) continue;
+    requires += text.split(TS_PLUGIN_REQUIRE).length - 1;
+    await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_REQUIRE, TS_PLUGIN_REQUIRE.replaceAll("__require", "require")));
+  }
+  if (requires !== 1) throw new Error(`expected one ${TS_PLUGIN_REQUIRE} in build/, found ${requires}`);
   // The CLI is run as a program (package.json "bin").
   const cli = `${root}/build/cli.js`;
   await writeFile(cli, "#!/usr/bin/env node\n" + (await readFile(cli, "utf8")));
@@ -157,5 +171,44 @@ if (!process.argv.includes("--wasm-only")) {
     process.stderr.write(e.stdout + e.stderr);
     throw new Error("tsc failed");
   });
+  const pruned = await pruneDeclarations();
+  step(`declarations: kept ${pruned.kept}, removed ${pruned.removed} that no entry's types reach`);
 }
 step(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+/**
+ * tsc declares every module of src/; the package ships only the declarations that the "types" of
+ * package.json's exports reach through their relative imports (`from "./x.js"`, `import("./x.js")`).
+ */
+async function pruneDeclarations() {
+  const pkg = JSON.parse(await readFile(`${root}/package.json`, "utf8"));
+  const entries = [pkg.types, ...Object.values(pkg.exports).map((e) => e?.types)].filter(Boolean);
+  const reached = new Set();
+  const visit = async (file) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    // Comments hold examples with imports of their own: they are not the module's.
+    const text = (await readFile(file, "utf8")).replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/(?!\/).*$/gm, "");
+    for (const [, spec] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+|\/\/\/\s*<reference\s+path=)["']([^"']+)["']/gm)) {
+      if (!spec.startsWith(".")) continue;
+      const base = resolve(dirname(file), spec);
+      const found = [base.replace(/\.(?:[cm]?[jt]s)$/, ".d.ts"), `${base}.d.ts`, `${base}/index.d.ts`].find((f) => existsSync(f));
+      if (!found) throw new Error(`${file}: no declaration for ${spec}`);
+      await visit(found);
+    }
+  };
+  for (const entry of entries) await visit(resolve(root, entry));
+  let kept = 0;
+  let removed = 0;
+  const walk = async (dir) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = resolve(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (reached.has(path)) kept++;
+      else (await rm(path), removed++);
+    }
+    if ((await readdir(dir)).length === 0) await rm(dir, { recursive: true });
+  };
+  await walk(`${root}/build/types`);
+  return { kept, removed };
+}

@@ -3,6 +3,7 @@
 // their progress and gathers their results into one report. Node only.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { totalmem, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,7 +55,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     "build/bench.js",
     "build/bench.browser.js",
     "build/hotpath.wasm",
-    ...(jitSet ? ["build/bench-jit.js", "build/bench-jit.browser.js", "build/jit.js"] : []),
+    ...(jitSet ? ["build/bench-jit.js", "build/jit.js"] : []),
   ];
   for (const bundle of bundles) if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
@@ -169,6 +170,19 @@ async function runProcess(
 
 /** Where the page finds the C module: the server maps this path to the file in the cache. */
 const C_KERNELS_PATH = "/cache/c-kernels.wasm";
+/**
+ * Where the page finds acorn, which build/jit.js imports by name (the page loads files without a bundler):
+ * bench/runners/page.html maps "acorn" here with an import map, and the server maps this path to the
+ * installed package's ES module, wherever the package manager put it.
+ */
+const ACORN_PATH = "/deps/acorn.mjs";
+
+/** The installed acorn's ES module build (its "import" export). */
+function acornModule(): string {
+  const file = join(dirname(createRequire(import.meta.url).resolve("acorn")), "acorn.mjs");
+  if (!existsSync(file)) throw new Error(`acorn's ES module is not at ${file}: reinstall the package's dependencies`);
+  return file;
+}
 
 async function runChromium(
   executablePath: string,
@@ -179,7 +193,10 @@ async function runChromium(
   const { chromium } = await import("playwright-core");
   const { cKernels, ...rest } = config as { cKernels?: string };
   const pageConfig: object = cKernels ? { ...rest, cKernels: C_KERNELS_PATH } : rest;
-  const server = await serveStatic(root, cKernels ? { [C_KERNELS_PATH]: cKernels } : {});
+  const server = await serveStatic(root, {
+    ...(cKernels ? { [C_KERNELS_PATH]: cKernels } : {}),
+    ...((config as { set?: string }).set === "jit" ? { [ACORN_PATH]: acornModule() } : {}),
+  });
   const profile = mkdtempSync(join(tmpdir(), "hotpath-bench-"));
   const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS });
   try {
