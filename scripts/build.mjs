@@ -39,7 +39,7 @@ const SPLIT = {
     classes: "src/classes/index.ts",
     inspect: "src/inspect/index.ts",
     bench: "src/bench/index.ts",
-    // jit has no platform code (its disk cache reaches Node through process.getBuiltinModule): this one build serves all.
+    // jit for Node, Deno and Bun: its parallel functions run on a pool of worker_threads (Deno: Web Workers).
     jit: "src/jit/index.ts",
     cluster: "src/cluster/index.ts",
     cli: "src/cli/main.ts",
@@ -59,6 +59,8 @@ const SPLIT = {
     "bench.browser": "src/bench/index.ts",
     "kernel.browser": "src/kernels/runtime.ts",
     "compare-page": "src/bench/module/compare-page.ts",
+    // jit for pages (the "browser" condition of hotpath/jit): its pool is of module Web Workers.
+    "jit.browser": "src/jit/index.ts",
     // The jit case set (`hotpath bench --set jit`), beside build/jit.js. No platform code: Node, Deno and
     // Bun load it as the Chromium runner's page does.
     "bench-jit": "src/bench/jit/index.ts",
@@ -81,6 +83,8 @@ const ALONE = [
 
 /** Optional peers and tools, never bundled. */
 const PEERS = ["playwright-core", "@yowasp/clang", "@sparticuz/chromium", "esbuild", "vite", "bullmq", "ioredis"];
+/** jit's parser, a dependency every build leaves as an import. */
+const JIT_PARSER = ["acorn", "@sveltejs/acorn-typescript"];
 /** The package's own dependencies, left to the package manager in the Node build (with their subpaths). */
 const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [d, `${d}/*`]);
 /**
@@ -88,7 +92,7 @@ const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json
  * call of its own `__require` shim when the package is external. A user's bundler must see the literal
  * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
  */
-const TS_PLUGIN_REQUIRE = 'if (typeof __require === "function") return __require("@sveltejs/acorn-typescript");';
+const TS_PLUGIN_REQUIRE = 'if(typeof __require==="function")return __require("@sveltejs/acorn-typescript");';
 
 await mkdir(`${root}/build`, { recursive: true });
 
@@ -124,6 +128,8 @@ if (!process.argv.includes("--wasm-only")) {
     target: "es2022",
     // No source maps in the package: it ships what runs (and a comment pointing at a missing map makes bundlers warn).
     sourcemap: false,
+    // Whitespace only: names stay (jit compiles functions from their source text, and stack traces name them).
+    minifyWhitespace: true,
     logLevel: "warning",
     plugins: [platformPlugin(target)],
   });
@@ -137,7 +143,9 @@ if (!process.argv.includes("--wasm-only")) {
         outdir: "build",
         splitting: true,
         chunkNames: `chunk-${target}-[hash]`,
-        external: target === "node" ? [...PEERS, ...DEPENDENCIES] : PEERS,
+        // Pages: acorn and its TypeScript plugin (jit's parser) are left to the user's bundler too, as in
+        // Node; comlink is bundled, since hotpath's own pages load these files without a bundler.
+        external: target === "node" ? [...PEERS, ...DEPENDENCIES] : [...PEERS, ...JIT_PARSER],
       }),
     ),
     ...ALONE.map(([entry, outfile, target]) =>
@@ -159,7 +167,8 @@ if (!process.argv.includes("--wasm-only")) {
     requires += text.split(TS_PLUGIN_REQUIRE).length - 1;
     await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_REQUIRE, TS_PLUGIN_REQUIRE.replaceAll("__require", "require")));
   }
-  if (requires !== 1) throw new Error(`expected one ${TS_PLUGIN_REQUIRE} in build/, found ${requires}`);
+  // One in each jit build: build/jit.js and build/jit.browser.js.
+  if (requires !== 2) throw new Error(`expected two ${TS_PLUGIN_REQUIRE} in build/ (jit.js, jit.browser.js), found ${requires}`);
   // The CLI is run as a program (package.json "bin").
   const cli = `${root}/build/cli.js`;
   await writeFile(cli, "#!/usr/bin/env node\n" + (await readFile(cli, "utf8")));

@@ -1,5 +1,5 @@
 // jit in Chromium under a strict Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`: no
-// eval, no new Function, no inline script): build/jit.js and the page check
+// eval, no new Function, no inline script): build/jit.browser.js and the page check
 // (test/jit-fixtures/page-check.ts, bundled here against that build) compile and run the tutorial's
 // functions there. Fails when no Chromium can be had (test/support/chromium.ts says how to get one).
 import { createServer, type Server } from "node:http";
@@ -21,7 +21,7 @@ let origin: string;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  // The page check imports the jit entry from source; here it gets the built bundle instead (build/jit.js,
+  // The page check imports the jit entry from source; here it gets the built bundle instead (build/jit.browser.js,
   // its chunks and acorn), bundled into the page as a user's bundler would.
   const bundled = await build({
     entryPoints: [`${root}test/jit-fixtures/page-check.ts`],
@@ -35,7 +35,7 @@ beforeAll(async () => {
       {
         name: "jit-from-build",
         setup(b) {
-          b.onResolve({ filter: /src\/jit\/index\.ts$/ }, () => ({ path: `${root}build/jit.js` }));
+          b.onResolve({ filter: /src\/jit\/index\.ts$/ }, () => ({ path: `${root}build/jit.browser.js` }));
         },
       },
     ],

@@ -26,6 +26,7 @@ const npm = (args: string[], cwd: string) => run("npm", args, { cwd, maxBuffer: 
 const node = (args: string[]) => run(process.execPath, args, { cwd: project, maxBuffer: 1 << 24 });
 
 const PAGE = `import { createPool, kernels } from "hotpath";
+import { closeDefaultPool, jit, prange } from "hotpath/jit";
 import sums from "./sums.kernel";
 import squares from "./generated/squares.js";
 
@@ -42,6 +43,14 @@ try {
   out.generated = String(g.checksum(new Uint8Array([104, 101, 108, 108, 111])));
   out.generatedPool = String(await pool.reduceRange(squares.sumOfSquaresRange, 0n, 1000n, { combine: "wrapAdd" }));
   await pool.close();
+  // hotpath/jit's "browser" build: a prange loop on jit's default pool of module Web Workers.
+  const sumTo = jit(function sumTo(n: bigint): bigint {
+    let s = 0n;
+    for (const i of prange(n)) s += i;
+    return s;
+  }, { parallel: true });
+  out.parallelJit = String(await sumTo(10n ** 6n));
+  await closeDefaultPool();
 } catch (error) {
   out.error = String(error);
 }
@@ -165,6 +174,7 @@ console.log(JSON.stringify(messages));
               kernelPool: "332833500",
               generated: "1335831723",
               generatedPool: "332833500",
+              parallelJit: "499999500000",
               errors: [],
             });
           } finally {

@@ -285,14 +285,14 @@ export function planOf(parsed: ParsedFunction): Plan {
   const statements = parsed.body.body as Node[];
   const index = statements.findIndex(isPrangeLoop);
   if (index < 0) {
-    const nested = find(parsed.body, isPrangeCall);
+    const nested = find(parsed.body, isPrangeLoop);
     if (nested)
       throw source.error("a prange loop must be a statement of the function's body itself (not inside another statement)", nested);
     throw source.error("`parallel: true` needs a `for (const i of prange(lo, hi))` loop in the function's body", parsed.body);
   }
   const loop = statements[index];
-  const later = statements.slice(index + 1).find((s) => find(s, isPrangeCall));
-  if (later) throw source.error("one prange loop per function (this is the second)", find(later, isPrangeCall)!);
+  const later = statements.slice(index + 1).find((s) => find(s, isPrangeLoop));
+  if (later) throw source.error("one prange loop per function (this is the second)", find(later, isPrangeLoop)!);
   const call = loop.right as Node;
   if (call.arguments.length < 1 || call.arguments.length > 2) throw source.error("prange takes (hi) or (lo, hi)", call);
   const [lo, hi] = call.arguments.length === 1 ? [undefined, call.arguments[0]] : call.arguments;

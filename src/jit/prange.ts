@@ -26,14 +26,15 @@ export function prange(a: number | bigint, b?: number | bigint): Iterable<number
 }
 
 /**
- * `prange(…)`, also as bundlers and test runners leave it: `prange2(…)` (a renamed import),
- * `hotpath.prange(…)` (a namespace import), `(0, __vite_ssr_import_1__.prange)(…)`.
+ * Is this call a prange? jit sees only source text, never what a name is bound to, and minifiers rename
+ * imports (`Yd(e)`), bundlers number them (`prange2`), Vite calls them as `(0, __vite_ssr_import_1__.prange)`.
+ * jit compiles no other `for…of`, so in a jitted function any `for (const i of name(…))` with one or two
+ * arguments is read as prange, as is `anything.prange(…)`.
  */
 export function isPrangeCall(n: Node): boolean {
-  if (n.type !== "CallExpression") return false;
+  if (n.type !== "CallExpression" || n.arguments.length < 1 || n.arguments.length > 2) return false;
   let callee = n.callee as Node;
-  // `(0, __vite_ssr_import_1__.prange)(…)`: Vite's module transform calls imports this way.
   if (callee.type === "SequenceExpression") callee = callee.expressions[callee.expressions.length - 1];
-  if (callee.type === "Identifier") return /^prange\d*$/.test(callee.name);
-  return callee.type === "MemberExpression" && !callee.computed && callee.property.name === "prange" && callee.object.type === "Identifier";
+  if (callee.type === "Identifier") return true;
+  return callee.type === "MemberExpression" && !callee.computed && callee.property.name === "prange";
 }

@@ -55,7 +55,7 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     "build/bench.js",
     "build/bench.browser.js",
     "build/hotpath.wasm",
-    ...(jitSet ? ["build/bench-jit.js", "build/jit.js"] : []),
+    ...(jitSet ? ["build/bench-jit.js", "build/jit.js", "build/jit.browser.js"] : []),
   ];
   for (const bundle of bundles) if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
 
@@ -171,7 +171,7 @@ async function runProcess(
 /** Where the page finds the C module: the server maps this path to the file in the cache. */
 const C_KERNELS_PATH = "/cache/c-kernels.wasm";
 /**
- * Where the page finds acorn, which build/jit.js imports by name (the page loads files without a bundler):
+ * Where the page finds acorn, which build/jit.browser.js imports by name (the page loads files without a bundler):
  * bench/runners/page.html maps "acorn" here with an import map, and the server maps this path to the
  * installed package's ES module, wherever the package manager put it.
  */
