@@ -11,6 +11,9 @@
 // so the plain function, its jitted self and the kernel run the same algorithm; the tutorial's own forms
 // are extra rows. The column "AS kernel's algorithm" says where the kernel still does something else
 // (then its speedup is not the compiler's alone). A wrong result exits with code 1.
+// Last, Numba's parallel=True: the tutorial's f with its loop written as `prange`, jitted with
+// `{ parallel: true }` (the loop split over jit's default pool of workers, one per core) beside the same
+// function jitted for one thread.
 // Run: npx tsx examples/13-jit.ts [--small]
 import { formatMs, textTable } from "../src/format.ts";
 import { kernels } from "../src/index.ts";
@@ -18,7 +21,7 @@ import { median } from "../src/stats.ts";
 
 const small = process.argv.includes("--small");
 const t0 = performance.now();
-const { jit, jitClass } = await import("../src/jit/index.ts");
+const { jit, jitClass, prange, closeDefaultPool } = await import("../src/jit/index.ts");
 const importMs = performance.now() - t0;
 
 // The tutorial's f, as plain TypeScript.
@@ -400,3 +403,38 @@ if (rows.some((r) => r[r.length - 1] !== "yes")) {
   console.error("a jitted or AssemblyScript result differs from the plain function's");
   process.exitCode = 1;
 }
+
+// 7. parallel: the tutorial's f with prange. In plain JavaScript prange is a range iterator; jitted for
+// one thread it is a counted loop; with { parallel: true } the loop is split over a pool and the
+// reduction (total += i) combined, so the function returns a Promise.
+function fRange(n: bigint): bigint {
+  let total = 0n;
+  for (const i of prange(0n, n)) total += i;
+  return total;
+}
+const fOne = jit(fRange);
+const fAll = jit(fRange, { parallel: true });
+const pn = small ? 10n ** 7n : 10n ** 9n;
+t = performance.now();
+const firstParallel = await fAll(pn);
+const firstParallelMs = performance.now() - t;
+fOne(pn);
+const oneMs: number[] = [];
+const allMs: number[] = [];
+for (let r = 0; r < (small ? 3 : 7); r++) {
+  t = performance.now();
+  const one = fOne(pn);
+  oneMs.push(performance.now() - t);
+  t = performance.now();
+  const all = await fAll(pn);
+  allMs.push(performance.now() - t);
+  if (one !== all || one !== firstParallel) {
+    console.error(`prange: one thread gives ${one}, the pool ${all}`);
+    process.exitCode = 1;
+  }
+}
+console.log(
+  `\nprange f(${pn}) = ${firstParallel}: jit on one thread ${formatMs(median(oneMs))}, jit(f, { parallel: true }) on every core ` +
+    `${formatMs(median(allMs))} (${(median(oneMs) / median(allMs)).toFixed(2)}×; its first call, pool start included: ${formatMs(firstParallelMs)})`,
+);
+await closeDefaultPool();
