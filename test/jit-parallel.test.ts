@@ -178,8 +178,10 @@ describe.each([
       roots(expected, xs);
       if (mode === "shared") {
         const out = new Float64Array(xs.length);
+        const before = pool.sharedBytesInUse;
         await pRoots(out, xs);
         expect(out).toEqual(expected);
+        expect(pool.sharedBytesInUse).toBe(before); // the copies of out and xs were given back
         const zOut = jit.array(Float64Array, xs.length);
         const zXs = jit.array(Float64Array, xs);
         await pRoots(zOut, zXs);
@@ -244,9 +246,16 @@ describe("prange: what cannot be split, faults, the default pool", () => {
         "function divides(n: bigint): bigint { let s = 0n; for (const i of prange(n)) s += 100n / (5n - i); return s; }",
         { parallel: true, pool },
       );
+      const before = pool.sharedBytesInUse;
+      const readsArray = jit(
+        "function readsArray(xs: Int32Array): number { let s = 0; for (const i of prange(xs.length)) s += (10 / xs[i]) | 0; return s; }",
+        { parallel: true, pool },
+      );
+      expect(await readsArray(Int32Array.from([1, 2, 5]))).toBe(17);
       const error = await divides(10n).catch((e) => e);
       expect(error).toBeInstanceOf(KernelError);
       expect(error.message).toMatch(/trapped: divide by zero/);
+      expect(pool.sharedBytesInUse).toBe(before);
       const spin = jit(
         "function spin(n: bigint): bigint { let s = 0n; for (const i of prange(n)) for (let k = 0n; k < 1000000n; k++) s += k ^ i; return s; }",
         { parallel: true, pool },
