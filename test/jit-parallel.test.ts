@@ -217,8 +217,8 @@ describe("prange: what cannot be split, faults, the default pool", () => {
     expect(error!.message).toMatch(/`prev` is carried from one iteration to the next/);
     expect([error!.line, error!.column]).toEqual([5, 5]);
     const readBack =
-      "function r(n: number): number {\n  let s = 0;\n  for (const i of prange(n)) {\n    s += i;\n    if (s > 10) return 1;\n  }\n  return s;\n}";
-    expect(() => jit(readBack, { parallel: true })).toThrow(/`s` is a reduction \(\+=\): reading it inside the prange loop.*\(at 5:9\)/s);
+      "function r(n: number): number {\n  let s = 0;\n  for (const i of prange(n)) {\n    s += i;\n    const t = s + 1;\n  }\n  return s;\n}";
+    expect(() => jit(readBack, { parallel: true })).toThrow(/`s` is a reduction \(\+=\): reading it inside the prange loop.*\(at 5:15\)/s);
     const two =
       "function two(n: number): number {\n  let a = 0;\n  let b = 0;\n  for (const i of prange(n)) {\n    a += i;\n    b += 2 * i;\n  }\n  return a + b;\n}";
     expect(() => jit(two, { parallel: true })).toThrow(
@@ -235,6 +235,17 @@ describe("prange: what cannot be split, faults, the default pool", () => {
         parallel: true,
       }),
     ).toThrow(/must be a statement of the function's body itself/);
+    expect(() =>
+      jit("function early(n: number): number {\n  for (const i of prange(n)) {\n    if (i > 3) return i;\n  }\n  return -1;\n}", {
+        parallel: true,
+      }),
+    ).toThrow(/`return` inside a prange loop: its iterations run in any order.*\(at 3:16\)/s);
+    expect(() =>
+      jit(
+        "function brk(n: number): number {\n  let s = 0;\n  for (const i of prange(n)) {\n    for (let k = 0; k < 3; k++) if (k > i) break;\n    if (i > 3) break;\n    s += i;\n  }\n  return s;\n}",
+        { parallel: true },
+      ),
+    ).toThrow(/`break` inside a prange loop.*\(at 5:16\)/s);
     expect(() => jit(sumSquares, { parallel: true, verify: 2 })).toThrow(/`options.verify` to be unset with `parallel: true`/);
     expect(() => jit(sumSquares, undefined, { pool: {} as never })).toThrow(/`options.pool` to be a pool from createPool\(\)/);
   });

@@ -319,6 +319,12 @@ export function planOf(parsed: ParsedFunction): Plan {
       );
   }
   const body = loop.body as Node;
+  const exit = leavesLoop(body);
+  if (exit)
+    throw source.error(
+      `\`${exit.type === "ReturnStatement" ? "return" : "break"}\` inside a prange loop: its iterations run in any order, on several workers, so none can end the loop (compute a flag as a reduction, and act on it after the loop)`,
+      exit,
+    );
   const privates = new Set<string>([loopVar]);
   walk(body, (n) => {
     if (n.type === "VariableDeclarator" && n.id.type === "Identifier") privates.add(n.id.name);
@@ -403,6 +409,27 @@ export function planOf(parsed: ParsedFunction): Plan {
     suffix,
     written,
   };
+}
+
+/** A `return`, or a `break` of the loop itself (not of a loop inside it), in the prange loop's body. */
+function leavesLoop(body: Node): Node | undefined {
+  let found: Node | undefined;
+  const visit = (n: Node, depth: number, labels: ReadonlySet<string>) => {
+    if (found) return;
+    if (n.type === "ReturnStatement" || (n.type === "BreakStatement" && (n.label ? !labels.has(n.label.name) : depth === 0))) {
+      found = n;
+      return;
+    }
+    const inner = /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type) || n.type === "SwitchStatement" ? depth + 1 : depth;
+    const named = n.type === "LabeledStatement" ? new Set([...labels, n.label.name as string]) : labels;
+    for (const key of Object.keys(n)) {
+      const value = n[key];
+      if (Array.isArray(value)) for (const child of value) child && typeof child.type === "string" && visit(child, inner, named);
+      else if (value && typeof value === "object" && typeof value.type === "string") visit(value, inner, named);
+    }
+  };
+  visit(body, 0, new Set());
+  return found;
 }
 
 function describe(kind: ReductionKind): string {
