@@ -16,3 +16,5 @@ export { jitClass } from "./class.ts";
 export type { JitClassSpec } from "./class.ts";
 export { JitError, JitMismatchError } from "./errors.ts";
 export { JIT_VERSION } from "./cache.ts";
+export { vectorize } from "./ufunc.ts";
+export type { Ufunc, ParallelUfunc, UfuncType, VectorizeOptions, VectorizeCallOptions } from "./ufunc.ts";
