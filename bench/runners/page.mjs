@@ -7,10 +7,10 @@ window.hotpathBench = async (config) => {
   // The jit case set instead of the built-in kernels (`hotpath bench --set jit`).
   const jitSet =
     config.set === "jit"
-      ? await import("../../build/bench-jit.browser.js").then(async ({ jit, jitCases }) => ({
+      ? await import("../../build/bench-jit.browser.js").then(async ({ jit, vectorize, createPool, jitCases }) => ({
           builtins: false,
           cases: jitCases(
-            { jit, kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))) },
+            { jit, vectorize, createPool, kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))) },
             config.builtins,
           ),
         }))

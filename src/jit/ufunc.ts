@@ -458,7 +458,7 @@ async function byMessages(
 ): Promise<void> {
   const compiled = loop.fn.compile(loop.signature.slice(loop.signature.indexOf("(")));
   const count = Math.max(1, Math.min(pool.size, n));
-  const items = [];
+  const items: { lo: number; [key: string]: unknown }[] = [];
   const out = result as unknown as { subarray(a: number, b: number): ArrayBufferView; set(a: ArrayLike<unknown>, at: number): void };
   for (let c = 0; c < count; c++) {
     const lo = Math.floor((n * c) / count);
