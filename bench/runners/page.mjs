@@ -10,7 +10,12 @@ window.hotpathBench = async (config) => {
       ? await import("../../build/bench-jit.browser.js").then(async ({ jit, vectorize, createPool, jitCases }) => ({
           builtins: false,
           cases: jitCases(
-            { jit, vectorize, createPool, kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))) },
+            {
+              jit,
+              vectorize,
+              createPool,
+              kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))),
+            },
             config.builtins,
           ),
         }))

@@ -122,7 +122,8 @@ function extraRows(rt: RuntimeResult): string[] {
       .filter((i) => !columns.includes(i.id) && (i.status === "ok" || i.status === "flat"))
       .map((i) => {
         const jit = row(c, JIT.id);
-        const vsJit = jit?.full && i.full && jit.status === "ok" ? `, ${formatSpeedup(jit.full.medianMs / i.full.medianMs)} ${jit.label}` : "";
+        const vsJit =
+          jit?.full && i.full && jit.status === "ok" ? `, ${formatSpeedup(jit.full.medianMs / i.full.medianMs)} ${jit.label}` : "";
         return `${c.id} / ${i.label}: ${timeCell(i)}, ${formatSpeedup(i.speedup)} plain JS${vsJit}`;
       }),
   );
