@@ -444,7 +444,7 @@ export default function run(job) {
   return new o.constructor(memory.buffer.slice(ptrs[0], ptrs[0] + o.byteLength));
 }
 `;
-const WORKER_URL = `data:text/javascript,${encodeURIComponent(WORKER_MODULE)}`;
+const WORKER_URL = `data:text/javascript;base64,${btoa(WORKER_MODULE)}`;
 
 /** Message mode: each chunk's slices go to a worker in a map item; the output slices come back into `result`. */
 async function byMessages(
