@@ -258,6 +258,14 @@ describe.each([
     const xs = Float64Array.from({ length: 1000 }, (_, i) => i / 100 - 5);
     expect(await par(xs, 1.5, { out })).toBe(out);
     expect(out).toEqual(cpu(xs, 1.5));
+    // past SCRATCH_MIN (4096) the output is written in a scratch array (jit's memory, the pool's) and copied out once
+    const long = Float64Array.from({ length: 5000 }, (_, i) => i / 500 - 5);
+    const longAnswer = cpu(long, 0.9) as Float64Array;
+    expect([...longAnswer]).toEqual(plainMap(Float64Array, gauss, [long, 0.9], long.length));
+    expect(longAnswer.buffer).toBeInstanceOf(ArrayBuffer); // an ordinary array, not a view of jit's memory
+    const longParallel = (await par(long, 0.9)) as Float64Array;
+    expect(longParallel).toEqual(longAnswer);
+    expect(longParallel.buffer).toBeInstanceOf(ArrayBuffer);
     expect(await par(new Float64Array(0), 1)).toEqual(new Float64Array(0));
     expect(await par(0.5, 1)).toBe(gauss(0.5, 1));
     await expect(par(Float64Array.of(1), Float64Array.of(1, 2))).rejects.toThrow(RangeError);

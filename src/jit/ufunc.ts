@@ -15,10 +15,11 @@
 // take arrays in forRows, so there each chunk's slices go to a worker in a `pool.map` item, and a
 // small ES module (a data: URL) runs the loop's own-memory module on them and sends the slice back.
 import { expected } from "../errors.ts";
-import type { Pool } from "../pool/types.ts";
+import type { Pool, ResidentType } from "../pool/types.ts";
 import { checkOptions } from "../validate.ts";
 import { defaultPool } from "./default-pool.ts";
 import { jit, type JitFunction } from "./jit.ts";
+import { jitArray, jitFree, type JitArrayConstructor } from "./memory.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
@@ -140,6 +141,8 @@ export interface ParallelUfunc extends Omit<Ufunc, "target"> {
 }
 
 const OPTION_KEYS = ["target", "pool", "fastmath"];
+/** Outputs of at least this many elements are written in a scratch array and copied out once (see the call). */
+const SCRATCH_MIN = 4096;
 let ids = 0;
 
 /** One scalar specialization: the jitted scalar function under its generated name, and its result type. */
@@ -335,8 +338,8 @@ export function vectorize(
     const values = args.map((a, i) => (length === undefined && i === 0 ? arrayOf(params[0], a) : a));
     const loopArrays = length === undefined ? arrays.map((_, i) => i === 0) : arrays;
     const loop = loopFor(params, loopArrays, outType, !sig && allF32);
-    const result: ArrayBufferView = out ?? new TYPES[loop.out].array(n);
-    return { loop, values, loopArrays, n, result, scalar: length === undefined && out === undefined, signal: callOptions.signal };
+    const ctor = TYPES[loop.out].array;
+    return { loop, values, loopArrays, n, out, ctor, scalar: length === undefined && out === undefined, signal: callOptions.signal };
   };
 
   const pickSignature = (args: unknown[]): UfuncSignature => {
@@ -356,25 +359,47 @@ export function vectorize(
     return sig;
   };
 
-  const resultOf = (p: { result: ArrayBufferView; scalar: boolean }): Result =>
-    p.scalar ? ((p.result as unknown as ArrayLike<number | bigint>)[0] as Result) : p.result;
+  const resultOf = (p: { scalar: boolean }, result: ArrayBufferView): Result =>
+    p.scalar ? ((result as unknown as ArrayLike<number | bigint>)[0] as Result) : result;
 
+  // Without `out`, a large output is written where the loop runs (jit's memory; the pool's shared
+  // memory) and copied out once: an ordinary array passed as the output is copied in and back.
   let ufunc: Ufunc | ParallelUfunc;
   if (target === "cpu") {
     ufunc = ((...all: unknown[]) => {
       const p = prepare(all);
-      if (p.n > 0) p.loop.fn(0, p.n, p.result, ...p.values);
-      return resultOf(p);
+      if (p.out || p.n < SCRATCH_MIN) {
+        const result = p.out ?? new p.ctor(p.n);
+        if (p.n > 0) p.loop.fn(0, p.n, result, ...p.values);
+        return resultOf(p, result);
+      }
+      const scratch = jitArray(p.ctor as JitArrayConstructor, p.n);
+      try {
+        p.loop.fn(0, p.n, scratch, ...p.values);
+        return resultOf(p, (scratch as unknown as Float64Array).slice());
+      } finally {
+        jitFree(scratch);
+      }
     }) as Ufunc;
   } else {
     const given = opts.pool;
     ufunc = (async (...all: unknown[]) => {
       const p = prepare(all);
-      if (p.n === 0) return resultOf(p);
+      if (p.n === 0) return resultOf(p, p.out ?? new p.ctor(0));
       const pool = given ?? (await defaultPool());
-      if (pool.mode === "shared") await pool.forRows(p.loop.fn, 0, p.n, { args: [p.result, ...p.values], signal: p.signal });
-      else await byMessages(pool, p.loop, p.values, p.loopArrays, p.n, p.result, p.signal);
-      return resultOf(p);
+      if (pool.mode !== "shared" || p.out || p.n < SCRATCH_MIN) {
+        const result = p.out ?? new p.ctor(p.n);
+        if (pool.mode === "shared") await pool.forRows(p.loop.fn, 0, p.n, { args: [result, ...p.values], signal: p.signal });
+        else await byMessages(pool, p.loop, p.values, p.loopArrays, p.n, result, p.signal);
+        return resultOf(p, result);
+      }
+      const scratch = pool.alloc(p.ctor as ResidentType, p.n);
+      try {
+        await pool.forRows(p.loop.fn, 0, p.n, { args: [scratch, ...p.values], signal: p.signal });
+        return resultOf(p, scratch.slice());
+      } finally {
+        scratch.dispose();
+      }
     }) as ParallelUfunc;
   }
   Object.defineProperties(ufunc, {
