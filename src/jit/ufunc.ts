@@ -19,7 +19,7 @@ import type { Pool, ResidentType } from "../pool/types.ts";
 import { checkOptions } from "../validate.ts";
 import { defaultPool } from "./default-pool.ts";
 import { jit, type JitFunction } from "./jit.ts";
-import { jitArray, jitFree, type JitArrayConstructor } from "./memory.ts";
+import { arenaShared, jitArray, jitFree, type JitArrayConstructor } from "./memory.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
@@ -368,7 +368,8 @@ export function vectorize(
   if (target === "cpu") {
     ufunc = ((...all: unknown[]) => {
       const p = prepare(all);
-      if (p.out || p.n < SCRATCH_MIN) {
+      // (Only where jit's memory is shared: an unshared one detaches the scratch when it grows for the inputs.)
+      if (p.out || p.n < SCRATCH_MIN || !arenaShared()) {
         const result = p.out ?? new p.ctor(p.n);
         if (p.n > 0) p.loop.fn(0, p.n, result, ...p.values);
         return resultOf(p, result);
@@ -395,8 +396,16 @@ export function vectorize(
       }
       const scratch = pool.alloc(p.ctor as ResidentType, p.n);
       try {
-        await pool.forRows(p.loop.fn, 0, p.n, { args: [scratch, ...p.values], signal: p.signal });
-        return resultOf(p, scratch.slice());
+        const running = pool.forRows(p.loop.fn, 0, p.n, { args: [scratch, ...p.values], signal: p.signal });
+        // While the workers run (their chunks are posted once the pending promises have settled), the
+        // fresh output's pages are touched here: the OS maps them at the first write, which costs more
+        // than the copy into them afterwards, and would otherwise be paid after the call, on one thread.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const result = new p.ctor(p.n);
+        touchPages(result);
+        await running;
+        (result as unknown as Float64Array).set(scratch as unknown as Float64Array);
+        return resultOf(p, result);
       } finally {
         scratch.dispose();
       }
@@ -420,6 +429,12 @@ function scalarText(parsed: ParsedFunction, name: string): string {
     : "";
   const body = parsed.body.type === "BlockStatement" ? slice(parsed.body) : `{ return (${slice(parsed.body)}); }`;
   return `function ${name}(${params}) ${body}`;
+}
+
+/** Writes one byte per 4 KiB page of a fresh array (zeros: it is unchanged), so the OS maps its memory now. */
+function touchPages(array: ArrayBufferView): void {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
 }
 
 /** A length-1 array holding scalar `a` (an all-scalar call). */
