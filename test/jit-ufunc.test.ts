@@ -198,6 +198,8 @@ describe("vectorize: named errors", () => {
     expect(() => vectorize(42 as never)).toThrow(/`fn` to be a function/);
     expect(() => vectorize(Math.exp)).toThrow(/not native or bound/);
     expect(() => vectorize(gauss, 3 as never)).toThrow(/`signatures`/);
+    expect(() => vectorize(() => 1)).toThrow(/`fn` to be a function of at least one parameter/);
+    expect(() => vectorize((x: number, k = 2) => x * k)).toThrow(/parameter 2 is not a plain name/);
     expect(() => vectorize(gauss, "f64(f64, nope)")).toThrow(/Unknown type "nope" in `signatures`/);
     expect(() => vectorize(gauss, ["f64(f64, f64)", "f64 f64"])).toThrow(/`signatures\[1\]`/);
     expect(() => vectorize(gauss, "f64(f64)")).toThrow(/has 1 parameter\(s\), the function 2 \(x, s\)/);

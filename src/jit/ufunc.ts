@@ -200,7 +200,12 @@ export function vectorize(
 
   const parsed = parseFunction(source, typeof fn === "string");
   const label = `vectorize(${parsed.name || (typeof fn === "function" && fn.name) || "anonymous"})`;
-  const paramNames = parsed.params.map((p, i) => (p.type === "Identifier" ? (p.name as string) : `arg${i + 1}`));
+  if (parsed.params.length === 0) throw new TypeError(expected("fn", "a function of at least one parameter", fn));
+  const paramNames = parsed.params.map((p, i) => {
+    if (p.type !== "Identifier")
+      throw new TypeError(`${label}: parameter ${i + 1} is not a plain name (default, rest and destructured parameters are not supported)`);
+    return p.name as string;
+  });
   const declared = (typeof signatures === "string" ? [signatures] : (signatures ?? [])).map((s, i) =>
     parseUfuncSignature(s, typeof signatures === "string" ? "signatures" : `signatures[${i}]`),
   );
