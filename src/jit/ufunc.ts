@@ -3,21 +3,30 @@
 // (`target: "cpu"`) or split over a pool (`target: "parallel"`, a Promise).
 //
 // How: the scalar function's text is registered with jit under a generated name (arrows become a
-// named function), and for each pattern of a call (a signature, and which arguments are arrays) jit
-// compiles a loop over rows [lo, hi) that calls it by that name:
+// named function; compiling it for a signature gives the result type), and for each pattern of a call
+// (a signature, and which arguments are arrays) jit compiles a loop over [lo, hi). When the function is
+// one expression, the loop computes it in place (no call: jit sees element arithmetic, and the cpu
+// target's loop, which starts at 0, is the element-wise f64x2 vectorizer's shape where the arithmetic
+// is); otherwise the loop calls the registered function by its name:
 //
-//   function __hp_vec1_0_loop_ab(__hp_lo, __hp_hi, __hp_out, x, s) {
-//     for (let __hp_i = __hp_lo; __hp_i < __hp_hi; __hp_i++) __hp_out[__hp_i] = __hp_vec1_0(x[__hp_i], s);
+//   function __hp_vec1_0_loop_as0(__hp_lo, __hp_hi, __hp_out, __hp_a0, __hp_a1) {
+//     for (let __hp_i = __hp_lo; __hp_i < __hp_hi; __hp_i++) {
+//       const x = __hp_a0[__hp_i];
+//       const s = __hp_a1;
+//       __hp_out[__hp_i] = (Math.exp(-(x * x) / (2 * s * s)));
+//     }
 //   }
 //
-// The cpu target calls it with (0, n, …); the parallel target gives it to `pool.forRows` (shared
-// mode: arrays by pointer, copied in once and `out` back once). A pool that passes messages cannot
-// take arrays in forRows, so there each chunk's slices go to a worker in a `pool.map` item, and a
-// small ES module (a data: URL) runs the loop's own-memory module on them and sends the slice back.
+// The cpu target calls its loop with (n, …); the parallel target gives it to `pool.forRows` (shared
+// mode: arrays by pointer, ordinary ones copied in once, the output written in a pool array and copied
+// out once). A pool that passes messages cannot take arrays in forRows, so there each chunk's slices
+// go to a worker in a `pool.map` item, and a small ES module (a data: URL) runs the loop's own-memory
+// module on them and sends the output slice back.
 import { expected } from "../errors.ts";
 import type { Pool, ResidentType } from "../pool/types.ts";
 import { checkOptions } from "../validate.ts";
 import { defaultPool } from "./default-pool.ts";
+import { JitError } from "./errors.ts";
 import { jit, type JitFunction } from "./jit.ts";
 import { arenaShared, jitArray, jitFree, type JitArrayConstructor } from "./memory.ts";
 import { parseFunction, type ParsedFunction } from "./parse.ts";
@@ -251,17 +260,39 @@ export function vectorize(
               ? " (bool needs a boolean result)"
               : " (a number result needs f64, f32, i32, u32 or u8)"),
       );
-    const names = paramNames;
-    const argText = names.map((n, i) => (!arrays[i] ? n : params[i] === "bool" ? `${n}[__hp_i] !== 0` : `${n}[__hp_i]`));
-    let value = `${scalar.name}(${argText.join(", ")})`;
-    if (scalar.result === "bool") value = `${value} ? 1 : 0`;
+    const element = (name: string, i: number) => (params[i] === "bool" ? `${name}[__hp_i] !== 0` : `${name}[__hp_i]`);
+    const stored = (value: string) => (scalar.result === "bool" ? `(${value}) ? 1 : 0` : value);
     const loopName = `${scalar.name}_loop_${arrays.map((a) => (a ? "a" : "s")).join("")}${loops.size}`;
-    const text =
-      `function ${loopName}(__hp_lo, __hp_hi, __hp_out, ${names.join(", ")}) {\n` +
-      `  for (let __hp_i = __hp_lo; __hp_i < __hp_hi; __hp_i++) __hp_out[__hp_i] = ${value};\n}`;
     const loopParams = params.map((p, i) => (arrays[i] ? `${TYPES[p].element}[]` : TYPES[p].scalar));
-    const signature = `void(i32, i32, ${TYPES[outType].element}[]${loopParams.map((p) => `, ${p}`).join("")})`;
-    loop = { name: loopName, fn: jit(text, signature, { fastmath }), signature, out: outType };
+    // The cpu target's loop starts at 0 (`lo` is for the pool's chunks): the element-wise vectorizer wants a constant start.
+    const [range, start, rangeTypes] = target === "cpu" ? ["__hp_hi", "0", "i32"] : ["__hp_lo, __hp_hi", "__hp_lo", "i32, i32"];
+    const signature = `void(${rangeTypes}, ${TYPES[outType].element}[]${loopParams.map((p) => `, ${p}`).join("")})`;
+    // The function's expression written into the loop (element i of each array bound to the parameter's
+    // name), so jit sees plain arithmetic on elements (no call; the element-wise f64x2 vectorizer's shape).
+    // A function of statements, or an expression the inlined form cannot compile, is called instead.
+    let fn: Loop["fn"] | undefined;
+    const expression = expressionOf(parsed);
+    if (expression !== undefined) {
+      const inputs = paramNames.map((_, i) => `__hp_a${i}`);
+      const text =
+        `function ${loopName}(${range}, __hp_out, ${inputs.join(", ")}) {\n` +
+        `  for (let __hp_i = ${start}; __hp_i < __hp_hi; __hp_i++) {\n` +
+        paramNames.map((n, i) => `    const ${n} = ${arrays[i] ? element(inputs[i], i) : inputs[i]};\n`).join("") +
+        `    __hp_out[__hp_i] = ${stored(`(${expression})`)};\n  }\n}`;
+      try {
+        fn = jit(text, signature, { fastmath });
+      } catch (e) {
+        if (!(e instanceof JitError)) throw e;
+      }
+    }
+    if (!fn) {
+      const args = paramNames.map((n, i) => (arrays[i] ? element(n, i) : n));
+      const text =
+        `function ${loopName}(${range}, __hp_out, ${paramNames.join(", ")}) {\n` +
+        `  for (let __hp_i = ${start}; __hp_i < __hp_hi; __hp_i++) __hp_out[__hp_i] = ${stored(`${scalar.name}(${args.join(", ")})`)};\n}`;
+      fn = jit(text, signature, { fastmath });
+    }
+    loop = { name: loopName, fn, signature, out: outType };
     loops.set(key, loop);
     return loop;
   };
@@ -314,6 +345,7 @@ export function vectorize(
       if (arrays[i]) return;
       const t = params[i];
       const ok = t === "bool" ? typeof a === "boolean" : TYPES[t].bigint ? typeof a === "bigint" : typeof a === "number";
+      if (ok && !inRange(t, a as number | bigint)) throw new RangeError(expected(paramNames[i], RANGES[t as keyof typeof RANGES], a));
       if (!ok)
         throw new TypeError(
           expected(paramNames[i], t === "bool" ? "a boolean" : TYPES[t].bigint ? `a bigint (${t})` : `a number (${t})`, a),
@@ -376,12 +408,12 @@ export function vectorize(
       // (Only where jit's memory is shared: an unshared one detaches the scratch when it grows for the inputs.)
       if (p.out || p.n < SCRATCH_MIN || !arenaShared()) {
         const result = p.out ?? new p.ctor(p.n);
-        if (p.n > 0) p.loop.fn(0, p.n, result, ...p.values);
+        if (p.n > 0) p.loop.fn(p.n, result, ...p.values);
         return resultOf(p, result);
       }
       const scratch = jitArray(p.ctor as JitArrayConstructor, p.n);
       try {
-        p.loop.fn(0, p.n, scratch, ...p.values);
+        p.loop.fn(p.n, scratch, ...p.values);
         return resultOf(p, (scratch as unknown as Float64Array).slice());
       } finally {
         jitFree(scratch);
@@ -442,11 +474,42 @@ function touchPages(array: ArrayBufferView): void {
   for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
 }
 
+/** The expression an arrow's body is, or a body's one `return` returns; undefined for anything else. */
+function expressionOf(parsed: ParsedFunction): string | undefined {
+  const { text, shift } = parsed.source;
+  const body = parsed.body;
+  const node =
+    body.type !== "BlockStatement"
+      ? body
+      : body.body.length === 1 && body.body[0].type === "ReturnStatement"
+        ? body.body[0].argument
+        : undefined;
+  return node ? text.slice(node.start - shift, node.end - shift) : undefined;
+}
+
 /** A length-1 array holding scalar `a` (an all-scalar call). */
 function arrayOf(type: UfuncType, a: unknown): ArrayBufferView {
   const array = new TYPES[type].array(1);
   (array as unknown as unknown[])[0] = type === "bool" ? (a ? 1 : 0) : a;
   return array;
+}
+
+const RANGES = {
+  i32: "an i32 (an integer from −2^31 to 2^31 − 1)",
+  u32: "a u32 (an integer from 0 to 2^32 − 1)",
+  u8: "a u8 (an integer from 0 to 255)",
+  i64: "an i64 (−2^63 ≤ n < 2^63)",
+  u64: "a u64 (0 ≤ n < 2^64)",
+};
+
+/** Is a scalar of the right kind also in its type's range? (f64, f32 and bool take any.) */
+function inRange(t: UfuncType, a: number | bigint): boolean {
+  if (t === "i32") return ((a as number) | 0) === a;
+  if (t === "u32") return (a as number) >>> 0 === a;
+  if (t === "u8") return Number.isInteger(a) && (a as number) >= 0 && (a as number) < 256;
+  if (t === "i64") return BigInt.asIntN(64, a as bigint) === a;
+  if (t === "u64") return BigInt.asUintN(64, a as bigint) === a;
+  return true;
 }
 
 function describeArg(a: unknown): string {
