@@ -531,9 +531,10 @@ export default function run(job) {
   }
   const memory = instance.exports.memory;
   const n = job.n;
-  const views = [job.out, ...job.args];
-  let at = 16;
-  const ptrs = views.map((v) => {
+  const Out = globalThis[job.out];
+  const outBytes = n * Out.BYTES_PER_ELEMENT;
+  let at = 16 + ((outBytes + 15) & ~15);
+  const ptrs = job.args.map((v) => {
     if (!ArrayBuffer.isView(v)) return -1;
     const p = at;
     at += (v.byteLength + 15) & ~15;
@@ -541,15 +542,14 @@ export default function run(job) {
   });
   const pages = Math.ceil(at / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
-  const flat = [0, n];
-  views.forEach((v, i) => {
+  const flat = [0, n, 16, n];
+  job.args.forEach((v, i) => {
     if (ptrs[i] < 0) return flat.push(v);
     new Uint8Array(memory.buffer, ptrs[i], v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     flat.push(ptrs[i], v.length);
   });
   instance.exports[job.export](...flat);
-  const o = job.out;
-  return new o.constructor(memory.buffer.slice(ptrs[0], ptrs[0] + o.byteLength));
+  return new Out(memory.buffer.slice(16, 16 + outBytes));
 }
 `;
 const WORKER_URL = `data:text/javascript;base64,${btoa(WORKER_MODULE)}`;
@@ -577,7 +577,7 @@ async function byMessages(
       export: compiled.exportName,
       n: hi - lo,
       lo,
-      out: out.subarray(lo, hi),
+      out: result.constructor.name, // every element is written: only its type and length travel
       args: values.map((v, i) => (arrays[i] ? (v as { subarray(a: number, b: number): unknown }).subarray(lo, hi) : v)),
     });
   }
