@@ -7,15 +7,22 @@ window.hotpathBench = async (config) => {
   // The jit case set instead of the built-in kernels (`hotpath bench --set jit`).
   const jitSet =
     config.set === "jit"
-      ? await Promise.all([import("../../build/jit.browser.js"), import("../../build/bench-jit.js")]).then(
-          async ([{ jit }, { jitCases }]) => ({
-            builtins: false,
-            cases: jitCases(
-              { jit, kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))) },
-              config.builtins,
-            ),
-          }),
-        )
+      ? await Promise.all([
+          import("../../build/jit.browser.js"),
+          import("../../build/browser.js"),
+          import("../../build/bench-jit.js"),
+        ]).then(async ([{ jit, vectorize }, { createPool }, { jitCases }]) => ({
+          builtins: false,
+          cases: jitCases(
+            {
+              jit,
+              vectorize,
+              createPool,
+              kernels: await WebAssembly.compileStreaming(fetch(new URL("../../build/hotpath.wasm", import.meta.url))),
+            },
+            config.builtins,
+          ),
+        }))
       : undefined;
   const result = await bench({
     preset: config.preset,

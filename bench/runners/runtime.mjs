@@ -30,7 +30,8 @@ const jitSet =
         builtins: false,
         cases: (await import("../../build/bench-jit.js")).jitCases(
           {
-            jit: (await import("../../build/jit.js")).jit,
+            ...(({ jit, vectorize }) => ({ jit, vectorize }))(await import("../../build/jit.js")),
+            createPool: (await import("../../build/node.js")).createPool,
             kernels: new WebAssembly.Module(readFileSync(new URL("../../build/hotpath.wasm", import.meta.url))),
           },
           config.builtins,

@@ -6,14 +6,23 @@
 // been idle for IDLE_CLOSE_MS (and started again by the next call).
 // Where jit's memory is shared, the pool runs in it: a `jit.array` array is read and written by the
 // workers where it lies.
-import { startPool } from "../pool/pool.ts";
-import type { Pool } from "../pool/types.ts";
+import type { HostMemory } from "../pool/pool.ts";
+import type { Pool, PoolOptions } from "../pool/types.ts";
 import { addressOf, arenaHeap, arenaMemory, arenaShared } from "./memory.ts";
 
 const IDLE_CLOSE_MS = 500;
 const holdsProcess = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
 let pool: Promise<Pool> | undefined;
+let startPool: ((options: PoolOptions, host?: HostMemory) => Promise<Pool>) | undefined;
+
+/**
+ * How the default pool is started: hotpath/jit's entry of each platform (index.ts) passes the pool of
+ * its platform, so that jit itself (build/jit-core.js) is one build for all of them.
+ */
+export function usePoolStarter(start: (options: PoolOptions, host?: HostMemory) => Promise<Pool>): void {
+  startPool = start;
+}
 let inFlight = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -24,6 +33,7 @@ export function defaultPool(): Promise<Pool> {
     const host = arenaShared()
       ? { memory: arenaMemory(), heap: arenaHeap(), lend: (view: ArrayBufferView, name: string) => addressOf(view, () => name) }
       : undefined;
+    if (!startPool) throw new Error("hotpath/jit was loaded without its entry (src/jit/index.ts), which says how to start a pool");
     const starting = startPool({ keepAlive: false }, host);
     pool = starting;
     starting.catch(() => {

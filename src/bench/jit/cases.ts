@@ -6,8 +6,10 @@
 import { Arena } from "../../arena.ts";
 import type { KernelExports } from "../../kernels/abi.ts";
 import { instantiateKernels } from "../../kernels/kernels.ts";
+import type { Pool, PoolOptions } from "../../pool/types.ts";
 import type { BenchCase, Implementation, SkippedImplementation } from "../types.ts";
 import { canonical, withinFastmathTolerance } from "./answers.ts";
+import { VECTORIZE_ID, vectorizeCase } from "./vectorize-case.ts";
 import { JIT, JIT_LOOPS, JIT_ZERO_COPY, KERNEL, PLAIN, type Loop, type Place, type TypedArray } from "./loop-specs.ts";
 
 /** hotpath/jit's `jit`, with the zero-copy arrays it offers (`jit.array`, `jit.free`) where this build has them. */
@@ -16,9 +18,15 @@ export type JitApi = ((fn: (...args: any[]) => any, signature?: string, options?
   free?: (array: ArrayBufferView) => void;
 };
 
+/** hotpath/jit's `vectorize` (the `vectorize` case; its rows are skipped where the build has none). */
+export type VectorizeApi = (fn: (...args: any[]) => any, signatures?: string, options?: object) => (...args: any[]) => unknown;
+
 /** What the jit cases are built from: the jit to measure and the AssemblyScript kernels (build/hotpath.wasm, compiled). */
 export interface JitEnv {
   jit: JitApi;
+  vectorize?: VectorizeApi;
+  /** hotpath's createPool (the vectorize case's parallel row). */
+  createPool?: (options?: PoolOptions) => Promise<Pool>;
   kernels: WebAssembly.Module;
 }
 
@@ -31,7 +39,8 @@ export function jitCases(env: JitEnv, only?: readonly string[]): BenchCase[] {
   } catch {
     // A jit that cannot compile even this shows its error in every row.
   }
-  return JIT_LOOPS.filter((l) => !only || only.includes(l.id)).map((loop) => loopCase(env, loop));
+  const cases: BenchCase[] = JIT_LOOPS.filter((l) => !only || only.includes(l.id)).map((loop) => loopCase(env, loop));
+  return !only || only.includes(VECTORIZE_ID) ? [...cases, vectorizeCase(env)] : cases;
 }
 
 function loopCase<I>(env: JitEnv, loop: Loop<I>): BenchCase<I> {

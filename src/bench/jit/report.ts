@@ -114,6 +114,21 @@ function notes(rt: RuntimeResult): string[] {
   );
 }
 
+/** Rows beyond the table's columns (the vectorize case's parallel row): their time, × plain JS and × the case's jit row. */
+function extraRows(rt: RuntimeResult): string[] {
+  const columns: string[] = [PLAIN.id, JIT.id, JIT_ZERO_COPY.id, KERNEL.id];
+  return rt.cases.flatMap((c) =>
+    c.implementations
+      .filter((i) => !columns.includes(i.id) && (i.status === "ok" || i.status === "flat"))
+      .map((i) => {
+        const jit = row(c, JIT.id);
+        const vsJit =
+          jit?.full && i.full && jit.status === "ok" ? `, ${formatSpeedup(jit.full.medianMs / i.full.medianMs)} ${jit.label}` : "";
+        return `${c.id} / ${i.label}: ${timeCell(i)}, ${formatSpeedup(i.speedup)} plain JS${vsJit}`;
+      }),
+  );
+}
+
 const runtimeTitle = (rt: RuntimeResult) =>
   `${rt.runtime.name} (${rt.runtime.version}), preset ${rt.preset.name}, ${formatMs(rt.durationMs)}`;
 
@@ -126,7 +141,7 @@ export function toJitText(report: BenchReport): string {
   for (const rt of measured(report)) {
     const t = runtimeTable(rt);
     out.push("", `${runtimeTitle(rt)}:`, textTable(t.head, t.rows, t.right));
-    const n = notes(rt);
+    const n = [...extraRows(rt), ...notes(rt)];
     if (n.length) out.push(...n.map((l) => `  ${l}`));
   }
   const s = speedupTable(report);
@@ -148,7 +163,7 @@ export function toJitMarkdown(report: BenchReport): string {
   const out = [`## hotpath bench --set jit (${report.preset})`, "", ...jitHeader(report).map((l) => `- ${l}`)];
   for (const rt of measured(report)) {
     out.push("", `### ${runtimeTitle(rt)}`, "", mdTable(runtimeTable(rt)));
-    const n = notes(rt);
+    const n = [...extraRows(rt), ...notes(rt)];
     if (n.length) out.push("", ...n.map((l) => `- ${mdEscape(l)}`));
   }
   out.push(

@@ -1,0 +1,31 @@
+// vectorize in a cross-origin-isolated Chromium page: on this thread, and on a pool of 2 workers in
+// shared mode (the loop through forRows in the pool's shared memory).
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createPool, type Pool } from "../../src/index.ts";
+import { jit, vectorize } from "../../src/jit/index.ts";
+
+const gauss = (x: number, s: number) => Math.exp(-(x * x) / (2 * s * s));
+const xs = Float64Array.from({ length: 5001 }, (_, i) => i / 500 - 5);
+const plain = Float64Array.from(xs, (x) => gauss(x, 0.8));
+const big = BigUint64Array.of(0n, 1n, 2n ** 53n + 1n, 2n ** 64n - 1n);
+const bigPlain = BigUint64Array.from(big, (v) => BigInt.asUintN(64, v * 3n + 1n));
+
+let pool: Pool;
+beforeAll(async () => {
+  pool = await createPool({ workers: 2, warmUp: false });
+});
+afterAll(() => pool?.close());
+
+it("gives the plain map's answer on this thread and on a shared-mode pool", async () => {
+  expect(globalThis.crossOriginIsolated).toBe(true);
+  expect(pool.mode).toBe("shared");
+  expect(vectorize(gauss, "f64(f64, f64)")(xs, 0.8)).toEqual(plain);
+  const par = vectorize(gauss, "f64(f64, f64)", { target: "parallel", pool });
+  expect(await par(xs, 0.8)).toEqual(plain);
+  const a = jit.array(Float64Array, xs.length);
+  a.set(xs);
+  expect(await par(a, 0.8)).toEqual(plain);
+  jit.free(a);
+  const mulAdd = vectorize((v: bigint, k: bigint) => v * k + 1n, "u64(u64, u64)", { target: "parallel", pool });
+  expect(await mulAdd(big, 3n)).toEqual(bigPlain);
+});
