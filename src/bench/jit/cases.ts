@@ -10,6 +10,7 @@ import type { Pool, PoolOptions } from "../../pool/types.ts";
 import type { BenchCase, Implementation, SkippedImplementation } from "../types.ts";
 import { canonical, withinFastmathTolerance } from "./answers.ts";
 import { VECTORIZE_ID, vectorizeCase } from "./vectorize-case.ts";
+import { parallelCases } from "./parallel-cases.ts";
 import { JIT, JIT_LOOPS, JIT_ZERO_COPY, KERNEL, PLAIN, type Loop, type Place, type TypedArray } from "./loop-specs.ts";
 
 /** hotpath/jit's `jit`, with the zero-copy arrays it offers (`jit.array`, `jit.free`) where this build has them. */
@@ -25,7 +26,7 @@ export type VectorizeApi = (fn: (...args: any[]) => any, signatures?: string, op
 export interface JitEnv {
   jit: JitApi;
   vectorize?: VectorizeApi;
-  /** hotpath's createPool (the vectorize case's parallel row). */
+  /** hotpath's createPool (the parallel rows of the vectorize and prange cases). */
   createPool?: (options?: PoolOptions) => Promise<Pool>;
   kernels: WebAssembly.Module;
 }
@@ -40,7 +41,7 @@ export function jitCases(env: JitEnv, only?: readonly string[]): BenchCase[] {
     // A jit that cannot compile even this shows its error in every row.
   }
   const cases: BenchCase[] = JIT_LOOPS.filter((l) => !only || only.includes(l.id)).map((loop) => loopCase(env, loop));
-  return !only || only.includes(VECTORIZE_ID) ? [...cases, vectorizeCase(env)] : cases;
+  return [...cases, ...(!only || only.includes(VECTORIZE_ID) ? [vectorizeCase(env)] : []), ...parallelCases(env, only)];
 }
 
 function loopCase<I>(env: JitEnv, loop: Loop<I>): BenchCase<I> {

@@ -309,4 +309,8 @@ export const JIT_LOOPS: ReadonlyArray<Loop<any>> = [
 ];
 
 /** Ids of the jit cases, in the order they run. */
-export const JIT_CASE_IDS: readonly string[] = [...JIT_LOOPS.map((l) => l.id), "vectorize" /* vectorize-case.ts */];
+export const JIT_CASE_IDS: readonly string[] = [
+  ...JIT_LOOPS.map((l) => l.id),
+  "vectorize" /* vectorize-case.ts */,
+  ...["prange-sum", "prange-monte-carlo", "prange-mandelbrot"] /* parallel-cases.ts */,
+];
