@@ -61,6 +61,40 @@ describe("jit: matmul by loop interchange, exactly", () => {
     expect(fast.inspect()).toMatch(/f64x2\.add/);
   });
 
+  it("sums of ordinary doubles, where any reordering of the additions shows in the last bits", () => {
+    const fast = jit(matmul);
+    const finite = fc.double({ min: -10, max: 10, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 14 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(finite, { minLength: n * n, maxLength: n * n }),
+              fc.array(finite, { minLength: n * n, maxLength: n * n }),
+            ),
+          ),
+        ([n, as, bs]) => {
+          const [a, b] = [Float64Array.from(as), Float64Array.from(bs)];
+          const [c1, c2] = [new Float64Array(n * n), new Float64Array(n * n)];
+          matmul(a, b, c1, n);
+          fast(a, b, c2, n);
+          return same(c1, c2);
+        },
+      ),
+      RUNS,
+    );
+    for (const n of [37, 64]) {
+      const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i) * 1e3);
+      const b = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i * 1.3) / 7);
+      const [c1, c2] = [new Float64Array(n * n), new Float64Array(n * n)];
+      matmul(a, b, c1, n);
+      fast(a, b, c2, n);
+      expect(same(c1, c2)).toBe(true);
+    }
+  });
+
   it("0 + (−0) is +0, as `let sum = 0; sum += x` gives; an empty k loop stores the start", () => {
     const fast = jit(matmul);
     const [a, b] = [Float64Array.of(-0, -0, -0, -0), Float64Array.of(1, 1, 1, 1)];

@@ -131,8 +131,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
             ptr = again[1];
             // Written through this parameter though not through the first one: copied back all the same.
             again[2] ||= writtenBack[i];
-          }
-          else if (ptr === undefined) {
+          } else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             ptr = copyIn(value, name());

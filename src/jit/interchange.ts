@@ -22,7 +22,6 @@
 // read by a later j: the loop as written stores C only after each whole sum).
 import type { FunctionContext, Var } from "./context.ts";
 import type { Node } from "./parse.ts";
-import { recurse } from "./recursion.ts";
 import { writes } from "./strided.ts";
 import { constant } from "./typing.ts";
 import { isArray } from "./types.ts";
@@ -125,7 +124,10 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
   const steadyLeaf = (n: Node): { code: Instr[]; type: "i32" | "u32" } | undefined => {
     n = unwrap(n);
     const c = constant(n);
-    if (typeof c === "number") return Number.isInteger(c) && c >= -(2 ** 31) && c < 2 ** 31 && !Object.is(c, -0) ? { code: [["i32.const", c]], type: "i32" } : undefined;
+    if (typeof c === "number")
+      return Number.isInteger(c) && c >= -(2 ** 31) && c < 2 ** 31 && !Object.is(c, -0)
+        ? { code: [["i32.const", c]], type: "i32" }
+        : undefined;
     if (n.type === "MemberExpression" && !n.computed && n.property.name === "length" && unwrap(n.object).type === "Identifier") {
       const name: string = unwrap(n.object).name;
       const v = cx.lookup(name);
@@ -269,12 +271,25 @@ function emit(cx: FunctionContext, plan: Plan, scalar: InterchangeScalar) {
   cx.open("if");
   const i32 = () => cx.local("i32");
   const [pc, pa, pb, sb, even, j8, count] = [i32(), i32(), i32(), i32(), i32(), i32(), i32()];
-  const s = cx.local("f64");
-  const sv = cx.local("v128");
   // Addresses in i32: all in bounds, so below 2^32.
-  const at = (ptr: number, offset: number): Instr[] => [get(ptr), get(offset), ["i32.wrap_i64"], ["i32.const", 3], ["i32.shl"], ["i32.add"]];
+  const at = (ptr: number, offset: number): Instr[] => [
+    get(ptr),
+    get(offset),
+    ["i32.wrap_i64"],
+    ["i32.const", 3],
+    ["i32.shl"],
+    ["i32.add"],
+  ];
   cx.emit(...at(plan.c.locals[0], rowC), ["local.set", pc], ...at(plan.a.locals[0], rowA), ["local.set", pa]);
-  cx.emit(...at(plan.b.locals[0], offB), ["local.set", pb], get(strideB), ["i32.wrap_i64"], ["i32.const", 3], ["i32.shl"], ["local.set", sb]);
+  cx.emit(
+    ...at(plan.b.locals[0], offB),
+    ["local.set", pb],
+    get(strideB),
+    ["i32.wrap_i64"],
+    ["i32.const", 3],
+    ["i32.shl"],
+    ["local.set", sb],
+  );
   // even: the bytes of the columns taken two at a time; P odd leaves one at `even`.
   cx.emit(get(cols), ["i32.wrap_i64"], ["i32.const", 3], ["i32.shl"], ["i32.const", -16], ["i32.and"], ["local.set", even]);
   cx.emit(get(inner), ["i32.wrap_i64"], ["local.set", count]);
@@ -295,26 +310,70 @@ function emit(cx: FunctionContext, plan: Plan, scalar: InterchangeScalar) {
   cx.open("if");
   cx.emit(get(pc), get(even), ["i32.add"], ["f64.const", plan.start], ["f64.store"]);
   cx.close();
-  // For each k in order: row += A[rowA + k] · B's row k.
-  const top = cx.open("loop");
-  cx.emit(get(pa), ["f64.load"], ["local.tee", s], ["f64x2.splat"], ["local.set", sv]);
-  const mulAdd = (load: string, scalarA: Instr, offsetC: Instr[], offsetB: Instr[], store: string, mul: string, add: string) => {
-    const rowValue: Instr[] = [...offsetC, [load]];
-    const product: Instr[] = plan.aFirst ? [scalarA, ...offsetB, [load], [mul]] : [...offsetB, [load], scalarA, [mul]];
-    return [...offsetC, ...(plan.sumFirst ? [...rowValue, ...product] : [...product, ...rowValue]), [add], [store]];
+  // For each k in order: row += A[rowA + k] · B's row k. Four k at a time (the row loaded and stored
+  // once for four additions, made in k order all the same), then the K mod 4 left one at a time.
+  const quads = i32();
+  cx.emit(
+    get(count),
+    ["i32.const", 2],
+    ["i32.shr_u"],
+    ["local.set", quads],
+    get(count),
+    ["i32.const", 3],
+    ["i32.and"],
+    ["local.set", count],
+  );
+  const ss = Array.from({ length: 4 }, () => cx.local("f64"));
+  const svs = Array.from({ length: 4 }, () => cx.local("v128"));
+  const pbs = [pb, i32(), i32(), i32()];
+  const [vtemp, ftemp] = [cx.local("v128"), cx.local("f64")];
+  const rounds = (u: number, counter: number) => {
+    const exit = cx.open("block");
+    cx.emit(get(counter), ["i32.eqz"], ["br_if", cx.depth - exit]);
+    const top = cx.open("loop");
+    for (let r = 0; r < u; r++) {
+      cx.emit(get(pa), ["f64.load", 8 * r], ["local.tee", ss[r]], ["f64x2.splat"], ["local.set", svs[r]]);
+      if (r > 0) cx.emit(get(pbs[r - 1]), get(sb), ["i32.add"], ["local.set", pbs[r]]);
+    }
+    // C's element(s) at `c`, then each product added in k order: row + p or p + row, as the source has it.
+    const chain = (c: Instr[], b: (r: number) => Instr[], a: (r: number) => Instr, width: "v128" | "f64"): Instr[] => {
+      const [load, store, mul, add] =
+        width === "v128" ? ["v128.load", "v128.store", "f64x2.mul", "f64x2.add"] : ["f64.load", "f64.store", "f64.mul", "f64.add"];
+      const out: Instr[] = [...c, ...c, [load]];
+      for (let r = 0; r < u; r++) {
+        const product: Instr[] = plan.aFirst ? [a(r), ...b(r), [load], [mul]] : [...b(r), [load], a(r), [mul]];
+        const temp = width === "v128" ? vtemp : ftemp;
+        if (plan.sumFirst) out.push(...product, [add]);
+        else out.push(["local.set", temp], ...product, get(temp), [add]);
+      }
+      return [...out, [store]];
+    };
+    columns(
+      chain(
+        [get(pc), get(j8), ["i32.add"]],
+        (r) => [get(pbs[r]), get(j8), ["i32.add"]],
+        (r) => get(svs[r]),
+        "v128",
+      ),
+    );
+    cx.emit(...odd);
+    cx.open("if");
+    cx.emit(
+      ...chain(
+        [get(pc), get(even), ["i32.add"]],
+        (r) => [get(pbs[r]), get(even), ["i32.add"]],
+        (r) => get(ss[r]),
+        "f64",
+      ),
+    );
+    cx.close();
+    cx.emit(get(pa), ["i32.const", 8 * u], ["i32.add"], ["local.set", pa], get(pbs[u - 1]), get(sb), ["i32.add"], ["local.set", pb]);
+    cx.emit(get(counter), ["i32.const", 1], ["i32.sub"], ["local.tee", counter], ["br_if", cx.depth - top]);
+    cx.close();
+    cx.close();
   };
-  const cAt: Instr[] = [get(pc), get(j8), ["i32.add"]];
-  const bAt: Instr[] = [get(pb), get(j8), ["i32.add"]];
-  columns(mulAdd("v128.load", get(sv), cAt, bAt, "v128.store", "f64x2.mul", "f64x2.add"));
-  cx.emit(...odd);
-  cx.open("if");
-  const cOdd: Instr[] = [get(pc), get(even), ["i32.add"]];
-  const bOdd: Instr[] = [get(pb), get(even), ["i32.add"]];
-  cx.emit(...mulAdd("f64.load", get(s), cOdd, bOdd, "f64.store", "f64.mul", "f64.add"));
-  cx.close();
-  cx.emit(get(pa), ["i32.const", 8], ["i32.add"], ["local.set", pa], get(pb), get(sb), ["i32.add"], ["local.set", pb]);
-  cx.emit(get(count), ["i32.const", 1], ["i32.sub"], ["local.tee", count], ["br_if", cx.depth - top]);
-  cx.close();
+  rounds(4, quads);
+  rounds(1, count);
   cx.emit(["else"]);
   scalar.asWritten();
   cx.close();
