@@ -127,8 +127,11 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           let ptr = addressOf(value, name);
           // The same array passed twice is one block, as it is one array in JavaScript.
           const again = ptr === undefined ? copies.find(([view]) => view === value) : undefined;
-          if (again) ptr = again[1];
-          else if (ptr === undefined) {
+          if (again) {
+            ptr = again[1];
+            // Written through this parameter though not through the first one: copied back all the same.
+            again[2] ||= writtenBack[i];
+          } else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             ptr = copyIn(value, name());

@@ -5,6 +5,7 @@ import { CONSTRUCTS } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "./idioms.ts";
 import { vectorizedLoop } from "./vectorize.ts";
 import { elementwiseLoop } from "./vectorize-map.ts";
+import { interchangedLoop } from "./interchange.ts";
 import { stridedLoop } from "./strided.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "./parse.ts";
@@ -38,6 +39,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "WhileStatement":
     case "ForStatement":
       if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
+      if (interchangedLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
       if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (stridedLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;

@@ -82,7 +82,7 @@ function steady(e: Node, body: Node, v: string): boolean {
 }
 
 /** Does anything in `node` assign to `name` (or declare it again)? */
-function writes(node: Node, name: string): boolean {
+export function writes(node: Node, name: string): boolean {
   if (!node || typeof node !== "object") return false;
   if (node.type === "AssignmentExpression" && node.left.type === "Identifier" && node.left.name === name) return true;
   if (node.type === "UpdateExpression" && node.argument.type === "Identifier" && node.argument.name === name) return true;
