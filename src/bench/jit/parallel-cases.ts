@@ -17,10 +17,10 @@ export function prangeSum(n: bigint): bigint {
   return total;
 }
 
-/** splitmix64's finalizer: a u64 hash (jitted on its own; prangeHits calls it by name). */
+/** splitmix64's finalizer: a u64 hash (jitted on its own; prangeHits calls it by name). Wrapped as jit wraps, so plain JS agrees. */
 export function splitmix(z: bigint): bigint {
-  z = (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n;
-  z = (z ^ (z >> 27n)) * 0x94d049bb133111ebn;
+  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
   return z ^ (z >> 31n);
 }
 
@@ -35,22 +35,23 @@ export function prangeHits(n: bigint): bigint {
   return inside;
 }
 
-/** Mandelbrot escape counts by rows, over [−2, 0.5] × [−1.25, 1.25]. */
+/** Mandelbrot escape counts by rows, over [−2, 0.5] × [−1.25, 1.25] (loops.ts's mandelbrot, its rows a prange). */
 export function prangeMandelbrot(out: Int32Array, width: number, height: number, maxIter: number): void {
-  for (const y of prange(height)) {
-    const ci = -1.25 + (2.5 * y) / height;
-    for (let x = 0; x < width; x++) {
-      const cr = -2 + (2.5 * x) / width;
-      let zr = 0;
-      let zi = 0;
-      let k = 0;
-      while (k < maxIter && zr * zr + zi * zi <= 4) {
-        const t = zr * zr - zi * zi + cr;
-        zi = 2 * zr * zi + ci;
-        zr = t;
-        k++;
+  for (const py of prange(height)) {
+    const cy = -1.25 + (2.5 * py) / height;
+    for (let px = 0; px < width; px++) {
+      const cx = -2 + (2.5 * px) / width;
+      let zx = 0;
+      let zy = 0;
+      let i = 0;
+      for (; i < maxIter; i++) {
+        const x2 = zx * zx;
+        const y2 = zy * zy;
+        if (x2 + y2 > 4) break;
+        zy = 2 * zx * zy + cy;
+        zx = x2 - y2 + cx;
       }
-      out[y * width + x] = k;
+      out[py * width + px] = i;
     }
   }
 }
