@@ -91,7 +91,7 @@ const JIT_PARSER = ["acorn", "@sveltejs/acorn-typescript"];
 /** The package's own dependencies, left to the package manager in the Node build (with their subpaths). */
 const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [d, `${d}/*`]);
 /**
- * jit's synchronous require() of its TypeScript plugin (src/jit/typescript.ts), which esbuild writes as a
+ * jit's synchronous require() of its TypeScript plugin (src/jit/front/typescript.ts), which esbuild writes as a
  * call of its own `__require` shim when the package is external. A user's bundler must see the literal
  * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
  */

@@ -36,7 +36,7 @@ export function assemblyScriptImports(
       },
       ...extra,
     },
-    // jit modules import the host's own Math functions (Math.sin, …): see src/jit/host.ts.
+    // jit modules import the host's own Math functions (Math.sin, …): see src/jit/runtime/host.ts.
     Math: Math as unknown as WebAssembly.ModuleImports,
   };
 }

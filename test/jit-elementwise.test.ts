@@ -1,4 +1,4 @@
-// The element-wise vectorizer (src/jit/vectorize-map.ts): loops that only touch element i of f64
+// The element-wise vectorizer (src/jit/transforms/vectorize-map.ts): loops that only touch element i of f64
 // arrays run two iterations per f64x2, with every stored element bit-identical to the loop as written
 // (NaN, ±0 and ±Infinity included), the run-time guard sending short or overlapping arrays to the loop
 // as written; and with `fastmath: true`, sums reordered into SIMD partial sums, within the documented

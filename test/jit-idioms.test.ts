@@ -1,4 +1,4 @@
-// jit's loop idioms (src/jit/idioms.ts) beyond the halving loop (test/jit-optimizations.test.ts): the
+// jit's loop idioms (src/jit/transforms/idioms.ts) beyond the halving loop (test/jit-optimizations.test.ts): the
 // Collatz loop written one step a trip, whose halving branch runs all its trips at once (i64.ctz, one
 // shift, one add per counter). Checked against the JavaScript function with fast-check, at the u64 and
 // i64 edges and on powers of two; m = 0 still never returns; shapes where it would not be exact are

@@ -1,4 +1,4 @@
-// Matrix multiply by loop interchange (src/jit/interchange.ts): the j/k nest of an i-j-k matmul runs as
+// Matrix multiply by loop interchange (src/jit/transforms/interchange.ts): the j/k nest of an i-j-k matmul runs as
 // i-k-j with two columns per f64x2, every element of C bit-identical to JavaScript's (NaN, ±0, ±Infinity,
 // overflow and underflow included); C overlapping A or B, and indices out of bounds, run the nest as
 // written (the same results, the same trap).

@@ -1,4 +1,4 @@
-// The numeric analysis (src/jit/intervals.ts) decides where number code runs in i32: locals whose
+// The numeric analysis (src/jit/analysis/intervals.ts) decides where number code runs in i32: locals whose
 // every value is proven int32 (uint32), `+ - * %` whose exact result is proven in range, `+`/`-` under
 // a ToInt32 store, f64 indices proven integral. Each is checked against the plain function on random
 // inputs that sit at the edges the proofs depend on (2^31, 2^32, negative dividends, −0), and the WAT

@@ -3,7 +3,7 @@
 // Math.pow's operation, and on bigints x^y mod 2^64.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HOST_MATH } from "../src/jit/builtins.ts";
+import { HOST_MATH } from "../src/jit/codegen/builtins.ts";
 import { jit } from "../src/jit/index.ts";
 
 const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, Math.PI, -Math.PI, 1e-300, 5e-324, 1e300, 710, -745, NaN, Infinity, -Infinity];

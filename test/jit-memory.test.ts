@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KernelError } from "../src/errors.ts";
 import { jit } from "../src/jit/index.ts";
-import { arenaShared, arenaUsed } from "../src/jit/memory.ts";
+import { arenaShared, arenaUsed } from "../src/jit/runtime/memory.ts";
 
 function scaleThenRead(a: Float64Array, k: number, at: number) {
   for (let i = 0; i < a.length; i++) a[i] *= k;

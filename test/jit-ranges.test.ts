@@ -1,4 +1,4 @@
-// Integer-range inference (src/jit/ranges.ts): a `let` number counts in an i32 only where it provably
+// Integer-range inference (src/jit/analysis/ranges.ts): a `let` number counts in an i32 only where it provably
 // stays in int32 range; everywhere else it is an f64, so loops that pass 2^31 behave as in JavaScript.
 // Each function is checked against the original on inputs at the int32 edges, and the WAT shows
 // which representation was chosen.

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jit, jitClass, JitError } from "../src/jit/index.ts";
-import { typescriptLoadMs } from "../src/jit/typescript.ts";
+import { typescriptLoadMs } from "../src/jit/front/typescript.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 

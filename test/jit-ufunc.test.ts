@@ -1,4 +1,4 @@
-// vectorize (src/jit/ufunc.ts), Numba's @vectorize: every signature kind against a plain map of the
+// vectorize (src/jit/parallel/ufunc.ts), Numba's @vectorize: every signature kind against a plain map of the
 // scalar function (fast-check inputs, integer edges), broadcasting, `out`, empty and all-scalar calls,
 // the named errors, and the parallel target on pools of 1, 2 and 3 workers in both modes (shared:
 // forRows; message: slices through pool.map). No timing assertions.
@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelError } from "../src/errors.ts";
 import { createPool } from "../src/index.ts";
-import { closeDefaultPool } from "../src/jit/default-pool.ts";
+import { closeDefaultPool } from "../src/jit/parallel/default-pool.ts";
 import { jit, vectorize } from "../src/jit/index.ts";
 import type { Pool } from "../src/pool/types.ts";
 

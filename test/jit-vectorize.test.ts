@@ -1,4 +1,4 @@
-// The outer-loop vectorizer (src/jit/vectorize.ts): escape-time loops run two outer iterations per
+// The outer-loop vectorizer (src/jit/transforms/vectorize.ts): escape-time loops run two outer iterations per
 // f64x2. Checked against the original function on random sizes, views and iteration limits (the counts
 // must be identical, lane by lane), on variants of the shape, and against wabt assembling the printed WAT
 // (so the SIMD opcodes the encoder writes are the instructions the WAT names).

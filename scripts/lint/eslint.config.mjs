@@ -117,7 +117,7 @@ export default tseslint.config(
       "@typescript-eslint/only-throw-error": [
         "error",
         {
-          allow: [{ from: "file", name: "NotVectorizable", path: "src/jit/vectorize.ts" }],
+          allow: [{ from: "file", name: "NotVectorizable", path: "src/jit/transforms/vectorize.ts" }],
         },
       ],
       // An abort passes on `signal.reason` and a catch passes on what it caught, as they are.

@@ -1,13 +1,13 @@
 // hotpath/jit without a platform: everything jit is, built once for Node, Deno, Bun and pages alike
 // (build/jit-core.js). The entry of each platform (index.ts) gives it the way to start a pool.
-import { jit as compile, type JitFunction, type JitOptions } from "./jit.ts";
-import { jitArray, jitFree } from "./memory.ts";
-import { parallelJit, type ParallelFunction } from "./parallel.ts";
+import { jit as compile, type JitFunction, type JitOptions } from "./runtime/jit.ts";
+import { jitArray, jitFree } from "./runtime/memory.ts";
+import { parallelJit, type ParallelFunction } from "./parallel/parallel.ts";
 
 type AnyFunction = (...args: any[]) => any;
 type Signatures = string | readonly string[];
 
-/** `parallel: true`: the function's prange loop runs on a pool, and it returns a Promise (src/jit/parallel.ts). */
+/** `parallel: true`: the function's prange loop runs on a pool, and it returns a Promise (src/jit/parallel/parallel.ts). */
 function jitAny<F extends AnyFunction>(
   fn: F,
   signature: Signatures | undefined,
@@ -43,14 +43,14 @@ function jitAny(
  * it back); any other typed array is copied in for the call (and back when the function writes to it).
  */
 export const jit = Object.assign(jitAny, { array: jitArray, free: jitFree });
-export type { JitArrayConstructor } from "./memory.ts";
-export type { JitFunction, JitOptions, JitCompiled, JitStats } from "./jit.ts";
-export { prange } from "./prange.ts";
-export type { ParallelFunction, ParallelCallOptions } from "./parallel.ts";
-export { closeDefaultPool, usePoolStarter } from "./default-pool.ts";
-export { jitClass } from "./class.ts";
-export type { JitClassSpec } from "./class.ts";
+export type { JitArrayConstructor } from "./runtime/memory.ts";
+export type { JitFunction, JitOptions, JitCompiled, JitStats } from "./runtime/jit.ts";
+export { prange } from "./parallel/prange.ts";
+export type { ParallelFunction, ParallelCallOptions } from "./parallel/parallel.ts";
+export { closeDefaultPool, usePoolStarter } from "./parallel/default-pool.ts";
+export { jitClass } from "./runtime/class.ts";
+export type { JitClassSpec } from "./runtime/class.ts";
 export { JitError, JitMismatchError } from "./errors.ts";
-export { JIT_VERSION } from "./cache.ts";
-export { vectorize } from "./ufunc.ts";
-export type { Ufunc, ParallelUfunc, UfuncType, VectorizeOptions, VectorizeCallOptions } from "./ufunc.ts";
+export { JIT_VERSION } from "./runtime/cache.ts";
+export { vectorize } from "./parallel/ufunc.ts";
+export type { Ufunc, ParallelUfunc, UfuncType, VectorizeOptions, VectorizeCallOptions } from "./parallel/ufunc.ts";

@@ -3,7 +3,7 @@
 // column: prange is a counted loop), and jitted with `{ parallel: true }` on a pool of 2 workers (an
 // extra row, whose × jit is the issue's figure), same run, same inputs. The arrays are ordinary typed
 // arrays: the parallel row pays copying them into the pool's shared memory and back, as a user's call would.
-import { prange } from "../../jit/prange.ts";
+import { prange } from "../../jit/parallel/prange.ts";
 import type { Pool } from "../../pool/types.ts";
 import type { BenchCase, Implementation, SkippedImplementation } from "../types.ts";
 import { canonical } from "./answers.ts";

@@ -1,0 +1,674 @@
+// The numeric analysis that runs before code generation: for every number-valued local and expression
+// of one specialization, the interval its values lie in, whether they are all integers, and whether
+// −0 or NaN can occur. An abstract interpretation of the function body (intervals, joined at branches,
+// iterated to a fixed point at loops with widening to the next of 2^31, 2^32, 2^53, ∞), refined by
+// the conditions that guard each branch (`i < n`, `d * d <= k`, `&&`, `!`).
+//
+// The code generator only reads the results:
+// - `localType(declarator)`: "i32" or "u32" for a `let`/`const` number local whose every value is an
+//   integer in int32 (uint32) range and never −0, so it can live in an i32; "f64" otherwise;
+// - `of(node)`: the facts about an expression, which decide when `+ - * %` on int32 operands can be
+//   the i32 instruction (an exact result in range), and when an f64 index needs no integer check;
+// - `wraps(node)`: `+`/`-` over int32 operands whose only consumer is a ToInt32 (a store into an
+//   integer array, `| 0`): the wrapping i32 instruction is then exact (the f64 sum is exact below 2^53).
+// Everything it does not understand is "any number": a fact is only ever proven, never assumed.
+import type { Node } from "../front/parse.ts";
+import { ELEMENTS, isArray, elementOf, type ValueType } from "./types.ts";
+
+export interface NumberFacts {
+  readonly lo: number;
+  readonly hi: number;
+  /** Every value that is not NaN is an integer. */
+  readonly int: boolean;
+  readonly negZero: boolean;
+  readonly nan: boolean;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const UINT32_MAX = 2 ** 32 - 1;
+const SAFE = 2 ** 53;
+/** The most bytes of arrays a call can see: jit's memory (and the pool's) stops a page short of 4 GiB. */
+const MEMORY_BYTES = 2 ** 32 - 65536;
+const TOP: NumberFacts = { lo: -Infinity, hi: Infinity, int: false, negZero: true, nan: true };
+const exact = (v: number): NumberFacts => ({ lo: v, hi: v, int: Number.isInteger(v), negZero: Object.is(v, -0), nan: Number.isNaN(v) });
+const range = (lo: number, hi: number): NumberFacts => ({ lo, hi, int: true, negZero: false, nan: false });
+const INT32 = range(INT32_MIN, INT32_MAX);
+const UINT32 = range(0, UINT32_MAX);
+/** Upper bounds a growing interval jumps to when a loop has not settled (and their negatives for lower bounds). */
+const STEPS = [INT32_MAX, UINT32_MAX, SAFE, Infinity];
+
+function join(a: NumberFacts | undefined, b: NumberFacts | undefined): NumberFacts | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return {
+    lo: Math.min(a.lo, b.lo),
+    hi: Math.max(a.hi, b.hi),
+    int: a.int && b.int,
+    negZero: a.negZero || b.negZero,
+    nan: a.nan || b.nan,
+  };
+}
+
+const same = (a: NumberFacts | undefined, b: NumberFacts | undefined) =>
+  a === b || (!!a && !!b && a.lo === b.lo && a.hi === b.hi && a.int === b.int && a.negZero === b.negZero && a.nan === b.nan);
+
+/**
+ * The facts of a sum, difference or product of integers. The f64 result is an integer even when it is
+ * rounded (every double of magnitude ≥ 2^53 is one), unless it overflows to ±∞; and rounding is
+ * monotonic, so the bounds computed in f64 bound the rounded result too.
+ */
+function integer(lo: number, hi: number, int: boolean, negZero: boolean, nan: boolean): NumberFacts {
+  if (Number.isNaN(lo) || Number.isNaN(hi)) return TOP;
+  return { lo, hi, int: int && Number.isFinite(lo) && Number.isFinite(hi), negZero, nan };
+}
+
+export const isInt32 = (f: NumberFacts) => f.int && !f.nan && !f.negZero && f.lo >= INT32_MIN && f.hi <= INT32_MAX;
+export const isUint32 = (f: NumberFacts) => f.int && !f.nan && !f.negZero && f.lo >= 0 && f.hi <= UINT32_MAX;
+export const contains0 = (f: NumberFacts) => f.lo <= 0 && f.hi >= 0;
+
+/** A local as the analysis tracks it: its declarator (or the parameter's identifier) and what it holds. */
+interface Binding {
+  readonly key: Node;
+  readonly kind: "number" | "array" | "other";
+  /** Arrays: the element type. */
+  readonly element?: string;
+  /** Every value ever assigned (the local's invariant). */
+  all?: NumberFacts;
+}
+
+type Env = Map<Binding, NumberFacts>;
+
+export interface Intervals {
+  /** The wasm representation a number local can have: "i32"/"u32" when every value fits exactly, else "f64". */
+  localType(declarator: Node): "i32" | "u32" | "f64";
+  /** What is known of a number expression's values, or undefined when nothing is. */
+  of(node: Node): NumberFacts | undefined;
+  /** `+`/`-` over int32 values consumed only by a ToInt32: the wrapping i32 instruction is exact. */
+  wraps(node: Node): boolean;
+  /** How many expressions were proven to fit 32 bits: what versioning compares. */
+  proven(): number;
+}
+
+/** The range a versioned function assumes of its int32 parameters (two of them multiply within int32). */
+export const SMALL_MAX = 46340;
+export const SMALL = range(0, SMALL_MAX);
+
+/**
+ * Analyzes a function whose parameters have `types`; `assume[i]`, where given, narrows what parameter
+ * i can be (a version of the body that runs only when the parameter is in that range).
+ */
+export function analyze(
+  params: readonly Node[],
+  types: readonly ValueType[],
+  body: Node,
+  assume: readonly (NumberFacts | undefined)[] = [],
+): Intervals {
+  /** What the code generator reads: joined over every evaluation that counts (see `recording`). */
+  const facts = new Map<Node, NumberFacts>();
+  /** Each node's facts at its last evaluation: what conditions refine with. */
+  const latest = new Map<Node, NumberFacts>();
+  /** Off while a loop searches for its invariant: only the trip from the invariant found is recorded. */
+  let recording = true;
+  const wrapping = new Set<Node>();
+  const locals = new Map<Node, Binding>();
+  const scopes: Map<string, Binding>[] = [new Map()];
+  /** Per enclosing loop: the states at its `break`s and `continue`s. */
+  const loops: { label?: string; breaks: (Env | null)[]; continues: (Env | null)[] }[] = [];
+  let pendingLabel: string | undefined;
+
+  const resolve = (name: string) => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const b = scopes[i].get(name);
+      if (b) return b;
+    }
+    return undefined;
+  };
+  const scoped = <T>(run: () => T): T => {
+    scopes.push(new Map());
+    try {
+      return run();
+    } finally {
+      scopes.pop();
+    }
+  };
+  const record = (node: Node, f: NumberFacts | undefined) => {
+    if (f) latest.set(node, f);
+    else latest.delete(node);
+    if (f && recording) facts.set(node, join(facts.get(node), f)!);
+    return f;
+  };
+  const assignTo = (b: Binding, f: NumberFacts | undefined, env: Env) => {
+    if (b.kind !== "number") return;
+    const value = f ?? TOP;
+    if (recording) b.all = join(b.all, value);
+    env.set(b, value);
+  };
+
+  params.forEach((p, i) => {
+    if (p.type !== "Identifier") return;
+    const t = types[i];
+    const b: Binding = isArray(t)
+      ? { key: p, kind: "array", element: elementOf(t) }
+      : { key: p, kind: t === "f64" || t === "i32" || t === "u32" ? "number" : "other" };
+    scopes[0].set(p.name, b);
+    locals.set(p, b);
+  });
+  const entry: Env = new Map();
+  params.forEach((p, i) => {
+    const b = p.type === "Identifier" ? scopes[0].get(p.name) : undefined;
+    if (b?.kind === "number") assignTo(b, assume[i] ?? (types[i] === "i32" ? INT32 : types[i] === "u32" ? UINT32 : TOP), entry);
+  });
+
+  // ---- expressions: evaluate, update `env` with their effects, return the facts of a number value.
+  const expr = (node: Node, env: Env, truncated = false): NumberFacts | undefined => record(node, evaluate(node, env, truncated));
+
+  const evaluate = (node: Node, env: Env, truncated: boolean): NumberFacts | undefined => {
+    switch (node.type) {
+      case "Literal":
+        return typeof node.value === "number" ? exact(node.value) : undefined;
+      case "Identifier": {
+        const b = resolve(node.name);
+        if (b) return b.kind === "number" ? (env.get(b) ?? TOP) : undefined;
+        if (node.name === "NaN") return exact(NaN);
+        if (node.name === "Infinity") return exact(Infinity);
+        return undefined;
+      }
+      case "TSAsExpression":
+      case "TSNonNullExpression":
+      case "TSSatisfiesExpression":
+      case "TSTypeAssertion":
+        return expr(node.expression, env, truncated);
+      case "SequenceExpression": {
+        let last: NumberFacts | undefined;
+        for (const e of node.expressions) last = expr(e, env);
+        return last;
+      }
+      case "UnaryExpression": {
+        const a = expr(node.argument, env);
+        if (node.operator === "-" && a) return { lo: -a.hi, hi: -a.lo, int: a.int, negZero: contains0(a) || a.negZero, nan: a.nan };
+        if (node.operator === "+" && a) return a;
+        if (node.operator === "~") return INT32;
+        return undefined;
+      }
+      case "BinaryExpression":
+        return binary(node, env, truncated);
+      case "LogicalExpression": {
+        const l = expr(node.left, env);
+        const branch = new Map(env);
+        const r = expr(node.right, branch);
+        mergeInto(env, branch);
+        return l && r ? join(l, r) : undefined;
+      }
+      case "ConditionalExpression": {
+        expr(node.test, env);
+        const [yes, no] = [refine(node.test, new Map(env), true), refine(node.test, new Map(env), false)];
+        const a = expr(node.consequent, yes);
+        const b = expr(node.alternate, no);
+        env.clear();
+        for (const [k, v] of joinEnvs(yes, no)!) env.set(k, v);
+        return a && b ? join(a, b) : undefined;
+      }
+      case "AssignmentExpression":
+        return assignment(node, env);
+      case "UpdateExpression": {
+        const target = unwrap(node.argument);
+        const old = expr(target, env);
+        const next = old
+          ? integer(old.lo + (node.operator === "++" ? 1 : -1), old.hi + (node.operator === "++" ? 1 : -1), old.int, false, old.nan)
+          : undefined;
+        if (target.type === "Identifier") {
+          const b = resolve(target.name);
+          if (b) assignTo(b, next, env);
+        } else if (target.type === "MemberExpression" && target.computed) {
+          expr(target.property, env);
+          if (isIntegerElement(target.object)) markWrapping(node);
+        }
+        return node.prefix ? next : old;
+      }
+      case "MemberExpression": {
+        if (!node.computed && node.property.name === "length") {
+          const b = node.object.type === "Identifier" ? resolve(node.object.name) : undefined;
+          // wasm32 memory holds at most 2^32 bytes, of which jit hands out all but the last page.
+          if (b?.kind === "array") return range(0, Math.floor(MEMORY_BYTES / ELEMENTS[b.element as keyof typeof ELEMENTS].bytes));
+          return undefined;
+        }
+        if (!node.computed) return undefined;
+        expr(node.object, env);
+        expr(node.property, env);
+        const b = node.object.type === "Identifier" ? resolve(node.object.name) : undefined;
+        if (b?.kind !== "array") return undefined;
+        switch (b.element) {
+          case "u8":
+            return range(0, 255);
+          case "i32":
+            return INT32;
+          case "u32":
+            return UINT32;
+          case "f64":
+          case "f32":
+            return TOP;
+        }
+        return undefined;
+      }
+      case "CallExpression":
+        return call(node, env);
+      case "NewExpression":
+        for (const a of node.arguments) expr(a, env);
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+
+  const isIntegerElement = (object: Node): boolean => {
+    const b = object.type === "Identifier" ? resolve(object.name) : undefined;
+    return b?.kind === "array" && ["i32", "u32", "u8"].includes(b.element!);
+  };
+
+  const markWrapping = (node: Node) => recording && wrapping.add(node);
+
+  const binary = (node: Node, env: Env, truncated: boolean): NumberFacts | undefined => {
+    const op: string = node.operator;
+    const additive = op === "+" || op === "-";
+    // Bitwise operators apply ToInt32 (ToUint32) to both operands; `+`/`-` pass a ToInt32 consumer on.
+    const inner = BITWISE.has(op) || (truncated && additive);
+    const l = expr(node.left, env, inner);
+    const r = expr(node.right, env, inner);
+    if (!l || !r) return undefined;
+    if (truncated && additive && isInt32Like(l) && isInt32Like(r)) {
+      // Computed as the wrapping i32 instruction: its value is the int32 the consumer takes.
+      if (recording) wrapping.add(node);
+      return INT32;
+    }
+    return arithmetic(op, l, r);
+  };
+
+  // An operand of a ToInt32 consumer: the expression is computed in i32 only if its leaves are int32 values.
+  const isInt32Like = (f: NumberFacts) => isInt32(f) || isUint32(f);
+
+  const call = (node: Node, env: Env): NumberFacts | undefined => {
+    const args = node.arguments.map((a: Node) => expr(a, env));
+    const callee = node.callee;
+    if (callee.type !== "MemberExpression" || callee.object.type !== "Identifier" || callee.object.name !== "Math" || resolve("Math"))
+      return node.callee.type === "Identifier" && (node.callee.name === "Number" || node.callee.name === "BigInt") ? undefined : undefined;
+    const a = args[0] as NumberFacts | undefined;
+    switch (callee.property.name) {
+      case "floor":
+      case "ceil":
+      case "trunc":
+      case "round":
+        return a && a.int
+          ? a
+          : a
+            ? { lo: Math.floor(a.lo), hi: Math.ceil(a.hi), int: isFinite(a.lo) && isFinite(a.hi), negZero: true, nan: a.nan }
+            : undefined;
+      case "abs":
+        return a
+          ? {
+              lo: contains0(a) ? 0 : Math.min(Math.abs(a.lo), Math.abs(a.hi)),
+              hi: Math.max(Math.abs(a.lo), Math.abs(a.hi)),
+              int: a.int,
+              negZero: false,
+              nan: a.nan,
+            }
+          : undefined;
+      case "min":
+      case "max": {
+        if (args.some((x: NumberFacts | undefined) => !x)) return undefined;
+        const fs = args as NumberFacts[];
+        const pick = callee.property.name === "min" ? Math.min : Math.max;
+        return {
+          lo: pick(...fs.map((f) => f.lo)),
+          hi: pick(...fs.map((f) => f.hi)),
+          int: fs.every((f) => f.int),
+          negZero: fs.some((f) => f.negZero || contains0(f)),
+          nan: fs.some((f) => f.nan),
+        };
+      }
+      case "imul":
+        return INT32;
+      case "clz32":
+        return range(0, 32);
+      case "sqrt":
+        return a
+          ? { lo: a.lo > 0 ? Math.sqrt(a.lo) : 0, hi: Math.sqrt(Math.max(a.hi, 0)), int: false, negZero: a.negZero, nan: a.nan || a.lo < 0 }
+          : undefined;
+    }
+    return TOP;
+  };
+
+  const assignment = (node: Node, env: Env): NumberFacts | undefined => {
+    const target = unwrap(node.left);
+    const op: string = node.operator;
+    if (target.type === "MemberExpression") {
+      if (target.computed) {
+        expr(target.object, env);
+        expr(target.property, env);
+      }
+      const intStore = target.computed && isIntegerElement(target.object);
+      const value = expr(node.right, env, intStore && op === "=");
+      if (intStore && (op === "+=" || op === "-=") && value && isInt32Like(value)) markWrapping(node);
+      return value;
+    }
+    if (target.type !== "Identifier") return expr(node.right, env);
+    const b = resolve(target.name);
+    let value = expr(node.right, env);
+    if (op !== "=") {
+      const old = b?.kind === "number" ? env.get(b) : undefined;
+      value = old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
+    }
+    if (b) assignTo(b, value, env);
+    return value;
+  };
+
+  // ---- conditions: the state in which `test` evaluated to `truth`.
+  const refine = (test: Node, env: Env, truth: boolean): Env => {
+    test = unwrap(test);
+    if (test.type === "UnaryExpression" && test.operator === "!") return refine(test.argument, env, !truth);
+    if (test.type === "LogicalExpression" && test.operator === (truth ? "&&" : "||"))
+      return refine(test.right, refine(test.left, env, truth), truth);
+    if (test.type !== "BinaryExpression") return env;
+    let op: string = test.operator;
+    if (!truth) {
+      const flipped: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
+      // A false comparison may also mean NaN: refine only ints (never NaN).
+      if (!flipped[op]) return env;
+      op = flipped[op];
+      const [l, r] = [latest.get(test.left), latest.get(test.right)];
+      if (!l || !r || l.nan || r.nan) return env;
+    }
+    const bound = (side: Node, other: Node, rel: string) => {
+      const o = latest.get(other);
+      if (!o) return;
+      side = unwrap(side);
+      // `x * x <= e` bounds |x|.
+      if (side.type === "BinaryExpression" && side.operator === "*") {
+        const [a, b] = [unwrap(side.left), unwrap(side.right)];
+        if (a.type === "Identifier" && b.type === "Identifier" && a.name === b.name && (rel === "<" || rel === "<=")) {
+          const v = resolve(a.name);
+          const cur = v && v.kind === "number" ? env.get(v) : undefined;
+          if (v && cur && isFinite(o.hi)) {
+            const m = Math.floor(Math.sqrt(Math.max(o.hi, 0)));
+            env.set(v, { ...cur, lo: Math.max(cur.lo, -m), hi: Math.min(cur.hi, m), nan: false });
+          }
+        }
+        return;
+      }
+      if (side.type !== "Identifier") return;
+      const v = resolve(side.name);
+      const cur = v && v.kind === "number" ? env.get(v) : undefined;
+      if (!v || !cur) return;
+      const step = cur.int && o.int ? 1 : 0;
+      let next = { ...cur, nan: false };
+      if (rel === "<") next = { ...next, hi: Math.min(cur.hi, o.hi - step) };
+      else if (rel === "<=") next = { ...next, hi: Math.min(cur.hi, o.hi) };
+      else if (rel === ">") next = { ...next, lo: Math.max(cur.lo, o.lo + step) };
+      else if (rel === ">=") next = { ...next, lo: Math.max(cur.lo, o.lo) };
+      else return;
+      if (next.lo > next.hi) return; // unreachable here: keep it simple and sound
+      env.set(v, next);
+    };
+    const mirror: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+    if (!mirror[op]) return env;
+    bound(test.left, test.right, op);
+    bound(test.right, test.left, mirror[op]);
+    return env;
+  };
+
+  // ---- statements: the state after `node`, or null when no path continues.
+  const stmt = (node: Node, env: Env | null): Env | null => {
+    if (!env) return null;
+    switch (node.type) {
+      case "BlockStatement":
+        return scoped(() => {
+          let e: Env | null = env;
+          for (const s of node.body) e = stmt(s, e);
+          return e;
+        });
+      case "VariableDeclaration":
+        for (const d of node.declarations) {
+          const value = d.init ? expr(d.init, env) : undefined;
+          const array = d.init && unwrap(d.init).type === "Identifier" ? resolve(unwrap(d.init).name) : undefined;
+          // One binding per declarator, however often a loop runs the declaration.
+          const b: Binding =
+            locals.get(d) ??
+            (array?.kind === "array" ? { key: d, kind: "array", element: array.element } : { key: d, kind: value ? "number" : "other" });
+          if (d.id.type === "Identifier") scopes[scopes.length - 1].set(d.id.name, b);
+          locals.set(d, b);
+          if (value) assignTo(b, value, env);
+        }
+        return env;
+      case "ExpressionStatement":
+        expr(node.expression, env);
+        return env;
+      case "IfStatement": {
+        expr(node.test, env);
+        const yes = scoped(() => stmt(node.consequent, refine(node.test, new Map(env), true)));
+        const no = node.alternate
+          ? scoped(() => stmt(node.alternate, refine(node.test, new Map(env), false)))
+          : refine(node.test, new Map(env), false);
+        return joinEnvs(yes, no);
+      }
+      case "ForStatement":
+      case "WhileStatement":
+      case "DoWhileStatement":
+        return scoped(() => loop(node, env));
+      case "LabeledStatement":
+        pendingLabel = node.label.name;
+        return stmt(node.body, env);
+      case "BreakStatement":
+      case "ContinueStatement": {
+        const target = node.label ? [...loops].reverse().find((l) => l.label === node.label.name) : loops[loops.length - 1];
+        (node.type === "BreakStatement" ? target?.breaks : target?.continues)?.push(new Map(env));
+        return null;
+      }
+      case "ReturnStatement":
+        if (node.argument) expr(node.argument, env);
+        return null;
+      default:
+        return env;
+    }
+  };
+
+  const loop = (node: Node, before: Env): Env | null => {
+    const label = pendingLabel;
+    pendingLabel = undefined;
+    if (node.type === "ForStatement" && node.init) {
+      if (node.init.type === "VariableDeclaration") stmt(node.init, before);
+      else expr(node.init, before);
+    }
+    /** One trip from the state at the loop's top: the state back at the top, and the state on leaving. */
+    const pass = (head: Env): { back: Env | null; exit: Env | null } => {
+      const frame = { label, breaks: [] as (Env | null)[], continues: [] as (Env | null)[] };
+      loops.push(frame);
+      const state = new Map(head);
+      let bodyIn: Env = state;
+      if (node.type !== "DoWhileStatement" && node.test) {
+        expr(node.test, state);
+        bodyIn = refine(node.test, new Map(state), true);
+      }
+      let end = scoped(() => stmt(node.body, bodyIn));
+      for (const c of frame.continues) end = joinEnvs(end, c);
+      if (node.type === "DoWhileStatement" && end) expr(node.test, end);
+      if (node.type === "ForStatement" && node.update && end) expr(node.update, end);
+      loops.pop();
+      const back = node.type === "DoWhileStatement" && end ? refine(node.test, new Map(end), true) : end;
+      const exitHere =
+        node.type === "DoWhileStatement"
+          ? end && refine(node.test, new Map(end), false)
+          : node.test
+            ? refine(node.test, new Map(state), false)
+            : null;
+      return { back, exit: frame.breaks.reduce((acc: Env | null, b) => joinEnvs(acc, b), exitHere) };
+    };
+    // Find an invariant of the loop's top without recording anything (iterations widen: what they see
+    // is not what the loop does); then record in one last trip from that invariant.
+    const outer = recording;
+    recording = false;
+    let head: Env = new Map(before);
+    for (let round = 0; ; round++) {
+      const next = joinEnvs(head, pass(head).back)!;
+      if (envsEqual(next, head)) break;
+      head = round < 1 ? next : widen(head, next);
+      if (round > 40) for (const k of head.keys()) head.set(k, TOP);
+    }
+    // Narrowing: one trip from a widened invariant usually lands inside it (i ≤ 2^31 − 1 back to
+    // i ≤ n); keep the tighter state only if it is an invariant too (a trip from it stays inside it).
+    // Only where it will be recorded, and only for innermost loops: elsewhere each trip runs the
+    // inner loops' searches again, which multiplies the work by the nesting depth.
+    for (let k = 0; outer && !containsLoop(node.body) && k < 2; k++) {
+      const tighter = joinEnvs(before, pass(head).back)!;
+      if (envsEqual(tighter, head) || !envsEqual(joinEnvs(tighter, pass(tighter).back)!, tighter)) break;
+      head = tighter;
+    }
+    recording = outer;
+    return pass(head).exit;
+  };
+
+  const widen = (old: Env, next: Env): Env => {
+    const out: Env = new Map();
+    for (const [k, v] of next) {
+      const o = old.get(k);
+      if (!o) {
+        out.set(k, v);
+        continue;
+      }
+      // Integers climb the steps (2^31 − 1, 2^32 − 1, 2^53); other numbers go to ±∞ at once.
+      const steps = v.int ? STEPS : [Infinity];
+      const hi = v.hi > o.hi ? (steps.find((s) => s >= v.hi) ?? Infinity) : v.hi;
+      const lo = v.lo < o.lo ? -(steps.find((s) => s >= -v.lo) ?? Infinity) : v.lo;
+      out.set(k, integer(lo, hi, v.int, v.negZero, v.nan));
+    }
+    return out;
+  };
+
+  if (body.type === "BlockStatement") stmt(body, entry);
+  else expr(body, entry);
+
+  return {
+    localType(declarator) {
+      const b = locals.get(declarator);
+      const all = b?.all;
+      if (!all) return "f64";
+      if (isInt32(all)) return "i32";
+      if (isUint32(all)) return "u32";
+      return "f64";
+    },
+    of: (node) => facts.get(node),
+    wraps: (node) => wrapping.has(node),
+    proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
+  };
+}
+
+const BITWISE = new Set(["&", "|", "^", "<<", ">>", ">>>"]);
+
+/** The facts of `l op r` for numbers (undefined for comparisons, whose values are booleans). */
+function arithmetic(op: string, l: NumberFacts, r: NumberFacts): NumberFacts | undefined {
+  const nan = l.nan || r.nan;
+  const int = l.int && r.int;
+  const infinite = (f: NumberFacts) => !isFinite(f.lo) || !isFinite(f.hi);
+  switch (op) {
+    case "+":
+      return integer(l.lo + r.lo, l.hi + r.hi, int, l.negZero && r.negZero, nan || (infinite(l) && infinite(r)));
+    case "-":
+      return integer(l.lo - r.hi, l.hi - r.lo, int, l.negZero && contains0(r), nan || (infinite(l) && infinite(r)));
+    case "*": {
+      const products = [l.lo * r.lo, l.lo * r.hi, l.hi * r.lo, l.hi * r.hi];
+      if (products.some(Number.isNaN)) return TOP;
+      const negZero = l.negZero || r.negZero || (contains0(l) && r.lo < 0) || (contains0(r) && l.lo < 0);
+      const zeroTimesInfinity = (contains0(l) && infinite(r)) || (contains0(r) && infinite(l));
+      return integer(Math.min(...products), Math.max(...products), int, negZero, nan || zeroTimesInfinity);
+    }
+    case "%": {
+      if (!int || nan || contains0(r) || infinite(l) || infinite(r)) return TOP;
+      const m = Math.max(Math.abs(r.lo), Math.abs(r.hi)) - 1;
+      return {
+        lo: l.lo >= 0 ? 0 : Math.max(l.lo, -m),
+        hi: l.hi <= 0 ? 0 : Math.min(l.hi, m),
+        int: true,
+        negZero: l.lo < 0 || l.negZero,
+        nan: false,
+      };
+    }
+    case "&":
+      if (r.lo === r.hi && r.int && r.lo >= 0 && r.hi <= INT32_MAX) return range(0, r.hi);
+      if (l.lo === l.hi && l.int && l.lo >= 0 && l.hi <= INT32_MAX) return range(0, l.hi);
+      return INT32;
+    case "|":
+      // `x | 0` of an int32 is x itself.
+      if (r.lo === 0 && r.hi === 0 && !r.negZero && isInt32(l)) return l;
+      return INT32;
+    case "^":
+    case "<<":
+      return INT32;
+    case ">>":
+      if (r.lo === r.hi && r.int && isInt32(l)) {
+        const k = ((r.lo % 32) + 32) % 32;
+        return range(Math.floor(l.lo / 2 ** k), Math.floor(l.hi / 2 ** k));
+      }
+      return INT32;
+    case ">>>":
+      return UINT32;
+    case "/": {
+      // A divisor that cannot be 0: the quotient lies between the quotients of the bounds (rounding is monotonic).
+      if (r.lo <= 0 && r.hi >= 0) return TOP;
+      if (infinite(l) && infinite(r)) return TOP;
+      const q = [l.lo / r.lo, l.lo / r.hi, l.hi / r.lo, l.hi / r.hi];
+      if (q.some(Number.isNaN)) return TOP;
+      // −0: a zero (or an underflow) with a negative sign somewhere.
+      const negZero = l.negZero || l.lo < 0 || r.lo < 0;
+      return { lo: Math.min(...q), hi: Math.max(...q), int: false, negZero, nan };
+    }
+    case "**":
+      return TOP;
+  }
+  return undefined;
+}
+
+function containsLoop(node: Node): boolean {
+  if (!node || typeof node !== "object") return false;
+  if (node.type === "ForStatement" || node.type === "WhileStatement" || node.type === "DoWhileStatement") return true;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "loc") continue;
+    if (Array.isArray(value)) {
+      if (value.some(containsLoop)) return true;
+    } else if (value && typeof value === "object" && typeof (value as Node).type === "string" && containsLoop(value as Node)) return true;
+  }
+  return false;
+}
+
+function joinEnvs(a: Env | null, b: Env | null): Env | null {
+  if (!a) return b && new Map(b);
+  if (!b) return new Map(a);
+  const out: Env = new Map();
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    // A local declared on one path only: keep what that path knows.
+    out.set(k, w ? join(v, w)! : v);
+  }
+  for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
+  return out;
+}
+
+function envsEqual(a: Env, b: Env): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (!same(v, b.get(k))) return false;
+  return true;
+}
+
+function mergeInto(env: Env, branch: Env) {
+  const joined = joinEnvs(env, branch)!;
+  for (const [k, v] of joined) env.set(k, v);
+}
+
+function unwrap(node: Node): Node {
+  while (
+    node.type === "TSAsExpression" ||
+    node.type === "TSNonNullExpression" ||
+    node.type === "TSSatisfiesExpression" ||
+    node.type === "TSTypeAssertion"
+  )
+    node = node.expression;
+  return node;
+}

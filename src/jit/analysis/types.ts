@@ -1,0 +1,109 @@
+// The types compiled code works with, their WebAssembly representation, and Numba-style signature
+// strings ("u64(u64)", "f64(f64[], i32)", "Point2D(Point2D, Point2D)").
+//
+// Semantics: u64/i64 are JavaScript bigints reduced modulo 2^64 after every operation; they differ only
+// in comparisons, division, remainder, `>>` and how results cross back to JavaScript (u64: unsigned,
+// i64: signed). f64 is a JavaScript number. i32/u32 are numbers known to be int32/uint32 (parameters
+// declared so, results of bitwise operators); arithmetic on them is done in f64, as JavaScript does.
+import type { ValType } from "../wasm/wasm.ts";
+
+export type ScalarType = "u64" | "i64" | "f64" | "i32" | "u32" | "bool";
+export type ElementType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64";
+export type ArrayType = `${ElementType}[]`;
+
+/** A jitClass: a record of scalar fields, passed flattened (see class.ts). */
+export interface ClassType {
+  readonly kind: "class";
+  readonly name: string;
+  readonly fields: readonly (readonly [string, ScalarType])[];
+  readonly ctor: abstract new (...args: any[]) => object;
+  /** The class's source text: part of the cache key of every function that uses it. */
+  readonly source: string;
+}
+
+export type ValueType = ScalarType | ArrayType | ClassType;
+export type ResultType = ValueType | "void";
+
+export interface ElementInfo {
+  readonly array: new (length: number) => ArrayLike<number | bigint> & ArrayBufferView;
+  readonly bytes: number;
+  readonly load: string;
+  readonly store: string;
+  /** The type of a read element. */
+  readonly value: ScalarType;
+}
+
+export const ELEMENTS: Record<ElementType, ElementInfo> = {
+  f64: { array: Float64Array, bytes: 8, load: "f64.load", store: "f64.store", value: "f64" },
+  f32: { array: Float32Array, bytes: 4, load: "f32.load", store: "f32.store", value: "f64" },
+  i32: { array: Int32Array, bytes: 4, load: "i32.load", store: "i32.store", value: "i32" },
+  u32: { array: Uint32Array, bytes: 4, load: "i32.load", store: "i32.store", value: "u32" },
+  u8: { array: Uint8Array, bytes: 1, load: "i32.load8_u", store: "i32.store8", value: "i32" },
+  i64: { array: BigInt64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "i64" },
+  u64: { array: BigUint64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "u64" },
+};
+
+export const isArray = (t: ResultType): t is ArrayType => typeof t === "string" && t.endsWith("[]");
+export const isClass = (t: ResultType): t is ClassType => typeof t === "object";
+export const isBigint = (t: ResultType): t is "u64" | "i64" => t === "u64" || t === "i64";
+export const isNumber = (t: ResultType): t is "f64" | "i32" | "u32" => t === "f64" || t === "i32" || t === "u32";
+export const elementOf = (t: ArrayType): ElementType => t.slice(0, -2) as ElementType;
+export const typeName = (t: ResultType): string => (isClass(t) ? t.name : t);
+
+/** The wasm values a value of type `t` occupies: arrays are (pointer, length), classes their fields in order. */
+export function wasmTypes(t: ResultType): ValType[] {
+  if (t === "void") return [];
+  if (isClass(t)) return t.fields.flatMap(([, f]) => wasmTypes(f));
+  if (isArray(t)) return ["i32", "i32"];
+  return t === "u64" || t === "i64" ? ["i64"] : t === "f64" ? ["f64"] : ["i32"];
+}
+
+const ALIASES: Record<string, ScalarType | ElementType | "void"> = {
+  u64: "u64",
+  uint64: "u64",
+  i64: "i64",
+  int64: "i64",
+  f64: "f64",
+  float64: "f64",
+  i32: "i32",
+  int32: "i32",
+  u32: "u32",
+  uint32: "u32",
+  bool: "bool",
+  boolean: "bool",
+  f32: "f32",
+  float32: "f32",
+  u8: "u8",
+  uint8: "u8",
+  void: "void",
+};
+
+export interface Signature {
+  readonly params: readonly ValueType[];
+  readonly result: ResultType | undefined;
+}
+
+/** Parses "ret(a, b)" (the result may be omitted: "(a, b)", then it is inferred). */
+export function parseSignature(text: string, findClass: (name: string) => ClassType | undefined): Signature {
+  const match = /^\s*([\w$]*)\s*\(([^()]*)\)\s*$/.exec(text);
+  if (!match) throw new TypeError(`Expected a signature such as "u64(u64)" or "void(f64[], f64)", got ${JSON.stringify(text)}`);
+  const one = (name: string, result: boolean): ResultType => {
+    const array = name.endsWith("[]");
+    const base = array ? name.slice(0, -2).trim() : name;
+    const alias = ALIASES[base];
+    if (array && alias && alias !== "void" && alias !== "bool") return `${alias}[]`;
+    if (!array && alias && alias !== "f32" && alias !== "u8" && (result || alias !== "void")) return alias;
+    const cls = array ? undefined : findClass(base);
+    if (cls) return cls;
+    throw new TypeError(
+      `Unknown type ${JSON.stringify(name)} in signature ${JSON.stringify(text)}: expected u64, i64, f64, i32, u32, bool, void, ` +
+        `an array such as f64[] (f64, f32, i32, u32, u8, i64, u64), or the name of a jitClass`,
+    );
+  };
+  const params = match[2].trim() === "" ? [] : match[2].split(",").map((p) => one(p.trim(), false) as ValueType);
+  return { params, result: match[1] ? one(match[1], true) : undefined };
+}
+
+export function signatureText(params: readonly ValueType[], result: ResultType): string {
+  return `${typeName(result)}(${params.map(typeName).join(", ")})`;
+}

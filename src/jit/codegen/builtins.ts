@@ -1,0 +1,152 @@
+// The builtins jit understands: Math.* with a wasm instruction (or a short sequence giving JavaScript's
+// result), Math/Number constants, BigInt.asUintN/asIntN with a literal width, Number() and BigInt().
+import type { FunctionContext } from "./context.ts";
+import { describeType } from "./describe.ts";
+import { recurse } from "./recursion.ts";
+import { round } from "./numeric.ts";
+import type { Node } from "../front/parse.ts";
+import { constant } from "../analysis/typing.ts";
+import { type ResultType, isBigint, isNumber } from "../analysis/types.ts";
+
+export const MATH_CONSTANTS: Record<string, number> = {
+  PI: Math.PI,
+  E: Math.E,
+  LN2: Math.LN2,
+  LN10: Math.LN10,
+  LOG2E: Math.LOG2E,
+  LOG10E: Math.LOG10E,
+  SQRT2: Math.SQRT2,
+  SQRT1_2: Math.SQRT1_2,
+};
+export const NUMBER_CONSTANTS: Record<string, number> = {
+  MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+  MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+  MAX_VALUE: Number.MAX_VALUE,
+  MIN_VALUE: Number.MIN_VALUE,
+  EPSILON: Number.EPSILON,
+  POSITIVE_INFINITY: Infinity,
+  NEGATIVE_INFINITY: -Infinity,
+  NaN: NaN,
+};
+export const MATH_UNARY: Record<string, string> = {
+  sqrt: "f64.sqrt",
+  abs: "f64.abs",
+  floor: "f64.floor",
+  ceil: "f64.ceil",
+  trunc: "f64.trunc",
+};
+
+/** One f64 argument per name, converted from any number. */
+export function numbers(cx: FunctionContext, args: Node[], count: number | "some", node: Node, name: string) {
+  if (count === "some" ? args.length === 0 : args.length !== count)
+    throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
+  for (const a of args) {
+    const t = recurse.expr(cx, a);
+    if (!isNumber(t)) throw cx.fail(`Math.${name}() of a ${describeType(t)}`, a);
+    cx.emit(...cx.convert(t, "f64", a, `Math.${name}`));
+  }
+}
+
+export function math(cx: FunctionContext, name: string, args: Node[], node: Node): ResultType {
+  if (MATH_UNARY[name]) return (numbers(cx, args, 1, node, name), cx.emit([MATH_UNARY[name]]), "f64");
+  switch (name) {
+    case "min":
+    case "max":
+      numbers(cx, args, "some", node, name);
+      for (let i = 1; i < args.length; i++) cx.emit([`f64.${name}`]);
+      return "f64";
+    case "round":
+      numbers(cx, args, 1, node, name);
+      cx.emit(...round(cx.local("f64"), cx.local("f64")));
+      return "f64";
+    case "sign": {
+      numbers(cx, args, 1, node, name);
+      const x = cx.local("f64");
+      cx.emit(["local.set", x], ["f64.const", 1], ["f64.const", -1], ["local.get", x], ["f64.const", 0], ["f64.gt"], ["select"]);
+      cx.emit(["local.get", x], ["local.get", x], ["f64.abs"], ["f64.const", 0], ["f64.gt"], ["select"]);
+      return "f64";
+    }
+    case "fround":
+      numbers(cx, args, 1, node, name);
+      cx.emit(["f32.demote_f64"], ["f64.promote_f32"]);
+      return "f64";
+    case "imul":
+    case "clz32":
+      if (args.length !== (name === "imul" ? 2 : 1))
+        throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
+      for (const a of args) {
+        const t = recurse.expr(cx, a);
+        cx.emit(...cx.int32(t, a));
+      }
+      cx.emit([name === "imul" ? "i32.mul" : "i32.clz"]);
+      return "i32";
+  }
+  const arity = HOST_MATH[name];
+  if (arity !== undefined) {
+    // The host's own function, imported: JavaScript's result by construction (see host.ts).
+    if (arity !== 0) numbers(cx, args, arity, node, name);
+    else if (args.length !== 0) throw cx.fail(`Math.${name}() takes no arguments`, node);
+    const params = args.map(() => "f64" as const);
+    cx.emit(["call", cx.builder.hostFunction("Math", name, params, ["f64"])]);
+    return "f64";
+  }
+  throw cx.err(`Math.${name}`, node.callee);
+}
+
+/** Math functions with no exact WebAssembly instruction, called as imports: their argument counts. */
+export const HOST_MATH: Record<string, number | "some"> = {
+  ...Object.fromEntries(
+    "sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 cbrt".split(" ").map((n) => [n, 1]),
+  ),
+  atan2: 2,
+  pow: 2,
+  hypot: "some",
+  random: 0,
+};
+
+export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: Node): ResultType {
+  const bits = args[0];
+  if (
+    args.length !== 2 ||
+    bits.type !== "Literal" ||
+    typeof bits.value !== "number" ||
+    !(bits.value >= 1 && bits.value <= 64 && Number.isInteger(bits.value))
+  )
+    throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} needs a literal bit count from 1 to 64 here`, bits ?? node);
+  const t = recurse.expr(cx, args[1]);
+  if (!isBigint(t)) throw cx.fail(`BigInt.${unsigned ? "asUintN" : "asIntN"} of a ${describeType(t)}`, args[1]);
+  const b = bits.value;
+  if (b < 64) {
+    if (unsigned) cx.emit(["i64.const", (1n << BigInt(b)) - 1n], ["i64.and"]);
+    else cx.emit(["i64.const", BigInt(64 - b)], ["i64.shl"], ["i64.const", BigInt(64 - b)], ["i64.shr_s"]);
+  }
+  return unsigned ? "u64" : "i64";
+}
+
+export function toNumber(cx: FunctionContext, arg: Node): ResultType {
+  const t = recurse.expr(cx, arg);
+  // A u64 shifted right by a constant ≥ 1 (`Number(s >> 11n)`, a random draw) is below 2^63: the
+  // signed conversion (one instruction on x64) gives the same double as the unsigned one (a branchy sequence).
+  const shifted = arg.type === "BinaryExpression" && arg.operator === ">>" && typeof constant(arg.right) === "bigint";
+  const below63 = shifted && (constant(arg.right) as bigint) >= 1n && (constant(arg.right) as bigint) < 64n;
+  if (isBigint(t)) cx.emit([t === "u64" && !below63 ? "f64.convert_i64_u" : "f64.convert_i64_s"]);
+  else if (t === "bool") cx.emit(["f64.convert_i32_u"]);
+  else if (isNumber(t)) cx.emit(...cx.convert(t, "f64", arg, "Number()"));
+  else throw cx.fail(`Number() of a ${describeType(t)}`, arg);
+  return "f64";
+}
+
+/** BigInt(x): a number must be an integer (else JavaScript throws a RangeError; here the call traps). */
+export function toBigint(cx: FunctionContext, arg: Node): ResultType {
+  const t = recurse.expr(cx, arg);
+  if (isBigint(t)) return t;
+  if (t === "i32") cx.emit(["i64.extend_i32_s"]);
+  else if (t === "u32" || t === "bool") cx.emit(["i64.extend_i32_u"]);
+  else if (t === "f64") {
+    const x = cx.local("f64");
+    cx.emit(["local.tee", x], ["f64.trunc"], ["local.get", x], ["f64.ne"], ["if"], ["unreachable"], ["end"]);
+    cx.emit(["local.get", x], ["f64.const", 0], ["f64.lt"], ["if", "i64"], ["local.get", x], ["i64.trunc_f64_s"]);
+    cx.emit(["else"], ["local.get", x], [cx.bigint === "u64" ? "i64.trunc_f64_u" : "i64.trunc_f64_s"], ["end"]);
+  } else throw cx.fail(`BigInt() of a ${describeType(t)}`, arg);
+  return cx.bigint;
+}

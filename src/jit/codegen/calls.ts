@@ -1,0 +1,62 @@
+// Calls: other jit functions (specialized for the argument types, in the same module), the builtins
+// (builtins.ts) and `new` of a jitClass.
+import { asN, math, toBigint, toNumber } from "./builtins.ts";
+import type { FunctionContext } from "./context.ts";
+import { recurse } from "./recursion.ts";
+import type { Node } from "../front/parse.ts";
+import { type ResultType, type ValueType, typeName } from "../analysis/types.ts";
+import { compatible } from "../analysis/typing.ts";
+
+export function call(cx: FunctionContext, node: Node): ResultType {
+  const callee = node.callee;
+  const args: Node[] = node.arguments;
+  if (args.some((a) => a.type === "SpreadElement")) throw cx.err("spread arguments", node);
+  if (callee.type === "MemberExpression" && !callee.computed && callee.object.type === "Identifier" && !cx.lookup(callee.object.name)) {
+    const name = `${callee.object.name}.${callee.property.name}`;
+    if (callee.object.name === "Math") return math(cx, callee.property.name, args, node);
+    if (name === "BigInt.asUintN" || name === "BigInt.asIntN") return asN(cx, name === "BigInt.asUintN", args, node);
+    throw cx.err(`calling \`${name}\``, callee);
+  }
+  if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
+  if (cx.lookup(callee.name)) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
+  if (callee.name === "Number" || callee.name === "BigInt") {
+    if (args.length !== 1) throw cx.fail(`${callee.name}() takes one argument here`, node);
+    return callee.name === "Number" ? toNumber(cx, args[0]) : toBigint(cx, args[0]);
+  }
+  const target = callee.name === cx.plan.target?.name ? cx.plan.target : cx.builder.fn(callee.name);
+  if (!target)
+    throw cx.fail(
+      `calling \`${callee.name}\`, which is not a jit function, is not supported by jit (jit() it first: calls resolve jit functions by name)`,
+      callee,
+    );
+  const typed = args.map((a) => recurse.detached(cx, a));
+  let params: ResultType[] = typed.map((t) => (t.type === "i32" || t.type === "u32" ? "f64" : t.type));
+  let declared: ResultType | undefined;
+  const sig = target.signatures.find((s) => s.params.length === typed.length && s.params.every((p, i) => compatible(typed[i].type, p)));
+  if (target.signatures.length && !sig)
+    throw cx.fail(`no signature of \`${callee.name}\` takes (${typed.map((t) => typeName(t.type)).join(", ")})`, node);
+  if (sig) [params, declared] = [[...sig.params], sig.result];
+  typed.forEach((t, i) => {
+    if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", args[i]);
+    cx.emit(...t.code, ...cx.convert(t.type, params[i], args[i], `argument ${i + 1} of ${callee.name}`));
+  });
+  const spec = cx.builder.specialize(target, params as ValueType[], declared, false);
+  if (spec.result === undefined)
+    throw cx.fail(`the recursive call of \`${callee.name}\` needs a signature that declares its result type`, node);
+  cx.emit(["call", spec.index]);
+  return spec.result;
+}
+
+export function newExpression(cx: FunctionContext, node: Node): ResultType {
+  const callee = node.callee;
+  const cls = callee.type === "Identifier" && !cx.lookup(callee.name) ? cx.builder.cls(callee.name) : undefined;
+  if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (only jitClass classes can be constructed)`, node);
+  const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
+  const params = typed.map((t, i) => {
+    if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", node.arguments[i]);
+    return t.type === "i32" || t.type === "u32" ? "f64" : t.type;
+  });
+  typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, params[i], node.arguments[i], `argument ${i + 1} of ${cls.name}`)));
+  cx.emit(["call", cx.builder.construct(cls, params)]);
+  return cls;
+}

@@ -1,0 +1,45 @@
+// How the code generator names things in its JitErrors: constructs outside the subset, types, parameters.
+import type { Node } from "../front/parse.ts";
+import { ELEMENTS, elementOf, isArray, isBigint, isClass, isNumber, type ResultType } from "../analysis/types.ts";
+
+/** What a construct is called in an error message. */
+export const CONSTRUCTS: Record<string, string> = {
+  ObjectExpression: "an object literal",
+  ArrayExpression: "an array literal",
+  TemplateLiteral: "a template string",
+  TaggedTemplateExpression: "a tagged template",
+  FunctionExpression: "a nested function (closure)",
+  ArrowFunctionExpression: "a nested function (closure)",
+  FunctionDeclaration: "a nested function declaration",
+  ClassDeclaration: "a class declaration",
+  ClassExpression: "a class expression",
+  TryStatement: "try/catch (exceptions)",
+  ThrowStatement: "throw (exceptions)",
+  SwitchStatement: "switch",
+  ForInStatement: "for…in",
+  ForOfStatement: "for…of",
+  WithStatement: "with",
+  AwaitExpression: "await",
+  YieldExpression: "yield",
+  SpreadElement: "spread (…)",
+  ChainExpression: "optional chaining (?.)",
+  ThisExpression: "`this` outside a jitClass constructor",
+  Super: "super",
+  ImportExpression: "import()",
+  MetaProperty: "new.target / import.meta",
+  ArrayPattern: "destructuring",
+  ObjectPattern: "destructuring",
+};
+
+export function describeType(t: ResultType): string {
+  if (t === "bool") return "boolean";
+  if (isBigint(t)) return `bigint (${t})`;
+  if (isNumber(t)) return `number (${t})`;
+  if (isArray(t)) return `${ELEMENTS[elementOf(t)].array.name}`;
+  if (isClass(t)) return `${t.name} value`;
+  return "void";
+}
+
+export function describeNode(node: Node): string {
+  return node.type === "AssignmentPattern" ? "default-valued" : node.type === "RestElement" ? "rest" : "destructured";
+}

@@ -1,0 +1,178 @@
+// Expressions: the dispatcher over ESTree expression nodes, literals (an int32 number literal is an
+// i32 until it meets f64 arithmetic), names, `&&`/`||`, unary operators and `?:`.
+import { call, newExpression } from "./calls.ts";
+import type { FunctionContext, Typed } from "./context.ts";
+import { CONSTRUCTS, describeType } from "./describe.ts";
+import { binary, power } from "./operators.ts";
+import type { Node } from "../front/parse.ts";
+import { assign, member, update } from "./places.ts";
+import { effect } from "./statements.ts";
+import { type ResultType, isArray, isBigint, isClass, isNumber, wasmTypes } from "../analysis/types.ts";
+import { join } from "../analysis/typing.ts";
+import { recurse } from "./recursion.ts";
+
+/** Compiles into a separate list, so operands' types are known before they are placed and converted. */
+export function detached(cx: FunctionContext, node: Node): Typed {
+  const saved = cx.code;
+  cx.code = [];
+  try {
+    const type = expr(cx, node);
+    return { type, code: cx.code };
+  } finally {
+    cx.code = saved;
+  }
+}
+
+export function cond(cx: FunctionContext, node: Node) {
+  const type = expr(cx, node);
+  cx.emit(...cx.truthy(type, node));
+}
+
+export function expr(cx: FunctionContext, node: Node): ResultType {
+  switch (node.type) {
+    case "Literal":
+      return literal(cx, node);
+    case "Identifier":
+      return identifier(cx, node);
+    case "BinaryExpression":
+      if (node.operator === "**") return power(cx, node);
+      return binary(cx, node.operator, detached(cx, node.left), detached(cx, node.right), node);
+    case "LogicalExpression":
+      return logical(cx, node);
+    case "UnaryExpression":
+      return unary(cx, node);
+    case "UpdateExpression":
+      return update(cx, node, true)!;
+    case "AssignmentExpression":
+      return assign(cx, node, true)!;
+    case "ConditionalExpression":
+      return conditional(cx, node);
+    case "CallExpression":
+      return call(cx, node);
+    case "MemberExpression":
+      return member(cx, node);
+    case "NewExpression":
+      return newExpression(cx, node);
+    case "TSAsExpression":
+    case "TSSatisfiesExpression":
+    case "TSNonNullExpression":
+    case "TSTypeAssertion":
+      // TypeScript source text: `x as T`, `x satisfies T`, `x!` and `<T>x` are x (types come from the values).
+      return expr(cx, node.expression);
+    case "SequenceExpression":
+      node.expressions.slice(0, -1).forEach((e: Node) => effect(cx, e));
+      return expr(cx, node.expressions[node.expressions.length - 1]);
+    case "ThisExpression":
+      if (cx.plan.constructing) throw cx.err("`this` other than `this.field`", node);
+      throw cx.err(CONSTRUCTS[node.type], node);
+    default:
+      throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
+  }
+}
+
+export function literal(cx: FunctionContext, node: Node): ResultType {
+  const value = node.value;
+  if (typeof node.bigint === "string") {
+    cx.emit(["i64.const", BigInt.asIntN(64, BigInt(node.bigint))]);
+    return cx.bigint;
+  }
+  if (typeof value === "number") return number(cx, value);
+  if (typeof value === "boolean") {
+    cx.emit(["i32.const", value ? 1 : 0]);
+    return "bool";
+  }
+  if (typeof value === "string") throw cx.err("a string", node);
+  if (value === null) throw cx.err("null", node);
+  throw cx.err("a regular expression", node);
+}
+
+export function number(cx: FunctionContext, value: number): ResultType {
+  if ((value | 0) === value && !Object.is(value, -0)) {
+    cx.emit(["i32.const", value]);
+    return "i32";
+  }
+  cx.emit(["f64.const", value]);
+  return "f64";
+}
+
+export function identifier(cx: FunctionContext, node: Node): ResultType {
+  const v = cx.lookup(node.name);
+  if (v) {
+    for (const l of v.locals) cx.emit(["local.get", l]);
+    return v.type;
+  }
+  if (node.name === "NaN") return number(cx, NaN);
+  if (node.name === "Infinity") return number(cx, Infinity);
+  if (node.name === "undefined") throw cx.err("undefined", node);
+  throw cx.fail(
+    `\`${node.name}\` is not a parameter or local of the function: closures over outer variables are not supported by jit (pass it as a parameter)`,
+    node,
+  );
+}
+
+export function logical(cx: FunctionContext, node: Node): ResultType {
+  if (node.operator === "??") throw cx.err("`??`", node);
+  const left = detached(cx, node.left);
+  const right = detached(cx, node.right);
+  const type = join(left.type, right.type);
+  if (type === undefined || isClass(type) || isArray(type) || type === "void")
+    throw cx.fail(`\`${node.operator}\` between a ${describeType(left.type)} and a ${describeType(right.type)}`, node);
+  const vt = wasmTypes(type)[0];
+  const saved = cx.local(vt);
+  cx.emit(...left.code, ...cx.convert(left.type, type, node, node.operator), ["local.tee", saved], ...cx.truthy(type, node));
+  const rightCode = [...right.code, ...cx.convert(right.type, type, node, node.operator)];
+  cx.open("if", vt);
+  if (node.operator === "&&") cx.emit(...rightCode, ["else"], ["local.get", saved]);
+  else cx.emit(["local.get", saved], ["else"], ...rightCode);
+  cx.close();
+  return type;
+}
+
+export function unary(cx: FunctionContext, node: Node): ResultType {
+  const op = node.operator;
+  const arg = node.argument;
+  if (op === "-" && arg.type === "Literal" && typeof arg.value === "number") return number(cx, -arg.value);
+  if (op === "typeof" || op === "void" || op === "delete") throw cx.err(`\`${op}\``, node);
+  // A negative bigint constant cannot be a u64: it would be 2^64 − k and compare as that, where
+  // JavaScript compares it as −k (a sentinel `let best = -1n` would never be beaten). Refuse it.
+  if (op === "-" && typeof arg.bigint === "string" && cx.bigint === "u64" && BigInt(arg.bigint) !== 0n)
+    throw cx.fail(
+      `\`-${arg.bigint}n\` is a negative bigint in a function compiled for u64, where it would be 2^64 − ${arg.bigint} and compare as that: give the function an i64 signature (such as "i64(i64)") or write the value modulo 2^64`,
+      node,
+    );
+  const { type, code } = detached(cx, arg);
+  if (op === "-" && isBigint(type)) return (cx.emit(["i64.const", 0n], ...code, ["i64.sub"]), type);
+  cx.emit(...code);
+  switch (op) {
+    case "!":
+      cx.emit(...cx.truthy(type, arg), ["i32.eqz"]);
+      return "bool";
+    case "-":
+    case "+":
+      if (!isNumber(type)) throw cx.err(`unary \`${op}\` on a ${describeType(type)}`, node);
+      cx.emit(...cx.convert(type, "f64", node, op));
+      if (op === "-") cx.emit(["f64.neg"]);
+      return "f64";
+    case "~":
+      if (isBigint(type)) return (cx.emit(["i64.const", -1n], ["i64.xor"]), type);
+      cx.emit(...cx.int32(type, node), ["i32.const", -1], ["i32.xor"]);
+      return "i32";
+  }
+  throw cx.err(`\`${op}\``, node);
+}
+
+export function conditional(cx: FunctionContext, node: Node): ResultType {
+  const yes = detached(cx, node.consequent);
+  const no = detached(cx, node.alternate);
+  const type = join(yes.type, no.type);
+  if (type === undefined) throw cx.fail(`the branches of \`?:\` give a ${describeType(yes.type)} and a ${describeType(no.type)}`, node);
+  const vts = wasmTypes(type);
+  if (vts.length > 1) throw cx.err(`\`?:\` choosing between ${describeType(type)} values`, node);
+  cond(cx, node.test);
+  cx.open("if", vts[0]);
+  cx.emit(...yes.code, ...cx.convert(yes.type, type, node, "?:"), ["else"], ...no.code, ...cx.convert(no.type, type, node, "?:"));
+  cx.close();
+  return type;
+}
+
+Object.assign(recurse, { expr, cond, detached, number, identifier });

@@ -1,0 +1,253 @@
+// Binary operators: bigint arithmetic modulo 2^64 (u64 or i64 flavour), number arithmetic in f64 and
+// bitwise operators on ToInt32 values, exactly as JavaScript computes them; `**` of constants.
+import type { FunctionContext, Typed } from "./context.ts";
+import { describeType } from "./describe.ts";
+import { recurse } from "./recursion.ts";
+import type { Node } from "../front/parse.ts";
+import { type ResultType, isBigint, isNumber } from "../analysis/types.ts";
+import { constant } from "../analysis/typing.ts";
+import { contains0, isInt32, isUint32 } from "../analysis/intervals.ts";
+import type { Instr } from "../wasm/wasm.ts";
+
+export function binary(cx: FunctionContext, op: string, left: Typed, right: Typed, node: Node): ResultType {
+  const [lt, rt] = [left.type, right.type];
+  const place = (lc: Instr[] = [], rc: Instr[] = []) => cx.emit(...folded(left.code, lc), ...folded(right.code, rc));
+  const operand = (t: ResultType) => (t === "void" ? "nothing (a void call)" : describeType(t));
+  if (isBigint(lt) && isBigint(rt)) {
+    const flavour = lt === "i64" || rt === "i64" ? "i64" : "u64";
+    const s = flavour === "i64" ? "s" : "u";
+    const arith: Record<string, string> = {
+      "+": "add",
+      "-": "sub",
+      "*": "mul",
+      "/": `div_${s}`,
+      "%": `rem_${s}`,
+      "&": "and",
+      "|": "or",
+      "^": "xor",
+    };
+    const compare: Record<string, string> = {
+      "<": `lt_${s}`,
+      ">": `gt_${s}`,
+      "<=": `le_${s}`,
+      ">=": `ge_${s}`,
+      "===": "eq",
+      "==": "eq",
+      "!==": "ne",
+      "!=": "ne",
+    };
+    place();
+    if (arith[op]) return (cx.emit([`i64.${arith[op]}`]), flavour);
+    if (compare[op]) return (cx.emit([`i64.${compare[op]}`]), "bool");
+    if (op === "<<" || op === ">>") {
+      // A constant amount below 64 (xorshift's 13n, 7n, 17n) is the plain instruction.
+      const [[name, amount] = []] = right.code.length === 1 ? right.code : [];
+      if (name === "i64.const" && (amount as bigint) >= 0n && (amount as bigint) < 64n)
+        return (cx.emit([op === "<<" ? "i64.shl" : flavour === "i64" ? "i64.shr_s" : "i64.shr_u"]), flavour);
+      return (cx.emit(...shift64(cx, op, flavour)), flavour);
+    }
+    throw cx.err(`\`${op}\` on bigints`, node);
+  }
+  // bigint against an array length (u32): both exact integers, compared as bigints, as JavaScript does.
+  const relational = ["<", ">", "<=", ">="].includes(op);
+  if (relational && isBigint(lt) && rt === "u32")
+    return binary(cx, op, left, { type: lt, code: [...right.code, ["i64.extend_i32_u"]] }, node);
+  if (relational && isBigint(rt) && lt === "u32")
+    return binary(cx, op, { type: rt, code: [...left.code, ["i64.extend_i32_u"]] }, right, node);
+  if (isBigint(lt) || isBigint(rt))
+    throw cx.fail(
+      `mixing bigint and ${operand(isBigint(lt) ? rt : lt)} in \`${op}\` is not supported by jit (convert with Number() or BigInt())`,
+      node,
+    );
+  if (lt === "bool" && rt === "bool") {
+    const ops: Record<string, string> = { "===": "eq", "==": "eq", "!==": "ne", "!=": "ne", "&": "and", "|": "or", "^": "xor" };
+    if (!ops[op]) throw cx.err(`\`${op}\` on booleans`, node);
+    place();
+    cx.emit([`i32.${ops[op]}`]);
+    return op.includes("=") ? "bool" : "i32";
+  }
+  if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
+  const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
+  if (bitwise[op]) {
+    place(cx.int32(lt, node), cx.int32(rt, node));
+    cx.emit([`i32.${bitwise[op]}`]);
+    return op === ">>>" ? "u32" : "i32";
+  }
+  const compare: Record<string, string> = {
+    "<": "lt",
+    ">": "gt",
+    "<=": "le",
+    ">=": "ge",
+    "===": "eq",
+    "==": "eq",
+    "!==": "ne",
+    "!=": "ne",
+  };
+  if (compare[op]) {
+    if (lt === rt && lt !== "f64") {
+      const c = compare[op];
+      place();
+      cx.emit([`i32.${c}${c === "eq" || c === "ne" ? "" : lt === "i32" ? "_s" : "_u"}`]);
+    } else if (lt !== "f64" && rt !== "f64") {
+      // i32 against u32 (a counter against a length): both exact in i64, compared there.
+      const widen = (t: ResultType): Instr[] => [[t === "i32" ? "i64.extend_i32_s" : "i64.extend_i32_u"]];
+      const c = compare[op];
+      place(widen(lt), widen(rt));
+      cx.emit([`i64.${c}${c === "eq" || c === "ne" ? "" : "_s"}`]);
+    } else {
+      place(cx.convert(lt, "f64", node, "comparison"), cx.convert(rt, "f64", node, "comparison"));
+      cx.emit([`f64.${compare[op]}`]);
+    }
+    return "bool";
+  }
+  const exactInt = int32Arithmetic(cx, op, lt, rt, node);
+  if (exactInt) {
+    place();
+    cx.emit([exactInt.instr]);
+    return exactInt.type;
+  }
+  const arith: Record<string, string> = { "+": "f64.add", "-": "f64.sub", "*": "f64.mul", "/": "f64.div" };
+  if (op === "/") {
+    const reciprocal = exactReciprocal(constantOf(right.code));
+    if (reciprocal !== undefined) {
+      cx.emit(...left.code, ...cx.convert(lt, "f64", node, "arithmetic"), ["f64.const", reciprocal], ["f64.mul"]);
+      return "f64";
+    }
+  }
+  if (arith[op] || op === "%") {
+    place(cx.convert(lt, "f64", node, "arithmetic"), cx.convert(rt, "f64", node, "arithmetic"));
+    cx.emit(op === "%" ? ["call", cx.builder.helper("fmod")] : [arith[op]]);
+    return "f64";
+  }
+  throw cx.err(`\`${op}\``, node);
+}
+
+/**
+ * `+ - * %` on int32/uint32 operands as the i32 instruction, where that is JavaScript's exact result
+ * (intervals.ts): the exact value lies in int32 (uint32) range, so the 32-bit result's bits are it;
+ * or the only consumer is a ToInt32 (`wraps`), which takes the exact sum modulo 2^32, as the
+ * instruction does. `%` needs a dividend ≥ 0 (no −0) and a divisor that cannot be 0 (no NaN).
+ */
+function int32Arithmetic(
+  cx: FunctionContext,
+  op: string,
+  lt: ResultType,
+  rt: ResultType,
+  node: Node,
+): { instr: string; type: "i32" | "u32" } | undefined {
+  const ints = (t: ResultType) => t === "i32" || t === "u32";
+  if (!ints(lt) || !ints(rt)) return undefined;
+  const facts = cx.intervals.of(node);
+  const names: Record<string, string> = { "+": "i32.add", "-": "i32.sub", "*": "i32.mul" };
+  if (names[op]) {
+    if (op !== "*" && cx.intervals.wraps(node)) return { instr: names[op], type: "i32" };
+    if (facts && isInt32(facts)) return { instr: names[op], type: "i32" };
+    if (facts && isUint32(facts)) return { instr: names[op], type: "u32" };
+    return undefined;
+  }
+  if (op !== "%" || node.type !== "BinaryExpression" || !facts || !(isInt32(facts) || isUint32(facts))) return undefined;
+  const [a, b] = [cx.intervals.of(node.left), cx.intervals.of(node.right)];
+  if (!a || !b || !a.int || !b.int || a.nan || b.nan || a.lo < 0 || contains0(b)) return undefined;
+  const type = isInt32(facts) ? "i32" : "u32";
+  if (b.lo >= 0) return { instr: "i32.rem_u", type };
+  // A negative divisor: the signed instruction, on operands whose bits are signed.
+  return lt === "i32" && rt === "i32" ? { instr: "i32.rem_s", type } : undefined;
+}
+
+/**
+ * `**`: between constants (`2 ** 53`, `10n ** 9n`) folded; on numbers the host's `Math.pow` (JavaScript
+ * defines `x ** y` and `Math.pow(x, y)` as the same operation, and engines share its code); on bigints
+ * square-and-multiply in wrapping i64 arithmetic, which is x^y mod 2^64 (a negative i64 exponent
+ * traps, where JavaScript throws a RangeError).
+ */
+export function power(cx: FunctionContext, node: Node): ResultType {
+  const [l, r] = [constant(node.left), constant(node.right)];
+  if (typeof l === "number" && typeof r === "number") return recurse.number(cx, l ** r);
+  if (typeof l === "bigint" && typeof r === "bigint" && r >= 0n) {
+    cx.emit(["i64.const", BigInt.asIntN(64, l ** r)]);
+    return cx.bigint;
+  }
+  const [base, exponent] = [recurse.detached(cx, node.left), recurse.detached(cx, node.right)];
+  if (isNumber(base.type) && isNumber(exponent.type)) {
+    cx.emit(
+      ...base.code,
+      ...cx.convert(base.type, "f64", node, "`**`"),
+      ...exponent.code,
+      ...cx.convert(exponent.type, "f64", node, "`**`"),
+    );
+    cx.emit(["call", cx.builder.hostFunction("Math", "pow", ["f64", "f64"], ["f64"])]);
+    return "f64";
+  }
+  if (!isBigint(base.type) || !isBigint(exponent.type))
+    throw cx.fail(`\`**\` between a ${describeType(base.type)} and a ${describeType(exponent.type)} is not supported by jit`, node);
+  const flavour = base.type === "i64" || exponent.type === "i64" ? "i64" : "u64";
+  const [x, e, acc] = [cx.local("i64"), cx.local("i64"), cx.local("i64")];
+  cx.emit(...base.code, ["local.set", x], ...exponent.code, ["local.set", e]);
+  if (flavour === "i64") cx.emit(["local.get", e], ["i64.const", 0n], ["i64.lt_s"], ["if"], ["unreachable"], ["end"]);
+  // acc = 1; while (e != 0) { if (e & 1) acc *= x; x *= x; e >>= 1 }
+  cx.emit(["i64.const", 1n], ["local.set", acc], ["block"], ["loop"]);
+  cx.emit(["local.get", e], ["i64.eqz"], ["br_if", 1]);
+  cx.emit(["local.get", acc], ["local.get", x], ["i64.mul"], ["local.get", acc], ["local.get", e], ["i64.const", 1n], ["i64.and"]);
+  cx.emit(["i32.wrap_i64"], ["select"], ["local.set", acc]);
+  cx.emit(["local.get", x], ["local.get", x], ["i64.mul"], ["local.set", x]);
+  cx.emit(["local.get", e], ["i64.const", 1n], ["i64.shr_u"], ["local.set", e], ["br", 0], ["end"], ["end"], ["local.get", acc]);
+  return flavour;
+}
+
+/**
+ * bigint `<<` / `>>` reduced mod 2^64: a shift by 64 or more gives 0 (or the sign for i64 `>>`), where
+ * wasm would shift by the amount mod 64. A negative i64 amount (a shift the other way) traps.
+ */
+export function shift64(cx: FunctionContext, op: "<<" | ">>", flavour: "u64" | "i64"): Instr[] {
+  const x = cx.local("i64");
+  const y = cx.local("i64");
+  const out: Instr[] = [
+    ["local.set", y],
+    ["local.set", x],
+  ];
+  if (flavour === "i64") out.push(["local.get", y], ["i64.const", 0n], ["i64.lt_s"], ["if"], ["unreachable"], ["end"]);
+  const inRange: Instr[] = [["local.get", y], ["i64.const", 64n], ["i64.lt_u"]];
+  if (op === ">>" && flavour === "i64")
+    return [...out, ["local.get", x], ["local.get", y], ["i64.const", 63n], ...inRange, ["select"], ["i64.shr_s"]];
+  return [...out, ["local.get", x], ["local.get", y], [op === "<<" ? "i64.shl" : "i64.shr_u"], ["i64.const", 0n], ...inRange, ["select"]];
+}
+
+/** An operand's code then its conversion; an int32 constant converted to f64 is the f64 constant (`x > 4`, `2 * x`). */
+function folded(code: Instr[], conversion: Instr[]): Instr[] {
+  if (code.length === 1 && code[0][0] === "i32.const" && conversion.length === 1 && conversion[0][0] === "f64.convert_i32_s")
+    return [["f64.const", code[0][1]]];
+  return [...code, ...conversion];
+}
+
+/** The number an operand's code is, when it is one constant (`2 ** 53` is folded to one). */
+function constantOf(code: Instr[]): number | undefined {
+  if (code.length !== 1) return undefined;
+  const [op, value] = code[0];
+  return op === "f64.const" || op === "i32.const" ? (value as number) : undefined;
+}
+
+/**
+ * 1 / c when c is ±2^k and 1 / c = ±2^−k is a double too (k from −1023 to 1023), else undefined.
+ * Then x / c and x * (1 / c) are the same double for every x, NaN, ±∞ and ±0 included: IEEE 754
+ * rounds each operation's exact real result, and x / 2^k and x · 2^−k are the same real number (the
+ * signs combine the same way, and so do the special cases: ∞ / 2^k = ∞ · 2^−k = ∞, 0 / 2^k = 0 · 2^−k
+ * = 0). Division has a latency of ≈13–20 cycles on x64, multiplication ≈4.
+ */
+export function exactReciprocal(c: number | undefined): number | undefined {
+  if (c === undefined || !isPowerOfTwo(c)) return undefined;
+  const r = 1 / c;
+  return isPowerOfTwo(r) && r * c === 1 ? r : undefined;
+}
+
+/** ±2^k for an integer k (a normal double with no fraction bits, or a subnormal with one bit set). */
+function isPowerOfTwo(x: number): boolean {
+  if (!Number.isFinite(x) || x === 0) return false;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const high = view.getUint32(0);
+  const low = view.getUint32(4);
+  const exponent = (high >>> 20) & 0x7ff;
+  const fraction = BigInt(high & 0xfffff) * 2n ** 32n + BigInt(low);
+  if (exponent !== 0) return fraction === 0n;
+  return (fraction & (fraction - 1n)) === 0n;
+}

@@ -1,0 +1,59 @@
+// What the code generator is given, apart from the module it writes into: the function to compile
+// (a plan), the functions and classes names can refer to, and what a function's code may ask of the
+// module being built (ModuleHost, which module.ts implements). Types only, so that module.ts,
+// compile.ts and context.ts all import from here and not from each other.
+import type { ParsedFunction } from "../front/parse.ts";
+import type { ClassType, ResultType, Signature, ValueType } from "../analysis/types.ts";
+import type { ValType } from "../wasm/wasm.ts";
+
+/** A function `jit` knows how to compile. */
+export interface JitTarget {
+  readonly name: string;
+  readonly source: string;
+  parsed(): ParsedFunction;
+  /** Declared signatures (empty: inferred from the call). */
+  readonly signatures: readonly Signature[];
+}
+
+/** What a name in jitted code can refer to beyond its own locals. */
+export interface Globals {
+  fn(name: string): JitTarget | undefined;
+  cls(name: string): (ClassType & { init(): ParsedFunction | undefined }) | undefined;
+}
+
+/** A specialization of a function in the module: its index, and its result once known. */
+export interface Specialization {
+  index: number;
+  /** Unknown while the function's own body is being compiled (a recursive call without a declared result). */
+  result: ResultType | undefined;
+}
+
+/** What compiling a function asks of the module being built. */
+export interface ModuleHost {
+  /** Set when a function touches memory (the module then exports it). */
+  usesMemory: boolean;
+  /** Records a store into an array: into the entry function's parameter `param`, or into any array ("all"). */
+  wrote(param: number | "all"): void;
+  fn(name: string): JitTarget | undefined;
+  cls(name: string): ReturnType<Globals["cls"]>;
+  specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
+  construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
+  helper(name: "fmod"): number;
+  /** The `call` operand of a host function (`Math.sin`: module "Math", name "sin"), imported once. */
+  hostFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number;
+}
+
+export interface FunctionPlan {
+  name: string;
+  parsed: ParsedFunction | undefined;
+  params: readonly ValueType[];
+  /** Declared result type; undefined: inferred from the `return`s. */
+  result: ResultType | undefined;
+  exported: boolean;
+  /** The jit function being compiled (a call to its own name is a recursive call). */
+  target?: JitTarget;
+  /** `fastmath: true`: float sums may be reordered (vectorize-map.ts). */
+  fastmath?: boolean;
+  /** Compiling this class's constructor: `this.field = …` sets the fields, which are the results. */
+  constructing?: ClassType;
+}

@@ -1,0 +1,293 @@
+// Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
+// (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
+import type { FunctionContext, Loop, Var } from "./context.ts";
+import { CONSTRUCTS } from "./describe.ts";
+import { halvingBranchLoop, halvingLoop } from "../transforms/idioms.ts";
+import { vectorizedLoop } from "../transforms/vectorize.ts";
+import { elementwiseLoop } from "../transforms/vectorize-map.ts";
+import { interchangedLoop } from "../transforms/interchange.ts";
+import { stridedLoop } from "../transforms/strided.ts";
+import { recurse } from "./recursion.ts";
+import type { Node } from "../front/parse.ts";
+import { assign, update } from "./places.ts";
+import { isArray, isBigint, isNumber, type ResultType, wasmTypes } from "../analysis/types.ts";
+import { constant, pure } from "../analysis/typing.ts";
+import type { Instr } from "../wasm/wasm.ts";
+
+export function stmt(cx: FunctionContext, node: Node): void {
+  switch (node.type) {
+    case "BlockStatement":
+      return cx.scoped(() => node.body.forEach((s: Node) => stmt(cx, s)));
+    case "EmptyStatement":
+    case "TSTypeAliasDeclaration": // TypeScript source text: type declarations are no code
+    case "TSInterfaceDeclaration":
+      return;
+    case "VariableDeclaration":
+      return declare(cx, node);
+    case "ExpressionStatement":
+      return effect(cx, node.expression);
+    case "IfStatement":
+      if (!node.alternate && selected(cx, node)) return;
+      recurse.cond(cx, node.test);
+      cx.open("if");
+      cx.scoped(() => stmt(cx, node.consequent));
+      if (node.alternate) {
+        cx.emit(["else"]);
+        cx.scoped(() => stmt(cx, node.alternate));
+      }
+      return cx.close();
+    case "WhileStatement":
+    case "ForStatement":
+      if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
+      if (interchangedLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
+      if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
+      if (stridedLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
+      if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
+      if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
+      return whileOrFor(cx, node);
+    case "DoWhileStatement": {
+      const label = takeLabel(cx);
+      const breakDepth = cx.open("block");
+      const top = cx.open("loop");
+      const continueDepth = cx.open("block");
+      loop(cx, { label, breakDepth, continueDepth }, node.body);
+      cx.close();
+      recurse.cond(cx, node.test);
+      cx.emit(["br_if", cx.depth - top]);
+      cx.close();
+      return cx.close();
+    }
+    case "LabeledStatement":
+      if (!["ForStatement", "WhileStatement", "DoWhileStatement"].includes(node.body.type))
+        throw cx.err("a label on something other than a loop", node);
+      cx.label = node.label.name;
+      return stmt(cx, node.body);
+    case "BreakStatement":
+    case "ContinueStatement": {
+      const name = node.label?.name as string | undefined;
+      const loop = [...cx.loops].reverse().find((l) => name === undefined || l.label === name);
+      if (!loop) throw cx.fail(`\`${node.type === "BreakStatement" ? "break" : "continue"}\` outside a loop`, node);
+      const target = node.type === "BreakStatement" ? loop.breakDepth : loop.continueDepth;
+      return cx.emit(["br", cx.depth - target]);
+    }
+    case "ReturnStatement":
+      return returnStatement(cx, node.argument, node);
+    default:
+      throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
+  }
+}
+
+/** `while (test) body` and `for (init; test; update) body`: block { loop { test; block { body } update } }. */
+function whileOrFor(cx: FunctionContext, node: Node): void {
+  return cx.scoped(() => {
+    if (node.init) {
+      if (node.init.type === "VariableDeclaration") declare(cx, node.init);
+      else effect(cx, node.init);
+    }
+    const label = takeLabel(cx);
+    const exit = node.type === "ForStatement" ? countedExit(cx, node) : undefined;
+    const fact = node.update ? boundsFact(cx, node.update) : undefined;
+    const emitLoop = (facts: { counter: Var; array: Var }[]) => {
+      const breakDepth = cx.open("block");
+      if (exit) {
+        // A counted loop: `i < E` once, then `i != E` each trip (see countedExit).
+        recurse.cond(cx, node.test);
+        cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      }
+      const top = cx.open("loop");
+      if (exit) cx.emit(...exit, ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      else if (node.test) {
+        recurse.cond(cx, node.test);
+        cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      }
+      const continueDepth = cx.open("block");
+      cx.inBounds.push(...facts);
+      loop(cx, { label, breakDepth, continueDepth }, node.body);
+      cx.inBounds.length -= facts.length;
+      cx.close();
+      if (node.update) effect(cx, node.update);
+      cx.emit(["br", cx.depth - top]);
+      cx.close();
+      cx.close();
+    };
+    const others = fact ? alsoIndexed(cx, fact, node.update.argument.name, node.body) : [];
+    if (others.length === 0) return emitLoop(fact ? [fact] : []);
+    // Loop versioning: when every other array the body indexes with i is at least as long as the
+    // one bounding the loop, none of those accesses can be out of range: one copy of the loop without
+    // their checks; the other copy, with them, runs when an array is shorter (and traps where it must).
+    const bound = fact!.array.locals[1];
+    others.forEach((array, k) => {
+      cx.emit(["local.get", array.locals[1]], ["local.get", bound], ["i32.ge_u"]);
+      if (k > 0) cx.emit(["i32.and"]);
+    });
+    cx.open("if");
+    emitLoop([fact!, ...others.map((array) => ({ counter: fact!.counter, array }))]);
+    cx.emit(["else"]);
+    emitLoop([fact!]);
+    cx.close();
+  });
+}
+
+/** Other arrays the body indexes with exactly `a[i]` (i the counter), never reassigned: candidates for loop versioning. */
+function alsoIndexed(cx: FunctionContext, fact: { counter: Var; array: Var }, counter: string, body: Node): Var[] {
+  const found: Var[] = [];
+  const visit = (node: Node): void => {
+    if (!node || typeof node !== "object") return;
+    if (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression" || node.type === "FunctionDeclaration") return;
+    if (node.type === "MemberExpression" && node.computed && node.property.type === "Identifier" && node.property.name === counter) {
+      const name = node.object.type === "Identifier" ? node.object.name : undefined;
+      const v = name === undefined ? undefined : cx.lookup(name);
+      const fixed = v !== undefined && (v.constant || (cx.isParameter(name, v) && !cx.ranges.writtenParams.has(name)));
+      if (v && fixed && isArray(v.type) && v !== fact.array && !found.includes(v)) found.push(v);
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "loc") continue;
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object" && typeof value.type === "string") visit(value);
+    }
+  };
+  visit(body);
+  return found;
+}
+
+/**
+ * `for (…; i < E; i++)` where i is a bigint or i32 counter written only by that `++` (ranges.ts) and E
+ * cannot change in the loop (a constant, a const, a parameter never assigned, the length of such an
+ * array): the test `i < E` is made once before the loop, and each trip tests `i != E` (the code of
+ * that test is returned; undefined when the loop is not of this form). Equivalent: i < E at entry,
+ * and i grows by one a trip, so i reaches E without wrapping and i != E holds exactly while i < E.
+ * This is the loop AssemblyScript's sumRange is written as: V8 compiles both forms to the same
+ * machine code, but JavaScriptCore (Bun) compiled the `i < E` form twice as slow in some compiles.
+ */
+function countedExit(cx: FunctionContext, node: Node): Instr[] | undefined {
+  const u = node.update && cx.ranges.updates.get(node.update);
+  if (!u || node.update.operator !== "++" || node.test?.type !== "BinaryExpression") return undefined;
+  const test = node.test;
+  const counter = test.operator === "<" ? test.left : test.right;
+  const v = counter.type === "Identifier" ? cx.lookup(counter.name) : undefined;
+  if (!v || v.locals.length !== 1 || !(isBigint(v.type) || (v.type === "i32" && v.counter === u.declarator))) return undefined;
+  if (!cx.invariant(u.bound)) return undefined;
+  const [left, right] = [recurse.detached(cx, test.left), recurse.detached(cx, test.right)];
+  const ints = (t: ResultType) => t === "i32" || t === "u32";
+  // Both bigints (equality is the same signed or unsigned), or an i32 counter against an i32 or the u32
+  // length of an array of 2-byte or wider elements (below 2^31, else the counter is an f64): equal bits, equal values.
+  if (isBigint(left.type) && isBigint(right.type)) return [...left.code, ...right.code, ["i64.ne"]];
+  if (ints(left.type) && ints(right.type)) return [...left.code, ...right.code, ["i32.ne"]];
+  return undefined;
+}
+
+export function takeLabel(cx: FunctionContext) {
+  const label = cx.label;
+  cx.label = undefined;
+  return label;
+}
+
+export function loop(cx: FunctionContext, loop: Loop, body: Node) {
+  cx.loops.push(loop);
+  cx.scoped(() => stmt(cx, body));
+  cx.loops.pop();
+}
+
+export function returnStatement(cx: FunctionContext, argument: Node | null, node: Node) {
+  if (cx.plan.constructing) throw cx.err("`return` in a jitClass constructor", node);
+  const type = argument ? recurse.expr(cx, argument) : "void";
+  if (cx.result === undefined) cx.returns.push({ type, node: argument ?? node });
+  else cx.emit(...cx.convert(type, cx.result, argument ?? node, "the return value"));
+  cx.emit(["return"]);
+}
+
+/** `for (…; i < a.length; i++)`, i a counter from a constant ≥ 0 up, a an array never reassigned: i indexes a in bounds in the body. */
+function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: Var } | undefined {
+  const u = cx.ranges.updates.get(update);
+  if (!u) return undefined;
+  const bound = u.bound;
+  if (bound.type !== "MemberExpression" || bound.computed || bound.property.name !== "length" || bound.object.type !== "Identifier")
+    return undefined;
+  const counter = cx.lookup(update.argument.name);
+  const array = cx.lookup(bound.object.name);
+  if (!counter || counter.counter !== u.declarator || !counter.nonNegative || !array || !isArray(array.type)) return undefined;
+  const isParam = cx.isParameter(bound.object.name, array);
+  if (!array.constant && !(isParam && !cx.ranges.writtenParams.has(bound.object.name))) return undefined;
+  return { counter, array };
+}
+
+export function declare(cx: FunctionContext, node: Node) {
+  if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
+  for (const d of node.declarations) {
+    if (d.id.type !== "Identifier") throw cx.err("destructuring", d.id);
+    if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
+    let type = recurse.expr(cx, d.init);
+    if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
+    // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by
+    // the numeric analysis (intervals.ts), over every assignment; otherwise in an f64.
+    let proven = false;
+    if (isNumber(type)) {
+      const representation = cx.intervals.localType(d);
+      cx.emit(...cx.represent(type, representation, d.init));
+      proven = representation !== "f64";
+      type = representation;
+    }
+    const counter = type === "i32" && node.kind === "let" && cx.ranges.counters.has(d);
+    const scope = cx.scopes[cx.scopes.length - 1];
+    if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
+    const locals = wasmTypes(type).map((t) => cx.local(t));
+    for (const l of [...locals].reverse()) cx.emit(["local.set", l]);
+    const start = constant(d.init);
+    const nonNegative = counter && cx.ranges.increasing.has(d) && typeof start === "number" && start >= 0;
+    scope.set(d.id.name, {
+      type: type,
+      locals,
+      constant: node.kind === "const",
+      ...(proven ? { proven } : {}),
+      ...(counter ? { counter: d, nonNegative } : {}),
+    });
+  }
+}
+
+/** An expression whose value is not used. */
+export function effect(cx: FunctionContext, node: Node) {
+  if (node.type === "AssignmentExpression") assign(cx, node, false);
+  else if (node.type === "UpdateExpression") update(cx, node, false);
+  else cx.drop(recurse.expr(cx, node));
+}
+
+/**
+ * `if (c) x++`, `if (c) x += e`, `if (c) x = e` (x a local, e cheap and free of effects and traps)
+ * as `x = select(new x, x, c)`: no branch. A counter of random events (Monte Carlo's hits) would
+ * otherwise mispredict on a good share of its iterations. The condition is still evaluated first, and
+ * the new value, computed whether c holds or not, has no effect: the same result as the branch.
+ */
+function selected(cx: FunctionContext, node: Node): boolean {
+  let body = node.consequent;
+  if (body.type === "BlockStatement" && body.body.length === 1) body = body.body[0];
+  if (body.type !== "ExpressionStatement") return false;
+  const e = body.expression;
+  const target = e.type === "UpdateExpression" ? e.argument : e.type === "AssignmentExpression" ? e.left : undefined;
+  if (target?.type !== "Identifier" || (e.type === "AssignmentExpression" && !pure(e.right, ANY_OPERATOR))) return false;
+  const v = cx.lookup(target.name);
+  if (!v || v.constant || v.locals.length !== 1 || v.counter) return false;
+  const condition = recurse.detached(cx, node.test);
+  const saved = cx.code;
+  cx.code = [];
+  let value: Instr[];
+  try {
+    effect(cx, e);
+    value = cx.code;
+  } finally {
+    cx.code = saved;
+  }
+  const last = value[value.length - 1];
+  const cheap = value.length <= 16 && value.slice(0, -1).every(([op]) => !SPECULATION_UNSAFE.test(op) && op !== "local.set");
+  if (!cheap || last[0] !== "local.set" || last[1] !== v.locals[0]) return false;
+  const test = cx.local("i32");
+  cx.emit(...condition.code, ...cx.truthy(condition.type, node.test));
+  cx.emit(["local.set", test], ...value.slice(0, -1), ["local.get", v.locals[0]], ["local.get", test], ["select"], last);
+  return true;
+}
+
+/** What must not run unless the branch is taken: control flow, calls, what may trap (integer division, float → int), memory, slow f64 ops. */
+const SPECULATION_UNSAFE =
+  /^(unreachable|call|br|br_if|return|if|else|end|block|loop)$|^i(32|64)\.(div|rem|trunc_f)|load|store|^f64\.(div|sqrt)$/;
+
+/** Any operator but `delete` (which the jit refuses anyway). */
+const ANY_OPERATOR = (operator: string) => operator !== "delete";

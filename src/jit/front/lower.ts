@@ -1,0 +1,102 @@
+// Lowering before the analyses: `for (const i of prange(lo, hi)) body` in a function compiled for one
+// thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
+// the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
+// The bound is read once, as prange reads it: a bound the body could change is copied first.
+import type { Node } from "./parse.ts";
+import { isPrangeCall } from "../parallel/prange.ts";
+import type { FunctionPlan } from "../codegen/plan.ts";
+
+let hidden = 0;
+
+/** The plan with its prange loops lowered (the same plan when it has none). */
+export function lowerPrange(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed || !contains(parsed.body, isPrangeLoop)) return plan;
+  const bigParams = new Set(
+    parsed.params.flatMap((p, i) =>
+      p.type === "Identifier" && (plan.params[i] === "u64" || plan.params[i] === "i64") ? [p.name as string] : [],
+    ),
+  );
+  return { ...plan, parsed: { ...parsed, body: rewrite(parsed.body, bigParams) } };
+}
+
+function rewrite(node: Node, bigParams: ReadonlySet<string>): Node {
+  const copy: Node = { ...node };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? rewrite(v, bigParams) : v));
+    else if (isNode(value)) copy[key] = rewrite(value, bigParams);
+  }
+  return isPrangeLoop(copy) ? counted(copy, bigParams) : copy;
+}
+
+function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
+  const at = { start: loop.start, end: loop.end };
+  const args = loop.right.arguments as Node[];
+  const hi = args.length === 1 ? args[0] : args[1];
+  const name = loop.left.declarations?.[0]?.id?.name as string | undefined;
+  // Malformed loops (`for (x of prange(…))`, one argument too many) are left to the code generator's error.
+  if (loop.left.type !== "VariableDeclaration" || !name || args.length < 1 || args.length > 2) return loop;
+  const lo =
+    args.length === 2
+      ? args[0]
+      : isBig(hi, bigParams)
+        ? { type: "Literal", value: 0n, bigint: "0", raw: "0n", ...at }
+        : { type: "Literal", value: 0, raw: "0", ...at };
+  const id = (n: string): Node => ({ type: "Identifier", name: n, ...at });
+  const stable =
+    hi.type === "Literal" ||
+    (hi.type === "Identifier" && !contains(loop.body, (n) => writes(n, hi.name))) ||
+    (hi.type === "MemberExpression" && !hi.computed && hi.property.name === "length" && hi.object.type === "Identifier");
+  const bound = stable ? hi : id(`__prange_hi${++hidden}`);
+  const forLoop: Node = {
+    type: "ForStatement",
+    init: {
+      type: "VariableDeclaration",
+      kind: "let",
+      declarations: [{ type: "VariableDeclarator", id: id(name), init: lo, ...at }],
+      ...at,
+    },
+    test: { type: "BinaryExpression", operator: "<", left: id(name), right: bound, ...at },
+    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(name), ...at },
+    body: loop.body,
+    ...at,
+  };
+  if (stable) return forLoop;
+  const copy: Node = {
+    type: "VariableDeclaration",
+    kind: "const",
+    declarations: [{ type: "VariableDeclarator", id: bound, init: hi, ...at }],
+    ...at,
+  };
+  return { type: "BlockStatement", body: [copy, forLoop], ...at };
+}
+
+/** A bound that is a bigint: a bigint literal, a bigint parameter, or an expression with either in it. */
+function isBig(node: Node, bigParams: ReadonlySet<string>): boolean {
+  return contains(node, (n) => (n.type === "Literal" && n.bigint !== undefined) || (n.type === "Identifier" && bigParams.has(n.name)));
+}
+
+function writes(n: Node, name: string): boolean {
+  const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : undefined;
+  return target?.type === "Identifier" && target.name === name;
+}
+
+function isPrangeLoop(n: Node): boolean {
+  return n.type === "ForOfStatement" && isPrangeCall(n.right);
+}
+
+function isNode(value: unknown): value is Node {
+  return !!value && typeof value === "object" && typeof (value as Node).type === "string";
+}
+
+function contains(node: Node, test: (n: Node) => boolean): boolean {
+  if (test(node)) return true;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const v of value) if (isNode(v) && contains(v, test)) return true;
+    } else if (isNode(value) && key !== "loc" && contains(value, test)) return true;
+  }
+  return false;
+}

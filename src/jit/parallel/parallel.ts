@@ -1,0 +1,522 @@
+// `jit(f, { parallel: true })`: Numba's `prange`. The function's one loop `for (const i of prange(lo, hi))`
+// is cut out of it at the source level (the plan below), and three small functions are jitted from the
+// pieces, each an ordinary jit function compiled by the usual pipeline:
+//   chunk(start, end, …params)  the statements before the loop, then the loop over [start, end) with the
+//                               reduction variable starting from its neutral value; returns that variable
+//   init(…params)               the statements before the loop; returns the reduction's starting value
+//   finish(r, …params)          the statements before the loop, the variable set to r, the statements after
+// (init and finish only when they are needed). The pool runs `chunk` over sub-ranges (reduceRange), the
+// partial results are combined in chunk order starting from the starting value, and `finish` runs here.
+import { expected } from "../../errors.ts";
+import type { Pool } from "../../pool/types.ts";
+import { typeOfValue } from "../runtime/boundary.ts";
+import { onPool } from "./default-pool.ts";
+import { JitError } from "../errors.ts";
+import { checkJitOptions, jit, type JitOptions } from "../runtime/jit.ts";
+import { parseFunction, type Node, type ParsedFunction } from "../front/parse.ts";
+import { isPrangeCall } from "./prange.ts";
+import { parseSignature, typeName, type ValueType } from "../analysis/types.ts";
+import { globals } from "../runtime/registry.ts";
+
+/** How a reduction variable's partial results combine. */
+type ReductionKind = "+" | "*" | "&" | "|" | "^" | "min" | "max" | ">" | ">=" | "<" | "<=";
+
+interface Reduction {
+  readonly name: string;
+  readonly kind: ReductionKind;
+  /** The first statement that makes it a reduction (for messages). */
+  readonly at: Node;
+}
+
+/** What the source says, independent of argument types. */
+interface Plan {
+  readonly parsed: ParsedFunction;
+  readonly name: string;
+  readonly paramNames: readonly string[];
+  readonly paramsText: string;
+  readonly prefixText: string;
+  readonly loopVar: string;
+  readonly lo: Node | undefined;
+  readonly hi: Node;
+  readonly bodyText: string;
+  readonly reduction: Reduction | undefined;
+  /** The statements after the loop: none, `return v;` (the reduction itself), or anything else (a finish function). */
+  readonly suffix: { kind: "none" } | { kind: "return-reduction" } | { kind: "code"; text: string };
+  /** Array parameters the loop stores into. */
+  readonly written: readonly string[];
+}
+
+/** Options of a parallel function's call (`f.with({ … })`). */
+export interface ParallelCallOptions {
+  /** Cancels the call (the pool stops the workers running its chunks). */
+  signal?: AbortSignal;
+  /** How many chunks to cut the range into. Default: 8 per worker (uneven iterations balance). */
+  chunks?: number;
+  /** The pool to run on. Default: the jit option `pool`, else jit's default pool. */
+  pool?: Pool;
+}
+
+export interface ParallelFunction<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>;
+  /** The same function, called with a signal, a chunk count or another pool. */
+  with(options: ParallelCallOptions): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>;
+  /** The WAT of the chunk function (the loop as the workers run it) for every specialization so far. */
+  inspect(): string;
+  /** The function given to jit. */
+  readonly original: F | undefined;
+  readonly parallel: true;
+}
+
+const CALL_KEYS = ["signal", "chunks", "pool"];
+
+/** `jit(fn, signature, { parallel: true, … })`. */
+export function parallelJit(
+  input: ((...args: any[]) => any) | string,
+  signature: string | readonly string[] | undefined,
+  options: JitOptions,
+) {
+  checkJitOptions(options);
+  if (typeof input !== "function" && typeof input !== "string")
+    throw new TypeError(expected("fn", "a function, or the source text of one", input));
+  const fromText = typeof input === "string";
+  const fn = fromText ? undefined : input;
+  if (options.verify)
+    throw new TypeError(expected("options.verify", "unset with `parallel: true` (compare with `jit(f)` instead)", options.verify));
+  const parsed = parseFunction(fromText ? input : input.toString(), fromText);
+  const declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
+  let plan: Plan | undefined;
+  let failure: JitError | undefined;
+  try {
+    plan = planOf(parsed);
+  } catch (e) {
+    if (!(e instanceof JitError) || !options.fallback || !fn) throw e;
+    failure = e;
+    console.warn(`hotpath jit: running ${parsed.name || "the function"} as plain JavaScript: ${e.message}`);
+  }
+  const inner: JitOptions = { cache: options.cache, fastmath: options.fastmath };
+  const specs = new Map<string, Specialized>();
+  const probes = new Map<string, ReturnType<typeof jit>>();
+
+  const run = async (args: unknown[], call: ParallelCallOptions): Promise<unknown> => {
+    if (failure) return fn!(...args);
+    const types = declared.length
+      ? (declared.find((s) => s.params.length === args.length) ?? declared[0]).params
+      : args.map((value, i) => {
+          const type = typeOfValue(value);
+          if (!type || typeof type === "object")
+            throw new TypeError(expected(plan!.paramNames[i] || `argument ${i + 1}`, "a bigint, number, boolean or typed array", value));
+          return type;
+        });
+    if (args.length !== plan!.paramNames.length)
+      throw new TypeError(`${plan!.name || "the function"} takes ${plan!.paramNames.length} argument(s), got ${args.length}`);
+    const [lo, hi] = bounds(plan!, types, args, probes, inner);
+    const boundType = typeof lo === "bigint" ? "u64" : lo >= -(2 ** 31) && (hi as number) <= 2 ** 31 - 1 ? "i32" : "f64";
+    const key = `${boundType}|${types.map(typeName).join(",")}`;
+    let spec = specs.get(key);
+    if (!spec) specs.set(key, (spec = specialize(plan!, types, boundType, inner)));
+    const total = await onPool(call.pool ?? options.pool, (pool) => {
+      if (spec.written.length && pool.mode !== "shared")
+        throw new TypeError(
+          `${plan!.name || "the function"}'s prange loop writes \`${spec.written[0]}\`: a parallel loop that writes an array needs the pool's shared memory, and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
+        );
+      const start = spec.init ? spec.init(...args) : undefined;
+      const chunks = call.chunks ?? Math.max(1, pool.size) * 8;
+      return pool.reduceRange(spec.chunk, lo, hi, {
+        combine: spec.combine,
+        initial: start,
+        args,
+        chunks: typeof lo === "bigint" ? chunks : Math.max(1, Math.min(chunks, (hi as number) - lo || 1)),
+        signal: call.signal,
+      });
+    });
+    if (plan!.suffix.kind === "none") return undefined;
+    if (plan!.suffix.kind === "return-reduction") return total;
+    return spec.finish!(total, ...args);
+  };
+
+  const checkCall = (call: ParallelCallOptions) => {
+    if (call === null || typeof call !== "object") throw new TypeError(expected("options", "an object", call));
+    for (const key of Object.keys(call))
+      if (!CALL_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of a parallel call (expected ${CALL_KEYS.join(", ")})`);
+    return call;
+  };
+  const parallel = (...args: unknown[]) => run(args, {});
+  Object.defineProperties(parallel, {
+    name: { value: parsed.name },
+    original: { value: fn },
+    parallel: { value: true },
+    with: { value: (call: ParallelCallOptions) => (checkCall(call), (...args: unknown[]) => run(args, call)) },
+    inspect: { value: () => [...specs.values()].map((s) => s.chunk.inspect()).join("\n\n") },
+  });
+  return parallel as unknown as ParallelFunction<(...args: any[]) => any>;
+}
+
+/** The jitted pieces for one tuple of argument types. */
+interface Specialized {
+  readonly chunk: ReturnType<typeof jit>;
+  readonly init?: ReturnType<typeof jit>;
+  readonly finish?: ReturnType<typeof jit>;
+  readonly combine: (a: any, b: any) => any;
+  readonly written: readonly string[];
+}
+
+function specialize(plan: Plan, types: readonly ValueType[], boundType: string, options: JitOptions): Specialized {
+  const typeList = types.map(typeName).join(", ");
+  const r = plan.reduction;
+  // The reduction's starting value and its type: the statements before the loop, jitted and asked.
+  let init: ReturnType<typeof jit> | undefined;
+  let resultType: string | undefined;
+  if (r) {
+    init = jit(`function ${plan.name}__init(${plan.paramsText}) {\n${plan.prefixText}\nreturn ${r.name};\n}`, `(${typeList})`, options);
+    resultType = init.signatures[0].slice(0, init.signatures[0].indexOf("("));
+  }
+  const big = resultType === "u64" || resultType === "i64";
+  const neutral = r && neutralText(r.kind, big);
+  const chunkText =
+    `function ${plan.name}__chunk(__start, __end, ${plan.paramsText}) {\n${plan.prefixText}\n` +
+    (neutral !== undefined ? `${r!.name} = ${neutral};\n` : "") +
+    `for (let ${plan.loopVar} = __start; ${plan.loopVar} < __end; ${plan.loopVar}++) ${plan.bodyText}\n` +
+    (r ? `return ${r.name};\n` : "") +
+    "}";
+  const chunk = jit(chunkText, `(${boundType}, ${boundType}${typeList ? `, ${typeList}` : ""})`, options);
+  let finish: ReturnType<typeof jit> | undefined;
+  if (plan.suffix.kind === "code") {
+    const head = r ? `${r.name} = __result;\n` : "";
+    // The combined value has the type the chunks return (a number reduction that starts as an int32 may end as any number).
+    const combined = r ? chunk.signatures[0].slice(0, chunk.signatures[0].indexOf("(")) : "i32";
+    finish = jit(
+      `function ${plan.name}__finish(__result, ${plan.paramsText}) {\n${plan.prefixText}\n${head}${plan.suffix.text}\n}`,
+      `(${combined === "i32" || combined === "u32" ? "f64" : combined}${typeList ? `, ${typeList}` : ""})`,
+      options,
+    );
+  }
+  return { chunk, init, finish, combine: combiner(r?.kind, resultType), written: plan.written };
+}
+
+/** The value each chunk starts from, where it is not the starting value itself (min, max, &, | are idempotent). */
+function neutralText(kind: ReductionKind, big: boolean): string | undefined {
+  if (kind === "+" || kind === "^") return big ? "0n" : "0";
+  if (kind === "*") return big ? "1n" : "1";
+  return undefined;
+}
+
+/** How two results combine, in JavaScript, as one thread would have folded them. */
+function combiner(kind: ReductionKind | undefined, type: string | undefined): (a: any, b: any) => any {
+  const wrap = type === "u64" ? (x: bigint) => BigInt.asUintN(64, x) : type === "i64" ? (x: bigint) => BigInt.asIntN(64, x) : undefined;
+  const big = wrap !== undefined;
+  switch (kind) {
+    case undefined:
+      return () => undefined;
+    case "+":
+      return big ? (a: bigint, b: bigint) => wrap(a + b) : (a: number, b: number) => a + b;
+    case "*":
+      return big ? (a: bigint, b: bigint) => wrap(a * b) : (a: number, b: number) => a * b;
+    case "&":
+      return big ? (a: bigint, b: bigint) => a & b : (a: number, b: number) => a & b;
+    case "|":
+      return big ? (a: bigint, b: bigint) => a | b : (a: number, b: number) => a | b;
+    case "^":
+      return big ? (a: bigint, b: bigint) => a ^ b : (a: number, b: number) => a ^ b;
+    case "min":
+      return big ? (a: bigint, b: bigint) => (b < a ? b : a) : (a: number, b: number) => Math.min(a, b);
+    case "max":
+      return big ? (a: bigint, b: bigint) => (b > a ? b : a) : (a: number, b: number) => Math.max(a, b);
+    // `if (x OP v) v = x`: a later chunk's value replaces the result when it passes the same test.
+    case ">":
+      return (a, b) => (b > a ? b : a);
+    case ">=":
+      return (a, b) => (b >= a ? b : a);
+    case "<":
+      return (a, b) => (b < a ? b : a);
+    case "<=":
+      return (a, b) => (b <= a ? b : a);
+  }
+}
+
+/** The range's bounds for these arguments: literals and parameters read directly, anything else jitted with the statements before the loop. */
+function bounds(
+  plan: Plan,
+  types: readonly ValueType[],
+  args: readonly unknown[],
+  probes: Map<string, ReturnType<typeof jit>>,
+  options: JitOptions,
+): [number, number] | [bigint, bigint] {
+  const value = (node: Node | undefined, which: string): unknown => {
+    if (!node) return typeof value(plan.hi, "hi") === "bigint" ? 0n : 0;
+    if (node.type === "Literal") return node.bigint !== undefined ? BigInt(node.bigint) : node.value;
+    if (node.type === "Identifier" && plan.paramNames.includes(node.name)) return args[plan.paramNames.indexOf(node.name)];
+    const key = `bound:${which}:${types.map(typeName).join(",")}`;
+    let probe = probes.get(key);
+    if (!probe) {
+      const text = plan.parsed.source.text;
+      const shift = plan.parsed.source.shift;
+      probe = jit(
+        `function ${plan.name}__${which}(${plan.paramsText}) {\n${plan.prefixText}\nreturn ${text.slice(node.start - shift, node.end - shift)};\n}`,
+        `(${types.map(typeName).join(", ")})`,
+        options,
+      );
+      probes.set(key, probe);
+    }
+    return probe(...args);
+  };
+  const lo = value(plan.lo, "lo");
+  const hi = value(plan.hi, "hi");
+  const where = `the prange bounds of ${plan.name || "the function"}`;
+  if (typeof lo === "bigint" && typeof hi === "bigint") {
+    if (lo < 0n || hi >= 2n ** 64n) throw new RangeError(expected(where, "u64 values (bigints in [0, 2^64))", `[${lo}, ${hi})`));
+    return [lo, hi];
+  }
+  if (typeof lo === "number" && typeof hi === "number" && Number.isSafeInteger(lo) && Number.isSafeInteger(hi)) return [lo, hi];
+  throw new TypeError(expected(where, "two safe integers or two bigints", `[${String(lo)}, ${String(hi)})`));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The plan: where the loop is, what it reduces, what it writes. Everything refused is a JitError with
+// the line and column of the node at fault.
+
+const ASSIGN_KINDS: Record<string, ReductionKind> = { "+=": "+", "-=": "+", "*=": "*", "&=": "&", "|=": "|", "^=": "^" };
+const FLIP: Record<string, string> = { ">": "<", "<": ">", ">=": "<=", "<=": ">=" };
+
+export function planOf(parsed: ParsedFunction): Plan {
+  const { source } = parsed;
+  const text = (node: Node) => source.text.slice(node.start - source.shift, node.end - source.shift);
+  if (parsed.body.type !== "BlockStatement")
+    throw source.error("`parallel: true` needs a function body with a `for (const i of prange(lo, hi))` loop", parsed.body);
+  const statements = parsed.body.body as Node[];
+  const index = statements.findIndex(isPrangeLoop);
+  if (index < 0) {
+    const nested = find(parsed.body, isPrangeLoop);
+    if (nested)
+      throw source.error("a prange loop must be a statement of the function's body itself (not inside another statement)", nested);
+    throw source.error("`parallel: true` needs a `for (const i of prange(lo, hi))` loop in the function's body", parsed.body);
+  }
+  const loop = statements[index];
+  const later = statements.slice(index + 1).find((s) => find(s, isPrangeLoop));
+  if (later) throw source.error("one prange loop per function (this is the second)", find(later, isPrangeLoop)!);
+  const call = loop.right as Node;
+  if (call.arguments.length < 1 || call.arguments.length > 2) throw source.error("prange takes (hi) or (lo, hi)", call);
+  const [lo, hi] = call.arguments.length === 1 ? [undefined, call.arguments[0]] : call.arguments;
+  const declaration = loop.left as Node;
+  if (declaration.type !== "VariableDeclaration" || declaration.declarations[0].id.type !== "Identifier")
+    throw source.error("write the prange loop as `for (const i of prange(lo, hi))`", declaration);
+  const loopVar = declaration.declarations[0].id.name as string;
+  const paramNames = parsed.params.map((p) => {
+    const id = p.type === "AssignmentPattern" ? p : p;
+    if (id.type !== "Identifier") throw source.error("a parallel function's parameters must be plain names", p);
+    return id.name as string;
+  });
+  const prefix = statements.slice(0, index);
+  const outer = new Set<string>(paramNames);
+  for (const s of prefix)
+    if (s.type === "VariableDeclaration") for (const d of s.declarations) if (d.id.type === "Identifier") outer.add(d.id.name);
+  // Statements before the loop run once per chunk: they must not write the arrays the call was given.
+  for (const s of prefix) {
+    const write = find(s, (n) => isArrayWrite(n) !== undefined && paramNames.includes(isArrayWrite(n)!));
+    if (write)
+      throw source.error(
+        "statements before a prange loop run once in every chunk: they must not write an array parameter (move the write into the loop or after it)",
+        write,
+      );
+  }
+  const body = loop.body as Node;
+  const exit = leavesLoop(body);
+  if (exit)
+    throw source.error(
+      `\`${exit.type === "ReturnStatement" ? "return" : "break"}\` inside a prange loop: its iterations run in any order, on several workers, so none can end the loop (compute a flag as a reduction, and act on it after the loop)`,
+      exit,
+    );
+  const privates = new Set<string>([loopVar]);
+  walk(body, (n) => {
+    if (n.type === "VariableDeclarator" && n.id.type === "Identifier") privates.add(n.id.name);
+  });
+  // Every write to an outer variable inside the loop must be a reduction, and every variable reduced one way.
+  const reductions = new Map<string, Reduction>();
+  const consumed = new Set<Node>();
+  const note = (name: string, kind: ReductionKind, at: Node) => {
+    const seen = reductions.get(name);
+    if (seen && seen.kind !== kind)
+      throw source.error(`\`${name}\` is reduced two ways in one prange loop (${describe(seen.kind)} and ${describe(kind)})`, at);
+    if (!seen) reductions.set(name, { name, kind, at });
+  };
+  const isOuter = (n: Node) => n.type === "Identifier" && outer.has(n.name) && !privates.has(n.name);
+  walk(body, (n) => {
+    if (n.type === "ExpressionStatement") {
+      const e = n.expression as Node;
+      if (e.type === "AssignmentExpression" && isOuter(e.left) && ASSIGN_KINDS[e.operator]) {
+        note(e.left.name, ASSIGN_KINDS[e.operator], n);
+        consumed.add(e.left);
+      } else if (e.type === "UpdateExpression" && isOuter(e.argument)) {
+        note(e.argument.name, "+", n);
+        consumed.add(e.argument);
+      } else if (e.type === "AssignmentExpression" && e.operator === "=" && isOuter(e.left) && isMinMax(e.right, e.left.name)) {
+        note(e.left.name, e.right.callee.property.name as ReductionKind, n);
+        consumed.add(e.left);
+        for (const a of e.right.arguments as Node[]) if (a.type === "Identifier" && a.name === e.left.name) consumed.add(a);
+      }
+    } else if (n.type === "IfStatement" && !n.alternate) {
+      const compare = conditionalUpdate(n, isOuter, text);
+      if (compare) {
+        note(compare.name, compare.kind, n);
+        compare.nodes.forEach((c) => consumed.add(c));
+      }
+    }
+  });
+  // Any other use of an outer variable that the loop writes is a value carried between iterations.
+  walk(body, (n, parent) => {
+    if (!isOuter(n) || consumed.has(n) || isPropertyName(n, parent)) return;
+    const reduction = reductions.get(n.name);
+    if (reduction)
+      throw source.error(
+        `\`${n.name}\` is a reduction (${describe(reduction.kind)}): reading it inside the prange loop would depend on the iterations before`,
+        n,
+      );
+    if (parent && isWriteTarget(n, parent))
+      throw source.error(
+        `\`${n.name}\` is carried from one iteration to the next: a prange loop may write a variable from outside it only as a reduction (+=, -=, *=, &=, |=, ^=, ++, --, x = Math.min/max(x, …), if (v > x) x = v), or declare it inside the loop`,
+        n,
+      );
+  });
+  if (reductions.size > 1) {
+    const [, second] = [...reductions.values()];
+    throw source.error(
+      `one reduction per prange loop is supported (this loop reduces ${[...reductions.keys()].map((k) => `\`${k}\``).join(" and ")}): split it into two parallel functions`,
+      second.at,
+    );
+  }
+  const reduction = [...reductions.values()][0];
+  const written = paramNames.filter((p) => find(body, (n) => isArrayWrite(n) === p));
+  const rest = statements.slice(index + 1);
+  const suffix: Plan["suffix"] =
+    rest.length === 0
+      ? { kind: "none" }
+      : rest.length === 1 &&
+          rest[0].type === "ReturnStatement" &&
+          rest[0].argument?.type === "Identifier" &&
+          rest[0].argument.name === reduction?.name
+        ? { kind: "return-reduction" }
+        : { kind: "code", text: rest.map(text).join("\n") };
+  return {
+    parsed,
+    name: parsed.name || "anonymous",
+    paramNames,
+    paramsText: parsed.params.map(text).join(", "),
+    prefixText: prefix.map(text).join("\n"),
+    loopVar,
+    lo,
+    hi,
+    bodyText: text(body),
+    reduction,
+    suffix,
+    written,
+  };
+}
+
+/** A `return`, or a `break` of the loop itself (not of a loop inside it), in the prange loop's body. */
+function leavesLoop(body: Node): Node | undefined {
+  let found: Node | undefined;
+  const visit = (n: Node, depth: number, labels: ReadonlySet<string>) => {
+    if (found) return;
+    if (n.type === "ReturnStatement" || (n.type === "BreakStatement" && (n.label ? !labels.has(n.label.name) : depth === 0))) {
+      found = n;
+      return;
+    }
+    const inner = /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type) || n.type === "SwitchStatement" ? depth + 1 : depth;
+    const named = n.type === "LabeledStatement" ? new Set([...labels, n.label.name as string]) : labels;
+    for (const key of Object.keys(n)) {
+      const value = n[key];
+      if (Array.isArray(value)) for (const child of value) child && typeof child.type === "string" && visit(child, inner, named);
+      else if (value && typeof value === "object" && typeof value.type === "string") visit(value, inner, named);
+    }
+  };
+  visit(body, 0, new Set());
+  return found;
+}
+
+function describe(kind: ReductionKind): string {
+  if (kind === "min" || kind === "max") return `Math.${kind}`;
+  if (kind.length === 1 && kind !== "<" && kind !== ">") return `${kind}=`;
+  return `if (v ${kind} x) x = v`;
+}
+
+function isPrangeLoop(n: Node): boolean {
+  return n.type === "ForOfStatement" && isPrangeCall(n.right);
+}
+
+/** `x = Math.min(x, e)` or `Math.max(e, x)`: two arguments, one of them the variable itself. */
+function isMinMax(e: Node, name: string): boolean {
+  return (
+    e.type === "CallExpression" &&
+    e.callee.type === "MemberExpression" &&
+    e.callee.object.type === "Identifier" &&
+    e.callee.object.name === "Math" &&
+    !e.callee.computed &&
+    (e.callee.property.name === "min" || e.callee.property.name === "max") &&
+    e.arguments.length === 2 &&
+    e.arguments.filter((a: Node) => a.type === "Identifier" && a.name === name).length === 1
+  );
+}
+
+/** `if (e > x) x = e;` (any of < <= > >=, either side): the test and the assignment use the same expression e. */
+function conditionalUpdate(
+  n: Node,
+  isOuter: (n: Node) => boolean,
+  text: (n: Node) => string,
+): { name: string; kind: ReductionKind; nodes: Node[] } | undefined {
+  const test = n.test as Node;
+  if (test.type !== "BinaryExpression" || !FLIP[test.operator]) return undefined;
+  let body = n.consequent as Node;
+  if (body.type === "BlockStatement") {
+    if (body.body.length !== 1) return undefined;
+    body = body.body[0];
+  }
+  if (body.type !== "ExpressionStatement" || body.expression.type !== "AssignmentExpression" || body.expression.operator !== "=")
+    return undefined;
+  const target = body.expression.left as Node;
+  if (!isOuter(target)) return undefined;
+  const [variable, candidate, op] =
+    test.right.type === "Identifier" && test.right.name === target.name
+      ? [test.right, test.left, test.operator]
+      : test.left.type === "Identifier" && test.left.name === target.name
+        ? [test.left, test.right, FLIP[test.operator]]
+        : [undefined, undefined, undefined];
+  if (!variable || text(candidate).replace(/\s+/g, "") !== text(body.expression.right).replace(/\s+/g, "")) return undefined;
+  return { name: target.name, kind: op as ReductionKind, nodes: [variable, target] };
+}
+
+/** The array parameter an assignment or update stores into (`a[i] = …`, `a[i] += …`, `a[i]++`), if any. */
+function isArrayWrite(n: Node): string | undefined {
+  const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : undefined;
+  if (target?.type === "MemberExpression" && target.computed && target.object.type === "Identifier") return target.object.name;
+  return undefined;
+}
+
+function isWriteTarget(n: Node, parent: Node): boolean {
+  return (parent.type === "AssignmentExpression" && parent.left === n) || (parent.type === "UpdateExpression" && parent.argument === n);
+}
+
+function isPropertyName(n: Node, parent: Node | undefined): boolean {
+  return (
+    !!parent &&
+    ((parent.type === "MemberExpression" && parent.property === n && !parent.computed) ||
+      (parent.type === "Property" && parent.key === n && !parent.computed))
+  );
+}
+
+function walk(node: Node, visit: (n: Node, parent: Node | undefined) => void, parent?: Node): void {
+  visit(node, parent);
+  for (const key of Object.keys(node)) {
+    if (key === "type" || key === "start" || key === "end" || key === "loc") continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const child of value) if (child && typeof child.type === "string") walk(child, visit, node);
+    } else if (value && typeof value === "object" && typeof value.type === "string") walk(value, visit, node);
+  }
+}
+
+function find(node: Node, test: (n: Node) => boolean): Node | undefined {
+  let found: Node | undefined;
+  walk(node, (n) => {
+    if (!found && test(n)) found = n;
+  });
+  return found;
+}

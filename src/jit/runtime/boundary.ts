@@ -1,0 +1,200 @@
+// The crossing between JavaScript and a compiled function: arguments are checked and converted
+// (bigints to i64; a typed array from `jit.array` passed by address, any other copied into jit's
+// memory for the call), traps become KernelErrors, results come back as JavaScript values (u64
+// unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
+// caller sees the writes as the original function would have made them.
+import { KernelError, expected } from "../../errors.ts";
+import { addressOf, arenaMemory, copyIn, release } from "./memory.ts";
+import { classOf } from "./registry.ts";
+import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
+
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+/** `name` is called only to word an error: parameter names come from parsing the source, which a cache hit skips. */
+type Convert = (value: unknown, name: () => string) => unknown;
+
+const SCALARS: Record<ScalarType, Convert> = {
+  u64: (v, name) => {
+    if (typeof v === "bigint") {
+      if (v < 0n || v > U64_MAX) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
+      return v;
+    }
+    if (typeof v === "number" && Number.isSafeInteger(v)) {
+      if (v < 0) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
+      return BigInt(v);
+    }
+    throw new TypeError(expected(name(), "a u64 (a bigint, or a non-negative safe integer)", v));
+  },
+  i64: (v, name) => {
+    if (typeof v === "bigint") {
+      if (v < I64_MIN || v > I64_MAX) throw new RangeError(expected(name(), "an i64 (−2^63 ≤ n < 2^63)", v));
+      return v;
+    }
+    if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+    throw new TypeError(expected(name(), "an i64 (a bigint, or a safe integer)", v));
+  },
+  f64: (v, name) => {
+    if (typeof v !== "number") throw new TypeError(expected(name(), "a number", v));
+    return v;
+  },
+  i32: (v, name) => {
+    if (typeof v !== "number" || (v | 0) !== v) throw new TypeError(expected(name(), "an i32 (an integer from −2^31 to 2^31 − 1)", v));
+    return v;
+  },
+  u32: (v, name) => {
+    if (typeof v !== "number" || v >>> 0 !== v) throw new TypeError(expected(name(), "a u32 (an integer from 0 to 2^32 − 1)", v));
+    return v;
+  },
+  bool: (v, name) => {
+    if (typeof v !== "boolean") throw new TypeError(expected(name(), "a boolean", v));
+    return v ? 1 : 0;
+  },
+};
+
+const RESULTS: Record<ScalarType, (v: unknown) => unknown> = {
+  u64: (v) => BigInt.asUintN(64, v as bigint),
+  i64: (v) => v,
+  f64: (v) => v,
+  i32: (v) => v,
+  u32: (v) => (v as number) >>> 0,
+  bool: (v) => v !== 0,
+};
+
+/** A typed array's constructor → its jit type (looked up on every call of a lazy jit function). */
+const ARRAY_TYPES = new Map<unknown, ValueType>(
+  Object.entries(ELEMENTS).map(([e, info]) => [info.array, `${e as keyof typeof ELEMENTS}[]`]),
+);
+
+/** The type `jit` compiles for when a lazy function receives `value`, or undefined when it has none. */
+export function typeOfValue(value: unknown): ValueType | undefined {
+  switch (typeof value) {
+    case "bigint":
+      return "u64";
+    case "number":
+      // An int32 value (not −0) gets an i32 parameter: its arithmetic is still done in f64, as
+      // JavaScript does, but a loop bounded by it can count in i32 (ranges.ts). Another value: f64.
+      return (value | 0) === value && !Object.is(value, -0) ? "i32" : "f64";
+    case "boolean":
+      return "bool";
+    case "object":
+      if (value === null) return undefined;
+      if (ArrayBuffer.isView(value)) return ARRAY_TYPES.get(value.constructor);
+      return classOf(value);
+  }
+  return undefined;
+}
+
+export interface Binding {
+  readonly params: readonly ValueType[];
+  readonly result: ResultType;
+  /** Parameter names, for error messages (read only when one is needed). */
+  readonly names: () => readonly string[];
+  /** The jit function's name, for KernelError. */
+  readonly name: string;
+  /** The array parameters the function stores into (copied back after each call), or "all". */
+  readonly written: readonly number[] | "all";
+}
+
+/** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
+export function bind(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
+  const fn = instance.exports[exportName] as (...args: unknown[]) => unknown;
+  const memory = arenaMemory();
+  const { params, result } = binding;
+  let names: readonly string[] | undefined;
+  const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
+  const toResult = resultConverter(result);
+  const flat: unknown[] = [];
+  const copies: [view: ArrayBufferView, ptr: number, back: boolean][] = [];
+  const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
+
+  return (args) => {
+    if (args.length !== params.length)
+      throw new TypeError(
+        `${binding.name || "the jit function"} takes ${params.length} argument${params.length === 1 ? "" : "s"}, got ${args.length}`,
+      );
+    flat.length = 0;
+    copies.length = 0;
+    try {
+      for (let i = 0; i < params.length; i++) {
+        const type = params[i];
+        const value = args[i];
+        const name = nameOf[i];
+        if (isArray(type)) {
+          const ctor = ELEMENTS[elementOf(type)].array;
+          if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
+          let ptr = addressOf(value, name);
+          // The same array passed twice is one block, as it is one array in JavaScript.
+          const again = ptr === undefined ? copies.find(([view]) => view === value) : undefined;
+          if (again) {
+            ptr = again[1];
+            // Written through this parameter though not through the first one: copied back all the same.
+            again[2] ||= writtenBack[i];
+          } else if (ptr === undefined) {
+            if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
+              throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
+            ptr = copyIn(value, name());
+            copies.push([value, ptr, writtenBack[i]]);
+          }
+          flat.push(ptr, value.length);
+        } else if (isClass(type)) {
+          if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
+          for (const [field, ft] of type.fields)
+            flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
+        } else flat.push(SCALARS[type](value, name));
+      }
+      let raw: unknown;
+      try {
+        raw = fn(...flat);
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError)
+          throw new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, {
+            cause: e,
+          });
+        throw e;
+      }
+      for (const [view, at, back] of copies) if (back) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
+      return toResult(raw);
+    } finally {
+      // The copies' blocks go back whether the call returned, trapped or was refused.
+      for (const [, ptr] of copies) release(ptr);
+    }
+  };
+}
+
+/** A detached ArrayBuffer reports length 0; `detached` says so where the engine has it. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  const flag = (buffer as { detached?: boolean }).detached;
+  if (flag !== undefined) return flag;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+function resultConverter(result: ResultType): (raw: unknown) => unknown {
+  if (result === "void") return () => undefined;
+  if (isClass(result))
+    return (raw) => {
+      const values = raw as unknown[];
+      // An instance without running the constructor again: its fields are what the compiled constructor computed.
+      const out = Object.create(result.ctor.prototype) as Record<string, unknown>;
+      result.fields.forEach(([field, type], i) => (out[field] = RESULTS[type](values[i])));
+      return out;
+    };
+  if (isArray(result)) throw new TypeError("jit functions cannot return arrays");
+  return RESULTS[result];
+}
+
+function explain(message: string): string {
+  if (/unreachable/i.test(message))
+    return `${message} (an array index out of range or not an integer, BigInt() of a fraction, a negative i64 shift, or no return value)`;
+  return message;
+}

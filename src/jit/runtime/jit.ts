@@ -1,0 +1,383 @@
+// `jit(fn, signature?, options?)`: the dispatcher. Each tuple of argument types gets its own compiled
+// module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
+import { expected } from "../../errors.ts";
+import { KERNEL_REF, type KernelRef, type KernelRefCarried } from "../../kernels/contract.ts";
+import { bind, typeOfValue } from "./boundary.ts";
+import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
+import { JitError, JitMismatchError } from "../errors.ts";
+import { kernelRefFor } from "./kernel-ref.ts";
+import { arenaMemory, arenaShared } from "./memory.ts";
+import { hostImports } from "./host.ts";
+import { compileOptimized } from "./tiering.ts";
+import { compileModule, type JitTarget } from "../codegen/module.ts";
+import { annotatedSignature } from "../front/annotations.ts";
+import { parseFunction, type ParsedFunction } from "../front/parse.ts";
+import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
+import type { Pool } from "../../pool/types.ts";
+import {
+  isArray,
+  isClass,
+  parseSignature,
+  signatureText,
+  typeName,
+  type ResultType,
+  type Signature,
+  type ValueType,
+} from "../analysis/types.ts";
+
+/** Options of `jit`. Unknown keys are rejected. */
+export interface JitOptions {
+  /** Run the original function beside the first `verify` calls and throw a JitMismatchError where they differ. Default 0. */
+  verify?: number;
+  /** Also keep compiled modules on disk (Node, Deno, Bun; ignored in browsers), reused by later processes. Default false. */
+  cache?: boolean;
+  /** Run the original JavaScript when the function cannot be compiled, with one console.warn, instead of throwing the JitError. Default false. */
+  fallback?: boolean;
+  /**
+   * Let float sums be reordered, as Numba's `fastmath`: a loop summing into a variable runs with several
+   * SIMD partial sums, so its result can differ from JavaScript's in the last bits. `verify` then
+   * compares results within a relative 1e-9 (of the sum of the terms' magnitudes). Default false.
+   */
+  fastmath?: boolean;
+  /**
+   * Run the function's `for (const i of prange(lo, hi))` loop on a pool, as Numba's `parallel=True`:
+   * the jitted function returns a Promise (src/jit/parallel/parallel.ts has the rules). Default false.
+   */
+  parallel?: boolean;
+  /** With `parallel: true`: the pool to run on. Default: jit's own pool, started at the first call. */
+  pool?: Pool;
+}
+
+/** One compiled specialization, for the pool (`{ wasm: module, export: exportName }`) or for reading. */
+export interface JitCompiled {
+  readonly module: WebAssembly.Module;
+  readonly exportName: string;
+  /** The full signature, result included: "u64(u64, u64)". */
+  readonly signature: string;
+  readonly wat: string;
+}
+
+export interface JitStats {
+  /** Specializations compiled by this process. */
+  compiled: number;
+  /** Specializations found in the in-memory cache (another jit of the same source) or on disk. */
+  memoryHits: number;
+  diskHits: number;
+}
+
+export interface JitFunction<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** The WAT of every compiled specialization (or of the one with this signature). */
+  inspect(signature?: string): string;
+  /** Signatures compiled so far, e.g. ["u64(u64)"]. */
+  readonly signatures: readonly string[];
+  /** Compiles (or finds) the specialization for these parameter types: "u64(u64, u64)", "(u64, u64)" or ["u64", "u64"]. */
+  compile(types: string | readonly string[]): JitCompiled;
+  readonly stats: Readonly<JitStats>;
+  /** Why the original JavaScript runs instead (with `fallback: true`), else undefined. */
+  readonly fallbackReason: string | undefined;
+  /** The function that was compiled (undefined when jit was given source text). */
+  readonly original: F | undefined;
+  /**
+   * What the pool and compare() use (src/kernels/contract.ts): with one declared signature, the
+   * KernelRef of that specialization; without, a resolver giving the KernelRef of the specialization
+   * for given arguments (compiling it if needed), so `pool.reduceRange(jit(f), 0n, 10n ** 10n, …)` works.
+   */
+  readonly [KERNEL_REF]: KernelRefCarried;
+}
+
+interface Specialization extends JitCompiled {
+  readonly params: readonly ValueType[];
+  readonly result: ResultType;
+  readonly dependencies: Record<string, string>;
+  readonly written: readonly number[] | "all";
+  readonly bytes: Uint8Array;
+  readonly arenaBytes: Uint8Array;
+  /** The module importing `env.memory`, instantiated on this thread in jit's memory. */
+  readonly arenaModule: WebAssembly.Module;
+  readonly invoke: (args: readonly unknown[]) => unknown;
+  /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
+  kernelRef?: KernelRef;
+}
+
+const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool"];
+const warned = new WeakSet<object>();
+
+export function jit<F extends (...args: any[]) => any>(fn: F, signature?: string | readonly string[], options?: JitOptions): JitFunction<F>;
+/**
+ * Source text of one function, in JavaScript or TypeScript (`"function f(n: bigint): bigint { … }"`).
+ * When every parameter is annotated, the annotations are the signature (bigint → u64, number → f64,
+ * boolean → bool, typed arrays, jitClass names, i32/u32/i64/u64/f64) and it compiles now; a signature
+ * string, when given, takes precedence. `verify` and `fallback` need a JavaScript function, so they are refused.
+ */
+export function jit(source: string, signature?: string | readonly string[], options?: JitOptions): JitFunction<(...args: any[]) => any>;
+export function jit(
+  input: ((...args: any[]) => any) | string,
+  signature?: string | readonly string[],
+  options: JitOptions = {},
+): JitFunction<(...args: any[]) => any> {
+  if (typeof input !== "function" && typeof input !== "string")
+    throw new TypeError(expected("fn", "a function, or the source text of one", input));
+  if (signature !== undefined && typeof signature !== "string" && !Array.isArray(signature))
+    throw new TypeError(expected("signature", 'a signature string such as "u64(u64)", or an array of them', signature));
+  checkJitOptions(options);
+  if (options.parallel || options.pool !== undefined)
+    throw new TypeError(expected("options.pool", "given only with `parallel: true`", options.pool));
+  const fromText = typeof input === "string";
+  for (const key of ["verify", "fallback"] as const)
+    if (fromText && options[key])
+      throw new TypeError(
+        expected(`options.${key}`, "unset for source text (there is no JavaScript function to run beside it)", options[key]),
+      );
+  const fn = fromText ? undefined : input;
+  const source = fromText ? input : input.toString();
+  if (!fromText && /\{\s*\[native code\]\s*\}$/.test(source))
+    throw new TypeError(expected("fn", "a function with JavaScript source (not native or bound)", input));
+  // Source text is parsed now: its name and annotations are needed at once. A function's source only when compiled.
+  let parsed: ParsedFunction | undefined = fromText ? parseFunction(source, true) : undefined;
+  const name = fromText ? parsed!.name : input.name;
+  let declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
+  if (fromText && declared.length === 0) {
+    const annotated = annotatedSignature(parsed!, globals.cls);
+    if (annotated) declared = [annotated];
+  }
+  const target: JitTarget = { name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source, fromText)) };
+  registerFunction(target);
+
+  const specs = new Map<string, Specialization>();
+  const stats: JitStats = { compiled: 0, memoryHits: 0, diskHits: 0 };
+  let seenVersion = registryVersion();
+  let fallbackReason: string | undefined;
+  let verifyLeft = options.verify ?? 0;
+
+  const specialize = (params: readonly ValueType[], result: ResultType | undefined): Specialization => {
+    const key = params.map(typeName).join(",");
+    let spec = specs.get(key);
+    if (spec) return spec;
+    const types = result === undefined ? `(${key})` : signatureText(params, result);
+    const entry = lookup(cacheKey(options.fastmath ? `fastmath\u0000${source}` : source, types), options.cache === true, stats, () => {
+      const compiled = compileModule(globals, target, params, result, options.fastmath === true);
+      stats.compiled++;
+      return {
+        module: compileOptimized(compiled.arenaBytes),
+        arenaBytes: compiled.arenaBytes,
+        bytes: compiled.bytes,
+        wat: compiled.wat,
+        exportName: compiled.exportName,
+        signature: signatureText(params, compiled.result),
+        dependencies: compiled.dependencies,
+        written: compiled.written,
+      };
+    });
+    const full = parseSignature(entry.signature, globals.cls);
+    const instance = new WebAssembly.Instance(entry.module, hostImports(arenaMemory()));
+    const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    const invoke = bind(instance, entry.exportName, {
+      params,
+      result: full.result!,
+      names,
+      name,
+      written: entry.written,
+    });
+    let own: WebAssembly.Module | undefined;
+    spec = {
+      // The module with its own memory is compiled only when asked (compile(), the pool's message mode).
+      get module() {
+        return (own ??= compileOptimized(entry.bytes));
+      },
+      arenaModule: entry.module,
+      exportName: entry.exportName,
+      signature: entry.signature,
+      wat: entry.wat,
+      params,
+      result: full.result!,
+      dependencies: entry.dependencies,
+      written: entry.written,
+      bytes: entry.bytes,
+      arenaBytes: entry.arenaBytes,
+      invoke,
+    };
+    specs.set(key, spec);
+    return spec;
+  };
+
+  /** The specialization for these arguments: a declared signature's, or one compiled for their types. */
+  let last: { types: readonly ValueType[]; spec: Specialization } | undefined;
+  const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
+    if (seenVersion !== registryVersion()) {
+      // A callee or class was redefined: drop the specializations built on the old one.
+      for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
+      seenVersion = registryVersion();
+      last = undefined;
+    }
+    if (declared.length) {
+      const sig = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i]))) ?? declared[0];
+      return specialize(sig.params, sig.result);
+    }
+    const types = args.map((value, i) => {
+      const type = typeOfValue(value);
+      if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
+      return numbersAsF64 && type === "i32" ? "f64" : type;
+    });
+    // The same types as the last call (the common case): its specialization, without building the key.
+    if (last && last.types.length === types.length && last.types.every((t, i) => t === types[i])) return last.spec;
+    const spec = specialize(types, undefined);
+    last = { types, spec };
+    return spec;
+  };
+
+  /** With `fallback: true`, a JitError switches the function to plain JavaScript (said once); anything else is thrown. */
+  const fallBack = (e: unknown) => {
+    if (!(e instanceof JitError) || !options.fallback) throw e;
+    fallbackReason = e.message;
+    if (!warned.has(fn!)) {
+      warned.add(fn!);
+      console.warn(`hotpath jit: running ${name || "the function"} as plain JavaScript: ${e.message}`);
+    }
+  };
+
+  const call = (args: unknown[]): unknown => {
+    if (fallbackReason !== undefined) return fn!(...args);
+    let spec: Specialization;
+    try {
+      spec = dispatch(args);
+    } catch (e) {
+      fallBack(e);
+      return fn!(...args);
+    }
+    if (verifyLeft > 0) {
+      verifyLeft--;
+      return verified(fn!, spec, args, options.fastmath === true);
+    }
+    return spec.invoke(args);
+  };
+
+  // A declared signature compiles now, as in Numba.
+  for (const sig of declared)
+    try {
+      specialize(sig.params, sig.result);
+    } catch (e) {
+      fallBack(e);
+    }
+
+  const kernelRef = (spec: Specialization): KernelRef => {
+    const names = target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    return (spec.kernelRef ??= kernelRefFor(name, spec, names, arenaShared()));
+  };
+  // One signature: its KernelRef (read when asked, so a redefined callee gives the recompiled module); else a resolver.
+  const carried: PropertyDescriptor =
+    declared.length === 1
+      ? { get: () => kernelRef(specialize(declared[0].params, declared[0].result)) }
+      : // The pool checks every later call's numbers against this one's types: f64, which any number fits.
+        { value: (args: readonly unknown[]) => kernelRef(dispatch(args, true)) };
+
+  const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<(...args: any[]) => any>;
+  Object.defineProperties(jitted, {
+    name: { value: name },
+    original: { value: fn },
+    stats: { get: () => ({ ...stats }) },
+    signatures: { get: () => [...specs.values()].map((s) => s.signature) },
+    fallbackReason: { get: () => fallbackReason },
+    [KERNEL_REF]: carried,
+    inspect: {
+      value: (signature?: string) =>
+        [...specs.values()]
+          .filter((s) => signature === undefined || s.signature === signature)
+          .map((s) => `;; ${name || "anonymous"}: ${s.signature}\n${s.wat}`)
+          .join("\n\n"),
+    },
+    compile: {
+      value: (types: string | readonly string[]): JitCompiled => {
+        const sig: Signature =
+          typeof types === "string" ? parseSignature(types, globals.cls) : parseSignature(`(${types.join(", ")})`, globals.cls);
+        const { module, exportName, signature, wat } = specialize(sig.params, sig.result);
+        return { module, exportName, signature, wat };
+      },
+    },
+  });
+  return jitted;
+}
+
+function lookup(key: string, disk: boolean, stats: JitStats, compile: () => CacheEntry): CacheEntry {
+  let entry = fromMemory(key);
+  if (entry && stillValid(entry.dependencies)) {
+    stats.memoryHits++;
+    return entry;
+  }
+  entry = disk ? fromDisk(key) : undefined;
+  if (entry && stillValid(entry.dependencies)) stats.diskHits++;
+  else {
+    entry = compile();
+    if (disk) toDisk(key, entry);
+  }
+  toMemory(key, entry);
+  return entry;
+}
+
+/** Does `value` fit a declared parameter type well enough to pick that signature? (The boundary checks it fully.) */
+function accepts(type: ValueType, value: unknown): boolean {
+  if (isArray(type) || isClass(type)) return typeOfValue(value) === type;
+  if (type === "u64" || type === "i64") return typeof value === "bigint" || typeof value === "number";
+  return type === "bool" ? typeof value === "boolean" : typeof value === "number";
+}
+
+/** Runs the original on copies of the arguments and the compiled function on the originals; throws where they differ. */
+function verified(fn: (...args: any[]) => any, spec: Specialization, args: unknown[], fastmath: boolean): unknown {
+  const copies = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
+  const before = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
+  const expectedValue = fn(...copies);
+  const actual = spec.invoke(args);
+  const where = (what: string, e: unknown, a: unknown) => {
+    const shown = before
+      .map((b) => (ArrayBuffer.isView(b) ? `${b.constructor.name}(${(b as unknown as Float64Array).length})` : String(b)))
+      .join(", ");
+    throw new JitMismatchError(
+      `jit(${fn.name || "anonymous"}) ${spec.signature} differs from the original function for (${shown}): ${what} is ${String(a)}, the original gives ${String(e)}`,
+      before,
+      e,
+      a,
+    );
+  };
+  if (!sameResult(spec.result, expectedValue, actual, fastmath)) where("the result", expectedValue, actual);
+  args.forEach((a, i) => {
+    if (!ArrayBuffer.isView(a)) return;
+    const mine = a as unknown as ArrayLike<unknown>;
+    const theirs = copies[i] as ArrayLike<unknown>;
+    for (let k = 0; k < mine.length; k++)
+      if (!Object.is(mine[k], theirs[k])) where(`element ${k} of argument ${i + 1} afterwards`, theirs[k], mine[k]);
+  });
+  return actual;
+}
+
+/** The tolerance of `verify` for a fastmath function's number results: relative, or absolute near 0. */
+export const FASTMATH_RELATIVE = 1e-9;
+export const FASTMATH_ABSOLUTE = 1e-12;
+
+function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = false): boolean {
+  if (type === "u64") return typeof js === "bigint" && BigInt.asUintN(64, js) === wasm;
+  if (type === "i64") return typeof js === "bigint" && BigInt.asIntN(64, js) === wasm;
+  if (isClass(type))
+    return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
+  if (fastmath && typeof js === "number" && typeof wasm === "number" && Number.isFinite(js) && Number.isFinite(wasm))
+    return Math.abs(js - wasm) <= Math.max(FASTMATH_RELATIVE * Math.max(Math.abs(js), Math.abs(wasm)), FASTMATH_ABSOLUTE);
+  return Object.is(js, wasm);
+}
+
+function paramName(target: JitTarget, i: number): string {
+  const p = target.parsed().params[i];
+  return p?.type === "Identifier" ? p.name : `argument ${i + 1}`;
+}
+
+/** Checks jit's options (both kinds of jit function): unknown keys and wrong types are TypeErrors naming the option. */
+export function checkJitOptions(options: JitOptions) {
+  if (options === null || typeof options !== "object") throw new TypeError(expected("options", "an object", options));
+  for (const key of Object.keys(options))
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of jit (expected ${OPTION_KEYS.join(", ")})`);
+  if (options.verify !== undefined && !(Number.isInteger(options.verify) && options.verify >= 0))
+    throw new TypeError(expected("options.verify", "a non-negative integer", options.verify));
+  if (options.pool !== undefined && (options.pool === null || typeof (options.pool as Pool).reduceRange !== "function"))
+    throw new TypeError(expected("options.pool", "a pool from createPool()", options.pool));
+  for (const key of ["cache", "fallback", "fastmath", "parallel"] as const)
+    if (options[key] !== undefined && typeof options[key] !== "boolean")
+      throw new TypeError(expected(`options.${key}`, "a boolean", options[key]));
+}

@@ -1,0 +1,48 @@
+// A jit specialization as the kernel contract describes kernels (src/kernels/contract.ts), so the pool
+// and compare() take a jitted function directly: its FunctionSpec (parameter names from the source,
+// types from the specialization), its module with its own memory (exported; 0 pages for a function
+// without arrays), and, where jit's memory is shared, the same code importing a shared `env.memory`
+// (the pool's shared mode runs it in the pool's memory, so `pool.alloc` arrays are not copied).
+// Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
+import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
+import { isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
+
+export interface RefSource {
+  readonly module: WebAssembly.Module;
+  /** The module importing `env.memory` (shared when `shared`). */
+  readonly arenaModule: WebAssembly.Module;
+  /** The module's bytes (for engines that ship it elsewhere: hotpath/cluster). */
+  readonly bytes: Uint8Array;
+  readonly exportName: string;
+  readonly params: readonly ValueType[];
+  readonly result: ResultType;
+  /** The array parameters it stores into, or "all". */
+  readonly written: readonly number[] | "all";
+}
+
+/** The KernelRef of one compiled specialization; `names` are the function's parameter names. */
+export function kernelRefFor(fnName: string, spec: RefSource, names: readonly string[], shared: boolean): KernelRef {
+  const crossing = (t: ResultType) => {
+    if (isClass(t))
+      throw new TypeError(
+        `jit(${fnName || "anonymous"}) ${typeName(spec.result)}(${spec.params.map(typeName).join(", ")}) cannot be a kernel for the pool or compare(): ` +
+          `jitClass values (${t.name}) do not cross the kernel contract (scalars and typed arrays do)`,
+      );
+    return t;
+  };
+  const params: ParamSpec[] = spec.params.map((t, i) => {
+    const type = crossing(t) as KernelValue;
+    return {
+      name: names[i] || `arg${i}`,
+      type,
+      ...(type.endsWith("[]") && (spec.written === "all" || spec.written.includes(i)) ? { inout: true } : {}),
+    };
+  });
+  const fnSpec: FunctionSpec = { name: spec.exportName, params, result: crossing(spec.result) as KernelResult };
+  return {
+    spec: fnSpec,
+    module: () => Promise.resolve(spec.module),
+    ...(shared ? { threads: () => Promise.resolve(spec.arenaModule) } : {}),
+    bytes: () => Promise.resolve(spec.bytes.slice()),
+  };
+}

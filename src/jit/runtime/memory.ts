@@ -1,0 +1,158 @@
+// jit's memory on this thread: one WebAssembly.Memory that every jitted function imports, so an
+// array made by `jit.array` lives where the compiled code reads it and is passed by pointer (no copy
+// in, no copy out), and an ordinary typed array is copied into a block of it for one call only.
+//
+// The memory is shared where the runtime allows it (Node, Deno, Bun, cross-origin isolated pages):
+// growing a shared memory keeps every view on it valid, so a `jit.array` stays usable for its whole
+// life. Elsewhere (a page without COOP/COEP) it is an ordinary memory, and growing it detaches the
+// views made before: passing such an array is then a named error, never a read of nothing.
+import { PAGE } from "../../arena.ts";
+import { expected } from "../../errors.ts";
+import { SharedHeap } from "../../heap.ts";
+import { ELEMENTS, type ElementType } from "../analysis/types.ts";
+import type { WasmMemory } from "../wasm/wasm.ts";
+
+/** wasm32's 4 GiB, in pages: the most a module may declare and a memory may grow to. */
+const MAX_PAGES = 65536;
+
+export type JitArrayConstructor = (typeof ELEMENTS)[ElementType]["array"];
+type View = ArrayBufferView & ArrayLike<number | bigint>;
+
+interface Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly heap: SharedHeap;
+  readonly shared: boolean;
+}
+
+let arena: Arena | undefined;
+/** Every `memory.buffer` object this arena has had (a shared memory hands out a new one after each grow). */
+const buffers = new WeakSet<ArrayBufferLike>();
+/** Arrays from `jit.array` not given back yet, and those given back (passing one again is an error). */
+const live = new WeakSet<View>();
+const freed = new WeakSet<View>();
+
+function theArena(): Arena {
+  if (arena) return arena;
+  let memory: WebAssembly.Memory | undefined;
+  if (typeof SharedArrayBuffer === "function")
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+      // Some pages can construct a shared memory they cannot use: treat that as not shared.
+      if (!(memory.buffer instanceof SharedArrayBuffer)) memory = undefined;
+    } catch {
+      memory = undefined;
+    }
+  const shared = memory !== undefined;
+  memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  // The first page is never handed out: the default pool of parallel functions runs hotpath's threads
+  // build in this memory (default-pool.ts), whose static data lies there. Nor is the last page, so
+  // `ptr + length` never wraps to 0 in i32.
+  arena = { memory, heap: new SharedHeap(memory, PAGE, (MAX_PAGES - 1) * PAGE, "jit's memory"), shared };
+  buffers.add(memory.buffer);
+  return arena;
+}
+
+/** The memory type compiled modules import to run in the arena. */
+export function arenaMemoryType(): WasmMemory {
+  return { kind: "import", shared: theArena().shared, maximum: MAX_PAGES };
+}
+
+/** The arena's heap (the default pool of parallel functions allocates in it too). */
+export function arenaHeap(): SharedHeap {
+  return theArena().heap;
+}
+
+/** The arena's memory (what compiled modules on this thread import as `env.memory`). */
+export function arenaMemory(): WebAssembly.Memory {
+  return theArena().memory;
+}
+
+/** Is the arena shared memory (then `jit.array` arrays survive its growth)? */
+export function arenaShared(): boolean {
+  return theArena().shared;
+}
+
+/**
+ * `jit.array(Float64Array, n)`: a zeroed typed array of n elements in jit's memory;
+ * `jit.array(Float64Array, values)`: one holding a copy of `values`. Give it back with `jit.free`.
+ */
+export function jitArray<C extends JitArrayConstructor>(ctor: C, lengthOrValues: number | ArrayLike<number | bigint>): InstanceType<C> {
+  const element = Object.values(ELEMENTS).find((e) => e.array === ctor);
+  if (!element)
+    throw new TypeError(
+      expected(
+        "ctor",
+        `one of ${Object.values(ELEMENTS)
+          .map((e) => e.array.name)
+          .join(", ")}`,
+        ctor,
+      ),
+    );
+  const values = typeof lengthOrValues === "number" ? undefined : lengthOrValues;
+  const length = values ? values.length : (lengthOrValues as number);
+  if (values !== undefined && (values === null || typeof values !== "object" || typeof values.length !== "number"))
+    throw new TypeError(expected("lengthOrValues", "a length, or an array-like of values", lengthOrValues));
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new RangeError(expected("lengthOrValues", "a length: an integer ≥ 0", lengthOrValues));
+  const { memory, heap } = theArena();
+  const bytes = length * element.bytes;
+  const ptr = heap.alloc(bytes, `jit.array(${ctor.name}, ${length})`);
+  buffers.add(memory.buffer);
+  const view = new (ctor as unknown as new (b: ArrayBufferLike, o: number, l: number) => View)(memory.buffer, ptr, length);
+  new Uint8Array(memory.buffer, ptr, bytes).fill(0);
+  if (values) (view as unknown as { set(v: ArrayLike<number | bigint>): void }).set(values);
+  live.add(view);
+  return view as InstanceType<C>;
+}
+
+/** Gives back an array from `jit.array`; using it afterwards is an error where it can be seen. */
+export function jitFree(array: ArrayBufferView): void {
+  const view = array as View;
+  if (!live.has(view))
+    throw new TypeError(
+      expected(
+        "array",
+        freed.has(view) ? "an array from jit.array that was not freed yet (this one was)" : "an array from jit.array",
+        array,
+      ),
+    );
+  live.delete(view);
+  freed.add(view);
+  theArena().heap.free(view.byteOffset);
+}
+
+/**
+ * Where the compiled code finds `view` for one call: its own address when it lives in the arena
+ * (no copy), else undefined (the caller copies it in). Throws for a freed array and for one whose
+ * memory has been detached by growth (not shared).
+ */
+export function addressOf(view: ArrayBufferView, name: () => string): number | undefined {
+  if (!buffers.has(view.buffer)) return undefined;
+  if (freed.has(view as View))
+    throw new TypeError(expected(name(), "an array from jit.array that was not freed yet (this one was given back with jit.free)", view));
+  if (!arena!.shared && view.buffer !== arena!.memory.buffer)
+    throw new TypeError(
+      expected(
+        name(),
+        "an array from jit.array made after jit's memory last grew (in a page without cross-origin isolation jit's memory is not shared, and growing it detaches earlier arrays)",
+        view,
+      ),
+    );
+  return view.byteOffset;
+}
+
+/** Copies `view` into a fresh block of the arena for one call; `release` gives it back. */
+export function copyIn(view: ArrayBufferView, name: string): number {
+  const { heap } = theArena();
+  const ptr = heap.put(view, name);
+  return ptr;
+}
+
+export function release(ptr: number): void {
+  theArena().heap.free(ptr);
+}
+
+/** Bytes of the arena handed out (jit.array arrays and the copies of calls in progress): for tests. */
+export function arenaUsed(): number {
+  return theArena().heap.used;
+}
