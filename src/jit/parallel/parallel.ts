@@ -42,8 +42,8 @@ interface Plan {
   readonly reduction: Reduction | undefined;
   /** The statements after the loop: none, `return v;` (the reduction itself), or anything else (a finish function). */
   readonly suffix: { kind: "none" } | { kind: "return-reduction" } | { kind: "code"; text: string };
-  /** Array parameters the loop stores into. */
-  readonly written: readonly string[];
+  /** Array parameters the loop stores into, each with its first store. */
+  readonly written: ReadonlyArray<{ name: string; at: Node }>;
 }
 
 /** Options of a parallel function's call (`f.with({ … })`). */
@@ -115,9 +115,11 @@ export function parallelJit(
     let spec = specs.get(key);
     if (!spec) specs.set(key, (spec = specialize(plan!, types, boundType, inner)));
     const total = await onPool(call.pool ?? options.pool, (pool) => {
-      if (spec.written.length && pool.mode !== "shared")
-        throw new TypeError(
-          `${plan!.name || "the function"}'s prange loop writes \`${spec.written[0]}\`: a parallel loop that writes an array needs the pool's shared memory, and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
+      const write = plan!.written[0];
+      if (write && pool.mode !== "shared")
+        throw plan!.parsed.source.error(
+          `${plan!.name}'s prange loop writes \`${write.name}\`: a parallel loop that writes an array needs the pool's shared memory, and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
+          write.at,
         );
       const start = spec.init ? spec.init(...args) : undefined;
       const chunks = call.chunks ?? Math.max(1, pool.size) * 8;
@@ -157,7 +159,6 @@ interface Specialized {
   readonly init?: ReturnType<typeof jit>;
   readonly finish?: ReturnType<typeof jit>;
   readonly combine: (a: any, b: any) => any;
-  readonly written: readonly string[];
 }
 
 function specialize(plan: Plan, types: readonly ValueType[], boundType: string, options: JitOptions): Specialized {
@@ -190,7 +191,7 @@ function specialize(plan: Plan, types: readonly ValueType[], boundType: string, 
       options,
     );
   }
-  return { chunk, init, finish, combine: combiner(r?.kind, resultType), written: plan.written };
+  return { chunk, init, finish, combine: combiner(r?.kind, resultType) };
 }
 
 /** The value each chunk starts from, where it is not the starting value itself (min, max, &, | are idempotent). */
@@ -384,7 +385,10 @@ export function planOf(parsed: ParsedFunction): Plan {
     );
   }
   const reduction = [...reductions.values()][0];
-  const written = paramNames.filter((p) => find(body, (n) => isArrayWrite(n) === p));
+  const written = paramNames.flatMap((name) => {
+    const at = find(body, (n) => isArrayWrite(n) === name);
+    return at ? [{ name, at }] : [];
+  });
   const rest = statements.slice(index + 1);
   const suffix: Plan["suffix"] =
     rest.length === 0
