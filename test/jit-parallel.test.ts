@@ -320,6 +320,37 @@ describe("prange: what cannot be split, faults, the default pool", () => {
     await closeDefaultPool();
   });
 
+  it("fallback: true runs the original JavaScript, said once, when the loop cannot be split or a piece cannot compile", async () => {
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      function carried(n: number): number {
+        let prev = 0;
+        let s = 0;
+        for (const i of prange(n)) {
+          s += prev;
+          prev = i;
+        }
+        return s;
+      }
+      const a = jit(carried, { parallel: true, fallback: true });
+      expect(await a(10)).toBe(carried(10));
+      function strings(n: number): number {
+        let s = 0;
+        for (const i of prange(n)) s += "ab".length + i;
+        return s;
+      }
+      const b = jit(strings, { parallel: true, fallback: true });
+      expect(await b(10)).toBe(strings(10));
+      expect(await b(12)).toBe(strings(12));
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(/hotpath jit: running carried as plain JavaScript: `prev` is carried/);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it("prange in plain JavaScript is a range iterator over numbers or bigints", () => {
     expect([...prange(4)]).toEqual([0, 1, 2, 3]);
     expect([...prange(2n, 5n)]).toEqual([2n, 3n, 4n]);

@@ -86,12 +86,16 @@ export function parallelJit(
   const declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
   let plan: Plan | undefined;
   let failure: JitError | undefined;
-  try {
-    plan = planOf(parsed);
-  } catch (e) {
+  /** With `fallback: true`, a JitError (of the plan, or of compiling a piece) switches the function to plain JavaScript, said once. */
+  const fallBack = (e: unknown) => {
     if (!(e instanceof JitError) || !options.fallback || !fn) throw e;
     failure = e;
     console.warn(`hotpath jit: running ${parsed.name || "the function"} as plain JavaScript: ${e.message}`);
+  };
+  try {
+    plan = planOf(parsed);
+  } catch (e) {
+    fallBack(e);
   }
   const inner: JitOptions = { cache: options.cache, fastmath: options.fastmath };
   const specs = new Map<string, Specialized>();
@@ -109,11 +113,17 @@ export function parallelJit(
         });
     if (args.length !== plan!.paramNames.length)
       throw new TypeError(`${plan!.name || "the function"} takes ${plan!.paramNames.length} argument(s), got ${args.length}`);
-    const [lo, hi] = bounds(plan!, types, args, probes, inner);
-    const boundType = typeof lo === "bigint" ? "u64" : lo >= -(2 ** 31) && (hi as number) <= 2 ** 31 - 1 ? "i32" : "f64";
-    const key = `${boundType}|${types.map(typeName).join(",")}`;
-    let spec = specs.get(key);
-    if (!spec) specs.set(key, (spec = specialize(plan!, types, boundType, inner)));
+    let lo: number | bigint, hi: number | bigint, spec: Specialized | undefined;
+    try {
+      [lo, hi] = bounds(plan!, types, args, probes, inner);
+      const boundType = typeof lo === "bigint" ? "u64" : lo >= -(2 ** 31) && (hi as number) <= 2 ** 31 - 1 ? "i32" : "f64";
+      const key = `${boundType}|${types.map(typeName).join(",")}`;
+      spec = specs.get(key);
+      if (!spec) specs.set(key, (spec = specialize(plan!, types, boundType, inner)));
+    } catch (e) {
+      fallBack(e);
+      return fn!(...args);
+    }
     const total = await onPool(call.pool ?? options.pool, (pool) => {
       const write = plan!.written[0];
       if (write && pool.mode !== "shared")
