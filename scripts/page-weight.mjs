@@ -11,22 +11,43 @@ import * as esbuild from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-/** A page's script, importing the package as a user would ("hotpath", "hotpath/jit", … resolved to build/). */
+/**
+ * A page's script, importing the package as a user would ("hotpath", "hotpath/jit", … resolved to
+ * build/), split as a bundler splits it: what the page loads at once (the entry and its static
+ * imports), and what it loads at a dynamic import, when first used (`lazy`).
+ */
 async function page(source) {
   const out = await esbuild.build({
-    stdin: { contents: source, resolveDir: root, loader: "js" },
+    stdin: { contents: source, resolveDir: root, loader: "js", sourcefile: "page.js" },
     bundle: true,
+    splitting: true,
+    outdir: `${root}build/.page-weight`,
     minify: true,
     format: "esm",
     platform: "browser",
     target: "es2022",
     write: false,
+    metafile: true,
     logLevel: "silent",
     // "hotpath/…" resolves through the package's own exports map (a self-reference), browser condition.
     conditions: ["browser"],
   });
-  const bytes = out.outputFiles[0].contents;
-  return { minified: bytes.length, gzipped: gz(bytes) };
+  const files = new Map(out.outputFiles.map((f) => [f.path.slice(root.length), f.contents]));
+  const outputs = out.metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint);
+  const eager = new Set();
+  const visit = (name) => {
+    if (eager.has(name)) return;
+    eager.add(name);
+    for (const i of outputs[name].imports) if (i.kind === "import-statement" && !i.external) visit(i.path);
+  };
+  visit(entry);
+  const sum = (names) =>
+    names.reduce((t, n) => ({ minified: t.minified + files.get(n).length, gzipped: t.gzipped + gz(files.get(n)) }), {
+      minified: 0,
+      gzipped: 0,
+    });
+  return { ...sum([...eager]), lazy: sum(Object.keys(outputs).filter((n) => !eager.has(n))) };
 }
 
 async function file(path, minify) {
@@ -45,7 +66,10 @@ const rows = {
 
 if (process.argv.includes("--json")) console.log(JSON.stringify(rows));
 else
-  for (const [name, { minified, gzipped }] of Object.entries(rows))
+  for (const [name, { minified, gzipped, lazy }] of Object.entries(rows))
     console.log(
-      `${name.padEnd(50)} ${(minified / 1024).toFixed(1).padStart(7)} kB minified ${(gzipped / 1024).toFixed(1).padStart(6)} kB gzipped`,
+      `${name.padEnd(50)} ${(minified / 1024).toFixed(1).padStart(7)} kB minified ${(gzipped / 1024).toFixed(1).padStart(6)} kB gzipped` +
+        (lazy?.minified
+          ? `, then ${(lazy.gzipped / 1024).toFixed(1)} kB gzipped loaded when first used (${(lazy.minified / 1024).toFixed(1)} kB minified)`
+          : ""),
     );
