@@ -230,3 +230,26 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     expect(fast.inspect()).not.toMatch(/f64\.ne/);
   });
 });
+
+describe("jit: the facts of a compound assignment to an element", () => {
+  it("`a[i] *= v` on an Int32Array is the double product's ToInt32, not i32.mul (the facts are a[i] * v's, not v's)", () => {
+    function product(a: Int32Array, b: Int32Array) {
+      for (let i = 0; i < a.length; i++) a[i] *= b[i];
+    }
+    const fast = jit(product);
+    const int32 = fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 32508117, -282610641));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(int32, int32), { maxLength: 8 }), (pairs) => {
+        const [a, b, c] = [
+          Int32Array.from(pairs.map((p) => p[0])),
+          Int32Array.from(pairs.map((p) => p[1])),
+          Int32Array.from(pairs.map((p) => p[0])),
+        ];
+        product(a, b);
+        fast(c, b);
+        return a.every((v, i) => v === c[i]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

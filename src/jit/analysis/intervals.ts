@@ -236,20 +236,7 @@ export function analyze(
         if (!node.computed) return undefined;
         expr(node.object, env);
         expr(node.property, env);
-        const b = node.object.type === "Identifier" ? resolve(node.object.name) : undefined;
-        if (b?.kind !== "array") return undefined;
-        switch (b.element) {
-          case "u8":
-            return range(0, 255);
-          case "i32":
-            return INT32;
-          case "u32":
-            return UINT32;
-          case "f64":
-          case "f32":
-            return TOP;
-        }
-        return undefined;
+        return elementFacts(node.object);
       }
       case "CallExpression":
         return call(node, env);
@@ -259,6 +246,24 @@ export function analyze(
       default:
         return undefined;
     }
+  };
+
+  /** What an element of the array `object` can be, as read. */
+  const elementFacts = (object: Node): NumberFacts | undefined => {
+    const b = object.type === "Identifier" ? resolve(object.name) : undefined;
+    if (b?.kind !== "array") return undefined;
+    switch (b.element) {
+      case "u8":
+        return range(0, 255);
+      case "i32":
+        return INT32;
+      case "u32":
+        return UINT32;
+      case "f64":
+      case "f32":
+        return TOP;
+    }
+    return undefined;
   };
 
   const isIntegerElement = (object: Node): boolean => {
@@ -349,7 +354,11 @@ export function analyze(
       const intStore = target.computed && isIntegerElement(target.object);
       const value = expr(node.right, env, intStore && op === "=");
       if (intStore && (op === "+=" || op === "-=") && value && isInt32Like(value)) markWrapping(node);
-      return value;
+      if (op === "=") return value;
+      // `a[i] op= v` is worth `a[i] op v` (the element as read, then v): not v's facts. (An int32
+      // `a[i] *= v` is no int32 product; the store's ToInt32 comes after.)
+      const old = target.computed ? elementFacts(target.object) : undefined;
+      return old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
     }
     if (target.type !== "Identifier") return expr(node.right, env);
     const b = resolve(target.name);
