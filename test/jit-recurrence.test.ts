@@ -1,0 +1,184 @@
+// First-order recurrences by scalar replacement (src/jit/transforms/recurrence.ts): `a[i] op= a[i - 1]`
+// and `a[i] = a[i] op a[i - 1]` / `a[i - 1] op a[i]` carry the value stored in a local instead of
+// loading it back; every element is JavaScript's (NaN, ±0, ±Infinity, int32 wrapping, ToInt32 of a
+// rounded product), and a bound past the array's end runs the loop as written (which traps).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jit } from "../src/jit/index.ts";
+import { prefixSum } from "../src/bench/jit/loops.ts";
+
+const value = fc.oneof(
+  fc.double(),
+  fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1e308, -1e308, 1e-310, -5e-324, 2 ** 53 + 2),
+  fc.double({ min: -4, max: 4, noNaN: true }),
+);
+const int32 = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 1, 2 ** 31 - 1, -(2 ** 31), 46341, -46341, 65536));
+const uint32 = fc.oneof(fc.nat({ max: 2 ** 32 - 1 }), fc.constantFrom(0, 1, 2 ** 32 - 1, 2 ** 31, 65536));
+const lengths = { minLength: 0, maxLength: 12 };
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+const RUNS = { numRuns: 150 };
+
+function subInPlace(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] -= a[i - 1];
+}
+function product(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) {
+    a[i] *= a[i - 1];
+  }
+}
+function previousFirst(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] = a[i - 1] - a[i];
+}
+function currentFirst(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] = a[i] * a[i - 1];
+}
+function fromTwo(a: Float64Array, n: number) {
+  for (let i = 2; i < n; i++) a[i] += a[i - 1];
+}
+function otherBound(a: Float64Array, b: Float64Array) {
+  for (let i = 1; i < b.length; i++) a[i] += a[i - 1];
+}
+function intSum(a: Int32Array) {
+  for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+}
+function intDifference(a: Int32Array) {
+  for (let i = 1; i < a.length; i++) a[i] = a[i - 1] - a[i];
+}
+function intProduct(a: Int32Array) {
+  for (let i = 1; i < a.length; i++) a[i] *= a[i - 1];
+}
+function uintSum(a: Uint32Array) {
+  for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+}
+
+/** The carried loop: the element is loaded once and combined with a local (f64 or i32), no second load before the operation. */
+const CARRIED = (op: string) => new RegExp(`(f64|i32)\\.load\\s+local\\.get \\d+\\s+\\1\\.${op}\\s+local\\.set`);
+const CARRIED_PREVIOUS_FIRST = (op: string) =>
+  new RegExp(`local\\.get \\d+\\s+local\\.get \\d+\\s+(f64|i32)\\.load\\s+\\1\\.${op}\\s+local\\.set`);
+
+describe("jit: first-order recurrences through an array, by scalar replacement", () => {
+  const f64Cases: [string, (a: Float64Array) => void, RegExp][] = [
+    ["the bench's prefix sum a[i] += a[i - 1]", prefixSum, CARRIED("add")],
+    ["a[i] -= a[i - 1]", subInPlace, CARRIED("sub")],
+    ["a[i] *= a[i - 1] (in a block)", product, CARRIED("mul")],
+    ["a[i] = a[i - 1] - a[i]", previousFirst, CARRIED_PREVIOUS_FIRST("sub")],
+    ["a[i] = a[i] * a[i - 1]", currentFirst, CARRIED("mul")],
+  ];
+  for (const [name, fn, wat] of f64Cases) {
+    it(`${name}: JavaScript's doubles for every length (0, 1, 2 included), with the carried loop in the WAT`, () => {
+      const fast = jit(fn);
+      fc.assert(
+        fc.property(fc.array(value, lengths), (values) => {
+          const [a, b] = [Float64Array.from(values), Float64Array.from(values)];
+          fn(a);
+          fast(b);
+          return same(a, b);
+        }),
+        RUNS,
+      );
+      expect(fast.inspect()).toMatch(wat);
+    });
+  }
+
+  it("on arrays in jit's memory (zero-copy) too", () => {
+    const fast = jit(prefixSum);
+    fc.assert(
+      fc.property(fc.array(value, lengths), (values) => {
+        const a = Float64Array.from(values);
+        const b = jit.array(Float64Array, values);
+        prefixSum(a);
+        fast(b);
+        return same(a, b);
+      }),
+      RUNS,
+    );
+  });
+
+  it("int32 and uint32 elements: wrapping + and −, and * as ToInt32 of the rounded double product", () => {
+    const cases: [(a: Int32Array) => void, RegExp | undefined][] = [
+      [intSum, CARRIED("add")],
+      [intDifference, CARRIED_PREVIOUS_FIRST("sub")],
+      [intProduct, undefined],
+    ];
+    for (const [fn, wat] of cases) {
+      const fast = jit(fn);
+      fc.assert(
+        fc.property(fc.array(int32, lengths), (values) => {
+          const [a, b] = [Int32Array.from(values), Int32Array.from(values)];
+          fn(a);
+          fast(b);
+          return same(a, b);
+        }),
+        RUNS,
+      );
+      if (wat) expect(fast.inspect()).toMatch(wat);
+    }
+    const big = Int32Array.from([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1, -(2 ** 31), 3]);
+    const expected = Int32Array.from(big);
+    intProduct(expected);
+    const fastProduct = jit(intProduct);
+    fastProduct(big);
+    expect(Array.from(big)).toEqual(Array.from(expected));
+    expect(fastProduct.inspect()).toMatch(/i32\.load\s+(f64\.convert_i32_s\s+)?local\.get \d+\s+(f64\.convert_i32_s\s+)?f64\.mul/);
+    const fastU = jit(uintSum);
+    fc.assert(
+      fc.property(fc.array(uint32, lengths), (values) => {
+        const [a, b] = [Uint32Array.from(values), Uint32Array.from(values)];
+        uintSum(a);
+        fastU(b);
+        return same(a, b);
+      }),
+      RUNS,
+    );
+    expect(fastU.inspect()).toMatch(CARRIED("add"));
+  });
+
+  it("a bound n from 2: the same elements when n ≤ length (a negative or small n runs no trip); past the end, the trap of the loop as written", () => {
+    const fast = jit(fromTwo);
+    fc.assert(
+      fc.property(
+        fc.array(value, lengths).chain((values) => fc.tuple(fc.constant(values), fc.integer({ min: -3, max: values.length }))),
+        ([values, n]) => {
+          const [a, b] = [Float64Array.from(values), Float64Array.from(values)];
+          fromTwo(a, n);
+          fast(b, n);
+          return same(a, b);
+        },
+      ),
+      RUNS,
+    );
+    expect(fast.inspect()).toMatch(CARRIED("add"));
+    expect(() => fast(new Float64Array(4), 5)).toThrow(/trapped/);
+    const other = jit(otherBound);
+    const [a, b] = [Float64Array.from([1, 2, 3, 4]), Float64Array.from([1, 2, 3, 4])];
+    otherBound(a, new Float64Array(3));
+    other(b, new Float64Array(3));
+    expect(same(a, b)).toBe(true);
+    expect(() => other(new Float64Array(3), new Float64Array(4))).toThrow(/trapped/);
+  });
+
+  it("leaves other shapes to the loop as written: a[i - 2], two arrays, a labelled loop", () => {
+    function back2(a: Float64Array) {
+      for (let i = 2; i < a.length; i++) a[i] += a[i - 2];
+    }
+    function two(a: Float64Array, b: Float64Array) {
+      for (let i = 1; i < a.length; i++) a[i] += b[i - 1];
+    }
+    function labelled(a: Float64Array) {
+      outer: for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+    }
+    for (const fn of [back2, labelled] as ((a: Float64Array) => void)[]) {
+      const fast = jit(fn);
+      const [a, b] = [Float64Array.from([1, -0, 3, NaN, 5]), Float64Array.from([1, -0, 3, NaN, 5])];
+      fn(a);
+      fast(b);
+      expect(same(a, b)).toBe(true);
+      expect(fast.inspect()).not.toMatch(CARRIED("add"));
+    }
+    const fastTwo = jit(two);
+    const [a, b, c] = [Float64Array.from([1, 2, 3]), Float64Array.from([1, 2, 3]), Float64Array.from([4, 5, 6])];
+    two(a, c);
+    fastTwo(b, c);
+    expect(same(a, b)).toBe(true);
+  });
+});
