@@ -182,3 +182,63 @@ describe("jit: first-order recurrences through an array, by scalar replacement",
     expect(same(a, b)).toBe(true);
   });
 });
+
+function runningSum(c: Float64Array, x: Float64Array) {
+  for (let i = 1; i < c.length; i++) c[i] = c[i - 1] + x[i];
+}
+function runningDifference(c: Float64Array, x: Float64Array, n: number) {
+  for (let i = 1; i < n; i++) c[i] = x[i] - c[i - 1];
+}
+function intFromDoubles(c: Int32Array, x: Float64Array) {
+  for (let i = 1; i < c.length; i++) c[i] = c[i - 1] * x[i];
+}
+
+describe("jit: running sums into an array from another, by scalar replacement", () => {
+  it("c[i] = c[i - 1] + x[i], x[i] - c[i - 1] (bound n), an Int32Array from doubles: JavaScript's elements, the carried loop in the WAT", () => {
+    const [sum, difference, ints] = [jit(runningSum), jit(runningDifference), jit(intFromDoubles)];
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.tuple(value, value), lengths)
+          .chain((pairs) => fc.tuple(fc.constant(pairs), fc.integer({ min: -2, max: pairs.length }))),
+        ([pairs, n]) => {
+          const x = Float64Array.from(pairs.map((p) => p[1]));
+          const [c1, c2] = [Float64Array.from(pairs.map((p) => p[0])), Float64Array.from(pairs.map((p) => p[0]))];
+          runningSum(c1, x);
+          sum(c2, x);
+          const [d1, d2] = [Float64Array.from(pairs.map((p) => p[0])), Float64Array.from(pairs.map((p) => p[0]))];
+          runningDifference(d1, x, n);
+          difference(d2, x, n);
+          const [i1, i2] = [Int32Array.from(pairs.map((p) => p[0])), Int32Array.from(pairs.map((p) => p[0]))];
+          intFromDoubles(i1, x);
+          ints(i2, x);
+          return same(c1, c2) && same(d1, d2) && same(i1, i2);
+        },
+      ),
+      RUNS,
+    );
+    expect(sum.inspect()).toMatch(CARRIED_PREVIOUS_FIRST("add"));
+    expect(difference.inspect()).toMatch(CARRIED("sub"));
+    expect(() => sum(new Float64Array(4), new Float64Array(3))).toThrow(/trapped/);
+    expect(() => difference(new Float64Array(4), new Float64Array(4), 5)).toThrow(/trapped/);
+  });
+
+  it("x the very array c, or a view of jit's memory overlapping it one element either way: the loop's elements", () => {
+    const sum = jit(runningSum);
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 2, maxLength: 12 }), fc.constantFrom(-1, 0, 1), (values, shift) => {
+        const plain = Float64Array.from([0, ...values, 0]);
+        const zero = jit.array(Float64Array, [0, ...values, 0]);
+        const view = (a: Float64Array) => a.subarray(1, values.length + 1);
+        const other = (a: Float64Array) => a.subarray(1 + shift, values.length + 1 + shift);
+        runningSum(view(plain), other(plain));
+        sum(view(zero), other(zero));
+        const [a, b] = [Float64Array.from(values), Float64Array.from(values)];
+        runningSum(a, a);
+        sum(b, b);
+        return same(plain, zero) && same(a, b);
+      }),
+      RUNS,
+    );
+  });
+});
