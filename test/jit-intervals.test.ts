@@ -253,3 +253,41 @@ describe("jit: the facts of a compound assignment to an element", () => {
     );
   });
 });
+
+describe("jit: the value of an assignment to an integer element", () => {
+  it("`(a[i] += v)`, `(a[i] = a[i] + v)`, `++a[i]` read as values are the exact sums (the store alone wraps); as statements, the i32 instruction", () => {
+    function compound(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] += v;
+      return s;
+    }
+    function plain(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] = a[i] + v;
+      return s;
+    }
+    function prefix(a: Int32Array, v: number) {
+      let s = v;
+      for (let i = 0; i < a.length; i++) s += ++a[i];
+      return s;
+    }
+    function sequence(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) ((a[i] += v), (s += a[i]));
+      return s;
+    }
+    const int32 = fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), -1, 0, 1));
+    const fns = [compound, plain, prefix, sequence] as ((a: Int32Array, v: number) => number)[];
+    const fast = fns.map((f) => jit(f));
+    fc.assert(
+      fc.property(fc.array(int32, { maxLength: 6 }), int32, (values, v) =>
+        fns.every((f, k) => {
+          const [a, b] = [Int32Array.from(values), Int32Array.from(values)];
+          return Object.is(f(a, v), fast[k](b, v)) && a.every((x, i) => x === b[i]);
+        }),
+      ),
+      { numRuns: 200 },
+    );
+    expect(fast[3].inspect()).toMatch(/i32\.add/);
+  });
+});
