@@ -242,3 +242,63 @@ describe("jit: running sums into an array from another, by scalar replacement", 
     );
   });
 });
+
+function ema(y: Float64Array, x: Float64Array, k: number) {
+  for (let i = 1; i < y.length; i++) y[i] = k * x[i] + (1 - k) * y[i - 1];
+}
+function damped(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] += 0.5 * a[i - 1];
+}
+function mean(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] = (a[i - 1] + a[i]) / 2;
+}
+function intAffine(a: Int32Array, b: Int32Array, m: number) {
+  for (let i = 1; i < a.length; i++) a[i] = a[i - 1] * m + b[i];
+}
+function withCounter(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) a[i] = a[i - 1] + i;
+}
+
+describe("jit: recurrences through expressions (smoothing filters, affine steps)", () => {
+  it("y[i] = k·x[i] + (1 − k)·y[i − 1], a[i] += 0.5·a[i − 1], (a[i − 1] + a[i]) / 2: JavaScript's doubles, the carried value in the WAT", () => {
+    const [fastEma, fastDamped, fastMean] = [jit(ema), jit(damped), jit(mean)];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value), lengths), value, (pairs, k) => {
+        const x = Float64Array.from(pairs.map((p) => p[1]));
+        const ys = () => Float64Array.from(pairs.map((p) => p[0]));
+        const [y1, y2, d1, d2, m1, m2] = [ys(), ys(), ys(), ys(), ys(), ys()];
+        ema(y1, x, k);
+        fastEma(y2, x, k);
+        damped(d1);
+        fastDamped(d2);
+        mean(m1);
+        fastMean(m2);
+        return same(y1, y2) && same(d1, d2) && same(m1, m2);
+      }),
+      RUNS,
+    );
+    // prev · (1 − k) added and kept: the value carried, not loaded.
+    expect(fastEma.inspect()).toMatch(/local\.get (\d+)\s+f64\.mul\s+f64\.add\s+local\.set \1\b/);
+    expect(fastDamped.inspect()).toMatch(/local\.get (\d+)\s+f64\.mul\s+f64\.add\s+local\.set \1\b/);
+    expect(() => fastEma(new Float64Array(3), new Float64Array(2), 0.5)).toThrow(/trapped/);
+  });
+
+  it("an Int32Array's a[i − 1]·m + b[i] (the product's double rounded, then ToInt32); a loop reading the counter itself stays as written", () => {
+    const fast = jit(intAffine);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(int32, int32), lengths), int32, (pairs, m) => {
+        const b = Int32Array.from(pairs.map((p) => p[1]));
+        const [a1, a2] = [Int32Array.from(pairs.map((p) => p[0])), Int32Array.from(pairs.map((p) => p[0]))];
+        intAffine(a1, b, m);
+        fast(a2, b, m);
+        return same(a1, a2);
+      }),
+      RUNS,
+    );
+    const counter = jit(withCounter);
+    const [a, b] = [Float64Array.from([1, 2, 3, 4]), Float64Array.from([1, 2, 3, 4])];
+    withCounter(a);
+    counter(b);
+    expect(same(a, b)).toBe(true);
+  });
+});
