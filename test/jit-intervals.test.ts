@@ -230,3 +230,64 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     expect(fast.inspect()).not.toMatch(/f64\.ne/);
   });
 });
+
+describe("jit: the facts of a compound assignment to an element", () => {
+  it("`a[i] *= v` on an Int32Array is the double product's ToInt32, not i32.mul (the facts are a[i] * v's, not v's)", () => {
+    function product(a: Int32Array, b: Int32Array) {
+      for (let i = 0; i < a.length; i++) a[i] *= b[i];
+    }
+    const fast = jit(product);
+    const int32 = fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 32508117, -282610641));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(int32, int32), { maxLength: 8 }), (pairs) => {
+        const [a, b, c] = [
+          Int32Array.from(pairs.map((p) => p[0])),
+          Int32Array.from(pairs.map((p) => p[1])),
+          Int32Array.from(pairs.map((p) => p[0])),
+        ];
+        product(a, b);
+        fast(c, b);
+        return a.every((v, i) => v === c[i]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("jit: the value of an assignment to an integer element", () => {
+  it("`(a[i] += v)`, `(a[i] = a[i] + v)`, `++a[i]` read as values are the exact sums (the store alone wraps); as statements, the i32 instruction", () => {
+    function compound(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] += v;
+      return s;
+    }
+    function plain(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] = a[i] + v;
+      return s;
+    }
+    function prefix(a: Int32Array, v: number) {
+      let s = v;
+      for (let i = 0; i < a.length; i++) s += ++a[i];
+      return s;
+    }
+    function sequence(a: Int32Array, v: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) ((a[i] += v), (s += a[i]));
+      return s;
+    }
+    const int32 = fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), -1, 0, 1));
+    const fns = [compound, plain, prefix, sequence] as ((a: Int32Array, v: number) => number)[];
+    const fast = fns.map((f) => jit(f));
+    fc.assert(
+      fc.property(fc.array(int32, { maxLength: 6 }), int32, (values, v) =>
+        fns.every((f, k) => {
+          const [a, b] = [Int32Array.from(values), Int32Array.from(values)];
+          return Object.is(f(a, v), fast[k](b, v)) && a.every((x, i) => x === b[i]);
+        }),
+      ),
+      { numRuns: 200 },
+    );
+    expect(fast[3].inspect()).toMatch(/i32\.add/);
+  });
+});

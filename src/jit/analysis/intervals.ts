@@ -181,6 +181,7 @@ export function analyze(
         return expr(node.expression, env, truncated);
       case "SequenceExpression": {
         let last: NumberFacts | undefined;
+        node.expressions.slice(0, -1).forEach(unused);
         for (const e of node.expressions) last = expr(e, env);
         return last;
       }
@@ -222,7 +223,8 @@ export function analyze(
           if (b) assignTo(b, next, env);
         } else if (target.type === "MemberExpression" && target.computed) {
           expr(target.property, env);
-          if (isIntegerElement(target.object)) markWrapping(node);
+          // The value of `a[i]++` is the element read; of `++a[i]`, the exact sum (not wrapped) unless unused.
+          if (isIntegerElement(target.object) && (!node.prefix || discarded.has(node))) markWrapping(node);
         }
         return node.prefix ? next : old;
       }
@@ -236,20 +238,7 @@ export function analyze(
         if (!node.computed) return undefined;
         expr(node.object, env);
         expr(node.property, env);
-        const b = node.object.type === "Identifier" ? resolve(node.object.name) : undefined;
-        if (b?.kind !== "array") return undefined;
-        switch (b.element) {
-          case "u8":
-            return range(0, 255);
-          case "i32":
-            return INT32;
-          case "u32":
-            return UINT32;
-          case "f64":
-          case "f32":
-            return TOP;
-        }
-        return undefined;
+        return elementFacts(node.object);
       }
       case "CallExpression":
         return call(node, env);
@@ -261,12 +250,41 @@ export function analyze(
     }
   };
 
+  /** What an element of the array `object` can be, as read. */
+  const elementFacts = (object: Node): NumberFacts | undefined => {
+    const b = object.type === "Identifier" ? resolve(object.name) : undefined;
+    if (b?.kind !== "array") return undefined;
+    switch (b.element) {
+      case "u8":
+        return range(0, 255);
+      case "i32":
+        return INT32;
+      case "u32":
+        return UINT32;
+      case "f64":
+      case "f32":
+        return TOP;
+    }
+    return undefined;
+  };
+
   const isIntegerElement = (object: Node): boolean => {
     const b = object.type === "Identifier" ? resolve(object.name) : undefined;
     return b?.kind === "array" && ["i32", "u32", "u8"].includes(b.element!);
   };
 
   const markWrapping = (node: Node) => recording && wrapping.add(node);
+
+  // Assignments whose value nothing reads (a statement, a for loop's init or update, all but the last
+  // of a sequence): only there may an integer element's `a[i] += v` be the wrapping instruction, since
+  // the value of `(a[i] += v)` is the exact sum, not the int32 stored.
+  const discarded = new Set<Node>();
+  const unused = (node: Node): Node => {
+    const e = unwrap(node);
+    discarded.add(e);
+    if (e.type === "SequenceExpression") e.expressions.forEach(unused);
+    return node;
+  };
 
   const binary = (node: Node, env: Env, truncated: boolean): NumberFacts | undefined => {
     const op: string = node.operator;
@@ -347,9 +365,14 @@ export function analyze(
         expr(target.property, env);
       }
       const intStore = target.computed && isIntegerElement(target.object);
-      const value = expr(node.right, env, intStore && op === "=");
-      if (intStore && (op === "+=" || op === "-=") && value && isInt32Like(value)) markWrapping(node);
-      return value;
+      const dropped = discarded.has(node);
+      const value = expr(node.right, env, intStore && dropped && op === "=");
+      if (intStore && dropped && (op === "+=" || op === "-=") && value && isInt32Like(value)) markWrapping(node);
+      if (op === "=") return value;
+      // `a[i] op= v` is worth `a[i] op v` (the element as read, then v): not v's facts. (An int32
+      // `a[i] *= v` is no int32 product; the store's ToInt32 comes after.)
+      const old = target.computed ? elementFacts(target.object) : undefined;
+      return old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
     }
     if (target.type !== "Identifier") return expr(node.right, env);
     const b = resolve(target.name);
@@ -440,7 +463,7 @@ export function analyze(
         }
         return env;
       case "ExpressionStatement":
-        expr(node.expression, env);
+        expr(unused(node.expression), env);
         return env;
       case "IfStatement": {
         expr(node.test, env);
@@ -476,7 +499,7 @@ export function analyze(
     pendingLabel = undefined;
     if (node.type === "ForStatement" && node.init) {
       if (node.init.type === "VariableDeclaration") stmt(node.init, before);
-      else expr(node.init, before);
+      else expr(unused(node.init), before);
     }
     /** One trip from the state at the loop's top: the state back at the top, and the state on leaving. */
     const pass = (head: Env): { back: Env | null; exit: Env | null } => {
@@ -491,7 +514,7 @@ export function analyze(
       let end = scoped(() => stmt(node.body, bodyIn));
       for (const c of frame.continues) end = joinEnvs(end, c);
       if (node.type === "DoWhileStatement" && end) expr(node.test, end);
-      if (node.type === "ForStatement" && node.update && end) expr(node.update, end);
+      if (node.type === "ForStatement" && node.update && end) expr(unused(node.update), end);
       loops.pop();
       const back = node.type === "DoWhileStatement" && end ? refine(node.test, new Map(end), true) : end;
       const exitHere =

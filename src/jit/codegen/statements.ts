@@ -7,6 +7,7 @@ import { vectorizedLoop } from "../transforms/vectorize.ts";
 import { elementwiseLoop } from "../transforms/vectorize-map.ts";
 import { interchangedLoop } from "../transforms/interchange.ts";
 import { stridedLoop } from "../transforms/strided.ts";
+import { recurrenceLoop } from "../transforms/recurrence.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
@@ -41,6 +42,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       if (vectorizedLoop(cx, node, { stmt: (s) => stmt(cx, s), loop: (l) => whileOrFor(cx, l) })) return;
       if (interchangedLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
       if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
+      if (recurrenceLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
       if (stridedLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
       if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
