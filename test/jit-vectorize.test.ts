@@ -1,5 +1,5 @@
-// The outer-loop vectorizer (src/jit/transforms/vectorize.ts): escape-time loops run two outer iterations per
-// f64x2. Checked against the original function on random sizes, views and iteration limits (the counts
+// The outer-loop vectorizer (src/jit/transforms/vectorize.ts): escape-time loops run four outer iterations per
+// trip as two f64x2 groups (then two, then one). Checked against the original function on random sizes, views and iteration limits (the counts
 // must be identical, lane by lane), on variants of the shape, and against wabt assembling the printed WAT
 // (so the SIMD opcodes the encoder writes are the instructions the WAT names).
 import fc from "fast-check";
@@ -65,6 +65,96 @@ describe("jit: outer-loop vectorization of escape-time loops (two iterations per
     fast(a, 101, 37, 400, -2, -1.25, 2.5, 2.5);
     mandelbrot(b, 101, 37, 400, -2, -1.25, 2.5, 2.5);
     expect([...a]).toEqual([...b]);
+  });
+
+  it("four pixels per trip: every remainder 0–3 of the width, maxIter 0 and 1, NaN and ±Infinity views, counts as the plain function's", () => {
+    const fast = jit(mandelbrot, "void(u32[], i32, i32, i32, f64, f64, f64, f64)");
+    const wat = fast.inspect();
+    // The 4-wide loop (two f64x2 groups, one i32x4 count), then the 2-wide one for a remainder of 2 or 3.
+    for (const op of ["i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27", "i32x4.shr_s", "i32x4.bitmask", "i64x2.bitmask"])
+      expect(wat).toContain(op);
+    const views = [
+      [-2, -1.25, 2.5, 2.5],
+      [-0.75, 0.1, 0.01, 0.01],
+      [NaN, 0, 1, 1],
+      [-2, Infinity, 2.5, 2.5],
+      [-Infinity, -1, 2.5, 2.5],
+      [-2, -1.25, NaN, 2.5],
+      [-2, -1.25, Infinity, -Infinity],
+      [-0, -0, 0, -0],
+    ];
+    for (let w = 0; w <= 13; w++)
+      for (const h of [1, 3])
+        for (const n of [0, 1, 2, 7, 150])
+          for (const [x0, y0, dx, dy] of views) {
+            const want = new Uint32Array(w * h).fill(7);
+            const got = new Uint32Array(w * h).fill(7);
+            mandelbrot(want, w, h, n, x0, y0, dx, dy);
+            fast(got, w, h, n, x0, y0, dx, dy);
+            expect([...got], `${w}×${h}, n ${n}, view ${[x0, y0, dx, dy]}`).toEqual([...want]);
+          }
+    const special = fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 4, -4);
+    fc.assert(
+      fc.property(
+        fc.record({
+          w: fc.integer({ min: 0, max: 17 }),
+          h: fc.integer({ min: 0, max: 3 }),
+          n: fc.oneof(fc.constantFrom(0, 1, 2, 3), fc.integer({ min: 0, max: 300 })),
+          x0: fc.oneof(fc.double({ min: -3, max: 1 }), special),
+          y0: fc.oneof(fc.double({ min: -2, max: 1 }), special),
+          dx: fc.oneof(fc.double({ min: -3, max: 3 }), special),
+          dy: fc.oneof(fc.double({ min: -3, max: 3 }), special),
+        }),
+        ({ w, h, n, x0, y0, dx, dy }) => {
+          const want = new Uint32Array(w * h).fill(7);
+          const got = new Uint32Array(w * h).fill(7);
+          mandelbrot(want, w, h, n, x0, y0, dx, dy);
+          fast(got, w, h, n, x0, y0, dx, dy);
+          expect([...got]).toEqual([...want]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("the statements after the loop run for the four lanes in the scalar loop's order; 2·x and x·2 stay exact", () => {
+    same((out, w, h, n, x0, y0, dx, dy) => {
+      for (let py = 0; py < h; py++) {
+        const cy = y0 + (dy * py) / h;
+        for (let px = 0; px < w; px++) {
+          const cx = x0 + (dx * px) / w;
+          let zx = 0;
+          let zy = 0;
+          let i = 0;
+          for (; i < n; i++) {
+            const x2 = zx * zx;
+            const y2 = zy * zy;
+            if (x2 + y2 > 4) break;
+            zy = zx * 2 * zy + cy;
+            zx = x2 - y2 + cx;
+          }
+          // Order-dependent: each pixel folds its count into out[0] after the ones before it.
+          out[py * w + px] = i;
+          out[0] = (out[0] * 31 + i + px) % 1000003;
+        }
+      }
+    }, true);
+  });
+
+  it("a count from a negative literal runs two pixels per f64x2 only (four would count in i32 lanes past 2^31 trips)", () => {
+    const fast = same((out, w, h, n, x0, y0, dx, dy) => {
+      for (let py = 0; py < h; py++)
+        for (let px = 0; px < w; px++) {
+          let z = x0 + (dx * px) / w + py * dy;
+          let i = -3;
+          for (; i < n; i++) {
+            if (z * z > 4) break;
+            z = z * z + y0;
+          }
+          out[py * w + px] = i + 3;
+        }
+    }, true);
+    expect(fast.inspect()).not.toContain("i32x4.bitmask");
   });
 
   it("variants of the shape: && / || / ! conditions, Math functions, compound assignments, work after the loop", () => {

@@ -1,5 +1,5 @@
-// The outer-loop vectorizer: two iterations of an outer counted loop run side by side in the two
-// lanes of f64x2 values, when the loop has the escape-time shape (Mandelbrot's pixel loop):
+// The outer-loop vectorizer: outer iterations of a counted loop run side by side in the lanes of f64x2
+// values, when the loop has the escape-time shape (Mandelbrot's pixel loop):
 //
 //   for (let p = A; p < B; p++) {              // p an i32 counter, B an i32 that cannot change
 //     const c = …; let z = …; let i = K;       // declarations: numbers, from p and invariants only
@@ -11,25 +11,46 @@
 //     …                                        // anything using i, p and the declarations the loop does not assign
 //   }
 //
+// Four iterations per trip while four are left, as two independent f64x2 groups (lanes 0, 1 and 2, 3)
+// whose statements are interleaved in one inner loop: each trip is a chain of dependent multiplies and
+// adds, so one group is latency-bound and the CPU overlaps the two chains. Then two iterations (one
+// group) when two or three are left, then the last one scalar. On the jit bench's Mandelbrot (400 × 300,
+// maxIter 200, Node 20) four lanes cost 2.7 % more trips than two (a trip runs until its slowest lane
+// escapes) and the loop takes ≈ 7.5 ms against ≈ 9.5 ms; docs/decisions.md has the variants measured.
+//
 // The lanes run the inner loop in lockstep. A lane is done from the trip where its break condition
 // first holds (done = done OR condition: it never comes back, even if its values turn to NaN); each
 // trip that goes on adds `done` (−1 in a done lane, 0 in the others) to the lane's `missed`, so the
 // trip counter plus `missed` is the trip where the lane stopped: exactly the i the scalar loop leaves.
-// The loop stops when every lane is done (i64x2.bitmask = 3; the alternatives measured are in
-// docs/decisions.md) or i reaches N. Each lane's operations are the scalar loop's, in the same order, on the same
-// doubles (f64x2 arithmetic is IEEE 754 per lane, as f64 arithmetic is), so counts are identical; the
-// values an escaped lane goes on computing are never read (the statements after the loop may not read
-// what the loop assigns). The declarations before the inner loop are computed per lane with the scalar
-// code, and the statements after it run for lane 0 then lane 1, as the scalar loop orders them; moving
-// lane 1's declarations and loop before lane 0's last statements is safe because they read no memory
-// and no variable those statements can write. The last iteration, when B − A is odd, runs scalar.
+// The loop stops when every lane is done or i reaches N. One group keeps `done` and `missed` as i64x2
+// and stops at i64x2.bitmask = 3 (the alternatives measured are in docs/decisions.md). Two groups keep
+// only `missed`, an i32x4 with a lane per pixel: the two masks' low halves are shuffled into one i32x4
+// (i8x16.shuffle), and a lane was done before this trip exactly when its `missed` is negative (it went
+// on at least one trip done), so done = mask OR (missed >> 31), the loop stops at i32x4.bitmask = 15,
+// and missed += done. Only when the literal K is ≥ 0: missed stays in [−(N − K), 0], an i32, and the sign
+// test holds (one group, any K, counts in i64). Fewer live v128 values than two masks and two
+// counters: x64 has 16 xmm registers, and the spills cost more than the overlap gains.
+//
+// Each lane's operations are the scalar loop's, in the same order, on the same doubles (f64x2
+// arithmetic is IEEE 754 per lane, as f64 arithmetic is), so counts are identical; `2 * x` and `x * 2`
+// of a variable are computed as x + x, the same double for every x (±0, ±∞, NaN), which spares a
+// register for the constant 2. Interleaving the two groups' statements reorders operations of
+// different lanes only, which share no values. The values an escaped lane goes on computing are never
+// read (the statements after the loop may not read what the loop assigns). The declarations before the
+// inner loop are computed per lane with the scalar code, and the statements after it run for lane 0,
+// 1, 2 then 3 (0 then 1 with one group), as the scalar loop orders them; moving later lanes'
+// declarations and loop before earlier lanes' last statements is safe because they read no memory and
+// no variable those statements can write.
 import type { FunctionContext, Var } from "../codegen/context.ts";
 import { JitError } from "../errors.ts";
 import type { Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
 import { isNumber, type ResultType } from "../analysis/types.ts";
 import { constant, pure } from "../analysis/typing.ts";
-import type { Instr } from "../wasm/wasm.ts";
+import { shuffleLanes, type Instr } from "../wasm/wasm.ts";
+
+/** i8x16.shuffle of two f64x2 masks into one i32x4 mask: bytes 0–3 and 8–11 of each. */
+const QUAD = shuffleLanes([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
 
 /** Thrown while emitting when a condition of the shape fails: the loop is compiled as written. */
 class NotVectorizable {}
@@ -190,24 +211,39 @@ function toF64(type: ResultType): Instr[] {
 }
 
 function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
-  const { p, pre, inner, post, i, start, body } = shape;
   cx.scopes.push(new Map());
   scalar.stmt(node.init);
-  const pv = cx.lookup(p)!;
+  const pv = cx.lookup(shape.p)!;
   if (pv.type !== "i32" || !pv.counter || !cx.invariant(node.test.right)) no();
+  // Four iterations per trip (two f64x2 groups), then two (one group) for a remainder of 2 or 3. Four
+  // only from a count K ≥ 0: then N − K trips fit the i32 lanes of `missed` (see the header).
+  if (shape.start >= 0) wide(cx, node, shape, scalar, pv.locals[0], 2);
+  wide(cx, node, shape, scalar, pv.locals[0], 1);
+  // The last iteration (B − A odd), or all of them when there are fewer than two.
+  scalar.loop({ ...node, init: null });
+  cx.scopes.pop();
+}
+
+/** A loop over p (the local P) that runs 2·groups outer iterations per trip while that many are left, in `groups` f64x2 groups interleaved. */
+function wide(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar, P: number, groups: 1 | 2) {
+  const { p, pre, inner, post, i, start, body } = shape;
+  const width = 2 * groups;
   const bound = recurse.detached(cx, node.test.right);
   if (bound.type !== "i32") no();
-  const P = pv.locals[0];
-  const P1 = cx.local("i32");
   const vexit = cx.open("block");
   const vtop = cx.open("loop");
-  // Two iterations left: p + 1 < B, in i64 (p + 1 could wrap in i32).
-  cx.emit(["local.get", P], ["i64.extend_i32_s"], ["i64.const", 1n], ["i64.add"], ...bound.code, ["i64.extend_i32_s"], ["i64.lt_s"]);
-  cx.emit(["i32.eqz"], ["br_if", cx.depth - vexit]);
-  cx.emit(["local.get", P], ["i32.const", 1], ["i32.add"], ["local.set", P1]);
+  // `width` iterations left: p + width − 1 < B, in i64 (p + width − 1 could wrap in i32).
+  cx.emit(["local.get", P], ["i64.extend_i32_s"], ["i64.const", BigInt(width - 1)], ["i64.add"], ...bound.code, ["i64.extend_i32_s"]);
+  cx.emit(["i64.lt_s"], ["i32.eqz"], ["br_if", cx.depth - vexit]);
+  const ps = [P];
+  for (let l = 1; l < width; l++) {
+    const Pl = cx.local("i32");
+    cx.emit(["local.get", P], ["i32.const", l], ["i32.add"], ["local.set", Pl]);
+    ps.push(Pl);
+  }
 
   // Each lane's declarations, by the scalar code, with p its own.
-  const lanes = [P, P1].map((local) => {
+  const lanes = ps.map((local) => {
     const scope = new Map<string, Var>([[p, { type: "i32", locals: [local], constant: true }]]);
     cx.scopes.push(scope);
     for (const s of pre) scalar.stmt(s);
@@ -216,34 +252,39 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   });
   const count = lanes[0].get(i);
   if (!count || count.type !== "i32" || !count.counter) no();
-  // N: the same for both lanes.
+  // N: the same for every lane.
   const n = inner.test.right;
   const laneFree = (e: Node) => ![...nodes(e)].some((x) => x.type === "Identifier" && lanes[0].has(x.name));
   if (!laneFree(n) || !cx.invariant(n)) no();
 
-  // Everything the loop reads, as f64x2: each lane's own values side by side, invariants splatted.
+  // Everything the loop reads, as f64x2 per group: its two lanes' own values side by side, invariants splatted (shared).
   const names = new Set<string>();
   for (const s of body) reads(s, names);
-  const vars = new Map<string, number>();
+  const vars = Array.from({ length: groups }, () => new Map<string, number>());
   const declaredInside = new Set(
     body.filter((s) => s.type === "VariableDeclaration").flatMap((s) => s.declarations.map((d: Node) => d.id.name)),
   );
   for (const name of names) {
     if (name === i) no();
-    const [a, b] = [lanes[0].get(name), lanes[1].get(name)];
-    if (!(a && b) && declaredInside.has(name)) continue;
-    const V = cx.local("v128");
-    if (a && b) {
-      if (a.locals.length !== 1 || !isNumber(a.type)) no();
-      cx.emit(["local.get", a.locals[0]], ...toF64(a.type), ["f64x2.splat"], ["local.get", b.locals[0]], ...toF64(b.type));
-      cx.emit(["f64x2.replace_lane", 1], ["local.set", V]);
+    const own = lanes.map((scope) => scope.get(name));
+    if (!own.every((v) => v) && declaredInside.has(name)) continue;
+    if (own.every((v) => v)) {
+      for (let g = 0; g < groups; g++) {
+        const [a, b] = [own[2 * g]!, own[2 * g + 1]!];
+        if (a.locals.length !== 1 || !isNumber(a.type)) no();
+        const V = cx.local("v128");
+        cx.emit(["local.get", a.locals[0]], ...toF64(a.type), ["f64x2.splat"], ["local.get", b.locals[0]], ...toF64(b.type));
+        cx.emit(["f64x2.replace_lane", 1], ["local.set", V]);
+        vars[g].set(name, V);
+      }
     } else {
       const id = { type: "Identifier", name, start: inner.start, end: inner.end };
       if (!cx.lookup(name) || !cx.invariant(id)) no();
       const type = recurse.expr(cx, id);
+      const V = cx.local("v128");
       cx.emit(...toF64(type), ["f64x2.splat"], ["local.set", V]);
+      for (const group of vars) group.set(name, V);
     }
-    vars.set(name, V);
   }
   // The loop assigns only `let`s of its lane (declared before it or in it), as the scalar code would accept.
   const lets = new Set<string>();
@@ -262,6 +303,7 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
     }
   }
 
+  // One group: `done` and `missed` i64x2 (a lane's mask, its count). Two: only `missed`, i32x4, a lane per pixel (see the header).
   const missed = cx.local("v128");
   const done = cx.local("v128");
   const k = cx.local("i32");
@@ -271,57 +313,54 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   const preheader = cx.code.length;
   const hoisted: Instr[] = [];
   const splats = new Map<string, number>();
-  const locals = new Map(vars);
-  const env: Env = {
-    locals,
-    constant(value) {
-      const key = Object.is(value, -0) ? "-0" : String(value);
-      let V = splats.get(key);
-      if (V === undefined) {
-        V = cx.local("v128");
-        hoisted.push(["f64.const", value], ["f64x2.splat"], ["local.set", V]);
-        splats.set(key, V);
-      }
-      return V;
-    },
+  const constant = (value: number) => {
+    const key = Object.is(value, -0) ? "-0" : String(value);
+    let V = splats.get(key);
+    if (V === undefined) {
+      V = cx.local("v128");
+      hoisted.push(["f64.const", value], ["f64x2.splat"], ["local.set", V]);
+      splats.set(key, V);
+    }
+    return V;
   };
+  const envs = vars.map((v) => ({ locals: new Map(v), constant }));
   const iexit = cx.open("block");
   const itop = cx.open("loop");
   cx.scopes.push(new Map([[i, { type: "i32", locals: [k], constant: true }]]));
   recurse.cond(cx, inner.test);
   cx.scopes.pop();
   cx.emit(["i32.eqz"], ["br_if", cx.depth - iexit]);
+  // Each statement for group 0, then for group 1: two independent chains of dependent operations, side by side.
   for (const s of body) {
     if (s.type === "VariableDeclaration")
-      for (const d of s.declarations) {
-        if (vector(cx, d.init, env) !== "f64") no();
-        const V = cx.local("v128");
-        cx.emit(["local.set", V]);
-        locals.set(d.id.name, V);
-      }
+      for (const d of s.declarations)
+        for (const env of envs) {
+          if (vector(cx, d.init, env) !== "f64") no();
+          const V = cx.local("v128");
+          cx.emit(["local.set", V]);
+          env.locals.set(d.id.name, V);
+        }
     else if (s.type === "ExpressionStatement") {
       const e = s.expression;
-      const target = locals.get(e.left.name);
-      if (target === undefined) no();
       const value = e.operator === "=" ? e.right : { ...e, type: "BinaryExpression", operator: e.operator.slice(0, -1), left: e.left };
-      if (vector(cx, value, env) !== "f64") no();
-      cx.emit(["local.set", target!]);
+      for (const env of envs) {
+        const target = env.locals.get(e.left.name);
+        if (target === undefined) no();
+        if (vector(cx, value, env) !== "f64") no();
+        cx.emit(["local.set", target!]);
+      }
     } else {
-      // The break: a lane is done for good once its condition holds; the loop ends when both are; a done lane misses this trip.
-      if (vector(cx, s.test, env) !== "mask") no();
-      const mask = cx.local("v128");
-      cx.emit(
-        ["local.set", mask],
-        ["local.get", done],
-        ["local.get", mask],
-        ["v128.or"],
-        ["local.tee", done],
-        ["i64x2.bitmask"],
-        ["i32.const", 3],
-        ["i32.eq"],
-      );
-      cx.emit(["br_if", cx.depth - iexit]);
-      cx.emit(["local.get", missed], ["local.get", done], ["i64x2.add"], ["local.set", missed]);
+      // The break: a lane is done for good once its condition holds; the loop ends when every lane is; a done lane misses this trip.
+      for (const env of envs) if (vector(cx, s.test, env) !== "mask") no();
+      if (groups === 1) {
+        cx.emit(["local.get", done], ["v128.or"], ["local.tee", done], ["i64x2.bitmask"], ["i32.const", 3], ["i32.eq"]);
+        cx.emit(["br_if", cx.depth - iexit], ["local.get", missed], ["local.get", done], ["i64x2.add"], ["local.set", missed]);
+      } else {
+        // The two masks' low halves as one i32x4 (lanes 0, 1, 2, 3); a lane done before this trip has missed < 0.
+        cx.emit(["i8x16.shuffle", QUAD], ["local.get", missed], ["i32.const", 31], ["i32x4.shr_s"], ["v128.or"], ["local.tee", done]);
+        cx.emit(["i32x4.bitmask"], ["i32.const", 15], ["i32.eq"], ["br_if", cx.depth - iexit]);
+        cx.emit(["local.get", missed], ["local.get", done], ["i32x4.add"], ["local.set", missed]);
+      }
     }
   }
   cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - itop]);
@@ -329,21 +368,22 @@ function emit(cx: FunctionContext, node: Node, shape: Shape, scalar: Scalar) {
   cx.close();
   cx.code.splice(preheader, 0, ...hoisted);
 
-  // The statements after the loop, lane 0 then lane 1, with i the lane's count.
+  // The statements after the loop, lane 0, 1, 2 then 3, with i the lane's count.
   lanes.forEach((scope, lane) => {
     const I = cx.local("i32");
-    cx.emit(["local.get", missed], ["i64x2.extract_lane", lane], ["i32.wrap_i64"], ["local.get", k], ["i32.add"], ["local.set", I]);
+    cx.emit(
+      ["local.get", missed],
+      ...(groups === 1 ? ([["i64x2.extract_lane", lane], ["i32.wrap_i64"]] as Instr[]) : ([["i32x4.extract_lane", lane]] as Instr[])),
+    );
+    cx.emit(["local.get", k], ["i32.add"], ["local.set", I]);
     scope.set(i, { type: "i32", locals: [I], constant: true });
     cx.scopes.push(scope);
     for (const s of post) scalar.stmt(s);
     cx.scopes.pop();
   });
-  cx.emit(["local.get", P], ["i32.const", 2], ["i32.add"], ["local.set", P], ["br", cx.depth - vtop]);
+  cx.emit(["local.get", P], ["i32.const", width], ["i32.add"], ["local.set", P], ["br", cx.depth - vtop]);
   cx.close();
   cx.close();
-  // The last iteration (B − A odd), or all of them when there are fewer than two.
-  scalar.loop({ ...node, init: null });
-  cx.scopes.pop();
 }
 
 const ARITH: Record<string, string> = { "+": "f64x2.add", "-": "f64x2.sub", "*": "f64x2.mul", "/": "f64x2.div" };
@@ -397,6 +437,17 @@ function vector(cx: FunctionContext, node: Node, env: Env): "f64" | "mask" {
       if (node.operator === "-") cx.emit(["f64x2.neg"]);
       return "f64";
     case "BinaryExpression": {
+      // 2 * x as x + x: the same double for every x (±0, ±Infinity and NaN included), and no constant to keep in a register.
+      const two = (e: Node) => e.type === "Literal" && e.value === 2 && typeof e.bigint !== "string";
+      if (node.operator === "*" && (two(node.left) || two(node.right))) {
+        const x = two(node.left) ? node.right : node.left;
+        if (x.type === "Identifier") {
+          if (vector(cx, x, env) !== "f64") no();
+          vector(cx, x, env);
+          cx.emit(["f64x2.add"]);
+          return "f64";
+        }
+      }
       const op = ARITH[node.operator] ?? COMPARE[node.operator];
       if (!op || vector(cx, node.left, env) !== "f64" || vector(cx, node.right, env) !== "f64") no();
       cx.emit([op]);

@@ -50,7 +50,7 @@ export const callIndex = (k: number, imports: number): number => (k < 0 ? -1 - k
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory" | "lane";
+type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory" | "lane" | "lanes";
 
 /** name → [opcode bytes, immediate kind]. Memory ops use their natural alignment. */
 const OPCODES: Record<string, readonly [readonly number[], Immediate]> = {};
@@ -119,6 +119,9 @@ define(
     "v128.not": 0x4d,
     "v128.and": 0x4e,
     "v128.or": 0x50,
+    "i32x4.bitmask": 0xa4,
+    "i32x4.shr_s": 0xac,
+    "i32x4.add": 0xae,
     "i64x2.bitmask": 0xc4,
     "i64x2.add": 0xce,
     "f64x2.abs": 0xec,
@@ -133,7 +136,13 @@ define(
   }),
 );
 define("memory", simd({ "v128.load": 0x00, "v128.store": 0x0b }));
-define("lane", simd({ "i64x2.extract_lane": 0x1d, "f64x2.extract_lane": 0x21, "f64x2.replace_lane": 0x22 }));
+define("lane", simd({ "i32x4.extract_lane": 0x1b, "i64x2.extract_lane": 0x1d, "f64x2.extract_lane": 0x21, "f64x2.replace_lane": 0x22 }));
+
+// i8x16.shuffle's 16 lane indices: a bigint whose byte j (little-endian) is lane j's source.
+define("lanes", simd({ "i8x16.shuffle": 0x0d }));
+
+/** The immediate of i8x16.shuffle: result byte j is byte lanes[j] of the two operands (0–15 the first, 16–31 the second). */
+export const shuffleLanes = (lanes: readonly number[]): bigint => lanes.reduceRight((acc, lane) => (acc << 8n) | BigInt(lane), 0n);
 
 /** Natural alignment (log2 bytes) of a memory instruction. */
 export function alignOf(op: string): number {
@@ -216,6 +225,9 @@ function encodeInstr(b: Bytes, [op, arg]: Instr, imports: number) {
       break;
     case "lane":
       b.byte(arg as number);
+      break;
+    case "lanes":
+      for (let j = 0n; j < 16n; j++) b.byte(Number(((arg as bigint) >> (8n * j)) & 0xffn));
       break;
     case "memory":
       b.u32(alignOf(op));

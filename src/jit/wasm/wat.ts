@@ -7,6 +7,7 @@ function instrText([op, arg]: Instr, names: readonly string[], imports: number):
   if (op === "call") return `call $${names[callIndex(arg as number, imports)]}`;
   if (op === "block" || op === "loop" || op === "if") return `${op} (result ${arg})`;
   if (op.includes("load") || op.includes("store")) return arg === 0 ? op : `${op} offset=${arg}`;
+  if (op === "i8x16.shuffle") return `${op} ${Array.from({ length: 16 }, (_, j) => ((arg as bigint) >> BigInt(8 * j)) & 0xffn).join(" ")}`;
   if (op === "f64.const") return `${op} ${floatText(arg as number)}`;
   return `${op} ${arg}`;
 }
