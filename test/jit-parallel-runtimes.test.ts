@@ -13,7 +13,7 @@ const script = fileURLToPath(new URL("./jit-fixtures/parallel.mjs", import.meta.
 describe.each(["node", "deno", "bun"] as const)("parallel jit in %s", (name) => {
   const path = name === "node" ? process.execPath : findRuntime(name);
   itWith("runtimes", path ? undefined : `${name} not found: npm install installs it`)(
-    "runs prange loops on the default pool (reductions, writes, jit.array) and exits without closing it",
+    "runs prange loops on the default pool (reductions, several at once, writes, jit.array) and exits without closing it",
     async () => {
       const { stdout } = await run(path!, name === "node" ? [script] : runtimeArgs(name, script), {
         timeout: 60_000,
@@ -21,7 +21,7 @@ describe.each(["node", "deno", "bun"] as const)("parallel jit in %s", (name) => 
       });
       const report = JSON.parse(stdout.trim().split("\n").pop()!);
       expect(report.runtime).toMatch(name);
-      expect(report.checks).toEqual({ hits: true, single: true, writes: true, max: true });
+      expect(report.checks).toEqual({ hits: true, single: true, writes: true, max: true, several: true });
     },
   );
 });

@@ -46,3 +46,15 @@ export function plainHits(n: bigint): bigint {
 
 export const xs = Float64Array.from({ length: 5003 }, (_, i) => (i % 101) - 50);
 export const ws = Int32Array.from({ length: 7 }, (_, i) => i - 3);
+
+/** Several reductions in one loop (shared memory only). */
+export function countAndSum(xs: Float64Array): number {
+  let sum = 0;
+  let count = 0;
+  for (const i of prange(xs.length))
+    if (xs[i] > 0) {
+      sum += xs[i];
+      count++;
+    }
+  return sum * 1000 + count;
+}

@@ -23,6 +23,19 @@ function hits(n) {
 function roots(out, xs) {
   for (const i of prange(xs.length)) out[i] = Math.sqrt(xs[i]);
 }
+function meanAndMax(xs) {
+  let sum = 0;
+  let count = 0;
+  let top = -Infinity;
+  for (const i of prange(xs.length)) {
+    if (xs[i] > 500) {
+      sum += xs[i];
+      count++;
+    }
+    top = Math.max(top, xs[i]);
+  }
+  return sum / count + top;
+}
 function maxOf(xs) {
   let best = -Infinity;
   for (const i of prange(xs.length)) best = Math.max(best, xs[i]);
@@ -49,5 +62,6 @@ const checks = {
   single: jit(hits)(5000n) === expectedHits,
   writes: (await jit(roots, { parallel: true })(out, xs), out.every((v, i) => v === Math.sqrt(xs[i]))),
   max: (await jit(maxOf, { parallel: true })(zeroCopy)) === 1000,
+  several: (await jit(meanAndMax, { parallel: true })(xs)) === meanAndMax(xs),
 };
 console.log(JSON.stringify({ runtime, checks }));

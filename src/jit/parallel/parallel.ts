@@ -39,7 +39,10 @@ interface Plan {
   readonly lo: Node | undefined;
   readonly hi: Node;
   readonly bodyText: string;
+  /** The loop's reduction when it has exactly one (the common case: one value per chunk through the pool). */
   readonly reduction: Reduction | undefined;
+  /** Every reduction variable, in the order they first appear. */
+  readonly reductions: readonly Reduction[];
   /** The statements after the loop: none, `return v;` (the reduction itself), or anything else (a finish function). */
   readonly suffix: { kind: "none" } | { kind: "return-reduction" } | { kind: "code"; text: string };
   /** Array parameters the loop stores into, each with its first store. */
@@ -124,6 +127,7 @@ export function parallelJit(
       fallBack(e);
       return fn!(...args);
     }
+    if (spec.multi) return runMulti(plan!, spec, spec.multi, args, lo!, hi!, call);
     const total = await onPool(call.pool ?? options.pool, (pool) => {
       const write = plan!.written[0];
       if (write && pool.mode !== "shared")
@@ -144,6 +148,53 @@ export function parallelJit(
     if (plan!.suffix.kind === "none") return undefined;
     if (plan!.suffix.kind === "return-reduction") return total;
     return spec.finish!(total, ...args);
+  };
+
+  /**
+   * Several reductions: the pool runs one chunk per index c of [0, C) (reduceRange over the chunk
+   * indices), each chunk computing its own sub-range of [lo, hi) and storing its partials in slot c of
+   * two arrays (numbers, bigints) in shared memory; each variable is then folded in chunk order.
+   */
+  const runMulti = async (
+    plan: Plan,
+    spec: Specialized,
+    multi: MultiReduction,
+    args: unknown[],
+    lo: number | bigint,
+    hi: number | bigint,
+    call: ParallelCallOptions,
+  ): Promise<unknown> => {
+    const starts = multi.inits.map((init) => init(...args));
+    const totals = await onPool(call.pool ?? options.pool, async (pool) => {
+      if (pool.mode !== "shared")
+        throw plan.parsed.source.error(
+          `${plan.name}'s prange loop reduces ${plan.reductions.map((r) => `\`${r.name}\``).join(", ")}: a parallel loop with several reductions needs the pool's shared memory (its chunks store their partial results there), and this pool passes messages (pool.modeReason: ${pool.modeReason})`,
+          plan.reductions[1].at,
+        );
+      const span = typeof lo === "bigint" ? ((hi as bigint) > lo ? (hi as bigint) - lo : 0n) : Math.max(0, (hi as number) - lo);
+      const wanted = call.chunks ?? Math.max(1, pool.size) * 8;
+      const count = Math.max(1, typeof span === "bigint" ? Number(span < BigInt(wanted) ? span : BigInt(wanted)) : Math.min(wanted, span));
+      const numbers = new Float64Array(Math.max(1, count * multi.numberSlots));
+      const bigints = new BigUint64Array(Math.max(1, count * multi.bigintSlots));
+      await pool.reduceRange(spec.chunk, 0, count, {
+        combine: () => 0,
+        initial: 0,
+        args: [lo, hi, count, ...args, numbers, bigints],
+        chunks: count,
+        signal: call.signal,
+      });
+      return plan.reductions.map((_, j) => {
+        const { slot, big, combine, signed } = multi.vars[j];
+        let total = starts[j];
+        for (let c = 0; c < count; c++) {
+          const part = big ? bigints[c * multi.bigintSlots + slot] : numbers[c * multi.numberSlots + slot];
+          total = combine(total, signed ? BigInt.asIntN(64, part as bigint) : part);
+        }
+        return total;
+      });
+    });
+    if (plan.suffix.kind === "none") return undefined;
+    return spec.finish!(...totals, ...args);
   };
 
   const checkCall = (call: ParallelCallOptions) => {
@@ -169,9 +220,19 @@ interface Specialized {
   readonly init?: ReturnType<typeof jit>;
   readonly finish?: ReturnType<typeof jit>;
   readonly combine: (a: any, b: any) => any;
+  /** Two or more reductions: where each variable's partials go, and how they combine. */
+  readonly multi?: MultiReduction;
+}
+
+interface MultiReduction {
+  readonly inits: ReadonlyArray<ReturnType<typeof jit>>;
+  readonly vars: ReadonlyArray<{ slot: number; big: boolean; signed: boolean; combine: (a: any, b: any) => any }>;
+  readonly numberSlots: number;
+  readonly bigintSlots: number;
 }
 
 function specialize(plan: Plan, types: readonly ValueType[], boundType: string, options: JitOptions): Specialized {
+  if (plan.reductions.length > 1) return specializeMulti(plan, types, boundType, options);
   const typeList = types.map(typeName).join(", ");
   const r = plan.reduction;
   // The reduction's starting value and its type: the statements before the loop, jitted and asked.
@@ -202,6 +263,55 @@ function specialize(plan: Plan, types: readonly ValueType[], boundType: string, 
     );
   }
   return { chunk, init, finish, combine: combiner(r?.kind, resultType) };
+}
+
+/** The pieces of a loop with several reductions (see runMulti): the chunk computes its own sub-range from its index. */
+function specializeMulti(plan: Plan, types: readonly ValueType[], boundType: string, options: JitOptions): Specialized {
+  const typeList = types.map(typeName).join(", ");
+  const rest = typeList ? `, ${typeList}` : "";
+  let numberSlots = 0;
+  let bigintSlots = 0;
+  const inits: Array<ReturnType<typeof jit>> = [];
+  const vars = plan.reductions.map((r) => {
+    const init = jit(
+      `function ${plan.name}__init_${r.name}(${plan.paramsText}) {\n${plan.prefixText}\nreturn ${r.name};\n}`,
+      `(${typeList})`,
+      options,
+    );
+    inits.push(init);
+    const type = init.signatures[0].slice(0, init.signatures[0].indexOf("("));
+    const big = type === "u64" || type === "i64";
+    return { r, type, big, signed: type === "i64", slot: big ? bigintSlots++ : numberSlots++, combine: combiner(r.kind, type) };
+  });
+  const big = boundType === "u64";
+  const resets = vars.map(({ r, big }) => neutralText(r.kind, big)).map((n, j) => (n === undefined ? "" : `${vars[j].r.name} = ${n};\n`));
+  const stores = vars.map(({ r, big, slot }) =>
+    big ? `__bigints[__c * ${bigintSlots} + ${slot}] = ${r.name};\n` : `__numbers[__c * ${numberSlots} + ${slot}] = ${r.name};\n`,
+  );
+  const chunkText =
+    `function ${plan.name}__chunks(__c, __c1, __lo, __hi, __count, ${plan.paramsText}, __numbers, __bigints) {\n${plan.prefixText}\n` +
+    resets.join("") +
+    (big
+      ? "const __len = (__hi - __lo) / BigInt(__count);\nconst __from = __lo + BigInt(__c) * __len;\n"
+      : "const __len = Math.floor((__hi - __lo) / __count);\nconst __from = __lo + __c * __len;\n") +
+    "const __to = __c === __count - 1 ? __hi : __from + __len;\n" +
+    `for (let ${plan.loopVar} = __from; ${plan.loopVar} < __to; ${plan.loopVar}++) ${plan.bodyText}\n` +
+    stores.join("") +
+    "}";
+  const chunk = jit(chunkText, `void(i32, i32, ${boundType}, ${boundType}, i32${rest}, f64[], u64[])`, options);
+  let finish: ReturnType<typeof jit> | undefined;
+  if (plan.suffix.kind !== "none") {
+    const suffix = plan.suffix.kind === "code" ? plan.suffix.text : "";
+    const resultTypes = vars.map(({ type, big }) => (big ? type : "f64")).join(", ");
+    finish = jit(
+      `function ${plan.name}__finish(${vars.map((_, j) => `__r${j}`).join(", ")}, ${plan.paramsText}) {\n${plan.prefixText}\n` +
+        vars.map(({ r }, j) => `${r.name} = __r${j};\n`).join("") +
+        `${suffix}\n}`,
+      `(${resultTypes}${rest})`,
+      options,
+    );
+  }
+  return { chunk, finish, combine: () => undefined, multi: { inits, vars, numberSlots, bigintSlots } };
 }
 
 /** The value each chunk starts from, where it is not the starting value itself (min, max, &, | are idempotent). */
@@ -387,14 +497,7 @@ export function planOf(parsed: ParsedFunction): Plan {
         n,
       );
   });
-  if (reductions.size > 1) {
-    const [, second] = [...reductions.values()];
-    throw source.error(
-      `one reduction per prange loop is supported (this loop reduces ${[...reductions.keys()].map((k) => `\`${k}\``).join(" and ")}): split it into two parallel functions`,
-      second.at,
-    );
-  }
-  const reduction = [...reductions.values()][0];
+  const reduction = reductions.size === 1 ? [...reductions.values()][0] : undefined;
   const written = paramNames.flatMap((name) => {
     const at = find(body, (n) => isArrayWrite(n) === name);
     return at ? [{ name, at }] : [];
@@ -420,6 +523,7 @@ export function planOf(parsed: ParsedFunction): Plan {
     hi,
     bodyText: text(body),
     reduction,
+    reductions: [...reductions.values()],
     suffix,
     written,
   };
