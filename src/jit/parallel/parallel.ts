@@ -1,12 +1,15 @@
 // `jit(f, { parallel: true })`: Numba's `prange`. The function's one loop `for (const i of prange(lo, hi))`
-// is cut out of it at the source level (the plan below), and three small functions are jitted from the
-// pieces, each an ordinary jit function compiled by the usual pipeline:
+// is cut out of it at the source level (the plan, at the end of this file), and small functions are
+// jitted from the pieces, each an ordinary jit function compiled by the usual pipeline:
 //   chunk(start, end, …params)  the statements before the loop, then the loop over [start, end) with the
 //                               reduction variable starting from its neutral value; returns that variable
 //   init(…params)               the statements before the loop; returns the reduction's starting value
 //   finish(r, …params)          the statements before the loop, the variable set to r, the statements after
 // (init and finish only when they are needed). The pool runs `chunk` over sub-ranges (reduceRange), the
 // partial results are combined in chunk order starting from the starting value, and `finish` runs here.
+// A loop with several reductions (shared memory only) has one init per variable, and a chunk function
+// that takes its index c among C chunks, computes its own sub-range, and stores each partial in slot c
+// of two shared arrays (numbers, bigints); runMulti folds them.
 import { expected } from "../../errors.ts";
 import type { Pool } from "../../pool/types.ts";
 import { typeOfValue } from "../runtime/boundary.ts";
