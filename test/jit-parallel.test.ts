@@ -354,6 +354,11 @@ describe("prange: what cannot be split, faults, the default pool", () => {
     expect(await hits(20_000n)).toBe(plainHits(20_000n));
     expect(single(20_000n)).toBe(plainHits(20_000n));
     expect(jit(countOdd)(1000)).toBe(countOdd(1000));
+    // A declared signature, and a bound that is not an integer.
+    expect(await jit(sumSquares, "u64(u64, u64)", { parallel: true })(0n, 100n)).toBe(328350n);
+    await expect(jit(countOdd, { parallel: true })(10.5)).rejects.toThrow(
+      /`the prange bounds of countOdd` to be two safe integers or two bigints/,
+    );
     expect(jit(sumSquares)(3n, 9n)).toBe(sumSquares(3n, 9n));
     await closeDefaultPool();
     expect(await hits(100n)).toBe(plainHits(100n)); // a new default pool after closing
