@@ -103,6 +103,7 @@ function makePlan(lo: u64, hi: u64): void {
   planPoolBlocks = pool;
   planTotal =
     align(planSegBytes + 16) +
+    PATTERN_TABLE_BYTES +
     planPatternBytes +
     align((planTinyLimit >> 1) + 1) +
     align(min<usize>(planTinyLimit, 6542) * 4) +
@@ -151,13 +152,18 @@ let poolEnd: usize = 0;
 let overflow = false;
 let presieveMax: u64 = 17;
 let nPatterns: usize = 0;
-/** Per pattern (pre-sieve.ts order): address and period in bytes. */
-const PATTERNS = memory.data(16 * 8, 8);
+/**
+ * Per pattern (pre-sieve.ts order): address and period in bytes, in the call's scratch. Not a static
+ * table (memory.data): in a pool's shared memory every worker's instance would write the one table,
+ * and a worker starting up re-applies the module's data segments, zeroing it under the others' feet.
+ */
+let patternTable: usize = 0;
+const PATTERN_TABLE_BYTES: usize = 16 * 8;
 
 function addPattern(p1: u32, p2: u32, p3: u32, p4: u32, at: usize, tail: usize): usize {
   const size = fillPattern(at, p1, p2, p3, p4, tail);
-  store<u32>(PATTERNS + nPatterns * 8, <u32>at);
-  store<u32>(PATTERNS + nPatterns * 8 + 4, <u32>size);
+  store<u32>(patternTable + nPatterns * 8, <u32>at);
+  store<u32>(patternTable + nPatterns * 8 + 4, <u32>size);
   nPatterns++;
   return align(size + tail);
 }
@@ -190,6 +196,8 @@ export function countPrimesRange(lo: u64, hi: u64, scratch: usize): u64 {
   let at = scratch;
   seg = at;
   at += align(planSegBytes + 16);
+  patternTable = at;
+  at += PATTERN_TABLE_BYTES;
   pat = at;
   at += planPatternBytes;
   tiny = at;
@@ -427,8 +435,8 @@ function lowBits(x: u32): u32 {
 /** Fills `len` sieve bytes at dst, whose first is absolute byte `byte0`: the first pattern copied, the next ones ANDed in (16 bytes at a time). */
 function fillFrom(dst: usize, byte0: u64, len: usize, patterns: usize): void {
   for (let i: usize = 0; i < patterns; i++) {
-    const src = <usize>load<u32>(PATTERNS + i * 8);
-    const size = <usize>load<u32>(PATTERNS + i * 8 + 4);
+    const src = <usize>load<u32>(patternTable + i * 8);
+    const size = <usize>load<u32>(patternTable + i * 8 + 4);
     let off = <usize>(byte0 % <u64>size);
     for (let done: usize = 0; done < len; ) {
       const n = min<usize>(len - done, size - off);
