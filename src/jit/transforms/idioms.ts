@@ -37,6 +37,7 @@ import type { Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
 import { isBigint } from "../analysis/types.ts";
 import { constant } from "../analysis/typing.ts";
+import { unwrap } from "./loop-shape.ts";
 
 /** Compiles `node` as a halving loop if it is one (`original` compiles the loop as written, for m = 0); false if not. */
 export function halvingLoop(cx: FunctionContext, node: Node, original: () => void): boolean {
@@ -249,11 +250,4 @@ function increment(e: Node): string | undefined {
 function isName(node: Node, name: string): boolean {
   const n = unwrap(node);
   return n.type === "Identifier" && n.name === name;
-}
-
-/** `x as T`, `x!`, `x satisfies T`: x. */
-function unwrap(node: Node): Node {
-  while (node.type === "TSAsExpression" || node.type === "TSNonNullExpression" || node.type === "TSSatisfiesExpression")
-    node = node.expression;
-  return node;
 }

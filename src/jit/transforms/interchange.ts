@@ -22,6 +22,7 @@
 // read by a later j: the loop as written stores C only after each whole sum).
 import type { FunctionContext, Var } from "../codegen/context.ts";
 import type { Node } from "../front/parse.ts";
+import { countedLoop, unwrap } from "./loop-shape.ts";
 import { writes } from "./strided.ts";
 import { constant } from "../analysis/typing.ts";
 import { isArray } from "../analysis/types.ts";
@@ -66,17 +67,8 @@ export function interchangedLoop(cx: FunctionContext, node: Node, scalar: Interc
 
 /** `for (let v = 0; v < E; v++)` (or `++v`): v and E, or undefined. */
 function counted(node: Node): { v: string; bound: Node; body: Node } | undefined {
-  if (node?.type !== "ForStatement") return undefined;
-  const { init, test, update, body } = node;
-  if (init?.type !== "VariableDeclaration" || init.kind !== "let" || init.declarations.length !== 1) return undefined;
-  const d = init.declarations[0];
-  if (d.id.type !== "Identifier" || !d.init || constant(d.init) !== 0) return undefined;
-  const v: string = d.id.name;
-  if (test?.type !== "BinaryExpression" || test.operator !== "<" || unwrap(test.left).type !== "Identifier" || unwrap(test.left).name !== v)
-    return undefined;
-  if (update?.type !== "UpdateExpression" || update.operator !== "++" || unwrap(update.argument).type !== "Identifier") return undefined;
-  if (unwrap(update.argument).name !== v) return undefined;
-  return { v, bound: unwrap(test.right), body };
+  const loop = countedLoop(node);
+  return loop && loop.start === 0 ? { v: loop.counter, bound: loop.bound, body: loop.body } : undefined;
 }
 
 const only = (body: Node): Node[] => (body.type === "BlockStatement" ? body.body : [body]);
@@ -377,10 +369,4 @@ function emit(cx: FunctionContext, plan: Plan, scalar: InterchangeScalar) {
   cx.emit(["else"]);
   scalar.asWritten();
   cx.close();
-}
-
-function unwrap(node: Node): Node {
-  while (node.type === "TSAsExpression" || node.type === "TSNonNullExpression" || node.type === "TSSatisfiesExpression")
-    node = node.expression;
-  return node;
 }

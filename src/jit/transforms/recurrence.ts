@@ -24,6 +24,7 @@ import type { Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
 import { binary } from "../codegen/operators.ts";
 import { constant } from "../analysis/typing.ts";
+import { countedLoop } from "./loop-shape.ts";
 import { ELEMENTS, elementOf, isArray, type ResultType } from "../analysis/types.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
@@ -61,17 +62,11 @@ export function recurrenceLoop(cx: FunctionContext, node: Node, scalar: Recurren
 }
 
 function planOf(cx: FunctionContext, node: Node): Plan | undefined {
-  if (node.type !== "ForStatement" || cx.label !== undefined) return undefined;
-  const { init, test, update } = node;
-  if (init?.type !== "VariableDeclaration" || init.kind !== "let" || init.declarations.length !== 1) return undefined;
-  const d = init.declarations[0];
-  const start = constant(d.init);
-  if (d.id.type !== "Identifier" || typeof start !== "number" || !Number.isInteger(start) || start < 1 || start > 2 ** 24) return undefined;
-  const i: string = d.id.name;
-  if (test?.type !== "BinaryExpression" || test.operator !== "<" || !named(test.left, i)) return undefined;
-  if (update?.type !== "UpdateExpression" || update.operator !== "++" || !named(update.argument, i)) return undefined;
+  const loop = cx.label === undefined ? countedLoop(node) : undefined;
+  if (!loop || loop.start < 1 || loop.start > 2 ** 24) return undefined;
+  const { counter: i, start } = loop;
   // The bound: a constant, a name (the body writes only a[i]), or the length of one.
-  const e = test.right;
+  const e = loop.bound;
   const steady =
     constant(e) !== undefined ||
     (e.type === "Identifier" && e.name !== i) ||

@@ -23,7 +23,7 @@
 import type { FunctionContext, Typed, Var } from "../codegen/context.ts";
 import type { Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
-import { constant } from "../analysis/typing.ts";
+import { countedLoop, unwrap } from "./loop-shape.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 /** A state planOf rules out: a bug if it happens. */
@@ -63,16 +63,9 @@ export function elementwiseLoop(cx: FunctionContext, node: Node, scalar: ScalarL
 }
 
 function planOf(cx: FunctionContext, node: Node): Plan | undefined {
-  if (node.type !== "ForStatement" || cx.label !== undefined) return undefined;
-  const { init, test, update, body } = node;
-  if (init?.type !== "VariableDeclaration" || init.kind !== "let" || init.declarations.length !== 1) return undefined;
-  const id = init.declarations[0].id;
-  const start = constant(init.declarations[0].init);
-  if (id.type !== "Identifier" || typeof start !== "number" || !Number.isInteger(start) || start < 0 || start > 2 ** 30) return undefined;
-  const counter: string = id.name;
-  if (test?.type !== "BinaryExpression" || test.operator !== "<" || unwrap(test.left).type !== "Identifier") return undefined;
-  if (unwrap(test.left).name !== counter || !cx.invariant(test.right)) return undefined;
-  if (update?.type !== "UpdateExpression" || update.operator !== "++" || unwrap(update.argument).name !== counter) return undefined;
+  const loop = cx.label === undefined ? countedLoop(node) : undefined;
+  if (!loop || loop.start < 0 || loop.start > 2 ** 30 || !cx.invariant(loop.bound)) return undefined;
+  const { counter, start, bound, body } = loop;
   const statements: Node[] = body.type === "BlockStatement" ? body.body : [body];
   const plan: Plan = {
     counter,
@@ -82,7 +75,7 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
     written: new Set(),
     sums: new Map(),
     scalars: new Map(),
-    boundCode: recurse.detached(cx, test.right),
+    boundCode: recurse.detached(cx, bound),
   };
   if (plan.boundCode.type !== "i32" && plan.boundCode.type !== "u32") return undefined;
   const temps = new Set<string>();
@@ -306,10 +299,4 @@ function emit(cx: FunctionContext, plan: Plan, scalar: ScalarLoop) {
   cx.emit(["else"]);
   scalar.asWritten();
   cx.close();
-}
-
-function unwrap(node: Node): Node {
-  while (node.type === "TSAsExpression" || node.type === "TSNonNullExpression" || node.type === "TSSatisfiesExpression")
-    node = node.expression;
-  return node;
 }
