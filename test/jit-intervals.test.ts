@@ -39,8 +39,56 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     );
     expect(fast(10_000)).toBe(1229);
     const wat = fast.inspect();
-    expect(wat).toMatch(/i32\.rem_u/);
+    // `k % d === 0` with a divisor that varies: the f64 divider (more throughput than the integer one).
+    expect(wat).toMatch(/f64\.div\s+f64\.trunc/);
     expect(wat).not.toMatch(/call \$fmod/);
+  });
+
+  it("`x % y === 0` (and `==`, `!==`, `!=`, 0 on either side) on int32/uint32 values: JavaScript's answer for every pair", () => {
+    const tests = jit(function tests(x: number, y: number) {
+      const u = x >>> 0;
+      const v = y >>> 0;
+      let bits = 0;
+      if (x % y === 0) bits |= 1;
+      if (0 == x % y) bits |= 2;
+      if (x % y !== 0) bits |= 4;
+      if (0 != x % y) bits |= 8;
+      if (u % v === 0) bits |= 16;
+      if (u % y === 0) bits |= 32;
+      if (x % 7 === 0) bits |= 64; // a constant divisor: the integer remainder
+      return bits;
+    });
+    const plain = (x: number, y: number) => {
+      const u = x >>> 0;
+      const v = y >>> 0;
+      let bits = 0;
+      if (x % y === 0) bits |= 1;
+      if (0 == x % y) bits |= 2;
+      if (x % y !== 0) bits |= 4;
+      if (0 != x % y) bits |= 8;
+      if (u % v === 0) bits |= 16;
+      if (u % y === 0) bits |= 32;
+      if (x % 7 === 0) bits |= 64;
+      return bits;
+    };
+    fc.assert(
+      fc.property(int32, int32, (x, y) => tests(x, y) === plain(x, y)),
+      { numRuns: 400 },
+    );
+    for (const [x, y] of [
+      [0, 0],
+      [5, 0],
+      [-(2 ** 31), -1],
+      [-(2 ** 31), 2 ** 31 - 1],
+      [2 ** 31 - 1, 2 ** 31 - 1],
+      [-4, 2],
+      [-1, -(2 ** 31)],
+      [-2, -1],
+    ])
+      expect(tests(x, y), `${x} % ${y}`).toBe(plain(x, y));
+    const wat = tests.inspect();
+    expect(wat).toMatch(/f64\.div\s+f64\.trunc/);
+    expect(wat).toMatch(/i32\.rem_[su]|call \$fmod/);
   });
 
   it("`d * d <= k` bounds d for every int32 k, up to 2^31 − 1", () => {

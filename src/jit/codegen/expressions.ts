@@ -3,7 +3,7 @@
 import { call, newExpression } from "./calls.ts";
 import type { FunctionContext, Typed } from "./context.ts";
 import { CONSTRUCTS, describeType } from "./describe.ts";
-import { binary, power } from "./operators.ts";
+import { binary, power, remainderZeroTest } from "./operators.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, member, update } from "./places.ts";
 import { effect } from "./statements.ts";
@@ -36,7 +36,7 @@ export function expr(cx: FunctionContext, node: Node): ResultType {
       return identifier(cx, node);
     case "BinaryExpression":
       if (node.operator === "**") return power(cx, node);
-      return binary(cx, node.operator, detached(cx, node.left), detached(cx, node.right), node);
+      return remainderZeroTest(cx, node) ?? binary(cx, node.operator, detached(cx, node.left), detached(cx, node.right), node);
     case "LogicalExpression":
       return logical(cx, node);
     case "UnaryExpression":
