@@ -16,7 +16,7 @@ import { analyze, SMALL, SMALL_MAX, type Intervals } from "../analysis/intervals
 import { lowerPrange } from "../front/lower.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
-import { typeName, wasmTypes, type ResultType } from "../analysis/types.ts";
+import { isBigint, typeName, wasmTypes, type ResultType } from "../analysis/types.ts";
 import { join } from "../analysis/typing.ts";
 import type { WasmFunction } from "../wasm/wasm.ts";
 
@@ -26,13 +26,21 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
   const shapes = rangeFacts(params, body);
   const intervals = analyze(params, plan.params, body);
   let result = plan.result;
+  const version = smallVersion(plan, intervals);
   if (result === undefined) {
     const probe = new FunctionContext(builder, plan, undefined, shapes, intervals);
     compileBody(probe);
     result = joinedReturns(probe);
+    // The first pass's code is the function's when the second would emit the same: no return value
+    // needs a conversion, bigint literals keep their flavour, one version of the body.
+    const same = (t: ResultType) => t === result || (isBigint(t) && isBigint(result!));
+    if (!version && probe.returns.every((r) => same(r.type)) && (result !== "i64" || plan.params.includes("i64"))) {
+      if (result !== "void") probe.emit(["unreachable"]); // fell off the end without a value
+      return { fn: probe.finish(result), result };
+    }
   }
   const cx = new FunctionContext(builder, plan, result, shapes, intervals);
-  compileBody(cx, smallVersion(plan, intervals));
+  compileBody(cx, version);
   return { fn: cx.finish(), result };
 }
 

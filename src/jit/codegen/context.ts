@@ -107,11 +107,12 @@ export class FunctionContext {
         this.fields.set(name, { type, locals: wasmTypes(type).map((t) => this.local(t)), constant: false });
   }
 
-  finish(): WasmFunction {
+  /** The function; `result` for a first pass whose code is final (compile.ts). */
+  finish(result = this.result!): WasmFunction {
     return {
       name: this.plan.name,
       params: this.plan.params.flatMap(wasmTypes),
-      results: wasmTypes(this.result!),
+      results: wasmTypes(result),
       locals: this.#locals,
       body: this.code,
       exported: this.plan.exported,

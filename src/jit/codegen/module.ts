@@ -124,6 +124,7 @@ export class ModuleBuilder implements ModuleHost {
     return -1 - i;
   }
 
+  /** The module in jit's memory, encoded now (it runs at once); with its own memory, and as text, when first read. */
   finish(): { bytes: Uint8Array; arenaBytes: Uint8Array; wat: string } {
     const module: WasmModule = {
       imports: this.#imports,
@@ -131,7 +132,17 @@ export class ModuleBuilder implements ModuleHost {
       memory: { kind: "own", pages: this.usesMemory ? 1 : 0 },
     };
     const arena: WasmModule = { ...module, memory: arenaMemoryType() };
-    return { bytes: encodeModule(module), arenaBytes: encodeModule(arena), wat: printModule(arena) };
+    let bytes: Uint8Array | undefined;
+    let wat: string | undefined;
+    return {
+      arenaBytes: encodeModule(arena),
+      get bytes() {
+        return (bytes ??= encodeModule(module));
+      },
+      get wat() {
+        return (wat ??= printModule(arena));
+      },
+    };
   }
 }
 
@@ -150,11 +161,15 @@ export function compileModule(
 ): CompiledModule {
   const builder = new ModuleBuilder(globals, fastmath);
   const { result } = builder.specialize(target, params, declared, true);
-  const { bytes, arenaBytes, wat } = builder.finish();
+  const encoded = builder.finish();
   return {
-    bytes,
-    arenaBytes,
-    wat,
+    get bytes() {
+      return encoded.bytes;
+    },
+    arenaBytes: encoded.arenaBytes,
+    get wat() {
+      return encoded.wat;
+    },
     exportName: exportName(target.name),
     params,
     result: result!,

@@ -161,8 +161,13 @@ export function jit(
       return {
         module: compileOptimized(compiled.arenaBytes),
         arenaBytes: compiled.arenaBytes,
-        bytes: compiled.bytes,
-        wat: compiled.wat,
+        // Encoded with its own memory, and printed, only when read.
+        get bytes() {
+          return compiled.bytes;
+        },
+        get wat() {
+          return compiled.wat;
+        },
         exportName: compiled.exportName,
         signature: signatureText(params, compiled.result),
         dependencies: compiled.dependencies,
@@ -188,12 +193,16 @@ export function jit(
       arenaModule: entry.module,
       exportName: entry.exportName,
       signature: entry.signature,
-      wat: entry.wat,
+      get wat() {
+        return entry.wat;
+      },
       params,
       result: full.result!,
       dependencies: entry.dependencies,
       written: entry.written,
-      bytes: entry.bytes,
+      get bytes() {
+        return entry.bytes;
+      },
       arenaBytes: entry.arenaBytes,
       invoke,
     };
