@@ -127,13 +127,13 @@ describe("the jit case set", () => {
     }) as unknown as JitApi;
     const rt = await run(api, ["prefix-sum", "nbody"]);
     for (const id of ["prefix-sum", "nbody"])
-      for (const impl of ["plain", "jit", "jit-zero-copy"])
+      for (const impl of ["plain", "jit", "jit-compiled", "jit-zero-copy"])
         // "flat" is a timing warning (at these tiny sizes call overhead can dominate), not a wrong answer.
         expect([id, impl, ["ok", "flat"].includes(status(rt, id, impl)?.status ?? "")]).toEqual([id, impl, true]);
     // One array per loop at each of the two sizes, all given back.
     expect([taken, live.size]).toEqual([4, 0]);
     expect(rt.cases.find((c) => c.id === "nbody")!.implementations.map((i) => i.value)).toEqual(
-      Array(3).fill(status(rt, "nbody", "plain")!.value),
+      Array(4).fill(status(rt, "nbody", "plain")!.value),
     );
   });
 });

@@ -44,6 +44,7 @@ describe("hotpath bench --set jit", () => {
     expect(rt.cases[1].implementations.map((i) => [i.id, i.status])).toEqual([
       ["plain", "ok"],
       ["jit", expect.stringMatching(/^(ok|flat)$/)],
+      ["jit-compiled", expect.stringMatching(/^(ok|flat)$/)],
       ["jit-zero-copy", expect.stringMatching(/^(ok|flat)$/)],
     ]);
     const again = await cli(["--from", join(dir, "bench-jit.json"), "--md"]);

@@ -88,7 +88,7 @@ describe("jit: the dispatcher", () => {
     a(1n);
     const b = jit(source);
     expect(b(2n)).toBe(7n);
-    expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0 });
+    expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0, plainCalls: 0 });
   });
 
   it("redefining a jitted callee recompiles its callers", () => {

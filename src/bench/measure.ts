@@ -155,6 +155,10 @@ async function measureCase(
     }
   }
 
+  for (const a of active) {
+    const remark = a.impl.remark?.();
+    if (remark) a.result.remark = remark;
+  }
   for (const entry of listed) if (!("skipped" in entry)) await entry.dispose?.();
   const growthOfMinima = new Map<ImplementationResult, number>();
   for (const a of active) {

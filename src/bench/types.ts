@@ -48,6 +48,8 @@ export interface Implementation<I = any, P = any> extends ImplementationName {
   maxSize?: number;
   /** Releases what the implementation holds (workers, processes) after the case. */
   dispose?(): void | Promise<void>;
+  /** A line for the reports after the case ran (how a jit function ran its calls), or undefined. */
+  remark?(): string | undefined;
 }
 
 /** An implementation that cannot run here, with the reason. */
@@ -134,6 +136,8 @@ export interface ImplementationResult extends ImplementationName {
   status: ImplementationStatus;
   /** Why: the reason it was skipped, the wrong value, the growth ratio that flagged it. */
   note?: string;
+  /** The implementation's own remark on how it ran (Implementation.remark). */
+  remark?: string;
   knownInexact?: boolean;
   /** The first call at the full size, before any warm-up (V8's baseline tiers, lazy compilation). */
   coldMs?: number;

@@ -11,7 +11,7 @@ import type { BenchCase, Implementation, SkippedImplementation } from "../types.
 import { canonical, withinFastmathTolerance } from "./answers.ts";
 import { VECTORIZE_ID, vectorizeCase } from "./vectorize-case.ts";
 import { parallelCases } from "./parallel-cases.ts";
-import { JIT, JIT_LOOPS, JIT_ZERO_COPY, KERNEL, PLAIN, type Loop, type Place, type TypedArray } from "./loop-specs.ts";
+import { JIT, JIT_COMPILED, JIT_LOOPS, JIT_ZERO_COPY, KERNEL, PLAIN, type Loop, type Place, type TypedArray } from "./loop-specs.ts";
 
 /** hotpath/jit's `jit`, with the zero-copy arrays it offers (`jit.array`, `jit.free`) where this build has them. */
 export type JitApi = ((fn: (...args: any[]) => any, signature?: string, options?: object) => (...args: any[]) => unknown) & {
@@ -68,7 +68,19 @@ function loopCase<I>(env: JitEnv, loop: Loop<I>): BenchCase<I> {
       const entries: Entry[] = [];
       if (!loop.jitOnly) entries.push(callRow(PLAIN, loop, loop.fn, ordinary));
       const jitLabel = loop.fastmath ? { label: "jit { fastmath: true }" } : {};
-      entries.push(callRow({ ...JIT, ...jitLabel }, loop, jitted, ordinary));
+      entries.push({ ...callRow({ ...JIT, ...jitLabel }, loop, jitted, ordinary), remark: () => adaptiveRemark(jitted) });
+      if (loop.arrays && !loop.fastmath) {
+        // The same function never running its original (src/jit/runtime/adaptive.ts): what the copies cost.
+        let compiledOnly: (...args: any[]) => unknown;
+        try {
+          compiledOnly = env.jit(loop.fn, undefined, { adaptive: false });
+        } catch (error) {
+          compiledOnly = () => {
+            throw error;
+          };
+        }
+        entries.push(callRow(JIT_COMPILED, loop, compiledOnly, ordinary));
+      }
       if (loop.arrays) {
         const zeroCopy = zeroCopyPlace(env.jit);
         entries.push({
@@ -85,6 +97,14 @@ function loopCase<I>(env: JitEnv, loop: Loop<I>): BenchCase<I> {
       return entries;
     },
   };
+}
+
+/** How many calls of the jit row ran the original function (jit's `adaptive`), when any did. */
+function adaptiveRemark(jitted: (...args: any[]) => unknown): string | undefined {
+  const plain = (jitted as { stats?: { plainCalls?: number } }).stats?.plainCalls ?? 0;
+  return plain > 0
+    ? `${plain} call${plain === 1 ? "" : "s"} ran the original JavaScript (adaptive: with the arrays copied, it measured faster than the compiled call)`
+    : undefined;
 }
 
 /** Copies of the input's arrays in ordinary memory (each row gets its own, so no row sees another's writes). */

@@ -49,6 +49,11 @@ export interface Loop<I> {
 export const PLAIN = { id: "plain", label: "plain JS", kind: "ts" } as const;
 export const JIT = { id: "jit", label: "jit", kind: "jit" } as const;
 export const JIT_ZERO_COPY = { id: "jit-zero-copy", label: "jit, jit.array (zero-copy)", kind: "jit" } as const;
+export const JIT_COMPILED = {
+  id: "jit-compiled",
+  label: "jit { adaptive: false } (always the compiled call; arrays copied)",
+  kind: "jit",
+} as const;
 export const KERNEL = { id: "as", label: "AssemblyScript kernel", kind: "wasm" } as const;
 
 const u64 = (x: bigint) => BigInt.asUintN(64, x);

@@ -107,11 +107,12 @@ export function speedupTable(report: BenchReport): Table {
 
 /** Why rows were skipped, wrong or flat, and errors too long for their cell, one line each. */
 function notes(rt: RuntimeResult): string[] {
-  return rt.cases.flatMap((c) =>
-    c.implementations
+  return rt.cases.flatMap((c) => [
+    ...c.implementations
       .filter((i) => i.note && i.status !== "ok" && (i.status !== "error" || errorCell(i).endsWith("…")))
       .map((i) => `${c.id} / ${i.label}: ${i.status}: ${i.status === "error" ? firstLine(i.note) : i.note}`),
-  );
+    ...c.implementations.filter((i) => i.remark).map((i) => `${c.id} / ${i.label}: ${i.remark}`),
+  ]);
 }
 
 /** Rows beyond the table's columns (the vectorize case's parallel row): their time, × plain JS and × the case's jit row. */

@@ -6,6 +6,7 @@
 import { KernelError, expected } from "../../errors.ts";
 import { addressOf, arenaMemory, copyIn, release } from "./memory.ts";
 import { classOf } from "./registry.ts";
+import type { CopyCost } from "./adaptive.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -95,6 +96,8 @@ export interface Binding {
   readonly name: string;
   /** The array parameters the function stores into (copied back after each call), or "all". */
   readonly written: readonly number[] | "all";
+  /** Where a call's copies are timed, when `timing` is set before it (adaptive.ts). */
+  readonly cost?: CopyCost;
 }
 
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
@@ -116,6 +119,8 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
       );
     flat.length = 0;
     copies.length = 0;
+    const cost = binding.cost?.timing ? binding.cost : undefined;
+    let copyStart = 0;
     try {
       for (let i = 0; i < params.length; i++) {
         const type = params[i];
@@ -134,7 +139,9 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           } else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
+            if (cost) copyStart = performance.now();
             ptr = copyIn(value, name());
+            if (cost) cost.ms += performance.now() - copyStart;
             copies.push([value, ptr, writtenBack[i]]);
           }
           flat.push(ptr, value.length);
@@ -154,7 +161,9 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           });
         throw e;
       }
+      if (cost) copyStart = performance.now();
       for (const [view, at, back] of copies) if (back) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
+      if (cost) cost.ms += performance.now() - copyStart;
       return toResult(raw);
     } finally {
       // The copies' blocks go back whether the call returned, trapped or was refused.

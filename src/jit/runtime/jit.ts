@@ -6,7 +6,8 @@ import { bind, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
-import { arenaMemory, arenaShared } from "./memory.ts";
+import { arenaMemory, arenaShared, bytesToCopy } from "./memory.ts";
+import { Adaptive, MIN_BYTES, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
 import { compileOptimized } from "./tiering.ts";
 import { compileModule, type JitTarget } from "../codegen/module.ts";
@@ -46,6 +47,12 @@ export interface JitOptions {
   parallel?: boolean;
   /** With `parallel: true`: the pool to run on. Default: jit's own pool, started at the first call. */
   pool?: Pool;
+  /**
+   * For calls that copy ordinary typed arrays (≥ 128 KiB) into jit's memory, measure the compiled call
+   * against the original function and run the faster, per size (number code only: both give the same
+   * answers; src/jit/runtime/adaptive.ts). `false`: always the compiled function. Default true.
+   */
+  adaptive?: boolean;
 }
 
 /** One compiled specialization, for the pool (`{ wasm: module, export: exportName }`) or for reading. */
@@ -63,6 +70,8 @@ export interface JitStats {
   /** Specializations found in the in-memory cache (another jit of the same source) or on disk. */
   memoryHits: number;
   diskHits: number;
+  /** Calls that ran the original function because, with their arrays copied, it measured faster (`adaptive`). */
+  plainCalls: number;
 }
 
 export interface JitFunction<F extends (...args: any[]) => any> {
@@ -98,9 +107,11 @@ interface Specialization extends JitCompiled {
   readonly invoke: (args: readonly unknown[]) => unknown;
   /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
   kernelRef?: KernelRef;
+  /** Whether the original function may run in its place (adaptive.ts), decided at the first large copy. */
+  mayRunPlain?: boolean;
 }
 
-const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool"];
+const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool", "adaptive"];
 const warned = new WeakSet<object>();
 
 export function jit<F extends (...args: any[]) => any>(fn: F, signature?: string | readonly string[], options?: JitOptions): JitFunction<F>;
@@ -145,7 +156,8 @@ export function jit(
   registerFunction(target);
 
   const specs = new Map<string, Specialization>();
-  const stats: JitStats = { compiled: 0, memoryHits: 0, diskHits: 0 };
+  const stats: JitStats = { compiled: 0, memoryHits: 0, diskHits: 0, plainCalls: 0 };
+  const adaptive = fn && options.adaptive !== false ? new Adaptive() : undefined;
   let seenVersion = registryVersion();
   let fallbackReason: string | undefined;
   let verifyLeft = options.verify ?? 0;
@@ -183,6 +195,7 @@ export function jit(
       names,
       name,
       written: entry.written,
+      cost: adaptive?.cost,
     });
     let own: WebAssembly.Module | undefined;
     spec = {
@@ -258,6 +271,18 @@ export function jit(
       verifyLeft--;
       return verified(fn!, spec, args, options.fastmath === true);
     }
+    if (adaptive) {
+      const bytes = bytesToCopy(args);
+      if (bytes >= MIN_BYTES) {
+        spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies, options.fastmath === true);
+        if (spec.mayRunPlain)
+          return adaptive.run(
+            bytes,
+            () => spec.invoke(args),
+            () => fn!(...args),
+          );
+      }
+    }
     return spec.invoke(args);
   };
 
@@ -284,7 +309,7 @@ export function jit(
   Object.defineProperties(jitted, {
     name: { value: name },
     original: { value: fn },
-    stats: { get: () => ({ ...stats }) },
+    stats: { get: () => ({ ...stats, plainCalls: adaptive?.plainCalls ?? 0 }) },
     signatures: { get: () => [...specs.values()].map((s) => s.signature) },
     fallbackReason: { get: () => fallbackReason },
     [KERNEL_REF]: carried,
@@ -386,7 +411,7 @@ export function checkJitOptions(options: JitOptions) {
     throw new TypeError(expected("options.verify", "a non-negative integer", options.verify));
   if (options.pool !== undefined && (options.pool === null || typeof (options.pool as Pool).reduceRange !== "function"))
     throw new TypeError(expected("options.pool", "a pool from createPool()", options.pool));
-  for (const key of ["cache", "fallback", "fastmath", "parallel"] as const)
+  for (const key of ["cache", "fallback", "fastmath", "parallel", "adaptive"] as const)
     if (options[key] !== undefined && typeof options[key] !== "boolean")
       throw new TypeError(expected(`options.${key}`, "a boolean", options[key]));
 }

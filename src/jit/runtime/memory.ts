@@ -121,6 +121,13 @@ export function jitFree(array: ArrayBufferView): void {
   theArena().heap.free(view.byteOffset);
 }
 
+/** The bytes of the typed arrays among `args` that a call copies (those not from `jit.array`). */
+export function bytesToCopy(args: readonly unknown[]): number {
+  let bytes = 0;
+  for (const a of args) if (ArrayBuffer.isView(a) && !buffers.has(a.buffer)) bytes += a.byteLength;
+  return bytes;
+}
+
 /**
  * Where the compiled code finds `view` for one call: its own address when it lives in the arena
  * (no copy), else undefined (the caller copies it in). Throws for a freed array and for one whose

@@ -1,0 +1,147 @@
+// When copying costs more than the loop saves. An ordinary typed array is copied into jit's memory for
+// each call (and back when the function writes it). For a loop that does little per element (a dot
+// product, a sum, a stencil) in an engine whose JavaScript is fast, the copies alone can take longer
+// than the engine's own run of the original function: jit would make the program slower. So for calls
+// that copy at least MIN_BYTES, jit measures both, per specialization and per size (the bytes copied,
+// by powers of two), and runs the faster: the compiled function from the first call; the original
+// JavaScript once it measured faster, with the other way re-measured now and then. Arrays from
+// `jit.array` are never copied, so they always run compiled.
+//
+// Only where both give the same answers: number code (jit computes JavaScript's results bit for bit),
+// not bigint code (jit's u64/i64 wrap modulo 2^64, JavaScript's bigints do not), not `fastmath` (last
+// bits), not functions calling other jit functions or jitClass code (their JavaScript may be other
+// code than what jit compiled). `jit(f, sig, { adaptive: false })` always runs the compiled function.
+import type { Node } from "../front/parse.ts";
+import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
+
+/** Calls copying less than this run compiled: the copies take microseconds. */
+export const MIN_BYTES = 1 << 17;
+/**
+ * Copies at least this share of the compiled call's time before the JavaScript is tried (below it, the
+ * loop is heavy enough that the compiled code wins by more than the copies cost). Some engines also
+ * run a light loop faster than jit's code without any copy (a histogram in Deno's V8 15); a share of
+ * 5% lets those be found too, at the price of two calls of the original per size, once.
+ */
+const COPY_SHARE = 0.05;
+/**
+ * Once decided by measuring both, every RECHECK-th call of a size runs the other way, timed (the
+ * engines' tiers change); every RECHECK_FAR-th when that way was 1.5–3× slower; never when it was
+ * slower still (a re-measure would cost more than it could find).
+ */
+const RECHECK = 32;
+const RECHECK_FAR = 256;
+/** Times kept per way and size; the least counts (a call slowed by a collection is not the way's speed). */
+const KEEP = 3;
+
+interface Size {
+  calls: number;
+  compiled: number[];
+  plain: number[];
+  /** The share of the compiled calls' time spent copying (the last one measured). */
+  copyShare: number;
+  choice?: "compiled" | "plain";
+  /** How often the other way is re-measured; 0: never (the copies were a small share: compiled for good). */
+  recheck: number;
+}
+
+/** Filled in by the boundary (boundary.ts) during a call made with `timing` set. */
+export interface CopyCost {
+  timing: boolean;
+  /** Milliseconds the call spent copying arrays in and back. */
+  ms: number;
+}
+
+/** Picks, per size, between the compiled call and the original function. */
+export class Adaptive {
+  readonly #sizes = new Map<number, Size>();
+  /** Calls that ran the original JavaScript (`f.stats.plainCalls`). */
+  plainCalls = 0;
+  /** Given to every specialization's boundary. */
+  readonly cost: CopyCost = { timing: false, ms: 0 };
+
+  /** `clock`: milliseconds (a test gives a fake one). */
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /**
+   * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
+   * the original. `bytes` is what the call will copy (ordinary typed arrays' byteLength).
+   */
+  run(bytes: number, compiled: () => unknown, plain: () => unknown): unknown {
+    if (bytes < MIN_BYTES) return compiled();
+    const key = Math.floor(Math.log2(bytes));
+    let size = this.#sizes.get(key);
+    if (!size) this.#sizes.set(key, (size = { calls: 0, compiled: [], plain: [], copyShare: 0, recheck: 0 }));
+    const call = ++size.calls;
+    let way: "compiled" | "plain";
+    let timed = true;
+    if (size.choice === undefined) {
+      // The first two calls compiled; then, if copying was a large share, two of the original.
+      if (size.compiled.length < 2) way = "compiled";
+      else if (size.copyShare < COPY_SHARE) {
+        size.choice = "compiled";
+        way = "compiled";
+        timed = false;
+      } else way = "plain";
+    } else {
+      timed = size.recheck > 0 && call % size.recheck === 0;
+      way = timed ? (size.choice === "compiled" ? "plain" : "compiled") : size.choice;
+    }
+    if (!timed) {
+      if (way === "plain") this.plainCalls++;
+      return way === "plain" ? plain() : compiled();
+    }
+    const cost = this.cost;
+    cost.ms = 0;
+    cost.timing = way === "compiled";
+    const start = this.clock();
+    let value: unknown;
+    try {
+      value = way === "plain" ? (this.plainCalls++, plain()) : compiled();
+    } finally {
+      cost.timing = false;
+    }
+    const ms = this.clock() - start;
+    const times = way === "plain" ? size.plain : size.compiled;
+    times.push(ms);
+    if (times.length > KEEP) times.shift();
+    if (way === "compiled" && ms > 0) size.copyShare = cost.ms / ms;
+    if (size.plain.length >= 2) {
+      // Decided on the least time of each way; a tie stays compiled.
+      const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];
+      size.choice = p < 0.95 * c ? "plain" : "compiled";
+      const apart = Math.max(p, c) / Math.min(p, c);
+      size.recheck = apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
+    }
+    return value;
+  }
+}
+
+/**
+ * Whether a specialization may run its original function instead: numbers, booleans and number
+ * arrays in and out, no bigint anywhere in the source, no callee or class, not fastmath.
+ */
+export function mayRunPlain(
+  params: readonly ValueType[],
+  result: ResultType,
+  body: Node,
+  dependencies: Record<string, string>,
+  fastmath: boolean,
+): boolean {
+  if (fastmath || Object.keys(dependencies).length > 0) return false;
+  if (!params.some(isArray)) return false;
+  const numeric = (t: ResultType) =>
+    t === "f64" || t === "i32" || t === "u32" || t === "bool" || t === "void" || (isArray(t) && !isBigint(elementOf(t) as ResultType));
+  if (!params.every(numeric) || !numeric(result)) return false;
+  return !mentionsBigint(body);
+}
+
+/** A bigint literal, or the name BigInt / BigInt64Array / BigUint64Array, anywhere under `node`. */
+function mentionsBigint(node: unknown): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some(mentionsBigint);
+  const n = node as Node;
+  if (n.type === "Literal" && n.bigint !== undefined) return true;
+  if (n.type === "Identifier" && /^Big(Int|Uint)/.test(n.name as string)) return true;
+  for (const key in n) if (key !== "type" && key !== "start" && key !== "end" && mentionsBigint(n[key])) return true;
+  return false;
+}

@@ -1,0 +1,185 @@
+// jit's choice between the compiled call and the original function for calls that copy large ordinary
+// typed arrays (src/jit/runtime/adaptive.ts): the policy on calls of known cost (busy loops standing in
+// for the two ways, so the test does not depend on this machine's speed), which functions may take it,
+// and, end to end, that answers and writes are the same whichever way runs.
+import { describe, expect, it } from "vitest";
+import { jit } from "../src/jit/index.ts";
+import { Adaptive, MIN_BYTES, mayRunPlain } from "../src/jit/runtime/adaptive.ts";
+import { parseFunction } from "../src/jit/front/parse.ts";
+
+/** Runs `calls` calls on a fake clock; the compiled way takes `compiledMs`, of which `copyMs` copying; the plain way `plainMs`. */
+function drive(
+  adaptive: Adaptive,
+  clock: { t: number },
+  calls: number,
+  { compiledMs, copyMs, plainMs, bytes = MIN_BYTES * 4 }: Record<string, number>,
+) {
+  const ways: string[] = [];
+  for (let i = 0; i < calls; i++)
+    adaptive.run(
+      bytes,
+      () => {
+        clock.t += compiledMs;
+        adaptive.cost.ms += copyMs;
+        ways.push("compiled");
+      },
+      () => {
+        clock.t += plainMs;
+        ways.push("plain");
+      },
+    );
+  return ways;
+}
+
+/** An Adaptive on a fake clock, and a driver for it. */
+function fake() {
+  const clock = { t: 0 };
+  const adaptive = new Adaptive(() => clock.t);
+  return { adaptive, drive: (calls: number, costs: Record<string, number>) => drive(adaptive, clock, calls, costs) };
+}
+
+describe("jit adaptive: the policy", () => {
+  it("copies taking a large share and the original faster: two compiled calls, two plain, then plain (compiled re-measured every 32nd)", () => {
+    const { adaptive, drive } = fake();
+    const ways = drive(40, { compiledMs: 1, copyMs: 0.6, plainMs: 0.8 });
+    expect(ways.slice(0, 4)).toEqual(["compiled", "compiled", "plain", "plain"]);
+    expect(ways.slice(4, 31).every((w) => w === "plain")).toBe(true);
+    expect(ways[31]).toBe("compiled"); // the 32nd call
+    expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
+    expect(adaptive.plainCalls).toBe(37);
+  });
+
+  it("the original slower: back to compiled after the two trials", () => {
+    const { drive } = fake();
+    const ways = drive(12, { compiledMs: 1, copyMs: 0.6, plainMs: 2 });
+    expect(ways.slice(0, 4)).toEqual(["compiled", "compiled", "plain", "plain"]);
+    expect(ways.slice(4).every((w) => w === "compiled")).toBe(true);
+    // 1.5–3× apart: the original is re-measured only every 256th call; more than 3×: never.
+    const far = fake();
+    expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(3); // calls 3, 4 and 256
+    const never = fake();
+    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(2);
+  });
+
+  it("copies a small share of the call: the original is never tried", () => {
+    const { adaptive, drive } = fake();
+    const ways = drive(70, { compiledMs: 1, copyMs: 0.04, plainMs: 0.1 });
+    expect(ways.filter((w) => w === "plain")).toEqual([]);
+    expect(adaptive.plainCalls).toBe(0);
+  });
+
+  it("below MIN_BYTES copied: always compiled, untimed", () => {
+    const { drive } = fake();
+    const ways = drive(10, { compiledMs: 0.2, copyMs: 0.19, plainMs: 0, bytes: MIN_BYTES - 1 });
+    expect(ways.every((w) => w === "compiled")).toBe(true);
+  });
+
+  it("sizes are decided apart (by powers of two of the bytes copied)", () => {
+    const { drive } = fake();
+    drive(6, { compiledMs: 2, copyMs: 1.5, plainMs: 0.3, bytes: MIN_BYTES * 8 });
+    const other = drive(2, { compiledMs: 2, copyMs: 1.5, plainMs: 0.3, bytes: MIN_BYTES * 64 });
+    expect(other).toEqual(["compiled", "compiled"]);
+  });
+
+  it("a way that throws fails its call and leaves the timing off", () => {
+    const adaptive = new Adaptive();
+    expect(() =>
+      adaptive.run(
+        MIN_BYTES,
+        () => {
+          throw new RangeError("boom");
+        },
+        () => 0,
+      ),
+    ).toThrow("boom");
+    expect(adaptive.cost.timing).toBe(false);
+  });
+});
+
+describe("jit adaptive: which functions may run their original", () => {
+  const body = (src: string) => parseFunction(src).body;
+  it("number code over number arrays: yes", () => {
+    expect(
+      mayRunPlain(
+        ["f64[]", "f64[]"],
+        "f64",
+        body("function d(a, b) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }"),
+        {},
+        false,
+      ),
+    ).toBe(true);
+  });
+  it("fastmath, callees, bigint anywhere, bigint arrays, no arrays: no", () => {
+    const src = "function d(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }";
+    expect(mayRunPlain(["f64[]"], "f64", body(src), {}, true)).toBe(false);
+    expect(mayRunPlain(["f64[]"], "f64", body(src), { "fn:g": "function g() {}" }, false)).toBe(false);
+    expect(
+      mayRunPlain(
+        ["f64[]"],
+        "f64",
+        body("function d(a) { let s = 0n; for (let i = 0; i < a.length; i++) s += BigInt(a[i]); return Number(s); }"),
+        {},
+        false,
+      ),
+    ).toBe(false);
+    expect(mayRunPlain(["u64[]"], "void", body("function d(a) { a[0] = a[1]; }"), {}, false)).toBe(false);
+    expect(mayRunPlain(["f64"], "f64", body("function d(x) { return x; }"), {}, false)).toBe(false);
+    expect(mayRunPlain(["f64[]"], "u64", body(src), {}, false)).toBe(false);
+  });
+});
+
+describe("jit adaptive: end to end", () => {
+  // A loop that does little per element: with the arrays copied, either way can be the faster one here.
+  function axpy(out: Float64Array, x: Float64Array, y: Float64Array, a: number): number {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) {
+      out[i] = a * x[i] + y[i];
+      s += out[i];
+    }
+    return s;
+  }
+  const n = MIN_BYTES / 8; // three arrays of 128 KiB: 384 KiB copied
+  const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3);
+  const y = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -0 : Math.cos(i)));
+  y[5] = NaN;
+  y[9] = Infinity;
+
+  it("every call gives the original's result and writes, whichever way ran", () => {
+    const fast = jit(axpy);
+    for (let call = 0; call < 70; call++) {
+      const a = call % 3 === 0 ? -0.5 : 1.25 + call;
+      const [outJ, outP] = [new Float64Array(n), new Float64Array(n)];
+      expect(Object.is(fast(outJ, x, y, a), axpy(outP, x, y, a))).toBe(true);
+      expect(Buffer.from(outJ.buffer).equals(Buffer.from(outP.buffer))).toBe(true);
+    }
+    expect(fast.stats.plainCalls).toBeGreaterThanOrEqual(0);
+    expect(fast.stats.plainCalls).toBeLessThanOrEqual(70 - 2);
+  });
+
+  it("`adaptive: false` always runs the compiled function; arrays from jit.array are never copied, so never measured", () => {
+    const fixed = jit(axpy, undefined, { adaptive: false });
+    const out = new Float64Array(n);
+    for (let call = 0; call < 10; call++) fixed(out, x, y, 2);
+    expect(fixed.stats.plainCalls).toBe(0);
+    const zero = jit(axpy);
+    const [ox, xx, yx] = [jit.array(Float64Array, n), jit.array(Float64Array, x), jit.array(Float64Array, y)];
+    for (let call = 0; call < 10; call++) zero(ox, xx, yx, 2);
+    expect(zero.stats.plainCalls).toBe(0);
+    for (const a of [ox, xx, yx]) jit.free(a);
+  });
+
+  it("a bigint function copying large arrays is never run as its original (u64 wraps, bigints do not)", () => {
+    const wrap = jit(function wrap(a: BigUint64Array, out: BigUint64Array) {
+      for (let i = 0; i < a.length; i++) out[i] = a[i] * a[i] + 1n;
+    });
+    const a = new BigUint64Array(n).fill(2n ** 40n);
+    const out = new BigUint64Array(n);
+    for (let call = 0; call < 8; call++) wrap(a, out);
+    expect(wrap.stats.plainCalls).toBe(0);
+    expect(out[0]).toBe(BigInt.asUintN(64, 2n ** 80n + 1n));
+  });
+
+  it("the option is checked", () => {
+    expect(() => jit(axpy, undefined, { adaptive: "yes" as unknown as boolean })).toThrow(/options\.adaptive/);
+  });
+});
