@@ -9,6 +9,7 @@ import { KernelError } from "../src/errors.ts";
 import { createPool } from "../src/index.ts";
 import { closeDefaultPool } from "../src/jit/parallel/default-pool.ts";
 import { jit, vectorize } from "../src/jit/index.ts";
+import { plainLoop } from "../src/jit/parallel/ufunc.ts";
 import type { Pool } from "../src/pool/types.ts";
 
 const gauss = (x: number, s: number) => Math.exp(-(x * x) / (2 * s * s));
@@ -299,5 +300,46 @@ describe("vectorize, target parallel, the default pool", () => {
     expect(result).toBeInstanceOf(Promise);
     expect(await result).toEqual(vectorize(gauss)(xs, 0.7));
     jit.free(xs);
+  });
+});
+
+describe("vectorize, target cpu: large copied calls may run the original (adaptive)", () => {
+  it("the loop around the original gives the compiled loop's elements, for arrays, scalars and bool arrays", () => {
+    const n = 6000;
+    const x = Float64Array.from({ length: n }, (_, i) => (i % 11 === 0 ? NaN : i % 13 === 0 ? -0 : Math.sin(i) * 1e3));
+    const flags = Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : i % 5 === 0 ? 7 : 0));
+    const pick = (v: number, on: boolean, k: number) => (on ? v * k : -v);
+    const cases = [
+      { fn: gauss, sig: "f64(f64, f64)", args: [x, 0.75], params: ["f64", "f64"], arrays: [true, false], out: "f64" },
+      {
+        fn: pick,
+        sig: "f64(f64, bool, f64)",
+        args: [x, flags, 3],
+        params: ["f64", "bool", "f64"],
+        arrays: [true, true, false],
+        out: "f64",
+      },
+      { fn: (a: number) => a * 3.5, sig: "i32(f64)", args: [x], params: ["f64"], arrays: [true], out: "i32" },
+    ] as const;
+    for (const c of cases) {
+      const compiled = vectorize(c.fn as (...a: any[]) => number, c.sig)(...(c.args as unknown as [Float64Array])) as Float64Array;
+      const loop = plainLoop({ params: c.params, loopArrays: c.arrays, loop: { out: c.out } })!;
+      expect(loop).toBeTypeOf("function");
+      const out = new (compiled.constructor as Float64ArrayConstructor)(n);
+      loop(c.fn as (...a: unknown[]) => unknown, out, n, ...c.args);
+      expect(Buffer.from(out.buffer).equals(Buffer.from(compiled.buffer)), c.sig).toBe(true);
+    }
+    expect(plainLoop({ params: ["u64"], loopArrays: [true], loop: { out: "u64" } })).toBeUndefined();
+  });
+
+  it("every call of a large vectorize gives the plain map's result, whichever way ran", () => {
+    const g = vectorize(gauss, "f64(f64, f64)");
+    const n = 1 << 15; // 256 KiB in, 256 KiB out
+    const x = Float64Array.from({ length: n }, (_, i) => (i - n / 2) / 1000);
+    const expected = Float64Array.from(x, (v) => gauss(v, 0.5));
+    for (let call = 0; call < 40; call++) {
+      const out = g(x, 0.5) as Float64Array;
+      expect(Buffer.from(out.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    }
   });
 });

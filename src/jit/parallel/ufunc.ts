@@ -28,15 +28,18 @@ import { checkOptions } from "../../validate.ts";
 import { onPool } from "./default-pool.ts";
 import { JitError } from "../errors.ts";
 import { jit, type JitFunction } from "../runtime/jit.ts";
+import { Adaptive } from "../runtime/adaptive.ts";
 import { arenaShared, jitArray, jitFree, type JitArrayConstructor } from "../runtime/memory.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
 export type UfuncType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64" | "bool";
 
-type Ctor = new (
+type Ctor = (new (
   length: number,
-) => ArrayBufferView & ArrayLike<number | bigint> & { set(a: ArrayLike<number | bigint>, at?: number): void };
+) => ArrayBufferView & ArrayLike<number | bigint> & { set(a: ArrayLike<number | bigint>, at?: number): void }) & {
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 interface TypeInfo {
   readonly array: Ctor;
@@ -376,7 +379,17 @@ export function vectorize(
     const loopArrays = length === undefined ? arrays.map((_, i) => i === 0) : arrays;
     const loop = loopFor(params, loopArrays, outType, !sig && allF32);
     const ctor = TYPES[loop.out].array;
-    return { loop, values, loopArrays, n, out, ctor, scalar: length === undefined && out === undefined, signal: callOptions.signal };
+    return {
+      loop,
+      params,
+      values,
+      loopArrays,
+      n,
+      out,
+      ctor,
+      scalar: length === undefined && out === undefined,
+      signal: callOptions.signal,
+    };
   };
 
   const pickSignature = (args: unknown[]): UfuncSignature => {
@@ -403,8 +416,10 @@ export function vectorize(
   // memory) and copied out once: an ordinary array passed as the output is copied in and back.
   let ufunc: Ufunc | ParallelUfunc;
   if (target === "cpu") {
-    ufunc = ((...all: unknown[]) => {
-      const p = prepare(all);
+    // As jit's `adaptive` (runtime/adaptive.ts): large copied calls of number functions may run the
+    // original function over the elements instead, when that measured faster.
+    const adaptive = typeof fn === "function" && !fastmath ? new Adaptive() : undefined;
+    const compiled = (p: ReturnType<typeof prepare>) => {
       // (Only where jit's memory is shared: an unshared one detaches the scratch when it grows for the inputs.)
       if (p.out || p.n < SCRATCH_MIN || !arenaShared()) {
         const result = p.out ?? new p.ctor(p.n);
@@ -414,10 +429,28 @@ export function vectorize(
       const scratch = jitArray(p.ctor as JitArrayConstructor, p.n);
       try {
         p.loop.fn(p.n, scratch, ...p.values);
-        return resultOf(p, (scratch as unknown as Float64Array).slice());
+        const start = adaptive?.cost.timing ? performance.now() : 0;
+        const result = (scratch as unknown as Float64Array).slice();
+        // The inputs were copied in at the same speed: the copies' share, from the output's.
+        if (adaptive?.cost.timing) adaptive.cost.ms += ((performance.now() - start) * copiedBytes(p)) / result.byteLength;
+        return resultOf(p, result);
       } finally {
         jitFree(scratch);
       }
+    };
+    ufunc = ((...all: unknown[]) => {
+      const p = prepare(all);
+      const plain = adaptive && !p.out && p.n >= SCRATCH_MIN && arenaShared() ? plainLoop(p) : undefined;
+      if (!plain) return compiled(p);
+      return adaptive!.run(
+        copiedBytes(p),
+        () => compiled(p),
+        () => {
+          const result = new p.ctor(p.n);
+          plain(fn as (...args: unknown[]) => unknown, result, p.n, ...p.values);
+          return resultOf(p, result);
+        },
+      );
     }) as Ufunc;
   } else {
     const given = opts.pool;
@@ -589,4 +622,41 @@ async function byMessages(
     ...(signal ? { signal } : {}),
   });
   slices.forEach((s, c) => out.set(s, items[c].lo));
+}
+
+/** The bytes a cpu call copies: its input arrays in, the result out. */
+function copiedBytes(p: { values: readonly unknown[]; n: number; loop: { out: UfuncType } }): number {
+  let bytes = p.n * TYPES[p.loop.out].array.BYTES_PER_ELEMENT;
+  for (const v of p.values) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  return bytes;
+}
+
+type PlainLoop = (f: (...args: unknown[]) => unknown, out: unknown, n: number, ...values: unknown[]) => void;
+const plainLoops = new Map<string, PlainLoop | null>();
+
+/**
+ * The loop a user would write around the original function, for this call's pattern of arrays and
+ * scalars (`out[i] = f(a[i], s)`; a bool array's element is `!== 0`, as in the compiled loop): a loop
+ * of its own per pattern, so the engine sees one call site and one element type. Undefined for bigint
+ * types (jit's u64/i64 wrap, bigints do not) and where the page forbids building functions (CSP).
+ */
+export function plainLoop(p: {
+  params: readonly UfuncType[];
+  loopArrays: readonly boolean[];
+  loop: { out: UfuncType };
+}): PlainLoop | undefined {
+  if (TYPES[p.loop.out].bigint || p.params.some((t) => TYPES[t].bigint)) return undefined;
+  const parts = p.params.map((t, k) => (!p.loopArrays[k] ? `a${k}` : t === "bool" ? `a${k}[i] !== 0` : `a${k}[i]`));
+  const key = parts.join(",");
+  let loop = plainLoops.get(key);
+  if (loop === undefined) {
+    const names = p.params.map((_, k) => `a${k}`).join(", ");
+    try {
+      loop = new Function(`return function plain(f, out, n, ${names}) { for (let i = 0; i < n; i++) out[i] = f(${key}); };`)() as PlainLoop;
+    } catch {
+      loop = null;
+    }
+    plainLoops.set(key, loop);
+  }
+  return loop ?? undefined;
 }
