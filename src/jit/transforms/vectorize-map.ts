@@ -66,6 +66,8 @@ interface Plan {
   sums: Map<string, Var>;
   /** Unchanging scalars the expressions read. */
   scalars: Map<string, Var>;
+  /** The number literals of the expressions (≥ 0: a minus sign is an operator), splatted once before the loop. */
+  literals: Set<number>;
   /** Every index the counter, the bound an unchanging int: the bound compiled apart (an int32 or uint32). */
   boundCode: Typed | undefined;
   /** Otherwise (affine indices): the bound's affine form (no counter). */
@@ -98,6 +100,7 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
     indexOnly: new Set(),
     sums: new Map(),
     scalars: new Map(),
+    literals: new Set(),
     boundCode: undefined,
     bound: undefined,
   };
@@ -158,7 +161,9 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
     n = unwrap(n);
     switch (n.type) {
       case "Literal":
-        return typeof n.value === "number";
+        if (typeof n.value !== "number") return false;
+        plan.literals.add(n.value);
+        return true;
       case "Identifier": {
         if (temps.has(n.name)) return true;
         if (declared.has(n.name) || n.name === counter || plan.sums.has(n.name)) return false;
@@ -256,6 +261,11 @@ function prologue(cx: FunctionContext, plan: Plan, unroll: number) {
     cx.emit(["f64x2.splat"], ["local.set", l]);
     splats.set(name, l);
   }
+  for (const value of plan.literals) {
+    const l = cx.local("v128");
+    cx.emit(["f64.const", value], ["f64x2.splat"], ["local.set", l]);
+    splats.set(`literal ${value}`, l);
+  }
   const accumulators = new Map<string, number[]>();
   for (const name of plan.sums.keys()) {
     const accs = Array.from({ length: unroll }, () => cx.local("v128"));
@@ -283,7 +293,7 @@ function vectorBody(
       e = unwrap(e);
       switch (e.type) {
         case "Literal":
-          return [["f64.const", e.value as number], ["f64x2.splat"]];
+          return [["local.get", splats.get(`literal ${e.value}`) ?? impossible(`no splat of ${e.value}`)]];
         case "Identifier":
           return [["local.get", temps.get(e.name) ?? splats.get(e.name) ?? impossible(`no value for \`${e.name}\``)]];
         case "MemberExpression": {
@@ -507,7 +517,9 @@ function emitAffine(cx: FunctionContext, plan: Plan, scalar: ScalarLoop) {
   });
   cx.emit(...guard);
   cx.open("if");
-  const unroll = plan.sums.size > 0 ? 4 : 1;
+  // Two f64x2 a trip (four with sums): half the pointer and counter updates, which Deno's V8 and
+  // JavaScriptCore do not fold into the loads; the stencil bench ran 15% faster in Deno than with one.
+  const unroll = plan.sums.size > 0 ? 4 : 2;
   const step = 2 * unroll;
   // In bounds, so every address below is an exact i32; E < 2^31.
   for (const g of groups.values()) {
