@@ -1,21 +1,38 @@
-// The element-wise vectorizer: a counted loop whose iterations only touch element i of f64 arrays
-// runs two iterations per f64x2 instruction.
+// The element-wise vectorizer: a counted loop whose iterations only touch f64 array elements at
+// indices affine in the counter (`a[i]`, a stencil's `src[y * w + x - 1]`) runs two iterations per
+// f64x2 instruction.
 //
-//   for (let i = S; i < E; i++) {     // i an i32 counter from a constant S ≥ 0, E an unchanging int
+//   for (let i = S; i < E; i++) {     // i an i32 counter from a constant S ≥ 0
 //     const t = <expr>;               // temporaries of the iteration
-//     out[i] = <expr>;                // stores to element i (also `out[i] += <expr>`, `-=`, `*=`, `/=`)
+//     const k = <index>;              // temporaries that are indices (`const i = y * width + x`)
+//     out[<index>] = <expr>;          // stores (also `out[…] += <expr>`, `-=`, `*=`, `/=`)
 //     s += <expr>;                    // a sum into an outer number: only with `fastmath: true`
 //   }
 //   <expr>: f64 arithmetic (+ − * /, unary −, Math.sqrt/abs/min/max) of numbers, unchanging scalars,
-//           the temporaries, and elements `a[i]` of Float64Arrays that the function never reassigns.
+//           the temporaries, and elements `a[<index>]` of Float64Arrays that the function never reassigns.
+//   <index>: base + i + c (affine.ts): base a sum of int values the loop does not change (locals,
+//           parameters, an outer counter, `a.length`, f64 locals checked to hold integers) with at most
+//           one product (`y * width`, `(y - 1) * w`), c an integer constant, the index temporaries
+//           substituted. E: the same without i (`width - 1`).
+//   Not covered (run as written): a stride other than 1 (`a[2 * i]`, `a[i * w + y]`), i in a product,
+//   indices through `| 0`, Math.floor or a conditional, two products, a body with control flow or calls,
+//   integer or Float32 arrays, and one array written at i and accessed at i + c (c ≠ 0) of the same
+//   base (`a[i] = a[i - 1] + …`: each iteration reads what the one before wrote).
 //
 // Exact: each lane performs its iteration's operations, in the same order, on the same doubles
-// (f64x2 arithmetic is IEEE 754 per lane), and no iteration reads what another writes, so every
-// stored element is the scalar loop's. Two run-time conditions make that so, checked before the
-// vector loop (the loop as written runs otherwise): every array is at least E long (no access out of
-// range, which would trap in the middle), and an array written is either the very array another name
-// reads or does not overlap it (two views of one buffer offset by a few elements would make one
-// iteration read what an earlier one wrote). Iterations left over (E − S odd) run as written.
+// (f64x2 arithmetic is IEEE 754 per lane, no fused multiply-add), and no iteration reads or writes
+// what another writes, so every stored element is the scalar loop's. Run-time conditions make that
+// so, checked before the vector loop (the loop as written runs otherwise, and traps where it must):
+// - indices all `a[i]` with E an unchanging int: every array at least E long; an array written is
+//   either the very array another name reads or shares no byte with it;
+// - affine indices (a guard in exact i64, per entry to the loop: once per row of a stencil): the
+//   forms' conditions (f64 values integers, product factors int32), S < E < 2^31, every index of
+//   every iteration in [0, length) (then JavaScript's f64 index arithmetic is exact and names the
+//   same element: affine.ts), and the bytes each written access touches, [start, start + 8·(E − S)),
+//   either start where another access's start (the very element, iteration by iteration) or meet no
+//   other access's, whatever array or view of jit's one memory it is. In place (dst === src) or
+//   overlapping views of one buffer therefore run as written.
+// Iterations left over (E − S not a multiple of the step) run as written.
 //
 // A sum into an outer variable is a reduction: the vector loop keeps four f64x2 partial sums (eight
 // elements a trip) and adds them to the variable at the end. That reorders the additions, so the
