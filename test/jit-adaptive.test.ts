@@ -63,7 +63,7 @@ describe("jit adaptive: the policy", () => {
 
   it("copies a small share of the call: the original is never tried", () => {
     const { adaptive, drive } = fake();
-    const ways = drive(70, { compiledMs: 1, copyMs: 0.04, plainMs: 0.1 });
+    const ways = drive(70, { compiledMs: 1, copyMs: 0.015, plainMs: 0.1 });
     expect(ways.filter((w) => w === "plain")).toEqual([]);
     expect(adaptive.plainCalls).toBe(0);
   });

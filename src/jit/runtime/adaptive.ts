@@ -18,11 +18,12 @@ import { isArray, isBigint, elementOf, type ResultType, type ValueType } from ".
 export const MIN_BYTES = 1 << 17;
 /**
  * Copies at least this share of the compiled call's time before the JavaScript is tried (below it, the
- * loop is heavy enough that the compiled code wins by more than the copies cost). Some engines also
- * run a light loop faster than jit's code without any copy (a histogram in Deno's V8 15); a share of
- * 5% lets those be found too, at the price of two calls of the original per size, once.
+ * loop is heavy enough that the compiled code wins by far). Some engines also run a loop faster than
+ * jit's code without any copy (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun, whose wasm
+ * calls them through JavaScript); a share of 2% lets those be found too, at the price of two calls of
+ * the original per size, once.
  */
-const COPY_SHARE = 0.05;
+const COPY_SHARE = 0.02;
 /**
  * Once decided by measuring both, every RECHECK-th call of a size runs the other way, timed (the
  * engines' tiers change); every RECHECK_FAR-th when that way was 1.5–3× slower; never when it was
