@@ -68,6 +68,20 @@ describe("jit adaptive: the policy", () => {
     expect(adaptive.plainCalls).toBe(0);
   });
 
+  it("code calling host functions (Math.sin…): the original is tried even with nothing copied", () => {
+    const clock = { t: 0 };
+    const adaptive = new Adaptive(() => clock.t);
+    const ways: string[] = [];
+    for (let i = 0; i < 8; i++)
+      adaptive.run(
+        MIN_BYTES * 2,
+        () => ((clock.t += 1.5), ways.push("compiled")),
+        () => ((clock.t += 1), ways.push("plain")),
+        true,
+      );
+    expect(ways).toEqual(["compiled", "compiled", ...Array(6).fill("plain")]);
+  });
+
   it("below MIN_BYTES copied: always compiled, untimed", () => {
     const { drive } = fake();
     const ways = drive(10, { compiledMs: 0.2, copyMs: 0.19, plainMs: 0, bytes: MIN_BYTES - 1 });

@@ -171,6 +171,8 @@ interface Loop {
   readonly fn: JitFunction<(...args: any[]) => any>;
   readonly signature: string;
   readonly out: UfuncType;
+  /** Its code calls host functions (`Math.exp`…): the adaptive cpu call measures the original then too. */
+  readonly hostCalls: boolean;
 }
 
 export function vectorize(
@@ -295,7 +297,17 @@ export function vectorize(
         `  for (let __hp_i = ${start}; __hp_i < __hp_hi; __hp_i++) __hp_out[__hp_i] = ${stored(`${scalar.name}(${args.join(", ")})`)};\n}`;
       fn = jit(text, signature, { fastmath });
     }
-    loop = { name: loopName, fn, signature, out: outType };
+    let hostCalls: boolean | undefined;
+    const compiledFn = fn;
+    loop = {
+      name: loopName,
+      fn,
+      signature,
+      out: outType,
+      get hostCalls() {
+        return (hostCalls ??= /^\s*\(import "Math"/m.test(compiledFn.inspect()));
+      },
+    };
     loops.set(key, loop);
     return loop;
   };
@@ -450,6 +462,7 @@ export function vectorize(
           plain(fn as (...args: unknown[]) => unknown, result, p.n, ...p.values);
           return resultOf(p, result);
         },
+        p.loop.hostCalls,
       );
     }) as Ufunc;
   } else {

@@ -5,7 +5,8 @@
 // that copy at least MIN_BYTES, jit measures both, per specialization and per size (the bytes copied,
 // by powers of two), and runs the faster: the compiled function from the first call; the original
 // JavaScript once it measured faster, with the other way re-measured now and then. Arrays from
-// `jit.array` are never copied, so they always run compiled.
+// `jit.array` are never copied: they run compiled, unless the compiled code calls host functions
+// (`Math.sin`…), which some engines make slower from wasm than from JavaScript: then both are measured too.
 //
 // Only where both give the same answers: number code (jit computes JavaScript's results bit for bit),
 // not bigint code (jit's u64/i64 wrap modulo 2^64, JavaScript's bigints do not), not `fastmath` (last
@@ -65,9 +66,11 @@ export class Adaptive {
 
   /**
    * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
-   * the original. `bytes` is what the call will copy (ordinary typed arrays' byteLength).
+   * the original. `bytes`: the arrays' bytes (copied or not; the size the choice is made for).
+   * `hostCalls`: the compiled code calls host functions (`Math.sin`…), whose cost from wasm depends on
+   * the engine (JavaScriptCore calls them through JavaScript): the original is tried even without copies.
    */
-  run(bytes: number, compiled: () => unknown, plain: () => unknown): unknown {
+  run(bytes: number, compiled: () => unknown, plain: () => unknown, hostCalls = false): unknown {
     if (bytes < MIN_BYTES) return compiled();
     const key = Math.floor(Math.log2(bytes));
     let size = this.#sizes.get(key);
@@ -78,7 +81,7 @@ export class Adaptive {
     if (size.choice === undefined) {
       // The first two calls compiled; then, if copying was a large share, two of the original.
       if (size.compiled.length < 2) way = "compiled";
-      else if (size.copyShare < COPY_SHARE) {
+      else if (size.copyShare < COPY_SHARE && !hostCalls) {
         size.choice = "compiled";
         way = "compiled";
         timed = false;

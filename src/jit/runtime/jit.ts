@@ -6,7 +6,7 @@ import { bind, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
-import { arenaMemory, arenaShared, bytesToCopy } from "./memory.ts";
+import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
 import { Adaptive, MIN_BYTES, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
 import { compileOptimized } from "./tiering.ts";
@@ -109,6 +109,8 @@ interface Specialization extends JitCompiled {
   kernelRef?: KernelRef;
   /** Whether the original function may run in its place (adaptive.ts), decided at the first large copy. */
   mayRunPlain?: boolean;
+  /** Whether its code calls host functions (`Math.sin`…): adaptive.ts measures the original then too. */
+  hostCalls?: boolean;
 }
 
 const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool", "adaptive"];
@@ -272,14 +274,16 @@ export function jit(
       return verified(fn!, spec, args, options.fastmath === true);
     }
     if (adaptive) {
-      const bytes = bytesToCopy(args);
-      if (bytes >= MIN_BYTES) {
+      const bytes = arrayBytes(args);
+      if (bytes.all >= MIN_BYTES) {
         spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies, options.fastmath === true);
-        if (spec.mayRunPlain)
+        spec.hostCalls ??= WebAssembly.Module.imports(spec.arenaModule).some((i) => i.kind === "function");
+        if (spec.mayRunPlain && (bytes.copied >= MIN_BYTES || spec.hostCalls))
           return adaptive.run(
-            bytes,
+            bytes.all,
             () => spec.invoke(args),
             () => fn!(...args),
+            spec.hostCalls,
           );
       }
     }

@@ -121,11 +121,15 @@ export function jitFree(array: ArrayBufferView): void {
   theArena().heap.free(view.byteOffset);
 }
 
-/** The bytes of the typed arrays among `args` that a call copies (those not from `jit.array`). */
-export function bytesToCopy(args: readonly unknown[]): number {
-  let bytes = 0;
-  for (const a of args) if (ArrayBuffer.isView(a) && !buffers.has(a.buffer)) bytes += a.byteLength;
-  return bytes;
+/** The bytes of the typed arrays among `args`: all of them, and those a call copies (not from `jit.array`). */
+export function arrayBytes(args: readonly unknown[]): { all: number; copied: number } {
+  let [all, copied] = [0, 0];
+  for (const a of args)
+    if (ArrayBuffer.isView(a)) {
+      all += a.byteLength;
+      if (!buffers.has(a.buffer)) copied += a.byteLength;
+    }
+  return { all, copied };
 }
 
 /**
