@@ -32,6 +32,8 @@ const COPY_SHARE = 0.02;
  */
 const RECHECK = 32;
 const RECHECK_FAR = 256;
+/** Calls of a size that run compiled, timed, before the original may be tried. */
+const COMPILED_FIRST = 3;
 /** Times kept per way and size; the least counts (a call slowed by a collection is not the way's speed). */
 const KEEP = 3;
 
@@ -79,8 +81,9 @@ export class Adaptive {
     let way: "compiled" | "plain";
     let timed = true;
     if (size.choice === undefined) {
-      // The first two calls compiled; then, if copying was a large share, two of the original.
-      if (size.compiled.length < 2) way = "compiled";
+      // The first calls compiled (a program calling a few times never pays for a trial); then, if
+      // copying was a share worth it (or the code calls the host), two of the original.
+      if (size.compiled.length < COMPILED_FIRST) way = "compiled";
       else if (size.copyShare < COPY_SHARE && !hostCalls) {
         size.choice = "compiled";
         way = "compiled";
