@@ -229,7 +229,8 @@ export function declare(cx: FunctionContext, node: Node) {
       proven = representation !== "f64";
       type = representation;
     }
-    const counter = type === "i32" && node.kind === "let" && cx.ranges.counters.has(d);
+    // A counter over a byte array is a u32 (its length can pass 2^31): it bounds accesses all the same.
+    const counter = (type === "i32" || type === "u32") && node.kind === "let" && cx.ranges.counters.has(d);
     const scope = cx.scopes[cx.scopes.length - 1];
     if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
     const locals = wasmTypes(type).map((t) => cx.local(t));
