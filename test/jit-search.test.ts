@@ -178,6 +178,18 @@ function nextPrime(n: number): number {
   return k;
 }
 
+/** Candidates anywhere in int32, up to its limits (`d <= hi` with hi = 2^31 − 1 makes d a double: as written). */
+function rangeSearch(k: number, lo: number, hi: number): number {
+  for (let d = lo; d < hi; d++) if (k % d === 0 || (d + k) % 97 === 0) return d;
+  let last = 0;
+  for (let d = lo; d <= hi; d++)
+    if (d % 89 === 0) {
+      last = d;
+      break;
+    }
+  return last;
+}
+
 /** Counting divisors has no jump: the loop stays as written. */
 function divisorCount(k: number): number {
   let count = 0;
@@ -280,6 +292,28 @@ describe("jit: early-exit search loops, two candidates per trip", () => {
     );
     expect(fast.inspect()).toMatch(/f64x2\.div/);
     expect(neg.inspect()).toMatch(/f64x2\.div/);
+  });
+
+  it("candidates near the int32 limits, both ends, and a bound of 2^31 − 1", () => {
+    const fast = jit(rangeSearch);
+    const start = fc.oneof(
+      fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+      fc.integer({ min: INT32_MIN, max: INT32_MIN + 300 }),
+      fc.integer({ min: INT32_MAX - 300, max: INT32_MAX }),
+      fc.integer({ min: -300, max: 300 }),
+    );
+    fc.assert(
+      fc.property(int32, start, fc.integer({ min: 0, max: 400 }), (k, lo, span) => {
+        const hi = Math.min(INT32_MAX, lo + span);
+        return fast(k, lo, hi) === rangeSearch(k, lo, hi);
+      }),
+      { numRuns: 300 },
+    );
+    for (const k of EDGES) {
+      expect(fast(k, INT32_MAX - 200, INT32_MAX)).toBe(rangeSearch(k, INT32_MAX - 200, INT32_MAX));
+      expect(fast(k, INT32_MIN, INT32_MIN + 200)).toBe(rangeSearch(k, INT32_MIN, INT32_MIN + 200));
+    }
+    expect(fast.inspect()).toMatch(/f64x2\.div/);
   });
 
   it("a block that writes the values the test reads and goes on: the fast loop takes them up again", () => {
