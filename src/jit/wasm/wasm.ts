@@ -118,7 +118,6 @@ define(
     "f64x2.ge": 0x4c,
     "v128.not": 0x4d,
     "v128.and": 0x4e,
-    "v128.andnot": 0x4f,
     "v128.or": 0x50,
     "v128.any_true": 0x53,
     "f64x2.ceil": 0x74,
