@@ -8,6 +8,7 @@ import { elementwiseLoop } from "../transforms/vectorize-map.ts";
 import { interchangedLoop } from "../transforms/interchange.ts";
 import { stridedLoop } from "../transforms/strided.ts";
 import { recurrenceLoop } from "../transforms/recurrence.ts";
+import { searchLoop } from "../transforms/search.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
@@ -43,6 +44,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       if (interchangedLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
       if (elementwiseLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (recurrenceLoop(cx, node, { asWritten: () => whileOrFor(cx, node) })) return;
+      if (searchLoop(cx, node, { init: (i) => initialize(cx, i), loop: (l, b) => loop(cx, l, b), effect: (e) => effect(cx, e) })) return;
       if (stridedLoop(cx, node, { stmt: (s) => stmt(cx, s), asWritten: () => whileOrFor(cx, node) })) return;
       if (halvingLoop(cx, node, () => whileOrFor(cx, node))) return;
       if (halvingBranchLoop(cx, node, (l) => loop(cx, l, node.body))) return;
@@ -82,10 +84,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
 /** `while (test) body` and `for (init; test; update) body`: block { loop { test; block { body } update } }. */
 function whileOrFor(cx: FunctionContext, node: Node): void {
   return cx.scoped(() => {
-    if (node.init) {
-      if (node.init.type === "VariableDeclaration") declare(cx, node.init);
-      else effect(cx, node.init);
-    }
+    if (node.init) initialize(cx, node.init);
     const label = takeLabel(cx);
     const exit = node.type === "ForStatement" ? countedExit(cx, node) : undefined;
     const fact = node.update ? boundsFact(cx, node.update) : undefined;
@@ -150,6 +149,12 @@ function alsoIndexed(cx: FunctionContext, fact: { counter: Var; array: Var }, co
   };
   visit(body);
   return found;
+}
+
+/** A `for` loop's init: a declaration or an expression. */
+function initialize(cx: FunctionContext, init: Node): void {
+  if (init.type === "VariableDeclaration") declare(cx, init);
+  else effect(cx, init);
 }
 
 /**
