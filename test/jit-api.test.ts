@@ -4,6 +4,9 @@ import { describe, expect, it, vi } from "vitest";
 import { KernelError } from "../src/errors.ts";
 import { jit, jitClass, JitError, JitMismatchError } from "../src/jit/index.ts";
 
+/** Never defined: the name of warm-up.ts's samples. */
+declare function w(n: bigint): bigint;
+
 describe("jit: the dispatcher", () => {
   it("compiles once per tuple of argument types", () => {
     const add = jit((a: any, b: any) => a + b);
@@ -80,6 +83,13 @@ describe("jit: the dispatcher", () => {
       /^;; sumRange: u64\(u64, u64\)\n\(module\n  \(import "env" "memory" \(memory 0 65536 shared\)\)\n  \(func \$sumRange \(export "sumRange"\) \(param i64\) \(param i64\) \(result i64\)/,
     );
     expect(fast.compile(["u64", "u64"]).module).toBe(compiled.module);
+  });
+
+  it("the compiler's warm-up at the first jit() leaves nothing behind: its samples are not callable by name", () => {
+    const caller = jit(function caller(n: bigint) {
+      return w(n);
+    });
+    expect(() => caller(3n)).toThrow(/calling `w`, which is not a jit function/);
   });
 
   it("the in-memory cache: a second jit of the same source compiles nothing", () => {

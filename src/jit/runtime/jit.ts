@@ -10,6 +10,7 @@ import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
 import { Adaptive, MIN_BYTES, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
 import { compileOptimized } from "./tiering.ts";
+import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type JitTarget } from "../codegen/module.ts";
 import { annotatedSignature } from "../front/annotations.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
@@ -156,6 +157,14 @@ export function jit(
   }
   const target: JitTarget = { name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source, fromText)) };
   registerFunction(target);
+  // Work that does not need the arguments' types is done now, not in the first call (warm-up.ts): the
+  // compiler's own code warmed once per process, the function parsed (an error is thrown when compiling).
+  warmCompiler();
+  try {
+    target.parsed();
+  } catch {
+    // Thrown again at the first compile, where it always was.
+  }
 
   const specs = new Map<string, Specialization>();
   const stats: JitStats = { compiled: 0, memoryHits: 0, diskHits: 0, plainCalls: 0 };
