@@ -17,6 +17,7 @@ function drive(
   const ways: string[] = [];
   for (let i = 0; i < calls; i++)
     adaptive.run(
+      "f64(f64[])",
       bytes,
       () => {
         clock.t += compiledMs;
@@ -74,6 +75,7 @@ describe("jit adaptive: the policy", () => {
     const ways: string[] = [];
     for (let i = 0; i < 8; i++)
       adaptive.run(
+        "f64(f64[])",
         MIN_BYTES * 2,
         () => ((clock.t += 1.5), ways.push("compiled")),
         () => ((clock.t += 1), ways.push("plain")),
@@ -95,10 +97,25 @@ describe("jit adaptive: the policy", () => {
     expect(other).toEqual(["compiled", "compiled", "compiled"]);
   });
 
+  it("specializations are decided apart (the same size, another signature starts over)", () => {
+    const { adaptive, drive } = fake();
+    drive(8, { compiledMs: 2, copyMs: 1.5, plainMs: 0.3 });
+    const ways: string[] = [];
+    for (let i = 0; i < 3; i++)
+      adaptive.run(
+        "f64(i32[])",
+        MIN_BYTES * 4,
+        () => ways.push("compiled"),
+        () => ways.push("plain"),
+      );
+    expect(ways).toEqual(["compiled", "compiled", "compiled"]);
+  });
+
   it("a way that throws fails its call and leaves the timing off", () => {
     const adaptive = new Adaptive();
     expect(() =>
       adaptive.run(
+        "f64(f64[])",
         MIN_BYTES,
         () => {
           throw new RangeError("boom");

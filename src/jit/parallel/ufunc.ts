@@ -455,6 +455,7 @@ export function vectorize(
       const plain = adaptive && !p.out && p.n >= SCRATCH_MIN && arenaShared() ? plainLoop(p) : undefined;
       if (!plain) return compiled(p);
       return adaptive!.run(
+        p.loop.name,
         copiedBytes(p),
         () => compiled(p),
         () => {

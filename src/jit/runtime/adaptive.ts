@@ -57,7 +57,8 @@ export interface CopyCost {
 
 /** Picks, per size, between the compiled call and the original function. */
 export class Adaptive {
-  readonly #sizes = new Map<number, Size>();
+  /** By specialization and size: "f64(f64[], f64[])|20". */
+  readonly #sizes = new Map<string, Size>();
   /** Calls that ran the original JavaScript (`f.stats.plainCalls`). */
   plainCalls = 0;
   /** Given to every specialization's boundary. */
@@ -68,13 +69,14 @@ export class Adaptive {
 
   /**
    * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
-   * the original. `bytes`: the arrays' bytes (copied or not; the size the choice is made for).
+   * the original. `kind` names the specialization, `bytes` its arrays' bytes (copied or not): the choice
+   * is made for each kind and size.
    * `hostCalls`: the compiled code calls host functions (`Math.sin`…), whose cost from wasm depends on
    * the engine (JavaScriptCore calls them through JavaScript): the original is tried even without copies.
    */
-  run(bytes: number, compiled: () => unknown, plain: () => unknown, hostCalls = false): unknown {
+  run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, hostCalls = false): unknown {
     if (bytes < MIN_BYTES) return compiled();
-    const key = Math.floor(Math.log2(bytes));
+    const key = `${kind}|${Math.floor(Math.log2(bytes))}`;
     let size = this.#sizes.get(key);
     if (!size) this.#sizes.set(key, (size = { calls: 0, compiled: [], plain: [], copyShare: 0, recheck: 0 }));
     const call = ++size.calls;

@@ -289,6 +289,7 @@ export function jit(
         spec.hostCalls ??= WebAssembly.Module.imports(spec.arenaModule).some((i) => i.kind === "function");
         if (spec.mayRunPlain && (bytes.copied >= MIN_BYTES || spec.hostCalls))
           return adaptive.run(
+            spec.signature,
             bytes.all,
             () => spec.invoke(args),
             () => fn!(...args),
