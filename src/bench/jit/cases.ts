@@ -103,7 +103,7 @@ function loopCase<I>(env: JitEnv, loop: Loop<I>): BenchCase<I> {
 function adaptiveRemark(jitted: (...args: any[]) => unknown): string | undefined {
   const plain = (jitted as { stats?: { plainCalls?: number } }).stats?.plainCalls ?? 0;
   return plain > 0
-    ? `${plain} call${plain === 1 ? "" : "s"} ran the original JavaScript (adaptive: with the arrays copied, it measured faster than the compiled call)`
+    ? `adaptive: ${plain} call${plain === 1 ? "" : "s"} ran the original JavaScript (two trials per size, then every call where it had measured faster than the compiled call with its copies)`
     : undefined;
 }
 

@@ -13,6 +13,7 @@
 // part is here; the type conditions are checked during code generation, which recompiles the
 // function with that local as an f64 when one fails (`Widen`).
 import type { Node } from "../front/parse.ts";
+import { bitLocals } from "./bits.ts";
 
 interface Binding {
   readonly declarator: Node | undefined;
@@ -38,6 +39,8 @@ export interface RangeFacts {
   readonly writtenParams: ReadonlySet<string>;
   /** Counters whose every update is `++`. */
   readonly increasing: ReadonlySet<Node>;
+  /** Number locals read only through ToInt32 (bits.ts): they live in an i32 holding those bits. */
+  readonly bitOnly: ReadonlySet<Node>;
 }
 
 /** Thrown during code generation when a counter's type condition fails: compile again with it as an f64. */
@@ -134,7 +137,7 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
   for (const [update, u] of updates) if (!counters.has(u.declarator)) updates.delete(update);
   const increasing = new Set(counters);
   for (const [update, u] of updates) if (update.operator !== "++") increasing.delete(u.declarator);
-  return { counters, updates, writtenParams: written, increasing };
+  return { counters, updates, writtenParams: written, increasing, bitOnly: bitLocals(params, body) };
 }
 
 /** The counter binding and bound E when `for`'s update and test have the proven shapes. */

@@ -24,6 +24,8 @@ export interface Var {
   counter?: Node;
   /** A counter that starts at a constant ≥ 0 and only counts up. */
   nonNegative?: boolean;
+  /** A number local read only through ToInt32 (bits.ts): an i32 holding ToInt32 of what was assigned. */
+  wrapped?: boolean;
 }
 
 export interface Loop {

@@ -68,8 +68,13 @@ export function localPlace(cx: FunctionContext, v: Var): Place {
     type: v.type,
     get: v.locals.map((l) => ["local.get", l] as Instr),
     set: (from, at) => [
-      // A proven i32/u32 local (intervals.ts): whatever is assigned is an integer in its range.
-      ...(v.proven && isNumber(from) ? cx.represent(from, v.type as "i32" | "u32", at) : cx.convert(from, v.type, at, "assignment")),
+      // A proven i32/u32 local (intervals.ts): whatever is assigned is an integer in its range. A local
+      // read only through ToInt32 (bits.ts): ToInt32 of whatever is assigned.
+      ...(v.wrapped && isNumber(from)
+        ? cx.int32(from, at)
+        : v.proven && isNumber(from)
+          ? cx.represent(from, v.type as "i32" | "u32", at)
+          : cx.convert(from, v.type, at, "assignment")),
       ...[...v.locals].reverse().map((l) => ["local.set", l] as Instr),
     ],
     proven: v.proven,

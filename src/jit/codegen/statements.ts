@@ -228,7 +228,11 @@ export function declare(cx: FunctionContext, node: Node) {
     // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by
     // the numeric analysis (intervals.ts), over every assignment; otherwise in an f64.
     let proven = false;
-    if (isNumber(type)) {
+    const wrapped = isNumber(type) && cx.ranges.bitOnly.has(d);
+    if (wrapped) {
+      cx.emit(...cx.int32(type, d.init));
+      type = "i32";
+    } else if (isNumber(type)) {
       const representation = cx.intervals.localType(d);
       cx.emit(...cx.represent(type, representation, d.init));
       proven = representation !== "f64";
@@ -247,6 +251,7 @@ export function declare(cx: FunctionContext, node: Node) {
       locals,
       constant: node.kind === "const",
       ...(proven ? { proven } : {}),
+      ...(wrapped ? { wrapped } : {}),
       ...(counter ? { counter: d, nonNegative } : {}),
     });
   }
