@@ -103,6 +103,55 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
     expect(rem(5, 0)).toBeNaN();
   });
 
+  it("`%` on numbers not proven int32 (f64 locals): the inline int32 remainder or fmod, JavaScript's bits for every pair", () => {
+    const rem = jit((x: number, d: number) => {
+      const a = x * 1; // f64 locals: nothing proven
+      const b = d * 1;
+      return a % b;
+    });
+    const doubles = fc.oneof(
+      int32,
+      fc.double({ noNaN: false }),
+      fc.constantFrom(-0, 0, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, -1, 1, 0.5, -2.5, 2 ** 53, 1e300, 5e-324),
+    );
+    fc.assert(
+      fc.property(doubles, doubles, (x, d) => Object.is(rem(x, d), x % d)),
+      { numRuns: 600 },
+    );
+    for (const [x, d] of [
+      [-(2 ** 31), -1],
+      [-4, 2],
+      [-0, 3],
+      [7, -0],
+      [2 ** 31, 3],
+      [5.5, 2],
+    ])
+      expect(Object.is(rem(x, d), x % d), `${x} % ${d}`).toBe(true);
+    expect(rem.inspect()).toMatch(/i32\.rem_s/);
+  });
+
+  it("Euclid's gcd on numbers (the remainder in f64 locals): the same sums", () => {
+    function gcdSum(n: number) {
+      let s = 0;
+      for (let a = 1; a < n; a++) {
+        let x = a;
+        let y = n;
+        while (y !== 0) {
+          const t = x % y;
+          x = y;
+          y = t;
+        }
+        s += x;
+      }
+      return s;
+    }
+    const fast = jit(gcdSum);
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 3000 }), (n) => fast(n) === gcdSum(n)),
+      { numRuns: 60 },
+    );
+  });
+
   it("products and sums past 2^31 stay exact (f64), in range they are i32", () => {
     function mix(a: number, b: number) {
       const p = a * b;

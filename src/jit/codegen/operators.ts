@@ -114,9 +114,14 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
       return "f64";
     }
   }
-  if (arith[op] || op === "%") {
+  if (op === "%") {
     place(cx.convert(lt, "f64", node, "arithmetic"), cx.convert(rt, "f64", node, "arithmetic"));
-    cx.emit(op === "%" ? ["call", cx.builder.helper("fmod")] : [arith[op]]);
+    cx.emit(...numberRemainder(cx));
+    return "f64";
+  }
+  if (arith[op]) {
+    place(cx.convert(lt, "f64", node, "arithmetic"), cx.convert(rt, "f64", node, "arithmetic"));
+    cx.emit([arith[op]]);
     return "f64";
   }
   throw cx.err(`\`${op}\``, node);
@@ -159,6 +164,50 @@ export function remainderZeroTest(cx: FunctionContext, node: Node): ResultType |
   cx.emit(["local.get", xf], ["local.get", yf], ["f64.div"], ["f64.trunc"], ["local.get", yf], ["f64.mul"]);
   cx.emit([node.operator === "===" || node.operator === "==" ? "f64.eq" : "f64.ne"]);
   return "bool";
+}
+
+/**
+ * `x % y` on two f64s (on the stack), JavaScript's: when both hold int32 values and y is not 0 (the
+ * common case: Euclid's `x % y` on numbers the analysis could not prove int32), the i32 remainder,
+ * inline, with x's sign (−0 for a negative x that divides evenly, as JavaScript gives; wasm defines
+ * i32.rem_s(−2^31, −1) as 0, so no trap); otherwise the `$fmod` helper. A double is an int32 exactly
+ * when truncating it to one (saturating) and back gives it again (−0 included: its remainder is −0).
+ */
+function numberRemainder(cx: FunctionContext): Instr[] {
+  const [x, y, xi, yi] = [cx.local("f64"), cx.local("f64"), cx.local("i32"), cx.local("i32")];
+  return [
+    ["local.set", y],
+    ["local.set", x],
+    ["local.get", x],
+    ["i32.trunc_sat_f64_s"],
+    ["local.tee", xi],
+    ["f64.convert_i32_s"],
+    ["local.get", x],
+    ["f64.eq"],
+    ["local.get", y],
+    ["i32.trunc_sat_f64_s"],
+    ["local.tee", yi],
+    ["f64.convert_i32_s"],
+    ["local.get", y],
+    ["f64.eq"],
+    ["i32.and"],
+    ["local.get", yi],
+    ["i32.const", 0],
+    ["i32.ne"],
+    ["i32.and"],
+    ["if", "f64"],
+    ["local.get", xi],
+    ["local.get", yi],
+    ["i32.rem_s"],
+    ["f64.convert_i32_s"],
+    ["local.get", x],
+    ["f64.copysign"],
+    ["else"],
+    ["local.get", x],
+    ["local.get", y],
+    ["call", cx.builder.helper("fmod")],
+    ["end"],
+  ];
 }
 
 /**
