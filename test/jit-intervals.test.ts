@@ -150,6 +150,29 @@ describe("jit: int32 proofs give JavaScript's answers", () => {
       fc.property(fc.integer({ min: -3, max: 3000 }), (n) => fast(n) === gcdSum(n)),
       { numRuns: 60 },
     );
+    // `y !== 0` moves y's interval off 0 (the outer test gave n ≥ 2): the remainder is the i32 one.
+    expect(fast.inspect()).toMatch(/i32\.rem_u/);
+    expect(fast.inspect()).not.toMatch(/call \$fmod/);
+  });
+
+  it("`v !== c` and the false branch of `v === c` move an end of v's interval, and nothing else", () => {
+    function ends(n: number, k: number) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const m = i % 5; // [0, 4]
+        if (m === 0) s -= 1;
+        else s += k % m; // m in [1, 4]
+        if (m !== 4) s += 100 % (4 - m); // 4 - m in [1, 4]
+      }
+      let j = n;
+      while (j != -7) j = j > -7 ? j - 1 : j + 1; // -7 inside the interval: no refinement
+      return s + j;
+    }
+    const fast = jit(ends);
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 200 }), int32, (n, k) => Object.is(fast(n, k), ends(n, k))),
+      { numRuns: 150 },
+    );
   });
 
   it("products and sums past 2^31 stay exact (f64), in range they are i32", () => {

@@ -393,6 +393,26 @@ export function analyze(
       return refine(test.right, refine(test.left, env, truth), truth);
     if (test.type !== "BinaryExpression") return env;
     let op: string = test.operator;
+    // `v !== c` (or the false branch of `v === c`) with c a constant at an end of v's integer interval:
+    // that end moves in by one (`while (y !== 0)` over y ≥ 0 gives y ≥ 1). NaN stays as it was (NaN !== c).
+    if ((truth && (op === "!==" || op === "!=")) || (!truth && (op === "===" || op === "=="))) {
+      for (const [side, other] of [
+        [test.left, test.right],
+        [test.right, test.left],
+      ] as const) {
+        const o = latest.get(other);
+        const id = unwrap(side);
+        if (!o || o.lo !== o.hi || o.nan || id.type !== "Identifier") continue;
+        const v = resolve(id.name);
+        const cur = v && v.kind === "number" ? env.get(v) : undefined;
+        if (!v || !cur || !cur.int || cur.lo === cur.hi) continue;
+        const c = o.lo;
+        const zero = c === 0 ? { negZero: false } : {};
+        if (cur.lo === c) env.set(v, { ...cur, ...zero, lo: c + 1 });
+        else if (cur.hi === c) env.set(v, { ...cur, ...zero, hi: c - 1 });
+      }
+      return env;
+    }
     if (!truth) {
       const flipped: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": "<" };
       // A false comparison may also mean NaN: refine only ints (never NaN).
