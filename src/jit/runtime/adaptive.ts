@@ -32,7 +32,7 @@ const COPY_SHARE = 0.02;
  */
 const RECHECK = 32;
 const RECHECK_FAR = 256;
-/** Calls of a size that run compiled, timed, before the original may be tried. */
+/** Calls of a size that run compiled, timed (after the first, which is not a sample), before the original may be tried. */
 const COMPILED_FIRST = 3;
 /** Times kept per way and size; the least counts (a call slowed by a collection is not the way's speed). */
 const KEEP = 3;
@@ -110,6 +110,8 @@ export class Adaptive {
       cost.timing = false;
     }
     const ms = this.clock() - start;
+    // A size's first call is not a sample: it also pays for growing and first touching jit's memory.
+    if (call === 1) return value;
     const times = way === "plain" ? size.plain : size.compiled;
     times.push(ms);
     if (times.length > KEEP) times.shift();
