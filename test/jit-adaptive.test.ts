@@ -50,6 +50,12 @@ describe("jit adaptive: the policy", () => {
     expect(adaptive.plainCalls).toBe(35);
   });
 
+  it("long calls (≥ 20 ms): one compiled sample after the first call is enough", () => {
+    const { drive } = fake();
+    const ways = drive(6, { compiledMs: 300, copyMs: 60, plainMs: 220 });
+    expect(ways).toEqual(["compiled", "compiled", "plain", "plain", "plain", "plain"]);
+  });
+
   it("the original slower: back to compiled after the two trials", () => {
     const { drive } = fake();
     const ways = drive(12, { compiledMs: 1, copyMs: 0.6, plainMs: 2 });

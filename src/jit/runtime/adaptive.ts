@@ -34,6 +34,8 @@ const RECHECK = 32;
 const RECHECK_FAR = 256;
 /** Calls of a size that run compiled, timed (after the first, which is not a sample), before the original may be tried. */
 const COMPILED_FIRST = 3;
+/** A compiled call this long (ms) is sample enough: the original may be tried after it. */
+const LONG_MS = 20;
 /** Times kept per way and size; the least counts (a call slowed by a collection is not the way's speed). */
 const KEEP = 3;
 
@@ -85,7 +87,9 @@ export class Adaptive {
     if (size.choice === undefined) {
       // The first calls compiled (a program calling a few times never pays for a trial); then, if
       // copying was a share worth it (or the code calls the host), two of the original.
-      if (size.compiled.length < COMPILED_FIRST) way = "compiled";
+      // A long call is its own good sample (a few milliseconds of noise are a small part of it).
+      const enough = size.compiled.length >= COMPILED_FIRST || (size.compiled.length > 0 && Math.min(...size.compiled) >= LONG_MS);
+      if (!enough) way = "compiled";
       else if (size.copyShare < COPY_SHARE && !hostCalls) {
         size.choice = "compiled";
         way = "compiled";
