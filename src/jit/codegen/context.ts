@@ -69,6 +69,10 @@ export class FunctionContext {
   label: string | undefined;
   /** Inside `for (…; i < a.length; i++)` bodies: counter i indexes array a within bounds (statements.ts). */
   readonly inBounds: { counter: Var; array: Var }[] = [];
+  /** Index expressions a loop's guard proved in bounds for the copy being compiled (transforms/bounds.ts). */
+  readonly safeIndices = new Set<Node>();
+  /** How many loops around the code being compiled are copies behind such a guard (each doubles the code). */
+  boundsDepth = 0;
 
   constructor(
     readonly builder: ModuleHost,

@@ -209,7 +209,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
   } else if (it === "i32" || it === "u32") out.push(["local.set", idx]);
   else throw cx.fail(`an array index must be a number or a bigint, got a ${describeType(it)}`, index);
   const shift = Math.log2(ELEMENTS[elementOf(type)].bytes);
-  if (!exact && !inBounds(cx, index, object))
+  if (!exact && !inBounds(cx, index, object) && !cx.safeIndices.has(index))
     out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
   out.push(["local.get", ptr], ["local.get", idx], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
   return out;

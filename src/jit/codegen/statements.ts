@@ -9,6 +9,7 @@ import { interchangedLoop } from "../transforms/interchange.ts";
 import { stridedLoop } from "../transforms/strided.ts";
 import { recurrenceLoop } from "../transforms/recurrence.ts";
 import { searchLoop } from "../transforms/search.ts";
+import { boundsVersion } from "../transforms/bounds.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
@@ -112,7 +113,24 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
       cx.close();
     };
     const others = fact ? alsoIndexed(cx, fact, node.update.argument.name, node.body) : [];
-    if (others.length === 0) return emitLoop(fact ? [fact] : []);
+    if (others.length === 0) {
+      // Loop versioning for indices affine in the counter (transforms/bounds.ts), two levels deep at most.
+      const version = node.type === "ForStatement" && cx.boundsDepth < 2 ? boundsVersion(cx, node) : undefined;
+      if (!version) return emitLoop(fact ? [fact] : []);
+      cx.emit(...version.guard);
+      cx.open("if");
+      const added = [...version.indices].filter((i) => !cx.safeIndices.has(i));
+      for (const i of added) cx.safeIndices.add(i);
+      cx.boundsDepth++;
+      emitLoop(fact ? [fact] : []);
+      cx.boundsDepth--;
+      for (const i of added) cx.safeIndices.delete(i);
+      cx.emit(["else"]);
+      cx.boundsDepth++;
+      emitLoop(fact ? [fact] : []);
+      cx.boundsDepth--;
+      return cx.close();
+    }
     // Loop versioning: when every other array the body indexes with i is at least as long as the
     // one bounding the loop, none of those accesses can be out of range: one copy of the loop without
     // their checks; the other copy, with them, runs when an array is shorter (and traps where it must).
