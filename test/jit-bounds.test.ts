@@ -86,6 +86,19 @@ function fromBelow(a: Float64Array, lo: number, hi: number): number {
   return s;
 }
 
+function shadowed(a: Float64Array, n: number): number {
+  const t = 5;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    {
+      const t = j * 2; // a block's own t: not the loop body's temporary
+      s += a[t];
+    }
+    s += a[t]; // the outer t, 5
+  }
+  return s;
+}
+
 describe("jit: bounds checks out of loops with affine indices", () => {
   it("an n-body step on 0–9 records plus 0–6 extra numbers: the plain answer, or a trap where it reads past the end", () => {
     fc.assert(
@@ -121,6 +134,16 @@ describe("jit: bounds checks out of loops with affine indices", () => {
         checkAgainstPlain(reversed, [a, new Float64Array(Math.max(n, 0) + 2), n] as [Float64Array, Float64Array, number]);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("a name declared again in a nested block is not the body's temporary", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 5 }), (len, n) => {
+        const a = Float64Array.from({ length: len }, (_, k) => k + 0.5);
+        checkAgainstPlain(shadowed, [a, n] as [Float64Array, number]);
+      }),
+      { numRuns: 100 },
     );
   });
 

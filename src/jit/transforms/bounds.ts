@@ -80,9 +80,7 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
         if (x.computed && unwrap(x.object).type === "Identifier") accesses.push(x);
         break;
     }
-    for (const key of Object.keys(x))
-      if (key !== "type" && key !== "start" && key !== "end" && key !== "loc")
-        walk(x[key], top && key === "body" && x.type === "BlockStatement");
+    for (const key of Object.keys(x)) if (key !== "type" && key !== "start" && key !== "end" && key !== "loc") walk(x[key], false);
   };
   if (node.body.type === "BlockStatement") for (const s of node.body.body as Node[]) walk(s, true);
   else walk(node.body, false);
