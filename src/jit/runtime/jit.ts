@@ -71,7 +71,7 @@ export interface JitStats {
   /** Specializations found in the in-memory cache (another jit of the same source) or on disk. */
   memoryHits: number;
   diskHits: number;
-  /** Calls that ran the original function because, with their arrays copied, it measured faster (`adaptive`). */
+  /** Calls that ran the original function (`adaptive`: its timed trials, and the calls after it measured faster). */
   plainCalls: number;
 }
 
