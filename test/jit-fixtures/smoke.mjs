@@ -35,6 +35,14 @@ try {
 } catch (e) {
   jitError = e instanceof JitError && e.line === 1;
 }
+// Large ordinary arrays (2 MiB copied a call): `adaptive` times the compiled call and, the copies being
+// most of it, tries the original too; every call must give the plain function's answer either way.
+const big = 1 << 17;
+const A = Float64Array.from({ length: big }, (_, i) => Math.sin(i) * 1e3);
+const B = Float64Array.from({ length: big }, (_, i) => Math.cos(i));
+const bigDot = jit(dot);
+let adaptive = true;
+for (let r = 0; r < 40; r++) adaptive &&= Object.is(bigDot(A, B), dot(A, B));
 const checks = {
   sum: fast(100_000_000n) === 4999999950000000n,
   wraps: jit((a) => a * a)(2n ** 63n) === 0n,
@@ -42,5 +50,6 @@ const checks = {
   point: p instanceof Point2D && p.x === 4n && p.y === 6n,
   jitError,
   typescript: jit("function tsSquare(x: bigint): bigint { return (x as bigint) * x; }")(3n) === 9n,
+  adaptive: adaptive && bigDot.stats.plainCalls >= 0,
 };
-console.log(JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs }));
+console.log(JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs, bigDotPlainCalls: bigDot.stats.plainCalls }));
