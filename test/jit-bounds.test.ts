@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KernelError } from "../src/errors.ts";
 import { jit } from "../src/jit/index.ts";
+import { nbodyStep } from "../src/bench/jit/loops.ts";
 
 const value = fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constantFrom(0, -0, 1, NaN, Infinity));
 
@@ -47,25 +48,6 @@ function checkAgainstPlain<A extends unknown[]>(fn: (...a: A) => unknown, args: 
   // choice, and engines differ (0 * Infinity stored into a Float64Array is 0xfff8… in V8, and
   // `x - x * 0` is 0x7ff8… in Node 20 but 0xfff8… in Deno and Bun).
   written.forEach((a, k) => expect([...a].every((x, e) => Object.is(x, plain.arrays[k][e]))).toBe(true));
-}
-
-function nbodyStep(bodies: Float64Array, dt: number): number {
-  const n = bodies.length / 7;
-  for (let i = 0; i < n; i++) {
-    const bi = i * 7;
-    for (let j = i + 1; j < n; j++) {
-      const bj = j * 7;
-      const dx = bodies[bi] - bodies[bj];
-      const dy = bodies[bi + 1] - bodies[bj + 1];
-      const dz = bodies[bi + 2] - bodies[bj + 2];
-      const d2 = dx * dx + dy * dy + dz * dz;
-      const mag = dt / (d2 * Math.sqrt(d2));
-      bodies[bi + 3] -= dx * bodies[bj + 6] * mag;
-      bodies[bj + 3] += dx * bodies[bi + 6] * mag;
-      bodies[bj + 5] += dz * bodies[bi + 6] * mag;
-    }
-  }
-  return bodies[0];
 }
 
 function rows(a: Float64Array, w: number, h: number): number {

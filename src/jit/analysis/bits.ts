@@ -10,7 +10,7 @@
 //
 // Any other read (a comparison, arithmetic, `x++`, `x += …`, a return, an index, an argument, a truth
 // test) keeps the local a number. Parameters are left alone (their value arrives from the caller).
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 
 type Use = "int32" | "other";
 
@@ -121,25 +121,10 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
     }
   };
   /** Every child of `node`, each as a full read. */
-  const visitChildren = (node: Node) => {
-    for (const key of Object.keys(node)) {
-      if (key === "type" || key === "start" || key === "end" || key === "loc" || key === "typeAnnotation" || key === "returnType") continue;
-      const value = node[key];
-      if (Array.isArray(value)) value.forEach((v) => v && typeof v.type === "string" && visit(v, "other"));
-      else if (value && typeof value === "object" && typeof value.type === "string") visit(value, "other");
-    }
-  };
+  const visitChildren = (node: Node) => childNodes(node).forEach((c) => visit(c, "other"));
   /** A function body in its own scope: any read in it is a full read. */
-  const visitAll = (node: Node) => {
-    const walk = (n: unknown): void => {
-      if (!n || typeof n !== "object") return;
-      if (Array.isArray(n)) return n.forEach(walk);
-      const x = n as Node;
-      if (x.type === "Identifier") return reference(x.name as string, "other");
-      for (const key of Object.keys(x)) if (key !== "type" && key !== "start" && key !== "end" && key !== "loc") walk(x[key]);
-    };
-    walk(node);
-  };
+  const visitAll = (node: Node): void =>
+    node.type === "Identifier" ? reference(node.name as string, "other") : childNodes(node).forEach(visitAll);
 
   if (body.type === "BlockStatement") (body.body as Node[]).forEach((s) => visit(s, "other"));
   else visit(body, "other");

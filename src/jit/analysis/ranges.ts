@@ -12,7 +12,7 @@
 // (any other assignment, `+=`, a write in a nested function) keeps the local an f64. The syntactic
 // part is here; the type conditions are checked during code generation, which recompiles the
 // function with that local as an f64 when one fails (`Widen`).
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 import { bitLocals } from "./bits.ts";
 
 interface Binding {
@@ -120,14 +120,7 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
         return walkChildren(node);
     }
   };
-  const walkChildren = (node: Node) => {
-    for (const key of Object.keys(node)) {
-      if (key === "type" || key === "start" || key === "end" || key === "loc" || key === "typeAnnotation" || key === "returnType") continue;
-      const value = node[key];
-      if (Array.isArray(value)) value.forEach((v) => v && typeof v.type === "string" && walk(v));
-      else if (value && typeof value === "object" && typeof value.type === "string") walk(value);
-    }
-  };
+  const walkChildren = (node: Node) => childNodes(node).forEach(walk);
 
   for (const p of params) if (p.type === "Identifier") bind(p.name, undefined, true);
   if (body.type === "BlockStatement") body.body.forEach(walk);

@@ -27,6 +27,19 @@ export interface ParsedFunction {
   typescript: boolean;
 }
 
+/** The child nodes of `node`, in source order (TypeScript annotations left out: they compile to nothing). */
+export function childNodes(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (key === "type" || key === "start" || key === "end" || key === "loc" || key === "typeAnnotation" || key === "returnType") continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const v of value) if (v && typeof v.type === "string") out.push(v);
+    } else if (value && typeof value === "object" && typeof value.type === "string") out.push(value);
+  }
+  return out;
+}
+
 /** Source text plus the length of the wrapper put in front of it before parsing (positions are shifted back). */
 export class SourceText {
   constructor(

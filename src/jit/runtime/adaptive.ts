@@ -12,7 +12,7 @@
 // not bigint code (jit's u64/i64 wrap modulo 2^64, JavaScript's bigints do not), not `fastmath` (last
 // bits), not functions calling other jit functions or jitClass code (their JavaScript may be other
 // code than what jit compiled). `jit(f, sig, { adaptive: false })` always runs the compiled function.
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
 
 /** Calls copying less than this run compiled: the copies take microseconds. */
@@ -151,12 +151,8 @@ export function mayRunPlain(
 }
 
 /** A bigint literal, or the name BigInt / BigInt64Array / BigUint64Array, anywhere under `node`. */
-function mentionsBigint(node: unknown): boolean {
-  if (node === null || typeof node !== "object") return false;
-  if (Array.isArray(node)) return node.some(mentionsBigint);
-  const n = node as Node;
+function mentionsBigint(n: Node): boolean {
   if (n.type === "Literal" && n.bigint !== undefined) return true;
   if (n.type === "Identifier" && /^Big(Int|Uint)/.test(n.name as string)) return true;
-  for (const key in n) if (key !== "type" && key !== "start" && key !== "end" && mentionsBigint(n[key])) return true;
-  return false;
+  return childNodes(n).some(mentionsBigint);
 }

@@ -15,7 +15,7 @@
 // term is an integer below 2^50, so exactly. Which accesses run (an `if`) does not matter: the guard
 // covers every value the counter takes. The code computing each index is unchanged; only its check goes.
 import type { FunctionContext, Var } from "../codegen/context.ts";
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
 import { constant } from "../analysis/typing.ts";
 import { isArray } from "../analysis/types.ts";
@@ -54,10 +54,7 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
   const declared = new Map<string, number>();
   const temporaries = new Map<string, Node>();
   const accesses: Node[] = [];
-  const walk = (n: unknown, top: boolean): void => {
-    if (!n || typeof n !== "object") return;
-    if (Array.isArray(n)) return n.forEach((x) => walk(x, top));
-    const x = n as Node;
+  const walk = (x: Node, top: boolean): void => {
     switch (x.type) {
       case "FunctionExpression":
       case "ArrowFunctionExpression":
@@ -80,7 +77,7 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
         if (x.computed && unwrap(x.object).type === "Identifier") accesses.push(x);
         break;
     }
-    for (const key of Object.keys(x)) if (key !== "type" && key !== "start" && key !== "end" && key !== "loc") walk(x[key], false);
+    for (const child of childNodes(x)) walk(child, false);
   };
   if (node.body.type === "BlockStatement") for (const s of node.body.body as Node[]) walk(s, true);
   else walk(node.body, false);
