@@ -430,7 +430,7 @@ export function vectorize(
   if (target === "cpu") {
     // As jit's `adaptive` (runtime/adaptive.ts): large copied calls of number functions may run the
     // original function over the elements instead, when that measured faster.
-    const adaptive = typeof fn === "function" && !fastmath ? new Adaptive() : undefined;
+    const adaptive = typeof fn === "function" ? new Adaptive() : undefined;
     const compiled = (p: ReturnType<typeof prepare>) => {
       // (Only where jit's memory is shared: an unshared one detaches the scratch when it grows for the inputs.)
       if (p.out || p.n < SCRATCH_MIN || !arenaShared()) {

@@ -4,14 +4,15 @@
 // than the engine's own run of the original function: jit would make the program slower. So for calls
 // that copy at least MIN_BYTES, jit measures both, per specialization and per size (the bytes copied,
 // by powers of two), and runs the faster: the compiled function from the first call; the original
-// JavaScript once it measured faster, with the other way re-measured now and then. Arrays from
-// `jit.array` are never copied: they run compiled, unless the compiled code calls host functions
-// (`Math.sin`…), which some engines make slower from wasm than from JavaScript: then both are measured too.
+// JavaScript once it measured faster, with the other way re-measured now and then. Calls on arrays from
+// `jit.array` (never copied) are measured too: some engines run a loop's JavaScript faster than jit's
+// code even without copies (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun).
 //
-// Only where both give the same answers: number code (jit computes JavaScript's results bit for bit),
-// not bigint code (jit's u64/i64 wrap modulo 2^64, JavaScript's bigints do not), not `fastmath` (last
-// bits), not functions calling other jit functions or jitClass code (their JavaScript may be other
-// code than what jit compiled). `jit(f, sig, { adaptive: false })` always runs the compiled function.
+// Only where the original gives an answer the compiled code may give: number code (jit computes
+// JavaScript's results bit for bit; with `fastmath` the original's sums are the exact order, which
+// fastmath allows), not bigint code (jit's u64/i64 wrap modulo 2^64, JavaScript's bigints do not), not
+// functions calling other jit functions or jitClass code (their JavaScript may be other code than what
+// jit compiled). `jit(f, sig, { adaptive: false })` always runs the compiled function.
 import { childNodes, type Node } from "../front/parse.ts";
 import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
 
@@ -19,10 +20,8 @@ import { isArray, isBigint, elementOf, type ResultType, type ValueType } from ".
 export const MIN_BYTES = 1 << 17;
 /**
  * Copies at least this share of the compiled call's time before the JavaScript is tried (below it, the
- * loop is heavy enough that the compiled code wins by far). Some engines also run a loop faster than
- * jit's code without any copy (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun, whose wasm
- * calls them through JavaScript); a share of 2% lets those be found too, at the price of two calls of
- * the original per size, once.
+ * loop is heavy enough that the compiled code wins by far); a share of 2% lets loops that are a little
+ * faster in the engine's JavaScript be found too, at the price of two calls of the original per size, once.
  */
 const COPY_SHARE = 0.02;
 /**
@@ -73,10 +72,10 @@ export class Adaptive {
    * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
    * the original. `kind` names the specialization, `bytes` its arrays' bytes (copied or not): the choice
    * is made for each kind and size.
-   * `hostCalls`: the compiled code calls host functions (`Math.sin`…), whose cost from wasm depends on
-   * the engine (JavaScriptCore calls them through JavaScript): the original is tried even without copies.
+   * `always`: the original is tried whatever the copies' share (the arrays are not copied; or the
+   * compiled code calls host functions, `Math.sin`…, whose cost from wasm depends on the engine).
    */
-  run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, hostCalls = false): unknown {
+  run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, always = false): unknown {
     if (bytes < MIN_BYTES) return compiled();
     const key = `${kind}|${Math.floor(Math.log2(bytes))}`;
     let size = this.#sizes.get(key);
@@ -86,11 +85,11 @@ export class Adaptive {
     let timed = true;
     if (size.choice === undefined) {
       // The first calls compiled (a program calling a few times never pays for a trial); then, if
-      // copying was a share worth it (or the code calls the host), two of the original.
+      // copying was a share worth it (or `always`), two of the original.
       // A long call is its own good sample (a few milliseconds of noise are a small part of it).
       const enough = size.compiled.length >= COMPILED_FIRST || (size.compiled.length > 0 && Math.min(...size.compiled) >= LONG_MS);
       if (!enough) way = "compiled";
-      else if (size.copyShare < COPY_SHARE && !hostCalls) {
+      else if (size.copyShare < COPY_SHARE && !always) {
         size.choice = "compiled";
         way = "compiled";
         timed = false;
@@ -133,16 +132,10 @@ export class Adaptive {
 
 /**
  * Whether a specialization may run its original function instead: numbers, booleans and number
- * arrays in and out, no bigint anywhere in the source, no callee or class, not fastmath.
+ * arrays in and out, no bigint anywhere in the source, no callee or class.
  */
-export function mayRunPlain(
-  params: readonly ValueType[],
-  result: ResultType,
-  body: Node,
-  dependencies: Record<string, string>,
-  fastmath: boolean,
-): boolean {
-  if (fastmath || Object.keys(dependencies).length > 0) return false;
+export function mayRunPlain(params: readonly ValueType[], result: ResultType, body: Node, dependencies: Record<string, string>): boolean {
+  if (Object.keys(dependencies).length > 0) return false;
   if (!params.some(isArray)) return false;
   const numeric = (t: ResultType) =>
     t === "f64" || t === "i32" || t === "u32" || t === "bool" || t === "void" || (isArray(t) && !isBigint(elementOf(t) as ResultType));

@@ -285,15 +285,17 @@ export function jit(
     if (adaptive) {
       const bytes = arrayBytes(args);
       if (bytes.all >= MIN_BYTES) {
-        spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies, options.fastmath === true);
+        spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies);
         spec.hostCalls ??= WebAssembly.Module.imports(spec.arenaModule).some((i) => i.kind === "function");
-        if (spec.mayRunPlain && (bytes.copied >= MIN_BYTES || spec.hostCalls))
+        // Calls copying their arrays and calls on jit.array arrays are decided apart.
+        const copied = bytes.copied >= MIN_BYTES;
+        if (spec.mayRunPlain)
           return adaptive.run(
-            spec.signature,
+            copied ? spec.signature : `${spec.signature} in place`,
             bytes.all,
             () => spec.invoke(args),
             () => fn!(...args),
-            spec.hostCalls,
+            spec.hostCalls || !copied,
           );
       }
     }
