@@ -90,6 +90,28 @@ describe("jit adaptive: the policy", () => {
     expect(ways).toEqual(["compiled", "compiled", "compiled", "compiled", ...Array(4).fill("plain")]);
   });
 
+  it("calls on numbers alone (runScalar): decided per magnitude of the arguments; a short call says so", () => {
+    const clock = { t: 0 };
+    const adaptive = new Adaptive(() => clock.t);
+    const ways: string[] = [];
+    const call = (n: number, compiledMs: number, plainMs: number) =>
+      adaptive.runScalar(
+        "f64(i32)",
+        [n],
+        () => ((clock.t += compiledMs), ways.push(`compiled ${n}`)),
+        () => ((clock.t += plainMs), ways.push(`plain ${n}`)),
+      );
+    for (let i = 0; i < 7; i++) call(1e6, 2, 1);
+    expect(ways.splice(0)).toEqual([...Array(4).fill("compiled 1000000"), ...Array(3).fill("plain 1000000")]);
+    expect(adaptive.short).toBe(false);
+    // Another magnitude starts over; 1.1e6 is the same power of two as 1e6.
+    call(3e3, 0.2, 0.1);
+    call(1.1e6, 2, 1);
+    expect(ways.splice(0)).toEqual(["compiled 3000", "plain 1100000"]);
+    call(10, 0.001, 0.001);
+    expect(adaptive.short).toBe(true);
+  });
+
   it("below MIN_BYTES copied: always compiled, untimed", () => {
     const { drive } = fake();
     const ways = drive(10, { compiledMs: 0.2, copyMs: 0.19, plainMs: 0, bytes: MIN_BYTES - 1 });
@@ -145,7 +167,7 @@ describe("jit adaptive: which functions may run their original", () => {
       ),
     ).toBe(true);
   });
-  it("callees, bigint anywhere, bigint arrays, no arrays: no", () => {
+  it("callees, bigint anywhere, bigint arrays: no; numbers alone: yes (measured when the code calls host functions)", () => {
     const src = "function d(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }";
     expect(mayRunPlain(["f64[]"], "f64", body(src), { "fn:g": "function g() {}" })).toBe(false);
     expect(
@@ -157,7 +179,7 @@ describe("jit adaptive: which functions may run their original", () => {
       ),
     ).toBe(false);
     expect(mayRunPlain(["u64[]"], "void", body("function d(a) { a[0] = a[1]; }"), {})).toBe(false);
-    expect(mayRunPlain(["f64"], "f64", body("function d(x) { return x; }"), {})).toBe(false);
+    expect(mayRunPlain(["f64"], "f64", body("function d(x) { return x; }"), {})).toBe(true);
     expect(mayRunPlain(["f64[]"], "u64", body(src), {})).toBe(false);
   });
 });
@@ -221,6 +243,29 @@ describe("jit adaptive: end to end", () => {
     const exact = dot(x, x);
     for (let call = 0; call < 10; call++) expect(Math.abs(fast(x, x) - exact)).toBeLessThanOrEqual(1e-9 * exact);
     expect(fast.stats.plainCalls).toBeGreaterThanOrEqual(2);
+  });
+
+  it("numbers alone, code calling Math.cbrt (a call into JavaScript from wasm): the original's results whichever way runs, short calls too", () => {
+    const roots = jit((n: number, x: number) => {
+      let s = 0;
+      for (let i = 1; i < n; i++) s += Math.cbrt(i * x) - Math.tanh(x / i);
+      return s;
+    });
+    const plain = roots.original as (n: number, x: number) => number;
+    for (let call = 0; call < 12; call++) {
+      const x = call % 2 ? 0.37 : -2;
+      expect(Object.is(roots(200_000, x), plain(200_000, x))).toBe(true);
+    }
+    expect(roots.stats.plainCalls).toBeGreaterThanOrEqual(0);
+    for (let call = 0; call < 600; call++) expect(Object.is(roots(3, call / 7), plain(3, call / 7))).toBe(true);
+    // Without host calls, calls on numbers are never measured.
+    const sum = jit((n: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += i * 0.5;
+      return s;
+    });
+    for (let call = 0; call < 12; call++) sum(1e6);
+    expect(sum.stats.plainCalls).toBe(0);
   });
 
   it("a bigint function copying large arrays is never run as its original (u64 wraps, bigints do not)", () => {

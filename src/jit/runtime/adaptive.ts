@@ -35,6 +35,9 @@ const RECHECK_FAR = 256;
 const COMPILED_FIRST = 3;
 /** A compiled call this long (ms) is sample enough: the original may be tried after it. */
 const LONG_MS = 20;
+/** A call on numbers alone (no arrays) shorter than this (ms) is followed by SKIP calls compiled, untimed. */
+const SHORT_MS = 0.05;
+export const SKIP = 255;
 /** Times kept per way and size; the least counts (a call slowed by a collection is not the way's speed). */
 const KEEP = 3;
 
@@ -60,6 +63,8 @@ export interface CopyCost {
 export class Adaptive {
   /** By specialization and size: "f64(f64[], f64[])|20". */
   readonly #sizes = new Map<string, Size>();
+  /** The last runScalar call took less than SHORT_MS. */
+  short = false;
   /** Calls that ran the original JavaScript (`f.stats.plainCalls`). */
   plainCalls = 0;
   /** Given to every specialization's boundary. */
@@ -77,7 +82,26 @@ export class Adaptive {
    */
   run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, always = false): unknown {
     if (bytes < MIN_BYTES) return compiled();
-    const key = `${kind}|${Math.floor(Math.log2(bytes))}`;
+    return this.decide(`${kind}|${Math.floor(Math.log2(bytes))}`, compiled, plain, always);
+  }
+
+  /**
+   * Calls on numbers alone, of code calling host functions (`Math.cbrt`… cost a call into JavaScript
+   * from wasm): decided by specialization and by the arguments' magnitudes (powers of two: a loop's
+   * length usually follows one). Sets `short` when the call took less than SHORT_MS: the caller then
+   * runs the next SKIP calls compiled, unmeasured (the bookkeeping would be a share of such calls).
+   */
+  runScalar(kind: string, args: readonly unknown[], compiled: () => unknown, plain: () => unknown): unknown {
+    let key = kind;
+    for (const a of args) key += `|${typeof a === "number" ? Math.round(Math.log2(Math.abs(a) + 1)) : String(a)}`;
+    const start = this.clock();
+    const value = this.decide(key, compiled, plain, true);
+    this.short = this.clock() - start < SHORT_MS;
+    return value;
+  }
+
+  /** Runs one call of `key` the way decided so far (timing it while undecided or re-measuring). */
+  private decide(key: string, compiled: () => unknown, plain: () => unknown, always: boolean): unknown {
     let size = this.#sizes.get(key);
     if (!size) this.#sizes.set(key, (size = { calls: 0, compiled: [], plain: [], copyShare: 0, recheck: 0 }));
     const call = ++size.calls;
@@ -132,11 +156,11 @@ export class Adaptive {
 
 /**
  * Whether a specialization may run its original function instead: numbers, booleans and number
- * arrays in and out, no bigint anywhere in the source, no callee or class.
+ * arrays in and out, no bigint anywhere in the source, no callee or class (the callers decide which
+ * calls are measured: large arrays, or code calling host functions).
  */
 export function mayRunPlain(params: readonly ValueType[], result: ResultType, body: Node, dependencies: Record<string, string>): boolean {
   if (Object.keys(dependencies).length > 0) return false;
-  if (!params.some(isArray)) return false;
   const numeric = (t: ResultType) =>
     t === "f64" || t === "i32" || t === "u32" || t === "bool" || t === "void" || (isArray(t) && !isBigint(elementOf(t) as ResultType));
   if (!params.every(numeric) || !numeric(result)) return false;

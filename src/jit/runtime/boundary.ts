@@ -76,7 +76,7 @@ export function typeOfValue(value: unknown): ValueType | undefined {
     case "number":
       // An int32 value (not −0) gets an i32 parameter: its arithmetic is still done in f64, as
       // JavaScript does, but a loop bounded by it can count in i32 (ranges.ts). Another value: f64.
-      return (value | 0) === value && !Object.is(value, -0) ? "i32" : "f64";
+      return (value | 0) === value && (value !== 0 || 1 / value > 0) ? "i32" : "f64";
     case "boolean":
       return "bool";
     case "object":
@@ -108,17 +108,41 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
   let names: readonly string[] | undefined;
   const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
   const toResult = resultConverter(result);
-  const flat: unknown[] = [];
-  const copies: [view: ArrayBufferView, ptr: number, back: boolean][] = [];
+  const arity = (args: readonly unknown[]) =>
+    new TypeError(
+      `${binding.name || "the jit function"} takes ${params.length} argument${params.length === 1 ? "" : "s"}, got ${args.length}`,
+    );
+  const trapped = (e: unknown) =>
+    e instanceof WebAssembly.RuntimeError
+      ? new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, { cause: e })
+      : e;
+  if (params.every((t) => !isArray(t) && !isClass(t))) {
+    // Numbers, bigints and booleans alone: nothing to copy, a call of a few conversions.
+    const convert = params.map((t) => SCALARS[t as ScalarType]);
+    const [c0, c1, n0, n1] = [convert[0], convert[1], nameOf[0], nameOf[1]];
+    const wasm =
+      params.length === 0
+        ? () => fn()
+        : params.length === 1
+          ? (args: readonly unknown[]) => fn(c0(args[0], n0))
+          : params.length === 2
+            ? (args: readonly unknown[]) => fn(c0(args[0], n0), c1(args[1], n1))
+            : (args: readonly unknown[]) => fn(...args.map((v, i) => convert[i](v, nameOf[i])));
+    return (args) => {
+      if (args.length !== params.length) throw arity(args);
+      try {
+        return toResult(wasm(args));
+      } catch (e) {
+        throw trapped(e);
+      }
+    };
+  }
   const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
 
   return (args) => {
-    if (args.length !== params.length)
-      throw new TypeError(
-        `${binding.name || "the jit function"} takes ${params.length} argument${params.length === 1 ? "" : "s"}, got ${args.length}`,
-      );
-    flat.length = 0;
-    copies.length = 0;
+    if (args.length !== params.length) throw arity(args);
+    const flat: unknown[] = [];
+    const copies: [view: ArrayBufferView, ptr: number, back: boolean][] = [];
     const cost = binding.cost?.timing ? binding.cost : undefined;
     let copyStart = 0;
     try {
@@ -155,11 +179,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
       try {
         raw = fn(...flat);
       } catch (e) {
-        if (e instanceof WebAssembly.RuntimeError)
-          throw new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, {
-            cause: e,
-          });
-        throw e;
+        throw trapped(e);
       }
       if (cost) copyStart = performance.now();
       for (const [view, at, back] of copies) if (back) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));

@@ -7,7 +7,7 @@ import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } fro
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
 import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
-import { Adaptive, MIN_BYTES, mayRunPlain } from "./adaptive.ts";
+import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
 import { compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
@@ -108,10 +108,14 @@ interface Specialization extends JitCompiled {
   readonly invoke: (args: readonly unknown[]) => unknown;
   /** Made when the pool or compare() first asks (it needs the parameter names, hence a parse). */
   kernelRef?: KernelRef;
-  /** Whether the original function may run in its place (adaptive.ts), decided at the first large copy. */
-  mayRunPlain?: boolean;
+  /** Whether the original function may run in its place (adaptive.ts), decided at the first call measured. */
+  mayRunPlain: boolean | undefined;
   /** Whether its code calls host functions (`Math.sin`…): adaptive.ts measures the original then too. */
-  hostCalls?: boolean;
+  readonly hostCalls: boolean;
+  /** Calls on numbers alone left to run compiled, unmeasured, after a short one (adaptive.ts runScalar). */
+  skip: number;
+  /** No array parameter. */
+  readonly scalarOnly: boolean;
 }
 
 const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool", "adaptive"];
@@ -229,33 +233,47 @@ export function jit(
       },
       arenaBytes: entry.arenaBytes,
       invoke,
+      scalarOnly: !params.some(isArray),
+      hostCalls: WebAssembly.Module.imports(entry.module).some((i) => i.kind === "function"),
+      mayRunPlain: undefined,
+      skip: 0,
     };
     specs.set(key, spec);
     return spec;
   };
 
   /** The specialization for these arguments: a declared signature's, or one compiled for their types. */
-  let last: { types: readonly ValueType[]; spec: Specialization } | undefined;
+  // The last few types seen and their specializations (a number argument alternating between integral
+  // and fractional values alternates two), found without building a key; a declared signature's, by signature.
+  const recent: { types: readonly ValueType[]; spec: Specialization }[] = [];
+  const declaredSpecs = new Map<Signature, Specialization>();
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
       for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
       seenVersion = registryVersion();
-      last = undefined;
+      recent.length = 0;
+      declaredSpecs.clear();
     }
     if (declared.length) {
       const sig = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i]))) ?? declared[0];
-      return specialize(sig.params, sig.result);
+      let spec = declaredSpecs.get(sig);
+      if (!spec) declaredSpecs.set(sig, (spec = specialize(sig.params, sig.result)));
+      return spec;
     }
+    if (!numbersAsF64)
+      search: for (const r of recent) {
+        if (r.types.length !== args.length) continue;
+        for (let i = 0; i < args.length; i++) if (typeOfValue(args[i]) !== r.types[i]) continue search;
+        return r.spec;
+      }
     const types = args.map((value, i) => {
       const type = typeOfValue(value);
       if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
       return numbersAsF64 && type === "i32" ? "f64" : type;
     });
-    // The same types as the last call (the common case): its specialization, without building the key.
-    if (last && last.types.length === types.length && last.types.every((t, i) => t === types[i])) return last.spec;
     const spec = specialize(types, undefined);
-    last = { types, spec };
+    if (!numbersAsF64 && recent.unshift({ types, spec }) > 4) recent.pop();
     return spec;
   };
 
@@ -282,22 +300,39 @@ export function jit(
       verifyLeft--;
       return verified(fn!, spec, args, options.fastmath === true);
     }
-    if (adaptive) {
-      const bytes = arrayBytes(args);
-      if (bytes.all >= MIN_BYTES) {
-        spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies);
-        spec.hostCalls ??= WebAssembly.Module.imports(spec.arenaModule).some((i) => i.kind === "function");
-        // Calls copying their arrays and calls on jit.array arrays are decided apart.
-        const copied = bytes.copied >= MIN_BYTES;
-        if (spec.mayRunPlain)
-          return adaptive.run(
-            copied ? spec.signature : `${spec.signature} in place`,
-            bytes.all,
-            () => spec.invoke(args),
-            () => fn!(...args),
-            spec.hostCalls || !copied,
-          );
+    if (!adaptive || (spec.scalarOnly && (!spec.hostCalls || spec.skip-- > 0))) return spec.invoke(args);
+    return measured(adaptive, spec, args);
+  };
+
+  /** `adaptive`: calls on numbers alone of code calling host functions, or on large arrays. */
+  const measured = (adaptive: Adaptive, spec: Specialization, args: unknown[]): unknown => {
+    spec.mayRunPlain ??= mayRunPlain(spec.params, spec.result, target.parsed().body, spec.dependencies);
+    if (spec.scalarOnly) {
+      // Numbers alone: measured when the code calls host functions (their cost from wasm varies by engine).
+      if (!spec.mayRunPlain) {
+        spec.skip = Infinity;
+        return spec.invoke(args);
       }
+      const value = adaptive.runScalar(
+        spec.signature,
+        args,
+        () => spec.invoke(args),
+        () => fn!(...args),
+      );
+      spec.skip = adaptive.short ? SKIP : 0;
+      return value;
+    }
+    const bytes = arrayBytes(args);
+    if (bytes.all >= MIN_BYTES && spec.mayRunPlain) {
+      // Calls copying their arrays and calls on jit.array arrays are decided apart.
+      const copied = bytes.copied >= MIN_BYTES;
+      return adaptive.run(
+        copied ? spec.signature : `${spec.signature} in place`,
+        bytes.all,
+        () => spec.invoke(args),
+        () => fn!(...args),
+        spec.hostCalls || !copied,
+      );
     }
     return spec.invoke(args);
   };
