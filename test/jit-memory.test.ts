@@ -97,6 +97,41 @@ describe("jit.array: typed arrays in jit's memory", () => {
     expect(arenaUsed()).toBe(before);
   });
 
+  it("copies small arrays into a block kept between calls (no allocation a call): writes, traps, sizes and element types mixed", () => {
+    const fast = jit(scaleThenRead);
+    const mix = jit((a: Float32Array, b: Uint8Array, c: Int32Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * b[i % b.length] - c[i % c.length];
+      b[0] = s;
+      return s;
+    });
+    const before = arenaUsed();
+    fc.assert(
+      fc.property(fc.nat(600), fc.double({ noNaN: true, min: -1e3, max: 1e3 }), fc.integer({ min: -2, max: 700 }), (n, k, at) => {
+        const a = Float64Array.from({ length: n }, (_, i) => i - n / 2);
+        const copy = a.slice();
+        const expected = at >= 0 && at < n ? scaleThenRead(copy, k, at) : undefined;
+        if (expected === undefined) {
+          expect(() => fast(a, k, at)).toThrow(KernelError);
+          expect(a).toEqual(Float64Array.from({ length: n }, (_, i) => i - n / 2)); // nothing written back
+        } else {
+          expect(Object.is(fast(a, k, at), expected)).toBe(true);
+          expect(a).toEqual(copy);
+        }
+        const [x, y, z] = [
+          new Float32Array(n).fill(0.5),
+          Uint8Array.from({ length: (n % 7) + 1 }, (_, i) => i * 40),
+          new Int32Array(3).fill(-n),
+        ];
+        const [x2, y2, z2] = [x.slice(), y.slice(), z.slice()];
+        expect(Object.is(mix(x, y, z), (mix.original as typeof mix)(x2, y2, z2))).toBe(true);
+        expect(y).toEqual(y2);
+        expect(arenaUsed()).toBe(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses bad arguments by name", () => {
     expect(() => jit.array(Array as never, 3)).toThrow(/Expected `ctor` to be one of Float64Array/);
     expect(() => jit.array(Float64Array, -1)).toThrow(/Expected `lengthOrValues` to be a length: an integer ≥ 0, got -1/);

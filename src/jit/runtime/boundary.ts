@@ -4,7 +4,7 @@
 // unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
 // caller sees the writes as the original function would have made them.
 import { KernelError, expected } from "../../errors.ts";
-import { addressOf, arenaMemory, copyIn, release } from "./memory.ts";
+import { addressOf, copyBack, copyIn, endCall, release } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
@@ -103,7 +103,6 @@ export interface Binding {
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
 export function bind(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
   const fn = instance.exports[exportName] as (...args: unknown[]) => unknown;
-  const memory = arenaMemory();
   const { params, result } = binding;
   let names: readonly string[] | undefined;
   const nameOf = params.map((_, i) => () => (names ??= binding.names())[i] || `argument ${i + 1}`);
@@ -138,11 +137,12 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
     };
   }
   const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
+  const ctors = params.map((type) => (isArray(type) ? ELEMENTS[elementOf(type)].array : undefined));
 
   return (args) => {
     if (args.length !== params.length) throw arity(args);
     const flat: unknown[] = [];
-    const copies: [view: ArrayBufferView, ptr: number, back: boolean][] = [];
+    let copies: { view: ArrayBufferView; ptr: number; back: boolean }[] | undefined;
     const cost = binding.cost?.timing ? binding.cost : undefined;
     let copyStart = 0;
     try {
@@ -150,46 +150,71 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         const type = params[i];
         const value = args[i];
         const name = nameOf[i];
-        if (isArray(type)) {
-          const ctor = ELEMENTS[elementOf(type)].array;
+        const ctor = ctors[i];
+        if (ctor) {
           if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
           let ptr = addressOf(value, name);
           // The same array passed twice is one block, as it is one array in JavaScript.
-          const again = ptr === undefined ? copies.find(([view]) => view === value) : undefined;
+          const again = ptr === undefined ? copies?.find((c) => c.view === value) : undefined;
           if (again) {
-            ptr = again[1];
+            ptr = again.ptr;
             // Written through this parameter though not through the first one: copied back all the same.
-            again[2] ||= writtenBack[i];
+            again.back ||= writtenBack[i];
           } else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             if (cost) copyStart = performance.now();
             ptr = copyIn(value, name());
             if (cost) cost.ms += performance.now() - copyStart;
-            copies.push([value, ptr, writtenBack[i]]);
+            (copies ??= []).push({ view: value, ptr, back: writtenBack[i] });
           }
           flat.push(ptr, value.length);
         } else if (isClass(type)) {
           if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
           for (const [field, ft] of type.fields)
             flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
-        } else flat.push(SCALARS[type](value, name));
+        } else flat.push(SCALARS[type as ScalarType](value, name));
       }
       let raw: unknown;
       try {
-        raw = fn(...flat);
+        raw = callWith(fn, flat);
       } catch (e) {
         throw trapped(e);
       }
-      if (cost) copyStart = performance.now();
-      for (const [view, at, back] of copies) if (back) bytesOf(view).set(new Uint8Array(memory.buffer, at, view.byteLength));
-      if (cost) cost.ms += performance.now() - copyStart;
+      if (copies) {
+        if (cost) copyStart = performance.now();
+        for (const c of copies) if (c.back) copyBack(c.view, c.ptr);
+        if (cost) cost.ms += performance.now() - copyStart;
+      }
       return toResult(raw);
     } finally {
       // The copies' blocks go back whether the call returned, trapped or was refused.
-      for (const [, ptr] of copies) release(ptr);
+      if (copies) {
+        for (const c of copies) release(c.ptr);
+        endCall();
+      }
     }
   };
+}
+
+/** `fn(...args)`, without the spread for the common lengths (a spread call costs more than the call). */
+function callWith(fn: (...args: unknown[]) => unknown, a: unknown[]): unknown {
+  switch (a.length) {
+    case 1:
+      return fn(a[0]);
+    case 2:
+      return fn(a[0], a[1]);
+    case 3:
+      return fn(a[0], a[1], a[2]);
+    case 4:
+      return fn(a[0], a[1], a[2], a[3]);
+    case 5:
+      return fn(a[0], a[1], a[2], a[3], a[4]);
+    case 6:
+      return fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+    default:
+      return fn(...a);
+  }
 }
 
 /** A detached ArrayBuffer reports length 0; `detached` says so where the engine has it. */

@@ -322,7 +322,7 @@ export function jit(
       spec.skip = adaptive.short ? SKIP : 0;
       return value;
     }
-    const bytes = arrayBytes(args);
+    const bytes = arrayBytes(args, MIN_BYTES);
     if (bytes.all >= MIN_BYTES && spec.mayRunPlain) {
       // Calls copying their arrays and calls on jit.array arrays are decided apart.
       const copied = bytes.copied >= MIN_BYTES;

@@ -122,13 +122,11 @@ export function jitFree(array: ArrayBufferView): void {
 }
 
 /** The bytes of the typed arrays among `args`: all of them, and those a call copies (not from `jit.array`). */
-export function arrayBytes(args: readonly unknown[]): { all: number; copied: number } {
+export function arrayBytes(args: readonly unknown[], min = 0): { all: number; copied: number } {
   let [all, copied] = [0, 0];
-  for (const a of args)
-    if (ArrayBuffer.isView(a)) {
-      all += a.byteLength;
-      if (!buffers.has(a.buffer)) copied += a.byteLength;
-    }
+  for (const a of args) if (ArrayBuffer.isView(a)) all += a.byteLength;
+  // Which are copied is only looked up for calls of `min` bytes or more.
+  if (all >= min) for (const a of args) if (ArrayBuffer.isView(a) && !buffers.has(a.buffer)) copied += a.byteLength;
   return { all, copied };
 }
 
@@ -154,16 +152,73 @@ export function addressOf(view: ArrayBufferView, name: () => string): number | u
 
 /** Copies `view` into a fresh block of the arena for one call; `release` gives it back. */
 export function copyIn(view: ArrayBufferView, name: string): number {
-  const { heap } = theArena();
-  const ptr = heap.put(view, name);
+  const size = Math.max(16, Math.ceil(view.byteLength / 16) * 16);
+  scratch.need += size;
+  if (scratch.used + size > scratch.bytes) return theArena().heap.put(view, name);
+  const ptr = scratch.ptr + scratch.used;
+  scratch.used += size;
+  const bpe = (view as View & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  memoryView(view.constructor as JitArrayConstructor).set(view as View, ptr / bpe);
   return ptr;
 }
 
-export function release(ptr: number): void {
-  theArena().heap.free(ptr);
+/** Copies the block at `ptr` (from copyIn) back into `view`. */
+export function copyBack(view: ArrayBufferView, ptr: number): void {
+  const bpe = (view as View & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const at = ptr / bpe;
+  (view as unknown as Typed).set(memoryView(view.constructor as JitArrayConstructor).subarray(at, at + (view as View).length));
 }
+
+export function release(ptr: number): void {
+  if (ptr < scratch.ptr || ptr >= scratch.ptr + scratch.bytes) theArena().heap.free(ptr);
+}
+
+/**
+ * After a call's copies were released: the scratch is free again, and made big enough for this call's
+ * copies when they did not fit (up to SCRATCH_MAX).
+ */
+export function endCall(): void {
+  const need = scratch.need;
+  scratch.used = scratch.need = 0;
+  if (need <= scratch.bytes || need > SCRATCH_MAX) return;
+  const { heap } = theArena();
+  if (scratch.bytes > 0) heap.free(scratch.ptr);
+  const bytes = Math.min(SCRATCH_MAX, Math.ceil(need / SCRATCH_STEP) * SCRATCH_STEP);
+  scratch.bytes = 0;
+  scratch.ptr = heap.alloc(bytes, "the copies of a call's arrays");
+  scratch.bytes = bytes;
+}
+
+/**
+ * The copies of one call's ordinary arrays are bump-allocated in a block kept between calls (the
+ * calls on a thread never overlap: the boundary is synchronous), so a call on small arrays pays no
+ * allocation. A copy that does not fit takes a heap block of its own, and the next call finds a block
+ * big enough, up to SCRATCH_MAX (a larger copy costs far more than an allocation).
+ */
+const SCRATCH_MAX = 1 << 20;
+const SCRATCH_STEP = 1 << 16;
+const scratch = { ptr: 0, bytes: 0, used: 0, need: 0 };
+
+/** A view of jit's memory with `ctor`'s elements (made again when the memory's buffer changes). */
+function memoryView(ctor: JitArrayConstructor): Typed {
+  const buffer = theArena().memory.buffer;
+  if (buffer !== viewsOf) {
+    views.clear();
+    viewsOf = buffer;
+  }
+  let view = views.get(ctor);
+  if (!view) views.set(ctor, (view = new (ctor as unknown as new (b: ArrayBufferLike) => Typed)(buffer)));
+  return view;
+}
+const views = new Map<JitArrayConstructor, Typed>();
+/** What copyIn and copyBack use of a typed array, whatever its element type. */
+interface Typed {
+  set(values: ArrayLike<number | bigint>, at?: number): void;
+  subarray(begin: number, end: number): Typed & ArrayLike<number | bigint>;
+}
+let viewsOf: ArrayBufferLike | undefined;
 
 /** Bytes of the arena handed out (jit.array arrays and the copies of calls in progress): for tests. */
 export function arenaUsed(): number {
-  return theArena().heap.used;
+  return theArena().heap.used - scratch.bytes;
 }
