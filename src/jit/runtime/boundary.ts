@@ -229,10 +229,6 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-function bytesOf(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
 function resultConverter(result: ResultType): (raw: unknown) => unknown {
   if (result === "void") return () => undefined;
   if (isClass(result))
