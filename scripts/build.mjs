@@ -159,6 +159,9 @@ if (!process.argv.includes("--wasm-only")) {
     ...ALONE.map(([entry, outfile, target]) =>
       esbuild.build({
         ...common(target),
+        // The workers carry a copy of the shared runtime and run no code from its source text: local
+        // names minified too (keepNames: classes and functions keep their `.name`, error names included).
+        ...(outfile.startsWith("build/worker.") ? { minifyIdentifiers: true, keepNames: true } : {}),
         entryPoints: [entry],
         outfile,
         external: [...PEERS, "wabt", "assemblyscript", "assemblyscript/*"],

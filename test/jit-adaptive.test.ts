@@ -33,9 +33,9 @@ function drive(
 }
 
 /** An Adaptive on a fake clock, and a driver for it. */
-function fake() {
+function fake(resolution = 1e-4) {
   const clock = { t: 0 };
-  const adaptive = new Adaptive(() => clock.t);
+  const adaptive = new Adaptive(() => clock.t, resolution);
   return { adaptive, drive: (calls: number, costs: Record<string, number>) => drive(adaptive, clock, calls, costs) };
 }
 
@@ -77,7 +77,7 @@ describe("jit adaptive: the policy", () => {
 
   it("`always` (nothing copied, or code calling host functions such as Math.sin): the original is tried whatever the copies' share", () => {
     const clock = { t: 0 };
-    const adaptive = new Adaptive(() => clock.t);
+    const adaptive = new Adaptive(() => clock.t, 1e-4);
     const ways: string[] = [];
     for (let i = 0; i < 8; i++)
       adaptive.run(
@@ -92,7 +92,7 @@ describe("jit adaptive: the policy", () => {
 
   it("calls on numbers alone (runScalar): decided per magnitude of the arguments; a short call says so", () => {
     const clock = { t: 0 };
-    const adaptive = new Adaptive(() => clock.t);
+    const adaptive = new Adaptive(() => clock.t, 1e-4);
     const ways: string[] = [];
     const call = (n: number, compiledMs: number, plainMs: number) =>
       adaptive.runScalar(
@@ -110,6 +110,14 @@ describe("jit adaptive: the policy", () => {
     expect(ways.splice(0)).toEqual(["compiled 3000", "plain 1100000"]);
     call(10, 0.001, 0.001);
     expect(adaptive.short).toBe(true);
+  });
+
+  it("calls shorter than ten ticks of the clock (a page's coarse one) are never measured: compiled", () => {
+    const coarse = fake(0.1);
+    expect(coarse.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).every((w) => w === "compiled")).toBe(true);
+    const fine = fake(0.01);
+    // Four compiled calls, then the original from the fifth on.
+    expect(fine.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).filter((w) => w === "plain")).toHaveLength(8);
   });
 
   it("below MIN_BYTES copied: always compiled, untimed", () => {
@@ -194,7 +202,7 @@ describe("jit adaptive: end to end", () => {
     }
     return s;
   }
-  const n = MIN_BYTES / 8; // three arrays of 128 KiB: 384 KiB copied
+  const n = MIN_BYTES / 8; // three arrays of MIN_BYTES (16 KiB): 48 KiB copied
   const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3);
   const y = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -0 : Math.cos(i)));
   y[5] = NaN;

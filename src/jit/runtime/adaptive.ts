@@ -6,7 +6,8 @@
 // by powers of two), and runs the faster: the compiled function from the first call; the original
 // JavaScript once it measured faster, with the other way re-measured now and then. Calls on arrays from
 // `jit.array` (never copied) are measured too: some engines run a loop's JavaScript faster than jit's
-// code even without copies (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun).
+// code even without copies (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun). So are calls on
+// numbers alone of code calling `Math` functions (runScalar), which wasm calls at a cost.
 //
 // Only where the original gives an answer the compiled code may give: number code (jit computes
 // JavaScript's results bit for bit; with `fastmath` the original's sums are the exact order, which
@@ -16,8 +17,10 @@
 import { childNodes, type Node } from "../front/parse.ts";
 import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
 
-/** Calls copying less than this run compiled: the copies take microseconds. */
-export const MIN_BYTES = 1 << 17;
+/** Calls on arrays of less than this run compiled, untimed: the call costs little more than its bookkeeping. */
+export const MIN_BYTES = 1 << 14;
+/** A call must last this many ticks of the clock to be timed (Node's clock ticks in tens of ns, a page's in 5–100 µs). */
+const RESOLUTIONS = 10;
 /**
  * Copies at least this share of the compiled call's time before the JavaScript is tried (below it, the
  * loop is heavy enough that the compiled code wins by far); a share of 2% lets loops that are a little
@@ -61,8 +64,8 @@ export interface CopyCost {
 
 /** Picks, per size, between the compiled call and the original function. */
 export class Adaptive {
-  /** By specialization and size: "f64(f64[], f64[])|20". */
-  readonly #sizes = new Map<string, Size>();
+  /** By specialization (with the arguments' magnitudes, for calls on numbers), then by size (log2 of the bytes). */
+  readonly #sizes = new Map<string, Size[]>();
   /** The last runScalar call took less than SHORT_MS. */
   short = false;
   /** Calls that ran the original JavaScript (`f.stats.plainCalls`). */
@@ -71,7 +74,11 @@ export class Adaptive {
   readonly cost: CopyCost = { timing: false, ms: 0 };
 
   /** `clock`: milliseconds (a test gives a fake one). */
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    /** The clock's resolution (ms): calls shorter than RESOLUTIONS of it are never measured again. */
+    private readonly resolution = clockResolution(),
+  ) {}
 
   /**
    * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
@@ -82,7 +89,7 @@ export class Adaptive {
    */
   run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, always = false): unknown {
     if (bytes < MIN_BYTES) return compiled();
-    return this.decide(`${kind}|${Math.floor(Math.log2(bytes))}`, compiled, plain, always);
+    return this.decide(kind, Math.floor(Math.log2(bytes)), compiled, plain, always);
   }
 
   /**
@@ -95,15 +102,17 @@ export class Adaptive {
     let key = kind;
     for (const a of args) key += `|${typeof a === "number" ? Math.round(Math.log2(Math.abs(a) + 1)) : String(a)}`;
     const start = this.clock();
-    const value = this.decide(key, compiled, plain, true);
+    const value = this.decide(key, 0, compiled, plain, true);
     this.short = this.clock() - start < SHORT_MS;
     return value;
   }
 
   /** Runs one call of `key` the way decided so far (timing it while undecided or re-measuring). */
-  private decide(key: string, compiled: () => unknown, plain: () => unknown, always: boolean): unknown {
-    let size = this.#sizes.get(key);
-    if (!size) this.#sizes.set(key, (size = { calls: 0, compiled: [], plain: [], copyShare: 0, recheck: 0 }));
+  private decide(kind: string, log2: number, compiled: () => unknown, plain: () => unknown, always: boolean): unknown {
+    let sizes = this.#sizes.get(kind);
+    if (!sizes) this.#sizes.set(kind, (sizes = []));
+    let size = sizes[log2];
+    if (!size) sizes[log2] = size = { calls: 0, compiled: [], plain: [], copyShare: 0, recheck: 0 };
     const call = ++size.calls;
     let way: "compiled" | "plain";
     let timed = true;
@@ -113,7 +122,8 @@ export class Adaptive {
       // A long call is its own good sample (a few milliseconds of noise are a small part of it).
       const enough = size.compiled.length >= COMPILED_FIRST || (size.compiled.length > 0 && Math.min(...size.compiled) >= LONG_MS);
       if (!enough) way = "compiled";
-      else if (size.copyShare < COPY_SHARE && !always) {
+      // Below RESOLUTIONS ticks of the clock a call cannot be timed (a page's coarse clock): compiled.
+      else if ((size.copyShare < COPY_SHARE && !always) || Math.min(...size.compiled) < RESOLUTIONS * this.resolution) {
         size.choice = "compiled";
         way = "compiled";
         timed = false;
@@ -172,4 +182,18 @@ function mentionsBigint(n: Node): boolean {
   if (n.type === "Literal" && n.bigint !== undefined) return true;
   if (n.type === "Identifier" && /^Big(Int|Uint)/.test(n.name as string)) return true;
   return childNodes(n).some(mentionsBigint);
+}
+
+/** The smallest step performance.now() takes, in ms (a few samples, once; the clock is called back to back). */
+let resolutionMs: number | undefined;
+function clockResolution(): number {
+  if (resolutionMs !== undefined) return resolutionMs;
+  let least = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    let t1 = t0;
+    while (t1 === t0) t1 = performance.now();
+    least = Math.min(least, t1 - t0);
+  }
+  return (resolutionMs = least);
 }

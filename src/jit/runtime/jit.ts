@@ -49,9 +49,9 @@ export interface JitOptions {
   /** With `parallel: true`: the pool to run on. Default: jit's own pool, started at the first call. */
   pool?: Pool;
   /**
-   * For calls that copy ordinary typed arrays (≥ 128 KiB) into jit's memory, measure the compiled call
-   * against the original function and run the faster, per size (number code only: both give the same
-   * answers; src/jit/runtime/adaptive.ts). `false`: always the compiled function. Default true.
+   * For calls on typed arrays (≥ 16 KiB), and calls on numbers of code calling `Math` functions, measure
+   * the compiled call against the original function and run the faster, per size (number code only:
+   * both give the same answers; src/jit/runtime/adaptive.ts). `false`: always the compiled function. Default true.
    */
   adaptive?: boolean;
 }
@@ -114,6 +114,8 @@ interface Specialization extends JitCompiled {
   readonly hostCalls: boolean;
   /** Calls on numbers alone left to run compiled, unmeasured, after a short one (adaptive.ts runScalar). */
   skip: number;
+  /** The adaptive kind of its calls on jit.array arrays. */
+  inPlace: string | undefined;
   /** No array parameter. */
   readonly scalarOnly: boolean;
 }
@@ -237,6 +239,7 @@ export function jit(
       hostCalls: WebAssembly.Module.imports(entry.module).some((i) => i.kind === "function"),
       mayRunPlain: undefined,
       skip: 0,
+      inPlace: undefined,
     };
     specs.set(key, spec);
     return spec;
@@ -327,7 +330,7 @@ export function jit(
       // Calls copying their arrays and calls on jit.array arrays are decided apart.
       const copied = bytes.copied >= MIN_BYTES;
       return adaptive.run(
-        copied ? spec.signature : `${spec.signature} in place`,
+        copied ? spec.signature : (spec.inPlace ??= `${spec.signature} in place`),
         bytes.all,
         () => spec.invoke(args),
         () => fn!(...args),
