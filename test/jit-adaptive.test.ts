@@ -228,12 +228,15 @@ describe("jit adaptive: end to end", () => {
   });
 
   it("arrays from jit.array (nothing copied) are measured too: the original's trials write the same elements in place", () => {
+    // Long enough calls to be timed on any machine (a call shorter than ten ticks of the clock is not).
+    const big = 1 << 17;
+    const [bx, by] = [Float64Array.from({ length: big }, (_, i) => x[i % n]), Float64Array.from({ length: big }, (_, i) => y[i % n])];
     const zero = jit(axpy);
-    const [ox, xx, yx] = [jit.array(Float64Array, n), jit.array(Float64Array, x), jit.array(Float64Array, y)];
-    const expected = new Float64Array(n);
+    const [ox, xx, yx] = [jit.array(Float64Array, big), jit.array(Float64Array, bx), jit.array(Float64Array, by)];
+    const expected = new Float64Array(big);
     for (let call = 0; call < 10; call++) {
       ox.fill(call);
-      expect(Object.is(zero(ox, xx, yx, 0.5 + call), axpy(expected, x, y, 0.5 + call))).toBe(true);
+      expect(Object.is(zero(ox, xx, yx, 0.5 + call), axpy(expected, bx, by, 0.5 + call))).toBe(true);
       expect(Buffer.from(ox.buffer, ox.byteOffset, ox.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
     }
     // Four compiled calls (the first is not a sample), then two trials of the original at least.
@@ -248,8 +251,9 @@ describe("jit adaptive: end to end", () => {
       return s;
     };
     const fast = jit(dot, undefined, { fastmath: true });
-    const exact = dot(x, x);
-    for (let call = 0; call < 10; call++) expect(Math.abs(fast(x, x) - exact)).toBeLessThanOrEqual(1e-9 * exact);
+    const big = Float64Array.from({ length: 1 << 17 }, (_, i) => x[i % n]);
+    const exact = dot(big, big);
+    for (let call = 0; call < 10; call++) expect(Math.abs(fast(big, big) - exact)).toBeLessThanOrEqual(1e-9 * exact);
     expect(fast.stats.plainCalls).toBeGreaterThanOrEqual(2);
   });
 

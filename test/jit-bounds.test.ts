@@ -139,3 +139,39 @@ describe("jit: bounds checks out of loops with affine indices", () => {
     );
   });
 });
+
+describe("jit: `a[b + c]` as the address a + b·size with the offset c·size", () => {
+  // Records of four: each read and write of a record shares one address computation.
+  function records(a: Float64Array, out: Int32Array, k: number, n: number): number {
+    let s = 0;
+    for (let r = 0; r < n; r++) {
+      const b = (r * k) | 0;
+      s += a[b] * a[b + 1] - a[b + 3];
+      a[b + 2] = s;
+      out[b + 1] = s;
+    }
+    return s;
+  }
+
+  it("gives JavaScript's answers and writes, and traps where JavaScript reads or writes past the end", () => {
+    const fast = jit(records, "f64(f64[], i32[], i32, i32)");
+    expect(fast.inspect()).toMatch(/f64\.load offset=24/);
+    expect(fast.inspect()).toMatch(/i32\.store offset=4/);
+    fc.assert(
+      fc.property(fc.nat(40), fc.nat(40), fc.integer({ min: -3, max: 5 }), fc.nat(12), (len, outLen, k, n) => {
+        const a = Float64Array.from({ length: len }, (_, i) => (i % 5) - 1.5);
+        const out = new Int32Array(outLen);
+        const [a2, out2] = [a.slice(), out.slice()];
+        // JavaScript reads undefined (NaN) and ignores writes past the end; jit traps there instead.
+        const past = Array.from({ length: n }, (_, r) => r * k).some((b) => b < 0 || b + 3 >= len || b + 1 >= outLen);
+        if (past) expect(() => fast(a, out, k, n)).toThrow(KernelError);
+        else {
+          expect(Object.is(fast(a, out, k, n), records(a2, out2, k, n))).toBe(true);
+          expect([...a]).toEqual([...a2]);
+          expect([...out]).toEqual([...out2]);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

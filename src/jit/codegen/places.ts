@@ -45,8 +45,9 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
       cx.builder.wrote(writtenParameter(cx, node.object));
       cx.emit(...object.code);
       const addr = cx.local("i32");
-      cx.emit(...address(cx, object.type, node.property, node.object), ["local.set", addr]);
-      return elementPlace(cx, object.type, addr);
+      const { code, offset } = address(cx, object.type, node.property, node.object);
+      cx.emit(...code, ["local.set", addr]);
+      return elementPlace(cx, object.type, addr, offset);
     }
     if (isClass(object.type))
       throw cx.err("assigning to a field of a jitClass value outside its constructor (values are passed by value)", node);
@@ -81,12 +82,12 @@ export function localPlace(cx: FunctionContext, v: Var): Place {
   };
 }
 
-export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number): Place {
+export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number, offset = 0): Place {
   const e = ELEMENTS[elementOf(type)];
   const f32 = elementOf(type) === "f32";
   return {
     type: e.value,
-    get: [["local.get", addr], [e.load], ...(f32 ? [["f64.promote_f32"] as Instr] : [])],
+    get: [["local.get", addr], [e.load, offset], ...(f32 ? [["f64.promote_f32"] as Instr] : [])],
     set: (from, at) => {
       // JavaScript converts what is stored: ToInt32 (and wrap) for integer arrays, rounding for Float32Array.
       const convert =
@@ -102,7 +103,7 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number)
         ["local.set", value],
         ["local.get", addr],
         ["local.get", value],
-        [e.store],
+        [e.store, offset],
       ];
     },
   };
@@ -160,7 +161,7 @@ export function update(cx: FunctionContext, node: Node, valueNeeded: boolean): R
 }
 
 /** With an array's (pointer, length) on the stack, leaves the checked byte address of element `index`. */
-export function address(cx: FunctionContext, type: ArrayType, index: Node, object: Node): Instr[] {
+export function address(cx: FunctionContext, type: ArrayType, index: Node, object: Node): { code: Instr[]; offset: number } {
   cx.builder.usesMemory = true;
   const ptr = cx.local("i32");
   const len = cx.local("i32");
@@ -169,8 +170,31 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     ["local.set", len],
     ["local.set", ptr],
   ];
+  const shift = Math.log2(ELEMENTS[elementOf(type)].bytes);
+  const checked = !inBounds(cx, index, object) && !cx.safeIndices.has(index);
   // An index the analysis proved int32 (uint32) is computed in i32 (intervals.ts); other sums of int32 terms exactly in i64.
   const proven = cx.intervals.of(index);
+  const split = proven && isInt32(proven) ? constantPart(cx, index) : undefined;
+  if (split) {
+    // `b + c`, b an int32 ≥ 0: the address is ptr + b·size and c·size the instruction's offset, so that
+    // `a[b]`, `a[b + 1]`… share one address computation. Exact: when b + c is in [0, length), ptr + b·size
+    // lies between ptr and the element's address, below 2^32.
+    const base = cx.local("i32");
+    out.push(...split.code, ["local.set", base]);
+    if (checked)
+      out.push(
+        ["local.get", base],
+        ["i32.const", split.c],
+        ["i32.add"],
+        ["local.get", len],
+        ["i32.ge_u"],
+        ["if"],
+        ["unreachable"],
+        ["end"],
+      );
+    out.push(["local.get", ptr], ["local.get", base], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
+    return { code: out, offset: split.c << shift };
+  }
   const exact = proven && (isInt32(proven) || isUint32(proven)) ? undefined : exactIndex(cx, index);
   const { type: it, code } = exact ?? recurse.detached(cx, index);
   out.push(...code);
@@ -208,11 +232,20 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     );
   } else if (it === "i32" || it === "u32") out.push(["local.set", idx]);
   else throw cx.fail(`an array index must be a number or a bigint, got a ${describeType(it)}`, index);
-  const shift = Math.log2(ELEMENTS[elementOf(type)].bytes);
-  if (!exact && !inBounds(cx, index, object) && !cx.safeIndices.has(index))
-    out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
+  if (!exact && checked) out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
   out.push(["local.get", ptr], ["local.get", idx], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
-  return out;
+  return { code: out, offset: 0 };
+}
+
+/** `b + c` with c an integer constant in [1, 512] and b proven an int32 ≥ 0, computed in i32: b's code and c. */
+function constantPart(cx: FunctionContext, index: Node): { code: Instr[]; c: number } | undefined {
+  if (index.type !== "BinaryExpression" || index.operator !== "+") return undefined;
+  const c = index.right.type === "Literal" ? index.right.value : undefined;
+  if (typeof c !== "number" || !Number.isInteger(c) || c < 1 || c > 512) return undefined;
+  const b = cx.intervals.of(index.left);
+  if (!b || !isInt32(b) || b.lo < 0) return undefined;
+  const base = recurse.detached(cx, index.left);
+  return base.type === "i32" ? { code: base.code, c } : undefined;
 }
 
 /**
@@ -291,8 +324,9 @@ export function member(cx: FunctionContext, node: Node): ResultType {
   if (isArray(type)) {
     if (node.computed) {
       const addr = cx.local("i32");
-      cx.emit(...address(cx, type, property, object), ["local.set", addr]);
-      const place = elementPlace(cx, type, addr);
+      const { code, offset } = address(cx, type, property, object);
+      cx.emit(...code, ["local.set", addr]);
+      const place = elementPlace(cx, type, addr, offset);
       cx.emit(...place.get);
       return place.type;
     }
