@@ -61,11 +61,37 @@ describe("jit adaptive: the policy", () => {
     const ways = drive(12, { compiledMs: 1, copyMs: 0.6, plainMs: 2 });
     expect(ways.slice(0, 6)).toEqual(["compiled", "compiled", "compiled", "compiled", "plain", "plain"]);
     expect(ways.slice(6).every((w) => w === "compiled")).toBe(true);
-    // 1.5–3× apart: the original is re-measured only every 256th call; more than 3×: never.
+    // The first decision is re-measured at call 32 whatever the distance; then, 1.5–3× apart: every
+    // 256th call; more than 3×: never.
     const far = fake();
-    expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(3); // calls 5, 6 and 256
+    expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(4); // calls 5, 6, 32 and 256
     const never = fake();
-    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(2);
+    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 32
+  });
+
+  it("trials of the original that ran cold: the first decision is re-measured at call 32, and the original wins then", () => {
+    const clock = { t: 0 };
+    const adaptive = new Adaptive(() => clock.t, 1e-4);
+    const ways: string[] = [];
+    let plainRuns = 0;
+    for (let i = 0; i < 40; i++)
+      adaptive.run(
+        "f64(f64[])",
+        MIN_BYTES * 4,
+        () => {
+          clock.t += 1.3;
+          adaptive.cost.ms += 0.8;
+          ways.push("compiled");
+        },
+        () => {
+          clock.t += ++plainRuns <= 2 ? 2.2 : 0.9; // the two trials slow, then warm
+          ways.push("plain");
+        },
+      );
+    expect(ways.slice(4, 6)).toEqual(["plain", "plain"]);
+    expect(ways.slice(6, 31).every((w) => w === "compiled")).toBe(true);
+    expect(ways[31]).toBe("plain"); // call 32 re-measures the original: 0.9 ms, the faster
+    expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
   });
 
   it("copies a small share of the call: the original is never tried", () => {

@@ -30,7 +30,8 @@ const COPY_SHARE = 0.02;
 /**
  * Once decided by measuring both, every RECHECK-th call of a size runs the other way, timed (the
  * engines' tiers change); every RECHECK_FAR-th when that way was 1.5–3× slower; never when it was
- * slower still (a re-measure would cost more than it could find).
+ * slower still (a re-measure would cost more than it could find). The first decision is re-measured at
+ * the next RECHECK-th call whatever the distance: a trial of the original can run before it is warm.
  */
 const RECHECK = 32;
 const RECHECK_FAR = 256;
@@ -156,9 +157,11 @@ export class Adaptive {
     if (size.plain.length >= 2) {
       // Decided on the least time of each way; a tie stays compiled.
       const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];
+      const first = size.choice === undefined;
       size.choice = p < 0.95 * c ? "plain" : "compiled";
       const apart = Math.max(p, c) / Math.min(p, c);
-      size.recheck = apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
+      // The first decision is checked once soon, whatever the distance (a trial can run cold).
+      size.recheck = first ? RECHECK : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
     }
     return value;
   }
