@@ -270,6 +270,32 @@ describe("jit adaptive: end to end", () => {
     for (const a of [ox, xx, yx]) jit.free(a);
   });
 
+  it("on jit.array arrays the original runs as a copy made from its source (a method, an arrow, a function): same answers", () => {
+    const big = 1 << 17;
+    const data = jit.array(
+      Float64Array,
+      Float64Array.from({ length: big }, (_, i) => x[i % n]),
+    );
+    const methods = {
+      total(a: Float64Array) {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i] * 0.5;
+        return s;
+      },
+    };
+    const arrow = (a: Float64Array) => {
+      let s = -0;
+      for (let i = 0; i < a.length; i++) s -= a[i];
+      return s;
+    };
+    for (const f of [methods.total, arrow]) {
+      const fast = jit(f);
+      for (let call = 0; call < 10; call++) expect(Object.is(fast(data), f(data))).toBe(true);
+      expect(fast.stats.plainCalls).toBeGreaterThanOrEqual(2);
+    }
+    jit.free(data);
+  });
+
   it("fastmath: the original may run (its sums are the exact order, a result fastmath allows); answers within the tolerance", () => {
     const dot = (a: Float64Array, b: Float64Array) => {
       let s = 0;
