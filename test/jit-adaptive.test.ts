@@ -94,11 +94,17 @@ describe("jit adaptive: the policy", () => {
     expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
   });
 
-  it("copies a small share of the call: the original is never tried", () => {
+  it("copies a small share of the call (a heavy loop): the original is tried only after 64 calls, and chosen when faster", () => {
     const { adaptive, drive } = fake();
-    const ways = drive(70, { compiledMs: 1, copyMs: 0.015, plainMs: 0.1 });
-    expect(ways.filter((w) => w === "plain")).toEqual([]);
-    expect(adaptive.plainCalls).toBe(0);
+    const ways = drive(70, { compiledMs: 1, copyMs: 0.015, plainMs: 0.8 });
+    expect(ways.slice(0, 64).every((w) => w === "compiled")).toBe(true);
+    expect(ways.slice(64)).toEqual(Array(6).fill("plain"));
+    expect(adaptive.plainCalls).toBe(6);
+    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 96).
+    const slow = fake();
+    expect(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }).flatMap((w, i) => (w === "plain" ? [i + 1] : []))).toEqual([
+      65, 66, 96,
+    ]);
   });
 
   it("`always` (nothing copied, or code calling host functions such as Math.sin): the original is tried whatever the copies' share", () => {

@@ -22,9 +22,8 @@ export const MIN_BYTES = 1 << 14;
 /** A call must last this many ticks of the clock to be timed (Node's clock ticks in tens of ns, a page's in 5–100 µs). */
 const RESOLUTIONS = 10;
 /**
- * Copies at least this share of the compiled call's time before the JavaScript is tried (below it, the
- * loop is heavy enough that the compiled code wins by far); a share of 2% lets loops that are a little
- * faster in the engine's JavaScript be found too, at the price of two calls of the original per size, once.
+ * Copies at least this share of the compiled call's time before the JavaScript is tried early (below
+ * it, the loop is heavy, and the compiled code usually wins by far: tried after HEAVY_FIRST calls).
  */
 const COPY_SHARE = 0.02;
 /**
@@ -37,6 +36,11 @@ const RECHECK = 32;
 const RECHECK_FAR = 256;
 /** Calls of a size that run compiled, timed (after the first, which is not a sample), before the original may be tried. */
 const COMPILED_FIRST = 3;
+/**
+ * Calls of a size after which the original is tried even when the copies were a small share of the
+ * call: the engine's JavaScript can beat jit's code on a heavy loop too (a bubble sort in Deno, 0.80×).
+ */
+const HEAVY_FIRST = 64;
 /** A compiled call this long (ms) is sample enough: the original may be tried after it. */
 const LONG_MS = 20;
 /** A call on numbers alone (no arrays) shorter than this (ms) is followed by SKIP calls compiled, untimed. */
@@ -124,11 +128,15 @@ export class Adaptive {
       const enough = size.compiled.length >= COMPILED_FIRST || (size.compiled.length > 0 && Math.min(...size.compiled) >= LONG_MS);
       if (!enough) way = "compiled";
       // Below RESOLUTIONS ticks of the clock a call cannot be timed (a page's coarse clock): compiled.
-      else if ((size.copyShare < COPY_SHARE && !always) || Math.min(...size.compiled) < RESOLUTIONS * this.resolution) {
+      else if (Math.min(...size.compiled) < RESOLUTIONS * this.resolution) {
         size.choice = "compiled";
         way = "compiled";
         timed = false;
-      } else way = "plain";
+      }
+      // Copies a small share: the loop is heavy, and the compiled code usually wins by far. The original
+      // is tried all the same, once HEAVY_FIRST calls have made its trials a small part of the time.
+      else if (size.copyShare < COPY_SHARE && !always && call <= HEAVY_FIRST) way = "compiled";
+      else way = "plain";
     } else {
       timed = size.recheck > 0 && call % size.recheck === 0;
       way = timed ? (size.choice === "compiled" ? "plain" : "compiled") : size.choice;
