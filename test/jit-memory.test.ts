@@ -132,6 +132,22 @@ describe("jit.array: typed arrays in jit's memory", () => {
     );
   });
 
+  it("copies an array of a typed array's subclass (with a declared signature), whatever its constructor takes", () => {
+    class Tagged extends Float64Array {
+      constructor(
+        readonly tag: string,
+        values: number[],
+      ) {
+        super(values);
+      }
+    }
+    const fast = jit(scaleThenRead, "f64(f64[], f64, i32)");
+    const a = new Tagged("x", [1, 2, 3]);
+    expect(fast(a, 3, 2)).toBe(9);
+    expect([...a]).toEqual([3, 6, 9]);
+    expect(a.tag).toBe("x");
+  });
+
   it("refuses bad arguments by name", () => {
     expect(() => jit.array(Array as never, 3)).toThrow(/Expected `ctor` to be one of Float64Array/);
     expect(() => jit.array(Float64Array, -1)).toThrow(/Expected `lengthOrValues` to be a length: an integer ≥ 0, got -1/);

@@ -4,7 +4,7 @@
 // unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
 // caller sees the writes as the original function would have made them.
 import { KernelError, expected } from "../../errors.ts";
-import { addressOf, copyBack, copyIn, endCall, release } from "./memory.ts";
+import { addressOf, copyBack, copyIn, endCall, release, type JitArrayConstructor } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
@@ -142,7 +142,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
   return (args) => {
     if (args.length !== params.length) throw arity(args);
     const flat: unknown[] = [];
-    let copies: { view: ArrayBufferView; ptr: number; back: boolean }[] | undefined;
+    let copies: { view: ArrayBufferView; ctor: JitArrayConstructor; ptr: number; back: boolean }[] | undefined;
     const cost = binding.cost?.timing ? binding.cost : undefined;
     let copyStart = 0;
     try {
@@ -164,9 +164,9 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             if (cost) copyStart = performance.now();
-            ptr = copyIn(value, name());
+            ptr = copyIn(value, ctor, name());
             if (cost) cost.ms += performance.now() - copyStart;
-            (copies ??= []).push({ view: value, ptr, back: writtenBack[i] });
+            (copies ??= []).push({ view: value, ctor, ptr, back: writtenBack[i] });
           }
           flat.push(ptr, value.length);
         } else if (isClass(type)) {
@@ -183,7 +183,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
       }
       if (copies) {
         if (cost) copyStart = performance.now();
-        for (const c of copies) if (c.back) copyBack(c.view, c.ptr);
+        for (const c of copies) if (c.back) copyBack(c.view, c.ctor, c.ptr);
         if (cost) cost.ms += performance.now() - copyStart;
       }
       return toResult(raw);

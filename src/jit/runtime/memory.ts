@@ -151,22 +151,21 @@ export function addressOf(view: ArrayBufferView, name: () => string): number | u
 }
 
 /** Copies `view` into a fresh block of the arena for one call; `release` gives it back. */
-export function copyIn(view: ArrayBufferView, name: string): number {
+/** `ctor`: the element type's own constructor (`view` may be of a subclass). */
+export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: string): number {
   const size = Math.max(16, Math.ceil(view.byteLength / 16) * 16);
   scratch.need += size;
   if (scratch.used + size > scratch.bytes) return theArena().heap.put(view, name);
   const ptr = scratch.ptr + scratch.used;
   scratch.used += size;
-  const bpe = (view as View & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  memoryView(view.constructor as JitArrayConstructor).set(view as View, ptr / bpe);
+  memoryView(ctor).set(view as View, ptr / bytesPerElement(ctor));
   return ptr;
 }
 
 /** Copies the block at `ptr` (from copyIn) back into `view`. */
-export function copyBack(view: ArrayBufferView, ptr: number): void {
-  const bpe = (view as View & { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const at = ptr / bpe;
-  (view as unknown as Typed).set(memoryView(view.constructor as JitArrayConstructor).subarray(at, at + (view as View).length));
+export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: number): void {
+  const at = ptr / bytesPerElement(ctor);
+  (view as unknown as Typed).set(memoryView(ctor).subarray(at, at + (view as View).length));
 }
 
 export function release(ptr: number): void {
@@ -211,6 +210,7 @@ function memoryView(ctor: JitArrayConstructor): Typed {
   return view;
 }
 const views = new Map<JitArrayConstructor, Typed>();
+const bytesPerElement = (ctor: JitArrayConstructor) => (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
 /** What copyIn and copyBack use of a typed array, whatever its element type. */
 interface Typed {
   set(values: ArrayLike<number | bigint>, at?: number): void;
