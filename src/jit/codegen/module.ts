@@ -3,6 +3,7 @@
 // names it resolves (functions, classes) are recorded with their source, so a cached module can be
 // checked against what those names mean now.
 import { compileFunction } from "./compile.ts";
+import { chunked } from "./chunk.ts";
 import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
@@ -53,6 +54,8 @@ export class ModuleBuilder implements ModuleHost {
     readonly globals: Globals,
     /** `fastmath: true` for every function of the module. */
     readonly fastmath = false,
+    /** Move the entry's top-level counted loops into functions of their own (chunk.ts). */
+    readonly chunkLoops = false,
   ) {}
 
   fn(name: string): JitTarget | undefined {
@@ -86,7 +89,11 @@ export class ModuleBuilder implements ModuleHost {
       fastmath: this.fastmath,
     });
     spec.result = result;
-    this.#functions[index] = fn;
+    if (this.chunkLoops && exported) {
+      const { fn: entry, added } = chunked(fn, this.#functions.length);
+      this.#functions[index] = entry;
+      this.#functions.push(...added);
+    } else this.#functions[index] = fn;
     return spec;
   }
 
@@ -158,8 +165,9 @@ export function compileModule(
   params: readonly ValueType[],
   declared: ResultType | undefined,
   fastmath = false,
+  chunkLoops = false,
 ): CompiledModule {
-  const builder = new ModuleBuilder(globals, fastmath);
+  const builder = new ModuleBuilder(globals, fastmath, chunkLoops);
   const { result } = builder.specialize(target, params, declared, true);
   const encoded = builder.finish();
   return {

@@ -32,6 +32,8 @@ export interface Specialization {
 export interface ModuleHost {
   /** Set when a function touches memory (the module then exports it). */
   usesMemory: boolean;
+  /** Move the entry's top-level counted loops into functions of their own (chunk.ts). */
+  readonly chunkLoops: boolean;
   /** Records a store into an array: into the entry function's parameter `param`, or into any array ("all"). */
   wrote(param: number | "all"): void;
   fn(name: string): JitTarget | undefined;

@@ -10,6 +10,7 @@ import { stridedLoop } from "../transforms/strided.ts";
 import { recurrenceLoop } from "../transforms/recurrence.ts";
 import { searchLoop } from "../transforms/search.ts";
 import { boundsVersion } from "../transforms/bounds.ts";
+import { MARK } from "./chunk.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
@@ -89,6 +90,9 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
     const label = takeLabel(cx);
     const exit = node.type === "ForStatement" ? countedExit(cx, node) : undefined;
     const fact = node.update ? boundsFact(cx, node.update) : undefined;
+    // A counted loop of the entry function outside any other loop may be moved into a function of its
+    // own, called with growing bounds (chunk.ts), where the engine compiles wasm in its baseline tier first.
+    const movable = exit !== undefined && cx.builder.chunkLoops && cx.plan.exported && cx.loops.length === 0;
     const emitLoop = (facts: { counter: Var; array: Var }[]) => {
       const breakDepth = cx.open("block");
       if (exit) {
@@ -96,9 +100,13 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
         recurse.cond(cx, node.test);
         cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
       }
+      if (movable) cx.emit([MARK.begin]);
       const top = cx.open("loop");
-      if (exit) cx.emit(...exit, ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
-      else if (node.test) {
+      if (exit) {
+        const test: Instr[] = [...exit.code, ["i32.eqz"], ["br_if", cx.depth - breakDepth]];
+        if (movable) (test.splice(exit.bound[1], 0, [MARK.boundEnd]), test.splice(exit.bound[0], 0, [MARK.bound]));
+        cx.emit(...(movable ? [[MARK.test] as Instr, ...test, [MARK.testEnd] as Instr] : test));
+      } else if (node.test) {
         recurse.cond(cx, node.test);
         cx.emit(["i32.eqz"], ["br_if", cx.depth - breakDepth]);
       }
@@ -110,6 +118,7 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
       if (node.update) effect(cx, node.update);
       cx.emit(["br", cx.depth - top]);
       cx.close();
+      if (movable) cx.emit([MARK.end]);
       cx.close();
     };
     const others = fact ? alsoIndexed(cx, fact, node.update.argument.name, node.body) : [];
@@ -184,7 +193,7 @@ function initialize(cx: FunctionContext, init: Node): void {
  * This is the loop AssemblyScript's sumRange is written as: V8 compiles both forms to the same
  * machine code, but JavaScriptCore (Bun) compiled the `i < E` form twice as slow in some compiles.
  */
-function countedExit(cx: FunctionContext, node: Node): Instr[] | undefined {
+function countedExit(cx: FunctionContext, node: Node): { code: Instr[]; bound: [number, number] } | undefined {
   const u = node.update && cx.ranges.updates.get(node.update);
   if (!u || node.update.operator !== "++" || node.test?.type !== "BinaryExpression") return undefined;
   const test = node.test;
@@ -196,8 +205,10 @@ function countedExit(cx: FunctionContext, node: Node): Instr[] | undefined {
   const ints = (t: ResultType) => t === "i32" || t === "u32";
   // Both bigints (equality is the same signed or unsigned), or an i32 counter against an i32 or the u32
   // length of an array of 2-byte or wider elements (below 2^31, else the counter is an f64): equal bits, equal values.
-  if (isBigint(left.type) && isBigint(right.type)) return [...left.code, ...right.code, ["i64.ne"]];
-  if (ints(left.type) && ints(right.type)) return [...left.code, ...right.code, ["i32.ne"]];
+  // `bound`: where E's code is in the test.
+  const bound: [number, number] = counter === test.left ? [left.code.length, left.code.length + right.code.length] : [0, left.code.length];
+  if (isBigint(left.type) && isBigint(right.type)) return { code: [...left.code, ...right.code, ["i64.ne"]], bound };
+  if (ints(left.type) && ints(right.type)) return { code: [...left.code, ...right.code, ["i32.ne"]], bound };
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { kernelRefFor } from "./kernel-ref.ts";
 import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
 import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
-import { compileOptimized } from "./tiering.ts";
+import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type JitTarget } from "../codegen/module.ts";
 import { annotatedSignature } from "../front/annotations.ts";
@@ -184,8 +184,10 @@ export function jit(
     let spec = specs.get(key);
     if (spec) return spec;
     const types = result === undefined ? `(${key})` : signatureText(params, result);
-    const entry = lookup(cacheKey(options.fastmath ? `fastmath\u0000${source}` : source, types), options.cache === true, stats, () => {
-      const compiled = compileModule(globals, target, params, result, options.fastmath === true);
+    const chunk = chunkLongLoops();
+    const flavour = `${options.fastmath ? "fastmath\u0000" : ""}${chunk ? "chunked\u0000" : ""}`;
+    const entry = lookup(cacheKey(flavour + source, types), options.cache === true, stats, () => {
+      const compiled = compileModule(globals, target, params, result, options.fastmath === true, chunk);
       stats.compiled++;
       return {
         module: compileOptimized(compiled.arenaBytes),

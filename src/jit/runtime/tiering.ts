@@ -47,3 +47,17 @@ export function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
     flags.setFlagsFromString(restore);
   }
 }
+
+/**
+ * Whether jit moves long loops into functions called with growing bounds (codegen/chunk.ts), so that
+ * a long first call runs optimized code once the engine has it: where the first call would otherwise
+ * stay in V8's baseline tier, that is Deno (it answers node:v8 but ignores flags set at run time) and
+ * browsers. Not in Node (compiled by the optimizing tier up front) nor Bun (JavaScriptCore has
+ * on-stack replacement). `HOTPATH_JIT_CHUNK=1` asks for it anywhere (the tests, in Node).
+ */
+export function chunkLongLoops(): boolean {
+  const proc = (globalThis as { process?: { versions?: Record<string, string>; env?: Record<string, string | undefined> } }).process;
+  if (proc?.env?.HOTPATH_JIT_CHUNK === "1") return true;
+  if (proc?.versions?.bun !== undefined) return false;
+  return flagSetter() === null || proc?.versions?.deno !== undefined;
+}
