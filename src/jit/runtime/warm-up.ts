@@ -9,7 +9,7 @@
 import { compileModule, type Globals } from "../codegen/module.ts";
 import { parseFunction } from "../front/parse.ts";
 import type { ValueType } from "../analysis/types.ts";
-import { compileOptimized } from "./tiering.ts";
+import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 
 const SAMPLES: readonly [source: string, params: readonly ValueType[]][] = [
   ["function w(n) { let t = 0n; for (let i = 0n; i < n; i++) { t += i * 3n; t ^= t >> 7n; } return t; }", ["u64"]],
@@ -30,7 +30,14 @@ export function warmCompiler(): void {
   for (const [source, params] of SAMPLES) {
     try {
       const parsed = parseFunction(source);
-      const compiled = compileModule(none, { name: "w", source, signatures: [], parsed: () => parsed }, params, undefined);
+      const compiled = compileModule(
+        none,
+        { name: "w", source, signatures: [], parsed: () => parsed },
+        params,
+        undefined,
+        false,
+        chunkLongLoops(),
+      );
       if (source === SAMPLES[0][0]) compileOptimized(compiled.arenaBytes);
     } catch {
       // Only a warm-up.
