@@ -148,6 +148,14 @@ describe("jit chunked loops: every way out of a moved loop gives the original's 
     expect(moved(fast.inspect())).toBe(1);
   });
 
+  it("a function with more than 900 locals keeps its loop (past 1000, V8 would refuse the moved one) (the moved loop would take and give back them all)", () => {
+    const names = Array.from({ length: 1100 }, (_, k) => `v${k}`);
+    const source = `function many(n) { ${names.map((v, k) => `let ${v} = ${k};`).join(" ")} let s = 0; for (let i = 0; i < n; i++) s += ${names.slice(0, 4).join(" + ")} + i; return s + ${names.at(-1)}; }`;
+    const fast = jit(source);
+    expect(fast(1000)).toBe(1000 * 6 + (999 * 1000) / 2 + 1099);
+    expect(moved(fast.inspect())).toBe(0);
+  });
+
   it("a loop inside another loop of the function is not moved on its own; without HOTPATH_JIT_CHUNK Node moves nothing", () => {
     function inner(n: number): number {
       let s = 0;

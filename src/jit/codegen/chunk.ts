@@ -24,6 +24,8 @@ const MARKS = new Set<string>(Object.values(MARK));
 /** Trips of the first call of a moved loop; each later call runs an eighth more, up to MAX_TRIPS. */
 const FIRST_TRIPS = 64;
 const MAX_TRIPS = 1 << 30;
+/** A function with more locals than this keeps its loops (the moved loop takes and gives back them all). */
+const MAX_LOCALS = 900;
 /** How a moved loop returned: its bound reached; a `return` (the value follows the locals); left otherwise (`break`). */
 const BOUND = 0;
 const RETURNED = 2;
@@ -103,6 +105,8 @@ function move(
   }
 
   const all = [...fn.params, ...locals];
+  // Every local in and out: within wasm engines' 1000 parameters and results, with room to spare.
+  if (all.length + fn.results.length > MAX_LOCALS) return undefined;
   const n = all.length;
   const results = fn.results;
   // The moved function's own locals: the bound (a parameter), the return value, how it ended.
