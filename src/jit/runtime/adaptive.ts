@@ -163,10 +163,10 @@ export class Adaptive {
     if (times.length > KEEP) times.shift();
     if (way === "compiled" && ms > 0) size.copyShare = cost.ms / ms;
     if (size.plain.length >= 2) {
-      // Decided on the least time of each way; a tie stays compiled.
+      // Decided on the least time of each way; a tie (within 2%) stays compiled.
       const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];
       const first = size.choice === undefined;
-      size.choice = p < 0.95 * c ? "plain" : "compiled";
+      size.choice = p < 0.98 * c ? "plain" : "compiled";
       const apart = Math.max(p, c) / Math.min(p, c);
       // The first decision is checked once soon, whatever the distance (a trial can run cold).
       size.recheck = first ? RECHECK : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
