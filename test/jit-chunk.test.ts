@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelError } from "../src/errors.ts";
+import { agrees } from "./support/agrees.ts";
 import { jit } from "../src/jit/index.ts";
 
 const RUNS = { numRuns: 150 };
@@ -17,35 +18,6 @@ afterAll(() => {
   if (before === undefined) delete process.env.HOTPATH_JIT_CHUNK;
   else process.env.HOTPATH_JIT_CHUNK = before;
 });
-
-/** The jitted function gives the original's answer (and leaves arrays as the original does); returns its WAT. */
-function agrees<A extends unknown[]>(
-  fn: (...args: A) => unknown,
-  arbs: { [K in keyof A]: fc.Arbitrary<A[K]> },
-  signature?: string,
-): string {
-  const fast = jit(fn, signature) as unknown as ((...args: A) => unknown) & { inspect(): string };
-  fc.assert(
-    fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), (...args: unknown[]) => {
-      const copy = (a: unknown[]) => a.map((v) => (ArrayBuffer.isView(v) ? (v as Float64Array).slice() : v)) as A;
-      const [mine, theirs] = [copy(args), copy(args)];
-      let want: unknown;
-      let threw = false;
-      try {
-        want = fn(...theirs);
-      } catch {
-        threw = true;
-      }
-      if (threw) return;
-      const got = fast(...mine);
-      if (typeof want === "bigint") expect(got).toBe(BigInt.asUintN(64, want));
-      else expect(Object.is(got, want) ? "same" : `${String(got)} vs ${String(want)} for ${args.map(String)}`).toBe("same");
-      expect(mine.map(String)).toEqual(theirs.map(String));
-    }),
-    RUNS,
-  );
-  return fast.inspect();
-}
 
 const moved = (wat: string) => (wat.match(/\(func \$\w+_loop_\d+/g) ?? []).length;
 const U64_MAX = 2n ** 64n - 1n;
@@ -92,7 +64,7 @@ describe("jit chunked loops: every way out of a moved loop gives the original's 
       return hits * 1000 + i + after;
     }
     const ints = fc.integer({ min: -5, max: 3000 });
-    expect(moved(agrees(search, [ints, ints, fc.integer({ min: 0, max: 7 })]))).toBeGreaterThanOrEqual(1);
+    expect(moved(agrees(search, [ints, ints, fc.integer({ min: 0, max: 7 })], undefined, RUNS.numRuns))).toBeGreaterThanOrEqual(1);
   });
 
   it("nested loops move as one; a void function; writes to arrays, and a trap halfway (jit.array keeps the writes made before it)", () => {
@@ -131,7 +103,7 @@ describe("jit chunked loops: every way out of a moved loop gives the original's 
       return s;
     }
     const arr = fc.array(fc.double({ noNaN: false }), { maxLength: 300 }).map((v) => Float64Array.from(v));
-    expect(moved(agrees(dot, [arr, arr.filter((b) => b.length > 0)]))).toBeGreaterThanOrEqual(1);
+    expect(moved(agrees(dot, [arr, arr.filter((b) => b.length > 0)], undefined, RUNS.numRuns))).toBeGreaterThanOrEqual(1);
     function signed(from: bigint, to: bigint): bigint {
       let s = 0n;
       for (let i = from; i < to; i++) s = s * 3n + i;
@@ -166,7 +138,7 @@ describe("jit chunked loops: every way out of a moved loop gives the original's 
       }
       return s;
     }
-    expect(moved(agrees(inner, [fc.integer({ min: -3, max: 500 })]))).toBe(0);
+    expect(moved(agrees(inner, [fc.integer({ min: -3, max: 500 })], undefined, RUNS.numRuns))).toBe(0);
     process.env.HOTPATH_JIT_CHUNK = "0";
     try {
       const plain = jit((n: number) => {

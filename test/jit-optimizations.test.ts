@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jit } from "../src/jit/index.ts";
+import { agrees } from "./support/agrees.ts";
 import { answersWithin } from "./support/answers-within.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -29,25 +30,6 @@ const num = fc.oneof(
   ),
 );
 const RUNS = { numRuns: 300 };
-
-/** The jitted function gives what the original gives; returns its WAT. */
-function agrees<A extends unknown[]>(
-  fn: (...args: A) => unknown,
-  arbs: { [K in keyof A]: fc.Arbitrary<A[K]> },
-  signature?: string,
-): string {
-  const fast = jit(fn, signature) as unknown as ((...args: A) => unknown) & { inspect(): string };
-  fc.assert(
-    fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), (...args: unknown[]) => {
-      const want = fn(...(args as A));
-      const got = fast(...(args as A));
-      if (typeof want === "bigint") expect(got).toBe(BigInt.asUintN(64, want));
-      else expect(Object.is(got, want) ? "same" : `${String(got)} vs ${String(want)} for ${args.map(String)}`).toBe("same");
-    }),
-    RUNS,
-  );
-  return fast.inspect();
-}
 
 const count = (wat: string, op: string) => wat.split("\n").filter((line) => line.trim().split(" ")[0] === op).length;
 

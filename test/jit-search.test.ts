@@ -197,16 +197,22 @@ function divisorCount(k: number): number {
   return count;
 }
 
+/** `fn` jitted, after checking it against `fn` on random int32 arrays of up to `maxLength` elements. */
+function checkedOnArrays(fn: (values: Int32Array) => number, maxLength: number) {
+  const fast = jit(fn);
+  fc.assert(
+    fc.property(fc.array(int32, { maxLength }), (xs) => {
+      const values = Int32Array.from(xs);
+      return fast(values) === fn(values);
+    }),
+    RUNS,
+  );
+  return fast;
+}
+
 describe("jit: early-exit search loops, two candidates per trip", () => {
   it("the bench's trial division counts JavaScript's primes, and its WAT divides in f64x2", () => {
-    const fast = jit(countPrimesTrial);
-    fc.assert(
-      fc.property(fc.array(int32, { maxLength: 60 }), (xs) => {
-        const values = Int32Array.from(xs);
-        return fast(values) === countPrimesTrial(values);
-      }),
-      RUNS,
-    );
+    const fast = checkedOnArrays(countPrimesTrial, 60);
     const values = Int32Array.from({ length: 3000 }, (_, i) => (i * 2654435761) % (1 << 22));
     expect(fast(values)).toBe(countPrimesTrial(values));
     expect(fast(Int32Array.from(EDGES))).toBe(countPrimesTrial(Int32Array.from(EDGES)));
@@ -256,26 +262,12 @@ describe("jit: early-exit search loops, two candidates per trip", () => {
   });
 
   it("`d <= Math.sqrt(k)`, `!(k % d)` and several assignments before the break", () => {
-    const fast = jit(sqrtSpelling);
-    fc.assert(
-      fc.property(fc.array(int32, { maxLength: 50 }), (xs) => {
-        const values = Int32Array.from(xs);
-        return fast(values) === sqrtSpelling(values);
-      }),
-      RUNS,
-    );
+    const fast = checkedOnArrays(sqrtSpelling, 50);
     expect(fast.inspect()).toMatch(/f64x2\.sqrt/);
   });
 
   it("`continue outer` and a test of two remainders, one of them of k − 1", () => {
-    const fast = jit(labelled);
-    fc.assert(
-      fc.property(fc.array(int32, { maxLength: 50 }), (xs) => {
-        const values = Int32Array.from(xs);
-        return fast(values) === labelled(values);
-      }),
-      RUNS,
-    );
+    const fast = checkedOnArrays(labelled, 50);
     expect(fast.inspect()).toMatch(/f64x2\.div/);
   });
 

@@ -10,7 +10,7 @@
 //
 // Any other read (a comparison, arithmetic, `x++`, `x += …`, a return, an index, an argument, a truth
 // test) keeps the local a number. Parameters are left alone (their value arrives from the caller).
-import { childNodes, type Node } from "../front/parse.ts";
+import { childNodes, inScope, type Node } from "../front/parse.ts";
 
 type Use = "int32" | "other";
 
@@ -34,14 +34,7 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
     for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i].has(name)) return scopes[i].get(name) ?? undefined;
     return undefined;
   };
-  const scoped = (run: () => void) => {
-    scopes.push(new Map());
-    try {
-      run();
-    } finally {
-      scopes.pop();
-    }
-  };
+  const scoped = (run: () => void) => inScope(scopes, run);
   const reference = (name: string, use: Use) => {
     const b = resolve(name);
     if (!b) return;

@@ -12,7 +12,7 @@
 // (any other assignment, `+=`, a write in a nested function) keeps the local an f64. The syntactic
 // part is here; the type conditions are checked during code generation, which recompiles the
 // function with that local as an f64 when one fails (`Widen`).
-import { childNodes, type Node } from "../front/parse.ts";
+import { childNodes, inScope, type Node } from "../front/parse.ts";
 import { bitLocals } from "./bits.ts";
 
 interface Binding {
@@ -74,14 +74,7 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
     b.other = true;
     if (b.param) written.add(id.name);
   };
-  const scoped = (run: () => void) => {
-    scopes.push(new Map());
-    try {
-      run();
-    } finally {
-      scopes.pop();
-    }
-  };
+  const scoped = (run: () => void) => inScope(scopes, run);
 
   const walk = (node: Node | null | undefined): void => {
     if (!node || typeof node !== "object") return;

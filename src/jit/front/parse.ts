@@ -27,6 +27,16 @@ export interface ParsedFunction {
   typescript: boolean;
 }
 
+/** Runs `run` with a new innermost block scope on `scopes` (the analyses' name → binding maps), removed after. */
+export function inScope<T>(scopes: Map<string, T>[], run: () => void): void {
+  scopes.push(new Map());
+  try {
+    run();
+  } finally {
+    scopes.pop();
+  }
+}
+
 /** The child nodes of `node`, in source order (TypeScript annotations left out: they compile to nothing). */
 export function childNodes(node: Node): Node[] {
   const out: Node[] = [];
