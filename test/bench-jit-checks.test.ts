@@ -109,6 +109,17 @@ describe("the jit case set", () => {
     expect(failures(asReport(rt))).toBeGreaterThan(0);
   });
 
+  it("lists the first-call row's first calls in fresh processes under the table, with their speed against later calls", async () => {
+    const rt = await run(jit, ["first-call"]);
+    const row = status(rt, "first-call", "jit")!;
+    // As the driver leaves it (drive.ts): the samples of three processes, the row's first call their median.
+    row.coldSamplesMs = [row.full!.medianMs * 2, row.full!.medianMs, row.full!.medianMs * 1.25];
+    row.coldMs = row.full!.medianMs * 1.25;
+    const text = toJitText(asReport(rt));
+    expect(text).toMatch(/first-call .* \(0\.80 < 0\.9\)\n/);
+    expect(text).toMatch(/first-call \/ jit: first call in 3 fresh processes: .+ \(0\.50–1\.00 of the later calls' speed\); the table shows their median/);
+  });
+
   it("restores in-place loops' arrays before each call and gives zero-copy arrays back after the case", async () => {
     // The real jit.array and jit.free, counted: every array the rows took is given back.
     const live = new Set<ArrayBufferView>();

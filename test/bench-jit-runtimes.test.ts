@@ -10,7 +10,8 @@ import { findRuntimes, RUNTIME_NAMES } from "../src/bench/node/runtimes.ts";
 import type { RuntimeResult } from "../src/bench/types.ts";
 
 const root = packageRoot();
-const tiny = { rounds: 3, minRounds: 3, minSampleMs: 0.5, budgetMs: 5, warmupMs: 1 };
+// Two fresh processes (browsers) time the first-call row's first call.
+const tiny = { rounds: 3, minRounds: 3, minSampleMs: 0.5, budgetMs: 5, warmupMs: 1, firstCallProcesses: 2 };
 
 describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
   const target = findRuntimes(name, root)[0];
@@ -43,6 +44,12 @@ describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
           expect([c.id, i.id, i.status, i.note ?? ""]).toEqual([c.id, i.id, expect.stringMatching(/^(ok|flat)$/), expect.any(String)]);
         }
       }
+      // The first-call row: the main run's first call and a fresh process's, and their median shown.
+      const first = rt.cases.find((c) => c.id === "first-call")!.implementations.find((i) => i.id === "jit")!;
+      expect(first.coldSamplesMs).toHaveLength(2);
+      expect(first.coldSamplesMs!.every((ms) => ms > 0)).toBe(true);
+      expect(first.coldMs).toBeCloseTo((first.coldSamplesMs![0] + first.coldSamplesMs![1]) / 2, 9);
+      expect(progress).toContain("first-call:first call, fresh process 2/2");
       // Published answers where the loop has one: π(10^4) = 1229.
       expect(rt.cases.find((c) => c.id === "sieve")!.truth).toBe("1229");
     },

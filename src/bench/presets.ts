@@ -5,11 +5,11 @@ import { checkOptions } from "../validate.ts";
 import type { PresetName, PresetSettings } from "./types.ts";
 
 export const PRESETS: Record<PresetName, PresetSettings> = {
-  quick: { name: "quick", rounds: 5, minRounds: 3, minSampleMs: 2, budgetMs: 150, warmupMs: 20, workers: [1, 2] },
-  full: { name: "full", rounds: 11, minRounds: 3, minSampleMs: 25, budgetMs: 6000, warmupMs: 300 },
+  quick: { name: "quick", rounds: 5, minRounds: 3, minSampleMs: 2, budgetMs: 150, warmupMs: 20, workers: [1, 2], firstCallProcesses: 1 },
+  full: { name: "full", rounds: 11, minRounds: 3, minSampleMs: 25, budgetMs: 6000, warmupMs: 300, firstCallProcesses: 5 },
 };
 
-const KEYS = ["name", "rounds", "minRounds", "minSampleMs", "budgetMs", "warmupMs", "workers"] as const;
+const KEYS = ["name", "rounds", "minRounds", "minSampleMs", "budgetMs", "warmupMs", "workers", "firstCallProcesses"] as const;
 
 /** The settings for a preset name, or a partial set of settings on top of `quick`. */
 export function resolvePreset(preset: unknown, name = "options.preset"): PresetSettings {
@@ -29,7 +29,7 @@ export function resolvePreset(preset: unknown, name = "options.preset"): PresetS
   const given = checkOptions(preset, name, KEYS) as Partial<PresetSettings>;
   const base = given.name === "full" ? PRESETS.full : PRESETS.quick;
   const out: PresetSettings = { ...base, ...given, name: given.name ?? "custom" };
-  for (const key of ["rounds", "minRounds"] as const)
+  for (const key of ["rounds", "minRounds", "firstCallProcesses"] as const)
     if (!Number.isInteger(out[key]) || out[key] < 1) throw new RangeError(expected(`${name}.${key}`, "a positive integer", out[key]));
   for (const key of ["minSampleMs", "budgetMs", "warmupMs"] as const)
     if (typeof out[key] !== "number" || !(out[key] >= 0))

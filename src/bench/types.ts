@@ -100,6 +100,12 @@ export interface PresetSettings {
   warmupMs: number;
   /** Worker counts for pool implementations. Default: 1, 2, … up to the cores. */
   workers?: number[];
+  /**
+   * The jit set's first-call case: the fresh processes (browsers, for Chromium) whose first call is
+   * timed, the runtime's own run included; the row's `coldMs` is their median. A first call happens once
+   * per process, so more samples of it need more processes. Default: 1 (quick), 5 (full).
+   */
+  firstCallProcesses: number;
 }
 
 export interface BenchProgress {
@@ -141,6 +147,8 @@ export interface ImplementationResult extends ImplementationName {
   knownInexact?: boolean;
   /** The first call at the full size, before any warm-up (V8's baseline tiers, lazy compilation). */
   coldMs?: number;
+  /** The jit set's first-call row: the first call in each fresh process, this run's first (`coldMs` is their median). */
+  coldSamplesMs?: number[];
   /** Warm samples at the full size and at the growth guard's half size. */
   full?: SampleSummary;
   half?: SampleSummary;

@@ -15,7 +15,7 @@ export const FIRST_CALL_TARGET = 0.9;
 export const JIT_LEGEND = [
   "Median time per call over interleaved rounds after warm-up; × = plain JS time ÷ this row's time, measured in the same run.",
   "jit: the plain function given to jit() (ordinary typed arrays, copied into wasm memory and back on each call); zero-copy: the same jitted function on arrays from jit.array (no copies); AS kernel: the AssemblyScript kernel computing the same answer, inputs placed before timing.",
-  "first call: the first call of the freshly jitted function at full size (compilation included), and its speed as a fraction of the later calls' (later median ÷ first call; the target is ≥ 0.9).",
+  "first call: the first call of the freshly jitted function at full size (compilation included), and its speed as a fraction of the later calls' (later median ÷ first call; the target is ≥ 0.9). The first-call row's is the median of the first calls of several fresh processes (the full preset: 5), listed under the runtime's table.",
   `Every answer is checked against plain JS: bit for bit (doubles with Object.is; arrays by a hash of their bytes), except { fastmath: true } rows: relative difference ≤ ${FASTMATH_TOLERANCE}. WRONG: a different answer; error: the row could not run (its error).`,
 ];
 
@@ -112,7 +112,16 @@ function notes(rt: RuntimeResult): string[] {
       .filter((i) => i.note && i.status !== "ok" && (i.status !== "error" || errorCell(i).endsWith("…")))
       .map((i) => `${c.id} / ${i.label}: ${i.status}: ${i.status === "error" ? firstLine(i.note) : i.note}`),
     ...c.implementations.filter((i) => i.remark).map((i) => `${c.id} / ${i.label}: ${i.remark}`),
+    ...c.implementations.filter((i) => (i.coldSamplesMs?.length ?? 0) > 1).map((i) => `${c.id} / ${i.label}: ${freshFirstCalls(i)}`),
   ]);
+}
+
+/** "first call in 5 fresh processes: 28.9 29.1 … ms (0.91–0.95 of later calls); the table shows their median". */
+function freshFirstCalls(i: ImplementationResult): string {
+  const samples = i.coldSamplesMs!;
+  const ratios = i.full ? samples.map((ms) => i.full!.medianMs / ms) : [];
+  const range = ratios.length ? ` (${ratioText(Math.min(...ratios))}–${ratioText(Math.max(...ratios))} of the later calls' speed)` : "";
+  return `first call in ${samples.length} fresh processes: ${samples.map((ms) => formatMs(ms)).join(", ")}${range}; the table shows their median`;
 }
 
 /** Rows beyond the table's columns (the vectorize case's parallel row): their time, × plain JS and × the case's jit row. */

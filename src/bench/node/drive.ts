@@ -12,6 +12,8 @@ import { buildC, type CBuild } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
 import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
+import { resolvePreset } from "../presets.ts";
+import { median } from "../../stats.ts";
 import type { BenchProgress, BenchReport, PresetName, PresetSettings, RuntimeResult, SkippedRuntime } from "../types.ts";
 
 /** Options of benchRuntimes(). */
@@ -78,17 +80,18 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
       continue;
     }
     const progress = (p: BenchProgress) => options.onProgress?.({ ...p, runtime: target.name });
+    const run = (config: object, report: (p: BenchProgress) => void) =>
+      target.name === "chromium" ? runChromium(target.path, root, config, report) : runProcess(target, root, config, report);
     try {
-      if (target.name === "chromium") results.push(await runChromium(target.path, root, base, progress));
-      else {
-        const config = {
-          ...base,
-          ...(target.name === "node" && c.native ? { native: c.native } : {}),
-          ...(target.name === "node" && c.nativeVector ? { nativeVector: c.nativeVector } : {}),
-        };
-        if (target.name === "node" && !c.native && !jitSet) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
-        results.push(await runProcess(target, root, config, progress));
-      }
+      const config = {
+        ...base,
+        ...(target.name === "node" && c.native ? { native: c.native } : {}),
+        ...(target.name === "node" && c.nativeVector ? { nativeVector: c.nativeVector } : {}),
+      };
+      if (target.name === "node" && !c.native && !jitSet) Object.assign(config, { skippedExtra: nativeSkipped(c.nativeSkipped) });
+      const result = await run(config, progress);
+      if (jitSet) await sampleFirstCalls(result, resolvePreset(options.preset).firstCallProcesses, base, run, progress);
+      results.push(result);
     } catch (error) {
       const reason = `failed: ${(error as Error).message}`;
       note(`${target.name} ${reason}`);
@@ -104,6 +107,49 @@ export async function benchRuntimes(options: DriveOptions): Promise<BenchReport>
     durationMs: performance.now() - started,
     runtimes: results,
   };
+}
+
+/** The jit set's case whose first call is the row's point, and its row: sampled in fresh processes. */
+const FIRST_CALL_CASE = "first-call";
+const FIRST_CALL_ROW = "jit";
+
+/**
+ * A first call happens once per process: timing more of them takes more processes. Runs the jit
+ * set's first-call case alone in `processes − 1` more fresh processes (browsers) of the runtime, at
+ * the size of the main run, and makes the row's `coldMs` the median of every first call, the main
+ * run's included. The warm calls stay the main run's. A fresh run that fails leaves the samples it
+ * could not give out, with a remark saying so.
+ */
+async function sampleFirstCalls(
+  result: RuntimeResult,
+  processes: number,
+  base: { preset: unknown; sizes?: Record<string, number> },
+  run: (config: object, progress: (p: BenchProgress) => void) => Promise<RuntimeResult>,
+  progress: (p: BenchProgress) => void,
+): Promise<void> {
+  const c = result.cases.find((x) => x.id === FIRST_CALL_CASE);
+  const row = c?.implementations.find((i) => i.id === FIRST_CALL_ROW);
+  if (!c || !row || row.coldMs === undefined || processes <= 1) return;
+  const samples = [row.coldMs];
+  const failures: string[] = [];
+  // The fewest warm calls that still check the answer: only the cold call is kept.
+  const preset = { name: "custom", rounds: 1, minRounds: 1, minSampleMs: 0, budgetMs: 0, warmupMs: 0, firstCallProcesses: 1 };
+  for (let k = 2; k <= processes; k++) {
+    progress({ caseIndex: result.cases.indexOf(c), caseCount: result.cases.length, caseId: c.id, phase: `first call, fresh process ${k}/${processes}` });
+    try {
+      const fresh = await run({ ...base, preset, builtins: [FIRST_CALL_CASE], sizes: { ...base.sizes, [FIRST_CALL_CASE]: c.size } }, () => {});
+      const again = fresh.cases.find((x) => x.id === FIRST_CALL_CASE)?.implementations.find((i) => i.id === FIRST_CALL_ROW);
+      if (again?.coldMs === undefined || again.status === "error" || again.status === "wrong")
+        throw new Error(again?.note ?? "no first call was timed");
+      samples.push(again.coldMs);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  row.coldSamplesMs = samples;
+  row.coldMs = median(samples);
+  if (failures.length > 0)
+    row.remark = [row.remark, `${failures.length} of ${processes - 1} fresh processes failed: ${failures[0]}`].filter(Boolean).join("; ");
 }
 
 /** The C baselines, built (or found in the cache), with a note of what was built and what was not. */
