@@ -117,7 +117,9 @@ describe("the jit case set", () => {
     row.coldMs = row.full!.medianMs * 1.25;
     const text = toJitText(asReport(rt));
     expect(text).toMatch(/first-call .* \(0\.80 < 0\.9\)\n/);
-    expect(text).toMatch(/first-call \/ jit: first call in 3 fresh processes: .+ \(0\.50–1\.00 of the later calls' speed\); the table shows their median/);
+    expect(text).toMatch(
+      /first-call \/ jit: first call in 3 fresh processes: .+ \(0\.50–1\.00 of the later calls' speed\); the table shows their median/,
+    );
   });
 
   it("restores in-place loops' arrays before each call and gives zero-copy arrays back after the case", async () => {

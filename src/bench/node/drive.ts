@@ -135,9 +135,17 @@ async function sampleFirstCalls(
   // The fewest warm calls that still check the answer: only the cold call is kept.
   const preset = { name: "custom", rounds: 1, minRounds: 1, minSampleMs: 0, budgetMs: 0, warmupMs: 0, firstCallProcesses: 1 };
   for (let k = 2; k <= processes; k++) {
-    progress({ caseIndex: result.cases.indexOf(c), caseCount: result.cases.length, caseId: c.id, phase: `first call, fresh process ${k}/${processes}` });
+    progress({
+      caseIndex: result.cases.indexOf(c),
+      caseCount: result.cases.length,
+      caseId: c.id,
+      phase: `first call, fresh process ${k}/${processes}`,
+    });
     try {
-      const fresh = await run({ ...base, preset, builtins: [FIRST_CALL_CASE], sizes: { ...base.sizes, [FIRST_CALL_CASE]: c.size } }, () => {});
+      const fresh = await run(
+        { ...base, preset, builtins: [FIRST_CALL_CASE], sizes: { ...base.sizes, [FIRST_CALL_CASE]: c.size } },
+        () => {},
+      );
       const again = fresh.cases.find((x) => x.id === FIRST_CALL_CASE)?.implementations.find((i) => i.id === FIRST_CALL_ROW);
       if (again?.coldMs === undefined || again.status === "error" || again.status === "wrong")
         throw new Error(again?.note ?? "no first call was timed");
