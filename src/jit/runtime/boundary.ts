@@ -4,7 +4,7 @@
 // unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
 // caller sees the writes as the original function would have made them.
 import { KernelError, expected } from "../../errors.ts";
-import { addressOf, copyBack, copyIn, endCall, release, type JitArrayConstructor } from "./memory.ts";
+import { addressOf, copyBack, copyIn, copyRegionBack, copyRegionIn, endCall, release, type JitArrayConstructor } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
@@ -138,13 +138,18 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
   }
   const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
   const ctors = params.map((type) => (isArray(type) ? ELEMENTS[elementOf(type)].array : undefined));
+  const severalArrays = ctors.filter(Boolean).length > 1;
 
   return (args) => {
     if (args.length !== params.length) throw arity(args);
     const flat: unknown[] = [];
-    let copies: { view: ArrayBufferView; ctor: JitArrayConstructor; ptr: number; back: boolean }[] | undefined;
+    let copies: Copy[] | undefined;
     const cost = binding.cost?.timing ? binding.cost : undefined;
     let copyStart = 0;
+    // Ordinary arrays whose bytes overlap (the same array twice, two views of one buffer) are one
+    // region of jit's memory, as they are one memory in JavaScript: a write through one is read
+    // through the other.
+    const regions = severalArrays ? overlapping(args, ctors) : undefined;
     try {
       for (let i = 0; i < params.length; i++) {
         const type = params[i];
@@ -154,19 +159,24 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         if (ctor) {
           if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
           let ptr = addressOf(value, name);
-          // The same array passed twice is one block, as it is one array in JavaScript.
-          const again = ptr === undefined ? copies?.find((c) => c.view === value) : undefined;
-          if (again) {
-            ptr = again.ptr;
-            // Written through this parameter though not through the first one: copied back all the same.
-            again.back ||= writtenBack[i];
+          const region = ptr === undefined ? regions?.[i] : undefined;
+          if (region) {
+            if (!region.copy) {
+              if (cost) copyStart = performance.now();
+              const { block, ptr: at } = copyRegionIn(region.buffer, region.lo, region.hi, name());
+              if (cost) cost.ms += performance.now() - copyStart;
+              (copies ??= []).push((region.copy = { view: value, ctor, ptr: at, block, back: false, region }));
+            }
+            // Written through any of its views: copied back.
+            region.copy.back ||= writtenBack[i];
+            ptr = region.copy.ptr + (value.byteOffset - region.lo);
           } else if (ptr === undefined) {
             if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             if (cost) copyStart = performance.now();
             ptr = copyIn(value, ctor, name());
             if (cost) cost.ms += performance.now() - copyStart;
-            (copies ??= []).push({ view: value, ctor, ptr, back: writtenBack[i] });
+            (copies ??= []).push({ view: value, ctor, ptr, block: ptr, back: writtenBack[i] });
           }
           flat.push(ptr, value.length);
         } else if (isClass(type)) {
@@ -183,18 +193,66 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
       }
       if (copies) {
         if (cost) copyStart = performance.now();
-        for (const c of copies) if (c.back) copyBack(c.view, c.ctor, c.ptr);
+        for (const c of copies)
+          if (c.back) c.region ? copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr) : copyBack(c.view, c.ctor, c.ptr);
         if (cost) cost.ms += performance.now() - copyStart;
       }
       return toResult(raw);
     } finally {
       // The copies' blocks go back whether the call returned, trapped or was refused.
       if (copies) {
-        for (const c of copies) release(c.ptr);
+        for (const c of copies) release(c.block);
         endCall();
       }
     }
   };
+}
+
+/** An ordinary array copied into jit's memory for one call: alone, or the region under overlapping ones. */
+interface Copy {
+  view: ArrayBufferView;
+  ctor: JitArrayConstructor;
+  /** Where the compiled code reads it (for a region: where its first byte is). */
+  ptr: number;
+  /** What release() takes back. */
+  block: number;
+  back: boolean;
+  region?: Region;
+}
+
+/** Bytes [lo, hi) of `buffer`, under two or more views passed to one call. */
+interface Region {
+  buffer: ArrayBufferLike;
+  lo: number;
+  hi: number;
+  copy?: Copy;
+}
+
+/**
+ * The regions of ordinary (copied) typed arrays among `args` whose bytes overlap another's, by argument
+ * index, or undefined when none do (the usual call: nothing more to do). Arrays of jit's memory are
+ * passed by address and overlap there already; an argument of the wrong type is left to the caller's check.
+ */
+function overlapping(args: readonly unknown[], ctors: readonly (JitArrayConstructor | undefined)[]): (Region | undefined)[] | undefined {
+  let out: (Region | undefined)[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!ctors[i] || !(a instanceof ctors[i]!) || a.byteLength === 0) continue;
+    for (let j = i + 1; j < args.length; j++) {
+      const b = args[j];
+      if (!ctors[j] || !(b instanceof ctors[j]!) || b.byteLength === 0 || a.buffer !== b.buffer) continue;
+      if (a.byteOffset >= b.byteOffset + b.byteLength || b.byteOffset >= a.byteOffset + a.byteLength) continue;
+      out ??= [];
+      const [ra, rb] = [out[i], out[j]];
+      // One region for both, and for every argument already in either.
+      const region = ra ?? rb ?? { buffer: a.buffer, lo: a.byteOffset, hi: a.byteOffset + a.byteLength };
+      region.lo = Math.min(region.lo, a.byteOffset, b.byteOffset, rb?.lo ?? Infinity);
+      region.hi = Math.max(region.hi, a.byteOffset + a.byteLength, b.byteOffset + b.byteLength, rb?.hi ?? 0);
+      if (rb && rb !== region) for (let k = 0; k < out.length; k++) if (out[k] === rb) out[k] = region;
+      out[i] = out[j] = region;
+    }
+  }
+  return out;
 }
 
 /** `fn(...args)`, without the spread for the common lengths (a spread call costs more than the call). */

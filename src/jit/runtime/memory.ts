@@ -162,6 +162,32 @@ export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: s
   return ptr;
 }
 
+/**
+ * Copies bytes [lo, hi) of `buffer` into the arena for one call: the region under several overlapping
+ * views passed to one call, which must stay one memory in wasm as they are one in JavaScript. `ptr` is
+ * where byte `lo` lands, ≡ lo (mod 16) so that every view keeps its alignment; `block` is what
+ * `release` takes back.
+ */
+export function copyRegionIn(buffer: ArrayBufferLike, lo: number, hi: number, name: string): { block: number; ptr: number } {
+  const bytes = hi - lo;
+  const size = Math.max(16, Math.ceil((bytes + 15) / 16) * 16);
+  scratch.need += size;
+  let block: number;
+  if (scratch.used + size > scratch.bytes) block = theArena().heap.alloc(size, name);
+  else {
+    block = scratch.ptr + scratch.used;
+    scratch.used += size;
+  }
+  const ptr = block + ((lo - block) & 15);
+  memoryView(Uint8Array).set(new Uint8Array(buffer, lo, bytes), ptr);
+  return { block, ptr };
+}
+
+/** Copies the region at `ptr` (from copyRegionIn) back into bytes [lo, hi) of `buffer`. */
+export function copyRegionBack(buffer: ArrayBufferLike, lo: number, hi: number, ptr: number): void {
+  new Uint8Array(buffer, lo, hi - lo).set(memoryView(Uint8Array).subarray(ptr, ptr + hi - lo) as ArrayLike<number>);
+}
+
 /** Copies the block at `ptr` (from copyIn) back into `view`. */
 export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: number): void {
   const at = ptr / bytesPerElement(ctor);
