@@ -68,6 +68,12 @@ const ARRAY_TYPES = new Map<unknown, ValueType>(
   Object.entries(ELEMENTS).map(([e, info]) => [info.array, `${e as keyof typeof ELEMENTS}[]`]),
 );
 
+/** The typed array constructor of `view`'s element type (`view` may be of a subclass), else its own. */
+export function elementConstructor(view: ArrayBufferView): unknown {
+  for (let c: unknown = view.constructor; c; c = Object.getPrototypeOf(c)) if (ARRAY_TYPES.has(c)) return c;
+  return view.constructor;
+}
+
 /** The type `jit` compiles for when a lazy function receives `value`, or undefined when it has none. */
 export function typeOfValue(value: unknown): ValueType | undefined {
   switch (typeof value) {

@@ -2,7 +2,7 @@
 // module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
 import { expected } from "../../errors.ts";
 import { KERNEL_REF, type KernelRef, type KernelRefCarried } from "../../kernels/contract.ts";
-import { bind, typeOfValue } from "./boundary.ts";
+import { bind, elementConstructor, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
@@ -435,8 +435,8 @@ function accepts(type: ValueType, value: unknown): boolean {
 
 /** Runs the original on copies of the arguments and the compiled function on the originals; throws where they differ. */
 function verified(fn: (...args: any[]) => any, spec: Specialization, args: unknown[], fastmath: boolean): unknown {
-  const copies = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
-  const before = args.map((a) => (ArrayBuffer.isView(a) ? (a as unknown as Float64Array).slice() : a));
+  const copies = copiesOf(args);
+  const before = copiesOf(args);
   const expectedValue = fn(...copies);
   const actual = spec.invoke(args);
   const where = (what: string, e: unknown, a: unknown) => {
@@ -459,6 +459,30 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
       if (!Object.is(mine[k], theirs[k])) where(`element ${k} of argument ${i + 1} afterwards`, theirs[k], mine[k]);
   });
   return actual;
+}
+
+/**
+ * `args` with every typed array copied, views of one buffer into one copy of the bytes they span, so
+ * that views which overlap still do (a write through one is read through the other, as in the call).
+ */
+function copiesOf(args: readonly unknown[]): unknown[] {
+  const spans = new Map<ArrayBufferLike, { lo: number; hi: number; copy?: ArrayBufferLike }>();
+  for (const a of args)
+    if (ArrayBuffer.isView(a)) {
+      const span = spans.get(a.buffer);
+      // Down to a multiple of 8: every view keeps an offset its element size divides.
+      const [lo, hi] = [Math.floor(a.byteOffset / 8) * 8, a.byteOffset + a.byteLength];
+      if (!span) spans.set(a.buffer, { lo, hi });
+      else [span.lo, span.hi] = [Math.min(span.lo, lo), Math.max(span.hi, hi)];
+    }
+  return args.map((a) => {
+    if (!ArrayBuffer.isView(a)) return a;
+    const span = spans.get(a.buffer)!;
+    span.copy ??= a.buffer.slice(span.lo, span.hi);
+    // The element type's own constructor: a subclass's may take other arguments.
+    const View = elementConstructor(a) as new (buffer: ArrayBufferLike, offset: number, length: number) => ArrayBufferView;
+    return new View(span.copy, a.byteOffset - span.lo, (a as unknown as ArrayLike<unknown>).length);
+  });
 }
 
 /** The tolerance of `verify` for a fastmath function's number results: relative, or absolute near 0. */
