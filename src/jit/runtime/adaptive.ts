@@ -18,7 +18,7 @@ import { childNodes, type Node } from "../front/parse.ts";
 import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
 
 /** Calls on arrays of less than this run compiled, untimed: the call costs little more than its bookkeeping. */
-export const MIN_BYTES = 1 << 14;
+export const MIN_BYTES = 1 << 11;
 /** A call must last this many ticks of the clock to be timed (Node's clock ticks in tens of ns, a page's in 5–100 µs). */
 const RESOLUTIONS = 10;
 /**

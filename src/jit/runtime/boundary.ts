@@ -155,7 +155,8 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
     // Ordinary arrays whose bytes overlap (the same array twice, two views of one buffer) are one
     // region of jit's memory, as they are one memory in JavaScript: a write through one is read
     // through the other.
-    const regions = severalArrays ? overlapping(args, ctors) : undefined;
+    const buffers = severalArrays ? buffersOf(args, ctors) : undefined;
+    const regions = buffers ? overlapping(args, buffers) : undefined;
     try {
       for (let i = 0; i < params.length; i++) {
         const type = params[i];
@@ -164,7 +165,9 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         const ctor = ctors[i];
         if (ctor) {
           if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
-          let ptr = addressOf(value, name);
+          // Read once: a typed array's `buffer` is a call into the engine.
+          const buffer = buffers?.[i] ?? value.buffer;
+          let ptr = addressOf(value, name, buffer);
           const region = ptr === undefined ? regions?.[i] : undefined;
           if (region) {
             if (!region.copy) {
@@ -177,7 +180,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
             region.copy.back ||= writtenBack[i];
             ptr = region.copy.ptr + (value.byteOffset - region.lo);
           } else if (ptr === undefined) {
-            if (value.buffer.byteLength === 0 && value.byteLength === 0 && isDetached(value.buffer))
+            if (value.length === 0 && buffer.byteLength === 0 && isDetached(buffer))
               throw new TypeError(expected(name(), `a ${ctor.name} whose buffer is not detached`, value));
             if (cost) copyStart = performance.now();
             ptr = copyIn(value, ctor, name());
@@ -234,24 +237,36 @@ interface Region {
   copy?: Copy;
 }
 
+/** The buffer of each argument that is an array of its parameter's type (undefined for the others). */
+function buffersOf(args: readonly unknown[], ctors: readonly (JitArrayConstructor | undefined)[]): (ArrayBufferLike | undefined)[] {
+  const out: (ArrayBufferLike | undefined)[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const ctor = ctors[i];
+    const a = args[i];
+    out.push(ctor && a instanceof ctor ? a.buffer : undefined);
+  }
+  return out;
+}
+
 /**
- * The regions of ordinary (copied) typed arrays among `args` whose bytes overlap another's, by argument
+ * The regions of typed arrays among `args` (of `buffers`) whose bytes overlap another's, by argument
  * index, or undefined when none do (the usual call: nothing more to do). Arrays of jit's memory are
- * passed by address and overlap there already; an argument of the wrong type is left to the caller's check.
+ * passed by address (they overlap there already): their regions are not used.
  */
-function overlapping(args: readonly unknown[], ctors: readonly (JitArrayConstructor | undefined)[]): (Region | undefined)[] | undefined {
+function overlapping(args: readonly unknown[], buffers: readonly (ArrayBufferLike | undefined)[]): (Region | undefined)[] | undefined {
   let out: (Region | undefined)[] | undefined;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!ctors[i] || !(a instanceof ctors[i]!) || a.byteLength === 0) continue;
+    const buffer = buffers[i];
+    if (!buffer) continue;
     for (let j = i + 1; j < args.length; j++) {
-      const b = args[j];
-      if (!ctors[j] || !(b instanceof ctors[j]!) || b.byteLength === 0 || a.buffer !== b.buffer) continue;
+      if (buffers[j] !== buffer) continue;
+      const [a, b] = [args[i] as ArrayBufferView, args[j] as ArrayBufferView];
+      if (a.byteLength === 0 || b.byteLength === 0) continue;
       if (a.byteOffset >= b.byteOffset + b.byteLength || b.byteOffset >= a.byteOffset + a.byteLength) continue;
       out ??= [];
       const [ra, rb] = [out[i], out[j]];
       // One region for both, and for every argument already in either.
-      const region = ra ?? rb ?? { buffer: a.buffer, lo: a.byteOffset, hi: a.byteOffset + a.byteLength };
+      const region = ra ?? rb ?? { buffer, lo: a.byteOffset, hi: a.byteOffset + a.byteLength };
       region.lo = Math.min(region.lo, a.byteOffset, b.byteOffset, rb?.lo ?? Infinity);
       region.hi = Math.max(region.hi, a.byteOffset + a.byteLength, b.byteOffset + b.byteLength, rb?.hi ?? 0);
       if (rb && rb !== region) for (let k = 0; k < out.length; k++) if (out[k] === rb) out[k] = region;

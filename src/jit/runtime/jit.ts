@@ -17,6 +17,8 @@ import { parseFunction, type ParsedFunction } from "../front/parse.ts";
 import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
 import type { Pool } from "../../pool/types.ts";
 import {
+  ELEMENTS,
+  elementOf,
   isArray,
   isClass,
   parseSignature,
@@ -118,6 +120,8 @@ interface Specialization extends JitCompiled {
   inPlace: string | undefined;
   /** No array parameter. */
   readonly scalarOnly: boolean;
+  /** Bytes per element of each array parameter (0 for the others). */
+  readonly elementBytes: readonly number[];
 }
 
 const OPTION_KEYS = ["verify", "cache", "fallback", "fastmath", "parallel", "pool", "adaptive"];
@@ -238,6 +242,7 @@ export function jit(
       arenaBytes: entry.arenaBytes,
       invoke,
       scalarOnly: !params.some(isArray),
+      elementBytes: params.map((t) => (isArray(t) ? ELEMENTS[elementOf(t)].bytes : 0)),
       hostCalls: WebAssembly.Module.imports(entry.module).some((i) => i.kind === "function"),
       mayRunPlain: undefined,
       skip: 0,
@@ -344,7 +349,7 @@ export function jit(
       spec.skip = adaptive.short ? SKIP : 0;
       return value;
     }
-    const bytes = arrayBytes(args, MIN_BYTES);
+    const bytes = arrayBytes(args, spec.elementBytes, MIN_BYTES);
     if (bytes.all >= MIN_BYTES && spec.mayRunPlain) {
       // Calls copying their arrays and calls on jit.array arrays are decided apart. On jit.array
       // arrays (views of a SharedArrayBuffer) the original runs as a copy built from its source: one

@@ -121,12 +121,19 @@ export function jitFree(array: ArrayBufferView): void {
   theArena().heap.free(view.byteOffset);
 }
 
-/** The bytes of the typed arrays among `args`: all of them, and those a call copies (not from `jit.array`). */
-export function arrayBytes(args: readonly unknown[], min = 0): { all: number; copied: number } {
+/**
+ * The bytes of the typed arrays among `args` (`elementBytes[i]` a byte per element of argument i, 0 for
+ * what is not an array): all of them, and those a call copies (not of jit's memory).
+ */
+export function arrayBytes(args: readonly unknown[], elementBytes: readonly number[], min = 0): { all: number; copied: number } {
   let [all, copied] = [0, 0];
-  for (const a of args) if (ArrayBuffer.isView(a)) all += a.byteLength;
+  // The length, not byteLength: a load where byteLength is a call in some engines.
+  for (let i = 0; i < args.length; i++) if (elementBytes[i]) all += (args[i] as ArrayLike<unknown>).length * elementBytes[i];
   // Which are copied is only looked up for calls of `min` bytes or more.
-  if (all >= min) for (const a of args) if (ArrayBuffer.isView(a) && !buffers.has(a.buffer)) copied += a.byteLength;
+  if (all >= min)
+    for (let i = 0; i < args.length; i++)
+      if (elementBytes[i] && !buffers.has((args[i] as ArrayBufferView).buffer))
+        copied += (args[i] as ArrayLike<unknown>).length * elementBytes[i];
   return { all, copied };
 }
 
@@ -135,11 +142,11 @@ export function arrayBytes(args: readonly unknown[], min = 0): { all: number; co
  * (no copy), else undefined (the caller copies it in). Throws for a freed array and for one whose
  * memory has been detached by growth (not shared).
  */
-export function addressOf(view: ArrayBufferView, name: () => string): number | undefined {
-  if (!buffers.has(view.buffer)) return undefined;
+export function addressOf(view: ArrayBufferView, name: () => string, buffer: ArrayBufferLike = view.buffer): number | undefined {
+  if (!buffers.has(buffer)) return undefined;
   if (freed.has(view as View))
     throw new TypeError(expected(name(), "an array from jit.array that was not freed yet (this one was given back with jit.free)", view));
-  if (!arena!.shared && view.buffer !== arena!.memory.buffer)
+  if (!arena!.shared && buffer !== arena!.memory.buffer)
     throw new TypeError(
       expected(
         name(),
@@ -158,7 +165,7 @@ export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: s
   if (scratch.used + size > scratch.bytes) return theArena().heap.put(view, name);
   const ptr = scratch.ptr + scratch.used;
   scratch.used += size;
-  memoryView(ctor).set(view as View, ptr / bytesPerElement(ctor));
+  memoryView(ctor, ptr + size).set(view as View, ptr / bytesPerElement(ctor));
   return ptr;
 }
 
@@ -179,19 +186,21 @@ export function copyRegionIn(buffer: ArrayBufferLike, lo: number, hi: number, na
     scratch.used += size;
   }
   const ptr = block + ((lo - block) & 15);
-  memoryView(Uint8Array).set(new Uint8Array(buffer, lo, bytes), ptr);
+  memoryView(Uint8Array, ptr + bytes).set(new Uint8Array(buffer, lo, bytes), ptr);
   return { block, ptr };
 }
 
 /** Copies the region at `ptr` (from copyRegionIn) back into bytes [lo, hi) of `buffer`. */
 export function copyRegionBack(buffer: ArrayBufferLike, lo: number, hi: number, ptr: number): void {
-  new Uint8Array(buffer, lo, hi - lo).set(memoryView(Uint8Array).subarray(ptr, ptr + hi - lo) as ArrayLike<number>);
+  new Uint8Array(buffer, lo, hi - lo).set(memoryView(Uint8Array, ptr + hi - lo).subarray(ptr, ptr + hi - lo) as ArrayLike<number>);
 }
 
 /** Copies the block at `ptr` (from copyIn) back into `view`. */
 export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: number): void {
-  const at = ptr / bytesPerElement(ctor);
-  (view as unknown as Typed).set(memoryView(ctor).subarray(at, at + (view as View).length));
+  const per = bytesPerElement(ctor);
+  const at = ptr / per;
+  const length = (view as View).length;
+  (view as unknown as Typed).set(memoryView(ctor, ptr + length * per).subarray(at, at + length));
 }
 
 export function release(ptr: number): void {
@@ -224,18 +233,30 @@ const SCRATCH_MAX = 1 << 20;
 const SCRATCH_STEP = 1 << 16;
 const scratch = { ptr: 0, bytes: 0, used: 0, need: 0 };
 
-/** A view of jit's memory with `ctor`'s elements (made again when the memory's buffer changes). */
-function memoryView(ctor: JitArrayConstructor): Typed {
-  const buffer = theArena().memory.buffer;
+/**
+ * A view of jit's memory with `ctor`'s elements reaching at least byte `end`. Shared memory: a view made
+ * before the memory grew stays valid up to its old end, so it is made again only when `end` lies past
+ * that (reading `memory.buffer` is a call into the engine). Otherwise growth detaches the views: the
+ * buffer is looked at every time.
+ */
+function memoryView(ctor: JitArrayConstructor, end: number): Typed {
+  const cached = views.get(ctor);
+  if (cached && cached.shared && end <= cached.bytes) return cached.view;
+  const { memory, shared } = theArena();
+  const buffer = memory.buffer;
   if (buffer !== viewsOf) {
     views.clear();
     viewsOf = buffer;
   }
-  let view = views.get(ctor);
-  if (!view) views.set(ctor, (view = new (ctor as unknown as new (b: ArrayBufferLike) => Typed)(buffer)));
-  return view;
+  let entry = views.get(ctor);
+  if (!entry)
+    views.set(
+      ctor,
+      (entry = { view: new (ctor as unknown as new (b: ArrayBufferLike) => Typed)(buffer), bytes: buffer.byteLength, shared }),
+    );
+  return entry.view;
 }
-const views = new Map<JitArrayConstructor, Typed>();
+const views = new Map<JitArrayConstructor, { view: Typed; bytes: number; shared: boolean }>();
 const bytesPerElement = (ctor: JitArrayConstructor) => (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
 /** What copyIn and copyBack use of a typed array, whatever its element type. */
 interface Typed {
