@@ -4,7 +4,7 @@
 import { jit, jitClass, JitError } from "../../src/jit/index.ts";
 
 export interface JitPageResult {
-  checks: { sum: boolean; dot: boolean; point: boolean; jitError: boolean; typescript: boolean; noEval: boolean };
+  checks: { sum: boolean; dot: boolean; grown: boolean; point: boolean; jitError: boolean; typescript: boolean; noEval: boolean };
   firstCompileMs: number;
 }
 
@@ -49,10 +49,18 @@ export async function checkJitInPage(): Promise<JitPageResult> {
   } catch (e) {
     jitError = e instanceof JitError;
   }
+  // This page is not cross-origin isolated: jit's memory is not shared, and growing it detaches the
+  // views made before. Copies of small arrays, then a large one that makes the memory grow, then small ones again.
+  const fastDot = jit(dot);
+  const small = () => fastDot(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32;
+  const before = small();
+  const large = new Float64Array(1 << 22).fill(0.5);
+  const grown = before && fastDot(large, large) === (1 << 22) * 0.25 && small();
   return {
     checks: {
       sum,
       dot: jit(dot)(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32,
+      grown,
       point: p instanceof Point2D && p.x === 4n && p.y === 6n,
       jitError,
       // TypeScript source text: the parser is loaded on demand, inside the bundle, with no eval either.
