@@ -87,6 +87,7 @@ it("compiles and runs jitted functions (JavaScript and TypeScript text, jitClass
     expect(result).toMatchObject({
       checks: { sum: true, dot: true, grown: true, point: true, jitError: true, typescript: true, noEval: true },
       firstCompileMs: expect.any(Number),
+      sharedMemory: false, // not cross-origin isolated: the `grown` check runs on memory that detaches its views
     });
     // The one violation the page provokes on purpose is its eval probe; jit itself causes none.
     await new Promise((r) => setTimeout(r, 200));
