@@ -58,7 +58,8 @@ export function round(x: number, r: number): Instr[] {
 /**
  * The body of `$fmod(x: f64, y: f64) -> f64`, JavaScript's `%` on numbers (wasm has no f64 remainder).
  * Integers below 2^53 take i64.rem_s; otherwise |y| is doubled up to |x| and subtracted back down,
- * each subtraction exact (Sterbenz), at most ≈2100 steps. The sign is x's, -0 included.
+ * each subtraction exact (Sterbenz), at most ≈2100 steps. The sign is x's, -0 included; a NaN has the
+ * C library's bits.
  * Locals: 0 x, 1 y, 2 r, 3 t, 4 ay.
  */
 export const FMOD_LOCALS = ["f64", "f64", "f64"] as const;
@@ -81,7 +82,14 @@ export const FMOD_BODY: Instr[] = [
   ["f64.eq"],
   ["i32.or"],
   ["if"],
-  ["f64.const", NaN],
+  // (x·y)/(x·y), as the C library's fmod computes it (JavaScript engines call it): the same NaN, sign
+  // and payload included, as the engine's `%` on this hardware (0/0 here is x86's negative default NaN).
+  ["local.get", 0],
+  ["local.get", 1],
+  ["f64.mul"],
+  ["local.tee", 2],
+  ["local.get", 2],
+  ["f64.div"],
   ["return"],
   ["end"],
   ["local.get", 1],

@@ -7,7 +7,7 @@
 import { compileOptimized } from "./tiering.ts";
 
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.5.0";
+export const JIT_VERSION = "0.5.1";
 
 export interface CacheEntry {
   /** Importing jit's memory (`env.memory`): what runs on this thread, and on the pool in shared mode. */
