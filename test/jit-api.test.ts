@@ -43,9 +43,11 @@ describe("jit: the dispatcher", () => {
     expect(() => typed(2n ** 64n)).toThrow(RangeError);
     expect(() => typed("1" as unknown as bigint)).toThrow(TypeError);
     expect(() => jit((a: number) => a, "f64(i32)")(1.5)).toThrow("Expected `a` to be an i32");
-    expect(() => jit((a: any) => a)({})).toThrow(
-      "Expected `a` to be a bigint, number, boolean, typed array or jitClass instance, got an object",
-    );
+    const kinds =
+      "a bigint, number, boolean, jitClass instance or one of Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, BigInt64Array, BigUint64Array";
+    expect(() => jit((a: any) => a)({})).toThrow(`Expected \`a\` to be ${kinds}, got an object`);
+    // A typed array of a kind jit has not: the message names those it has.
+    expect(() => jit((a: any) => a[0])(new Int8Array(2))).toThrow(`Expected \`a\` to be ${kinds}, got Int8Array`);
     expect(() => jit((a: number) => a, undefined, { bogus: 1 } as never)).toThrow("Unknown option `bogus`");
   });
 

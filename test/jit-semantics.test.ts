@@ -135,6 +135,29 @@ describe("jit: numbers are JavaScript numbers", () => {
       { numRuns: 600 },
     );
   });
+  it("Number.isNaN / isFinite / isInteger / isSafeInteger and the global isNaN / isFinite answer as JavaScript's", () => {
+    const safe = fc.constantFrom(2 ** 53 - 1, 2 ** 53, -(2 ** 53 - 1), -(2 ** 53), 2 ** 53 + 2, 1e300, 5e-324, -0.5);
+    const any = fc.oneof(num, safe);
+    agrees((x: number) => (Number.isNaN(x) ? 1 : 0) + (Number.isFinite(x) ? 2 : 0) + (Number.isInteger(x) ? 4 : 0), [any]);
+    agrees((x: number) => (Number.isSafeInteger(x) ? 1 : 0) + (isNaN(x) ? 2 : 0) + (isFinite(x) ? 4 : 0), [any]);
+    // As booleans, on int32 arguments, on values computed in the function, and counted in a loop.
+    agrees((x: number, y: number) => Number.isInteger(x / y) && !isNaN(x * y), [num, num]);
+    agrees(
+      (n: number) => {
+        let c = 0;
+        for (let i = 0; i < n; i++) if (Number.isInteger(Math.sqrt(i)) || !isFinite(1 / (i - 7))) c++;
+        return c;
+      },
+      [fc.integer({ min: 0, max: 3000 })],
+    );
+    // Not numbers: Number.* is false; the global ones convert a boolean (0 or 1).
+    agrees(
+      (b: boolean) => (Number.isNaN(b) ? 1 : 0) + (Number.isFinite(b) ? 2 : 0) + (isFinite(b as unknown as number) ? 4 : 0),
+      [fc.boolean()],
+    );
+    agrees((a: bigint) => (Number.isInteger(a) ? 1n : 0n) + a, [u64]);
+    expect(() => jit((a: bigint) => isNaN(a as unknown as number))(1n)).toThrow(/isNaN\(\) of a bigint \(u64\) \(JavaScript throws a TypeError\)/);
+  });
   it("bitwise operators are ToInt32 / ToUint32 exact for any double", () => {
     agrees((a: number) => a | 0, [num]);
     agrees((a: number) => a >>> 0, [num]);

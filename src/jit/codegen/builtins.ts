@@ -1,5 +1,6 @@
 // The builtins jit understands: Math.* with a wasm instruction (or a short sequence giving JavaScript's
-// result), Math/Number constants, BigInt.asUintN/asIntN with a literal width, Number() and BigInt().
+// result), Math/Number constants, BigInt.asUintN/asIntN with a literal width, Number() and BigInt(),
+// Number.isNaN/isFinite/isInteger/isSafeInteger and the global isNaN/isFinite.
 import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
@@ -121,6 +122,49 @@ export function asN(cx: FunctionContext, unsigned: boolean, args: Node[], node: 
     else cx.emit(["i64.const", BigInt(64 - b)], ["i64.shl"], ["i64.const", BigInt(64 - b)], ["i64.shr_s"]);
   }
   return unsigned ? "u64" : "i64";
+}
+
+/** The tests on numbers: `Number.isNaN`… (`Number.${name}`), and the global `isNaN`, `isFinite`. */
+export const NUMBER_TESTS = new Set(["isNaN", "isFinite", "isInteger", "isSafeInteger"]);
+export const GLOBAL_TESTS = new Set(["isNaN", "isFinite"]);
+
+/**
+ * `Number.isNaN(x)`, `isFinite`, `isInteger`, `isSafeInteger`; with `global`, `isNaN(x)` and
+ * `isFinite(x)`, which convert x to a number first (a boolean is 0 or 1; a bigint throws in
+ * JavaScript, so it is refused here). `Number.*` of anything but a number is false.
+ */
+export function numberTest(cx: FunctionContext, name: string, args: Node[], node: Node, global: boolean): ResultType {
+  const label = global ? `${name}()` : `Number.${name}()`;
+  if (args.length !== 1) throw cx.fail(`${label} with ${args.length} arguments is not supported by jit`, node);
+  const t = recurse.expr(cx, args[0]);
+  if (t === "void") throw cx.fail(`${label} of a call that returns nothing`, args[0]);
+  if (global && t !== "bool" && !isNumber(t))
+    throw cx.fail(`${label} of a ${describeType(t)}${isBigint(t) ? " (JavaScript throws a TypeError)" : ""}`, args[0]);
+  if (t !== "f64") {
+    // A boolean (0 or 1 for the global ones), an int32 or a uint32: finite integers, safe ones. Not a number: false.
+    cx.drop(t);
+    cx.emit(["i32.const", !isNumber(t) && !global ? 0 : name === "isNaN" ? 0 : 1]);
+    return "bool";
+  }
+  const x = cx.local("f64");
+  cx.emit(["local.tee", x]);
+  switch (name) {
+    case "isNaN":
+      cx.emit(["local.get", x], ["f64.ne"]);
+      break;
+    case "isFinite":
+      // x − x is 0 for a finite x, NaN for ±∞ and NaN.
+      cx.emit(["local.get", x], ["f64.sub"], ["f64.const", 0], ["f64.eq"]);
+      break;
+    default:
+      // An integer: its own truncation (NaN is not), and finite (±∞ is its own truncation too), or at most 2^53 − 1 in magnitude.
+      cx.emit(["f64.trunc"], ["local.get", x], ["f64.eq"], ["local.get", x], ["f64.abs"]);
+      cx.emit(name === "isInteger" ? ["f64.const", Infinity] : ["f64.const", Number.MAX_SAFE_INTEGER], [
+        name === "isInteger" ? "f64.lt" : "f64.le",
+      ]);
+      cx.emit(["i32.and"]);
+  }
+  return "bool";
 }
 
 export function toNumber(cx: FunctionContext, arg: Node): ResultType {

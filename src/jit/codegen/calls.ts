@@ -1,6 +1,6 @@
 // Calls: other jit functions (specialized for the argument types, in the same module), the builtins
 // (builtins.ts) and `new` of a jitClass.
-import { asN, math, toBigint, toNumber } from "./builtins.ts";
+import { GLOBAL_TESTS, NUMBER_TESTS, asN, math, numberTest, toBigint, toNumber } from "./builtins.ts";
 import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
@@ -15,6 +15,8 @@ export function call(cx: FunctionContext, node: Node): ResultType {
     const name = `${callee.object.name}.${callee.property.name}`;
     if (callee.object.name === "Math") return math(cx, callee.property.name, args, node);
     if (name === "BigInt.asUintN" || name === "BigInt.asIntN") return asN(cx, name === "BigInt.asUintN", args, node);
+    if (callee.object.name === "Number" && NUMBER_TESTS.has(callee.property.name))
+      return numberTest(cx, callee.property.name, args, node, false);
     throw cx.err(`calling \`${name}\``, callee);
   }
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
@@ -24,6 +26,8 @@ export function call(cx: FunctionContext, node: Node): ResultType {
     return callee.name === "Number" ? toNumber(cx, args[0]) : toBigint(cx, args[0]);
   }
   const target = callee.name === cx.plan.target?.name ? cx.plan.target : cx.builder.fn(callee.name);
+  // The global isNaN / isFinite, unless a jit function of that name stands in their place.
+  if (!target && GLOBAL_TESTS.has(callee.name)) return numberTest(cx, callee.name, args, node, true);
   if (!target)
     throw cx.fail(
       `calling \`${callee.name}\`, which is not a jit function, is not supported by jit (jit() it first: calls resolve jit functions by name)`,

@@ -279,7 +279,16 @@ export function jit(
       }
     const types = args.map((value, i) => {
       const type = typeOfValue(value);
-      if (!type) throw new TypeError(expected(paramName(target, i), "a bigint, number, boolean, typed array or jitClass instance", value));
+      if (!type)
+        throw new TypeError(
+          expected(
+            paramName(target, i),
+            `a bigint, number, boolean, jitClass instance or one of ${Object.values(ELEMENTS)
+              .map((e) => e.array.name)
+              .join(", ")}`,
+            value,
+          ),
+        );
       return numbersAsF64 && type === "i32" ? "f64" : type;
     });
     const spec = specialize(types, undefined);

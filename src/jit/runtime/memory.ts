@@ -85,7 +85,8 @@ export function jitArray<C extends JitArrayConstructor>(ctor: C, lengthOrValues:
         `one of ${Object.values(ELEMENTS)
           .map((e) => e.array.name)
           .join(", ")}`,
-        ctor,
+        // A constructor by its name ("Int8Array"), not as "a function".
+        typeof ctor === "function" ? (ctor as { name: string }).name : ctor,
       ),
     );
   const values = typeof lengthOrValues === "number" ? undefined : lengthOrValues;
