@@ -52,22 +52,22 @@ function theArena(): Arena {
   return arena;
 }
 
-/** The memory type compiled modules import to run in the arena. */
+/** The memory type compiled modules import to run in the arena. @internal */
 export function arenaMemoryType(): WasmMemory {
   return { kind: "import", shared: theArena().shared, maximum: MAX_PAGES };
 }
 
-/** The arena's heap (the default pool of parallel functions allocates in it too). */
+/** The arena's heap (the default pool of parallel functions allocates in it too). @internal */
 export function arenaHeap(): SharedHeap {
   return theArena().heap;
 }
 
-/** The arena's memory (what compiled modules on this thread import as `env.memory`). */
+/** The arena's memory (what compiled modules on this thread import as `env.memory`). @internal */
 export function arenaMemory(): WebAssembly.Memory {
   return theArena().memory;
 }
 
-/** Is the arena shared memory (then `jit.array` arrays survive its growth)? */
+/** Is the arena shared memory (then `jit.array` arrays survive its growth)? @internal */
 export function arenaShared(): boolean {
   return theArena().shared;
 }
@@ -125,6 +125,7 @@ export function jitFree(array: ArrayBufferView): void {
 /**
  * The bytes of the typed arrays among `args` (`elementBytes[i]` a byte per element of argument i, 0 for
  * what is not an array): all of them, and those a call copies (not of jit's memory).
+ * @internal
  */
 export function arrayBytes(args: readonly unknown[], elementBytes: readonly number[], min = 0): { all: number; copied: number } {
   let [all, copied] = [0, 0];
@@ -142,6 +143,7 @@ export function arrayBytes(args: readonly unknown[], elementBytes: readonly numb
  * Where the compiled code finds `view` for one call: its own address when it lives in the arena
  * (no copy), else undefined (the caller copies it in). Throws for a freed array and for one whose
  * memory has been detached by growth (not shared).
+ * @internal
  */
 export function addressOf(view: ArrayBufferView, name: () => string, buffer: ArrayBufferLike = view.buffer): number | undefined {
   if (!buffers.has(buffer)) return undefined;
@@ -158,8 +160,11 @@ export function addressOf(view: ArrayBufferView, name: () => string, buffer: Arr
   return view.byteOffset;
 }
 
-/** Copies `view` into a fresh block of the arena for one call; `release` gives it back. */
-/** `ctor`: the element type's own constructor (`view` may be of a subclass). */
+/**
+ * Copies `view` into a fresh block of the arena for one call; `release` gives it back. `ctor`: the
+ * element type's own constructor (`view` may be of a subclass).
+ * @internal
+ */
 export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: string): number {
   const size = Math.max(16, Math.ceil(view.byteLength / 16) * 16);
   scratch.need += size;
@@ -175,6 +180,7 @@ export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: s
  * views passed to one call, which must stay one memory in wasm as they are one in JavaScript. `ptr` is
  * where byte `lo` lands, ≡ lo (mod 16) so that every view keeps its alignment; `block` is what
  * `release` takes back.
+ * @internal
  */
 export function copyRegionIn(buffer: ArrayBufferLike, lo: number, hi: number, name: string): { block: number; ptr: number } {
   const bytes = hi - lo;
@@ -191,12 +197,12 @@ export function copyRegionIn(buffer: ArrayBufferLike, lo: number, hi: number, na
   return { block, ptr };
 }
 
-/** Copies the region at `ptr` (from copyRegionIn) back into bytes [lo, hi) of `buffer`. */
+/** Copies the region at `ptr` (from copyRegionIn) back into bytes [lo, hi) of `buffer`. @internal */
 export function copyRegionBack(buffer: ArrayBufferLike, lo: number, hi: number, ptr: number): void {
   new Uint8Array(buffer, lo, hi - lo).set(memoryView(Uint8Array, ptr + hi - lo).subarray(ptr, ptr + hi - lo) as ArrayLike<number>);
 }
 
-/** Copies the block at `ptr` (from copyIn) back into `view`. */
+/** Copies the block at `ptr` (from copyIn) back into `view`. @internal */
 export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: number): void {
   const per = bytesPerElement(ctor);
   const at = ptr / per;
@@ -204,6 +210,7 @@ export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: 
   (view as unknown as Typed).set(memoryView(ctor, ptr + length * per).subarray(at, at + length));
 }
 
+/** @internal */
 export function release(ptr: number): void {
   if (ptr < scratch.ptr || ptr >= scratch.ptr + scratch.bytes) theArena().heap.free(ptr);
 }
@@ -211,6 +218,7 @@ export function release(ptr: number): void {
 /**
  * After a call's copies were released: the scratch is free again, and made big enough for this call's
  * copies when they did not fit (up to SCRATCH_MAX).
+ * @internal
  */
 export function endCall(): void {
   const need = scratch.need;
@@ -266,7 +274,7 @@ interface Typed {
 }
 let viewsOf: ArrayBufferLike | undefined;
 
-/** Bytes of the arena handed out (jit.array arrays and the copies of calls in progress): for tests. */
+/** Bytes of the arena handed out (jit.array arrays and the copies of calls in progress): for tests. @internal */
 export function arenaUsed(): number {
   return theArena().heap.used - scratch.bytes;
 }
