@@ -4,7 +4,7 @@ import { KernelError, WasmLoadError } from "./errors.ts";
 
 export { compileWasm, type WasmSource } from "./wasm-bytes.ts";
 
-/** Reads an AssemblyScript string (UTF-16, byte length stored just before it) from memory. */
+/** Reads an AssemblyScript string (UTF-16, byte length stored just before it) from memory. @internal */
 export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return "";
   const buffer = memory.buffer;
@@ -13,7 +13,7 @@ export function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...units);
 }
 
-/** The `env` imports every AssemblyScript module built with the stub runtime may ask for. */
+/** The `env` imports every AssemblyScript module built with the stub runtime may ask for. @internal */
 export function assemblyScriptImports(
   memory: () => WebAssembly.Memory | undefined,
   extra: Record<string, WebAssembly.ImportValue> = {},
@@ -41,7 +41,7 @@ export function assemblyScriptImports(
   };
 }
 
-/** Throws a WasmLoadError naming every export in `names` that `module` lacks (before instantiating it). */
+/** Throws a WasmLoadError naming every export in `names` that `module` lacks (before instantiating it). @internal */
 export function requireExports(module: WebAssembly.Module, names: readonly string[], what: string): void {
   const have = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const missing = names.filter((name) => !have.has(name));

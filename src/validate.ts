@@ -46,6 +46,7 @@ const utf8 = new TextEncoder();
 /**
  * True when the bytes of `value` (an ArrayBuffer, or a view's buffer) were transferred away: a
  * postMessage or structuredClone transfer, or ArrayBuffer.prototype.transfer, detaches the buffer.
+ * @internal
  */
 export function isDetached(value: ArrayBuffer | SharedArrayBuffer | ArrayBufferView): boolean {
   const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
@@ -59,13 +60,13 @@ export function isDetached(value: ArrayBuffer | SharedArrayBuffer | ArrayBufferV
   }
 }
 
-/** A TypeError naming `name` when `value` is bytes whose buffer was detached (what = how the parameter is described). */
+/** A TypeError naming `name` when `value` is bytes whose buffer was detached (what = how the parameter is described). @internal */
 export function checkNotDetached(value: unknown, name: string, what = "bytes"): void {
   if ((value instanceof ArrayBuffer || ArrayBuffer.isView(value)) && isDetached(value))
     throw new TypeError(expected(name, `${what} whose buffer is not detached (it was transferred away)`, value));
 }
 
-/** Views `value` as bytes without copying (a string is encoded as UTF-8). */
+/** Views `value` as bytes without copying (a string is encoded as UTF-8). @internal */
 export function toBytes(value: unknown, name: string): Uint8Array {
   if (typeof value === "string") return utf8.encode(value);
   checkNotDetached(value, name);
@@ -76,13 +77,13 @@ export function toBytes(value: unknown, name: string): Uint8Array {
   throw new TypeError(expected(name, "a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string", value));
 }
 
-/** A Float64Array (other arrays are refused rather than silently converted). */
+/** A Float64Array (other arrays are refused rather than silently converted). @internal */
 export function toFloat64Array(value: unknown, name: string): Float64Array {
   if (value instanceof Float64Array) return value;
   throw new TypeError(expected(name, "a Float64Array", value));
 }
 
-/** Rejects keys the options type does not declare, so a typo is an error and not a silent default. */
+/** Rejects keys the options type does not declare, so a typo is an error and not a silent default. @internal */
 export function checkOptions(value: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(expected(name, "an options object", value));

@@ -18,6 +18,7 @@ export const ANY_SOURCE = "a URL, a URL string, bytes or a WebAssembly.Module";
 /**
  * An exact-size copy of the caller's bytes: a pooled Node Buffer is a view into a larger ArrayBuffer
  * (wabt and the binary reader would read past its end), and the caller may reuse or detach theirs.
+ * @internal
  */
 export function copyBytes(source: ArrayBuffer | ArrayBufferView, name = "source"): Uint8Array<ArrayBuffer> {
   checkNotDetached(source, name, "the bytes of a .wasm");
@@ -25,7 +26,7 @@ export function copyBytes(source: ArrayBuffer | ArrayBufferView, name = "source"
   return view.slice();
 }
 
-/** `source` as a URL (a string resolves against the page in browsers); a TypeError naming `name` and `what` otherwise. */
+/** `source` as a URL (a string resolves against the page in browsers); a TypeError naming `name` and `what` otherwise. @internal */
 export function toUrl(source: unknown, name: string, what = ANY_SOURCE): URL {
   if (source instanceof URL) return source;
   if (typeof source === "string") {
@@ -38,17 +39,17 @@ export function toUrl(source: unknown, name: string, what = ANY_SOURCE): URL {
   throw new TypeError(expected(name, what, source));
 }
 
-/** "00 61 73 6d": the first four bytes in hex, or "nothing" for an empty input. */
+/** "00 61 73 6d": the first four bytes in hex, or "nothing" for an empty input. @internal */
 export function hexHead(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ") || "nothing";
 }
 
-/** True when `bytes` start with the WebAssembly magic number `\0asm`. */
+/** True when `bytes` start with the WebAssembly magic number `\0asm`. @internal */
 export function hasWasmMagic(bytes: Uint8Array): boolean {
   return bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
 }
 
-/** A WasmLoadError unless `bytes` start with `\0asm`, saying how many bytes there were and how they start. */
+/** A WasmLoadError unless `bytes` start with `\0asm`, saying how many bytes there were and how they start. @internal */
 export function checkMagic(bytes: Uint8Array, name: string): void {
   if (!hasWasmMagic(bytes))
     throw new WasmLoadError(
@@ -60,6 +61,7 @@ export function checkMagic(bytes: Uint8Array, name: string): void {
  * The bytes of a `.wasm`: an exact-size copy of the caller's bytes, or the contents of the URL.
  * Starts with `\0asm` (a WasmLoadError otherwise); not validated, so `inspect` can read modules this
  * runtime could not compile. Node, Deno, Bun and browsers.
+ * @internal
  */
 export async function readWasmBytes(source: WasmBytesSource, name: string, what = ANY_SOURCE): Promise<Uint8Array<ArrayBuffer>> {
   let bytes: Uint8Array<ArrayBuffer>;
@@ -76,7 +78,7 @@ export async function readWasmBytes(source: WasmBytesSource, name: string, what 
   return bytes;
 }
 
-/** Validates and compiles `bytes`; a WasmLoadError that tells bytes that are not wasm from a module this runtime cannot validate. */
+/** Validates and compiles `bytes`; a WasmLoadError that tells bytes that are not wasm from a module this runtime cannot validate. @internal */
 export async function compileBytes(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<WebAssembly.Module> {
   checkMagic(bytes, name);
   if (!WebAssembly.validate(bytes))
@@ -98,7 +100,7 @@ export async function compileWasm(source: WasmSource, name = "source"): Promise<
   }
 }
 
-/** The compiled module and, unless the caller passed a compiled module, its bytes (foreign `load()` reads types from them). */
+/** The compiled module and, unless the caller passed a compiled module, its bytes (foreign `load()` reads types from them). @internal */
 export async function compileWithBytes(source: WasmSource, name = "source"): Promise<{ module: WebAssembly.Module; bytes?: Uint8Array }> {
   if (source instanceof WebAssembly.Module) return { module: source };
   const bytes = await readWasmBytes(source, name);

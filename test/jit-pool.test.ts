@@ -90,7 +90,9 @@ describe("the KernelRef a jit function carries", () => {
     expect(kernelRefOf(lazy, [3n])!.spec).toEqual({ name: "twice", params: [{ name: "x", type: "u64" }], result: "u64" });
     expect(lazy.signatures).toEqual(["f64(f64)", "u64(u64)"]);
     expect(kernelRefOf(lazy, [3])).toBe(kernelRefOf(lazy, [4])); // one KernelRef per specialization (the pool caches by it)
-    expect(() => kernelRefOf(lazy, ["3"])).toThrow(/Expected `x` to be a bigint, number, boolean, jitClass instance or one of Float64Array/);
+    expect(() => kernelRefOf(lazy, ["3"])).toThrow(
+      /Expected `x` to be a bigint, number, boolean, jitClass instance or one of Float64Array/,
+    );
   });
 
   it("a function taking jitClass values cannot cross the contract: asking says why", () => {

@@ -156,7 +156,9 @@ describe("jit: numbers are JavaScript numbers", () => {
       [fc.boolean()],
     );
     agrees((a: bigint) => (Number.isInteger(a) ? 1n : 0n) + a, [u64]);
-    expect(() => jit((a: bigint) => isNaN(a as unknown as number))(1n)).toThrow(/isNaN\(\) of a bigint \(u64\) \(JavaScript throws a TypeError\)/);
+    expect(() => jit((a: bigint) => isNaN(a as unknown as number))(1n)).toThrow(
+      /isNaN\(\) of a bigint \(u64\) \(JavaScript throws a TypeError\)/,
+    );
   });
   it("bitwise operators are ToInt32 / ToUint32 exact for any double", () => {
     agrees((a: number) => a | 0, [num]);

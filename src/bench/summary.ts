@@ -15,7 +15,7 @@ export interface SampleSummary {
   samplesMs: number[];
 }
 
-/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). @internal */
 export function binomialHalfCdf(n: number, k: number): number {
   if (k < 0) return 0;
   if (k >= n) return 1;
@@ -33,6 +33,7 @@ export function binomialHalfCdf(n: number, k: number): number {
  * 1-based ranks [lo, hi] of the order statistics bounding the median with at least 95% confidence
  * (the sign-test interval: it assumes nothing about the shape of the distribution), or undefined
  * when n is too small for any such interval (n < 6).
+ * @internal
  */
 export function medianRanks(n: number, level = 0.95): [number, number] | undefined {
   const alpha = (1 - level) / 2;
@@ -42,7 +43,7 @@ export function medianRanks(n: number, level = 0.95): [number, number] | undefin
   return k >= 1 ? [k, n - k + 1] : undefined;
 }
 
-/** Median, extremes and the median's confidence interval of a non-empty list of times. */
+/** Median, extremes and the median's confidence interval of a non-empty list of times. @internal */
 export function summarize(samplesMs: readonly number[]): SampleSummary {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   const ranks = medianRanks(sorted.length);
@@ -60,6 +61,7 @@ export function summarize(samplesMs: readonly number[]): SampleSummary {
  * The growth guard: how much longer the full input takes than half of it, t(n) / t(n/2). Real work
  * on a linear kernel gives ≈ 2; a compiler that replaced the loop by a closed form, or a call
  * dominated by fixed overhead, gives ≈ 1.
+ * @internal
  */
 export function growthRatio(fullMs: number, halfMs: number): number {
   return halfMs > 0 ? fullMs / halfMs : Number.POSITIVE_INFINITY;
@@ -68,7 +70,7 @@ export function growthRatio(fullMs: number, halfMs: number): number {
 /** Below this t(n)/t(n/2), time does not grow with the input and the case is flagged. */
 export const GROWTH_THRESHOLD = 1.3;
 
-/** Whether a growth ratio shows work that scales with the input. */
+/** Whether a growth ratio shows work that scales with the input. @internal */
 export function grows(ratio: number, threshold = GROWTH_THRESHOLD): boolean {
   return ratio >= threshold;
 }
@@ -83,12 +85,12 @@ export function grows(ratio: number, threshold = GROWTH_THRESHOLD): boolean {
  */
 export const MAX_UNITS_PER_NS = 1000;
 
-/** How many units of input per nanosecond a call of `ms` on `size` units covers. */
+/** How many units of input per nanosecond a call of `ms` on `size` units covers. @internal */
 export function unitsPerNs(size: number, ms: number): number {
   return ms > 0 ? size / (ms * 1e6) : Number.POSITIVE_INFINITY;
 }
 
-/** Whether a call of `ms` on `size` units is too fast to have done per-unit work (see MAX_UNITS_PER_NS). */
+/** Whether a call of `ms` on `size` units is too fast to have done per-unit work (see MAX_UNITS_PER_NS). @internal */
 export function belowFloor(size: number, ms: number, limit = MAX_UNITS_PER_NS): boolean {
   return unitsPerNs(size, ms) > limit;
 }
@@ -96,6 +98,7 @@ export function belowFloor(size: number, ms: number, limit = MAX_UNITS_PER_NS): 
 /**
  * The value most implementations agree on, when a strict majority of `values` agree (by `equal`);
  * undefined otherwise. Used when a case has neither an oracle nor a reference implementation.
+ * @internal
  */
 export function majority<T>(values: readonly T[], equal: (a: T, b: T) => boolean = Object.is): T | undefined {
   for (const candidate of values) {
@@ -105,7 +108,7 @@ export function majority<T>(values: readonly T[], equal: (a: T, b: T) => boolean
   return undefined;
 }
 
-/** How many times faster `ms` is than `baselineMs` (2 means twice as fast). */
+/** How many times faster `ms` is than `baselineMs` (2 means twice as fast). @internal */
 export function speedup(baselineMs: number, ms: number): number {
   return baselineMs / ms;
 }

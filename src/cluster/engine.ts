@@ -8,7 +8,7 @@ export type BullMQ = typeof import("bullmq");
 export type IORedisClass = typeof import("ioredis").default;
 export type Redis = import("ioredis").default;
 
-/** Loads bullmq and ioredis, or says what to install. */
+/** Loads bullmq and ioredis, or says what to install. @internal */
 export async function loadEngine(): Promise<{ bullmq: BullMQ; Redis: IORedisClass }> {
   const missing: string[] = [];
   const bullmq = await import("bullmq").catch(() => void missing.push("bullmq"));
@@ -33,7 +33,7 @@ export interface RedisTarget {
   tls?: object;
 }
 
-/** Parses the `connection` option. */
+/** Parses the `connection` option. @internal */
 export function redisTarget(connection: unknown, name = "options.connection"): RedisTarget {
   if (typeof connection === "string") {
     let url: URL;
@@ -83,6 +83,7 @@ export const describeTarget = (t: RedisTarget) =>
  * ioredis options that fail fast instead of queueing commands while Redis is away: a command fails
  * after one reconnect try or `commandTimeout`, so a caller gets REDIS_LOST within seconds, never a hang.
  * (Workers, which should outlive a Redis restart, use BullMQ's own blocking defaults instead.)
+ * @internal
  */
 export function failFast(target: RedisTarget, timeoutMs: number): Record<string, unknown> {
   return {
@@ -96,7 +97,7 @@ export function failFast(target: RedisTarget, timeoutMs: number): Record<string,
   };
 }
 
-/** A fail-fast client connected to `target`, or ClusterError REDIS_UNREACHABLE if Redis does not answer a PING within `timeoutMs`. */
+/** A fail-fast client connected to `target`, or ClusterError REDIS_UNREACHABLE if Redis does not answer a PING within `timeoutMs`. @internal */
 export async function connectFailFast(Client: IORedisClass, target: RedisTarget, timeoutMs: number): Promise<Redis> {
   const redis = new Client(failFast(target, timeoutMs));
   redis.on("error", () => {}); // each command's failure is reported by the call that made it

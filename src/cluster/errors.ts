@@ -21,7 +21,7 @@ export class ClusterError extends HotpathError {
   }
 }
 
-/** Worker-side errors travel as BullMQ failure reasons: "[CODE] message", parsed back here. */
+/** Worker-side errors travel as BullMQ failure reasons: "[CODE] message", parsed back here. @internal */
 export function reasonToError(reason: string, where: string): ClusterError {
   const m = /^\[([A-Z_]+)\] ([\s\S]*)$/.exec(reason);
   const code = m && ["VERSION_MISMATCH", "BAD_JOB", "JOB_FAILED", "JOB_TIMEOUT"].includes(m[1]) ? (m[1] as ClusterErrorCode) : "JOB_FAILED";

@@ -68,7 +68,7 @@ export const keys = {
 
 /** The job's id: the call and the chunk index, so adding a chunk twice queues it once (BullMQ refuses ":" in ids). */
 export const jobId = (call: string, index: number) => `${call}_${index}`;
-/** The call and the chunk index of a job id, if it is one. */
+/** The call and the chunk index of a job id, if it is one. @internal */
 export function parseJobId(id: string | undefined): { call: string; index: number } | undefined {
   const m = /^([0-9a-f-]{36})_(\d{1,10})$/.exec(id ?? "");
   return m ? { call: m[1], index: Number(m[2]) } : undefined;
@@ -76,7 +76,7 @@ export function parseJobId(id: string | undefined): { call: string; index: numbe
 
 // ---- JSON with bigints, non-finite numbers and u32 images ------------------------------------------
 
-/** Encodes a value of a result or a task for JSON: bigint → {b}, non-finite number or -0 → {n}, Uint32Array → {u32: base64}. */
+/** Encodes a value of a result or a task for JSON: bigint → {b}, non-finite number or -0 → {n}, Uint32Array → {u32: base64}. @internal */
 export function encodeValue(value: unknown): unknown {
   if (typeof value === "bigint") return { b: value.toString() };
   if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0) ? value : { n: String(value) };
@@ -86,6 +86,7 @@ export function encodeValue(value: unknown): unknown {
   return value;
 }
 
+/** @internal */
 export function decodeValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeValue);
   if (value && typeof value === "object") {
@@ -102,7 +103,7 @@ export function decodeValue(value: unknown): unknown {
   return value;
 }
 
-/** The payload of a job, for `queue.add`. */
+/** The payload of a job, for `queue.add`. @internal */
 export function encodeJob(payload: JobPayload): Record<string, unknown> {
   return encodeValue(payload) as Record<string, unknown>;
 }
@@ -218,6 +219,7 @@ function task(value: unknown): Task {
 /**
  * Checks a job's payload; throws BadJob naming the first problem. The version is checked apart
  * (`payload.version`), so that a worker of another version says so rather than "malformed".
+ * @internal
  */
 export function decodeJob(data: unknown): JobPayload {
   const bytes = Buffer.byteLength(JSON.stringify(data ?? null));

@@ -26,7 +26,7 @@ export interface KernelPluginOptions {
   declarations?: boolean;
 }
 
-/** The options, checked (unknown keys rejected). */
+/** The options, checked (unknown keys rejected). @internal */
 export function pluginOptions(
   options: KernelPluginOptions | undefined,
   plugin: string,
@@ -50,7 +50,7 @@ export function pluginOptions(
   };
 }
 
-/** Compiles a kernel file for a bundle and writes its declarations beside it (only when they changed). */
+/** Compiles a kernel file for a bundle and writes its declarations beside it (only when they changed). @internal */
 export async function compileForBundle(path: string, options: { runtime?: string; declarations: boolean }): Promise<CompiledKernel> {
   const compiled = await compileKernel(path, options.runtime ? { runtime: options.runtime } : {});
   if (options.declarations) {
@@ -61,7 +61,7 @@ export async function compileForBundle(path: string, options: { runtime?: string
   return compiled;
 }
 
-/** The line of source a diagnostic points at (bundlers print it under the message). */
+/** The line of source a diagnostic points at (bundlers print it under the message). @internal */
 export async function lineOf(d: Diagnostic, path: string): Promise<string | undefined> {
   if (!d.line) return undefined;
   const text = await readFile(path, "utf8").catch(() => "");
@@ -71,7 +71,7 @@ export async function lineOf(d: Diagnostic, path: string): Promise<string | unde
 /** The files hotpath's bundles (browser, and node for server bundles) load by `new URL("./<file>", import.meta.url)`. */
 export const HOTPATH_FILES = ["worker.browser.js", "worker.node.js", "hotpath.wasm", "hotpath.threads.wasm", "classes.wasm"] as const;
 
-/** hotpath's build/ folder: beside this module once built (build/esbuild.js), or ../../build from the sources. */
+/** hotpath's build/ folder: beside this module once built (build/esbuild.js), or ../../build from the sources. @internal */
 export function hotpathBuildDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const dir of [here, join(here, "../../build")]) if (existsSync(join(dir, "worker.browser.js"))) return dir;

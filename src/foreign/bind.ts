@@ -21,6 +21,7 @@ export interface Scratch {
 /**
  * Where buffers passed for `ptr` parameters go: the module's malloc/free if it has them, else the free
  * space above __heap_base. A string instead says why buffers cannot be passed (calls with addresses still work).
+ * @internal
  */
 export function scratchSpace(exports: WebAssembly.Exports, memory: WebAssembly.Memory | undefined): Scratch | string {
   if (!memory) return "the module exports no memory";
@@ -94,7 +95,7 @@ function allocate(malloc: (n: number) => unknown, memory: WebAssembly.Memory, by
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
-/** The declared function: arity checked, arguments converted, buffers copied in and back, traps named. */
+/** The declared function: arity checked, arguments converted, buffers copied in and back, traps named. @internal */
 export function bind(
   sig: Signature,
   fn: (...a: unknown[]) => unknown,

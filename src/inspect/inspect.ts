@@ -79,7 +79,7 @@ export async function disassemble(bytes: Uint8Array): Promise<string> {
 
 const OPENERS = /^(block|loop|if|try)\b/;
 
-/** Cuts function `name` out of a module's flat WAT and measures it. */
+/** Cuts function `name` out of a module's flat WAT and measures it. @internal */
 export function extractFunction(text: string, name: string): FunctionListing {
   const lines = text.split("\n");
   const exported = new Map<string, string>();
@@ -153,7 +153,7 @@ export function formatListing(listing: FunctionListing, title = listing.name): s
   ].join("\n");
 }
 
-/** "17 instructions; inner loop: 16 instructions (lines 1–16)", or "…; no loop" for a closed form. */
+/** "17 instructions; inner loop: 16 instructions (lines 1–16)", or "…; no loop" for a closed form. @internal */
 export function summarize(listing: FunctionListing): string {
   const count = `${listing.instructionCount} instruction${listing.instructionCount === 1 ? "" : "s"}`;
   const inner = listing.loops.filter((l) => l.innermost);

@@ -27,7 +27,7 @@ export interface HeapInfo {
   readonly pinned: number;
 }
 
-/** A bound instance: its functions, classes and globals by name, plus `memory` (and `heap` with a collector). */
+/** A bound instance: its functions, classes and globals by name, plus `memory` (and `heap` with a collector). @internal */
 export function bindShape(instance: WebAssembly.Instance, shape: ModuleShape, source: string): Record<string, unknown> {
   const exports = instance.exports as Record<string, unknown>;
   const memory = exports.memory as WebAssembly.Memory;

@@ -78,7 +78,7 @@ export const RANGE_KERNELS: Readonly<Record<RangeKernelName, RangeKernel>> = {
   },
 };
 
-/** Folds a range kernel's pieces, in range order, from the result of an empty range. */
+/** Folds a range kernel's pieces, in range order, from the result of an empty range. @internal */
 export function foldRange(how: RangeCombine, parts: readonly bigint[]): bigint {
   const combine = NAMED_COMBINES[how] as (a: bigint, b: bigint) => bigint;
   return parts.reduce(combine, EMPTY_RANGE[how]);
@@ -87,23 +87,23 @@ export function foldRange(how: RangeCombine, parts: readonly bigint[]): bigint {
 /** What a range kernel answers for an empty range: the identity of its combine on u64. */
 const EMPTY_RANGE: Readonly<Record<RangeCombine, bigint>> = { wrapAdd: 0n, min: (1n << 64n) - 1n, max: 0n };
 
-/** `sumRange(lo, hi)` and every range kernel: any two u64 (hi ≤ lo is the empty range). */
+/** `sumRange(lo, hi)` and every range kernel: any two u64 (hi ≤ lo is the empty range). @internal */
 export function rangeArgs(lo: unknown, hi: unknown): Range {
   return [toU64(lo, "lo"), toU64(hi, "hi")];
 }
 
-/** `sumIntegers(n)`: the range [0, n). */
+/** `sumIntegers(n)`: the range [0, n). @internal */
 export function sumIntegersArgs(n: unknown): Range {
   return [0n, toU64(n, "n")];
 }
 
-/** `countPrimes(n)`, any u64 n: the range [0, n], as [0, n + 1) with hi kept ≤ 2^64 − 1 (which is not prime). */
+/** `countPrimes(n)`, any u64 n: the range [0, n], as [0, n + 1) with hi kept ≤ 2^64 − 1 (which is not prime). @internal */
 export function countPrimesArgs(n: unknown): Range {
   const nn = toU64(n, "n");
   return [0n, nn === U64_MAX ? nn : nn + 1n];
 }
 
-/** `countPrimesRange(lo, hi)`: any two u64 (hi ≤ lo is the empty range). */
+/** `countPrimesRange(lo, hi)`: any two u64 (hi ≤ lo is the empty range). @internal */
 export function countPrimesRangeArgs(lo: unknown, hi: unknown): Range {
   return [toU64(lo, "lo"), toU64(hi, "hi")];
 }
@@ -111,6 +111,7 @@ export function countPrimesRangeArgs(lo: unknown, hi: unknown): Range {
 /**
  * A prime count from the kernel (a signed i64 from raw exports) as a number. Counts stay exact: 2^53 primes
  * lie only in ranges longer than 3 · 10^17 numbers (centuries of sieving), so a larger count is refused, not rounded.
+ * @internal
  */
 export function primeCount(raw: bigint | number): number {
   const c = BigInt.asUintN(64, BigInt(raw));
@@ -118,14 +119,14 @@ export function primeCount(raw: bigint | number): number {
   return Number(c);
 }
 
-/** `longestCollatz(limit)`: starts from [1, limit). */
+/** `longestCollatz(limit)`: starts from [1, limit). @internal */
 export function longestCollatzArgs(limit: unknown): Range {
   const l = toU64(limit, "limit");
   if (l < 2n) throw new RangeError(expected("limit", "at least 2 (starts are taken from [1, limit))", limit));
   return [1n, l];
 }
 
-/** `longestCollatzRange(lo, hi)`: 1 ≤ lo < hi. */
+/** `longestCollatzRange(lo, hi)`: 1 ≤ lo < hi. @internal */
 export function longestCollatzRangeArgs(lo: unknown, hi: unknown): Range {
   const l = toU64(lo, "lo");
   const h = toU64(hi, "hi");
@@ -134,12 +135,12 @@ export function longestCollatzRangeArgs(lo: unknown, hi: unknown): Range {
   return [l, h];
 }
 
-/** The kernel answers start 0 for "some chain from [lo, hi) passed 2^64 − 1": this is the error it becomes. */
+/** The kernel answers start 0 for "some chain from [lo, hi) passed 2^64 − 1": this is the error it becomes. @internal */
 export function collatzOverflow(lo: bigint, hi: bigint): RangeError {
   return new RangeError(`Expected every Collatz chain from [${lo}, ${hi}) to stay below 2^64, but one passes 2^64 − 1 (u64 overflow)`);
 }
 
-/** `monteCarloPi(samples, seed)`: 1 ≤ samples ≤ 2^48, drawn as chunks [0, chunks) of MONTE_CARLO_CHUNK. */
+/** `monteCarloPi(samples, seed)`: 1 ≤ samples ≤ 2^48, drawn as chunks [0, chunks) of MONTE_CARLO_CHUNK. @internal */
 export function monteCarloArgs(samples: unknown, seed: unknown): { total: bigint; seed: bigint; chunks: bigint } {
   const total = toU64(samples, "samples");
   const s = toU64(seed, "seed");
@@ -148,7 +149,7 @@ export function monteCarloArgs(samples: unknown, seed: unknown): { total: bigint
   return { total, seed: s, chunks: (total + BigInt(MONTE_CARLO_CHUNK) - 1n) / BigInt(MONTE_CARLO_CHUNK) };
 }
 
-/** π from the hits of `total` samples. */
+/** π from the hits of `total` samples. @internal */
 export function monteCarloResult(inside: bigint, total: bigint): MonteCarloResult {
   const n = Number(total);
   const hits = Number(inside);
@@ -157,7 +158,7 @@ export function monteCarloResult(inside: bigint, total: bigint): MonteCarloResul
 
 const MANDELBROT_KEYS = ["width", "height", "maxIter", "x0", "y0", "x1", "y1"] as const;
 
-/** `mandelbrot(options)`, with every coordinate filled in; `extraKeys` are the caller's own options (the pool's `signal`, `chunks`). */
+/** `mandelbrot(options)`, with every coordinate filled in; `extraKeys` are the caller's own options (the pool's `signal`, `chunks`). @internal */
 export function mandelbrotArgs(options: unknown, extraKeys: readonly string[] = []): Required<MandelbrotOptions> {
   if (options === undefined) throw new TypeError(expected("options", "an options object with width, height and maxIter", options));
   const o = checkOptions(options, "options", [...MANDELBROT_KEYS, ...extraKeys]);
@@ -170,7 +171,7 @@ export function mandelbrotArgs(options: unknown, extraKeys: readonly string[] = 
   return args;
 }
 
-/** Two Float64Arrays of one length (dot). */
+/** Two Float64Arrays of one length (dot). @internal */
 export function vectorPairArgs(a: unknown, b: unknown, aName = "a", bName = "b"): [Float64Array, Float64Array] {
   const x = toFloat64Array(a, aName);
   const y = toFloat64Array(b, bName);
@@ -179,14 +180,14 @@ export function vectorPairArgs(a: unknown, b: unknown, aName = "a", bName = "b")
   return [x, y];
 }
 
-/** `saxpy(alpha, x, y)`. */
+/** `saxpy(alpha, x, y)`. @internal */
 export function saxpyArgs(alpha: unknown, x: unknown, y: unknown): { alpha: number; x: Float64Array; y: Float64Array } {
   const al = toFinite(alpha, "alpha");
   const [vx, vy] = vectorPairArgs(x, y, "x", "y");
   return { alpha: al, x: vx, y: vy };
 }
 
-/** `matmul(a, b, m, k, n)`: A is m × k, B is k × n, and C (m × n) must fit in wasm memory too. */
+/** `matmul(a, b, m, k, n)`: A is m × k, B is k × n, and C (m × n) must fit in wasm memory too. @internal */
 export function matmulArgs(
   a: unknown,
   b: unknown,
@@ -206,14 +207,14 @@ export function matmulArgs(
   return { a: va, b: vb, m: mm, k: kk, n: nn };
 }
 
-/** Bytes to hash: any view, buffer or string (UTF-8), small enough that ptr + len never passes 4 GiB. */
+/** Bytes to hash: any view, buffer or string (UTF-8), small enough that ptr + len never passes 4 GiB. @internal */
 export function bytesArg(data: unknown, name: string): Uint8Array {
   const bytes = toBytes(data, name);
   checkFits(bytes.byteLength, name);
   return bytes;
 }
 
-/** `splitmix64(seed, count)` / `xorshift64(seed, count)`: xorshift64 stays at 0 forever, so its seed must not be 0. */
+/** `splitmix64(seed, count)` / `xorshift64(seed, count)`: xorshift64 stays at 0 forever, so its seed must not be 0. @internal */
 export function streamArgs(seed: unknown, count: unknown, kind: "splitmix64" | "xorshift64"): { seed: bigint; count: number } {
   const s = toU64(seed, "seed");
   if (kind === "xorshift64" && s === 0n) throw new RangeError(expected("seed", "a non-zero u64 (xorshift64 stays at 0 forever)", seed));
@@ -224,6 +225,7 @@ export function streamArgs(seed: unknown, count: unknown, kind: "splitmix64" | "
  * Refuses data that cannot sit in wasm32 memory before anything is copied. Kernels compute `ptr + len`
  * in u32 arithmetic, so data reaching 4 GiB would wrap to address 0 (a wrong answer or a hang, never
  * an error from wasm); the arena keeps every buffer's end below that too (src/arena.ts).
+ * @internal
  */
 export function checkFits(bytes: number, name: string): void {
   if (bytes > WASM32_USABLE_BYTES)

@@ -16,7 +16,7 @@ export const NAMED_COMBINES: Readonly<Record<NamedCombine, (a: never, b: never) 
   max: (a: number, b: number) => (b > a ? b : a),
 };
 
-/** `name` as a NamedCombine, or a TypeError naming `options.combine`. */
+/** `name` as a NamedCombine, or a TypeError naming `options.combine`. @internal */
 export function checkCombine(name: string): NamedCombine {
   if (Object.hasOwn(NAMED_COMBINES, name)) return name as NamedCombine;
   throw new TypeError(expected("options.combine", 'a function (a, b) => a ⊕ b, or "wrapAdd", "add", "min" or "max"', name));

@@ -48,6 +48,7 @@ export const BUFFER_ARRAYS = {
   "u64[]": BigUint64Array,
 } as const;
 
+/** @internal */
 export function isBufferType(type: ValueType): type is BufferType {
   return type.endsWith("[]");
 }
@@ -57,7 +58,7 @@ const I64_MAX = (1n << 63n) - 1n;
 /** Largest and smallest f32, so a finite f64 that would round to ±Infinity in f32 is refused. */
 const F32_MAX = 3.4028234663852886e38;
 
-/** Converts one scalar argument to what the wasm function takes, or throws a TypeError/RangeError naming it. */
+/** Converts one scalar argument to what the wasm function takes, or throws a TypeError/RangeError naming it. @internal */
 export function checkScalar(value: unknown, type: ScalarType, name: string): bigint | number {
   switch (type) {
     case "u64":
@@ -86,7 +87,7 @@ export function checkScalar(value: unknown, type: ScalarType, name: string): big
   }
 }
 
-/** Checks a buffer argument: the typed array its type names, not detached. */
+/** Checks a buffer argument: the typed array its type names, not detached. @internal */
 export function checkBuffer(value: unknown, type: BufferType, name: string): ArrayBufferView & ArrayLike<unknown> {
   const Ctor = BUFFER_ARRAYS[type];
   if (!(value instanceof Ctor)) throw new TypeError(expected(name, `a ${Ctor.name}`, value));
@@ -94,7 +95,7 @@ export function checkBuffer(value: unknown, type: BufferType, name: string): Arr
   return value;
 }
 
-/** Converts a raw wasm result to its boundary type. */
+/** Converts a raw wasm result to its boundary type. @internal */
 export function convertResult(raw: unknown, type: ResultType): unknown {
   switch (type) {
     case "void":
@@ -110,7 +111,7 @@ export function convertResult(raw: unknown, type: ResultType): unknown {
   }
 }
 
-/** Runs a raw call, turning a wasm trap or an AssemblyScript abort into a KernelError that names the kernel. */
+/** Runs a raw call, turning a wasm trap or an AssemblyScript abort into a KernelError that names the kernel. @internal */
 export function callKernel<T>(kernel: string, run: () => T): T {
   try {
     return run();
@@ -119,7 +120,7 @@ export function callKernel<T>(kernel: string, run: () => T): T {
   }
 }
 
-/** The error a failed raw call becomes: a KernelError naming the kernel for traps and aborts; anything else unchanged. */
+/** The error a failed raw call becomes: a KernelError naming the kernel for traps and aborts; anything else unchanged. @internal */
 export function asKernelError(kernel: string, cause: unknown): unknown {
   if (cause instanceof WebAssembly.RuntimeError)
     return new KernelError(`Kernel \`${kernel}\` trapped: ${cause.message}`, kernel, { cause });
@@ -139,6 +140,7 @@ export interface BoundInstance {
  * throws before wasm runs), buffers copied in (and `inout` ones back out), the result converted, traps
  * turned into KernelError. The arena is emptied after every call, including one that failed, so memory
  * taken for a failed call is given back.
+ * @internal
  */
 export function bindFunction(spec: FunctionSpec, instance: BoundInstance): (...args: unknown[]) => unknown {
   const raw = instance.exports[spec.name];
@@ -194,6 +196,7 @@ export function bindFunction(spec: FunctionSpec, instance: BoundInstance): (...a
  * Calls `run` until V8 has compiled the functions it calls past their baseline tier: a wasm call that
  * starts in Liftoff stays there until it returns, so a long first call would run ≈4× slower throughout.
  * `run` should make short calls (microseconds); `rounds` of them are enough for V8's tier-up budget.
+ * @internal
  */
 export function warmUp(run: (round: number) => void, rounds = 300): void {
   for (let i = 0; i < rounds; i++) run(i);

@@ -113,19 +113,19 @@ export interface ModuleShape {
   readonly enums?: readonly { readonly name: string; readonly members: readonly string[] }[];
 }
 
-/** The shape of a KernelRef's bound function (`KernelRef.bound`), or undefined for a function of the kernel contract. */
+/** The shape of a KernelRef's bound function (`KernelRef.bound`), or undefined for a function of the kernel contract. @internal */
 export function boundShape(ref: { readonly bound?: { readonly shape: unknown; readonly function: string } }): FunctionShape | undefined {
   if (!ref.bound) return undefined;
   const name = ref.bound.function;
   return (ref.bound.shape as ModuleShape).functions.find((f) => f.name === name);
 }
 
-/** True for types held in the module's collected heap (everything but numbers). */
+/** True for types held in the module's collected heap (everything but numbers). @internal */
 export function isManaged(type: TypeShape): boolean {
   return type.kind !== "number";
 }
 
-/** The TypeScript type of a shape, as declarations write it; `classes` names objects and instances. */
+/** The TypeScript type of a shape, as declarations write it; `classes` names objects and instances. @internal */
 export function tsTypeOf(type: TypeShape, classes: readonly ClassShape[]): string {
   const nullable = "nullable" in type && type.nullable ? " | null" : "";
   switch (type.kind) {

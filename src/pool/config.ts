@@ -41,7 +41,7 @@ export interface PoolConfig {
   readonly keepAlive: boolean;
 }
 
-/** Checks `createPool`'s options; throws TypeError/RangeError naming the option (or WorkerError when shared mode was asked for and cannot be had). */
+/** Checks `createPool`'s options; throws TypeError/RangeError naming the option (or WorkerError when shared mode was asked for and cannot be had). @internal */
 export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
   const opts = checkOptions(options, "options", OPTION_KEYS) as PoolOptions;
   const workers = opts.workers === undefined ? facts.cores() : opts.workers;
@@ -75,7 +75,7 @@ export function poolConfig(options: unknown, facts: PlatformFacts): PoolConfig {
   };
 }
 
-/** The data path for a requested mode, and why. `unavailable`: why shared memory cannot be used here, if it cannot. */
+/** The data path for a requested mode, and why. `unavailable`: why shared memory cannot be used here, if it cannot. @internal */
 export function chooseMode(requested: PoolMode | "auto", unavailable: string | undefined): { mode: PoolMode; modeReason: string } {
   if (requested === "message") return { mode: "message", modeReason: `message passing was requested (options.mode): ${MESSAGE_COST}` };
   if (requested === "shared") {
@@ -90,7 +90,7 @@ export function chooseMode(requested: PoolMode | "auto", unavailable: string | u
   return { mode: "shared", modeReason: "shared memory, because SharedArrayBuffer can be posted to workers here" };
 }
 
-/** Checks the shape of a WasmSource (whether it compiles is learnt later): a URL, a URL string, bytes or a WebAssembly.Module. */
+/** Checks the shape of a WasmSource (whether it compiles is learnt later): a URL, a URL string, bytes or a WebAssembly.Module. @internal */
 export function checkWasmSource(value: unknown, name: string): WasmSource {
   checkNotDetached(value, name, "the bytes of a .wasm");
   if (value instanceof URL || value instanceof WebAssembly.Module || value instanceof ArrayBuffer) return value;
@@ -110,7 +110,7 @@ function toUrl(value: unknown, name: string): URL {
   throw new TypeError(expected(name, "a URL or an absolute URL string of the pool's worker script", value));
 }
 
-/** Checks a call's options and says how many chunks to cut it into (`defaultChunks` when it does not say). */
+/** Checks a call's options and says how many chunks to cut it into (`defaultChunks` when it does not say). @internal */
 export function callChunks(options: CallOptions | undefined, name: string, defaultChunks: number): number {
   checkOptions(options, name, CALL_KEYS);
   if (options?.signal !== undefined && !isAbortSignal(options.signal))

@@ -29,7 +29,7 @@ export type { ParallelKernels, ParallelMandelbrotOptions } from "./types.ts";
 const wrapAdd = (values: unknown[]) => (values as bigint[]).reduce((s, v) => BigInt.asUintN(64, s + v), 0n);
 const addNumbers = (values: unknown[]) => (values as number[]).reduce((s, v) => s + v, 0);
 
-/** Binds the parallel kernels to a pool core. */
+/** Binds the parallel kernels to a pool core. @internal */
 export function parallelKernels(core: PoolCore): ParallelKernels {
   const ranges = (range: Range, options: CallOptions | undefined, kernel: string, job: (lo: bigint, hi: bigint) => Job): ChunkSpec[] =>
     splitRange(range[0], range[1], core.chunkCount(options, "options")).map(([a, b]) => ({

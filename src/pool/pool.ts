@@ -57,7 +57,7 @@ export interface HostMemory {
   readonly lend: (view: ArrayBufferView, name: string) => number | undefined;
 }
 
-/** createPool, in `host`'s memory when the pool runs in shared mode (not part of the public API: src/jit/parallel/default-pool.ts uses it). */
+/** createPool, in `host`'s memory when the pool runs in shared mode (not part of the public API: src/jit/parallel/default-pool.ts uses it). @internal */
 export async function startPool(options?: PoolOptions, host?: HostMemory): Promise<Pool> {
   const config = poolConfig(options, platform);
   const shared = config.mode === "shared";

@@ -5,7 +5,7 @@ import { WasmLoadError, expected } from "../errors.ts";
 type Wabt = Awaited<ReturnType<typeof import("wabt")>>;
 let wabtPromise: Promise<Wabt> | undefined;
 
-/** wabt, imported once, on first use. */
+/** wabt, imported once, on first use. @internal */
 export function loadWabt(): Promise<Wabt> {
   wabtPromise ??= import("wabt").then(
     (m) => m.default(),

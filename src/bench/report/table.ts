@@ -41,7 +41,7 @@ export function asReport(result: BenchReport | RuntimeResult): BenchReport {
 export const measured = (r: BenchReport): RuntimeResult[] => r.runtimes.filter((x): x is RuntimeResult => !("skipped" in x));
 export const skipped = (r: BenchReport): SkippedRuntime[] => r.runtimes.filter((x): x is SkippedRuntime => "skipped" in x);
 
-/** Rows of the summary: every (case, implementation) seen in any runtime, in first-seen order. */
+/** Rows of the summary: every (case, implementation) seen in any runtime, in first-seen order. @internal */
 export function summaryRows(
   report: BenchReport,
 ): Array<{ caseId: string; title: string; size: number; unit: string; implId: string; label: string }> {
@@ -58,6 +58,7 @@ export function summaryRows(
   return rows;
 }
 
+/** @internal */
 export function find(rt: RuntimeResult, caseId: string, implId: string): { c?: CaseResult; i?: ImplementationResult } {
   const c = rt.cases.find((x) => x.id === caseId);
   return { c, i: c?.implementations.find((x) => x.id === implId) };
@@ -82,6 +83,7 @@ function cell(i: ImplementationResult | undefined, isBaseline: boolean): [string
   }
 }
 
+/** @internal */
 export function header(report: BenchReport): string[] {
   const m = report.machine;
   return [
@@ -92,12 +94,12 @@ export function header(report: BenchReport): string[] {
   ];
 }
 
-/** A pool row's efficiency against bare threads (bare time ÷ pool time), two decimals; "" where there is none. */
+/** A pool row's efficiency against bare threads (bare time ÷ pool time), two decimals; "" where there is none. @internal */
 export function formatVsBare(i: ImplementationResult | undefined): string {
   return i?.vsBare !== undefined && Number.isFinite(i.vsBare) ? i.vsBare.toFixed(2) : "";
 }
 
-/** Whether any pool row of the report has a bare-thread reference (the "vs bare" columns are shown only then). */
+/** Whether any pool row of the report has a bare-thread reference (the "vs bare" columns are shown only then). @internal */
 export function hasVsBare(report: BenchReport): boolean {
   return measured(report).some((rt) => rt.cases.some((c) => c.implementations.some((i) => i.vsBare !== undefined)));
 }
@@ -118,6 +120,7 @@ export interface Table {
   right: (column: number) => boolean;
 }
 
+/** @internal */
 export function summaryTable(report: BenchReport): Table {
   const rts = measured(report);
   const bare = hasVsBare(report);
@@ -141,12 +144,12 @@ export function summaryTable(report: BenchReport): Table {
   return { head, rows, right: (i) => i >= 3 };
 }
 
-/** The legend lines of a report (the "vs bare" line only where that column is shown). */
+/** The legend lines of a report (the "vs bare" line only where that column is shown). @internal */
 export function legend(report: BenchReport): string[] {
   return hasVsBare(report) ? [...LEGEND, VS_BARE_LEGEND] : LEGEND;
 }
 
-/** The details of one runtime; the "vs bare" column only where a pool row has a bare reference. */
+/** The details of one runtime; the "vs bare" column only where a pool row has a bare reference. @internal */
 export function detailTable(rt: RuntimeResult): Table {
   const bare = rt.cases.some((c) => c.implementations.some((i) => i.vsBare !== undefined));
   const head = [

@@ -50,7 +50,7 @@ export const isNumber = (t: ResultType): t is "f64" | "i32" | "u32" => t === "f6
 export const elementOf = (t: ArrayType): ElementType => t.slice(0, -2) as ElementType;
 export const typeName = (t: ResultType): string => (isClass(t) ? t.name : t);
 
-/** The wasm values a value of type `t` occupies: arrays are (pointer, length), classes their fields in order. */
+/** The wasm values a value of type `t` occupies: arrays are (pointer, length), classes their fields in order. @internal */
 export function wasmTypes(t: ResultType): ValType[] {
   if (t === "void") return [];
   if (isClass(t)) return t.fields.flatMap(([, f]) => wasmTypes(f));
@@ -83,7 +83,7 @@ export interface Signature {
   readonly result: ResultType | undefined;
 }
 
-/** Parses "ret(a, b)" (the result may be omitted: "(a, b)", then it is inferred). */
+/** Parses "ret(a, b)" (the result may be omitted: "(a, b)", then it is inferred). @internal */
 export function parseSignature(text: string, findClass: (name: string) => ClassType | undefined): Signature {
   const match = /^\s*([\w$]*)\s*\(([^()]*)\)\s*$/.exec(text);
   if (!match) throw new TypeError(`Expected a signature such as "u64(u64)" or "void(f64[], f64)", got ${JSON.stringify(text)}`);
@@ -104,6 +104,7 @@ export function parseSignature(text: string, findClass: (name: string) => ClassT
   return { params, result: match[1] ? one(match[1], true) : undefined };
 }
 
+/** @internal */
 export function signatureText(params: readonly ValueType[], result: ResultType): string {
   return `${typeName(result)}(${params.map(typeName).join(", ")})`;
 }

@@ -27,7 +27,7 @@ export interface ParsedFunction {
   typescript: boolean;
 }
 
-/** Runs `run` with a new innermost block scope on `scopes` (the analyses' name → binding maps), removed after. */
+/** Runs `run` with a new innermost block scope on `scopes` (the analyses' name → binding maps), removed after. @internal */
 export function inScope<T>(scopes: Map<string, T>[], run: () => void): void {
   scopes.push(new Map());
   try {
@@ -37,7 +37,7 @@ export function inScope<T>(scopes: Map<string, T>[], run: () => void): void {
   }
 }
 
-/** The child nodes of `node`, in source order (TypeScript annotations left out: they compile to nothing). */
+/** The child nodes of `node`, in source order (TypeScript annotations left out: they compile to nothing). @internal */
 export function childNodes(node: Node): Node[] {
   const out: Node[] = [];
   for (const key of Object.keys(node)) {
@@ -93,6 +93,7 @@ function parseWrapped(text: string, before: string, after: string, typescript = 
 /**
  * Parses a function, arrow or method (`toString()` of `{ f(x) {} }.f` is `f(x) {}`: wrapped in an object).
  * With `allowTypeScript` (text given by the caller), text JavaScript refuses is tried as TypeScript.
+ * @internal
  */
 export function parseFunction(text: string, allowTypeScript = false): ParsedFunction {
   let node = parseWrapped(text, "(", ")");
@@ -116,7 +117,7 @@ export function parseFunction(text: string, allowTypeScript = false): ParsedFunc
   return { name: node.id?.name ?? "", params: node.params, body: node.body, node, source, typescript };
 }
 
-/** The constructor of a class (`toString()` of a class is its whole declaration). */
+/** The constructor of a class (`toString()` of a class is its whole declaration). @internal */
 export function parseConstructor(text: string): ParsedFunction | undefined {
   const node = parseWrapped(text, "(", ")");
   const source = new SourceText(text, 1);

@@ -26,7 +26,7 @@ export function usePoolStarter(start: (options: PoolOptions, host?: HostMemory) 
 let inFlight = 0;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** The default pool, started on first use (a pool that failed to start, or was closed, is not kept: the next call starts another). */
+/** The default pool, started on first use (a pool that failed to start, or was closed, is not kept: the next call starts another). @internal */
 export function defaultPool(): Promise<Pool> {
   if (!pool) {
     // In jit's own memory where it is shared, so arrays from jit.array reach the workers with no copy.
@@ -47,7 +47,7 @@ export function defaultPool(): Promise<Pool> {
   });
 }
 
-/** Runs `call` on `given`, or on the default pool (counted, so that where workers hold the process it is closed when idle). */
+/** Runs `call` on `given`, or on the default pool (counted, so that where workers hold the process it is closed when idle). @internal */
 export async function onPool<T>(given: Pool | undefined, call: (pool: Pool) => Promise<T>): Promise<T> {
   if (given) return call(given);
   inFlight++;

@@ -75,7 +75,7 @@ export interface ParallelFunction<F extends (...args: any[]) => any> {
 
 const CALL_KEYS = ["signal", "chunks", "pool"];
 
-/** `jit(fn, signature, { parallel: true, … })`. */
+/** `jit(fn, signature, { parallel: true, … })`. @internal */
 export function parallelJit(
   input: ((...args: any[]) => any) | string,
   signature: string | readonly string[] | undefined,
@@ -401,6 +401,7 @@ function bounds(
 const ASSIGN_KINDS: Record<string, ReductionKind> = { "+=": "+", "-=": "+", "*=": "*", "&=": "&", "|=": "|", "^=": "^" };
 const FLIP: Record<string, string> = { ">": "<", "<": ">", ">=": "<=", "<=": ">=" };
 
+/** @internal */
 export function planOf(parsed: ParsedFunction): Plan {
   const { source } = parsed;
   const text = (node: Node) => source.text.slice(node.start - source.shift, node.end - source.shift);

@@ -30,6 +30,7 @@ export function prange(a: number | bigint, b?: number | bigint): Iterable<number
  * imports (`Yd(e)`), bundlers number them (`prange2`), Vite calls them as `(0, __vite_ssr_import_1__.prange)`.
  * jit compiles no other `for…of`, so in a jitted function any `for (const i of name(…))` with one or two
  * arguments is read as prange, as is `anything.prange(…)`.
+ * @internal
  */
 export function isPrangeCall(n: Node): boolean {
   if (n.type !== "CallExpression" || n.arguments.length < 1 || n.arguments.length > 2) return false;

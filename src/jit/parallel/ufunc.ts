@@ -101,7 +101,7 @@ interface UfuncSignature {
   readonly text: string;
 }
 
-/** Parses "f64(f64, f64)" (the result may be omitted: "(f64, f64)"). */
+/** Parses "f64(f64, f64)" (the result may be omitted: "(f64, f64)"). @internal */
 export function parseUfuncSignature(text: string, name = "signature"): UfuncSignature {
   if (typeof text !== "string") throw new TypeError(expected(name, 'a signature string such as "f64(f64, f64)"', text));
   const match = /^\s*(\w*)\s*\(([^()]*)\)\s*$/.exec(text);
@@ -653,6 +653,7 @@ const plainLoops = new Map<string, PlainLoop | null>();
  * scalars (`out[i] = f(a[i], s)`; a bool array's element is `!== 0`, as in the compiled loop): a loop
  * of its own per pattern, so the engine sees one call site and one element type. Undefined for bigint
  * types (jit's u64/i64 wrap, bigints do not) and where the page forbids building functions (CSP).
+ * @internal
  */
 export function plainLoop(p: {
   params: readonly UfuncType[];

@@ -9,6 +9,7 @@ import { compileOptimized } from "./tiering.ts";
 /** Part of every cache key: bump when the generated code changes. */
 export const JIT_VERSION = "0.5.1";
 
+/** @internal */
 export interface CacheEntry {
   /** Importing jit's memory (`env.memory`): what runs on this thread, and on the pool in shared mode. */
   readonly module: WebAssembly.Module;
@@ -26,12 +27,15 @@ export interface CacheEntry {
 
 const memory = new Map<string, CacheEntry>();
 
+/** @internal */
 export const cacheKey = (source: string, types: string): string => `${JIT_VERSION}\u0000${types}\u0000${source}`;
 
+/** @internal */
 export function fromMemory(key: string): CacheEntry | undefined {
   return memory.get(key);
 }
 
+/** @internal */
 export function toMemory(key: string, entry: CacheEntry): void {
   memory.set(key, entry);
 }
@@ -52,7 +56,7 @@ function nodeModules(): NodeModules | null {
   return node;
 }
 
-/** $HOTPATH_JIT_CACHE, else node_modules/.cache/hotpath-jit under the working directory when there is a node_modules, else the temp dir. */
+/** $HOTPATH_JIT_CACHE, else node_modules/.cache/hotpath-jit under the working directory when there is a node_modules, else the temp dir. @internal */
 export function cacheDirectory(): string | undefined {
   const n = nodeModules();
   if (!n) return undefined;
@@ -70,7 +74,7 @@ function files(key: string): { wasm: string; arena: string; json: string } | und
   return { wasm: n.path.join(dir, `${hash}.wasm`), arena: n.path.join(dir, `${hash}.arena.wasm`), json: n.path.join(dir, `${hash}.json`) };
 }
 
-/** The entry stored on disk under `key`, or undefined (missing, unreadable, or another key's). */
+/** The entry stored on disk under `key`, or undefined (missing, unreadable, or another key's). @internal */
 export function fromDisk(key: string): CacheEntry | undefined {
   const paths = files(key);
   if (!paths) return undefined;
@@ -95,7 +99,7 @@ export function fromDisk(key: string): CacheEntry | undefined {
   }
 }
 
-/** Stores an entry; a failure (read-only disk) only costs the next process a compile. Writes go through a rename, so readers never see half a file. */
+/** Stores an entry; a failure (read-only disk) only costs the next process a compile. Writes go through a rename, so readers never see half a file. @internal */
 export function toDisk(key: string, entry: CacheEntry): void {
   const paths = files(key);
   if (!paths) return;

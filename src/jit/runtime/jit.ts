@@ -499,8 +499,9 @@ function copiesOf(args: readonly unknown[]): unknown[] {
   });
 }
 
-/** The tolerance of `verify` for a fastmath function's number results: relative, or absolute near 0. */
+/** The tolerance of `verify` for a fastmath function's number results: relative, or absolute near 0. @internal */
 export const FASTMATH_RELATIVE = 1e-9;
+/** @internal */
 export const FASTMATH_ABSOLUTE = 1e-12;
 
 function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = false): boolean {
@@ -518,7 +519,7 @@ function paramName(target: JitTarget, i: number): string {
   return p?.type === "Identifier" ? p.name : `argument ${i + 1}`;
 }
 
-/** Checks jit's options (both kinds of jit function): unknown keys and wrong types are TypeErrors naming the option. */
+/** Checks jit's options (both kinds of jit function): unknown keys and wrong types are TypeErrors naming the option. @internal */
 export function checkJitOptions(options: JitOptions) {
   if (options === null || typeof options !== "object") throw new TypeError(expected("options", "an object", options));
   for (const key of Object.keys(options))

@@ -149,7 +149,7 @@ define("lanes", simd({ "i8x16.shuffle": 0x0d }));
 /** The immediate of i8x16.shuffle: result byte j is byte lanes[j] of the two operands (0–15 the first, 16–31 the second). */
 export const shuffleLanes = (lanes: readonly number[]): bigint => lanes.reduceRight((acc, lane) => (acc << 8n) | BigInt(lane), 0n);
 
-/** Natural alignment (log2 bytes) of a memory instruction. */
+/** Natural alignment (log2 bytes) of a memory instruction. @internal */
 export function alignOf(op: string): number {
   if (op.startsWith("v128")) return 3; // f64 elements: 8-byte aligned, not always 16
   if (op.includes("8")) return 0;
@@ -241,7 +241,7 @@ function encodeInstr(b: Bytes, [op, arg]: Instr, imports: number) {
   }
 }
 
-/** The module's bytes. */
+/** The module's bytes. @internal */
 export function encodeModule(module: WasmModule): Uint8Array {
   const b = new Bytes();
   b.out.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
