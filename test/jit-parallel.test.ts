@@ -360,6 +360,26 @@ describe("prange: what cannot be split, faults, the default pool", () => {
       /`the prange bounds of countOdd` to be two safe integers or two bigints/,
     );
     expect(jit(sumSquares)(3n, 9n)).toBe(sumSquares(3n, 9n));
+    // On one thread, number bounds must be safe integers too, as prange checks (it throws where the
+    // loop would count from a fraction): a trap, a KernelError naming the function.
+    function sumFrom(lo: number, hi: number): number {
+      let s = 0;
+      for (const i of prange(lo, hi)) s += i;
+      return s;
+    }
+    const one = jit(sumFrom);
+    expect(one(3, 10)).toBe(sumFrom(3, 10));
+    for (const [lo, hi] of [
+      [0.5, 10.5],
+      [2 ** 53 - 10, 2 ** 53],
+      [NaN, 3],
+      [-Infinity, 3],
+    ])
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) {
+        expect(() => sumFrom(lo, hi)).toThrow(TypeError);
+        expect(() => one(lo, hi)).toThrow(KernelError);
+      }
+    expect(one(-5, 5)).toBe(sumFrom(-5, 5));
     await closeDefaultPool();
     expect(await hits(100n)).toBe(plainHits(100n)); // a new default pool after closing
     await closeDefaultPool();

@@ -167,6 +167,15 @@ export function numberTest(cx: FunctionContext, name: string, args: Node[], node
   return "bool";
 }
 
+/** A lowered prange's bounds (front/lower.ts): numbers must be safe integers, as prange checks; the call traps otherwise. */
+export function prangeBounds(cx: FunctionContext, args: Node[], node: Node): ResultType {
+  for (const a of args) {
+    numberTest(cx, "isSafeInteger", [a], node, false);
+    cx.emit(["i32.eqz"], ["if"], ["unreachable"], ["end"]);
+  }
+  return "void";
+}
+
 export function toNumber(cx: FunctionContext, arg: Node): ResultType {
   const t = recurse.expr(cx, arg);
   // A u64 shifted right by a constant ≥ 1 (`Number(s >> 11n)`, a random draw) is below 2^63: the

@@ -1,6 +1,7 @@
 // Calls: other jit functions (specialized for the argument types, in the same module), the builtins
 // (builtins.ts) and `new` of a jitClass.
-import { GLOBAL_TESTS, NUMBER_TESTS, asN, math, numberTest, toBigint, toNumber } from "./builtins.ts";
+import { GLOBAL_TESTS, NUMBER_TESTS, asN, math, numberTest, prangeBounds, toBigint, toNumber } from "./builtins.ts";
+import { PRANGE_BOUNDS } from "../front/lower.ts";
 import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
@@ -21,6 +22,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
   }
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
   if (cx.lookup(callee.name)) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
+  if (callee.name === PRANGE_BOUNDS) return prangeBounds(cx, args, node);
   if (callee.name === "Number" || callee.name === "BigInt") {
     if (args.length !== 1) throw cx.fail(`${callee.name}() takes one argument here`, node);
     return callee.name === "Number" ? toNumber(cx, args[0]) : toBigint(cx, args[0]);

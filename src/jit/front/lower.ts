@@ -1,7 +1,9 @@
 // Lowering before the analyses: `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
-// The bound is read once, as prange reads it: a bound the body could change is copied first.
+// The bound is read once, as prange reads it: a bound the body could change is copied first. Number
+// bounds must be safe integers, as prange checks: `__prange_bounds(lo, hi)` before the loop traps
+// otherwise (calls.ts), where the loop would have counted from a fraction.
 import type { Node } from "./parse.ts";
 import { isPrangeCall } from "../parallel/prange.ts";
 import type { FunctionPlan } from "../codegen/plan.ts";
@@ -49,12 +51,19 @@ function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
     (hi.type === "Identifier" && !contains(loop.body, (n) => writes(n, hi.name))) ||
     (hi.type === "MemberExpression" && !hi.computed && hi.property.name === "length" && hi.object.type === "Identifier");
   const bound = stable ? hi : id(`__prange_hi${++hidden}`);
+  // Number bounds that are not known safe integers (a literal one, an array's length) are checked.
+  const big = isBig(hi, bigParams) || isBig(lo, bigParams);
+  const known = (n: Node) =>
+    (n.type === "Literal" && Number.isSafeInteger(n.value)) ||
+    (n.type === "MemberExpression" && !n.computed && n.property.name === "length");
+  const guard = !big && (!known(lo) || !known(hi));
+  const start = guard && lo.type !== "Identifier" && lo.type !== "Literal" ? id(`__prange_lo${++hidden}`) : lo;
   const forLoop: Node = {
     type: "ForStatement",
     init: {
       type: "VariableDeclaration",
       kind: "let",
-      declarations: [{ type: "VariableDeclarator", id: id(name), init: lo, ...at }],
+      declarations: [{ type: "VariableDeclarator", id: id(name), init: start, ...at }],
       ...at,
     },
     test: { type: "BinaryExpression", operator: "<", left: id(name), right: bound, ...at },
@@ -62,15 +71,26 @@ function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
     body: loop.body,
     ...at,
   };
-  if (stable) return forLoop;
-  const copy: Node = {
+  const constant = (name: Node, init: Node): Node => ({
     type: "VariableDeclaration",
     kind: "const",
-    declarations: [{ type: "VariableDeclarator", id: bound, init: hi, ...at }],
+    declarations: [{ type: "VariableDeclarator", id: name, init, ...at }],
     ...at,
-  };
-  return { type: "BlockStatement", body: [copy, forLoop], ...at };
+  });
+  const before: Node[] = [];
+  if (start !== lo) before.push(constant(start, lo));
+  if (!stable) before.push(constant(bound, hi));
+  if (guard)
+    before.push({
+      type: "ExpressionStatement",
+      expression: { type: "CallExpression", callee: id(PRANGE_BOUNDS), arguments: [start, bound], optional: false, ...at },
+      ...at,
+    });
+  return before.length === 0 ? forLoop : { type: "BlockStatement", body: [...before, forLoop], ...at };
 }
+
+/** The hidden builtin that checks a lowered prange's number bounds (codegen/calls.ts). */
+export const PRANGE_BOUNDS = "__prange_bounds";
 
 /** A bound that is a bigint: a bigint literal, a bigint parameter, or an expression with either in it. */
 function isBig(node: Node, bigParams: ReadonlySet<string>): boolean {

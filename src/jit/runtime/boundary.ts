@@ -324,6 +324,6 @@ function resultConverter(result: ResultType): (raw: unknown) => unknown {
 
 function explain(message: string): string {
   if (/unreachable/i.test(message))
-    return `${message} (an array index out of range or not an integer, BigInt() of a fraction, a negative i64 shift, or no return value)`;
+    return `${message} (an array index out of range or not an integer, BigInt() of a fraction, a negative i64 shift, prange bounds that are not safe integers, or no return value)`;
   return message;
 }
