@@ -380,6 +380,35 @@ describe("prange: what cannot be split, faults, the default pool", () => {
         expect(() => one(lo, hi)).toThrow(KernelError);
       }
     expect(one(-5, 5)).toBe(sumFrom(-5, 5));
+    // The loop's variable is each iteration's own: assigning it changes that iteration only.
+    function bumped(n: number): number {
+      let s = 0;
+      for (let i of prange(0, n)) {
+        i++;
+        s += i;
+      }
+      return s;
+    }
+    function reset(n: number): number {
+      let s = 0;
+      for (let i of prange(0, n)) {
+        i = 3; // a counter would never reach n
+        s += i;
+      }
+      return s;
+    }
+    for (const f of [bumped, reset]) {
+      expect(jit(f)(1000)).toBe(f(1000));
+      expect(await jit(f, { parallel: true })(1000)).toBe(f(1000));
+    }
+    // A parallel loop with no reduction, and a value returned after it.
+    function fill(out: Float64Array, n: number): number {
+      for (const i of prange(0, n)) out[i] = i * 2;
+      return n + 1;
+    }
+    const [mine, theirs] = [new Float64Array(100), new Float64Array(100)];
+    expect(await jit(fill, { parallel: true })(mine, 100)).toBe(fill(theirs, 100));
+    expect(mine).toEqual(theirs);
     await closeDefaultPool();
     expect(await hits(100n)).toBe(plainHits(100n)); // a new default pool after closing
     await closeDefaultPool();

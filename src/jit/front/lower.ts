@@ -58,17 +58,36 @@ function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
     (n.type === "MemberExpression" && !n.computed && n.property.name === "length");
   const guard = !big && (!known(lo) || !known(hi));
   const start = guard && lo.type !== "Identifier" && lo.type !== "Literal" ? id(`__prange_lo${++hidden}`) : lo;
+  // Each iteration has its own binding of the loop's variable: a body that assigns it (`i++`) changes
+  // that iteration's copy, not the count. Then the loop counts with a hidden counter.
+  const counter = contains(loop.body, (n) => writes(n, name)) ? `__prange_i${++hidden}` : name;
+  const body: Node =
+    counter === name
+      ? loop.body
+      : {
+          type: "BlockStatement",
+          body: [
+            {
+              type: "VariableDeclaration",
+              kind: loop.left.kind,
+              declarations: [{ type: "VariableDeclarator", id: id(name), init: id(counter), ...at }],
+              ...at,
+            },
+            loop.body,
+          ],
+          ...at,
+        };
   const forLoop: Node = {
     type: "ForStatement",
     init: {
       type: "VariableDeclaration",
       kind: "let",
-      declarations: [{ type: "VariableDeclarator", id: id(name), init: start, ...at }],
+      declarations: [{ type: "VariableDeclarator", id: id(counter), init: start, ...at }],
       ...at,
     },
-    test: { type: "BinaryExpression", operator: "<", left: id(name), right: bound, ...at },
-    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(name), ...at },
-    body: loop.body,
+    test: { type: "BinaryExpression", operator: "<", left: id(counter), right: bound, ...at },
+    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(counter), ...at },
+    body,
     ...at,
   };
   const constant = (name: Node, init: Node): Node => ({

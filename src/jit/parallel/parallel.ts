@@ -39,6 +39,8 @@ interface Plan {
   readonly paramsText: string;
   readonly prefixText: string;
   readonly loopVar: string;
+  /** When the body assigns the loop's variable (each iteration's own copy in JavaScript), how it is declared: the chunks count with another. */
+  readonly loopVarWritten: "let" | "const" | undefined;
   readonly lo: Node | undefined;
   readonly hi: Node;
   readonly bodyText: string;
@@ -150,7 +152,8 @@ export function parallelJit(
     });
     if (plan!.suffix.kind === "none") return undefined;
     if (plan!.suffix.kind === "return-reduction") return total;
-    return spec.finish!(total, ...args);
+    // No reduction: the chunks return nothing, and finish's first parameter is a placeholder.
+    return spec.finish!(plan!.reduction ? total : 0, ...args);
   };
 
   /**
@@ -250,7 +253,7 @@ function specialize(plan: Plan, types: readonly ValueType[], boundType: string, 
   const chunkText =
     `function ${plan.name}__chunk(__start, __end, ${plan.paramsText}) {\n${plan.prefixText}\n` +
     (neutral !== undefined ? `${r!.name} = ${neutral};\n` : "") +
-    `for (let ${plan.loopVar} = __start; ${plan.loopVar} < __end; ${plan.loopVar}++) ${plan.bodyText}\n` +
+    `${loopHead(plan, "__start", "__end")}\n` +
     (r ? `return ${r.name};\n` : "") +
     "}";
   const chunk = jit(chunkText, `(${boundType}, ${boundType}${typeList ? `, ${typeList}` : ""})`, options);
@@ -298,7 +301,7 @@ function specializeMulti(plan: Plan, types: readonly ValueType[], boundType: str
       ? "const __len = (__hi - __lo) / BigInt(__count);\nconst __from = __lo + BigInt(__c) * __len;\n"
       : "const __len = Math.floor((__hi - __lo) / __count);\nconst __from = __lo + __c * __len;\n") +
     "const __to = __c === __count - 1 ? __hi : __from + __len;\n" +
-    `for (let ${plan.loopVar} = __from; ${plan.loopVar} < __to; ${plan.loopVar}++) ${plan.bodyText}\n` +
+    `${loopHead(plan, "__from", "__to")}\n` +
     stores.join("") +
     "}";
   const chunk = jit(chunkText, `void(i32, i32, ${boundType}, ${boundType}, i32${rest}, f64[], u64[])`, options);
@@ -315,6 +318,14 @@ function specializeMulti(plan: Plan, types: readonly ValueType[], boundType: str
     );
   }
   return { chunk, finish, combine: () => undefined, multi: { inits, vars, numberSlots, bigintSlots } };
+}
+
+/** A chunk's loop over [from, to): with the loop's variable as the counter, or a copy of it per iteration when the body assigns it. */
+function loopHead(plan: Plan, from: string, to: string): string {
+  const v = plan.loopVar;
+  return plan.loopVarWritten
+    ? `for (let __i = ${from}; __i < ${to}; __i++) { ${plan.loopVarWritten} ${v} = __i; ${plan.bodyText} }`
+    : `for (let ${v} = ${from}; ${v} < ${to}; ${v}++) ${plan.bodyText}`;
 }
 
 /** The value each chunk starts from, where it is not the starting value itself (min, max, &, | are idempotent). */
@@ -523,6 +534,12 @@ export function planOf(parsed: ParsedFunction): Plan {
     paramsText: parsed.params.map(text).join(", "),
     prefixText: prefix.map(text).join("\n"),
     loopVar,
+    loopVarWritten: find(body, (n) => {
+      const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : undefined;
+      return target?.type === "Identifier" && target.name === loopVar;
+    })
+      ? declaration.kind
+      : undefined,
     lo,
     hi,
     bodyText: text(body),
