@@ -5,7 +5,7 @@
 // (test/jit-vectorize.test.ts is the outer-loop vectorizer of the jit compiler, an older file.)
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelError } from "../src/errors.ts";
+import { AbortError, KernelError } from "../src/errors.ts";
 import { createPool } from "../src/index.ts";
 import { closeDefaultPool } from "../src/jit/parallel/default-pool.ts";
 import { jit, vectorize } from "../src/jit/index.ts";
@@ -281,6 +281,20 @@ describe.each([
     expect(await par(0.5, 1)).toBe(gauss(0.5, 1));
     await expect(par(Float64Array.of(1), Float64Array.of(1, 2))).rejects.toThrow(RangeError);
     if (mode === "shared") expect(pool.sharedBytesInUse).toBeLessThan(1 << 20); // nothing left behind
+  });
+
+  it("an aborted call rejects with AbortError, also past SCRATCH_MIN and with no element; the next call runs", async () => {
+    const par = vectorize(gauss, "f64(f64, f64)", { target: "parallel", pool });
+    const long = Float64Array.from({ length: 20_000 }, (_, i) => i / 2000 - 5);
+    const aborted = AbortSignal.abort();
+    // A rejection while the output's pages are touched (past SCRATCH_MIN) was unhandled, and ended the process.
+    await expect(par(long, 0.9, { signal: aborted })).rejects.toThrow(AbortError);
+    await expect(par(new Float64Array(0), 0.9, { signal: aborted })).rejects.toThrow(AbortError);
+    const during = new AbortController();
+    const running = par(long, 0.9, { signal: during.signal });
+    during.abort();
+    await expect(running).rejects.toThrow(AbortError);
+    expect(await par(long, 0.9)).toEqual(vectorize(gauss, "f64(f64, f64)")(long, 0.9));
   });
 
   it("a trap in a chunk rejects with KernelError", async () => {

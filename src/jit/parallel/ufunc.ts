@@ -22,7 +22,7 @@
 // out once). A pool that passes messages cannot take arrays in forRows, so there each chunk's slices
 // go to a worker in a `pool.map` item, and a small ES module (a data: URL) runs the loop's own-memory
 // module on them and sends the output slice back.
-import { expected } from "../../errors.ts";
+import { AbortError, expected } from "../../errors.ts";
 import type { Pool, ResidentType } from "../../pool/types.ts";
 import { checkOptions } from "../../validate.ts";
 import { onPool } from "./default-pool.ts";
@@ -470,6 +470,8 @@ export function vectorize(
     const given = opts.pool;
     ufunc = (async (...all: unknown[]) => {
       const p = prepare(all);
+      // No element to compute: an aborted signal still rejects, as a call with work does.
+      if (p.n === 0 && p.signal?.aborted) throw new AbortError(`${label} was aborted`, { cause: p.signal.reason });
       if (p.n === 0) return resultOf(p, p.out ?? new p.ctor(0));
       return onPool(given, (pool) => runParallel(pool, p));
     }) as ParallelUfunc;
@@ -485,6 +487,8 @@ export function vectorize(
     const scratch = pool.alloc(p.ctor as ResidentType, p.n);
     try {
       const running = pool.forRows(p.loop.fn, 0, p.n, { args: [scratch, ...p.values], signal: p.signal });
+      // Handled by the `await` below; a rejection (an abort) while the pages are touched is not unhandled meanwhile.
+      running.catch(() => {});
       // While the workers run (their chunks are posted once the pending promises have settled), the
       // fresh output's pages are touched here: the OS maps them at the first write, which costs more
       // than the copy into them afterwards, and would otherwise be paid after the call, on one thread.
