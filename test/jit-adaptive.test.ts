@@ -74,6 +74,30 @@ describe("jit adaptive: the policy", () => {
     expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 32
   });
 
+  it("a choice each re-measure confirms is re-measured ever less often: the interval doubles up to 1024 calls", () => {
+    const { drive } = fake();
+    const ways = drive(5000, { compiledMs: 1, copyMs: 0.6, plainMs: 0.9 });
+    const compiledCalls = ways.flatMap((w, i) => (w === "compiled" ? [i + 1] : []));
+    expect(compiledCalls).toEqual([1, 2, 3, 4, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096]);
+    // A re-measure that changes the choice starts over at 32: the original gets faster after call 600.
+    const clock = { t: 0 };
+    const adaptive = new Adaptive(() => clock.t, 1e-4);
+    const seen: string[] = [];
+    for (let i = 1; i <= 1200; i++)
+      adaptive.run(
+        "f64(f64[])",
+        MIN_BYTES * 4,
+        () => ((clock.t += 1), (adaptive.cost.ms += 0.6), seen.push("compiled")),
+        () => ((clock.t += i <= 600 ? 1.2 : 0.9), seen.push("plain")),
+      );
+    const plainCalls = seen.flatMap((w, i) => (w === "plain" ? [i + 1] : []));
+    // Two trials, the re-measures that keep the compiled way (32 … 512), then at 1024 the original wins.
+    expect(plainCalls.slice(0, 8)).toEqual([5, 6, 32, 64, 128, 256, 512, 1024]);
+    // From there the compiled way is re-measured 32 calls later, then 64, then 128.
+    const compiledAfter = seen.flatMap((w, i) => (i >= 1024 && w === "compiled" ? [i + 1] : []));
+    expect(compiledAfter).toEqual([1056, 1088, 1152]);
+  });
+
   it("trials of the original that ran cold: the first decision is re-measured at call 32, and the original wins then", () => {
     const clock = { t: 0 };
     const adaptive = new Adaptive(() => clock.t, 1e-4);

@@ -31,9 +31,14 @@ const COPY_SHARE = 0.02;
  * engines' tiers change); every RECHECK_FAR-th when that way was 1.5–3× slower; never when it was
  * slower still (a re-measure would cost more than it could find). The first decision is re-measured at
  * the next RECHECK-th call whatever the distance: a trial of the original can run before it is warm.
+ * Each re-measure that keeps the choice doubles the interval, up to RECHECK_MAX (a choice confirmed
+ * again and again is rarely wrong, and each re-measure runs the slower way): a program calling a
+ * function 10^5 times pays for about 100 re-measures, not 3000. A re-measure that changes the choice
+ * starts over.
  */
 const RECHECK = 32;
 const RECHECK_FAR = 256;
+const RECHECK_MAX = 1024;
 /** Calls of a size that run compiled, timed (after the first, which is not a sample), before the original may be tried. */
 const COMPILED_FIRST = 3;
 /**
@@ -165,11 +170,13 @@ export class Adaptive {
     if (size.plain.length >= 2) {
       // Decided on the least time of each way; a tie (within 2%) stays compiled.
       const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];
-      const first = size.choice === undefined;
+      const previous = size.choice;
       size.choice = p < 0.98 * c ? "plain" : "compiled";
       const apart = Math.max(p, c) / Math.min(p, c);
-      // The first decision is checked once soon, whatever the distance (a trial can run cold).
-      size.recheck = first ? RECHECK : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
+      // The first decision is checked once soon, whatever the distance (a trial can run cold). The
+      // intervals are powers of two, so a doubled one still falls on the calls counted so far.
+      const base = previous === undefined ? RECHECK : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
+      size.recheck = base && previous === size.choice ? Math.max(base, Math.min(2 * size.recheck, RECHECK_MAX)) : base;
     }
     return value;
   }
