@@ -58,7 +58,8 @@ export function describe(value: unknown): string {
     case "object": {
       const ctor = value.constructor?.name;
       if (ArrayBuffer.isView(value)) return `${ctor} of length ${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength}`;
-      return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
+      if (Array.isArray(value)) return `an Array of length ${value.length}`;
+      return ctor && ctor !== "Object" ? `${/^[AEIOU]/.test(ctor) ? "an" : "a"} ${ctor}` : "an object";
     }
     default:
       return `${String(value)} (${typeof value})`;

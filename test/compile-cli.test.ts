@@ -93,7 +93,7 @@ describe("hotpath compile (CLI)", () => {
     expect(() => (m.sumOfSquaresRange as (...a: unknown[]) => unknown)(1n)).toThrow(
       "`sumOfSquaresRange` takes 2 arguments (lo, hi), got 1",
     );
-    expect(() => m.checksum([1, 2] as never)).toThrow(new TypeError("Expected `data` to be a Uint8Array, got a Array"));
+    expect(() => m.checksum([1, 2] as never)).toThrow(new TypeError("Expected `data` to be a Uint8Array, got an Array of length 2"));
     expect(() => m.isOdd(1.5)).toThrow(RangeError);
     expect(() => m.isOdd(null as never)).toThrow(TypeError);
     const trap = (() => {

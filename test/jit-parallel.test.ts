@@ -321,6 +321,9 @@ describe("prange: what cannot be split, faults, the default pool", () => {
       await expect(running).rejects.toThrow(AbortError);
       expect(await divides(3n)).toBe(u64(100n / 5n + 100n / 4n + 100n / 3n));
       expect(() => spin.with({ chunk: 3 } as never)).toThrow(/Unknown option `chunk` of a parallel call/);
+      for (const chunks of [0, -2, 1.5, NaN, "4"])
+        expect(() => spin.with({ chunks } as never)).toThrow(/Expected `options.chunks` to be a positive integer, got/);
+      expect(() => spin.with({ signal: {} } as never)).toThrow("Expected `options.signal` to be an AbortSignal, got an object");
     } finally {
       await pool.close();
     }
@@ -357,7 +360,7 @@ describe("prange: what cannot be split, faults, the default pool", () => {
     // A declared signature, and a bound that is not an integer.
     expect(await jit(sumSquares, "u64(u64, u64)", { parallel: true })(0n, 100n)).toBe(328350n);
     await expect(jit(countOdd, { parallel: true })(10.5)).rejects.toThrow(
-      /`the prange bounds of countOdd` to be two safe integers or two bigints/,
+      "Expected the prange bounds of countOdd to be two safe integers or two bigints, got 0 (number) and 10.5 (number)",
     );
     expect(jit(sumSquares)(3n, 9n)).toBe(sumSquares(3n, 9n));
     // On one thread, number bounds must be safe integers too, as prange checks (it throws where the

@@ -225,6 +225,8 @@ describe("vectorize: named errors", () => {
     expect(() => g(Float64Array.of(1, 2), Float64Array.of(1))).toThrow(RangeError);
     expect(() => g(Float64Array.of(1, 2), Float64Array.of(1))).toThrow(/`x` has 2 elements, `s` has 1/);
     expect(() => g("1" as never, 2)).toThrow(/`x` to be a Float64Array/);
+    // A plain array in last place is a value refused by name, not taken for the options.
+    expect(() => g(1, [1, 2] as never)).toThrow(/Expected `s` to be a Float64Array, .* got an Array of length 2/);
     expect(() => g(new Int16Array(2) as never, 2)).toThrow(/`x` to be a Float64Array/);
     expect(() => g(Float64Array.of(1), 2n)).toThrow(/no signature takes \(Float64Array, bigint\)/);
     expect(() => g(Float64Array.of(1), 2, { out: new Float64Array(1), signal: undefined })).toThrow(/Unknown option `options.signal`/);

@@ -118,7 +118,7 @@ describe("bad input", () => {
   it.each([
     ["a number", 5, "got 5 (number)"],
     ["null", null, "got null"],
-    ["an array of numbers", [1, 2, 3], "got a Array"],
+    ["an array of numbers", [1, 2, 3], "got an Array of length 3"],
   ])("fnv1a64 and xxhash64 reject %s as data", (_, value, got) => {
     const message = "Expected `data` to be a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string";
     expect(() => k.fnv1a64(value as never)).toThrow(TypeError);

@@ -10,7 +10,7 @@
 // A loop with several reductions (shared memory only) has one init per variable, and a chunk function
 // that takes its index c among C chunks, computes its own sub-range, and stores each partial in slot c
 // of two shared arrays (numbers, bigints); runMulti folds them.
-import { expected } from "../../errors.ts";
+import { describe as describeValue, expected } from "../../errors.ts";
 import type { Pool } from "../../pool/types.ts";
 import { typeOfValue } from "../runtime/boundary.ts";
 import { onPool } from "./default-pool.ts";
@@ -207,6 +207,10 @@ export function parallelJit(
     if (call === null || typeof call !== "object") throw new TypeError(expected("options", "an object", call));
     for (const key of Object.keys(call))
       if (!CALL_KEYS.includes(key)) throw new TypeError(`Unknown option \`${key}\` of a parallel call (expected ${CALL_KEYS.join(", ")})`);
+    if (call.chunks !== undefined && !(Number.isSafeInteger(call.chunks) && call.chunks >= 1))
+      throw new TypeError(expected("options.chunks", "a positive integer", call.chunks));
+    if (call.signal !== undefined && !(call.signal instanceof AbortSignal))
+      throw new TypeError(expected("options.signal", "an AbortSignal", call.signal));
     return call;
   };
   const parallel = (...args: unknown[]) => run(args, {});
@@ -396,13 +400,14 @@ function bounds(
   };
   const lo = value(plan.lo, "lo");
   const hi = value(plan.hi, "hi");
-  const where = `the prange bounds of ${plan.name || "the function"}`;
+  const refuse = (what: string) =>
+    `Expected the prange bounds of ${plan.name || "the function"} to be ${what}, got ${describeValue(lo)} and ${describeValue(hi)}`;
   if (typeof lo === "bigint" && typeof hi === "bigint") {
-    if (lo < 0n || hi >= 2n ** 64n) throw new RangeError(expected(where, "u64 values (bigints in [0, 2^64))", `[${lo}, ${hi})`));
+    if (lo < 0n || hi >= 2n ** 64n) throw new RangeError(refuse("u64 values (bigints in [0, 2^64))"));
     return [lo, hi];
   }
   if (typeof lo === "number" && typeof hi === "number" && Number.isSafeInteger(lo) && Number.isSafeInteger(hi)) return [lo, hi];
-  throw new TypeError(expected(where, "two safe integers or two bigints", `[${String(lo)}, ${String(hi)})`));
+  throw new TypeError(refuse("two safe integers or two bigints"));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -326,7 +326,8 @@ export function vectorize(
     let callOptions: VectorizeCallOptions = {};
     let args = all;
     const last = all[all.length - 1];
-    if (all.length > 0 && last !== null && typeof last === "object" && !ArrayBuffer.isView(last)) {
+    // A plain array is a value (refused below, by name), not options.
+    if (all.length > 0 && last !== null && typeof last === "object" && !ArrayBuffer.isView(last) && !Array.isArray(last)) {
       callOptions = checkOptions(last, "options", target === "parallel" ? ["out", "signal"] : ["out"]) as VectorizeCallOptions;
       args = all.slice(0, -1);
     }

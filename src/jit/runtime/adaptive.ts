@@ -65,6 +65,9 @@ interface Size {
   recheck: number;
 }
 
+/** One way to run a call: the compiled function or the original, given the call's arguments. */
+export type Way = (args: readonly unknown[]) => unknown;
+
 /** Filled in by the boundary (boundary.ts) during a call made with `timing` set. */
 export interface CopyCost {
   timing: boolean;
@@ -91,15 +94,15 @@ export class Adaptive {
   ) {}
 
   /**
-   * `compiled` runs the compiled function (its boundary adds the time it copies to `cost`); `plain` runs
-   * the original. `kind` names the specialization, `bytes` its arrays' bytes (copied or not): the choice
-   * is made for each kind and size.
+   * `compiled` runs the compiled function on `args` (its boundary adds the time it copies to `cost`);
+   * `plain` runs the original. `kind` names the specialization, `bytes` its arrays' bytes (copied or
+   * not): the choice is made for each kind and size.
    * `always`: the original is tried whatever the copies' share (the arrays are not copied; or the
    * compiled code calls host functions, `Math.sin`…, whose cost from wasm depends on the engine).
    */
-  run(kind: string, bytes: number, compiled: () => unknown, plain: () => unknown, always = false): unknown {
-    if (bytes < MIN_BYTES) return compiled();
-    return this.decide(kind, Math.floor(Math.log2(bytes)), compiled, plain, always);
+  run(kind: string, bytes: number, compiled: Way, plain: Way, always = false, args: readonly unknown[] = []): unknown {
+    if (bytes < MIN_BYTES) return compiled(args);
+    return this.decide(kind, Math.floor(Math.log2(bytes)), compiled, plain, always, args);
   }
 
   /**
@@ -108,17 +111,17 @@ export class Adaptive {
    * length usually follows one). Sets `short` when the call took less than SHORT_MS: the caller then
    * runs the next SKIP calls compiled, unmeasured (the bookkeeping would be a share of such calls).
    */
-  runScalar(kind: string, args: readonly unknown[], compiled: () => unknown, plain: () => unknown): unknown {
+  runScalar(kind: string, args: readonly unknown[], compiled: Way, plain: Way): unknown {
     let key = kind;
     for (const a of args) key += `|${typeof a === "number" ? Math.round(Math.log2(Math.abs(a) + 1)) : String(a)}`;
     const start = this.clock();
-    const value = this.decide(key, 0, compiled, plain, true);
+    const value = this.decide(key, 0, compiled, plain, true, args);
     this.short = this.clock() - start < SHORT_MS;
     return value;
   }
 
   /** Runs one call of `key` the way decided so far (timing it while undecided or re-measuring). */
-  private decide(kind: string, log2: number, compiled: () => unknown, plain: () => unknown, always: boolean): unknown {
+  private decide(kind: string, log2: number, compiled: Way, plain: Way, always: boolean, args: readonly unknown[]): unknown {
     let sizes = this.#sizes.get(kind);
     if (!sizes) this.#sizes.set(kind, (sizes = []));
     let size = sizes[log2];
@@ -148,7 +151,7 @@ export class Adaptive {
     }
     if (!timed) {
       if (way === "plain") this.plainCalls++;
-      return way === "plain" ? plain() : compiled();
+      return way === "plain" ? plain(args) : compiled(args);
     }
     const cost = this.cost;
     cost.ms = 0;
@@ -156,7 +159,7 @@ export class Adaptive {
     const start = this.clock();
     let value: unknown;
     try {
-      value = way === "plain" ? (this.plainCalls++, plain()) : compiled();
+      value = way === "plain" ? (this.plainCalls++, plain(args)) : compiled(args);
     } finally {
       cost.timing = false;
     }

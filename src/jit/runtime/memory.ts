@@ -124,19 +124,17 @@ export function jitFree(array: ArrayBufferView): void {
 
 /**
  * The bytes of the typed arrays among `args` (`elementBytes[i]` a byte per element of argument i, 0 for
- * what is not an array): all of them, and those a call copies (not of jit's memory).
+ * what is not an array); with `copiedOnly`, of those a call copies (not of jit's memory). Two numbers,
+ * not an object: this runs on every measured call, and an allocation per call was a share of a small one.
  * @internal
  */
-export function arrayBytes(args: readonly unknown[], elementBytes: readonly number[], min = 0): { all: number; copied: number } {
-  let [all, copied] = [0, 0];
+export function arrayBytes(args: readonly unknown[], elementBytes: readonly number[], copiedOnly = false): number {
+  let bytes = 0;
   // The length, not byteLength: a load where byteLength is a call in some engines.
-  for (let i = 0; i < args.length; i++) if (elementBytes[i]) all += (args[i] as ArrayLike<unknown>).length * elementBytes[i];
-  // Which are copied is only looked up for calls of `min` bytes or more.
-  if (all >= min)
-    for (let i = 0; i < args.length; i++)
-      if (elementBytes[i] && !buffers.has((args[i] as ArrayBufferView).buffer))
-        copied += (args[i] as ArrayLike<unknown>).length * elementBytes[i];
-  return { all, copied };
+  for (let i = 0; i < args.length; i++)
+    if (elementBytes[i] && !(copiedOnly && buffers.has((args[i] as ArrayBufferView).buffer)))
+      bytes += (args[i] as ArrayLike<unknown>).length * elementBytes[i];
+  return bytes;
 }
 
 /**
