@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { jit } from "../src/jit/index.ts";
 import { agrees } from "./support/agrees.ts";
 import { answersWithin } from "./support/answers-within.ts";
+import { ConstantGlobals, hoistLoopConstants } from "../src/jit/codegen/constants.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 const EDGES = [0n, 1n, 2n, 3n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, (1n << 63n) - 1n, 1n << 63n, U64_MAX - 1n, U64_MAX];
@@ -402,5 +403,91 @@ describe("jit: an index such as py * width + px is computed exactly in i64", () 
       expect(count(fast.inspect(), "i64.mul"), form.toString()).toBe(form.toString().includes("*") ? 1 : 0);
       expect(count(fast.inspect(), "i32.trunc_sat_f64_u"), form.toString()).toBe(0);
     }
+  });
+});
+
+describe("jit: float constants of a loop are read from globals (the engine keeps them in registers)", () => {
+  it("gives the same doubles (NaN, −0, ±∞ among the constants and the inputs), and no f64.const is left in the loop", () => {
+    const wave = (xs: Float64Array, k: number) => {
+      let s = 0;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i];
+        s += ((3 * x + 2) * x - 1) * x + 0.5 + (x < k ? -0 : 1e300 * x) + (x > 1e10 ? NaN : 0) + (x === 7 ? -Infinity : 0);
+      }
+      return s;
+    };
+    const wat = agrees(wave, [fc.float64Array({ maxLength: 40 }), num]);
+    // The instructions inside loops: every f64 constant there but +0 is a local.get now.
+    const open: boolean[] = [];
+    const inLoops = wat.split("\n").filter((line) => {
+      const op = line.trim().split(" ")[0];
+      if (op === "block" || op === "if" || op === "loop") open.push(op === "loop");
+      else if (op === "end") open.pop();
+      return open.includes(true);
+    });
+    expect(inLoops.length).toBeGreaterThan(20);
+    expect(inLoops.filter((l) => /^f64\.const (?!0$)/.test(l.trim()))).toEqual([]);
+    // One global per value, read once where the function starts.
+    for (const value of ["3", "2", "1", "0.5", "-0", "1e+300", "nan", "inf"]) expect(wat).toContain(`(mut f64) (f64.const ${value}))`);
+    expect(count(wat, "global.get")).toBe(wat.split("\n").filter((l) => l.trim().startsWith("(global ")).length);
+  });
+
+  it("the pass: constants inside loops only (nested, after an inner loop ends), +0 left as it is, one local per value", () => {
+    const globals = new ConstantGlobals();
+    const fn = hoistLoopConstants(
+      {
+        name: "f",
+        params: ["f64"],
+        results: ["f64"],
+        locals: ["i32"],
+        exported: true,
+        body: [
+          ["f64.const", 5],
+          ["drop"],
+          ["block"],
+          ["loop"],
+          ["f64.const", 5],
+          ["f64.const", 0],
+          ["f64.const", -0],
+          ["loop"],
+          ["f64.const", 2.5],
+          ["drop"],
+          ["end"],
+          ["f64.const", 5],
+          ["end"],
+          ["end"],
+          ["f64.const", 2.5],
+        ],
+      },
+      globals,
+    );
+    expect(globals.values).toEqual([5, -0, 2.5]);
+    expect(fn.locals).toEqual(["i32", "f64", "f64", "f64"]);
+    expect(fn.body).toEqual([
+      ["global.get", 0],
+      ["local.set", 2],
+      ["global.get", 1],
+      ["local.set", 3],
+      ["global.get", 2],
+      ["local.set", 4],
+      ["f64.const", 5],
+      ["drop"],
+      ["block"],
+      ["loop"],
+      ["local.get", 2],
+      ["f64.const", 0],
+      ["local.get", 3],
+      ["loop"],
+      ["local.get", 4],
+      ["drop"],
+      ["end"],
+      ["local.get", 2],
+      ["end"],
+      ["end"],
+      ["f64.const", 2.5],
+    ]);
+    // A function without a constant in a loop is returned as it is.
+    const plain = { name: "g", params: [], results: [], locals: [], exported: false, body: [["f64.const", 1], ["drop"]] as const };
+    expect(hoistLoopConstants(plain as never, globals)).toBe(plain);
   });
 });

@@ -7,6 +7,7 @@ import { chunked } from "./chunk.ts";
 import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
+import { ConstantGlobals, hoistLoopConstants } from "./constants.ts";
 import { typeName, type ClassType, type ResultType, type ValueType } from "../analysis/types.ts";
 import { arenaMemoryType } from "../runtime/memory.ts";
 import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "../wasm/wasm.ts";
@@ -133,10 +134,13 @@ export class ModuleBuilder implements ModuleHost {
 
   /** The module in jit's memory, encoded now (it runs at once); with its own memory, and as text, when first read. */
   finish(): { bytes: Uint8Array; arenaBytes: Uint8Array; wat: string } {
+    const globals = new ConstantGlobals();
+    const functions = (this.#functions as WasmFunction[]).map((f) => hoistLoopConstants(f, globals));
     const module: WasmModule = {
       imports: this.#imports,
-      functions: this.#functions as WasmFunction[],
+      functions,
       memory: { kind: "own", pages: this.usesMemory ? 1 : 0 },
+      globals: globals.values,
     };
     const arena: WasmModule = { ...module, memory: arenaMemoryType() };
     let bytes: Uint8Array | undefined;

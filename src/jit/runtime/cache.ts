@@ -7,7 +7,7 @@
 import { compileOptimized } from "./tiering.ts";
 
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.5.1";
+export const JIT_VERSION = "0.5.2";
 
 /** @internal */
 export interface CacheEntry {
