@@ -43,6 +43,20 @@ describe("jit: the dispatcher", () => {
     expect(() => typed(2n ** 64n)).toThrow(RangeError);
     expect(() => typed("1" as unknown as bigint)).toThrow(TypeError);
     expect(() => jit((a: number) => a, "f64(i32)")(1.5)).toThrow("Expected `a` to be an i32");
+    // −0 is no i32 or u32 (the compiled function would see +0: 1 / x would be +∞, not −∞).
+    const inv = (x: number) => 1 / x;
+    expect(() => jit(inv, "f64(i32)")(-0)).toThrow("Expected `x` to be an i32 (an integer from −2^31 to 2^31 − 1, not −0), got -0 (number)");
+    expect(() => jit(inv, "f64(u32)")(-0)).toThrow("Expected `x` to be a u32");
+    expect(jit(inv, "f64(i32)")(0)).toBe(Infinity);
+    // Several signatures: the first the arguments fit exactly, else the first's error.
+    const id = (x: any) => x;
+    const either = jit(id, ["i32(i32)", "f64(f64)"]);
+    expect(either(3)).toBe(3);
+    expect(either(1.5)).toBe(1.5);
+    expect(Object.is(either(-0), -0)).toBe(true);
+    expect(jit(inv, ["f64(i32)", "f64(f64)"])(-0)).toBe(-Infinity);
+    expect(jit(id, ["u64(u64)", "i64(i64)"])(-1n)).toBe(-1n);
+    expect(() => jit(id, ["i32(i32)", "u32(u32)"])(2 ** 40)).toThrow("Expected `x` to be an i32");
     const kinds =
       "a bigint, number, boolean, jitClass instance or one of Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, BigInt64Array, BigUint64Array";
     expect(() => jit((a: any) => a)({})).toThrow(`Expected \`a\` to be ${kinds}, got an object`);

@@ -16,40 +16,48 @@ const I64_MAX = (1n << 63n) - 1n;
 /** `name` is called only to word an error: parameter names come from parsing the source, which a cache hit skips. */
 type Convert = (value: unknown, name: () => string) => unknown;
 
+/**
+ * Whether a value fits a scalar parameter type, exactly: what the dispatcher uses to pick among
+ * declared signatures, and what SCALARS checks (so a value one signature refuses can fit the next).
+ * −0 is no i32 or u32: the compiled function would see +0 (and `1 / x` give +∞ where JavaScript gives −∞).
+ */
+const FITS: Record<ScalarType, (v: unknown) => boolean> = {
+  u64: (v) => (typeof v === "bigint" ? v >= 0n && v <= U64_MAX : Number.isSafeInteger(v) && (v as number) >= 0),
+  i64: (v) => (typeof v === "bigint" ? v >= I64_MIN && v <= I64_MAX : Number.isSafeInteger(v)),
+  f64: (v) => typeof v === "number",
+  i32: (v) => typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / v > 0),
+  u32: (v) => typeof v === "number" && v >>> 0 === v && (v !== 0 || 1 / v > 0),
+  bool: (v) => typeof v === "boolean",
+};
+
+/** Whether `value` can be passed for a scalar parameter of type `type`. @internal */
+export const fitsScalar = (type: ScalarType, value: unknown): boolean => FITS[type](value);
+
 const SCALARS: Record<ScalarType, Convert> = {
   u64: (v, name) => {
-    if (typeof v === "bigint") {
-      if (v < 0n || v > U64_MAX) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
-      return v;
-    }
-    if (typeof v === "number" && Number.isSafeInteger(v)) {
-      if (v < 0) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
-      return BigInt(v);
-    }
+    if (FITS.u64(v)) return typeof v === "bigint" ? v : BigInt(v as number);
+    if (typeof v === "bigint" || Number.isSafeInteger(v)) throw new RangeError(expected(name(), "a u64 (0 ≤ n < 2^64)", v));
     throw new TypeError(expected(name(), "a u64 (a bigint, or a non-negative safe integer)", v));
   },
   i64: (v, name) => {
-    if (typeof v === "bigint") {
-      if (v < I64_MIN || v > I64_MAX) throw new RangeError(expected(name(), "an i64 (−2^63 ≤ n < 2^63)", v));
-      return v;
-    }
-    if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+    if (FITS.i64(v)) return typeof v === "bigint" ? v : BigInt(v as number);
+    if (typeof v === "bigint") throw new RangeError(expected(name(), "an i64 (−2^63 ≤ n < 2^63)", v));
     throw new TypeError(expected(name(), "an i64 (a bigint, or a safe integer)", v));
   },
   f64: (v, name) => {
-    if (typeof v !== "number") throw new TypeError(expected(name(), "a number", v));
+    if (!FITS.f64(v)) throw new TypeError(expected(name(), "a number", v));
     return v;
   },
   i32: (v, name) => {
-    if (typeof v !== "number" || (v | 0) !== v) throw new TypeError(expected(name(), "an i32 (an integer from −2^31 to 2^31 − 1)", v));
+    if (!FITS.i32(v)) throw new TypeError(expected(name(), "an i32 (an integer from −2^31 to 2^31 − 1, not −0)", v));
     return v;
   },
   u32: (v, name) => {
-    if (typeof v !== "number" || v >>> 0 !== v) throw new TypeError(expected(name(), "a u32 (an integer from 0 to 2^32 − 1)", v));
+    if (!FITS.u32(v)) throw new TypeError(expected(name(), "a u32 (an integer from 0 to 2^32 − 1, not −0)", v));
     return v;
   },
   bool: (v, name) => {
-    if (typeof v !== "boolean") throw new TypeError(expected(name(), "a boolean", v));
+    if (!FITS.bool(v)) throw new TypeError(expected(name(), "a boolean", v));
     return v ? 1 : 0;
   },
 };

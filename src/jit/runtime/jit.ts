@@ -2,7 +2,7 @@
 // module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
 import { expected } from "../../errors.ts";
 import { KERNEL_REF, type KernelRef, type KernelRefCarried } from "../../kernels/contract.ts";
-import { bind, elementConstructor, typeOfValue } from "./boundary.ts";
+import { bind, elementConstructor, fitsScalar, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
@@ -25,6 +25,7 @@ import {
   signatureText,
   typeName,
   type ResultType,
+  type ScalarType,
   type Signature,
   type ValueType,
 } from "../analysis/types.ts";
@@ -446,8 +447,7 @@ function lookup(key: string, disk: boolean, stats: JitStats, compile: () => Cach
 /** Does `value` fit a declared parameter type well enough to pick that signature? (The boundary checks it fully.) */
 function accepts(type: ValueType, value: unknown): boolean {
   if (isArray(type) || isClass(type)) return typeOfValue(value) === type;
-  if (type === "u64" || type === "i64") return typeof value === "bigint" || typeof value === "number";
-  return type === "bool" ? typeof value === "boolean" : typeof value === "number";
+  return fitsScalar(type as ScalarType, value);
 }
 
 /** Runs the original on copies of the arguments and the compiled function on the originals; throws where they differ. */
@@ -458,7 +458,9 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
   const actual = spec.invoke(args);
   const where = (what: string, e: unknown, a: unknown) => {
     const shown = before
-      .map((b) => (ArrayBuffer.isView(b) ? `${b.constructor.name}(${(b as unknown as Float64Array).length})` : String(b)))
+      .map((b) =>
+        ArrayBuffer.isView(b) ? `${b.constructor.name}(${(b as unknown as Float64Array).length})` : Object.is(b, -0) ? "-0" : String(b),
+      )
       .join(", ");
     throw new JitMismatchError(
       `jit(${fn.name || "anonymous"}) ${spec.signature} differs from the original function for (${shown}): ${what} is ${String(a)}, the original gives ${String(e)}`,
