@@ -45,7 +45,9 @@ describe("jit: the dispatcher", () => {
     expect(() => jit((a: number) => a, "f64(i32)")(1.5)).toThrow("Expected `a` to be an i32");
     // −0 is no i32 or u32 (the compiled function would see +0: 1 / x would be +∞, not −∞).
     const inv = (x: number) => 1 / x;
-    expect(() => jit(inv, "f64(i32)")(-0)).toThrow("Expected `x` to be an i32 (an integer from −2^31 to 2^31 − 1, not −0), got -0 (number)");
+    expect(() => jit(inv, "f64(i32)")(-0)).toThrow(
+      "Expected `x` to be an i32 (an integer from −2^31 to 2^31 − 1, not −0), got -0 (number)",
+    );
     expect(() => jit(inv, "f64(u32)")(-0)).toThrow("Expected `x` to be a u32");
     expect(jit(inv, "f64(i32)")(0)).toBe(Infinity);
     // Several signatures: the first the arguments fit exactly, else the first's error.
@@ -189,6 +191,23 @@ describe("jitClass", () => {
     const sum = jit((p: InstanceType<typeof Point2D>) => p.x + p.y);
     expect(sum(new Point2D(2n ** 64n - 1n, 2n))).toBe(1n);
     expect(() => addPoints({ x: 1n, y: 2n }, new Point2D(1n, 1n))).toThrow("Expected `a` to be a Point2D");
+  });
+
+  it("a jitClass defined again under the same name: functions compile for the new fields, and an old instance is named as such", () => {
+    const make = (text: string) => new Function(`return ${text}`)();
+    const classText = "class Q { constructor(v) { this.v = v; } }";
+    const halfText = "function half(q) { return q.v / 2; }";
+    const Q1 = jitClass({ v: "i32" }, make(classText));
+    const h1 = jit(make(halfText));
+    expect(h1(new Q1(3))).toBe(1.5);
+    const Q2 = jitClass({ v: "f64" }, make(classText));
+    // A new jit of the same text does not reuse the module built for the i32 field (it returned 1).
+    const h2 = jit(make(halfText));
+    expect(h2(new Q2(2.5))).toBe(1.25);
+    expect(h2.stats.memoryHits).toBe(0);
+    // The function jitted before compiles again for the new class.
+    expect(h1(new Q2(2.5))).toBe(1.25);
+    expect(() => h1(new Q1(3))).toThrow("Expected `q` to be a Q, got a Q of an earlier jitClass named Q (it was defined again since)");
   });
 
   it("fields are assigned only in the constructor (values are flattened, passed by value)", () => {

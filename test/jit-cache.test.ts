@@ -30,3 +30,23 @@ it("a second process loads the module from disk instead of compiling", async () 
   expect(second.checks.sum).toBe(true);
   expect(second.stats).toEqual({ compiled: 0, memoryHits: 0, diskHits: 1, plainCalls: 0 });
 });
+
+it("a jitClass defined again with other field types does not find the module built for the old ones", async () => {
+  const classDir = await mkdtemp(join(tmpdir(), "hotpath-jit-test-"));
+  const fixture = fileURLToPath(new URL("./jit-fixtures/class-field.mjs", import.meta.url));
+  const field = async (type: string) => {
+    const { stdout } = await run(process.execPath, [fixture, type], {
+      env: { ...process.env, HOTPATH_JIT_CACHE: classDir },
+      timeout: 60_000,
+    });
+    return JSON.parse(stdout.trim().split("\n").pop()!);
+  };
+  try {
+    expect(await field("u64")).toEqual({ plain: "4", jit: "4", stats: { compiled: 1, memoryHits: 0, diskHits: 0, plainCalls: 0 } });
+    // The same names and text, an i64 field: compiled anew (it gave 18446744073709551610, the u64 wrap).
+    expect(await field("i64")).toEqual({ plain: "-6", jit: "-6", stats: { compiled: 1, memoryHits: 0, diskHits: 0, plainCalls: 0 } });
+    expect((await field("i64")).stats.diskHits).toBe(1);
+  } finally {
+    await rm(classDir, { recursive: true, force: true });
+  }
+});

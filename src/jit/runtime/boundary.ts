@@ -197,7 +197,13 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
           }
           flat.push(ptr, value.length);
         } else if (isClass(type)) {
-          if (!(value instanceof type.ctor)) throw new TypeError(expected(name(), `a ${type.name}`, value));
+          if (!(value instanceof type.ctor))
+            throw new TypeError(
+              expected(name(), `a ${type.name}`, value) +
+                ((value as object | null)?.constructor?.name === type.name
+                  ? ` of an earlier jitClass named ${type.name} (it was defined again since)`
+                  : ""),
+            );
           for (const [field, ft] of type.fields)
             flat.push(SCALARS[ft]((value as Record<string, unknown>)[field], () => `${name()}.${field}`));
         } else flat.push(SCALARS[type as ScalarType](value, name));
