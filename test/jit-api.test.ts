@@ -67,6 +67,46 @@ describe("jit: the dispatcher", () => {
     expect(() => jit((a: number) => a, undefined, { bogus: 1 } as never)).toThrow("Unknown option `bogus`");
   });
 
+  it("refuses by name what it cannot run: empty source, wrong argument counts, null arrays, bad compile() types, options given twice", () => {
+    for (const text of ["", "   "])
+      expect(() => jit(text)).toThrow(`Expected \`fn\` to be a function, or the source text of one, got ${JSON.stringify(text)} (string)`);
+    expect(() => jit("// no function here")).toThrow(JitError);
+    const add = (x: number, y: number) => x + y;
+    expect(() => (jit(add) as any)(1)).toThrow("add takes 2 arguments (x, y), got 1");
+    expect(() => (jit(add) as any)(1, 2, 3)).toThrow("add takes 2 arguments (x, y), got 3");
+    const first = (a: Float64Array, i: number) => a[i];
+    const declared = jit(first, "f64(f64[], i32)");
+    for (const bad of [null, undefined, [1, 2]])
+      expect(() => declared(bad as never, 0)).toThrow(
+        `Expected \`a\` to be a Float64Array, got ${bad === null ? "null" : bad === undefined ? "undefined" : "an Array of length 2"}`,
+      );
+    // Even where a call of that size would be measured against the original (2 KiB or more of arrays).
+    expect(() => declared(Array(4096).fill(1) as never, 0)).toThrow("Expected `a` to be a Float64Array, got an Array of length 4096");
+    const lazy = jit(add);
+    for (const bad of [5, undefined, null, [1]]) expect(() => lazy.compile(bad as never)).toThrow("Expected `types` to be a signature");
+    lazy.compile(["i32", "i32"]);
+    expect(() => lazy.compile("i32(i32, i32)")).toThrow("Expected `types` to be the result type add has for (i32, i32): f64");
+    expect(lazy.compile("f64(i32, i32)").signature).toBe("f64(i32, i32)");
+    expect(() => jit(add, "f64(f64, f64)").compile("(u64, u64)")).toThrow(
+      "Expected `types` to be one of the signatures add was declared with (f64(f64, f64))",
+    );
+    expect(() => jit(add, { fastmath: true }, { verify: 1 } as never)).toThrow("Expected `options` to be given once");
+  });
+
+  it("jit.array with values it cannot hold gives its block back", () => {
+    const arenaBytes = () => {
+      const probe = jit.array(Uint8Array, 1);
+      const bytes = probe.buffer.byteLength;
+      jit.free(probe);
+      return bytes;
+    };
+    const values = Array(1 << 18).fill(1); // numbers for a BigInt64Array: 2 MiB each try
+    expect(() => jit.array(BigInt64Array, values)).toThrow("Expected `lengthOrValues` to be values a BigInt64Array can hold");
+    const before = arenaBytes();
+    for (let i = 0; i < 40; i++) expect(() => jit.array(BigInt64Array, values)).toThrow(TypeError);
+    expect(arenaBytes()).toBe(before);
+  });
+
   it("a wasm trap is a KernelError naming the function", () => {
     function divide(a: bigint, b: bigint) {
       return a / b;

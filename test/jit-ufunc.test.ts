@@ -225,6 +225,13 @@ describe("vectorize: named errors", () => {
     expect(() => g(Float64Array.of(1, 2), Float64Array.of(1))).toThrow(RangeError);
     expect(() => g(Float64Array.of(1, 2), Float64Array.of(1))).toThrow(/`x` has 2 elements, `s` has 1/);
     expect(() => g("1" as never, 2)).toThrow(/`x` to be a Float64Array/);
+    // A freed jit.array, as an input or as out: refused under the caller's names.
+    const freed = jit.array(Float64Array, 2);
+    jit.free(freed);
+    expect(() => g(freed, 1)).toThrow(/Expected `x` to be an array from jit.array that was not freed yet/);
+    expect(() => g(Float64Array.of(1, 2), 1, { out: freed })).toThrow(
+      /Expected `options.out` to be an array from jit.array that was not freed yet/,
+    );
     // A plain array in last place is a value refused by name, not taken for the options.
     expect(() => g(1, [1, 2] as never)).toThrow(/Expected `s` to be a Float64Array, .* got an Array of length 2/);
     expect(() => g(new Int16Array(2) as never, 2)).toThrow(/`x` to be a Float64Array/);

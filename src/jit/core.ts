@@ -1,5 +1,6 @@
 // hotpath/jit without a platform: everything jit is, built once for Node, Deno, Bun and pages alike
 // (build/jit-core.js). The entry of each platform (index.ts) gives it the way to start a pool.
+import { expected } from "../errors.ts";
 import { jit as compile, type JitFunction, type JitOptions } from "./runtime/jit.ts";
 import { jitArray, jitFree } from "./runtime/memory.ts";
 import { parallelJit, type ParallelFunction } from "./parallel/parallel.ts";
@@ -32,6 +33,10 @@ function jitAny(
   // jit(fn, { parallel: true }): the options in the signature's place.
   const optionsFirst = signatureOrOptions !== null && typeof signatureOrOptions === "object" && !Array.isArray(signatureOrOptions);
   const signature = optionsFirst ? undefined : (signatureOrOptions as Signatures | undefined);
+  if (optionsFirst && maybeOptions !== undefined)
+    throw new TypeError(
+      expected("options", "given once: in second place (jit(fn, options)) or third (jit(fn, signature, options))", maybeOptions),
+    );
   const options = optionsFirst ? (signatureOrOptions as JitOptions) : maybeOptions;
   if (options?.parallel === true) return parallelJit(input, signature, options);
   return compile(input as AnyFunction, signature, options);

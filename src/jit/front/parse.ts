@@ -101,7 +101,8 @@ export function parseFunction(text: string, allowTypeScript = false): ParsedFunc
   let typescript = false;
   if (node instanceof SyntaxError) {
     const method = parseWrapped(text, "({", "})");
-    if (!(method instanceof SyntaxError)) {
+    // `({})` parses too: text with no function in it (empty, a comment) is not a method.
+    if (!(method instanceof SyntaxError) && method.properties.length === 1 && method.properties[0].type === "Property") {
       node = method.properties[0].value as Node;
       source = new SourceText(text, 2);
     } else if (allowTypeScript) {

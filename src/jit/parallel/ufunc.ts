@@ -29,7 +29,7 @@ import { onPool } from "./default-pool.ts";
 import { JitError } from "../errors.ts";
 import { jit, type JitFunction } from "../runtime/jit.ts";
 import { Adaptive } from "../runtime/adaptive.ts";
-import { arenaShared, jitArray, jitFree, type JitArrayConstructor } from "../runtime/memory.ts";
+import { addressOf, arenaShared, jitArray, jitFree, type JitArrayConstructor } from "../runtime/memory.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
@@ -345,6 +345,8 @@ export function vectorize(
         return;
       }
       if (!typeOfArray(a)) throw new TypeError(expected(paramNames[i], `${ARRAY_NAMES}, or a scalar`, a));
+      // A freed or detached jit.array, refused under the caller's name (not the loop's own parameter's).
+      addressOf(a, () => paramNames[i]);
       const n = (a as unknown as ArrayLike<unknown>).length;
       if (length === undefined) [length, first] = [n, i];
       else if (n !== length)
@@ -373,6 +375,7 @@ export function vectorize(
     if (out !== undefined) {
       const given = typeOfArray(out);
       if (!given) throw new TypeError(expected("options.out", ARRAY_NAMES, out));
+      addressOf(out, () => "options.out");
       const wanted = outType ? TYPES[outType].array : undefined;
       if (wanted && !(out instanceof wanted))
         throw new TypeError(expected("options.out", `a ${wanted.name} (the result type is ${outType})`, out));

@@ -141,7 +141,7 @@ export function jit(
   signature?: string | readonly string[],
   options: JitOptions = {},
 ): JitFunction<(...args: any[]) => any> {
-  if (typeof input !== "function" && typeof input !== "string")
+  if ((typeof input !== "function" && typeof input !== "string") || (typeof input === "string" && !/\S/.test(input)))
     throw new TypeError(expected("fn", "a function, or the source text of one", input));
   if (signature !== undefined && typeof signature !== "string" && !Array.isArray(signature))
     throw new TypeError(expected("signature", 'a signature string such as "u64(u64)", or an array of them', signature));
@@ -258,6 +258,8 @@ export function jit(
   // and fractional values alternates two), found without building a key; a declared signature's, by signature.
   const recent: { types: readonly ValueType[]; spec: Specialization }[] = [];
   const declaredSpecs = new Map<Signature, Specialization>();
+  /** Whether the last call's arguments fit its declared signature (set by dispatch). */
+  let argumentsFit = true;
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
@@ -267,7 +269,10 @@ export function jit(
       declaredSpecs.clear();
     }
     if (declared.length) {
-      const sig = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i]))) ?? declared[0];
+      const fitting = declared.find((s) => s.params.length === args.length && s.params.every((p, i) => accepts(p, args[i])));
+      // None fits: the first, whose boundary then refuses the arguments by name (never the original on them).
+      argumentsFit = fitting !== undefined;
+      const sig = fitting ?? declared[0];
       let spec = declaredSpecs.get(sig);
       if (!spec) declaredSpecs.set(sig, (spec = specialize(sig.params, sig.result)));
       return spec;
@@ -292,6 +297,14 @@ export function jit(
         );
       return numbersAsF64 && type === "i32" ? "f64" : type;
     });
+    const names = target.parsed().params;
+    if (types.length !== names.length)
+      // JavaScript would read `undefined` for a missing argument (jit has no such value) or ignore an extra one.
+      throw new TypeError(
+        `${name || "the jit function"} takes ${names.length} argument${names.length === 1 ? "" : "s"} (${names
+          .map((_, i) => paramName(target, i))
+          .join(", ")}), got ${types.length}`,
+      );
     const spec = specialize(types, undefined);
     if (!numbersAsF64 && recent.unshift({ types, spec }) > 4) recent.pop();
     return spec;
@@ -320,7 +333,7 @@ export function jit(
       verifyLeft--;
       return verified(fn!, spec, args, options.fastmath === true);
     }
-    if (!adaptive || (spec.scalarOnly && (!spec.hostCalls || spec.skip-- > 0))) return spec.invoke(args);
+    if (!adaptive || !argumentsFit || (spec.scalarOnly && (!spec.hostCalls || spec.skip-- > 0))) return spec.invoke(args);
     return measured(adaptive, spec, args);
   };
 
@@ -418,9 +431,31 @@ export function jit(
     },
     compile: {
       value: (types: string | readonly string[]): JitCompiled => {
+        if (typeof types !== "string" && !(Array.isArray(types) && types.every((t) => typeof t === "string")))
+          throw new TypeError(expected("types", 'a signature ("f64(f64, i32)" or "(f64, i32)") or an array of type names', types));
         const sig: Signature =
           typeof types === "string" ? parseSignature(types, globals.cls) : parseSignature(`(${types.join(", ")})`, globals.cls);
-        const { module, exportName, signature, wat } = specialize(sig.params, sig.result);
+        // A function with declared signatures is called with those only: another would be compiled for nothing.
+        const paramsOf = (params: readonly ValueType[]) => params.map(typeName).join(", ");
+        const declaredAs = declared.find((d) => paramsOf(d.params) === paramsOf(sig.params));
+        if (declared.length && !declaredAs)
+          throw new TypeError(
+            expected(
+              "types",
+              `one of the signatures ${name || "the function"} was declared with (${declared.map((d) => signatureText(d.params, d.result!)).join("; ")})`,
+              types,
+            ),
+          );
+        const spec = declaredAs ? specialize(declaredAs.params, declaredAs.result) : specialize(sig.params, sig.result);
+        if (sig.result !== undefined && typeName(spec.result) !== typeName(sig.result))
+          throw new TypeError(
+            expected(
+              "types",
+              `the result type ${name || "the function"} has for (${paramsOf(sig.params)}): ${typeName(spec.result)}`,
+              types,
+            ),
+          );
+        const { module, exportName, signature, wat } = spec;
         return { module, exportName, signature, wat };
       },
     },

@@ -101,7 +101,14 @@ export function jitArray<C extends JitArrayConstructor>(ctor: C, lengthOrValues:
   buffers.add(memory.buffer);
   const view = new (ctor as unknown as new (b: ArrayBufferLike, o: number, l: number) => View)(memory.buffer, ptr, length);
   new Uint8Array(memory.buffer, ptr, bytes).fill(0);
-  if (values) (view as unknown as { set(v: ArrayLike<number | bigint>): void }).set(values);
+  if (values)
+    try {
+      (view as unknown as { set(v: ArrayLike<number | bigint>): void }).set(values);
+    } catch (e) {
+      // Values the array cannot hold (numbers for a BigInt64Array…): its block is given back.
+      heap.free(ptr);
+      throw new TypeError(expected("lengthOrValues", `values a ${ctor.name} can hold (${(e as Error).message})`, lengthOrValues));
+    }
   live.add(view);
   return view as InstanceType<C>;
 }
