@@ -104,3 +104,87 @@ describe("jit with arrays on the pool: refusals", () => {
     }
   });
 });
+
+describe("lifetimes: arrays given back while calls use them", () => {
+  it("jit.free of an array a running parallel call reads: the call keeps its block, gives the right answer, and frees it at its end", async () => {
+    const { prange } = await import("../src/jit/index.ts");
+    const { closeDefaultPool } = await import("../src/jit/parallel/default-pool.ts");
+    function psum(a: Float64Array, reps: number) {
+      let s = 0;
+      for (const i of prange(0, a.length)) {
+        let x = 0;
+        for (let r = 0; r < reps; r++) x += a[i];
+        s += x;
+      }
+      return s;
+    }
+    const parallel = jit(psum, { parallel: true });
+    try {
+      const n = 1 << 14;
+      const a = jit.array(Float64Array, n).fill(1);
+      const running = parallel(a, 2000);
+      jit.free(a); // at once, before the pool has even placed it
+      const b = jit.array(Float64Array, n).fill(1000);
+      expect(b.byteOffset).not.toBe(a.byteOffset); // not a's block: the call still holds it
+      expect(await running).toBe(n * 2000);
+      await expect(parallel(a, 1)).rejects.toThrow(/Expected `a` to be an array from jit.array that was not freed yet/);
+      // The call over, a's block is free: the next array of that size may take it.
+      const c = jit.array(Float64Array, n);
+      expect(c.byteOffset).toBe(a.byteOffset);
+      jit.free(b);
+      jit.free(c);
+    } finally {
+      await closeDefaultPool();
+    }
+  });
+
+  it("a freed jit.array given to a pool of one's own is refused by name (it was copied in, and its results written into the block's next owner)", async () => {
+    const pool = await createPool({ workers: 2, mode: "shared", warmUp: false });
+    try {
+      const rows = jit((r0: number, r1: number, out: Float64Array) => {
+        for (let r = r0; r < r1; r++) out[r] = 7;
+      }, "void(i32, i32, f64[])");
+      const old = jit.array(Float64Array, 8);
+      jit.free(old);
+      const live = jit.array(Float64Array, 8);
+      await expect(pool.forRows(rows, 0, 8, { args: [old] })).rejects.toThrow(
+        "Expected `options.args[0]` to be an array that was not given back (this one was freed with jit.free)",
+      );
+      expect([...live]).toEqual(Array(8).fill(0));
+      jit.free(live);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a pool.alloc array disposed just after a forRows call started with it: the call keeps it to its end, as the built-in kernels do", async () => {
+    const pool = await createPool({ workers: 2, mode: "shared", warmUp: false });
+    try {
+      const rows = jit((r0: number, r1: number, out: Float64Array) => {
+        for (let r = r0; r < r1; r++) out[r] = r + 1;
+      }, "void(i32, i32, f64[])");
+      const out = pool.alloc(Float64Array, 16);
+      const seen = new Float64Array(16);
+      const call = pool.forRows(rows, 0, 16, { args: [out] }).then(() => seen.set(out));
+      out.dispose();
+      await call; // it rejected: the array was looked at only after the function was resolved
+      expect([...seen]).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(pool.sharedBytesInUse).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a view of part of a freed jit.array is refused while its block is not handed out again", () => {
+    const fill = jit((x: Float64Array, v: number) => {
+      for (let i = 0; i < x.length; i++) x[i] = v;
+      return x.length;
+    });
+    const a = jit.array(Float64Array, 64);
+    const part = a.subarray(8, 16);
+    expect(fill(part, 1)).toBe(8);
+    jit.free(a);
+    expect(() => fill(a.subarray(0), 9)).toThrow("Expected `x` to be an array from jit.array that was not freed yet");
+    expect(() => fill(part, 9)).toThrow("Expected `x` to be an array from jit.array that was not freed yet");
+  });
+});

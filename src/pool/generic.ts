@@ -42,49 +42,13 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       if (!named && !("initial" in opts)) throw new TypeError("Expected `options.initial` to be the result of an empty range, got nothing");
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
       if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
-      const { ref, spec, bound } = await functions.resolve(fn, [lo, hi, ...(opts.args ?? [])]);
-      if (bound) throw refused(bound.name, "reduceRange");
-      let l: number | bigint;
-      let h: number | bigint;
-      let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
-      if (spec) {
-        const [pl, ph] = rangeParams(spec, "reduceRange");
-        l = checkScalar(lo, pl.type, pl.name);
-        h = checkScalar(hi, ph.type, ph.name);
-        if (typeof l !== typeof h) throw new TypeError(expected(ph.name, `of the same type as \`${pl.name}\``, hi));
-        if (typeof l === "number" && (!Number.isSafeInteger(l) || !Number.isSafeInteger(h)))
-          throw new TypeError(
-            expected(Number.isSafeInteger(l) ? ph.name : pl.name, "an integer (a range bound)", Number.isSafeInteger(l) ? hi : lo),
-          );
-        extra = placeArgs(core, spec, opts.args ?? []);
-      } else {
-        const bigintRange = typeof lo === "bigint";
-        if (bigintRange ? typeof hi !== "bigint" : typeof lo !== "number" || !Number.isSafeInteger(lo))
-          throw new TypeError(expected("lo", "a safe integer or a bigint (with `hi` of the same type)", lo));
-        if (!bigintRange && (typeof hi !== "number" || !Number.isSafeInteger(hi)))
-          throw new TypeError(expected("hi", `${typeof lo === "bigint" ? "a bigint, like `lo`" : "a safe integer, like `lo`"}`, hi));
-        [l, h] = [lo, hi];
+      // The arrays are held from now: one disposed (or freed) before the call places them stays the call's.
+      const release = core.hold(opts.args ?? []);
+      try {
+        return await reduce(fn, lo, hi, opts, count, named);
+      } finally {
+        release();
       }
-      const resultIsBig = spec ? spec.result === "u64" || spec.result === "i64" : typeof l === "bigint";
-      const combine = (named ? NAMED_COMBINES[named] : opts.combine) as (a: R, b: R) => R;
-      const hasInitial = "initial" in opts;
-      const initial = hasInitial ? opts.initial : named === "wrapAdd" ? 0n : named === "add" ? (resultIsBig ? 0n : 0) : undefined;
-      if (!hasInitial && (named === "min" || named === "max") && !(h > l))
-        throw new RangeError(
-          expected("options.initial", `the result of an empty range (combine "${named}" has no neutral value)`, undefined),
-        );
-      const ranges: [number | bigint, number | bigint][] =
-        typeof l === "bigint" ? splitRange(l, h as bigint, count) : splitCount(l, h as number, count);
-      const specs = ranges.map(([a, b]) => ({
-        kernel: ref.export,
-        label: `range [${a}, ${b})`,
-        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
-      }));
-      const finish = (results: unknown[]) => {
-        extra.copyBack();
-        return initial === undefined && !hasInitial ? (results as R[]).reduce(combine) : (results as R[]).reduce(combine, initial as R);
-      };
-      return core.submit(`reduceRange(${ref.export})`, specs, opts, finish, extra.release);
     },
 
     async forRows(fn: PoolFunction, start: number, end: number, options?: RowsOptions): Promise<void> {
@@ -94,23 +58,85 @@ export function genericCalls(core: PoolCore, functions: FunctionCache): GenericC
       toInteger(end, "end", 0, Number.MAX_SAFE_INTEGER);
       if (opts.args !== undefined && !Array.isArray(opts.args)) throw new TypeError(expected("options.args", "an array", opts.args));
       const count = core.chunkCount({ signal: opts.signal, chunks: opts.chunks }, "options");
-      const { ref, spec, bound } = await functions.resolve(fn, [start, end, ...(opts.args ?? [])]);
-      if (bound) throw refused(bound.name, "forRows");
-      let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
-      if (spec) {
-        const params = rangeParams(spec, "forRows");
-        checkScalar(start, params[0].type, params[0].name);
-        checkScalar(end, params[1].type, params[1].name);
-        extra = placeArgs(core, spec, opts.args ?? []);
+      const release = core.hold(opts.args ?? []);
+      try {
+        return await rows(fn, start, end, opts, count);
+      } finally {
+        release();
       }
-      const specs = splitCount(start, end, count).map(([a, b]) => ({
-        kernel: ref.export,
-        label: `rows [${a}, ${b})`,
-        make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
-      }));
-      return core.submit(`forRows(${ref.export})`, specs, opts, extra.copyBack, extra.release);
     },
   };
+
+  async function reduce<R>(
+    fn: PoolFunction,
+    lo: number | bigint,
+    hi: number | bigint,
+    opts: ReduceOptions<R>,
+    count: number,
+    named: ReturnType<typeof checkCombine> | undefined,
+  ): Promise<R> {
+    const { ref, spec, bound } = await functions.resolve(fn, [lo, hi, ...(opts.args ?? [])]);
+    if (bound) throw refused(bound.name, "reduceRange");
+    let l: number | bigint;
+    let h: number | bigint;
+    let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
+    if (spec) {
+      const [pl, ph] = rangeParams(spec, "reduceRange");
+      l = checkScalar(lo, pl.type, pl.name);
+      h = checkScalar(hi, ph.type, ph.name);
+      if (typeof l !== typeof h) throw new TypeError(expected(ph.name, `of the same type as \`${pl.name}\``, hi));
+      if (typeof l === "number" && (!Number.isSafeInteger(l) || !Number.isSafeInteger(h)))
+        throw new TypeError(
+          expected(Number.isSafeInteger(l) ? ph.name : pl.name, "an integer (a range bound)", Number.isSafeInteger(l) ? hi : lo),
+        );
+      extra = placeArgs(core, spec, opts.args ?? [], true);
+    } else {
+      const bigintRange = typeof lo === "bigint";
+      if (bigintRange ? typeof hi !== "bigint" : typeof lo !== "number" || !Number.isSafeInteger(lo))
+        throw new TypeError(expected("lo", "a safe integer or a bigint (with `hi` of the same type)", lo));
+      if (!bigintRange && (typeof hi !== "number" || !Number.isSafeInteger(hi)))
+        throw new TypeError(expected("hi", `${typeof lo === "bigint" ? "a bigint, like `lo`" : "a safe integer, like `lo`"}`, hi));
+      [l, h] = [lo, hi];
+    }
+    const resultIsBig = spec ? spec.result === "u64" || spec.result === "i64" : typeof l === "bigint";
+    const combine = (named ? NAMED_COMBINES[named] : opts.combine) as (a: R, b: R) => R;
+    const hasInitial = "initial" in opts;
+    const initial = hasInitial ? opts.initial : named === "wrapAdd" ? 0n : named === "add" ? (resultIsBig ? 0n : 0) : undefined;
+    if (!hasInitial && (named === "min" || named === "max") && !(h > l))
+      throw new RangeError(
+        expected("options.initial", `the result of an empty range (combine "${named}" has no neutral value)`, undefined),
+      );
+    const ranges: [number | bigint, number | bigint][] =
+      typeof l === "bigint" ? splitRange(l, h as bigint, count) : splitCount(l, h as number, count);
+    const specs = ranges.map(([a, b]) => ({
+      kernel: ref.export,
+      label: `range [${a}, ${b})`,
+      make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
+    }));
+    const finish = (results: unknown[]) => {
+      extra.copyBack();
+      return initial === undefined && !hasInitial ? (results as R[]).reduce(combine) : (results as R[]).reduce(combine, initial as R);
+    };
+    return core.submit(`reduceRange(${ref.export})`, specs, opts, finish, extra.release);
+  }
+
+  async function rows(fn: PoolFunction, start: number, end: number, opts: RowsOptions, count: number): Promise<void> {
+    const { ref, spec, bound } = await functions.resolve(fn, [start, end, ...(opts.args ?? [])]);
+    if (bound) throw refused(bound.name, "forRows");
+    let extra: ExtraArgs = { flat: opts.args ?? [], copyBack: () => undefined, release: () => undefined };
+    if (spec) {
+      const params = rangeParams(spec, "forRows");
+      checkScalar(start, params[0].type, params[0].name);
+      checkScalar(end, params[1].type, params[1].name);
+      extra = placeArgs(core, spec, opts.args ?? [], true);
+    }
+    const specs = splitCount(start, end, count).map(([a, b]) => ({
+      kernel: ref.export,
+      label: `rows [${a}, ${b})`,
+      make: () => ({ job: { kind: "call", fn: ref, args: [a, b, ...extra.flat] } as Job }),
+    }));
+    return core.submit(`forRows(${ref.export})`, specs, opts, extra.copyBack, extra.release);
+  }
 }
 
 /** The shape of forRows' and reduceRange's functions: two scalars first (the range), then scalars or arrays. */
@@ -136,7 +162,7 @@ interface ExtraArgs {
  * array from pool.alloc where it lies, any other copied in once (and back, if the function writes it).
  * Everything is checked before anything is placed, so a refused call leaves nothing in the shared memory.
  */
-function placeArgs(core: PoolCore, spec: FunctionSpec, args: readonly unknown[]): ExtraArgs {
+function placeArgs(core: PoolCore, spec: FunctionSpec, args: readonly unknown[], held = false): ExtraArgs {
   const params = spec.params.slice(2);
   if (args.length !== params.length)
     throw new TypeError(
@@ -165,7 +191,7 @@ function placeArgs(core: PoolCore, spec: FunctionSpec, args: readonly unknown[])
     const p = params[i];
     if (!isBufferType(p.type)) return flat.push(checkScalar(arg, p.type, p.name));
     const view = arg as ArrayBufferView & { length: number };
-    const ptr = core.place(view, p.name);
+    const ptr = core.place(view, p.name, held);
     placed.push({ view, ptr, back: p.inout === true && !core.isResident(view) });
     flat.push(ptr, view.length);
   });

@@ -15,6 +15,7 @@ import { genericCalls, type GenericCalls } from "./generic.ts";
 import { SharedHeap } from "../heap.ts";
 import { parallelKernels } from "./parallel.ts";
 import type { PoolMode } from "./protocol.ts";
+import type { Lender } from "./types.ts";
 import { Scheduler, type SchedulerConfig } from "./scheduler.ts";
 import type { PoolArray, ResidentType } from "./resident.ts";
 import type { ParallelKernels, Pool, PoolOptions } from "./types.ts";
@@ -48,13 +49,13 @@ export function createPool(options?: PoolOptions): Promise<Pool> {
 
 /**
  * A shared memory owned elsewhere, for a pool to run in (jit's, for its default pool): the pool's
- * arrays come from `heap`, and an array the owner made in it is used where it lies (`lend`).
+ * arrays come from `heap`, and an array the owner made in it is used where it lies (`lender`).
  * Its first page must be left free: the threads build's static data goes there.
  */
 export interface HostMemory {
   readonly memory: WebAssembly.Memory;
   readonly heap: SharedHeap;
-  readonly lend: (view: ArrayBufferView, name: string) => number | undefined;
+  readonly lender: Lender;
 }
 
 /** createPool, in `host`'s memory when the pool runs in shared mode (not part of the public API: src/jit/parallel/default-pool.ts uses it). @internal */
@@ -81,7 +82,7 @@ export async function startPool(options?: PoolOptions, host?: HostMemory): Promi
     if (host && local.heapBase() > PAGE)
       throw new Error(`The threads build's static data (${local.heapBase()} bytes) does not fit the first page of the host memory`);
     const heap = host?.heap ?? new SharedHeap(memory, local.heapBase(), SHARED_MAX_PAGES * PAGE);
-    scheduler = { ...scheduler, memory, local, heap, lend: host?.lend };
+    scheduler = { ...scheduler, memory, local, heap, lender: host?.lender };
   }
   const core = new Scheduler(scheduler);
   await core.start(config.workers);

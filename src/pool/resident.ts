@@ -6,6 +6,7 @@
 // each call like any other (pool.modeReason says so), and `dispose()` does nothing.
 import { expected } from "../errors.ts";
 import { toInteger } from "../validate.ts";
+import type { Lender } from "./types.ts";
 
 /** What residents need of the shared heap (heap.ts). */
 interface Heap {
@@ -26,7 +27,7 @@ interface Block {
   disposed: boolean;
 }
 
-export class Residents {
+export class Residents implements Lender {
   #blocks = new WeakMap<ArrayBufferView, Block>();
 
   constructor(
@@ -50,11 +51,16 @@ export class Residents {
     });
   }
 
-  /** Where `view` lies in the shared memory, if it is a live resident array (the whole of one); the call holds it until `giveBack`. */
-  lend(view: ArrayBufferView): number | undefined {
+  /**
+   * Where `view` lies in the shared memory, if it is a resident array (the whole of one); the call holds
+   * it until `giveBack`. A disposed one is refused, unless `held` and a running call still holds it (the
+   * call that held it when it started, placing it now).
+   */
+  lend(view: ArrayBufferView, name = "the array", held = false): number | undefined {
     const block = this.#blocks.get(view);
     if (!block) return undefined;
-    if (block.disposed) throw new TypeError(expected("the array", "an array from pool.alloc that was not disposed", view));
+    if (block.disposed && !(held && block.uses > 0))
+      throw new TypeError(expected(name, "an array from pool.alloc that was not disposed", view));
     block.uses++;
     return block.ptr;
   }
@@ -66,7 +72,7 @@ export class Residents {
     if (--block.uses === 0 && block.disposed) this.heap!.free(block.ptr);
   }
 
-  isResident(view: ArrayBufferView): boolean {
+  owns(view: ArrayBufferView): boolean {
     return this.#blocks.has(view);
   }
 }

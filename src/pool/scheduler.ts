@@ -2,7 +2,8 @@
 // worker with the fewest in flight. It settles results, fails tasks (error, abort, close) and decides
 // what happens to a dead worker's chunks. Every step is O(1) per chunk (a queue with a moving head,
 // failed tasks' chunks skipped when they come up), so a call of MAX_CHUNKS chunks costs linear time.
-import { AbortError, KernelError, PoolClosedError, WorkerError } from "../errors.ts";
+import { AbortError, KernelError, PoolClosedError, WorkerError, expected } from "../errors.ts";
+import { isRetired } from "../retired.ts";
 import type { KernelExports } from "../kernels/abi.ts";
 import { callChunks } from "./config.ts";
 import type { SharedHeap } from "../heap.ts";
@@ -10,7 +11,7 @@ import { isMailable } from "./mailbox.ts";
 import { CHUNKS_IN_FLIGHT, EVEN_CHUNKS_DEEP, SINGLE_CHUNKS_DEEP } from "./tuning.ts";
 import { remember, type Job, type PoolMode } from "./protocol.ts";
 import { Residents } from "./resident.ts";
-import type { CallOptions, ChunkSpec, PoolCore } from "./types.ts";
+import type { CallOptions, ChunkSpec, Lender, PoolCore } from "./types.ts";
 import { WorkerSet, type Slot, type WorkerSetConfig } from "./workers.ts";
 
 interface Chunk {
@@ -88,8 +89,8 @@ export interface SchedulerConfig extends WorkerSetConfig {
   /** Shared mode: an instance on this thread that runs no kernel, asked for sizes (countPrimesScratch). */
   readonly local?: KernelExports;
   readonly chunksPerWorker: number;
-  /** Shared mode in a memory owned elsewhere (jit's): where an array of that owner already lies in it, or undefined. */
-  readonly lend?: (view: ArrayBufferView, name: string) => number | undefined;
+  /** Shared mode in a memory owned elsewhere (jit's): the owner's arrays, used where they lie. */
+  readonly lender?: Lender;
 }
 
 export class Scheduler implements PoolCore {
@@ -139,17 +140,43 @@ export class Scheduler implements PoolCore {
     this.workers.hold(this.#tasks.size > 0);
   }
 
-  place(view: ArrayBufferView, name: string): number {
-    return this.residents.lend(view) ?? this.#config.lend?.(view, name) ?? this.heap!.put(view, name);
+  place(view: ArrayBufferView, name: string, held = false): number {
+    const owner = this.#ownerOf(view);
+    if (owner) return owner.lend(view, name, held)!;
+    refuseRetired(view, name);
+    return this.heap!.put(view, name);
   }
 
   unplace(view: ArrayBufferView, ptr: number): void {
-    if (this.residents.isResident(view)) this.residents.giveBack(view);
-    else if (this.#config.lend?.(view, "") === undefined) this.heap!.free(ptr);
+    const owner = this.#ownerOf(view);
+    if (owner) owner.giveBack(view);
+    else this.heap!.free(ptr);
   }
 
   isResident(view: ArrayBufferView): boolean {
-    return this.residents.isResident(view) || this.#config.lend?.(view, "") !== undefined;
+    return this.#ownerOf(view) !== undefined;
+  }
+
+  hold(args: readonly unknown[]): () => void {
+    const held: [ArrayBufferView, Lender][] = [];
+    const release = () => held.forEach(([view, owner]) => owner.giveBack(view));
+    try {
+      args.forEach((arg, i) => {
+        if (!ArrayBuffer.isView(arg)) return;
+        const owner = this.#ownerOf(arg);
+        if (!owner) refuseRetired(arg, `options.args[${i}]`);
+        else if (owner.lend(arg, `options.args[${i}]`, true) !== undefined) held.push([arg, owner]);
+      });
+    } catch (e) {
+      release();
+      throw e;
+    }
+    return release;
+  }
+
+  #ownerOf(view: ArrayBufferView): Lender | undefined {
+    if (this.residents.owns(view)) return this.residents;
+    return this.#config.lender?.owns(view) ? this.#config.lender : undefined;
   }
 
   scratchForPrimes(lo: bigint, hi: bigint): number {
@@ -388,4 +415,9 @@ function abortError(name: string, signal: AbortSignal): AbortError {
 
 function noWorkerLeft(cause: Error): WorkerError {
   return new WorkerError(`No worker left: a replacement could not start (${cause.message})`, { cause });
+}
+
+/** An array given back with `jit.free`, in a pool of another memory, is refused by name (copied in, its results would go to the block's new owner). */
+function refuseRetired(view: ArrayBufferView, name: string): void {
+  if (isRetired(view)) throw new TypeError(expected(name, "an array that was not given back (this one was freed with jit.free)", view));
 }

@@ -211,8 +211,18 @@ export interface PoolCore {
   readonly memory?: WebAssembly.Memory;
   /** Shared mode: bytes of scratch a countPrimesRange chunk ending at `hi` needs. */
   scratchForPrimes(lo: bigint, hi: bigint): number;
-  /** Shared mode: where `view` lies in the shared memory for a call: an array from `pool.alloc` as it is (held), anything else copied in. */
-  place(view: ArrayBufferView, name: string): number;
+  /**
+   * Shared mode: where `view` lies in the shared memory for a call: an array from `pool.alloc` (or, on
+   * jit's pool, `jit.array`) as it is (held), anything else copied in. `held`: the call holds it since
+   * it started (`hold`), so an array given back meanwhile is still its own.
+   */
+  place(view: ArrayBufferView, name: string, held?: boolean): number;
+  /**
+   * Holds, from the moment a call starts, the arrays among `args` that live in the shared memory, so
+   * that one disposed (or freed) before the call places it stays the call's: the returned function
+   * ends the hold. An array given back before the call is refused by name.
+   */
+  hold(args: readonly unknown[]): () => void;
   /** Gives back what `place` took (the copy is freed; a resident array is released). */
   unplace(view: ArrayBufferView, ptr: number): void;
   /** True for an array from `pool.alloc` living in the shared memory. */
@@ -229,4 +239,17 @@ export interface PoolCore {
     finish: (results: unknown[]) => T,
     cleanup?: () => void,
   ): Promise<T>;
+}
+
+/** Arrays an owner lends to calls while they run: `pool.alloc`'s, and on jit's own pool `jit.array`'s. @internal */
+export interface Lender {
+  /**
+   * Where `view` lies in the shared memory, held until `giveBack`; undefined when it is not the
+   * lender's. An array given back is refused, naming `name`, unless `held` and a running call holds it.
+   */
+  lend(view: ArrayBufferView, name: string, held?: boolean): number | undefined;
+  /** Ends a hold (an array given back meanwhile is freed by the last call out). */
+  giveBack(view: ArrayBufferView): void;
+  /** Whether `view` is the lender's (never throws). */
+  owns(view: ArrayBufferView): boolean;
 }

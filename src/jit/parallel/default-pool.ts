@@ -8,7 +8,7 @@
 // workers where it lies.
 import type { HostMemory } from "../../pool/pool.ts";
 import type { Pool, PoolOptions } from "../../pool/types.ts";
-import { addressOf, arenaHeap, arenaMemory, arenaShared } from "../runtime/memory.ts";
+import { arenaHeap, arenaMemory, arenaShared, borrow, giveBack, inArena } from "../runtime/memory.ts";
 
 const IDLE_CLOSE_MS = 500;
 const holdsProcess = typeof (globalThis as { Deno?: unknown }).Deno === "object";
@@ -31,7 +31,7 @@ export function defaultPool(): Promise<Pool> {
   if (!pool) {
     // In jit's own memory where it is shared, so arrays from jit.array reach the workers with no copy.
     const host = arenaShared()
-      ? { memory: arenaMemory(), heap: arenaHeap(), lend: (view: ArrayBufferView, name: string) => addressOf(view, () => name) }
+      ? { memory: arenaMemory(), heap: arenaHeap(), lender: { lend: borrow, giveBack, owns: inArena } }
       : undefined;
     if (!startPool) throw new Error("hotpath/jit was loaded without its entry (src/jit/index.ts), which says how to start a pool");
     const starting = startPool({ keepAlive: false }, host);

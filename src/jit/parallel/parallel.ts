@@ -15,6 +15,7 @@ import type { Pool } from "../../pool/types.ts";
 import { typeOfValue } from "../runtime/boundary.ts";
 import { onPool } from "./default-pool.ts";
 import { JitError } from "../errors.ts";
+import { borrow, giveBack, inArena } from "../runtime/memory.ts";
 import { checkJitOptions, jit, type JitOptions } from "../runtime/jit.ts";
 import { parseFunction, type Node, type ParsedFunction } from "../front/parse.ts";
 import { isPrangeCall } from "./prange.ts";
@@ -111,6 +112,19 @@ export function parallelJit(
 
   const run = async (args: unknown[], call: ParallelCallOptions): Promise<unknown> => {
     if (failure) return fn!(...args);
+    // The jit.array arguments are held from the call on (a jit.free meanwhile gives the block back
+    // when the call ends, not under it); a freed one is refused here, by name.
+    const held: ArrayBufferView[] = [];
+    try {
+      args.forEach((a, i) => {
+        if (ArrayBuffer.isView(a) && inArena(a) && borrow(a, plan?.paramNames[i] || `argument ${i + 1}`) !== undefined) held.push(a);
+      });
+      return await runHeld(args, call);
+    } finally {
+      held.forEach(giveBack);
+    }
+  };
+  const runHeld = async (args: unknown[], call: ParallelCallOptions): Promise<unknown> => {
     const types = declared.length
       ? (declared.find((s) => s.params.length === args.length) ?? declared[0]).params
       : args.map((value, i) => {

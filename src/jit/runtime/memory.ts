@@ -9,6 +9,7 @@
 import { PAGE } from "../../arena.ts";
 import { expected } from "../../errors.ts";
 import { SharedHeap } from "../../heap.ts";
+import { retire } from "../../retired.ts";
 import { ELEMENTS, type ElementType } from "../analysis/types.ts";
 import type { WasmMemory } from "../wasm/wasm.ts";
 
@@ -30,6 +31,36 @@ const buffers = new WeakSet<ArrayBufferLike>();
 /** Arrays from `jit.array` not given back yet, and those given back (passing one again is an error). */
 const live = new WeakSet<View>();
 const freed = new WeakSet<View>();
+
+/**
+ * The block of a `jit.array`, by its start. A call that runs after this one returns (a parallel
+ * function, a pool task) holds the blocks of the arrays it was given (`borrow`): `jit.free` of a held
+ * array marks it given back at once (later calls refuse it) and gives its block back when the last
+ * call holding it ends, so that no array made meanwhile takes the block under a running call.
+ */
+interface Block {
+  readonly ptr: number;
+  readonly bytes: number;
+  borrows: number;
+  freed: boolean;
+}
+const blocks = new Map<number, Block>();
+const blockOfView = new WeakMap<View, Block>();
+
+/** The block `view` lies in: its own, or for a view of part of one (a subarray), the block holding it. */
+function blockOf(view: ArrayBufferView): Block | undefined {
+  const own = blockOfView.get(view as View);
+  if (own) return own;
+  const start = view.byteOffset;
+  const end = start + view.byteLength;
+  for (const block of blocks.values()) if (block.ptr <= start && end <= block.ptr + block.bytes) return block;
+  return undefined;
+}
+
+function releaseBlock(block: Block): void {
+  blocks.delete(block.ptr);
+  theArena().heap.free(block.ptr);
+}
 
 function theArena(): Arena {
   if (arena) return arena;
@@ -110,6 +141,9 @@ export function jitArray<C extends JitArrayConstructor>(ctor: C, lengthOrValues:
       throw new TypeError(expected("lengthOrValues", `values a ${ctor.name} can hold (${(e as Error).message})`, lengthOrValues));
     }
   live.add(view);
+  const block: Block = { ptr, bytes, borrows: 0, freed: false };
+  blocks.set(ptr, block);
+  blockOfView.set(view, block);
   return view as InstanceType<C>;
 }
 
@@ -126,7 +160,36 @@ export function jitFree(array: ArrayBufferView): void {
     );
   live.delete(view);
   freed.add(view);
-  theArena().heap.free(view.byteOffset);
+  retire(view);
+  const block = blockOfView.get(view)!;
+  block.freed = true;
+  if (block.borrows === 0) releaseBlock(block);
+}
+
+/**
+ * A call that outlives this one (a parallel function, a pool task) holds `view` if it lies in jit's
+ * memory: its address, or undefined for an array of elsewhere. Refused by name: an array given back
+ * (unless a call still holds its block: the same call placing it again), a view of no array.
+ * @internal
+ */
+export function borrow(view: ArrayBufferView, name: string): number | undefined {
+  const address = addressOf(view, () => name);
+  if (address === undefined) return undefined;
+  const block = blockOf(view);
+  if (block) block.borrows++;
+  return address;
+}
+
+/** Ends a hold taken by `borrow` (the block is given back if its array was freed meanwhile). @internal */
+export function giveBack(view: ArrayBufferView): void {
+  if (!buffers.has(view.buffer)) return;
+  const block = blockOf(view);
+  if (block && --block.borrows === 0 && block.freed) releaseBlock(block);
+}
+
+/** Whether `view` lies in jit's memory (never throws). @internal */
+export function inArena(view: ArrayBufferView): boolean {
+  return buffers.has(view.buffer);
 }
 
 /**
@@ -152,8 +215,22 @@ export function arrayBytes(args: readonly unknown[], elementBytes: readonly numb
  */
 export function addressOf(view: ArrayBufferView, name: () => string, buffer: ArrayBufferLike = view.buffer): number | undefined {
   if (!buffers.has(buffer)) return undefined;
-  if (freed.has(view as View))
-    throw new TypeError(expected(name(), "an array from jit.array that was not freed yet (this one was given back with jit.free)", view));
+  if (!live.has(view as View)) {
+    // A jit.array given back, or a view of part of one (a subarray) or of no array at all: usable when
+    // it lies in a live array, or in a given-back one whose block a running call still holds (that
+    // call's own later steps use it: its pool placing it, its prologue). A view of a block given back
+    // and handed out again cannot be told from a view of the new array: that one is not caught.
+    const block = blockOf(view);
+    const usable = block !== undefined && (block.borrows > 0 || (!block.freed && !freed.has(view as View)));
+    if (!usable)
+      throw new TypeError(
+        expected(
+          name(),
+          "an array from jit.array that was not freed yet (this one, or the array it is part of, was given back with jit.free)",
+          view,
+        ),
+      );
+  }
   if (!arena!.shared && buffer !== arena!.memory.buffer)
     throw new TypeError(
       expected(
