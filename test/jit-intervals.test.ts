@@ -399,3 +399,54 @@ describe("jit: the value of an assignment to an integer element", () => {
     expect(fast[3].inspect()).toMatch(/i32\.add/);
   });
 });
+
+describe("jit: a compound assignment whose right side assigns the same local", () => {
+  it("operates on the value read before the right side ran, as JavaScript does (it was taken for the new one, and wrapped to int32)", () => {
+    const forms = [
+      (x: number) => {
+        let s = x;
+        s += s = 5;
+        return s;
+      },
+      (x: number) => {
+        let s = x;
+        s *= s = 3;
+        return s;
+      },
+      (x: number) => {
+        let s = x;
+        s -= s = -7;
+        return s;
+      },
+      (x: number) => {
+        let s = x;
+        s += s += 2147483600;
+        return s;
+      },
+      (x: number) => {
+        let s = x;
+        s += s++;
+        return s;
+      },
+      (x: number) => {
+        let s = x | 0;
+        for (let i = 0; i < 3; i++) s += s = 2147483600;
+        return s;
+      },
+      (x: number) => {
+        let s = x | 0;
+        s |= s = 1 << 30;
+        s += s;
+        return s;
+      },
+    ];
+    const ints = fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30));
+    for (const form of forms)
+      fc.assert(
+        fc.property(ints, (x) => {
+          expect(jit(form, undefined, { adaptive: false })(x)).toBe(form(x));
+        }),
+        { numRuns: 100 },
+      );
+  });
+});

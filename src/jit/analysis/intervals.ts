@@ -376,11 +376,10 @@ export function analyze(
     }
     if (target.type !== "Identifier") return expr(node.right, env);
     const b = resolve(target.name);
+    // `s op= r` reads s before r runs (r may assign s: `s += (s = 5)` adds the old s).
+    const old = op !== "=" && b?.kind === "number" ? env.get(b) : undefined;
     let value = expr(node.right, env);
-    if (op !== "=") {
-      const old = b?.kind === "number" ? env.get(b) : undefined;
-      value = old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
-    }
+    if (op !== "=") value = old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
     if (b) assignTo(b, value, env);
     return value;
   };
