@@ -6,6 +6,12 @@ import { jit, jitClass, JitError, JitMismatchError } from "../src/jit/index.ts";
 
 /** Never defined: the name of warm-up.ts's samples. */
 declare function w(n: bigint): bigint;
+/** Jitted below by name; jitted code calls them by name. */
+declare function unique(n: number): number;
+declare class Vec2 {
+  constructor(x: number);
+  x: number;
+}
 
 describe("jit: the dispatcher", () => {
   it("compiles once per tuple of argument types", () => {
@@ -159,7 +165,7 @@ describe("jit: the dispatcher", () => {
     expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0, plainCalls: 0 });
   });
 
-  it("redefining a jitted callee recompiles its callers", () => {
+  it("a callee's name given to a second, different function: callers are refused by name, not bound to the other one", () => {
     function step(n: number) {
       return n + 1;
     }
@@ -168,11 +174,28 @@ describe("jit: the dispatcher", () => {
       return step(step(n));
     });
     expect(twice(1)).toBe(3);
-    jit(function step(n: number) {
-      return n * 10;
+    // Another scope (another module) jits its own `step`: which one `twice` calls, jit cannot see (it
+    // went on to call the new one: 100).
+    (() => {
+      function step(n: number) {
+        return n * 10;
+      }
+      jit(step);
+    })();
+    expect(() => twice(1)).toThrow("`step` names 2 different functions given to jit in this process");
+    // The same source given to jit again is no second definition.
+    jit(function unique(n: number) {
+      return n - 1;
     });
-    expect(twice(1)).toBe(100);
-    expect(twice.stats.compiled).toBe(2);
+    jit(function unique(n: number) {
+      return n - 1;
+    });
+    expect(jit((n: number) => unique(n) * 2)(5)).toBe(8);
+    // A jitClass name given to two different classes: `new` in jitted code is refused the same way.
+    const make = (text: string) => new Function(`return ${text}`)();
+    jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x; } }"));
+    jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x * 2; } }"));
+    expect(() => jit((a: number) => new Vec2(a).x)(1)).toThrow("`Vec2` names 2 different jitClass classes in this process");
   });
 
   it("verify: n runs the original beside the first n calls and reports a difference", () => {
