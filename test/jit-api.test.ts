@@ -228,6 +228,30 @@ describe("jit: the dispatcher", () => {
     warn.mockRestore();
     expect(() => jit((s: number) => String(s).length)(1)).toThrow(JitError);
   });
+
+  it("fallback: true runs the original for arguments jit has no type for (that call only), and says so once", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const sum = jit(
+      (a: ArrayLike<number>) => {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i];
+        return s;
+      },
+      undefined,
+      { fallback: true },
+    );
+    expect(sum(new Int16Array([1, 2, 3]))).toBe(6);
+    expect(sum([1, 2, 3])).toBe(6);
+    expect(sum(Float64Array.of(1, 2, 3))).toBe(6); // compiled
+    expect(sum.signatures).toEqual(["f64(f64[])"]);
+    expect(sum.fallbackReason).toBeUndefined();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/for arguments jit cannot take: Expected `a` to be/);
+    warn.mockRestore();
+    // Without fallback, or with a declared signature, they are refused.
+    expect(() => jit((a: ArrayLike<number>) => a[0])(new Int16Array(1))).toThrow(TypeError);
+    expect(() => jit((a: ArrayLike<number>) => a[0], "f64(f64[])", { fallback: true })(new Int16Array(1) as never)).toThrow(TypeError);
+  });
 });
 
 describe("jitClass", () => {

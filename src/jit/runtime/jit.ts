@@ -286,7 +286,7 @@ export function jit(
     const types = args.map((value, i) => {
       const type = typeOfValue(value);
       if (!type)
-        throw new TypeError(
+        throw unsupportedArgument(
           expected(
             paramName(target, i),
             `a bigint, number, boolean, jitClass instance or one of ${Object.values(ELEMENTS)
@@ -300,7 +300,7 @@ export function jit(
     const names = target.parsed().params;
     if (types.length !== names.length)
       // JavaScript would read `undefined` for a missing argument (jit has no such value) or ignore an extra one.
-      throw new TypeError(
+      throw unsupportedArgument(
         `${name || "the jit function"} takes ${names.length} argument${names.length === 1 ? "" : "s"} (${names
           .map((_, i) => paramName(target, i))
           .join(", ")}), got ${types.length}`,
@@ -310,6 +310,7 @@ export function jit(
     return spec;
   };
 
+  let warnedArguments = false;
   /** With `fallback: true`, a JitError switches the function to plain JavaScript (said once); anything else is thrown. */
   const fallBack = (e: unknown) => {
     if (!(e instanceof JitError) || !options.fallback) throw e;
@@ -326,6 +327,15 @@ export function jit(
     try {
       spec = dispatch(args);
     } catch (e) {
+      // With `fallback`, arguments jit has no type for (an Int16Array, a plain array, a missing one) run
+      // the original for that call, said once; other calls still run compiled.
+      if (options.fallback && (e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) {
+        if (!warnedArguments) {
+          warnedArguments = true;
+          console.warn(`hotpath jit: running ${name || "the function"} as plain JavaScript for arguments jit cannot take: ${(e as Error).message}`);
+        }
+        return fn!(...args);
+      }
       fallBack(e);
       return fn!(...args);
     }
@@ -461,6 +471,13 @@ export function jit(
     },
   });
   return jitted;
+}
+
+const UNSUPPORTED = Symbol("unsupported argument");
+
+/** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
+function unsupportedArgument(message: string): TypeError {
+  return Object.assign(new TypeError(message), { [UNSUPPORTED]: true as const });
 }
 
 function lookup(key: string, disk: boolean, stats: JitStats, compile: () => CacheEntry): CacheEntry {
