@@ -191,6 +191,58 @@ describe("jit: numbers are JavaScript numbers", () => {
   });
 });
 
+describe("jit: booleans as numbers, and && || ! of any types as conditions", () => {
+  it("a boolean in arithmetic, bitwise operators and order comparisons is 0 or 1 (JavaScript's ToNumber)", () => {
+    // Plain JavaScript (TypeScript refuses arithmetic on booleans), as users write it.
+    const js = (...text: string[]) => new Function(...text) as (...args: any[]) => number;
+    const data = fc.float64Array({ maxLength: 30 });
+    agrees(js("a", "t", "let c = 0; for (let i = 0; i < a.length; i++) c += a[i] > t; return c;"), [data, num]);
+    agrees(js("x", "y", "return +(x > y) - (x < y) * 2 + ((x === y) | 0) * 4 + (~(x > 0) ^ (y >= 0));"), [num, num]);
+    agrees(js("x", "y", "return (x > y) / (x < y) + (x > 0) * y - (y <= 0) + ((x > 1) < (y > 1));"), [num, num]);
+    agrees(js("x", "y", "return x + y + (x << 3) + -x;"), [fc.boolean(), num]);
+  });
+
+  it("&& and || as a test take each side's truthiness with the short circuit, whatever their types", () => {
+    const data = fc.float64Array({ maxLength: 30 });
+    agrees(
+      (a: Float64Array, t: number) => {
+        let c = 0;
+        for (let i = 0; i < a.length; i++) if (a[i] && a[i] > t) c++;
+        return c;
+      },
+      [data, num],
+    );
+    agrees(
+      (a: Float64Array, t: number) => {
+        let c = 0;
+        for (let i = 0; i < a.length; i++)
+          if ((a[i] > t || a[i]) && !(a[i] < 0 && t)) c += 2;
+          else c--;
+        return c;
+      },
+      [data, num],
+    );
+    agrees((x: number, m: number) => (x > 0 && m ? 1 : 0) + (x || m > 1 ? 10 : 20) + (!(x && m) ? 100 : 0), [num, num]);
+    agrees(
+      (x: number, m: bigint) => {
+        let n = 0;
+        while ((x > n && m) || n < 3) n++;
+        return n;
+      },
+      [fc.integer({ min: -5, max: 40 }), fc.constantFrom(0n, 1n, 5n)],
+    );
+    // The right side runs only where JavaScript runs it.
+    agrees(
+      (a: Float64Array) => {
+        let calls = 0;
+        for (let i = 0; i < a.length; i++) if (a[i] || (calls++, a[i] === 0)) calls += 10;
+        return calls;
+      },
+      [data],
+    );
+  });
+});
+
 describe("jit: control flow", () => {
   it("for, while, do-while, break, continue, labels, ++/-- values, compound assignment", () => {
     function loops(n: number) {

@@ -23,7 +23,30 @@ export function detached(cx: FunctionContext, node: Node): Typed {
   }
 }
 
+/**
+ * Compiles `node` for its truthiness (an i32 0 or 1): a test of `if`, a loop, `?:` or `!`. There `a && b`
+ * and `a || b` are the truthiness of each side with JavaScript's short circuit, whatever their types
+ * (`if (a[i] && a[i] > t)`: a number and a boolean, which have no common type as a value).
+ */
 export function cond(cx: FunctionContext, node: Node) {
+  if (node.type === "LogicalExpression" && (node.operator === "&&" || node.operator === "||")) {
+    cond(cx, node.left);
+    cx.open("if", "i32");
+    if (node.operator === "&&") {
+      cond(cx, node.right);
+      cx.emit(["else"], ["i32.const", 0]);
+    } else {
+      cx.emit(["i32.const", 1], ["else"]);
+      cond(cx, node.right);
+    }
+    cx.close();
+    return;
+  }
+  if (node.type === "UnaryExpression" && node.operator === "!") {
+    cond(cx, node.argument);
+    cx.emit(["i32.eqz"]);
+    return;
+  }
   const type = expr(cx, node);
   cx.emit(...cx.truthy(type, node));
 }
@@ -140,13 +163,14 @@ export function unary(cx: FunctionContext, node: Node): ResultType {
       `\`-${arg.bigint}n\` is a negative bigint in a function compiled for u64, where it would be 2^64 − ${arg.bigint} and compare as that: give the function an i64 signature (such as "i64(i64)") or write the value modulo 2^64`,
       node,
     );
-  const { type, code } = detached(cx, arg);
+  // `!` only asks for truthiness: its operand compiles as a condition (`!(a[i] && m)` mixes types).
+  if (op === "!") return (cond(cx, arg), cx.emit(["i32.eqz"]), "bool");
+  const { type: given, code } = detached(cx, arg);
+  // A boolean operand of `+ - ~` is the number 0 or 1 (JavaScript's ToNumber): its i32 0/1.
+  const type = given === "bool" ? "i32" : given;
   if (op === "-" && isBigint(type)) return (cx.emit(["i64.const", 0n], ...code, ["i64.sub"]), type);
   cx.emit(...code);
   switch (op) {
-    case "!":
-      cx.emit(...cx.truthy(type, arg), ["i32.eqz"]);
-      return "bool";
     case "-":
     case "+":
       if (!isNumber(type)) throw cx.err(`unary \`${op}\` on a ${describeType(type)}`, node);

@@ -59,13 +59,18 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
       `mixing bigint and ${operand(isBigint(lt) ? rt : lt)} in \`${op}\` is not supported by jit (convert with Number() or BigInt())`,
       node,
     );
-  if (lt === "bool" && rt === "bool") {
+  const equality = op === "===" || op === "==" || op === "!==" || op === "!=";
+  if (lt === "bool" && rt === "bool" && (equality || op === "&" || op === "|" || op === "^")) {
     const ops: Record<string, string> = { "===": "eq", "==": "eq", "!==": "ne", "!=": "ne", "&": "and", "|": "or", "^": "xor" };
-    if (!ops[op]) throw cx.err(`\`${op}\` on booleans`, node);
     place();
     cx.emit([`i32.${ops[op]}`]);
     return op.includes("=") ? "bool" : "i32";
   }
+  // A boolean in arithmetic, a bitwise operator or a comparison of order is the number 0 or 1, as
+  // JavaScript's ToNumber makes it (`count += a[i] > t`): its i32 0/1 is that int32. (Equality
+  // between a boolean and a number stays refused: `===` compares types, `==` converts.)
+  if (!equality && (lt === "bool" || rt === "bool") && (isNumber(lt) || lt === "bool") && (isNumber(rt) || rt === "bool"))
+    return binary(cx, op, { ...left, type: lt === "bool" ? "i32" : lt }, { ...right, type: rt === "bool" ? "i32" : rt }, node);
   if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
   const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
   if (bitwise[op]) {

@@ -308,11 +308,14 @@ function selected(cx: FunctionContext, node: Node): boolean {
   if (target?.type !== "Identifier" || (e.type === "AssignmentExpression" && !pure(e.right, ANY_OPERATOR))) return false;
   const v = cx.lookup(target.name);
   if (!v || v.constant || v.locals.length !== 1 || v.counter) return false;
-  const condition = recurse.detached(cx, node.test);
   const saved = cx.code;
   cx.code = [];
+  let condition: Instr[];
   let value: Instr[];
   try {
+    recurse.cond(cx, node.test);
+    condition = cx.code;
+    cx.code = [];
     effect(cx, e);
     value = cx.code;
   } finally {
@@ -322,7 +325,7 @@ function selected(cx: FunctionContext, node: Node): boolean {
   const cheap = value.length <= 16 && value.slice(0, -1).every(([op]) => !SPECULATION_UNSAFE.test(op) && op !== "local.set");
   if (!cheap || last[0] !== "local.set" || last[1] !== v.locals[0]) return false;
   const test = cx.local("i32");
-  cx.emit(...condition.code, ...cx.truthy(condition.type, node.test));
+  cx.emit(...condition);
   cx.emit(["local.set", test], ...value.slice(0, -1), ["local.get", v.locals[0]], ["local.get", test], ["select"], last);
   return true;
 }
