@@ -73,11 +73,15 @@ describe("the KernelRef a jit function carries", () => {
     });
     const module = await ref.module();
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(["scale", "memory"]);
+    // The function, its memory, and the globals a trap records its reason in (src/jit/codegen/traps.ts).
+    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(["scale", "memory", "__trap", "__trap_index", "__trap_length"]);
     const bytes = await ref.bytes!(); // what hotpath/cluster ships: the same module
     expect(WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).map((e) => e.name)).toEqual([
       "scale",
       "memory",
+      "__trap",
+      "__trap_index",
+      "__trap_length",
     ]);
   });
 

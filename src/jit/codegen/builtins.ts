@@ -171,7 +171,7 @@ export function numberTest(cx: FunctionContext, name: string, args: Node[], node
 export function prangeBounds(cx: FunctionContext, args: Node[], node: Node): ResultType {
   for (const a of args) {
     numberTest(cx, "isSafeInteger", [a], node, false);
-    cx.emit(["i32.eqz"], ["if"], ["unreachable"], ["end"]);
+    cx.emit(["i32.eqz"], ["if"], ...cx.trap(a, "a prange bound that is not a safe integer (prange throws a TypeError):"), ["end"]);
   }
   return "void";
 }
@@ -197,7 +197,8 @@ export function toBigint(cx: FunctionContext, arg: Node): ResultType {
   else if (t === "u32" || t === "bool") cx.emit(["i64.extend_i32_u"]);
   else if (t === "f64") {
     const x = cx.local("f64");
-    cx.emit(["local.tee", x], ["f64.trunc"], ["local.get", x], ["f64.ne"], ["if"], ["unreachable"], ["end"]);
+    const why = "BigInt() of a number that is not an integer (JavaScript throws a RangeError):";
+    cx.emit(["local.tee", x], ["f64.trunc"], ["local.get", x], ["f64.ne"], ["if"], ...cx.trap(arg, why), ["end"]);
     cx.emit(["local.get", x], ["f64.const", 0], ["f64.lt"], ["if", "i64"], ["local.get", x], ["i64.trunc_f64_s"]);
     cx.emit(["else"], ["local.get", x], [cx.bigint === "u64" ? "i64.trunc_f64_u" : "i64.trunc_f64_s"], ["end"]);
   } else throw cx.fail(`BigInt() of a ${describeType(t)}`, arg);

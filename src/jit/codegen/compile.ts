@@ -18,6 +18,8 @@ import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
 import { isBigint, typeName, wasmTypes, type ResultType } from "../analysis/types.ts";
 import { join } from "../analysis/typing.ts";
+import type { Node } from "../front/parse.ts";
+import type { Instr } from "../wasm/wasm.ts";
 import type { WasmFunction } from "../wasm/wasm.ts";
 
 export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn: WasmFunction; result: ResultType } {
@@ -35,7 +37,7 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
     // needs a conversion, bigint literals keep their flavour, one version of the body.
     const same = (t: ResultType) => t === result || (isBigint(t) && isBigint(result!));
     if (!version && probe.returns.every((r) => same(r.type)) && (result !== "i64" || plan.params.includes("i64"))) {
-      if (result !== "void") probe.emit(["unreachable"]); // fell off the end without a value
+      if (result !== "void") probe.emit(...fellOffTheEnd(probe, body));
       return { fn: probe.finish(result), result };
     }
   }
@@ -97,7 +99,16 @@ function compileBody(cx: FunctionContext, version?: Version): void {
     cx.close();
   } else emitBody();
   if (cx.plan.constructing) for (const field of cx.fields.values()) for (const l of field.locals) cx.emit(["local.get", l]);
-  else if (cx.result !== undefined && cx.result !== "void") cx.emit(["unreachable"]); // fell off the end without a value
+  else if (cx.result !== undefined && cx.result !== "void") cx.emit(...fellOffTheEnd(cx, body));
+}
+
+/** The trap of a function with a result that reaches the end of its body without a `return`. */
+function fellOffTheEnd(cx: FunctionContext, body: Node): Instr[] {
+  return cx.trap(
+    { type: "EndOfFunction", start: body.end - 1, end: body.end },
+    "the end of a function that returns a value, reached without a `return` (JavaScript returns undefined):",
+    { text: cx.plan.name || "the function" },
+  );
 }
 
 /** The result type: every `return`'s type joined (numbers to f64, bigints to i64 when any is i64). */

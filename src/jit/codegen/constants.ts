@@ -11,6 +11,8 @@ import type { Instr, WasmFunction } from "../wasm/wasm.ts";
 /** A module's f64 globals, one per constant value (by its bits), shared by its functions. */
 export class ConstantGlobals {
   readonly values: number[] = [];
+  /** `first`: the index of the first of these globals in the module (others come before them). */
+  constructor(readonly first = 0) {}
   readonly #byBits = new Map<bigint, number>();
   readonly #view = new DataView(new ArrayBuffer(8));
 
@@ -20,7 +22,7 @@ export class ConstantGlobals {
     const bits = this.#view.getBigUint64(0);
     let index = this.#byBits.get(bits);
     if (index === undefined) this.#byBits.set(bits, (index = this.values.push(value) - 1));
-    return index;
+    return this.first + index;
   }
 }
 

@@ -4,6 +4,7 @@
 // functions over this context: statements.ts, expressions.ts, operators.ts, places.ts, calls.ts,
 // builtins.ts; compile.ts runs them.
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
+import { TRAP_GLOBALS } from "./traps.ts";
 import { describeNode, describeType } from "./describe.ts";
 import { toInt32 } from "./numeric.ts";
 import type { Node, SourceText } from "../front/parse.ts";
@@ -123,6 +124,26 @@ export class FunctionContext {
       body: this.code,
       exported: this.plan.exported,
     };
+  }
+
+  /**
+   * Instructions that trap at `node` after recording why (TRAP_GLOBALS): `what` happened there, and for
+   * an index, `index` and `length` (code pushing each as an f64) say which one and of what array.
+   */
+  trap(node: Node, what: string, { text, index, length }: { text?: string; index?: Instr[]; length?: Instr[] } = {}): Instr[] {
+    const { line, column } = this.source.position(node.start);
+    text = (text ?? this.sourceOf(node)).replace(/\s+/g, " ");
+    if (text.length > 60) text = `${text.slice(0, 57)}…`;
+    const site = this.builder.trapSite({ what: `${what} \`${text}\` (at ${line}:${column})`, index: index !== undefined });
+    const out: Instr[] = [["i32.const", site], ["global.set", TRAP_GLOBALS.site]];
+    if (index && length) out.push(...index, ["global.set", TRAP_GLOBALS.index], ...length, ["global.set", TRAP_GLOBALS.length]);
+    out.push(["unreachable"]);
+    return out;
+  }
+
+  /** The source text of `node`. */
+  sourceOf(node: Node): string {
+    return this.source.text.slice(node.start - this.source.shift, node.end - this.source.shift);
   }
 
   err(what: string, node: Node) {

@@ -4,10 +4,11 @@
 // checked against what those names mean now.
 import { compileFunction } from "./compile.ts";
 import { chunked } from "./chunk.ts";
-import type { Globals, JitTarget, ModuleHost, Specialization } from "./plan.ts";
+import type { Globals, JitTarget, ModuleHost, Specialization, TrapSite } from "./plan.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { ConstantGlobals, hoistLoopConstants } from "./constants.ts";
+import { TRAP_EXPORTS } from "./traps.ts";
 import { isClass, typeName, type ClassType, type ResultType, type ValueType } from "../analysis/types.ts";
 import { arenaMemoryType } from "../runtime/memory.ts";
 import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "../wasm/wasm.ts";
@@ -28,7 +29,10 @@ export interface CompiledModule {
   readonly dependencies: Dependencies;
   /** The entry's array parameters it stores into (copied back after a call), or "all". */
   readonly written: Written;
+  /** What each trap site is (site k + 1 is set in the `__trap` global before trapping): see TRAP_GLOBALS. */
+  readonly traps: readonly TrapSite[];
 }
+
 
 /** Which array parameters a function stores into: their indices, or "all" when that is not known. */
 export type Written = readonly number[] | "all";
@@ -38,6 +42,7 @@ export class ModuleBuilder implements ModuleHost {
   readonly #specs = new Map<string, Specialization>();
   readonly #helpers = new Map<string, number>();
   readonly #imports: WasmImport[] = [];
+  readonly traps: TrapSite[] = [];
   readonly dependencies: Dependencies = {};
   usesMemory = false;
   #written: Set<number> | "all" = new Set();
@@ -112,6 +117,11 @@ export class ModuleBuilder implements ModuleHost {
     return index;
   }
 
+  /** The number of a new trap site (what `traps[number - 1]` says). */
+  trapSite(site: TrapSite): number {
+    return this.traps.push(site);
+  }
+
   /** A helper function (JavaScript's `%` on numbers), added once. */
   helper(name: "fmod"): number {
     let index = this.#helpers.get(name);
@@ -134,13 +144,18 @@ export class ModuleBuilder implements ModuleHost {
 
   /** The module in jit's memory, encoded now (it runs at once); with its own memory, and as text, when first read. */
   finish(): { bytes: Uint8Array; arenaBytes: Uint8Array; wat: string } {
-    const globals = new ConstantGlobals();
-    const functions = (this.#functions as WasmFunction[]).map((f) => hoistLoopConstants(f, globals));
+    const constants = new ConstantGlobals(Object.keys(TRAP_EXPORTS).length);
+    const functions = (this.#functions as WasmFunction[]).map((f) => hoistLoopConstants(f, constants));
     const module: WasmModule = {
       imports: this.#imports,
       functions,
       memory: { kind: "own", pages: this.usesMemory ? 1 : 0 },
-      globals: globals.values,
+      globals: [
+        { type: "i32", value: 0, exportAs: TRAP_EXPORTS.site },
+        { type: "f64", value: 0, exportAs: TRAP_EXPORTS.index },
+        { type: "f64", value: 0, exportAs: TRAP_EXPORTS.length },
+        ...constants.values.map((value) => ({ type: "f64" as const, value })),
+      ],
     };
     const arena: WasmModule = { ...module, memory: arenaMemoryType() };
     let bytes: Uint8Array | undefined;
@@ -190,6 +205,7 @@ export function compileModule(
     result: result!,
     dependencies: builder.dependencies,
     written: builder.written,
+    traps: builder.traps,
   };
 }
 

@@ -166,6 +166,13 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
   const ptr = cx.local("i32");
   const len = cx.local("i32");
   const idx = cx.local("i32");
+  // The trap of an index outside [0, length) or not an integer, with the index (code pushing it as an f64) and the length.
+  const outside = (value: Instr[]): Instr[] =>
+    cx.trap(object, "an index outside [0, length) or not an integer in", {
+      text: `${cx.sourceOf(object)}[${cx.sourceOf(index)}]`,
+      index: value,
+      length: [["local.get", len], ["f64.convert_i32_u"]],
+    });
   const out: Instr[] = [
     ["local.set", len],
     ["local.set", ptr],
@@ -189,7 +196,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
         ["local.get", len],
         ["i32.ge_u"],
         ["if"],
-        ["unreachable"],
+        ...outside([["local.get", base], ["i32.const", split.c], ["i32.add"], ["f64.convert_i32_u"]]),
         ["end"],
       );
     out.push(["local.get", ptr], ["local.get", base], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
@@ -213,7 +220,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
       ["local.get", f],
       ["f64.ne"],
       ["if"],
-      ["unreachable"],
+      ...outside([["local.get", f]]),
       ["end"],
     );
   } else if (isBigint(it) || exact) {
@@ -224,7 +231,7 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
       ["i64.extend_i32_u"],
       ["i64.ge_u"],
       ["if"],
-      ["unreachable"],
+      ...outside([["local.get", b], [isBigint(it) && it === "u64" ? "f64.convert_i64_u" : "f64.convert_i64_s"]]),
       ["end"],
       ["local.get", b],
       ["i32.wrap_i64"],
@@ -232,7 +239,15 @@ export function address(cx: FunctionContext, type: ArrayType, index: Node, objec
     );
   } else if (it === "i32" || it === "u32") out.push(["local.set", idx]);
   else throw cx.fail(`an array index must be a number or a bigint, got a ${describeType(it)}`, index);
-  if (!exact && checked) out.push(["local.get", idx], ["local.get", len], ["i32.ge_u"], ["if"], ["unreachable"], ["end"]);
+  if (!exact && checked)
+    out.push(
+      ["local.get", idx],
+      ["local.get", len],
+      ["i32.ge_u"],
+      ["if"],
+      ...outside([["local.get", idx], [it === "i32" ? "f64.convert_i32_s" : "f64.convert_i32_u"]]),
+      ["end"],
+    );
   out.push(["local.get", ptr], ["local.get", idx], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
   return { code: out, offset: 0 };
 }

@@ -44,6 +44,8 @@ export interface ModuleHost {
   specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
   construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
   helper(name: "fmod"): number;
+  /** Registers what a trap site checks; its number is set in the `__trap` global before the trap. */
+  trapSite(site: TrapSite): number;
   /** The `call` operand of a host function (`Math.sin`: module "Math", name "sin"), imported once. */
   hostFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number;
 }
@@ -61,4 +63,12 @@ export interface FunctionPlan {
   fastmath?: boolean;
   /** Compiling this class's constructor: `this.field = …` sets the fields, which are the results. */
   constructing?: ClassType;
+}
+
+/** What a trap site checks, for the KernelError of a call that trapped there (runtime/boundary.ts). */
+export interface TrapSite {
+  /** "an index outside [0, length) or not an integer at `a[i + 1]` (3:17)". */
+  readonly what: string;
+  /** The site stores the index and the array's length before trapping. */
+  readonly index: boolean;
 }

@@ -7,6 +7,8 @@ import { KernelError, expected } from "../../errors.ts";
 import { addressOf, copyBack, copyIn, copyRegionBack, copyRegionIn, endCall, release, type JitArrayConstructor } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
+import type { TrapSite } from "../codegen/plan.ts";
+import { TRAP_EXPORTS } from "../codegen/traps.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -112,6 +114,8 @@ export interface Binding {
   readonly written: readonly number[] | "all";
   /** Where a call's copies are timed, when `timing` is set before it (adaptive.ts). */
   readonly cost?: CopyCost;
+  /** The module's trap sites, to word a trap's KernelError (codegen/traps.ts). */
+  readonly traps?: readonly TrapSite[];
 }
 
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
@@ -127,7 +131,11 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
     );
   const trapped = (e: unknown) =>
     e instanceof WebAssembly.RuntimeError
-      ? new KernelError(`jit function \`${binding.name || "anonymous"}\` trapped: ${explain(e.message)}`, binding.name, { cause: e })
+      ? new KernelError(
+          `jit function \`${binding.name || "anonymous"}\` trapped: ${whyTrapped(instance, binding.traps) ?? explain(e.message)}`,
+          binding.name,
+          { cause: e },
+        )
       : e;
   if (params.every((t) => !isArray(t) && !isClass(t))) {
     // Numbers, bigints and booleans alone: nothing to copy, a call of a few conversions.
@@ -334,6 +342,24 @@ function resultConverter(result: ResultType): (raw: unknown) => unknown {
     };
   if (isArray(result)) throw new TypeError("jit functions cannot return arrays");
   return RESULTS[result];
+}
+
+/**
+ * What the trap site that failed recorded before trapping (codegen/traps.ts), read once (and reset):
+ * "an index outside [0, length) or not an integer in `a[i + 1]` (at 3:17): 5, where the length is 5".
+ */
+function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] | undefined): string | undefined {
+  const read = (name: string) => instance.exports[name] as WebAssembly.Global | undefined;
+  const site = read(TRAP_EXPORTS.site);
+  const number = site?.value as number | undefined;
+  if (!site || !traps || !number) return undefined;
+  site.value = 0;
+  const trap = traps[number - 1];
+  if (!trap) return undefined;
+  if (!trap.index) return trap.what.replace(/:$/, "");
+  const index = read(TRAP_EXPORTS.index)?.value as number;
+  const length = read(TRAP_EXPORTS.length)?.value as number;
+  return `${trap.what}: ${Object.is(index, -0) ? "-0" : index}, where the length is ${length} (JavaScript reads undefined there, and ignores a write)`;
 }
 
 function explain(message: string): string {

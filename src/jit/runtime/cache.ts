@@ -5,9 +5,10 @@
 // first call stays synchronous).
 
 import { compileOptimized } from "./tiering.ts";
+import type { TrapSite } from "../codegen/plan.ts";
 
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.5.2";
+export const JIT_VERSION = "0.5.3";
 
 /** @internal */
 export interface CacheEntry {
@@ -23,6 +24,8 @@ export interface CacheEntry {
   readonly dependencies: Record<string, string>;
   /** The array parameters the function stores into (copied back after a call), or "all". */
   readonly written: readonly number[] | "all";
+  /** What each trap site checks (codegen/traps.ts). */
+  readonly traps: readonly TrapSite[];
 }
 
 const memory = new Map<string, CacheEntry>();
@@ -93,6 +96,7 @@ export function fromDisk(key: string): CacheEntry | undefined {
       signature: meta.signature,
       dependencies: meta.dependencies,
       written: meta.written,
+      traps: meta.traps ?? [],
     };
   } catch {
     return undefined;
@@ -106,13 +110,13 @@ export function toDisk(key: string, entry: CacheEntry): void {
   const { fs, path } = nodeModules()!;
   try {
     fs.mkdirSync(path.dirname(paths.wasm), { recursive: true });
-    const { wat, exportName, signature, dependencies, written } = entry;
+    const { wat, exportName, signature, dependencies, written, traps } = entry;
     const tmp = `.${process.pid}.${Math.random().toString(36).slice(2)}`;
     fs.writeFileSync(paths.wasm + tmp, entry.bytes);
     fs.renameSync(paths.wasm + tmp, paths.wasm);
     fs.writeFileSync(paths.arena + tmp, entry.arenaBytes);
     fs.renameSync(paths.arena + tmp, paths.arena);
-    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, written }));
+    fs.writeFileSync(paths.json + tmp, JSON.stringify({ key, wat, exportName, signature, dependencies, written, traps }));
     fs.renameSync(paths.json + tmp, paths.json);
   } catch {
     // best effort

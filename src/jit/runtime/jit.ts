@@ -208,6 +208,7 @@ export function jit(
         signature: signatureText(params, compiled.result),
         dependencies: compiled.dependencies,
         written: compiled.written,
+        traps: compiled.traps,
       };
     });
     const full = parseSignature(entry.signature, globals.cls);
@@ -220,6 +221,7 @@ export function jit(
       name,
       written: entry.written,
       cost: adaptive?.cost,
+      traps: entry.traps,
     });
     let own: WebAssembly.Module | undefined;
     spec = {

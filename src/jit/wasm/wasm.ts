@@ -2,7 +2,7 @@
 // per wasm instruction, also what wat.ts prints) becomes a module's bytes. Emitting wasm directly
 // keeps the run-time compiler free of any dependency: wabt's first parse alone costs ≈80 ms in Node.
 // Only what the code generator uses is here: imported functions (the host's `Math`), one memory
-// (defined and exported, or imported from `env`), mutable f64 globals, functions, exports.
+// (defined and exported, or imported from `env`), mutable globals, functions, exports.
 
 export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
@@ -43,8 +43,14 @@ export interface WasmModule {
    */
   functions: readonly WasmFunction[];
   memory: WasmMemory;
-  /** Mutable f64 globals and their initial values (`global.get k` reads global k). */
-  globals?: readonly number[];
+  /** Mutable globals (`global.get k` reads global k), exported under `exportAs` when given. */
+  globals?: readonly WasmGlobal[];
+}
+
+export interface WasmGlobal {
+  readonly type: "i32" | "f64";
+  readonly value: number;
+  readonly exportAs?: string;
 }
 
 /** The wasm function index of a `call` operand (see WasmModule.functions). */
@@ -61,7 +67,16 @@ const define = (imm: Immediate, table: Record<string, number | number[]>) => {
 };
 define("none", { unreachable: 0x00, nop: 0x01, else: 0x05, end: 0x0b, return: 0x0f, drop: 0x1a, select: 0x1b });
 define("block", { block: 0x02, loop: 0x03, if: 0x04 });
-define("index", { br: 0x0c, br_if: 0x0d, call: 0x10, "local.get": 0x20, "local.set": 0x21, "local.tee": 0x22, "global.get": 0x23 });
+define("index", {
+  br: 0x0c,
+  br_if: 0x0d,
+  call: 0x10,
+  "local.get": 0x20,
+  "local.set": 0x21,
+  "local.tee": 0x22,
+  "global.get": 0x23,
+  "global.set": 0x24,
+});
 define("memory", {
   "i32.load": 0x28,
   "i64.load": 0x29,
@@ -292,17 +307,19 @@ export function encodeModule(module: WasmModule): Uint8Array {
   const globals = module.globals ?? [];
   if (globals.length)
     b.section(6, (s) =>
-      s.vec(globals, (value) => {
-        s.byte(VALTYPE.f64);
+      s.vec(globals, ({ type, value }) => {
+        s.byte(VALTYPE[type]);
         s.byte(0x01); // mutable
-        s.byte(0x44); // f64.const value, end
-        s.f64(value);
+        // The initial value: i32.const or f64.const, then end.
+        if (type === "i32") (s.byte(0x41), s.s64(BigInt(value)));
+        else (s.byte(0x44), s.f64(value));
         s.byte(0x0b);
       }),
     );
   const exports: [string, number, number][] = [];
   module.functions.forEach((f, i) => f.exported && exports.push([f.name, 0x00, imported + i]));
   if (memory.kind === "own") exports.push(["memory", 0x02, 0]);
+  globals.forEach((g, i) => g.exportAs && exports.push([g.exportAs, 0x03, i]));
   b.section(7, (s) =>
     s.vec(exports, ([name, kind, index]) => {
       s.name(name);

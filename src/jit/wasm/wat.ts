@@ -9,7 +9,7 @@ function instrText([op, arg]: Instr, names: readonly string[], imports: number):
   if (op.includes("load") || op.includes("store")) return arg === 0 ? op : `${op} offset=${arg}`;
   if (op === "i8x16.shuffle") return `${op} ${Array.from({ length: 16 }, (_, j) => ((arg as bigint) >> BigInt(8 * j)) & 0xffn).join(" ")}`;
   if (op === "f64.const") return `${op} ${floatText(arg as number)}`;
-  if (op === "global.get") return `${op} $g${arg}`;
+  if (op === "global.get" || op === "global.set") return `${op} $g${arg}`;
   return `${op} ${arg}`;
 }
 
@@ -30,7 +30,11 @@ export function printModule(module: WasmModule): string {
   const memory = module.memory;
   if (memory.kind === "own") lines.push(`  (memory (export "memory") ${memory.pages})`);
   else lines.push(`  (import "env" "memory" (memory 0 ${memory.maximum}${memory.shared ? " shared" : ""}))`);
-  (module.globals ?? []).forEach((value, i) => lines.push(`  (global $g${i} (mut f64) (f64.const ${floatText(value)}))`));
+  (module.globals ?? []).forEach(({ type, value, exportAs }, i) =>
+    lines.push(
+      `  (global $g${i}${exportAs ? ` (export "${exportAs}")` : ""} (mut ${type}) (${type}.const ${type === "f64" ? floatText(value) : value}))`,
+    ),
+  );
   for (const f of module.functions) {
     const exported = f.exported ? ` (export "${f.name}")` : "";
     const params = f.params.map((t) => ` (param ${t})`).join("");
