@@ -135,7 +135,10 @@ export class FunctionContext {
     text = (text ?? this.sourceOf(node)).replace(/\s+/g, " ");
     if (text.length > 60) text = `${text.slice(0, 57)}…`;
     const site = this.builder.trapSite({ what: `${what} \`${text}\` (at ${line}:${column})`, index: index !== undefined });
-    const out: Instr[] = [["i32.const", site], ["global.set", TRAP_GLOBALS.site]];
+    const out: Instr[] = [
+      ["i32.const", site],
+      ["global.set", TRAP_GLOBALS.site],
+    ];
     if (index && length) out.push(...index, ["global.set", TRAP_GLOBALS.index], ...length, ["global.set", TRAP_GLOBALS.length]);
     out.push(["unreachable"]);
     return out;

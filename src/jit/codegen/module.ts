@@ -33,7 +33,6 @@ export interface CompiledModule {
   readonly traps: readonly TrapSite[];
 }
 
-
 /** Which array parameters a function stores into: their indices, or "all" when that is not known. */
 export type Written = readonly number[] | "all";
 

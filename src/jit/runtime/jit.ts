@@ -334,7 +334,9 @@ export function jit(
       if (options.fallback && (e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) {
         if (!warnedArguments) {
           warnedArguments = true;
-          console.warn(`hotpath jit: running ${name || "the function"} as plain JavaScript for arguments jit cannot take: ${(e as Error).message}`);
+          console.warn(
+            `hotpath jit: running ${name || "the function"} as plain JavaScript for arguments jit cannot take: ${(e as Error).message}`,
+          );
         }
         return fn!(...args);
       }
