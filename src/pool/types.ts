@@ -241,7 +241,7 @@ export interface PoolCore {
   ): Promise<T>;
 }
 
-/** Arrays an owner lends to calls while they run: `pool.alloc`'s, and on jit's own pool `jit.array`'s. @internal */
+/** Arrays an owner lends to calls while they run: `pool.alloc`'s, and on jit's own pool `jit.array`'s. */
 export interface Lender {
   /**
    * Where `view` lies in the shared memory, held until `giveBack`; undefined when it is not the
