@@ -7,7 +7,7 @@ import { jit, jitClass, JitError, JitMismatchError } from "../src/jit/index.ts";
 /** Never defined: the name of warm-up.ts's samples. */
 declare function w(n: bigint): bigint;
 /** Jitted below by name; jitted code calls them by name. */
-declare function unique(n: number): number;
+declare function later(n: number): number;
 declare class Vec2 {
   constructor(x: number);
   x: number;
@@ -195,7 +195,7 @@ describe("jit: the dispatcher", () => {
     expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0, plainCalls: 0 });
   });
 
-  it("a callee's name given to a second, different function: callers are refused by name, not bound to the other one", () => {
+  it("a callee's name given to a second, different function: each caller calls the definition its name had when it was jitted", () => {
     function step(n: number) {
       return n + 1;
     }
@@ -204,28 +204,39 @@ describe("jit: the dispatcher", () => {
       return step(step(n));
     });
     expect(twice(1)).toBe(3);
-    // Another scope (another module) jits its own `step`: which one `twice` calls, jit cannot see (it
-    // went on to call the new one: 100).
-    (() => {
+    // Another scope (another module) jits its own `step`, then its own caller: each caller gets its own
+    // (twice went on to call the new one: 100).
+    const tenfold = (() => {
       function step(n: number) {
         return n * 10;
       }
       jit(step);
+      return jit(function twice(n: number) {
+        return step(step(n));
+      });
     })();
-    expect(() => twice(1)).toThrow("`step` names 2 different functions given to jit in this process");
-    // The same source given to jit again is no second definition.
-    jit(function unique(n: number) {
-      return n - 1;
+    expect(twice(1)).toBe(3);
+    expect(tenfold(1)).toBe(100);
+    expect(twice.stats.compiled).toBe(1);
+    // A name not defined yet when its caller is jitted: the first definition made after it.
+    const early = jit(function early(n: number) {
+      return later(n) + 1;
     });
-    jit(function unique(n: number) {
-      return n - 1;
+    jit(function later(n: number) {
+      return n * 2;
     });
-    expect(jit((n: number) => unique(n) * 2)(5)).toBe(8);
-    // A jitClass name given to two different classes: `new` in jitted code is refused the same way.
+    jit(function later(n: number) {
+      return n * 3;
+    });
+    expect(early(5)).toBe(11);
+    // A jitClass name the same way, for `new` in jitted code.
     const make = (text: string) => new Function(`return ${text}`)();
     jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x; } }"));
+    const first = jit((a: number) => new Vec2(a).x);
     jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x * 2; } }"));
-    expect(() => jit((a: number) => new Vec2(a).x)(1)).toThrow("`Vec2` names 2 different jitClass classes in this process");
+    const second = jit((a: number) => new Vec2(a).x + 0);
+    expect(first(1)).toBe(1);
+    expect(second(1)).toBe(2);
   });
 
   it("verify: n runs the original beside the first n calls and reports a difference", () => {
@@ -310,7 +321,7 @@ describe("jitClass", () => {
     expect(() => addPoints({ x: 1n, y: 2n }, new Point2D(1n, 1n))).toThrow("Expected `a` to be a Point2D");
   });
 
-  it("a jitClass defined again under the same name: functions compile for the new fields, and an old instance is named as such", () => {
+  it("a jitClass defined again under the same name: functions compile for each definition's fields; a declared signature names an old instance as such", () => {
     const make = (text: string) => new Function(`return ${text}`)();
     const classText = "class Q { constructor(v) { this.v = v; } }";
     const halfText = "function half(q) { return q.v / 2; }";
@@ -322,9 +333,16 @@ describe("jitClass", () => {
     const h2 = jit(make(halfText));
     expect(h2(new Q2(2.5))).toBe(1.25);
     expect(h2.stats.memoryHits).toBe(0);
-    // The function jitted before compiles again for the new class.
+    // The function jitted before compiles for the new class too, and keeps the old one's.
     expect(h1(new Q2(2.5))).toBe(1.25);
-    expect(() => h1(new Q1(3))).toThrow("Expected `q` to be a Q, got a Q of an earlier jitClass named Q (it was defined again since)");
+    expect(h1(new Q1(3))).toBe(1.5);
+    expect(h1.signatures).toHaveLength(2);
+    // A signature naming Q means the Q defined when it was jitted (Q2 here).
+    const declared = jit(make(halfText), "f64(Q)");
+    expect(declared(new Q2(2.5))).toBe(1.25);
+    expect(() => declared(new Q1(3))).toThrow(
+      "Expected `q` to be a Q, got a Q of an earlier jitClass named Q (it was defined again since)",
+    );
   });
 
   it("fields are assigned only in the constructor (values are flattened, passed by value)", () => {

@@ -35,7 +35,6 @@ export function call(cx: FunctionContext, node: Node): ResultType {
       `calling \`${callee.name}\`, which is not a jit function, is not supported by jit (jit() it first: calls resolve jit functions by name)`,
       callee,
     );
-  if (target !== cx.plan.target) ambiguous(cx, "fn", callee);
   const typed = args.map((a) => recurse.detached(cx, a));
   let params: ResultType[] = typed.map((t) => (t.type === "i32" || t.type === "u32" ? "f64" : t.type));
   let declared: ResultType | undefined;
@@ -58,7 +57,6 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   const callee = node.callee;
   const cls = callee.type === "Identifier" && !cx.lookup(callee.name) ? cx.builder.cls(callee.name) : undefined;
   if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (only jitClass classes can be constructed)`, node);
-  ambiguous(cx, "class", callee);
   const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
   const params = typed.map((t, i) => {
     if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", node.arguments[i]);
@@ -67,14 +65,4 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, params[i], node.arguments[i], `argument ${i + 1} of ${cls.name}`)));
   cx.emit(["call", cx.builder.construct(cls, params)]);
   return cls;
-}
-
-/** Refuses a name given to several different jit functions (or jitClasses): which one the JavaScript calls, jit cannot see. */
-function ambiguous(cx: FunctionContext, kind: "fn" | "class", callee: Node): void {
-  const count = cx.builder.globals.definitions(kind, callee.name);
-  if (count > 1)
-    throw cx.fail(
-      `\`${callee.name}\` names ${count} different ${kind === "fn" ? "functions given to jit" : "jitClass classes"} in this process, and jitted code finds the ${kind === "fn" ? "functions it calls" : "classes it constructs"} by name (it cannot see which one the JavaScript means): give each its own name`,
-      callee,
-    );
 }

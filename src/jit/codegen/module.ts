@@ -9,7 +9,7 @@ import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { ConstantGlobals, hoistLoopConstants } from "./constants.ts";
 import { TRAP_EXPORTS } from "./traps.ts";
-import { isClass, typeName, type ClassType, type ResultType, type ValueType } from "../analysis/types.ts";
+import { typeName, type ClassType, type ResultType, type ValueType } from "../analysis/types.ts";
 import { arenaMemoryType } from "../runtime/memory.ts";
 import { encodeModule, type ValType, type WasmFunction, type WasmImport, type WasmModule } from "../wasm/wasm.ts";
 import { printModule } from "../wasm/wat.ts";
@@ -187,9 +187,6 @@ export function compileModule(
 ): CompiledModule {
   const builder = new ModuleBuilder(globals, fastmath, chunkLoops);
   const { result } = builder.specialize(target, params, declared, true);
-  // The jitClass types of the parameters and the result are part of what the module was built for:
-  // a class defined again under the same name (other fields) must not find it in a cache.
-  for (const t of [...params, result]) if (t !== undefined && isClass(t)) builder.dependencies[`class:${t.name}`] = t.source;
   const encoded = builder.finish();
   return {
     get bytes() {

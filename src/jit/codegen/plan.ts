@@ -19,8 +19,6 @@ export interface JitTarget {
 export interface Globals {
   fn(name: string): JitTarget | undefined;
   cls(name: string): (ClassType & { init(): ParsedFunction | undefined }) | undefined;
-  /** How many different definitions (sources) `name` has had as a jit function or a jitClass. */
-  definitions(kind: "fn" | "class", name: string): number;
 }
 
 /** A specialization of a function in the module: its index, and its result once known. */
@@ -40,7 +38,6 @@ export interface ModuleHost {
   wrote(param: number | "all"): void;
   fn(name: string): JitTarget | undefined;
   cls(name: string): ReturnType<Globals["cls"]>;
-  readonly globals: Globals;
   specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
   construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
   helper(name: "fmod"): number;

@@ -8,7 +8,7 @@ import { compileOptimized } from "./tiering.ts";
 import type { TrapSite } from "../codegen/plan.ts";
 
 /** Part of every cache key: bump when the generated code changes. */
-export const JIT_VERSION = "0.5.3";
+export const JIT_VERSION = "0.5.4";
 
 /** @internal */
 export interface CacheEntry {

@@ -11,10 +11,10 @@ import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
 import { hostImports } from "./host.ts";
 import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
-import { compileModule, type JitTarget } from "../codegen/module.ts";
+import { compileModule, type Globals, type JitTarget } from "../codegen/module.ts";
 import { annotatedSignature } from "../front/annotations.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
-import { globals, registerFunction, registryVersion, stillValid } from "./registry.ts";
+import { currentDefinitions, globalsAt, registerFunction, registryVersion, stillValid } from "./registry.ts";
 import type { Pool } from "../../pool/types.ts";
 import {
   ELEMENTS,
@@ -161,9 +161,12 @@ export function jit(
   // Source text is parsed now: its name and annotations are needed at once. A function's source only when compiled.
   let parsed: ParsedFunction | undefined = fromText ? parseFunction(source, true) : undefined;
   const name = fromText ? parsed!.name : input.name;
-  let declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, globals.cls));
+  // The names the function's code calls and constructs, as they are now (registry.ts): the definitions
+  // the program made before this jit(), or for a name not defined yet, the first one it makes later.
+  const scope = globalsAt(currentDefinitions());
+  let declared = (typeof signature === "string" ? [signature] : (signature ?? [])).map((s) => parseSignature(s, scope.cls));
   if (fromText && declared.length === 0) {
-    const annotated = annotatedSignature(parsed!, globals.cls);
+    const annotated = annotatedSignature(parsed!, scope.cls);
     if (annotated) declared = [annotated];
   }
   const target: JitTarget = { name, source, signatures: declared, parsed: () => (parsed ??= parseFunction(source, fromText)) };
@@ -185,14 +188,15 @@ export function jit(
   let verifyLeft = options.verify ?? 0;
 
   const specialize = (params: readonly ValueType[], result: ResultType | undefined): Specialization => {
-    const key = params.map(typeName).join(",");
+    // A jitClass type by its definition, not only its name (a class defined again is another type).
+    const key = params.map(typeKey).join(",");
     let spec = specs.get(key);
     if (spec) return spec;
-    const types = result === undefined ? `(${key})` : signatureText(params, result);
+    const types = result === undefined ? `(${key})` : `${typeKey(result)}(${key})`;
     const chunk = chunkLongLoops();
     const flavour = `${options.fastmath ? "fastmath\u0000" : ""}${chunk ? "chunked\u0000" : ""}`;
-    const entry = lookup(cacheKey(flavour + source, types), options.cache === true, stats, () => {
-      const compiled = compileModule(globals, target, params, result, options.fastmath === true, chunk);
+    const entry = lookup(cacheKey(flavour + source, types), options.cache === true, stats, scope, () => {
+      const compiled = compileModule(scope, target, params, result, options.fastmath === true, chunk);
       stats.compiled++;
       return {
         module: compileOptimized(compiled.arenaBytes),
@@ -211,7 +215,7 @@ export function jit(
         traps: compiled.traps,
       };
     });
-    const full = parseSignature(entry.signature, globals.cls);
+    const full = parseSignature(entry.signature, scope.cls);
     const instance = new WebAssembly.Instance(entry.module, hostImports(arenaMemory()));
     const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
     const invoke = bind(instance, entry.exportName, {
@@ -265,7 +269,7 @@ export function jit(
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
-      for (const [key, spec] of specs) if (!stillValid(spec.dependencies)) specs.delete(key);
+      for (const [key, spec] of specs) if (!stillValid(spec.dependencies, scope)) specs.delete(key);
       seenVersion = registryVersion();
       recent.length = 0;
       declaredSpecs.clear();
@@ -448,7 +452,7 @@ export function jit(
         if (typeof types !== "string" && !(Array.isArray(types) && types.every((t) => typeof t === "string")))
           throw new TypeError(expected("types", 'a signature ("f64(f64, i32)" or "(f64, i32)") or an array of type names', types));
         const sig: Signature =
-          typeof types === "string" ? parseSignature(types, globals.cls) : parseSignature(`(${types.join(", ")})`, globals.cls);
+          typeof types === "string" ? parseSignature(types, scope.cls) : parseSignature(`(${types.join(", ")})`, scope.cls);
         // A function with declared signatures is called with those only: another would be compiled for nothing.
         const paramsOf = (params: readonly ValueType[]) => params.map(typeName).join(", ");
         const declaredAs = declared.find((d) => paramsOf(d.params) === paramsOf(sig.params));
@@ -484,14 +488,17 @@ function unsupportedArgument(message: string): TypeError {
   return Object.assign(new TypeError(message), { [UNSUPPORTED]: true as const });
 }
 
-function lookup(key: string, disk: boolean, stats: JitStats, compile: () => CacheEntry): CacheEntry {
+/** A type in a specialization's key: a jitClass by its name and definition. */
+const typeKey = (t: ResultType): string => (isClass(t) ? `${t.name}\u0000${t.source}` : typeName(t));
+
+function lookup(key: string, disk: boolean, stats: JitStats, names: Globals, compile: () => CacheEntry): CacheEntry {
   let entry = fromMemory(key);
-  if (entry && stillValid(entry.dependencies)) {
+  if (entry && stillValid(entry.dependencies, names)) {
     stats.memoryHits++;
     return entry;
   }
   entry = disk ? fromDisk(key) : undefined;
-  if (entry && stillValid(entry.dependencies)) stats.diskHits++;
+  if (entry && stillValid(entry.dependencies, names)) stats.diskHits++;
   else {
     entry = compile();
     if (disk) toDisk(key, entry);

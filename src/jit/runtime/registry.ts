@@ -1,59 +1,78 @@
 // The names jitted code can call (`g(x)` → the jit function named g) or construct (`new Point2D(…)` →
 // the jitClass named Point2D). JavaScript gives no access to a function's closure, so jit resolves
-// these names the way Numba resolves globals: by name, among what `jit` and `jitClass` have seen.
-// `version` changes whenever a name gets a different source, so dispatchers recheck their modules.
-// A name given to two different functions (or classes) is ambiguous: code that calls it is refused,
-// since jit cannot see which of them the JavaScript calls (two modules each with a helper `clamp`:
-// the later one's would have replaced the earlier one's in code already compiled).
+// these names among what `jit` and `jitClass` have seen, as the program defined them in order: a
+// jitted function calls the definition its name had when it was jitted (or, for a name not defined
+// yet then, the first one defined after). Two modules that each jit a helper `clamp` before their own
+// functions get each their own; a name defined again later does not change code already jitted.
+// `version` changes whenever a name gets another definition, so dispatchers recheck their modules.
 import type { ParsedFunction } from "../front/parse.ts";
 import type { Globals, JitTarget } from "../codegen/module.ts";
 import type { ClassType } from "../analysis/types.ts";
 
 export type JitClassType = ClassType & { init(): ParsedFunction | undefined };
 
-const functions = new Map<string, JitTarget>();
-const classes = new Map<string, JitClassType>();
-const byConstructor = new WeakMap<object, JitClassType>();
-/** Every source each name has had: `fn:name` or `class:name` → sources. */
-const sources = new Map<string, Set<string>>();
-let version = 0;
+/** A name's definitions, in the order they were made (`seq`: when). */
+type Definitions<T> = { seq: number; value: T }[];
 
-function remember(key: string, source: string): void {
-  let seen = sources.get(key);
-  if (!seen) sources.set(key, (seen = new Set()));
-  seen.add(source);
-}
+const functions = new Map<string, Definitions<JitTarget>>();
+const classes = new Map<string, Definitions<JitClassType>>();
+const byConstructor = new WeakMap<object, JitClassType>();
+let sequence = 0;
+let version = 0;
 
 export const registryVersion = () => version;
 
+/** The point in the program's definitions reached so far (see `globalsAt`). */
+export const currentDefinitions = () => sequence;
+
+function define<T extends { source: string }>(all: Map<string, Definitions<T>>, name: string, value: T): void {
+  let defs = all.get(name);
+  if (!defs) all.set(name, (defs = []));
+  const last = defs[defs.length - 1];
+  // The same source again (the same function jitted twice) is no new definition.
+  if (last && last.value.source === value.source) return void (last.value = value);
+  defs.push({ seq: ++sequence, value });
+  version++;
+}
+
 export function registerFunction(target: JitTarget): void {
-  if (!target.name) return;
-  if (functions.get(target.name)?.source !== target.source) version++;
-  functions.set(target.name, target);
-  remember(`fn:${target.name}`, target.source);
+  if (target.name) define(functions, target.name, target);
 }
 
 export function registerClass(cls: JitClassType): void {
-  if (classes.get(cls.name)?.source !== cls.source) version++;
-  classes.set(cls.name, cls);
-  remember(`class:${cls.name}`, cls.source);
+  define(classes, cls.name, cls);
   byConstructor.set(cls.ctor, cls);
 }
 
 /** The jitClass an object is an instance of (its own class, not a subclass). */
 export const classOf = (value: object): JitClassType | undefined => byConstructor.get(value.constructor);
 
-export const globals: Globals = {
-  fn: (name) => functions.get(name),
-  cls: (name) => classes.get(name),
-  definitions: (kind, name) => sources.get(`${kind}:${name}`)?.size ?? 0,
-};
+/** The definition a name has at `seen`: the last one made by then, else the first one made after. */
+function at<T>(defs: Definitions<T> | undefined, seen: number): T | undefined {
+  if (!defs) return undefined;
+  let found: T | undefined;
+  for (const d of defs)
+    if (d.seq <= seen) found = d.value;
+    else return found ?? d.value;
+  return found;
+}
 
-/** Do these recorded names still have these sources? */
-export function stillValid(dependencies: Record<string, string>): boolean {
+/** The names as a function jitted at `seen` (`currentDefinitions()` then) resolves them. */
+export function globalsAt(seen: number): Globals {
+  return {
+    fn: (name) => at(functions.get(name), seen),
+    cls: (name) => at(classes.get(name), seen),
+  };
+}
+
+/** The latest definition of every name. */
+export const globals: Globals = globalsAt(Infinity);
+
+/** Do these recorded names still resolve, through `names`, to these sources? */
+export function stillValid(dependencies: Record<string, string>, names: Globals = globals): boolean {
   for (const [key, source] of Object.entries(dependencies)) {
     const [kind, name] = key.split(":");
-    if ((kind === "fn" ? functions.get(name) : classes.get(name))?.source !== source) return false;
+    if ((kind === "fn" ? names.fn(name) : names.cls(name))?.source !== source) return false;
   }
   return true;
 }

@@ -20,7 +20,7 @@ const SAMPLES: readonly [source: string, params: readonly ValueType[]][] = [
   ["function w(k) { let c = 0; for (let d = 2; d * d <= k; d++) { if (k % d === 0) { c++; break; } } return c; }", ["i32"]],
 ];
 
-const none: Globals = { fn: () => undefined, cls: () => undefined, definitions: () => 0 };
+const none: Globals = { fn: () => undefined, cls: () => undefined };
 let warmed = false;
 
 /** Compiles the samples once per process; a sample that fails only leaves the compiler colder. */
