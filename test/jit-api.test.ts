@@ -195,7 +195,7 @@ describe("jit: the dispatcher", () => {
     expect(b.stats).toEqual({ compiled: 0, memoryHits: 1, diskHits: 0, plainCalls: 0 });
   });
 
-  it("a callee's name given to a second, different function: each caller calls the definition its name had when it was jitted", () => {
+  it("a callee's name given to a second, different function: a caller jitted before keeps its callee; one jitted after both is refused", () => {
     function step(n: number) {
       return n + 1;
     }
@@ -204,8 +204,7 @@ describe("jit: the dispatcher", () => {
       return step(step(n));
     });
     expect(twice(1)).toBe(3);
-    // Another scope (another module) jits its own `step`, then its own caller: each caller gets its own
-    // (twice went on to call the new one: 100).
+    // Another scope (another module) jits its own `step`, then its own caller.
     const tenfold = (() => {
       function step(n: number) {
         return n * 10;
@@ -215,28 +214,35 @@ describe("jit: the dispatcher", () => {
         return step(step(n));
       });
     })();
+    // The caller jitted before keeps the definition it saw (it went on to call the new one: 100).
     expect(twice(1)).toBe(3);
-    expect(tenfold(1)).toBe(100);
     expect(twice.stats.compiled).toBe(1);
-    // A name not defined yet when its caller is jitted: the first definition made after it.
+    // Jitted after both: which `step` its JavaScript calls, jit cannot see (it gave the latest's answer,
+    // wrong for a caller of the first): refused by name.
+    expect(() => tenfold(1)).toThrow("`step` names 2 different functions given to jit by the time this function was jitted");
+    // A name not defined yet when its caller is jitted: the definition made after it.
     const early = jit(function early(n: number) {
       return later(n) + 1;
     });
     jit(function later(n: number) {
       return n * 2;
     });
-    jit(function later(n: number) {
-      return n * 3;
-    });
     expect(early(5)).toBe(11);
+    // The same source given to jit again is no second definition.
+    jit(function later(n: number) {
+      return n * 2;
+    });
+    expect(jit((n: number) => later(n))(4)).toBe(8);
     // A jitClass name the same way, for `new` in jitted code.
     const make = (text: string) => new Function(`return ${text}`)();
     jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x; } }"));
     const first = jit((a: number) => new Vec2(a).x);
-    jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x * 2; } }"));
-    const second = jit((a: number) => new Vec2(a).x + 0);
     expect(first(1)).toBe(1);
-    expect(second(1)).toBe(2);
+    jitClass({ x: "f64" }, make("class Vec2 { constructor(x) { this.x = x * 2; } }"));
+    expect(first(1)).toBe(1);
+    expect(() => jit((a: number) => new Vec2(a).x + 0)(1)).toThrow(
+      "`Vec2` names 2 different jitClass classes by the time this function was jitted",
+    );
   });
 
   it("verify: n runs the original beside the first n calls and reports a difference", () => {

@@ -35,6 +35,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
       `calling \`${callee.name}\`, which is not a jit function, is not supported by jit (jit() it first: calls resolve jit functions by name)`,
       callee,
     );
+  if (target !== cx.plan.target) refuseConflict(cx, "fn", callee);
   const typed = args.map((a) => recurse.detached(cx, a));
   let params: ResultType[] = typed.map((t) => (t.type === "i32" || t.type === "u32" ? "f64" : t.type));
   let declared: ResultType | undefined;
@@ -57,6 +58,7 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   const callee = node.callee;
   const cls = callee.type === "Identifier" && !cx.lookup(callee.name) ? cx.builder.cls(callee.name) : undefined;
   if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (only jitClass classes can be constructed)`, node);
+  refuseConflict(cx, "class", callee);
   const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
   const params = typed.map((t, i) => {
     if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", node.arguments[i]);
@@ -65,4 +67,17 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, params[i], node.arguments[i], `argument ${i + 1} of ${cls.name}`)));
   cx.emit(["call", cx.builder.construct(cls, params)]);
   return cls;
+}
+
+/**
+ * A name that had several different definitions when the function was jitted (two modules each with a
+ * helper `clamp`): which one the JavaScript calls, jit cannot see, so the call is refused (runtime/registry.ts).
+ */
+function refuseConflict(cx: FunctionContext, kind: "fn" | "class", callee: Node): void {
+  const count = cx.builder.conflicts(kind, callee.name);
+  if (count > 1)
+    throw cx.fail(
+      `\`${callee.name}\` names ${count} different ${kind === "fn" ? "functions given to jit" : "jitClass classes"} by the time this function was jitted, and jitted code finds the ${kind === "fn" ? "functions it calls" : "classes it constructs"} by name (it cannot see which one the JavaScript means): give each its own name, or jit this function before the other definition`,
+      callee,
+    );
 }

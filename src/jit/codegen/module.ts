@@ -69,6 +69,10 @@ export class ModuleBuilder implements ModuleHost {
     return target;
   }
 
+  conflicts(kind: "fn" | "class", name: string): number {
+    return this.globals.conflicts?.(kind, name) ?? 0;
+  }
+
   cls(name: string): ReturnType<Globals["cls"]> {
     const cls = this.globals.cls(name);
     if (cls) this.dependencies[`class:${name}`] = cls.source;

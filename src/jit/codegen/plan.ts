@@ -19,6 +19,8 @@ export interface JitTarget {
 export interface Globals {
   fn(name: string): JitTarget | undefined;
   cls(name: string): (ClassType & { init(): ParsedFunction | undefined }) | undefined;
+  /** How many different definitions `name` could mean for the code being compiled (0 or 1: no conflict). */
+  conflicts?(kind: "fn" | "class", name: string): number;
 }
 
 /** A specialization of a function in the module: its index, and its result once known. */
@@ -38,6 +40,8 @@ export interface ModuleHost {
   wrote(param: number | "all"): void;
   fn(name: string): JitTarget | undefined;
   cls(name: string): ReturnType<Globals["cls"]>;
+  /** See Globals.conflicts. */
+  conflicts(kind: "fn" | "class", name: string): number;
   specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
   construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
   helper(name: "fmod"): number;

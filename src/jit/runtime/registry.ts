@@ -2,8 +2,10 @@
 // the jitClass named Point2D). JavaScript gives no access to a function's closure, so jit resolves
 // these names among what `jit` and `jitClass` have seen, as the program defined them in order: a
 // jitted function calls the definition its name had when it was jitted (or, for a name not defined
-// yet then, the first one defined after). Two modules that each jit a helper `clamp` before their own
-// functions get each their own; a name defined again later does not change code already jitted.
+// yet then, the one defined after). A name defined again later does not change code already jitted.
+// When the name had two different definitions by then (two modules each with a helper `clamp`, both
+// loaded before the caller is jitted), jit cannot see which one the JavaScript means: the call is
+// refused (`conflicts`), never bound to either.
 // `version` changes whenever a name gets another definition, so dispatchers recheck their modules.
 import type { ParsedFunction } from "../front/parse.ts";
 import type { Globals, JitTarget } from "../codegen/module.ts";
@@ -47,14 +49,19 @@ export function registerClass(cls: JitClassType): void {
 /** The jitClass an object is an instance of (its own class, not a subclass). */
 export const classOf = (value: object): JitClassType | undefined => byConstructor.get(value.constructor);
 
-/** The definition a name has at `seen`: the last one made by then, else the first one made after. */
+/**
+ * The definitions a name can mean at `seen`: those made by then, or if none, those made after. One is
+ * the name's; several are a conflict (refused where the name is called).
+ */
+function candidates<T>(defs: Definitions<T> | undefined, seen: number): T[] {
+  if (!defs) return [];
+  const before = defs.filter((d) => d.seq <= seen);
+  return (before.length ? before : defs).map((d) => d.value);
+}
+
 function at<T>(defs: Definitions<T> | undefined, seen: number): T | undefined {
-  if (!defs) return undefined;
-  let found: T | undefined;
-  for (const d of defs)
-    if (d.seq <= seen) found = d.value;
-    else return found ?? d.value;
-  return found;
+  const all = candidates(defs, seen);
+  return all[all.length - 1];
 }
 
 /** The names as a function jitted at `seen` (`currentDefinitions()` then) resolves them. */
@@ -62,6 +69,10 @@ export function globalsAt(seen: number): Globals {
   return {
     fn: (name) => at(functions.get(name), seen),
     cls: (name) => at(classes.get(name), seen),
+    conflicts: (kind, name) => {
+      const count = candidates<unknown>(kind === "fn" ? functions.get(name) : classes.get(name), seen).length;
+      return count > 1 ? count : 0;
+    },
   };
 }
 
