@@ -88,6 +88,8 @@ export interface Intervals {
   wraps(node: Node): boolean;
   /** How many expressions were proven to fit 32 bits: what versioning compares. */
   proven(): number;
+  /** Expressions evaluated to reach these facts: the analysis's work (a test bounds it for nested loops). */
+  readonly evaluations: number;
 }
 
 /** The range a versioned function assumes of its int32 parameters (two of them multiply within int32). */
@@ -111,6 +113,8 @@ export function analyze(
   /** Off while a loop searches for its invariant: only the trip from the invariant found is recorded. */
   let recording = true;
   const wrapping = new Set<Node>();
+  /** Per loop: the invariant of its top found at its last analysis (see `loop`). */
+  const invariants = new Map<Node, Env>();
   const locals = new Map<Node, Binding>();
   const scopes: Map<string, Binding>[] = [new Map()];
   /** Per enclosing loop: the states at its `break`s and `continue`s. */
@@ -161,7 +165,11 @@ export function analyze(
   });
 
   // ---- expressions: evaluate, update `env` with their effects, return the facts of a number value.
-  const expr = (node: Node, env: Env, truncated = false): NumberFacts | undefined => record(node, evaluate(node, env, truncated));
+  let evaluations = 0;
+  const expr = (node: Node, env: Env, truncated = false): NumberFacts | undefined => {
+    evaluations++;
+    return record(node, evaluate(node, env, truncated));
+  };
 
   const evaluate = (node: Node, env: Env, truncated: boolean): NumberFacts | undefined => {
     switch (node.type) {
@@ -548,7 +556,12 @@ export function analyze(
     // is not what the loop does); then record in one last trip from that invariant.
     const outer = recording;
     recording = false;
-    let head: Env = new Map(before);
+    // A loop inside another is searched again on each of the outer loop's trips, from a state that only
+    // grows: while searching, it starts from the invariant it found last time (joined with the new
+    // state), which holds again or widens in a round or two, instead of climbing every step of the
+    // widening again at every depth. The trip that records starts from the loop's own entry state.
+    const last = outer ? undefined : invariants.get(node);
+    let head: Env = last ? joinEnvs(last, before)! : new Map(before);
     for (let round = 0; ; round++) {
       const next = joinEnvs(head, pass(head).back)!;
       if (envsEqual(next, head)) break;
@@ -565,6 +578,7 @@ export function analyze(
       head = tighter;
     }
     recording = outer;
+    invariants.set(node, head);
     return pass(head).exit;
   };
 
@@ -600,6 +614,7 @@ export function analyze(
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
     proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
+    evaluations,
   };
 }
 
