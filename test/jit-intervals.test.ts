@@ -480,3 +480,132 @@ describe("jit: the analysis of nested loops", () => {
     expect(fast.inspect()).not.toMatch(/\(local[^)]*f64 f64 f64 f64 f64 f64 f64 f64/);
   });
 });
+
+describe("jit: `/` of int32 values as an integer division", () => {
+  // ToInt32(a / b) of int32 (uint32) values is the truncated integer quotient wrapped to 32 bits, 0 for
+  // b = 0; Math.floor(a / b) with b ≥ 1 the floored one. Both run on the integer divider (V8 does the
+  // same for JavaScript); the edges: b = 0, −1, −2^31 / −1, values past 2^31, negative remainders, −0.
+  const uint32 = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1));
+  const pair = (x: number, y: number) => `(${x}, ${y})`;
+
+  it("`(a / b) | 0`, `~~`, `>> 0`, `>>> 0` on int32, uint32 and mixed operands: JavaScript's int32 for every pair", () => {
+    function plain(a: number, b: number, u: Uint32Array) {
+      const x = u[0];
+      const y = u[1];
+      let h = (a / b) | 0;
+      h = Math.imul(h, 31) + ~~(b / a);
+      h = Math.imul(h, 31) + ((x / y) >> 0);
+      h = Math.imul(h, 31) + ((x / b) | 0);
+      h = Math.imul(h, 31) + ((a / y) >>> 0);
+      h = Math.imul(h, 31) + (((a & 0xffff) / ((b & 0xff) + 1)) | 0);
+      h = Math.imul(h, 31) + ((a / ((b & 0xff) - 300)) | 0);
+      return h | 0;
+    }
+    const fast = jit(plain);
+    const u = new Uint32Array(2);
+    const check = (a: number, b: number, x: number, y: number) => {
+      u[0] = x;
+      u[1] = y;
+      const fresh = Uint32Array.from(u);
+      return fast(a, b, u) === plain(a, b, fresh);
+    };
+    fc.assert(fc.property(int32, int32, uint32, uint32, check), { numRuns: 500 });
+    for (const [a, b] of [
+      [0, 0],
+      [7, 0],
+      [-(2 ** 31), -1],
+      [-(2 ** 31), 1],
+      [-7, 2],
+      [7, -2],
+      [INT32_MAX, -1],
+    ])
+      for (const [x, y] of [
+        [0, 0],
+        [2 ** 32 - 1, 1],
+        [2 ** 31, 3],
+        [5, 2 ** 32 - 1],
+      ])
+        expect(check(a, b, x, y), `${pair(a, b)} ${pair(x, y)}`).toBe(true);
+    const wat = fast.inspect();
+    expect(wat).toMatch(/i32\.div_s/);
+    expect(wat).toMatch(/i32\.div_u/);
+    expect(wat).toMatch(/i64\.div_s/);
+    expect(wat).not.toMatch(/f64\.div/);
+  });
+
+  it("`Math.floor(a / b)` with b ≥ 1, `Math.trunc(a / b)` with a ≥ 0: integer division; other quotients keep −0 and fractions", () => {
+    function plain(a: number, b: number) {
+      const d = 1 + (b & 1023);
+      const floors = Math.floor(a / d) + Math.floor(a / 10) * 3 + Math.floor((a & 0xfffff) / 7) * 5;
+      // Not integer divisions: a negative dividend under trunc (−0.3 → −0), a divisor that may be 0.
+      const others = [Math.trunc(a / 10), Math.floor(a / b), ((a / 4 + 5) | 0) + 0];
+      return [floors, ...others];
+    }
+    const fast = jit(function values(a: number, b: number, out: Float64Array) {
+      const d = 1 + (b & 1023);
+      out[0] = Math.floor(a / d) + Math.floor(a / 10) * 3 + Math.floor((a & 0xfffff) / 7) * 5;
+      out[1] = Math.trunc(a / 10);
+      out[2] = Math.floor(a / b);
+      out[3] = ((a / 4 + 5) | 0) + 0;
+    });
+    const out = new Float64Array(4);
+    fc.assert(
+      fc.property(int32, int32, (a, b) => {
+        fast(a, b, out);
+        return plain(a, b).every((v, i) => Object.is(v, out[i]));
+      }),
+      { numRuns: 500 },
+    );
+    for (const [a, b] of [
+      [-3, 0],
+      [-10, -1],
+      [-(2 ** 31), 1],
+      [-(2 ** 31), -1],
+      [-5, 2],
+      [0, -3],
+    ]) {
+      fast(a, b, out);
+      expect([...out], pair(a, b)).toEqual(plain(a, b));
+      expect(Object.is(out[1], Math.trunc(a / 10)), `trunc ${pair(a, b)}`).toBe(true);
+    }
+    const wat = fast.inspect();
+    expect(wat).toMatch(/i32\.div_s/);
+    expect(wat).toMatch(/i32\.div_u/);
+    expect(wat).toMatch(/f64\.trunc/);
+  });
+
+  it("digit sums and integer square roots give JavaScript's answers, their divisions in i32", () => {
+    function digitSum(n: number) {
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        let v = i;
+        while (v > 0) {
+          total += v % 10;
+          v = Math.floor(v / 10);
+        }
+      }
+      return total;
+    }
+    function isqrtSum(n: number) {
+      let total = 0;
+      for (let i = 1; i <= n; i++) {
+        let x = i;
+        let y = (x + 1) >> 1;
+        while (y < x) {
+          x = y;
+          y = (x + ((i / x) | 0)) >> 1;
+        }
+        total += x;
+      }
+      return total;
+    }
+    const [digits, roots] = [jit(digitSum), jit(isqrtSum)];
+    for (const n of [0, 1, 9, 10, 11, 12345]) {
+      expect(digits(n)).toBe(digitSum(n));
+      expect(roots(n)).toBe(isqrtSum(n));
+    }
+    expect(digits.inspect()).toMatch(/i32\.div_u/);
+    expect(roots.inspect()).toMatch(/i32\.div_s/);
+    expect(digits.inspect() + roots.inspect()).not.toMatch(/f64\.div/);
+  });
+});

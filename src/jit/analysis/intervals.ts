@@ -11,6 +11,10 @@
 //   the i32 instruction (an exact result in range), and when an f64 index needs no integer check;
 // - `wraps(node)`: `+`/`-` over int32 operands whose only consumer is a ToInt32 (a store into an
 //   integer array, `| 0`): the wrapping i32 instruction is then exact (the f64 sum is exact below 2^53).
+// - `division(node)`: `a / b` over int32 (uint32) values that an integer division computes exactly:
+//   "truncated" when its only consumer is a ToInt32 (`(a / b) | 0`: the f64 quotient of two such values
+//   truncates to the integer quotient, so ToInt32 of it is the integer division, with 0 for b = 0),
+//   "floor" as the argument of `Math.floor` with b ≥ 1 (or of `Math.trunc` with a ≥ 0 too).
 // Everything it does not understand is "any number": a fact is only ever proven, never assumed.
 import type { Node } from "../front/parse.ts";
 import { ELEMENTS, isArray, elementOf, type ValueType } from "./types.ts";
@@ -88,9 +92,14 @@ export interface Intervals {
   wraps(node: Node): boolean;
   /** How many expressions were proven to fit 32 bits: what versioning compares. */
   proven(): number;
+  /** `a / b` an integer division computes exactly (see the header), or undefined. */
+  division(node: Node): IntegerDivision | undefined;
   /** Expressions evaluated to reach these facts: the analysis's work (a test bounds it for nested loops). */
   readonly evaluations: number;
 }
+
+/** How an integer division gives `a / b`'s use: ToInt32 of the quotient, or its floor (Math.floor, Math.trunc). */
+export type IntegerDivision = "truncated" | "floor";
 
 /** The range a versioned function assumes of its int32 parameters (two of them multiply within int32). */
 export const SMALL_MAX = 46340;
@@ -113,6 +122,13 @@ export function analyze(
   /** Off while a loop searches for its invariant: only the trip from the invariant found is recorded. */
   let recording = true;
   const wrapping = new Set<Node>();
+  /** Divisions an integer division computes, by node; null once one recorded evaluation did not qualify. */
+  const divisions = new Map<Node, IntegerDivision | null>();
+  const decideDivision = (node: Node, way: IntegerDivision | null) => {
+    if (!recording) return;
+    const before = divisions.get(node);
+    divisions.set(node, before === undefined || before === way ? way : null);
+  };
   /** Per loop: the invariant of its top found at its last analysis (see `loop`). */
   const invariants = new Map<Node, Env>();
   const locals = new Map<Node, Binding>();
@@ -194,7 +210,8 @@ export function analyze(
         return last;
       }
       case "UnaryExpression": {
-        const a = expr(node.argument, env);
+        // `~` applies ToInt32 to its operand, as the bitwise binary operators do.
+        const a = expr(node.argument, env, node.operator === "~");
         if (node.operator === "-" && a) return { lo: -a.hi, hi: -a.lo, int: a.int, negZero: contains0(a) || a.negZero, nan: a.nan };
         if (node.operator === "+" && a) return a;
         if (node.operator === "~") return INT32;
@@ -299,9 +316,17 @@ export function analyze(
     const additive = op === "+" || op === "-";
     // Bitwise operators apply ToInt32 (ToUint32) to both operands; `+`/`-` pass a ToInt32 consumer on.
     const inner = BITWISE.has(op) || (truncated && additive);
-    const l = expr(node.left, env, inner);
-    const r = expr(node.right, env, inner);
+    // A quotient under `+`/`-` is not truncated by itself: ToInt32(−2.5 + 5) is 2, trunc(−2.5) + 5 is 3.
+    const passed = (operand: Node) => inner && !(additive && isDivision(operand));
+    const l = expr(node.left, env, passed(node.left));
+    const r = expr(node.right, env, passed(node.right));
     if (!l || !r) return undefined;
+    if (op === "/" && truncated) {
+      const exact = isInt32Like(l) && isInt32Like(r);
+      decideDivision(node, exact ? "truncated" : null);
+      // Its value for the consumer: ToInt32 of the quotient, an int32 (0 where b may be 0).
+      if (exact) return INT32;
+    }
     if (truncated && additive && isInt32Like(l) && isInt32Like(r)) {
       // Computed as the wrapping i32 instruction: its value is the int32 the consumer takes.
       if (recording) wrapping.add(node);
@@ -319,7 +344,19 @@ export function analyze(
     if (callee.type !== "MemberExpression" || callee.object.type !== "Identifier" || callee.object.name !== "Math" || resolve("Math"))
       return node.callee.type === "Identifier" && (node.callee.name === "Number" || node.callee.name === "BigInt") ? undefined : undefined;
     const a = args[0] as NumberFacts | undefined;
-    switch (callee.property.name) {
+    const name = callee.property.name as string;
+    const quotient = node.arguments.length === 1 ? unwrap(node.arguments[0]) : undefined;
+    if ((name === "floor" || name === "trunc") && quotient && isDivision(quotient)) {
+      // `Math.floor(a / b)` with b ≥ 1 (and a ≥ 0 for trunc, whose −0.5 would give −0): an integer division.
+      const [n, d] = [latest.get(quotient.left), latest.get(quotient.right)];
+      const exact = !!n && !!d && isInt32Like(n) && isInt32Like(d) && d.lo >= 1 && (name === "floor" || n.lo >= 0);
+      decideDivision(quotient, exact ? "floor" : null);
+      if (exact) {
+        const q = [n!.lo / d!.lo, n!.lo / d!.hi, n!.hi / d!.lo, n!.hi / d!.hi];
+        return range(Math.floor(Math.min(...q)), Math.floor(Math.max(...q)));
+      }
+    }
+    switch (name) {
       case "floor":
       case "ceil":
       case "trunc":
@@ -613,6 +650,7 @@ export function analyze(
     },
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
+    division: (node) => divisions.get(node) ?? undefined,
     proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
     evaluations,
   };
@@ -681,6 +719,11 @@ function arithmetic(op: string, l: NumberFacts, r: NumberFacts): NumberFacts | u
       return TOP;
   }
   return undefined;
+}
+
+function isDivision(node: Node): boolean {
+  const e = unwrap(node);
+  return e.type === "BinaryExpression" && e.operator === "/";
 }
 
 function containsLoop(node: Node): boolean {

@@ -5,6 +5,8 @@ import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
 import { round } from "./numeric.ts";
+import { integerDivision } from "./operators.ts";
+import { unwrap } from "../transforms/loop-shape.ts";
 import type { Node } from "../front/parse.ts";
 import { constant } from "../analysis/typing.ts";
 import { type ResultType, isBigint, isNumber } from "../analysis/types.ts";
@@ -49,6 +51,12 @@ export function numbers(cx: FunctionContext, args: Node[], count: number | "some
 }
 
 export function math(cx: FunctionContext, name: string, args: Node[], node: Node): ResultType {
+  // `Math.floor(a / b)` of int32 values with b ≥ 1: an integer division (operators.ts), no f64 at all.
+  const quotient = (name === "floor" || name === "trunc") && args.length === 1 ? unwrap(args[0]) : undefined;
+  if (quotient && cx.intervals.division(quotient) === "floor") {
+    const type = integerDivision(cx, "floor", recurse.detached(cx, quotient.left), recurse.detached(cx, quotient.right), quotient);
+    if (type) return type;
+  }
   if (MATH_UNARY[name]) return (numbers(cx, args, 1, node, name), cx.emit([MATH_UNARY[name]]), "f64");
   switch (name) {
     case "min":

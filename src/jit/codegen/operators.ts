@@ -6,7 +6,7 @@ import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, isBigint, isNumber } from "../analysis/types.ts";
 import { constant } from "../analysis/typing.ts";
-import { contains0, isInt32, isUint32 } from "../analysis/intervals.ts";
+import { contains0, isInt32, isUint32, type IntegerDivision } from "../analysis/intervals.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 export function binary(cx: FunctionContext, op: string, left: Typed, right: Typed, node: Node): ResultType {
@@ -104,6 +104,10 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
       cx.emit([`f64.${compare[op]}`]);
     }
     return "bool";
+  }
+  if (op === "/" && cx.intervals.division(node) === "truncated") {
+    const type = integerDivision(cx, "truncated", left, right, node);
+    if (type) return type;
   }
   const exactInt = int32Arithmetic(cx, op, lt, rt, node);
   if (exactInt) {
@@ -245,6 +249,76 @@ function int32Arithmetic(
   if (b.lo >= 0) return { instr: "i32.rem_u", type };
   // A negative divisor: the signed instruction, on operands whose bits are signed.
   return lt === "i32" && rt === "i32" ? { instr: "i32.rem_s", type } : undefined;
+}
+
+/**
+ * `a / b` of int32/uint32 values as an integer division, where the analysis found one exact
+ * (intervals.ts `division`): emits it and returns its type, or returns undefined, emitting nothing,
+ * when an operand is not held in an i32 (the f64 division then). The divider takes an integer's
+ * latency, not the f64 divider's plus conversions and ToInt32's range check (V8 does the same).
+ * - "truncated", for a ToInt32 consumer: ToInt32(a / b) is the integer quotient truncated (the f64
+ *   quotient of two values below 2^32 never rounds across an integer), wrapped to 32 bits (2^31 for
+ *   −2^31 / −1), and 0 for b = 0 (±∞ and NaN): i32 division where no operand can be 0, −1 or
+ *   negative, else i64 division with b = 0 selected away.
+ * - "floor", for `Math.floor(a / b)` with b ≥ 1 (`Math.trunc` with a ≥ 0): the quotient, one less
+ *   where a negative a leaves a remainder.
+ */
+export function integerDivision(cx: FunctionContext, way: IntegerDivision, left: Typed, right: Typed, node: Node): ResultType | undefined {
+  const [lt, rt] = [left.type, right.type];
+  if ((lt !== "i32" && lt !== "u32") || (rt !== "i32" && rt !== "u32")) return undefined;
+  const [n, d] = [cx.intervals.of(node.left), cx.intervals.of(node.right)];
+  if (!n || !d) return undefined;
+  const nonNegative = (t: ResultType, f: { lo: number }) => t === "u32" || f.lo >= 0;
+  if (way === "floor") {
+    if (nonNegative(lt, n)) {
+      // Both ≥ 0 (b ≥ 1): the unsigned quotient, no larger than a.
+      cx.emit(...left.code, ...right.code, ["i32.div_u"]);
+      return lt;
+    }
+    if (rt === "u32" && d.hi > 2 ** 31 - 1) return undefined;
+    const [a, b] = [cx.local("i32"), cx.local("i32")];
+    cx.emit(...left.code, ["local.set", a], ...right.code, ["local.set", b]);
+    cx.emit(["local.get", a], ["local.get", b], ["i32.div_s"]);
+    cx.emit(["local.get", a], ["local.get", b], ["i32.rem_s"], ["i32.const", 0], ["i32.lt_s"], ["i32.sub"]);
+    return "i32";
+  }
+  // Where no operand is negative, the unsigned divider; where every operand's bits read as signed are
+  // its value, the signed one (not for −2^31 / −1, which overflows); b = 0 is divided by 1 and selected away.
+  const zero = contains0(d);
+  const signed = (t: ResultType, f: { hi: number }) => t === "i32" || f.hi <= 2 ** 31 - 1;
+  const divider =
+    nonNegative(lt, n) && nonNegative(rt, d)
+      ? "i32.div_u"
+      : signed(lt, n) && signed(rt, d) && (d.lo > -1 || d.hi < -1 || n.lo > -(2 ** 31))
+        ? "i32.div_s"
+        : undefined;
+  if (divider && !zero) {
+    cx.emit(...left.code, ...right.code, [divider]);
+    return "i32";
+  }
+  if (divider) {
+    // A branch, not a select: b = 0 is rare, and the test stays off the quotient's latency.
+    const [a, b] = [cx.local("i32"), cx.local("i32")];
+    cx.emit(...left.code, ["local.set", a], ...right.code, ["local.tee", b], ["i32.eqz"], ["if", "i32"], ["i32.const", 0]);
+    cx.emit(["else"], ["local.get", a], ["local.get", b], [divider], ["end"]);
+    return "i32";
+  }
+  // Mixed signedness, or −2^31 / −1 possible: exact in i64, wrapped to 32 bits.
+  const widen = (t: ResultType): Instr => [t === "u32" ? "i64.extend_i32_u" : "i64.extend_i32_s"];
+  const [a, b] = [cx.local("i64"), cx.local("i64")];
+  cx.emit(
+    ...left.code,
+    widen(lt),
+    ["local.set", a],
+    ...right.code,
+    widen(rt),
+    ["local.tee", b],
+    ["i64.eqz"],
+    ["if", "i32"],
+    ["i32.const", 0],
+  );
+  cx.emit(["else"], ["local.get", a], ["local.get", b], ["i64.div_s"], ["i32.wrap_i64"], ["end"]);
+  return "i32";
 }
 
 /**
