@@ -609,3 +609,104 @@ describe("jit: `/` of int32 values as an integer division", () => {
     expect(digits.inspect() + roots.inspect()).not.toMatch(/f64\.div/);
   });
 });
+
+describe("jit: a counted loop that leaves at an int32 limit", () => {
+  // `for (let c = cap; c >= w; c--)` with w an int32: only the exit value w − 1 could leave int32 (for
+  // w = −2^31); the loop leaves at c = −2^31 before the update instead, so c stays an i32. The runs
+  // below reach −2^31 (and 2^31 − 1 counting up, where the counter is a u32).
+  function down(cap: number, w: Int32Array) {
+    let count = 0;
+    let sum = 0;
+    for (let k = 0; k < w.length; k++) {
+      const bound = w[k];
+      for (let c = cap; c >= bound; c--) {
+        count++;
+        sum += c;
+      }
+    }
+    return count * 1e10 + sum;
+  }
+  function up(start: number, n: number) {
+    let count = 0;
+    let last = 0;
+    for (let i = start; i <= n; i++) {
+      count++;
+      last = i;
+    }
+    return count * 1e10 + last;
+  }
+  const INT32_MIN = -(2 ** 31);
+
+  it("counts down to −2^31 (and up to 2^31 − 1) as JavaScript does, the counter an i32", () => {
+    const [fastDown, fastUp] = [jit(down), jit(up)];
+    const cases: [number, number[]][] = [
+      [INT32_MIN + 5, [INT32_MIN, INT32_MIN + 3, INT32_MIN + 6]],
+      [10, [3, 10, 11, -2]],
+      [INT32_MIN, [INT32_MIN]],
+    ];
+    for (const [cap, ws] of cases) expect(fastDown(cap, Int32Array.from(ws)), `${cap} ${ws}`).toBe(down(cap, Int32Array.from(ws)));
+    for (const [start, n] of [
+      [INT32_MAX - 3, INT32_MAX],
+      [INT32_MAX, INT32_MAX],
+      [-5, 7],
+      [3, 2],
+    ])
+      expect(fastUp(start, n), `${start} ${n}`).toBe(up(start, n));
+    fc.assert(
+      fc.property(int32, fc.array(int32, { maxLength: 4 }), (cap, ws) => {
+        // Short runs only: the bound near the start.
+        const w = Int32Array.from(ws.map((x) => Math.max(x, cap - 40)));
+        return fastDown(cap, w) === down(cap, Int32Array.from(w));
+      }),
+      { numRuns: 150 },
+    );
+    expect(fastDown.inspect()).toMatch(/i32\.const -2147483648\s+i32\.eq\s+br_if/);
+  });
+
+  it("stores of int32 sums into an Int32Array wrap as JavaScript's ToInt32 does", () => {
+    function sums(a: Int32Array, b: Int32Array, out: Int32Array, f: Float64Array) {
+      for (let i = 0; i < a.length; i++) {
+        out[i] = a[i] + b[i];
+        out[i + a.length] = f[i];
+      }
+    }
+    const fast = jit(sums);
+    const edge = fc.oneof(int32, fc.constantFrom(INT32_MIN, INT32_MAX));
+    const float = fc.oneof(fc.double(), fc.constantFrom(2 ** 31, 2 ** 32 + 5, -(2 ** 53), 1e300, Infinity, -Infinity, NaN, -0, 2 ** 63));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(edge, edge, float), { minLength: 1, maxLength: 20 }), (rows) => {
+        const a = Int32Array.from(rows.map((r) => r[0]));
+        const b = Int32Array.from(rows.map((r) => r[1]));
+        const f = Float64Array.from(rows.map((r) => r[2]));
+        const [mine, theirs] = [new Int32Array(2 * rows.length), new Int32Array(2 * rows.length)];
+        fast(a, b, mine, f);
+        sums(a, b, theirs, f);
+        return mine.every((v, i) => v === theirs[i]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("jit: a version of the body for int32 parameters up to 2^26", () => {
+  // `const o = i * 4` with i < n: for n up to 2^26, o is an int32, and the pixels are read at i32
+  // indices; above, the general version (o an f64) runs. Both give JavaScript's answers.
+  function tail(px: Uint8Array, n: number) {
+    let s = 0;
+    for (let i = n - 6; i < n; i++) {
+      const o = i * 4 + 3;
+      s += (o % 1000) * px[o & 15];
+    }
+    return s;
+  }
+
+  it("gives JavaScript's answers on both sides of 2^26, and reads at i32 indices in that version", () => {
+    const fast = jit(tail);
+    const px = Uint8Array.from({ length: 16 }, (_, i) => i * 7);
+    for (const n of [6, 46340, 46341, 2 ** 26 - 1, 2 ** 26, 2 ** 26 + 1, 2 ** 29, INT32_MAX])
+      expect(fast(px, n), String(n)).toBe(tail(px, n));
+    const wat = fast.inspect();
+    expect(wat).toMatch(/i32\.const 67108864\s+i32\.le_u/);
+    expect(wat).toMatch(/i32\.const 4\s+i32\.mul/);
+  });
+});

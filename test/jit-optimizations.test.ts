@@ -400,7 +400,9 @@ describe("jit: an index such as py * width + px is computed exactly in i64", () 
         else expect(fast(data, x, y, z)).toBe(want);
       }
       // Computed in i64 (a product as i64.mul; a.length extended as a u32), no f64 index.
-      expect(count(fast.inspect(), "i64.mul"), form.toString()).toBe(form.toString().includes("*") ? 1 : 0);
+      // (Once per version of the body: the general one, and one for parameters up to 2^26 where that proves more.)
+      if (form.toString().includes("*")) expect(count(fast.inspect(), "i64.mul"), form.toString()).toBeGreaterThanOrEqual(1);
+      else expect(count(fast.inspect(), "i64.mul"), form.toString()).toBe(0);
       expect(count(fast.inspect(), "i32.trunc_sat_f64_u"), form.toString()).toBe(0);
     }
   });

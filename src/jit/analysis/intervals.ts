@@ -15,6 +15,11 @@
 //   "truncated" when its only consumer is a ToInt32 (`(a / b) | 0`: the f64 quotient of two such values
 //   truncates to the integer quotient, so ToInt32 of it is the integer division, with 0 for b = 0),
 //   "floor" as the argument of `Math.floor` with b ≥ 1 (or of `Math.trunc` with a ≥ 0 too).
+// - `wrapExit(update)`: the update `v--` of `for (let v = …; v >= E; v--)` with E an int32: the loop
+//   leaves when v is −2^31 before the update, since v − 1 is then below every int32 E and the test would
+//   fail; v, a `let` of the loop, is never read after it. So v stays an int32 where the exit value alone
+//   would have made it an f64 (a knapsack's `c >= w; c--`). (`v <= E; v++` needs no such exit: v is a
+//   u32 up to 2^31, and the search transform steps such counters in lanes.)
 // Everything it does not understand is "any number": a fact is only ever proven, never assumed.
 import type { Node } from "../front/parse.ts";
 import { ELEMENTS, isArray, elementOf, type ValueType } from "./types.ts";
@@ -92,6 +97,8 @@ export interface Intervals {
   wraps(node: Node): boolean;
   /** How many expressions were proven to fit 32 bits: what versioning compares. */
   proven(): number;
+  /** The value at which a counted loop's update leaves the loop instead (see the header), or undefined. */
+  wrapExit(update: Node): number | undefined;
   /** `a / b` an integer division computes exactly (see the header), or undefined. */
   division(node: Node): IntegerDivision | undefined;
   /** Expressions evaluated to reach these facts: the analysis's work (a test bounds it for nested loops). */
@@ -104,6 +111,9 @@ export type IntegerDivision = "truncated" | "floor";
 /** The range a versioned function assumes of its int32 parameters (two of them multiply within int32). */
 export const SMALL_MAX = 46340;
 export const SMALL = range(0, SMALL_MAX);
+/** The range of the other version: a count up to 2^26 (`i * 4 + 3` and `n * 16` stay within int32). */
+export const MEDIUM_MAX = 2 ** 26;
+export const MEDIUM = range(0, MEDIUM_MAX);
 
 /**
  * Analyzes a function whose parameters have `types`; `assume[i]`, where given, narrows what parameter
@@ -129,6 +139,10 @@ export function analyze(
     const before = divisions.get(node);
     divisions.set(node, before === undefined || before === way ? way : null);
   };
+  /** Updates that leave their loop at an int32 limit (see `wrapExit`), by node; null once one did not qualify. */
+  const wrapExits = new Map<Node, number | null>();
+  /** The update being evaluated, when its counter's new value is clamped to the limit it leaves at. */
+  let clamped: { node: Node; limit: number } | undefined;
   /** Per loop: the invariant of its top found at its last analysis (see `loop`). */
   const invariants = new Map<Node, Env>();
   const locals = new Map<Node, Binding>();
@@ -240,9 +254,11 @@ export function analyze(
       case "UpdateExpression": {
         const target = unwrap(node.argument);
         const old = expr(target, env);
-        const next = old
+        let next = old
           ? integer(old.lo + (node.operator === "++" ? 1 : -1), old.hi + (node.operator === "++" ? 1 : -1), old.int, false, old.nan)
           : undefined;
+        // The loop leaves at the limit instead of stepping past it (wrapExit): the counter stays an int32.
+        if (next && clamped?.node === node) next = { ...next, lo: Math.max(next.lo, INT32_MIN), hi: Math.min(next.hi, INT32_MAX) };
         if (target.type === "Identifier") {
           const b = resolve(target.name);
           if (b) assignTo(b, next, env);
@@ -578,7 +594,17 @@ export function analyze(
       let end = scoped(() => stmt(node.body, bodyIn));
       for (const c of frame.continues) end = joinEnvs(end, c);
       if (node.type === "DoWhileStatement" && end) expr(node.test, end);
-      if (node.type === "ForStatement" && node.update && end) expr(unused(node.update), end);
+      if (node.type === "ForStatement" && node.update && end) {
+        const limit = wrapLimit(node, end);
+        const update = unwrap(node.update);
+        if (recording && update.type === "UpdateExpression") {
+          const before = wrapExits.get(update);
+          wrapExits.set(update, before === undefined || before === limit ? (limit ?? null) : null);
+        }
+        clamped = limit === undefined ? undefined : { node: update, limit };
+        expr(unused(node.update), end);
+        clamped = undefined;
+      }
       loops.pop();
       const back = node.type === "DoWhileStatement" && end ? refine(node.test, new Map(end), true) : end;
       const exitHere =
@@ -619,6 +645,42 @@ export function analyze(
     return pass(head).exit;
   };
 
+  /**
+   * `for (let v = …; v >= E; v--)` (or `E <= v`), E an int32 name, constant or length, v an int32 where
+   * the update runs: −2^31, the value at which the loop leaves instead of updating (see `wrapExit`);
+   * undefined where the loop is not of that shape.
+   */
+  const wrapLimit = (loop: Node, env: Env): number | undefined => {
+    const update = unwrap(loop.update);
+    const test = loop.test ? unwrap(loop.test) : undefined;
+    if (update.type !== "UpdateExpression" || test?.type !== "BinaryExpression" || loop.init?.type !== "VariableDeclaration")
+      return undefined;
+    const target = unwrap(update.argument);
+    if (target.type !== "Identifier" || loop.init.kind !== "let") return undefined;
+    const name = target.name as string;
+    if (!loop.init.declarations.some((d: Node) => d.id.type === "Identifier" && d.id.name === name)) return undefined;
+    const down = update.operator === "--";
+    if (!down) return undefined;
+    const isCounter = (n: Node) => {
+      const e = unwrap(n);
+      return e.type === "Identifier" && e.name === name;
+    };
+    const bound =
+      isCounter(test.left) && test.operator === (down ? ">=" : "<=")
+        ? test.right
+        : isCounter(test.right) && test.operator === (down ? "<=" : ">=")
+          ? test.left
+          : undefined;
+    const e = bound && unwrap(bound);
+    const simple =
+      !!e &&
+      (e.type === "Identifier" || e.type === "Literal" || (e.type === "MemberExpression" && !e.computed && e.property.name === "length"));
+    const b = resolve(name);
+    const [limit, counter] = [simple ? latest.get(bound) : undefined, b ? env.get(b) : undefined];
+    if (!limit || !isInt32(limit) || !counter || !isInt32(counter)) return undefined;
+    return down ? INT32_MIN : INT32_MAX;
+  };
+
   const widen = (old: Env, next: Env): Env => {
     const out: Env = new Map();
     for (const [k, v] of next) {
@@ -651,6 +713,7 @@ export function analyze(
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
     division: (node) => divisions.get(node) ?? undefined,
+    wrapExit: (update) => wrapExits.get(unwrap(update)) ?? undefined,
     proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
     evaluations,
   };

@@ -85,7 +85,7 @@ export function math(cx: FunctionContext, name: string, args: Node[], node: Node
         throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
       for (const a of args) {
         const t = recurse.expr(cx, a);
-        cx.emit(...cx.int32(t, a));
+        cx.emit(...cx.int32(t, a, a));
       }
       cx.emit([name === "imul" ? "i32.mul" : "i32.clz"]);
       return "i32";

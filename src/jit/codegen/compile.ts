@@ -12,7 +12,7 @@ import { FunctionContext } from "./context.ts";
 // Loaded for its effect: it fills the code generator's recursion table (recursion.ts).
 import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
-import { analyze, SMALL, SMALL_MAX, type Intervals } from "../analysis/intervals.ts";
+import { analyze, MEDIUM, MEDIUM_MAX, SMALL, SMALL_MAX, type Intervals, type NumberFacts } from "../analysis/intervals.ts";
 import { lowerPrange } from "../front/lower.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
@@ -28,7 +28,7 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
   const shapes = rangeFacts(params, body);
   const intervals = analyze(params, plan.params, body);
   let result = plan.result;
-  const version = smallVersion(plan, intervals);
+  const version = versions(plan, intervals);
   if (result === undefined) {
     const probe = new FunctionContext(builder, plan, undefined, shapes, intervals);
     compileBody(probe);
@@ -36,7 +36,7 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
     // The first pass's code is the function's when the second would emit the same: no return value
     // needs a conversion, bigint literals keep their flavour, one version of the body.
     const same = (t: ResultType) => t === result || (isBigint(t) && isBigint(result!));
-    if (!version && probe.returns.every((r) => same(r.type)) && (result !== "i64" || plan.params.includes("i64"))) {
+    if (version.length === 0 && probe.returns.every((r) => same(r.type)) && (result !== "i64" || plan.params.includes("i64"))) {
       if (result !== "void") probe.emit(...fellOffTheEnd(probe, body));
       return { fn: probe.finish(result), result };
     }
@@ -47,57 +47,78 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
 }
 
 interface Version {
-  /** The analysis assuming every int32 parameter in [0, SMALL_MAX]. */
+  /** The largest value the version assumes of every int32 parameter (and the smallest, 0). */
+  readonly max: number;
+  /** The analysis under that assumption. */
   readonly intervals: Intervals;
   /** Those parameters' wasm locals and types. */
   readonly checks: readonly { local: number; type: "i32" | "u32" }[];
 }
 
 /**
- * Sizes passed as int32 parameters (a width, a row count) are small in practice, but nothing proves it:
- * `y * width + x` could pass 2^31, so it is computed in f64. When assuming every int32 parameter in
- * [0, 46340] proves more of the function in 32 bits, the body is compiled twice behind a check of the
- * parameters: the version for small ones, and the general one.
+ * Sizes passed as int32 parameters (a width, a row count, a pixel count) are small in practice, but
+ * nothing proves it: `y * width + x` or `i * 4` could pass 2^31, so they are computed in f64. When
+ * assuming every int32 parameter in [0, 46340] (two of them multiply within int32), or in [0, 2^26]
+ * (one of them times a constant up to 32, plus a little), proves more of the function in 32 bits, the
+ * body is compiled again for those parameters behind a check of them: up to three versions, the most
+ * assuming first, the general one last. The smaller range is kept only where it proves more than the
+ * larger one.
  */
-function smallVersion(plan: FunctionPlan, general: Intervals): Version | undefined {
-  if (plan.constructing) return undefined;
+function versions(plan: FunctionPlan, general: Intervals): Version[] {
+  if (plan.constructing) return [];
   const { params, body } = plan.parsed!;
   const checks: { local: number; type: "i32" | "u32" }[] = [];
   let local = 0;
-  const assume = plan.params.map((t) => {
+  const ints = plan.params.map((t) => {
     const at = local;
     local += wasmTypes(t).length;
-    if (t !== "i32" && t !== "u32") return undefined;
+    if (t !== "i32" && t !== "u32") return false;
     checks.push({ local: at, type: t });
-    return SMALL;
+    return true;
   });
-  if (checks.length === 0) return undefined;
-  const intervals = analyze(params, plan.params, body, assume);
-  return intervals.proven() > general.proven() ? { intervals, checks } : undefined;
+  if (checks.length === 0) return [];
+  const under = (range: NumberFacts) =>
+    analyze(
+      params,
+      plan.params,
+      body,
+      ints.map((int) => (int ? range : undefined)),
+    );
+  const [small, medium] = [under(SMALL), under(MEDIUM)];
+  const out: Version[] = [];
+  if (small.proven() > Math.max(medium.proven(), general.proven())) out.push({ max: SMALL_MAX, intervals: small, checks });
+  if (medium.proven() > general.proven()) out.push({ max: MEDIUM_MAX, intervals: medium, checks });
+  return out;
 }
 
-function compileBody(cx: FunctionContext, version?: Version): void {
+function compileBody(cx: FunctionContext, versions: readonly Version[] = []): void {
   const body = cx.plan.parsed!.body;
   const emitBody = () => {
     if (body.type === "BlockStatement") for (const s of body.body) stmt(cx, s);
     else returnStatement(cx, body, body);
   };
-  if (version) {
-    version.checks.forEach(({ local, type }, k) => {
+  const general = cx.intervals;
+  const emitVersions = (k: number): void => {
+    if (k === versions.length) {
+      cx.intervals = general;
+      cx.scoped(emitBody);
+      return;
+    }
+    const { max, checks, intervals } = versions[k];
+    checks.forEach(({ local, type }, i) => {
       if (type === "i32") cx.emit(["local.get", local], ["i32.const", 0], ["i32.ge_s"]);
-      cx.emit(["local.get", local], ["i32.const", SMALL_MAX], ["i32.le_u"]);
+      cx.emit(["local.get", local], ["i32.const", max], ["i32.le_u"]);
       if (type === "i32") cx.emit(["i32.and"]);
-      if (k > 0) cx.emit(["i32.and"]);
+      if (i > 0) cx.emit(["i32.and"]);
     });
-    const general = cx.intervals;
     cx.open("if");
-    cx.intervals = version.intervals;
+    cx.intervals = intervals;
     cx.scoped(emitBody);
     cx.emit(["else"]);
-    cx.intervals = general;
-    cx.scoped(emitBody);
+    emitVersions(k + 1);
     cx.close();
-  } else emitBody();
+  };
+  emitVersions(0);
   if (cx.plan.constructing) for (const field of cx.fields.values()) for (const l of field.locals) cx.emit(["local.get", l]);
   else if (cx.result !== undefined && cx.result !== "void") cx.emit(...fellOffTheEnd(cx, body));
 }

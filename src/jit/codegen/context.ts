@@ -6,7 +6,7 @@
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { TRAP_GLOBALS } from "./traps.ts";
 import { describeNode, describeType } from "./describe.ts";
-import { toInt32 } from "./numeric.ts";
+import { toInt32, TWO_63 } from "./numeric.ts";
 import type { Node, SourceText } from "../front/parse.ts";
 import type { Intervals } from "../analysis/intervals.ts";
 import type { RangeFacts } from "../analysis/ranges.ts";
@@ -39,8 +39,11 @@ export interface Loop {
 export interface Place {
   type: ValueType;
   get: Instr[];
-  /** Stores the value on the stack (of type `from`), converting it as JavaScript's assignment would. */
-  set(from: ResultType, at: Node): Instr[];
+  /**
+   * Stores the value on the stack (of type `from`), converting it as JavaScript's assignment would;
+   * `value`, where given, is the expression whose facts (intervals.ts) describe the value stored.
+   */
+  set(from: ResultType, at: Node, value?: Node): Instr[];
   /** A local whose every value is proven to fit its i32/u32 (intervals.ts). */
   proven?: boolean;
 }
@@ -211,9 +214,15 @@ export class FunctionContext {
     return [];
   }
 
-  /** The int32 (ToInt32) of a number on the stack. */
-  int32(from: ResultType, node: Node): Instr[] {
+  /**
+   * The int32 (ToInt32) of a number on the stack; `value`, where given, is its expression: when the
+   * analysis proved it finite and below 2^63 in magnitude (a sum of two int32s), ToInt32 is its i64
+   * truncation wrapped (NaN gives 0 too), with no range test.
+   */
+  int32(from: ResultType, node: Node, value?: Node): Instr[] {
     if (from === "i32" || from === "u32") return [];
+    const facts = value && this.intervals.of(value);
+    if (from === "f64" && facts && facts.lo > -TWO_63 && facts.hi < TWO_63) return [["i64.trunc_sat_f64_s"], ["i32.wrap_i64"]];
     if (from === "f64") return toInt32(this.local("f64"));
     throw this.fail(`a bitwise operator on a ${describeType(from)} mixed with numbers`, node);
   }

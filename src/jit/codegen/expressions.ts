@@ -179,7 +179,7 @@ export function unary(cx: FunctionContext, node: Node): ResultType {
       return "f64";
     case "~":
       if (isBigint(type)) return (cx.emit(["i64.const", -1n], ["i64.xor"]), type);
-      cx.emit(...cx.int32(type, node), ["i32.const", -1], ["i32.xor"]);
+      cx.emit(...cx.int32(type, node, node.argument), ["i32.const", -1], ["i32.xor"]);
       return "i32";
   }
   throw cx.err(`\`${op}\``, node);

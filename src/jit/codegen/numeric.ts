@@ -2,7 +2,7 @@
 // instruction for them. Each takes its scratch locals from the caller.
 import type { Instr } from "../wasm/wasm.ts";
 
-const TWO_63 = 9223372036854775808;
+export const TWO_63 = 9223372036854775808;
 
 /**
  * ToInt32 of the f64 on the stack (what `x | 0` does). `i32.trunc_sat_f64_s` is not ToInt32: it clamps

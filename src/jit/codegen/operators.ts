@@ -74,7 +74,7 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
   if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
   const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
   if (bitwise[op]) {
-    place(cx.int32(lt, node), cx.int32(rt, node));
+    place(cx.int32(lt, node, node.left), cx.int32(rt, node, node.right));
     cx.emit([`i32.${bitwise[op]}`]);
     return op === ">>>" ? "u32" : "i32";
   }

@@ -68,11 +68,11 @@ export function localPlace(cx: FunctionContext, v: Var): Place {
   return {
     type: v.type,
     get: v.locals.map((l) => ["local.get", l] as Instr),
-    set: (from, at) => [
+    set: (from, at, value) => [
       // A proven i32/u32 local (intervals.ts): whatever is assigned is an integer in its range. A local
       // read only through ToInt32 (bits.ts): ToInt32 of whatever is assigned.
       ...(v.wrapped && isNumber(from)
-        ? cx.int32(from, at)
+        ? cx.int32(from, at, value)
         : v.proven && isNumber(from)
           ? cx.represent(from, v.type as "i32" | "u32", at)
           : cx.convert(from, v.type, at, "assignment")),
@@ -88,14 +88,14 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number,
   return {
     type: e.value,
     get: [["local.get", addr], [e.load, offset], ...(f32 ? [["f64.promote_f32"] as Instr] : [])],
-    set: (from, at) => {
+    set: (from, at, stored) => {
       // JavaScript converts what is stored: ToInt32 (and wrap) for integer arrays, rounding for Float32Array.
       const convert =
         e.value === "f64"
           ? cx.convert(from, "f64", at, "an element")
           : isBigint(e.value)
             ? cx.convert(from, e.value, at, "an element")
-            : cx.int32(from, at);
+            : cx.int32(from, at, stored);
       const value = cx.local(f32 ? "f32" : wasmTypes(e.value)[0]);
       return [
         ...convert,
@@ -123,13 +123,15 @@ export function assign(cx: FunctionContext, node: Node, valueNeeded: boolean): R
   }
   if (value.type === "void") throw cx.fail("assigning the result of a call that returns nothing", node.right);
   cx.emit(...value.code);
+  // The facts of what is stored: the right side's, for `=` (a compound assignment's are its operation's).
+  const stored = op === "=" ? node.right : undefined;
   if (!valueNeeded) {
-    cx.emit(...place.set(value.type, node));
+    cx.emit(...place.set(value.type, node, stored));
     return undefined;
   }
   if (wasmTypes(value.type).length !== 1) throw cx.err("using the value of an assignment of a jitClass value", node);
   const keep = cx.local(wasmTypes(value.type)[0]);
-  cx.emit(["local.tee", keep], ...place.set(value.type, node), ["local.get", keep]);
+  cx.emit(["local.tee", keep], ...place.set(value.type, node, stored), ["local.get", keep]);
   return value.type;
 }
 

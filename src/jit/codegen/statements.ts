@@ -115,7 +115,18 @@ function whileOrFor(cx: FunctionContext, node: Node): void {
       loop(cx, { label, breakDepth, continueDepth }, node.body);
       cx.inBounds.length -= facts.length;
       cx.close();
-      if (node.update) effect(cx, node.update);
+      if (node.update) {
+        // `v >= E; v--` with v at −2^31 (`v <= E; v++` at 2^31 − 1): the test would fail after the
+        // update, so the loop leaves before it, and v stays an int32 (intervals.ts `wrapExit`).
+        const limit = node.update.type === "UpdateExpression" ? cx.intervals.wrapExit(node.update) : undefined;
+        const v = limit === undefined ? undefined : cx.lookup(node.update.argument.name);
+        if (v && limit !== undefined && v.locals.length === 1 && (v.type !== "u32" || limit > 0)) {
+          const f64 = v.type === "f64";
+          cx.emit(["local.get", v.locals[0]], f64 ? ["f64.const", limit] : ["i32.const", limit], [f64 ? "f64.eq" : "i32.eq"]);
+          cx.emit(["br_if", cx.depth - breakDepth]);
+        }
+        effect(cx, node.update);
+      }
       cx.emit(["br", cx.depth - top]);
       cx.close();
       if (movable) cx.emit([MARK.end]);
@@ -259,7 +270,7 @@ export function declare(cx: FunctionContext, node: Node) {
     let proven = false;
     const wrapped = isNumber(type) && cx.ranges.bitOnly.has(d);
     if (wrapped) {
-      cx.emit(...cx.int32(type, d.init));
+      cx.emit(...cx.int32(type, d.init, d.init));
       type = "i32";
     } else if (isNumber(type)) {
       const representation = cx.intervals.localType(d);
