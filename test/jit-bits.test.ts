@@ -96,3 +96,82 @@ describe("jit: number locals read only through ToInt32", () => {
     );
   });
 });
+
+describe("jit: bit locals compared with 0, tested, and stepped by constants", () => {
+  // Kernighan's popcount keeps a Uint32Array element in a `let`: `v !== 0`, `while (v)` and `v - 1`
+  // under `&=` see only v's 32 bits while v holds integers in (−2^32, 2^32), which the analysis proves
+  // here; a v that can be 2^32 (bits 0, value not 0) keeps its number.
+  function kernighan(a: Uint32Array) {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) {
+      let v = a[i];
+      while (v !== 0) {
+        v &= v - 1;
+        total++;
+      }
+      let w = a[i] ^ 0x5a5a5a5a;
+      while (w) {
+        w &= w + -1;
+        total += 2;
+      }
+    }
+    return total;
+  }
+  function wide(scale: number) {
+    // v = 2^32 · scale: ToInt32(v) is 0 where v is not.
+    let v = scale * 4294967296 + 0;
+    let steps = 0;
+    while (v !== 0 && steps < 5) {
+      v &= v - 1;
+      steps++;
+    }
+    return steps;
+  }
+  function murmur(a: Uint32Array, seed: number) {
+    let h = seed;
+    for (let i = 0; i < a.length; i++) {
+      let k = a[i];
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    return h >>> 0;
+  }
+
+  it("popcounts, a value past 2^32, and a murmur round: JavaScript's answers, i32 code in the loops", () => {
+    const [fast, big, mix] = [jit(kernighan), jit(wide), jit(murmur)];
+    const words = fc.uint32Array({ maxLength: 40 });
+    fc.assert(
+      fc.property(words, (a) => fast(a) === kernighan(Uint32Array.from(a))),
+      { numRuns: 200 },
+    );
+    expect(fast(Uint32Array.from([0, 1, 0xffffffff, 0x80000000, 0x7fffffff]))).toBe(
+      kernighan(Uint32Array.from([0, 1, 0xffffffff, 0x80000000, 0x7fffffff])),
+    );
+    for (const scale of [0, 1, 3, -1, 0.5]) expect(big(scale), String(scale)).toBe(wide(scale));
+    fc.assert(
+      fc.property(
+        words,
+        fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+        (a, seed) => mix(a, seed) === murmur(Uint32Array.from(a), seed),
+      ),
+      { numRuns: 200 },
+    );
+    // From the first loop of each specialization to its end.
+    const loop = (wat: string) =>
+      wat
+        .split(/^;; /m)
+        .filter(Boolean)
+        .map((w) => w.slice(w.indexOf("loop"), w.lastIndexOf("return")))
+        .join("\n");
+    // v and w in i32s (total, a count, stays a number: its f64.add is the only f64 arithmetic).
+    expect(loop(fast.inspect())).not.toMatch(/f64\.sub|trunc_sat_f64/);
+    expect(loop(fast.inspect())).toMatch(/i32\.const 1\s+i32\.sub\s+i32\.and/);
+    expect(loop(fast.inspect())).toMatch(/i32\.const -1\s+i32\.add\s+i32\.and/);
+    expect(loop(mix.inspect())).not.toMatch(/f64/);
+    // The value past 2^32 keeps its number: an f64 test against 0.
+    expect(big.inspect()).toMatch(/f64\.ne|f64\.eq/);
+  });
+});

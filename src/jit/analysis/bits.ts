@@ -8,24 +8,50 @@
 // an i32: the code generator stores ToInt32 of each value assigned, and every read gives exactly what
 // the operator would have computed from the number.
 //
-// Any other read (a comparison, arithmetic, `x++`, `x += …`, a return, an index, an argument, a truth
-// test) keeps the local a number. Parameters are left alone (their value arrives from the caller).
+// Three more reads see no more than those bits where the local only ever holds integers in (−2^32, 2^32)
+// (a Uint32Array element, then `&` results: Kernighan's `while (v !== 0) v &= v - 1`): `v === 0`,
+// `v !== 0` (`==`, `!=`, either side) and a truth test of v (ToInt32(v) is 0 exactly when v is), and
+// `v + K`, `v - K` (or any sum of names) under ToInt32 (ToInt32 of an exact integer sum is the sum of
+// the ToInt32s mod 2^32). Those locals are listed apart: the code generator keeps them in an i32 only
+// where the numeric analysis proved that range (intervals.ts).
+//
+// Any other read (a comparison, arithmetic, `x++`, `x += …`, a return, an index, an argument) keeps the
+// local a number. Parameters are left alone (their value arrives from the caller).
 import { childNodes, inScope, type Node } from "../front/parse.ts";
 
-type Use = "int32" | "other";
+type Use = "int32" | "integral" | "other";
 
 interface Binding {
   readonly declarator: Node;
   other: boolean;
   int32Reads: number;
+  /** A read that sees only the bits where the local holds integers in (−2^32, 2^32). */
+  integral: boolean;
+}
+
+/** Number locals read only through ToInt32 (or reads that see only those bits, for `integral`). */
+export interface BitLocals {
+  readonly all: ReadonlySet<Node>;
+  /** Those of `all` with a read that needs the local's values to be integers in (−2^32, 2^32). */
+  readonly integral: ReadonlySet<Node>;
 }
 
 const BITWISE = new Set(["&", "|", "^", "<<", ">>", ">>>"]);
 const BITWISE_ASSIGN = new Set(["&=", "|=", "^=", "<<=", ">>=", ">>>="]);
 const INT32_ARGS = new Set(["imul", "clz32"]);
+const EQUALITY = new Set(["===", "!==", "==", "!="]);
+
+const strip = (node: Node): Node =>
+  node.type === "TSAsExpression" || node.type === "TSNonNullExpression" || node.type === "TSSatisfiesExpression"
+    ? strip(node.expression)
+    : node;
+const isZero = (node: Node) => {
+  const n = strip(node);
+  return n.type === "Literal" && n.value === 0;
+};
 
 /** The declarators (`let` or `const`) of number locals read only through ToInt32. */
-export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node> {
+export function bitLocals(params: readonly Node[], body: Node): BitLocals {
   const scopes: Map<string, Binding | null>[] = [new Map()];
   const all: Binding[] = [];
   // Parameters shadow nothing here and are never candidates (null: a name that is not a candidate).
@@ -40,6 +66,15 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
     if (!b) return;
     if (use === "other") b.other = true;
     else b.int32Reads++;
+    if (use === "integral") b.integral = true;
+  };
+  /** A truth test: of a name alone (or `!name`), an integral read. */
+  const test = (node: Node | null | undefined) => {
+    const n = node ? strip(node) : undefined;
+    if (n?.type === "Identifier") return reference(n.name as string, "integral");
+    if (n?.type === "UnaryExpression" && n.operator === "!" && strip(n.argument).type === "Identifier")
+      return reference(strip(n.argument).name as string, "integral");
+    visit(node, "other");
   };
 
   const visit = (node: Node | null | undefined, use: Use): void => {
@@ -53,10 +88,32 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
       case "ParenthesizedExpression":
         return visit(node.expression, use);
       case "BinaryExpression": {
-        const inner: Use = BITWISE.has(node.operator as string) ? "int32" : "other";
+        const op = node.operator as string;
+        // `v === 0`, `v !== 0`: ToInt32(v) is 0 exactly when v is, for integers in (−2^32, 2^32).
+        if (EQUALITY.has(op) && (isZero(node.left) || isZero(node.right))) {
+          const other = strip(isZero(node.left) ? node.right : node.left);
+          if (other.type === "Identifier") return reference(other.name as string, "integral");
+        }
+        // `v ± w` under ToInt32: names in it are integral reads; anything else a full read.
+        if (use !== "other" && (op === "+" || op === "-")) {
+          for (const side of [node.left, node.right]) {
+            const n = strip(side);
+            if (n.type === "Identifier") reference(n.name as string, "integral");
+            else if (n.type !== "Literal") visit(side, "other");
+          }
+          return;
+        }
+        const inner: Use = BITWISE.has(op) ? "int32" : "other";
         visit(node.left, inner);
         return visit(node.right, inner);
       }
+      case "IfStatement":
+      case "WhileStatement":
+      case "DoWhileStatement":
+      case "ConditionalExpression":
+        test(node.test);
+        for (const key of ["consequent", "alternate", "body"]) visit(node[key], "other");
+        return;
       case "UnaryExpression":
         return visit(node.argument, node.operator === "~" ? "int32" : "other");
       case "AssignmentExpression": {
@@ -96,7 +153,7 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
         for (const d of node.declarations as Node[]) {
           visit(d.init, "other");
           if (d.id.type !== "Identifier") continue;
-          const b: Binding = { declarator: d, other: false, int32Reads: 0 };
+          const b: Binding = { declarator: d, other: false, int32Reads: 0, integral: false };
           scopes[scopes.length - 1].set(d.id.name as string, b);
           all.push(b);
         }
@@ -121,5 +178,6 @@ export function bitLocals(params: readonly Node[], body: Node): ReadonlySet<Node
 
   if (body.type === "BlockStatement") (body.body as Node[]).forEach((s) => visit(s, "other"));
   else visit(body, "other");
-  return new Set(all.filter((b) => !b.other && b.int32Reads > 0).map((b) => b.declarator));
+  const only = all.filter((b) => !b.other && b.int32Reads > 0);
+  return { all: new Set(only.map((b) => b.declarator)), integral: new Set(only.filter((b) => b.integral).map((b) => b.declarator)) };
 }

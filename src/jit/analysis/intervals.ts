@@ -91,6 +91,8 @@ type Env = Map<Binding, NumberFacts>;
 export interface Intervals {
   /** The wasm representation a number local can have: "i32"/"u32" when every value fits exactly, else "f64". */
   localType(declarator: Node): "i32" | "u32" | "f64";
+  /** Every value a number local ever holds (undefined when nothing is known). */
+  localFacts(declarator: Node): NumberFacts | undefined;
   /** What is known of a number expression's values, or undefined when nothing is. */
   of(node: Node): NumberFacts | undefined;
   /** `+`/`-` over int32 values consumed only by a ToInt32: the wrapping i32 instruction is exact. */
@@ -343,8 +345,10 @@ export function analyze(
       // Its value for the consumer: ToInt32 of the quotient, an int32 (0 where b may be 0).
       if (exact) return INT32;
     }
-    if (truncated && additive && isInt32Like(l) && isInt32Like(r)) {
-      // Computed as the wrapping i32 instruction: its value is the int32 the consumer takes.
+    if (truncated && additive && exactSum(op, l, r)) {
+      // Computed as the wrapping i32 instruction where both operands are held in i32s (their ToInt32):
+      // ToInt32 of an exact integer sum is the sum of the operands' ToInt32 mod 2^32. Its value is the
+      // int32 the consumer takes.
       if (recording) wrapping.add(node);
       return INT32;
     }
@@ -353,6 +357,12 @@ export function analyze(
 
   // An operand of a ToInt32 consumer: the expression is computed in i32 only if its leaves are int32 values.
   const isInt32Like = (f: NumberFacts) => isInt32(f) || isUint32(f);
+  /** `l ± r` of integers whose f64 result is exact (below 2^53 in magnitude), as JavaScript computes it. */
+  const exactSum = (op: string, l: NumberFacts, r: NumberFacts) => {
+    if (!l.int || !r.int || l.nan || r.nan) return false;
+    const [lo, hi] = op === "+" ? [l.lo + r.lo, l.hi + r.hi] : [l.lo - r.hi, l.hi - r.lo];
+    return lo > -SAFE && hi < SAFE;
+  };
 
   const call = (node: Node, env: Env): NumberFacts | undefined => {
     const args = node.arguments.map((a: Node) => expr(a, env));
@@ -427,7 +437,8 @@ export function analyze(
       }
       const intStore = target.computed && isIntegerElement(target.object);
       const dropped = discarded.has(node);
-      const value = expr(node.right, env, intStore && dropped && op === "=");
+      // ToInt32 of the right side: a dropped `=` into an integer array, a bitwise `op=` (`a[i] ^= x + y`).
+      const value = expr(node.right, env, (intStore && dropped && op === "=") || BITWISE_ASSIGN.has(op));
       if (intStore && dropped && (op === "+=" || op === "-=") && value && isInt32Like(value)) markWrapping(node);
       if (op === "=") return value;
       // `a[i] op= v` is worth `a[i] op v` (the element as read, then v): not v's facts. (An int32
@@ -439,7 +450,8 @@ export function analyze(
     const b = resolve(target.name);
     // `s op= r` reads s before r runs (r may assign s: `s += (s = 5)` adds the old s).
     const old = op !== "=" && b?.kind === "number" ? env.get(b) : undefined;
-    let value = expr(node.right, env);
+    // A bitwise `op=` applies ToInt32 to its right side (`v &= v - 1`: the wrapping i32 subtraction).
+    let value = expr(node.right, env, BITWISE_ASSIGN.has(op));
     if (op !== "=") value = old && value ? arithmetic(op.slice(0, -1), old, value) : undefined;
     if (b) assignTo(b, value, env);
     return value;
@@ -710,6 +722,7 @@ export function analyze(
       if (isUint32(all)) return "u32";
       return "f64";
     },
+    localFacts: (declarator) => locals.get(declarator)?.all,
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
     division: (node) => divisions.get(node) ?? undefined,
@@ -720,6 +733,7 @@ export function analyze(
 }
 
 const BITWISE = new Set(["&", "|", "^", "<<", ">>", ">>>"]);
+const BITWISE_ASSIGN = new Set(["&=", "|=", "^=", "<<=", ">>=", ">>>="]);
 
 /** The facts of `l op r` for numbers (undefined for comparisons, whose values are booleans). */
 function arithmetic(op: string, l: NumberFacts, r: NumberFacts): NumberFacts | undefined {

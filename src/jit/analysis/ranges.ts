@@ -41,6 +41,8 @@ export interface RangeFacts {
   readonly increasing: ReadonlySet<Node>;
   /** Number locals read only through ToInt32 (bits.ts): they live in an i32 holding those bits. */
   readonly bitOnly: ReadonlySet<Node>;
+  /** Those of `bitOnly` that may, only where the analysis proved them integers in (−2^32, 2^32). */
+  readonly bitIntegral: ReadonlySet<Node>;
 }
 
 /** Thrown during code generation when a counter's type condition fails: compile again with it as an f64. */
@@ -123,7 +125,8 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
   for (const [update, u] of updates) if (!counters.has(u.declarator)) updates.delete(update);
   const increasing = new Set(counters);
   for (const [update, u] of updates) if (update.operator !== "++") increasing.delete(u.declarator);
-  return { counters, updates, writtenParams: written, increasing, bitOnly: bitLocals(params, body) };
+  const bits = bitLocals(params, body);
+  return { counters, updates, writtenParams: written, increasing, bitOnly: bits.all, bitIntegral: bits.integral };
 }
 
 /** The counter binding and bound E when `for`'s update and test have the proven shapes. */

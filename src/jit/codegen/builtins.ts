@@ -5,7 +5,7 @@ import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
 import { round } from "./numeric.ts";
-import { integerDivision } from "./operators.ts";
+import { int32Literal, integerDivision } from "./operators.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
 import type { Node } from "../front/parse.ts";
 import { constant } from "../analysis/typing.ts";
@@ -84,8 +84,8 @@ export function math(cx: FunctionContext, name: string, args: Node[], node: Node
       if (args.length !== (name === "imul" ? 2 : 1))
         throw cx.fail(`Math.${name}() with ${args.length} arguments is not supported by jit`, node);
       for (const a of args) {
-        const t = recurse.expr(cx, a);
-        cx.emit(...cx.int32(t, a, a));
+        const { type, code } = int32Literal(a, recurse.detached(cx, a));
+        cx.emit(...code, ...cx.int32(type, a, a));
       }
       cx.emit([name === "imul" ? "i32.mul" : "i32.clz"]);
       return "i32";

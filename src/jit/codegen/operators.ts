@@ -74,7 +74,8 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
   if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
   const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
   if (bitwise[op]) {
-    place(cx.int32(lt, node, node.left), cx.int32(rt, node, node.right));
+    const [l, r] = [int32Literal(node.left, left), int32Literal(node.right, right)];
+    cx.emit(...l.code, ...cx.int32(l.type, node, node.left), ...r.code, ...cx.int32(r.type, node, node.right));
     cx.emit([`i32.${bitwise[op]}`]);
     return op === ">>>" ? "u32" : "i32";
   }
@@ -108,6 +109,15 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
   if (op === "/" && cx.intervals.division(node) === "truncated") {
     const type = integerDivision(cx, "truncated", left, right, node);
     if (type) return type;
+  }
+  if ((op === "+" || op === "-") && cx.intervals.wraps(node)) {
+    // Under a ToInt32 consumer, an integer literal is its ToInt32 (`(Math.imul(h, 5) + 0xe6546b64) | 0`).
+    const [l, r] = [int32Literal(node.left, left), int32Literal(node.right, right)];
+    const ints = (t: ResultType) => t === "i32" || t === "u32";
+    if (ints(l.type) && ints(r.type)) {
+      cx.emit(...l.code, ...r.code, [op === "+" ? "i32.add" : "i32.sub"]);
+      return "i32";
+    }
   }
   const exactInt = int32Arithmetic(cx, op, lt, rt, node);
   if (exactInt) {
@@ -249,6 +259,16 @@ function int32Arithmetic(
   if (b.lo >= 0) return { instr: "i32.rem_u", type };
   // A negative divisor: the signed instruction, on operands whose bits are signed.
   return lt === "i32" && rt === "i32" ? { instr: "i32.rem_s", type } : undefined;
+}
+
+/**
+ * An operand whose value only matters through ToInt32 (of a bitwise operator, or of a wrapping sum):
+ * an integer literal outside int32 (`0xcc9e2d51`, an f64 constant) as its ToInt32 in an i32 constant;
+ * anything else as it is.
+ */
+export function int32Literal(node: Node | undefined, operand: Typed): Typed {
+  const c = node && operand.type === "f64" ? constant(node) : undefined;
+  return typeof c === "number" && Number.isInteger(c) && Math.abs(c) <= 2 ** 53 ? { type: "i32", code: [["i32.const", c | 0]] } : operand;
 }
 
 /**

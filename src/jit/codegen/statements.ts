@@ -268,7 +268,11 @@ export function declare(cx: FunctionContext, node: Node) {
     // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by
     // the numeric analysis (intervals.ts), over every assignment; otherwise in an f64.
     let proven = false;
-    const wrapped = isNumber(type) && cx.ranges.bitOnly.has(d);
+    // Read only through ToInt32 (bits.ts); some of those reads (`v !== 0`, `v - 1` under `&`) only where
+    // every value is an integer in (−2^32, 2^32), as the analysis proves.
+    const all = cx.ranges.bitIntegral.has(d) ? cx.intervals.localFacts(d) : undefined;
+    const integral = !all || (all.int && !all.nan && all.lo > -(2 ** 32) && all.hi < 2 ** 32);
+    const wrapped = isNumber(type) && cx.ranges.bitOnly.has(d) && (!cx.ranges.bitIntegral.has(d) || (!!all && integral));
     if (wrapped) {
       cx.emit(...cx.int32(type, d.init, d.init));
       type = "i32";
