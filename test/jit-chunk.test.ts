@@ -120,12 +120,19 @@ describe("jit chunked loops: every way out of a moved loop gives the original's 
     expect(moved(fast.inspect())).toBe(1);
   });
 
-  it("a function with more than 900 locals keeps its loop (past 1000, V8 would refuse the moved one) (the moved loop would take and give back them all)", () => {
+  it("a moved loop takes and gives back only the locals it carries: 4 of 1,100 moves; 950 carried keeps the loop (past 1000, V8 would refuse the moved one)", () => {
     const names = Array.from({ length: 1100 }, (_, k) => `v${k}`);
-    const source = `function many(n) { ${names.map((v, k) => `let ${v} = ${k};`).join(" ")} let s = 0; for (let i = 0; i < n; i++) s += ${names.slice(0, 4).join(" + ")} + i; return s + ${names.at(-1)}; }`;
-    const fast = jit(source);
-    expect(fast(1000)).toBe(1000 * 6 + (999 * 1000) / 2 + 1099);
-    expect(moved(fast.inspect())).toBe(0);
+    const many = (used: number) =>
+      `function many(n) { ${names.map((v, k) => `let ${v} = ${k};`).join(" ")} let s = 0; for (let i = 0; i < n; i++) s += ${names.slice(0, used).join(" + ")} + i; return s + ${names.at(-1)}; }`;
+    const few = jit(many(4));
+    expect(few(1000)).toBe(1000 * 6 + (999 * 1000) / 2 + 1099);
+    expect(moved(few.inspect())).toBe(1);
+    // The moved loop's parameters: the 4 locals, s, i, n and the bound (not 1,100).
+    const params = /\(func \$many_loop_\d+((?: \(param \w+\))*)/.exec(few.inspect())?.[1] ?? "";
+    expect(params.split("(param").length - 1).toBeLessThan(20);
+    const all = jit(many(950));
+    expect(all(10)).toBe(10 * ((949 * 950) / 2) + 45 + 1099);
+    expect(moved(all.inspect())).toBe(0);
   });
 
   it("a loop inside another loop of the function is not moved on its own; without HOTPATH_JIT_CHUNK Node moves nothing", () => {

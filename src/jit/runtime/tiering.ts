@@ -58,6 +58,7 @@ export function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
 export function chunkLongLoops(): boolean {
   const proc = (globalThis as { process?: { versions?: Record<string, string>; env?: Record<string, string | undefined> } }).process;
   if (proc?.env?.HOTPATH_JIT_CHUNK === "1") return true;
+  if (proc?.env?.HOTPATH_JIT_CHUNK === "0") return false;
   if (proc?.versions?.bun !== undefined) return false;
   return flagSetter() === null || proc?.versions?.deno !== undefined;
 }
