@@ -20,6 +20,8 @@ describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
       expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true, typescript: true, adaptive: true });
       // 40 calls of a dot on 1 MiB arrays: the original was at least tried (two timed trials).
       expect(report.bigDotPlainCalls).toBeGreaterThanOrEqual(2);
+      // A heavy loop (an insertion sort): its original was tried by the 6th call (after 64 calls in Node).
+      expect(report.heavyPlainCalls).toBeGreaterThanOrEqual(1);
     },
   );
 });

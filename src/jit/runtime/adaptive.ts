@@ -46,6 +46,19 @@ const COMPILED_FIRST = 3;
  * call: the engine's JavaScript can beat jit's code on a heavy loop too (a bubble sort in Deno, 0.80×).
  */
 const HEAVY_FIRST = 64;
+
+/**
+ * Where the engine's wasm is not reliably faster than its JavaScript on heavy loops, the original is
+ * tried after the first compiled calls, as for light ones. Deno (V8 15) bounds-checks every wasm memory
+ * access explicitly (no trap handler: a load/store loop took 0.88 ms against Node's 0.40, 0.57 with
+ * `--no-wasm-bounds-checks`) while its JavaScript is faster than Node 20's: sorts and dynamic
+ * programming ran 0.3–0.8× there. Bun's JavaScriptCore varies the same way (an edit distance 0.57×).
+ */
+function heavyTrialsEarly(): boolean {
+  const versions = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions;
+  return versions?.deno !== undefined || versions?.bun !== undefined;
+}
+const HEAVY_AFTER = heavyTrialsEarly() ? 0 : HEAVY_FIRST;
 /** A compiled call this long (ms) is sample enough: the original may be tried after it. */
 const LONG_MS = 20;
 /** A call on numbers alone (no arrays) shorter than this (ms) is followed by SKIP calls compiled, untimed. */
@@ -143,7 +156,7 @@ export class Adaptive {
       }
       // Copies a small share: the loop is heavy, and the compiled code usually wins by far. The original
       // is tried all the same, once HEAVY_FIRST calls have made its trials a small part of the time.
-      else if (size.copyShare < COPY_SHARE && !always && call <= HEAVY_FIRST) way = "compiled";
+      else if (size.copyShare < COPY_SHARE && !always && call <= HEAVY_AFTER) way = "compiled";
       else way = "plain";
     } else {
       timed = size.recheck > 0 && call % size.recheck === 0;
