@@ -175,3 +175,32 @@ describe("jit: bit locals compared with 0, tested, and stepped by constants", ()
     expect(big.inspect()).toMatch(/f64\.ne|f64\.eq/);
   });
 });
+
+describe("jit: rotations", () => {
+  it("`(x >>> r) | (x << (32 - r))` (and `& 31`, and `<<` first) are i32.rotr / i32.rotl with JavaScript's bits for every r", () => {
+    function rotations(x: number, r: number) {
+      const a = (x >>> r) | (x << ((32 - r) & 31));
+      const b = (x << r) | (x >>> (32 - r));
+      const c = (x >>> 7) | (x << 25); // constant amounts: not this shape (25 is not 32 - 7 written out)
+      return [a, b, c, (x >>> r) ^ (x << (32 - r))];
+    }
+    const fast = jit(function packed(x: number, r: number, out: Int32Array) {
+      out[0] = (x >>> r) | (x << ((32 - r) & 31));
+      out[1] = (x << r) | (x >>> (32 - r));
+      out[2] = (x >>> 7) | (x << 25);
+      out[3] = (x >>> r) ^ (x << (32 - r));
+    });
+    const out = new Int32Array(4);
+    const words = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.double());
+    fc.assert(
+      fc.property(words, fc.oneof(fc.integer({ min: -40, max: 70 }), fc.constantFrom(0, 31, 32, -1)), (x, r) => {
+        fast(x, r, out);
+        return rotations(x, r).every((v, i) => v === out[i]);
+      }),
+      { numRuns: 400 },
+    );
+    const wat = fast.inspect();
+    expect(wat).toMatch(/i32\.rotr/);
+    expect(wat).toMatch(/i32\.rotl/);
+  });
+});

@@ -74,6 +74,8 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
   if (!isNumber(lt) || !isNumber(rt)) throw cx.err(`\`${op}\` on ${operand(isNumber(lt) ? rt : lt)}`, node);
   const bitwise: Record<string, string> = { "&": "and", "|": "or", "^": "xor", "<<": "shl", ">>": "shr_s", ">>>": "shr_u" };
   if (bitwise[op]) {
+    const rotation = op === "|" ? rotate(cx, node) : undefined;
+    if (rotation) return rotation;
     const [l, r] = [int32Literal(node.left, left), int32Literal(node.right, right)];
     cx.emit(...l.code, ...cx.int32(l.type, node, node.left), ...r.code, ...cx.int32(r.type, node, node.right));
     cx.emit([`i32.${bitwise[op]}`]);
@@ -259,6 +261,46 @@ function int32Arithmetic(
   if (b.lo >= 0) return { instr: "i32.rem_u", type };
   // A negative divisor: the signed instruction, on operands whose bits are signed.
   return lt === "i32" && rt === "i32" ? { instr: "i32.rem_s", type } : undefined;
+}
+
+/**
+ * `(x >>> r) | (x << (32 - r))` (with `& 31`; `<<` first for left): the bits of x rotated right by
+ * r & 31, one `i32.rotr` (`<<` first: `rotl`), where x and r are names or constants, read twice by the
+ * JavaScript (for r = 0 both halves are x, and `x | x` is x). undefined for any other shape.
+ */
+function rotate(cx: FunctionContext, node: Node): ResultType | undefined {
+  if (node.type !== "BinaryExpression") return undefined;
+  const shift = (n: Node, op: string) => {
+    const e = strip(n);
+    return e.type === "BinaryExpression" && e.operator === op ? e : undefined;
+  };
+  const same = (a: Node, b: Node) => {
+    const [x, y] = [strip(a), strip(b)];
+    if (x.type === "Identifier" && y.type === "Identifier") return x.name === y.name;
+    return x.type === "Literal" && y.type === "Literal" && typeof x.value === "number" && x.value === y.value;
+  };
+  // 32 − r, or (32 − r) & 31.
+  const complement = (n: Node, r: Node) => {
+    let e = strip(n);
+    if (e.type === "BinaryExpression" && e.operator === "&" && constant(e.right) === 31) e = strip(e.left);
+    return e.type === "BinaryExpression" && e.operator === "-" && constant(e.left) === 32 && same(e.right, r);
+  };
+  for (const [first, second, instr] of [
+    [">>>", "<<", "i32.rotr"],
+    ["<<", ">>>", "i32.rotl"],
+  ] as const) {
+    const [a, b] = [shift(node.left, first), shift(node.right, second)];
+    if (!a || !b || !same(a.left, b.left) || !complement(b.right, a.right)) continue;
+    const [x, r] = [recurse.detached(cx, a.left), recurse.detached(cx, a.right)];
+    if (!isNumber(x.type) || !isNumber(r.type)) return undefined;
+    cx.emit(...x.code, ...cx.int32(x.type, node, a.left), ...r.code, ...cx.int32(r.type, node, a.right), [instr]);
+    return "i32";
+  }
+  return undefined;
+}
+
+function strip(n: Node): Node {
+  return n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "TSSatisfiesExpression" ? strip(n.expression) : n;
 }
 
 /**
