@@ -115,10 +115,11 @@ describe("jit: unsupported constructs are JitErrors with their position", () => 
     expect(compileError(withVar, [1]).message).toMatch(/`var`/);
     function noInit(n: number) {
       let x;
-      x = n;
+      if (n > 0) x = n;
+      else x = -n;
       return x;
     }
-    expect(compileError(noInit, [1]).message).toMatch(/`x` needs an initial value/);
+    expect(compileError(noInit, [1]).message).toMatch(/`x` needs an initial value: .*`x = …` as the first statement/);
     const dynamic = (a: Float64Array, n: number) => (n as unknown as Record<string, number>)["k"] + a[0];
     expect(compileError(dynamic, [new Float64Array(1), 1]).message).toMatch(/dynamic property access/);
   });

@@ -364,3 +364,53 @@ describe("jit: typed arrays are read and written back", () => {
     agrees(dot, [arr, arr]);
   });
 });
+
+describe("jit: `let x;` declared where it is first assigned", () => {
+  // jit infers a local's type from its initial value; `let x;` followed by `x = E;` (or `for (x = E; …)`)
+  // before anything else in its block mentions x is `let x = E;` there, and a `let t;` used only inside
+  // a loop's body, assigned first on every trip, is declared in that body. Nothing reads x before.
+  function swaps(a: Float64Array) {
+    let t;
+    let s = 0,
+      u;
+    for (let i = 0; i + 1 < a.length; i += 2) {
+      t = a[i];
+      a[i] = a[i + 1];
+      a[i + 1] = t;
+      s += t;
+    }
+    u = s * 2;
+    let i;
+    for (i = 0; i < a.length && a[i] > 0; i++) u += a[i];
+    return u + i;
+  }
+  function bigintLater(n: bigint) {
+    let x, y;
+    x = n * 3n;
+    y = x + 1n;
+    return x ^ y;
+  }
+
+  it("gives JavaScript's answers (swaps in a loop, a counter read after its loop, bigints)", () => {
+    const [fast, big] = [jit(swaps), jit(bigintLater)];
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 9 }), (xs) => {
+        const [mine, theirs] = [Float64Array.from(xs), Float64Array.from(xs)];
+        return Object.is(fast(mine), swaps(theirs)) && mine.every((v, k) => Object.is(v, theirs[k]));
+      }),
+      { numRuns: 200 },
+    );
+    for (const n of [0n, 5n, 2n ** 62n]) expect(big(n)).toBe(BigInt.asUintN(64, bigintLater(n)));
+  });
+
+  it("a first use that reads it is still refused by name", () => {
+    function readFirst(n: number) {
+      let x;
+      const y = n + 1;
+      const s = y + (x as unknown as number);
+      x = 2;
+      return s + x;
+    }
+    expect(() => jit(readFirst)(1)).toThrow(/`x` needs an initial value/);
+  });
+});

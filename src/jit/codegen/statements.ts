@@ -262,7 +262,11 @@ export function declare(cx: FunctionContext, node: Node) {
   if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
   for (const d of node.declarations) {
     if (d.id.type !== "Identifier") throw cx.err("destructuring", d.id);
-    if (!d.init) throw cx.fail(`\`${d.id.name}\` needs an initial value: jit infers a local's type from it`, d);
+    if (!d.init)
+      throw cx.fail(
+        `\`${d.id.name}\` needs an initial value: jit infers a local's type from it (or from \`${d.id.name} = …\` as the first statement of the same block to use it)`,
+        d,
+      );
     let type = recurse.expr(cx, d.init);
     if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
     // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by

@@ -139,3 +139,104 @@ function contains(node: Node, test: (n: Node) => boolean): boolean {
   }
   return false;
 }
+
+/**
+ * The plan with each `let x;` that is first assigned `x = E;` (or `for (x = E; …)`) later in its block,
+ * before anything else mentions x, declared there instead: `let x = E;` (`let x = E; for (; …)`).
+ * jit infers a local's type from its initial value, and nothing reads x before that assignment, so
+ * nothing can see the move (JavaScript's `undefined` is never observed). Other `let x;` stay, and the
+ * code generator refuses them by name.
+ */
+export function lowerDeclarations(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed || !contains(parsed.body, (n) => n.type === "VariableDeclarator" && !n.init)) return plan;
+  return { ...plan, parsed: { ...parsed, body: declared(parsed.body) } };
+}
+
+function declared(node: Node): Node {
+  const copy: Node = { ...node };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? declared(v) : v));
+    else if (isNode(value) && key !== "loc") copy[key] = declared(value);
+  }
+  if (copy.type === "BlockStatement") copy.body = movedDeclarations(copy.body);
+  return copy;
+}
+
+function movedDeclarations(statements: Node[]): Node[] {
+  const out = [...statements];
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i];
+    if (s.type !== "VariableDeclaration" || s.kind !== "let") continue;
+    let declarations: Node[] = s.declarations;
+    for (const d of s.declarations as Node[]) {
+      if (d.init || d.id.type !== "Identifier") continue;
+      const name = d.id.name as string;
+      // Nothing else in the declaration mentions x (`let x, y = x`).
+      if (declarations.some((other) => other !== d && other.init && mentions(other.init, name))) continue;
+      const later = out.flatMap((t, k) => (k > i && mentions(t, name) ? [k] : []));
+      if (later.length === 0) continue;
+      // In this block; or, where one statement holds every mention, in the innermost block holding them
+      // all (a loop's body: `let t;` before a loop that swaps with it), whose every trip assigns it first.
+      const inner = later.length === 1 ? innermostBlock(out[later[0]], name) : undefined;
+      if (
+        !declareAt(out, later[0], d, name) &&
+        !(
+          inner &&
+          declareAt(
+            inner.body,
+            inner.body.findIndex((t: Node) => mentions(t, name)),
+            d,
+            name,
+          )
+        )
+      )
+        continue;
+      declarations = declarations.filter((other) => other !== d);
+    }
+    if (declarations.length === s.declarations.length) continue;
+    if (declarations.length > 0) out[i] = { ...s, declarations };
+    else out.splice(i--, 1);
+  }
+  return out;
+}
+
+const mentions = (n: Node, name: string) => contains(n, (m) => m.type === "Identifier" && m.name === name);
+
+/**
+ * Where `statements[at]` is `x = E;` (or `for (x = E; …)`) with E free of x: that statement made
+ * `let x = E;` (before the loop, which keeps no init), in place; false where it is not.
+ */
+function declareAt(statements: Node[], at: number, d: Node, name: string): boolean {
+  const t = statements[at];
+  const assigns = (n: Node | null | undefined) =>
+    n?.type === "AssignmentExpression" &&
+    n.operator === "=" &&
+    n.left.type === "Identifier" &&
+    n.left.name === name &&
+    !mentions(n.right, name)
+      ? n
+      : undefined;
+  const assignment = t?.type === "ExpressionStatement" ? assigns(t.expression) : t?.type === "ForStatement" ? assigns(t.init) : undefined;
+  if (!assignment) return false;
+  const declaration: Node = {
+    type: "VariableDeclaration",
+    kind: "let",
+    declarations: [{ type: "VariableDeclarator", id: d.id, init: assignment.right, start: assignment.start, end: assignment.end }],
+    start: assignment.start,
+    end: assignment.end,
+  };
+  statements.splice(at, 1, ...(t.type === "ForStatement" ? [declaration, { ...t, init: null }] : [declaration]));
+  return true;
+}
+
+/** The innermost block of `node` holding every mention of `name` in it; undefined where one lies outside every block. */
+function innermostBlock(node: Node, name: string): Node | undefined {
+  const holding = Object.keys(node)
+    .filter((key) => key !== "loc")
+    .flatMap((key) => (Array.isArray(node[key]) ? node[key] : [node[key]]))
+    .filter((c: unknown) => isNode(c) && mentions(c, name)) as Node[];
+  const deeper = holding.length === 1 ? innermostBlock(holding[0], name) : undefined;
+  return deeper ?? (node.type === "BlockStatement" ? node : undefined);
+}
