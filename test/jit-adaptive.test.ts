@@ -40,19 +40,24 @@ function fake(resolution = 1e-4) {
 }
 
 describe("jit adaptive: the policy", () => {
-  it("copies taking a large share and the original faster: four compiled calls (the first is not a sample), two plain, then plain (compiled re-measured every 32nd)", () => {
+  it("copies taking a large share and the original faster: four compiled calls (the first is not a sample), two plain, then plain (compiled re-measured at the 8th call, then every 32nd)", () => {
     const { adaptive, drive } = fake();
     const ways = drive(40, { compiledMs: 1, copyMs: 0.6, plainMs: 0.8 });
     expect(ways.slice(0, 6)).toEqual(["compiled", "compiled", "compiled", "compiled", "plain", "plain"]);
-    expect(ways.slice(6, 31).every((w) => w === "plain")).toBe(true);
+    expect(
+      ways
+        .slice(6, 31)
+        .map((w, i) => (w === "compiled" ? i + 7 : 0))
+        .filter(Boolean),
+    ).toEqual([8]); // the first decision's re-measure
     expect(ways[31]).toBe("compiled"); // the 32nd call
     expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
-    expect(adaptive.plainCalls).toBe(35);
+    expect(adaptive.plainCalls).toBe(34);
   });
 
   it("the original 4% faster runs; 1% faster is a tie, which stays compiled", () => {
-    expect(fake().drive(8, { compiledMs: 1, copyMs: 0.6, plainMs: 0.96 }).slice(6)).toEqual(["plain", "plain"]);
-    expect(fake().drive(8, { compiledMs: 1, copyMs: 0.6, plainMs: 0.99 }).slice(6)).toEqual(["compiled", "compiled"]);
+    expect(fake().drive(7, { compiledMs: 1, copyMs: 0.6, plainMs: 0.96 }).slice(6)).toEqual(["plain"]);
+    expect(fake().drive(7, { compiledMs: 1, copyMs: 0.6, plainMs: 0.99 }).slice(6)).toEqual(["compiled"]);
   });
 
   it("long calls (≥ 20 ms): one compiled sample after the first call is enough", () => {
@@ -65,20 +70,25 @@ describe("jit adaptive: the policy", () => {
     const { drive } = fake();
     const ways = drive(12, { compiledMs: 1, copyMs: 0.6, plainMs: 2 });
     expect(ways.slice(0, 6)).toEqual(["compiled", "compiled", "compiled", "compiled", "plain", "plain"]);
-    expect(ways.slice(6).every((w) => w === "compiled")).toBe(true);
-    // The first decision is re-measured at call 32 whatever the distance; then, 1.5–3× apart: every
+    expect(
+      ways
+        .slice(6)
+        .map((w, i) => (w === "plain" ? i + 7 : 0))
+        .filter(Boolean),
+    ).toEqual([8]);
+    // The first decision is re-measured at call 8 whatever the distance; then, 1.5–3× apart: every
     // 256th call; more than 3×: never.
     const far = fake();
-    expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(4); // calls 5, 6, 32 and 256
+    expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(4); // calls 5, 6, 8 and 256
     const never = fake();
-    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 32
+    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 8
   });
 
   it("a choice each re-measure confirms is re-measured ever less often: the interval doubles up to 1024 calls", () => {
     const { drive } = fake();
     const ways = drive(5000, { compiledMs: 1, copyMs: 0.6, plainMs: 0.9 });
     const compiledCalls = ways.flatMap((w, i) => (w === "compiled" ? [i + 1] : []));
-    expect(compiledCalls).toEqual([1, 2, 3, 4, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096]);
+    expect(compiledCalls).toEqual([1, 2, 3, 4, 8, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096]);
     // A re-measure that changes the choice starts over at 32: the original gets faster after call 600.
     const clock = { t: 0 };
     const adaptive = new Adaptive(() => clock.t, 1e-4);
@@ -91,14 +101,14 @@ describe("jit adaptive: the policy", () => {
         () => ((clock.t += i <= 600 ? 1.2 : 0.9), seen.push("plain")),
       );
     const plainCalls = seen.flatMap((w, i) => (w === "plain" ? [i + 1] : []));
-    // Two trials, the re-measures that keep the compiled way (32 … 512), then at 1024 the original wins.
-    expect(plainCalls.slice(0, 8)).toEqual([5, 6, 32, 64, 128, 256, 512, 1024]);
+    // Two trials, the re-measures that keep the compiled way (8, 32 … 512), then at 1024 the original wins.
+    expect(plainCalls.slice(0, 9)).toEqual([5, 6, 8, 32, 64, 128, 256, 512, 1024]);
     // From there the compiled way is re-measured 32 calls later, then 64, then 128.
     const compiledAfter = seen.flatMap((w, i) => (i >= 1024 && w === "compiled" ? [i + 1] : []));
     expect(compiledAfter).toEqual([1056, 1088, 1152]);
   });
 
-  it("trials of the original that ran cold: the first decision is re-measured at call 32, and the original wins then", () => {
+  it("trials of the original that ran cold: the first decision is re-measured at call 8, and the original wins then", () => {
     const clock = { t: 0 };
     const adaptive = new Adaptive(() => clock.t, 1e-4);
     const ways: string[] = [];
@@ -118,8 +128,10 @@ describe("jit adaptive: the policy", () => {
         },
       );
     expect(ways.slice(4, 6)).toEqual(["plain", "plain"]);
-    expect(ways.slice(6, 31).every((w) => w === "compiled")).toBe(true);
-    expect(ways[31]).toBe("plain"); // call 32 re-measures the original: 0.9 ms, the faster
+    expect(ways[6]).toBe("compiled");
+    expect(ways[7]).toBe("plain"); // call 8 re-measures the original: 0.9 ms, the faster
+    expect(ways.slice(8, 31).every((w) => w === "plain")).toBe(true);
+    expect(ways[31]).toBe("compiled"); // the new choice's first re-measure
     expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
   });
 
@@ -129,10 +141,10 @@ describe("jit adaptive: the policy", () => {
     expect(ways.slice(0, 64).every((w) => w === "compiled")).toBe(true);
     expect(ways.slice(64)).toEqual(Array(6).fill("plain"));
     expect(adaptive.plainCalls).toBe(6);
-    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 96).
+    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 72).
     const slow = fake();
     expect(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }).flatMap((w, i) => (w === "plain" ? [i + 1] : []))).toEqual([
-      65, 66, 96,
+      65, 66, 72,
     ]);
   });
 
@@ -140,7 +152,7 @@ describe("jit adaptive: the policy", () => {
     const clock = { t: 0 };
     const adaptive = new Adaptive(() => clock.t, 1e-4);
     const ways: string[] = [];
-    for (let i = 0; i < 8; i++)
+    for (let i = 0; i < 9; i++)
       adaptive.run(
         "f64(f64[])",
         MIN_BYTES * 2,
@@ -148,7 +160,8 @@ describe("jit adaptive: the policy", () => {
         () => ((clock.t += 1), ways.push("plain")),
         true,
       );
-    expect(ways).toEqual(["compiled", "compiled", "compiled", "compiled", ...Array(4).fill("plain")]);
+    // (The 8th call re-measures the compiled way, the first decision's re-measure.)
+    expect(ways).toEqual(["compiled", "compiled", "compiled", "compiled", "plain", "plain", "plain", "compiled", "plain"]);
   });
 
   it("calls on numbers alone (runScalar): decided per magnitude of the arguments; a short call says so", () => {
@@ -165,10 +178,12 @@ describe("jit adaptive: the policy", () => {
     for (let i = 0; i < 7; i++) call(1e6, 2, 1);
     expect(ways.splice(0)).toEqual([...Array(4).fill("compiled 1000000"), ...Array(3).fill("plain 1000000")]);
     expect(adaptive.short).toBe(false);
-    // Another magnitude starts over; 1.1e6 is the same power of two as 1e6.
+    // Another magnitude starts over; 1.1e6 is the same power of two as 1e6 (its 8th call: the first
+    // decision's re-measure, compiled; the 9th plain again).
     call(3e3, 0.2, 0.1);
     call(1.1e6, 2, 1);
-    expect(ways.splice(0)).toEqual(["compiled 3000", "plain 1100000"]);
+    call(1.1e6, 2, 1);
+    expect(ways.splice(0)).toEqual(["compiled 3000", "compiled 1100000", "plain 1100000"]);
     call(10, 0.001, 0.001);
     expect(adaptive.short).toBe(true);
   });
@@ -177,8 +192,8 @@ describe("jit adaptive: the policy", () => {
     const coarse = fake(0.1);
     expect(coarse.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).every((w) => w === "compiled")).toBe(true);
     const fine = fake(0.01);
-    // Four compiled calls, then the original from the fifth on.
-    expect(fine.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).filter((w) => w === "plain")).toHaveLength(8);
+    // Four compiled calls, then the original from the fifth on (but the 8th, a re-measure).
+    expect(fine.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).filter((w) => w === "plain")).toHaveLength(7);
   });
 
   it("below MIN_BYTES copied: always compiled, untimed", () => {
