@@ -76,12 +76,12 @@ describe("jit adaptive: the policy", () => {
         .map((w, i) => (w === "plain" ? i + 7 : 0))
         .filter(Boolean),
     ).toEqual([8]);
-    // The first decision is re-measured at call 8 whatever the distance; then, 1.5–3× apart: every
-    // 256th call; more than 3×: never.
+    // The first decision is re-measured once whatever the distance (at call 8; at 32 when more than 3×
+    // apart); then, 1.5–3× apart: every 256th call; more than 3×: never.
     const far = fake();
     expect(far.drive(300, { compiledMs: 0.5, copyMs: 0.3, plainMs: 1 }).filter((w) => w === "plain")).toHaveLength(4); // calls 5, 6, 8 and 256
     const never = fake();
-    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 8
+    expect(never.drive(600, { compiledMs: 0.5, copyMs: 0.3, plainMs: 2 }).filter((w) => w === "plain")).toHaveLength(3); // 5, 6 and 32
   });
 
   it("a choice each re-measure confirms is re-measured ever less often: the interval doubles up to 1024 calls", () => {
@@ -141,10 +141,10 @@ describe("jit adaptive: the policy", () => {
     expect(ways.slice(0, 64).every((w) => w === "compiled")).toBe(true);
     expect(ways.slice(64)).toEqual(Array(6).fill("plain"));
     expect(adaptive.plainCalls).toBe(6);
-    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 72).
+    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 96).
     const slow = fake();
     expect(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }).flatMap((w, i) => (w === "plain" ? [i + 1] : []))).toEqual([
-      65, 66, 72,
+      65, 66, 96,
     ]);
   });
 
@@ -192,8 +192,8 @@ describe("jit adaptive: the policy", () => {
     const coarse = fake(0.1);
     expect(coarse.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).every((w) => w === "compiled")).toBe(true);
     const fine = fake(0.01);
-    // Four compiled calls, then the original from the fifth on (but the 8th, a re-measure).
-    expect(fine.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).filter((w) => w === "plain")).toHaveLength(7);
+    // Four compiled calls, then the original from the fifth on (5× faster: re-measured at the 32nd call).
+    expect(fine.drive(12, { compiledMs: 0.5, copyMs: 0.4, plainMs: 0.1 }).filter((w) => w === "plain")).toHaveLength(8);
   });
 
   it("below MIN_BYTES copied: always compiled, untimed", () => {

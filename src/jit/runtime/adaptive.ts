@@ -29,8 +29,9 @@ const COPY_SHARE = 0.02;
 /**
  * Once decided by measuring both, every RECHECK-th call of a size runs the other way, timed (the
  * engines' tiers change); every RECHECK_FAR-th when that way was 1.5–3× slower; never when it was
- * slower still (a re-measure would cost more than it could find). The first decision is re-measured at
- * the FIRST_RECHECK-th call whatever the distance: a trial of the original can run before it is warm.
+ * slower still (a re-measure would cost more than it could find). The first decision is re-measured
+ * once whatever the distance (at the FIRST_RECHECK-th call, or the RECHECK-th where the ways were more
+ * than 3× apart): a trial of the original can run before it is warm.
  * Each re-measure that keeps the choice doubles the interval, up to RECHECK_MAX (a choice confirmed
  * again and again is rarely wrong, and each re-measure runs the slower way): a program calling a
  * function 10^5 times pays for about 100 re-measures, not 3000. A re-measure that changes the choice
@@ -38,10 +39,11 @@ const COPY_SHARE = 0.02;
  */
 const RECHECK = 32;
 /**
- * The first decision is re-measured sooner, at the 8th call: its trials of the original ran right
- * after the first compiled calls, often before the engine had optimized it (a 2 ms loop's first
- * calls in Bun and Deno, a copy made from the source), and a program calling a loop 30 times would
- * keep the wrong way for most of them.
+ * A first decision between ways less than 3× apart is re-measured sooner, at the 8th call: its trials
+ * of the original ran right after the first compiled calls, often before the engine had optimized it
+ * (a 2 ms loop's first calls in Bun and Deno, a copy made from the source), and a program calling a
+ * loop 30 times would keep the wrong way for most of them. Farther apart (a matmul's original 12×
+ * slower), at the 32nd, as the one trial more costs that much more.
  */
 const FIRST_RECHECK = 8;
 const RECHECK_FAR = 256;
@@ -198,7 +200,7 @@ export class Adaptive {
       const apart = Math.max(p, c) / Math.min(p, c);
       // The first decision is checked once soon, whatever the distance (a trial can run cold). The
       // intervals are powers of two, so a doubled one still falls on the calls counted so far.
-      const base = previous === undefined ? FIRST_RECHECK : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
+      const base = previous === undefined ? (apart > 3 ? RECHECK : FIRST_RECHECK) : apart > 3 ? 0 : apart > 1.5 ? RECHECK_FAR : RECHECK;
       size.recheck = base && previous === size.choice ? Math.max(base, Math.min(2 * size.recheck, RECHECK_MAX)) : base;
     }
     return value;
