@@ -85,7 +85,7 @@ it("compiles and runs jitted functions (JavaScript and TypeScript text, jitClass
     const result = await page.evaluate(() => (window as unknown as { jitResult: unknown }).jitResult);
     expect(errors).toEqual([]);
     expect(result).toMatchObject({
-      checks: { sum: true, dot: true, grown: true, point: true, jitError: true, typescript: true, noEval: true },
+      checks: { sum: true, dot: true, grown: true, made: true, point: true, jitError: true, typescript: true, noEval: true },
       firstCompileMs: expect.any(Number),
       sharedMemory: false, // not cross-origin isolated: the `grown` check runs on memory that detaches its views
     });

@@ -4,7 +4,16 @@
 import { jit, jitClass, JitError } from "../../src/jit/index.ts";
 
 export interface JitPageResult {
-  checks: { sum: boolean; dot: boolean; grown: boolean; point: boolean; jitError: boolean; typescript: boolean; noEval: boolean };
+  checks: {
+    sum: boolean;
+    dot: boolean;
+    grown: boolean;
+    made: boolean;
+    point: boolean;
+    jitError: boolean;
+    typescript: boolean;
+    noEval: boolean;
+  };
   firstCompileMs: number;
   /** Whether the page could make shared memory (jit's memory is shared only then). */
   sharedMemory: boolean;
@@ -62,11 +71,28 @@ export async function checkJitInPage(): Promise<JitPageResult> {
   // Growth by a jit.array, which copies nothing: the next copies must not go through views made before it.
   jit.free(jit.array(Float64Array, 1 << 23));
   const grown = before && afterCopy && small();
+  // An array the function makes, large enough to grow the (unshared) memory during the call: the
+  // argument's copy is still read and written back, and the returned array copied out, after that growth.
+  function spread(a: Float64Array, n: number) {
+    const big = new Float64Array(n);
+    for (let i = 0; i < n; i++) big[i] = a[i % a.length] * 2;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += big[i];
+    a[0] = s;
+    const out = new Float64Array(3);
+    out[0] = s;
+    out[1] = big[n - 1];
+    out[2] = a.length;
+    return out;
+  }
+  const [mine, theirs] = [new Float64Array([1, 2, 3]), new Float64Array([1, 2, 3])];
+  const made = jit(spread)(mine, 1 << 24).join() === spread(theirs, 1 << 24).join() && mine.join() === theirs.join() && small();
   return {
     checks: {
       sum,
       dot: jit(dot)(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])) === 32,
       grown,
+      made,
       point: p instanceof Point2D && p.x === 4n && p.y === 6n,
       jitError,
       // TypeScript source text: the parser is loaded on demand, inside the bundle, with no eval either.

@@ -64,6 +64,24 @@ for (let r = 0; r < 12; r++) {
   adaptive &&= Object.is(sorting(unsorted.slice()), insertionSort(unsorted.slice()));
   if (r === 5) heavyPlainCalls = sorting.stats.plainCalls;
 }
+// Arrays the function makes: a scratch table, one per iteration (given back at each block's end), one returned.
+function histogramCdf(bytes, bins) {
+  const counts = new Int32Array(bins);
+  for (let i = 0; i < bytes.length; i++) counts[bytes[i] % bins]++;
+  const cdf = new Float64Array(bins);
+  let run = 0;
+  for (let b = 0; b < bins; b++) {
+    const pair = new Float64Array(2);
+    pair[0] = counts[b];
+    if (pair[0] === 0) continue;
+    run += pair[0];
+    cdf[b] = run / bytes.length;
+  }
+  return cdf;
+}
+const bytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
+const cdf = jit(histogramCdf)(bytes, 200);
+const made = cdf instanceof Float64Array && cdf.join() === histogramCdf(bytes, 200).join();
 const checks = {
   sum: fast(100_000_000n) === 4999999950000000n,
   wraps: jit((a) => a * a)(2n ** 63n) === 0n,
@@ -72,6 +90,7 @@ const checks = {
   jitError,
   typescript: jit("function tsSquare(x: bigint): bigint { return (x as bigint) * x; }")(3n) === 9n,
   adaptive: adaptive && bigDot.stats.plainCalls >= 0,
+  made,
 };
 console.log(
   JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs, bigDotPlainCalls: bigDot.stats.plainCalls, heavyPlainCalls }),

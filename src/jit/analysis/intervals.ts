@@ -22,7 +22,7 @@
 //   u32 up to 2^31, and the search transform steps such counters in lanes.)
 // Everything it does not understand is "any number": a fact is only ever proven, never assumed.
 import type { Node } from "../front/parse.ts";
-import { ELEMENTS, isArray, elementOf, type ValueType } from "./types.ts";
+import { ELEMENTS, isArray, elementOf, typedArrayElement, type ValueType } from "./types.ts";
 
 export interface NumberFacts {
   readonly lo: number;
@@ -293,6 +293,14 @@ export function analyze(
     }
   };
 
+  /** The array an initial value is: another array local's, or a new one (`new Float64Array(n)`). */
+  const arrayOf = (init: Node): Pick<Binding, "kind" | "element"> | undefined => {
+    if (init.type === "Identifier") return resolve(init.name);
+    const isNew = init.type === "NewExpression" && init.callee.type === "Identifier" && !resolve(init.callee.name);
+    const element = isNew ? typedArrayElement(init.callee.name) : undefined;
+    return element ? { kind: "array", element } : undefined;
+  };
+
   /** What an element of the array `object` can be, as read. */
   const elementFacts = (object: Node): NumberFacts | undefined => {
     const b = object.type === "Identifier" ? resolve(object.name) : undefined;
@@ -544,7 +552,7 @@ export function analyze(
       case "VariableDeclaration":
         for (const d of node.declarations) {
           const value = d.init ? expr(d.init, env) : undefined;
-          const array = d.init && unwrap(d.init).type === "Identifier" ? resolve(unwrap(d.init).name) : undefined;
+          const array = d.init ? arrayOf(unwrap(d.init)) : undefined;
           // One binding per declarator, however often a loop runs the declaration.
           const b: Binding =
             locals.get(d) ??

@@ -43,6 +43,11 @@ export const ELEMENTS: Record<ElementType, ElementInfo> = {
   u64: { array: BigUint64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "u64" },
 };
 
+const TYPED_ARRAYS = new Map(Object.entries(ELEMENTS).map(([element, info]) => [info.array.name, element as ElementType]));
+
+/** The element type of a typed array constructor jit knows, by its name ("Float64Array" → "f64"). */
+export const typedArrayElement = (name: string): ElementType | undefined => TYPED_ARRAYS.get(name);
+
 export const isArray = (t: ResultType): t is ArrayType => typeof t === "string" && t.endsWith("[]");
 export const isClass = (t: ResultType): t is ClassType => typeof t === "object";
 export const isBigint = (t: ResultType): t is "u64" | "i64" => t === "u64" || t === "i64";
@@ -85,7 +90,7 @@ export interface Signature {
 
 /** Parses "ret(a, b)" (the result may be omitted: "(a, b)", then it is inferred). @internal */
 export function parseSignature(text: string, findClass: (name: string) => ClassType | undefined): Signature {
-  const match = /^\s*([\w$]*)\s*\(([^()]*)\)\s*$/.exec(text);
+  const match = /^\s*([\w$]*(?:\s*\[\])?)\s*\(([^()]*)\)\s*$/.exec(text);
   if (!match) throw new TypeError(`Expected a signature such as "u64(u64)" or "void(f64[], f64)", got ${JSON.stringify(text)}`);
   const one = (name: string, result: boolean): ResultType => {
     const array = name.endsWith("[]");

@@ -4,6 +4,7 @@ import { GLOBAL_TESTS, NUMBER_TESTS, asN, math, numberTest, prangeBounds, toBigi
 import { PRANGE_BOUNDS } from "../front/lower.ts";
 import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
+import { allocatedElement, newTypedArray } from "./allocation.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, type ValueType, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
@@ -55,9 +56,11 @@ export function call(cx: FunctionContext, node: Node): ResultType {
 }
 
 export function newExpression(cx: FunctionContext, node: Node): ResultType {
+  const element = allocatedElement(cx, node);
+  if (element) return newTypedArray(cx, element, node);
   const callee = node.callee;
   const cls = callee.type === "Identifier" && !cx.lookup(callee.name) ? cx.builder.cls(callee.name) : undefined;
-  if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (only jitClass classes can be constructed)`, node);
+  if (!cls) throw cx.err(`\`new ${callee.name ?? "…"}\` (jit constructs jitClass classes and the typed arrays of its element types)`, node);
   refuseConflict(cx, "class", callee);
   const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
   const params = typed.map((t, i) => {

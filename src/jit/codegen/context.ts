@@ -27,12 +27,16 @@ export interface Var {
   nonNegative?: boolean;
   /** A number local read only through ToInt32 (bits.ts): an i32 holding ToInt32 of what was assigned. */
   wrapped?: boolean;
+  /** Declared by `new Float64Array(…)`: its block is given back when its scope ends (allocation.ts). */
+  owned?: boolean;
 }
 
 export interface Loop {
   label: string | undefined;
   breakDepth: number;
   continueDepth: number;
+  /** How many scopes were open outside its body: a `break` or `continue` leaves the others (allocation.ts `freeOwned`). */
+  scopes?: number;
 }
 
 /** Something that can be read and written: a local (or a struct's locals), an array element, a field in a constructor. */
@@ -77,6 +81,8 @@ export class FunctionContext {
   readonly safeIndices = new Set<Node>();
   /** How many loops around the code being compiled are copies behind such a guard (each doubles the code). */
   boundsDepth = 0;
+  /** Block statements' scopes: whether an array made there may outlive the block (allocation.ts). */
+  readonly escaping = new WeakMap<Map<string, Var>, boolean>();
 
   constructor(
     readonly builder: ModuleHost,

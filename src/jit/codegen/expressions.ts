@@ -10,6 +10,7 @@ import { effect } from "./statements.ts";
 import { type ResultType, isArray, isBigint, isClass, isNumber, wasmTypes } from "../analysis/types.ts";
 import { join } from "../analysis/typing.ts";
 import { recurse } from "./recursion.ts";
+import type { Instr } from "../wasm/wasm.ts";
 
 /** Compiles into a separate list, so operands' types are known before they are placed and converted. */
 export function detached(cx: FunctionContext, node: Node): Typed {
@@ -191,7 +192,25 @@ export function conditional(cx: FunctionContext, node: Node): ResultType {
   const type = join(yes.type, no.type);
   if (type === undefined) throw cx.fail(`the branches of \`?:\` give a ${describeType(yes.type)} and a ${describeType(no.type)}`, node);
   const vts = wasmTypes(type);
-  if (vts.length > 1) throw cx.err(`\`?:\` choosing between ${describeType(type)} values`, node);
+  if (vts.length > 1) {
+    // An array (pointer, length) or a jitClass value: the branches leave it in locals (a block gives one value).
+    const temps = vts.map((t) => cx.local(t));
+    const store = temps.map((_, i) => ["local.set", temps[temps.length - 1 - i]] as Instr);
+    cond(cx, node.test);
+    cx.open("if");
+    cx.emit(
+      ...yes.code,
+      ...cx.convert(yes.type, type, node, "?:"),
+      ...store,
+      ["else"],
+      ...no.code,
+      ...cx.convert(no.type, type, node, "?:"),
+      ...store,
+    );
+    cx.close();
+    cx.emit(...temps.map((t) => ["local.get", t] as Instr));
+    return type;
+  }
   cond(cx, node.test);
   cx.open("if", vts[0]);
   cx.emit(...yes.code, ...cx.convert(yes.type, type, node, "?:"), ["else"], ...no.code, ...cx.convert(no.type, type, node, "?:"));

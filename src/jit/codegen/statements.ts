@@ -11,6 +11,8 @@ import { recurrenceLoop } from "../transforms/recurrence.ts";
 import { searchLoop } from "../transforms/search.ts";
 import { boundsVersion } from "../transforms/bounds.ts";
 import { MARK } from "./chunk.ts";
+import { allocatedElement, assignsOuterArray, freeOwned } from "./allocation.ts";
+import { unwrap } from "../transforms/loop-shape.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
@@ -21,7 +23,12 @@ import type { Instr } from "../wasm/wasm.ts";
 export function stmt(cx: FunctionContext, node: Node): void {
   switch (node.type) {
     case "BlockStatement":
-      return cx.scoped(() => node.body.forEach((s: Node) => stmt(cx, s)));
+      return cx.scoped(() => {
+        const scope = cx.scopes[cx.scopes.length - 1];
+        cx.escaping.set(scope, assignsOuterArray(cx, node));
+        node.body.forEach((s: Node) => stmt(cx, s));
+        freeOwned(cx, scope);
+      });
     case "EmptyStatement":
     case "TSTypeAliasDeclaration": // TypeScript source text: type declarations are no code
     case "TSInterfaceDeclaration":
@@ -74,6 +81,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       const loop = [...cx.loops].reverse().find((l) => name === undefined || l.label === name);
       if (!loop) throw cx.fail(`\`${node.type === "BreakStatement" ? "break" : "continue"}\` outside a loop`, node);
       const target = node.type === "BreakStatement" ? loop.breakDepth : loop.continueDepth;
+      if (loop.scopes !== undefined) for (let i = cx.scopes.length - 1; i >= loop.scopes; i--) freeOwned(cx, cx.scopes[i]);
       return cx.emit(["br", cx.depth - target]);
     }
     case "ReturnStatement":
@@ -230,7 +238,7 @@ export function takeLabel(cx: FunctionContext) {
 }
 
 export function loop(cx: FunctionContext, loop: Loop, body: Node) {
-  cx.loops.push(loop);
+  cx.loops.push({ ...loop, scopes: cx.scopes.length });
   cx.scoped(() => stmt(cx, body));
   cx.loops.pop();
 }
@@ -298,6 +306,7 @@ export function declare(cx: FunctionContext, node: Node) {
       type: type,
       locals,
       constant: node.kind === "const",
+      ...(allocatedElement(cx, unwrap(d.init)) ? { owned: true } : {}),
       ...(proven ? { proven } : {}),
       ...(wrapped ? { wrapped } : {}),
       ...(counter ? { counter: d, nonNegative } : {}),

@@ -20,6 +20,7 @@ import { checkJitOptions, jit, type JitOptions } from "../runtime/jit.ts";
 import { parseFunction, type Node, type ParsedFunction } from "../front/parse.ts";
 import { isPrangeCall } from "./prange.ts";
 import { parseSignature, typeName, type ValueType } from "../analysis/types.ts";
+import { firstAllocation } from "../codegen/allocation.ts";
 import { globals } from "../runtime/registry.ts";
 
 /** How a reduction variable's partial results combine. */
@@ -446,6 +447,13 @@ export function planOf(parsed: ParsedFunction): Plan {
     throw source.error("`parallel: true` needs a `for (const i of prange(lo, hi))` loop in the function's body", parsed.body);
   }
   const loop = statements[index];
+  // Its chunks run on the pool's workers, where jit's memory on this thread cannot give them blocks.
+  const made = firstAllocation(parsed.body);
+  if (made)
+    throw source.error(
+      `\`new ${made.callee.name}\` in a parallel function (its chunks run on the pool's workers): make the array outside and pass it in`,
+      made,
+    );
   const later = statements.slice(index + 1).find((s) => find(s, isPrangeLoop));
   if (later) throw source.error("one prange loop per function (this is the second)", find(later, isPrangeLoop)!);
   const call = loop.right as Node;

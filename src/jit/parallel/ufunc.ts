@@ -31,6 +31,7 @@ import { jit, type JitFunction } from "../runtime/jit.ts";
 import { Adaptive } from "../runtime/adaptive.ts";
 import { addressOf, arenaShared, jitArray, jitFree, type JitArrayConstructor } from "../runtime/memory.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
+import { firstAllocation } from "../codegen/allocation.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
 export type UfuncType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64" | "bool";
@@ -224,6 +225,12 @@ export function vectorize(
       throw new TypeError(`${label}: parameter ${i + 1} is not a plain name (default, rest and destructured parameters are not supported)`);
     return p.name as string;
   });
+  const made = target === "parallel" ? firstAllocation(parsed.body) : undefined;
+  if (made)
+    throw parsed.source.error(
+      `\`new ${made.callee.name}\` in the function of a parallel vectorize (its loops run on the pool's workers): use target "cpu"`,
+      made,
+    );
   const declared = (typeof signatures === "string" ? [signatures] : (signatures ?? [])).map((s, i) =>
     parseUfuncSignature(s, typeof signatures === "string" ? "signatures" : `signatures[${i}]`),
   );

@@ -4,7 +4,19 @@
 // unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
 // caller sees the writes as the original function would have made them.
 import { KernelError, expected } from "../../errors.ts";
-import { addressOf, copyBack, copyIn, copyRegionBack, copyRegionIn, endCall, release, type JitArrayConstructor } from "./memory.ts";
+import {
+  addressOf,
+  callEnd,
+  callStart,
+  copyBack,
+  copyIn,
+  copyOut,
+  copyRegionBack,
+  copyRegionIn,
+  endCall,
+  release,
+  type JitArrayConstructor,
+} from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
 import type { TrapSite } from "../codegen/plan.ts";
@@ -116,10 +128,26 @@ export interface Binding {
   readonly cost?: CopyCost;
   /** The module's trap sites, to word a trap's KernelError (codegen/traps.ts). */
   readonly traps?: readonly TrapSite[];
+  /** The module makes typed arrays (codegen/allocation.ts): each call gives back the blocks it made. */
+  readonly allocates?: boolean;
 }
 
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
 export function bind(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
+  const call = bindCall(instance, exportName, binding);
+  if (!binding.allocates) return call;
+  // The blocks of the arrays the call made go back when it ends, however it ends (a returned array was copied out).
+  return (args) => {
+    callStart();
+    try {
+      return call(args);
+    } finally {
+      callEnd();
+    }
+  };
+}
+
+function bindCall(instance: WebAssembly.Instance, exportName: string, binding: Binding): (args: readonly unknown[]) => unknown {
   const fn = instance.exports[exportName] as (...args: unknown[]) => unknown;
   const { params, result } = binding;
   let names: readonly string[] | undefined;
@@ -159,12 +187,16 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
     };
   }
   const writtenBack = params.map((_, i) => binding.written === "all" || binding.written.includes(i));
+  // An array result: the argument itself when it is one of the arrays given (the same address and
+  // length, of the result's type), else a copy of the array the call made.
+  const returnsArray = isArray(result);
   const ctors = params.map((type) => (isArray(type) ? ELEMENTS[elementOf(type)].array : undefined));
   const severalArrays = ctors.filter(Boolean).length > 1;
 
   return (args) => {
     if (args.length !== params.length) throw arity(args);
     const flat: unknown[] = [];
+    const given: number[] | undefined = returnsArray ? [] : undefined;
     let copies: Copy[] | undefined;
     const cost = binding.cost?.timing ? binding.cost : undefined;
     let copyStart = 0;
@@ -204,6 +236,7 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
             (copies ??= []).push({ view: value, ctor, ptr, block: ptr, back: writtenBack[i] });
           }
           flat.push(ptr, value.length);
+          if (given) given[i] = ptr;
         } else if (isClass(type)) {
           if (!(value instanceof type.ctor))
             throw new TypeError(
@@ -227,6 +260,15 @@ export function bind(instance: WebAssembly.Instance, exportName: string, binding
         for (const c of copies)
           if (c.back) c.region ? copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr) : copyBack(c.view, c.ctor, c.ptr);
         if (cost) cost.ms += performance.now() - copyStart;
+      }
+      if (given) {
+        const [ptr, length] = raw as [number, number];
+        for (let i = 0; i < params.length; i++)
+          if (params[i] === result && given[i] === ptr >>> 0 && (args[i] as ArrayLike<unknown>).length === length >>> 0) return args[i];
+        if (cost) copyStart = performance.now();
+        const out = toResult(raw);
+        if (cost) cost.ms += performance.now() - copyStart;
+        return out;
       }
       return toResult(raw);
     } finally {
@@ -340,7 +382,13 @@ function resultConverter(result: ResultType): (raw: unknown) => unknown {
       result.fields.forEach(([field, type], i) => (out[field] = RESULTS[type](values[i])));
       return out;
     };
-  if (isArray(result)) throw new TypeError("jit functions cannot return arrays");
+  if (isArray(result)) {
+    const ctor = ELEMENTS[elementOf(result)].array as JitArrayConstructor;
+    return (raw) => {
+      const [ptr, length] = raw as [number, number];
+      return copyOut(ctor, ptr >>> 0, length >>> 0);
+    };
+  }
   return RESULTS[result];
 }
 

@@ -8,7 +8,7 @@ import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
 import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
 import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
-import { hostImports } from "./host.ts";
+import { allocates, hostImports } from "./host.ts";
 import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type Globals, type JitTarget } from "../codegen/module.ts";
@@ -226,6 +226,7 @@ export function jit(
       written: entry.written,
       cost: adaptive?.cost,
       traps: entry.traps,
+      allocates: allocates(entry.module),
     });
     let own: WebAssembly.Module | undefined;
     spec = {
@@ -577,6 +578,14 @@ function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = fal
   if (type === "i64") return typeof js === "bigint" && BigInt.asIntN(64, js) === wasm;
   if (isClass(type))
     return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
+  if (isArray(type)) {
+    // The same kind of typed array holding the same values (the original ran on copies of the arguments).
+    if (!ArrayBuffer.isView(js) || elementConstructor(js) !== elementConstructor(wasm as ArrayBufferView)) return false;
+    const [a, b] = [js as unknown as ArrayLike<unknown>, wasm as ArrayLike<unknown>];
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameResult("f64", a[i], b[i], fastmath)) return false;
+    return true;
+  }
   if (fastmath && typeof js === "number" && typeof wasm === "number" && Number.isFinite(js) && Number.isFinite(wasm))
     return Math.abs(js - wasm) <= Math.max(FASTMATH_RELATIVE * Math.max(Math.abs(js), Math.abs(wasm)), FASTMATH_ABSOLUTE);
   return Object.is(js, wasm);

@@ -5,7 +5,8 @@
 // (the pool's shared mode runs it in the pool's memory, so `pool.alloc` arrays are not copied).
 // Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
 import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
-import { isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
+import { isArray, isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
+import { allocates } from "./host.ts";
 
 export interface RefSource {
   readonly module: WebAssembly.Module;
@@ -22,12 +23,17 @@ export interface RefSource {
 
 /** The KernelRef of one compiled specialization; `names` are the function's parameter names. */
 export function kernelRefFor(fnName: string, spec: RefSource, names: readonly string[], shared: boolean): KernelRef {
+  const refused = (why: string) =>
+    new TypeError(
+      `jit(${fnName || "anonymous"}) ${typeName(spec.result)}(${spec.params.map(typeName).join(", ")}) cannot be a kernel for the pool or compare(): ${why}`,
+    );
+  // Its blocks come from jit's memory on this thread (runtime/memory.ts callAlloc): a worker has none to give.
+  if (allocates(spec.arenaModule))
+    throw refused("it makes typed arrays (`new Float64Array(n)`), which runs on this thread only: pass the arrays in instead");
+  if (isArray(spec.result))
+    throw refused("it returns an array (the kernel contract returns scalars): write into an array parameter instead");
   const crossing = (t: ResultType) => {
-    if (isClass(t))
-      throw new TypeError(
-        `jit(${fnName || "anonymous"}) ${typeName(spec.result)}(${spec.params.map(typeName).join(", ")}) cannot be a kernel for the pool or compare(): ` +
-          `jitClass values (${t.name}) do not cross the kernel contract (scalars and typed arrays do)`,
-      );
+    if (isClass(t)) throw refused(`jitClass values (${t.name}) do not cross the kernel contract (scalars and typed arrays do)`);
     return t;
   };
   const params: ParamSpec[] = spec.params.map((t, i) => {

@@ -12,6 +12,7 @@ import { SharedHeap } from "../../heap.ts";
 import { retire } from "../../retired.ts";
 import { ELEMENTS, type ElementType } from "../analysis/types.ts";
 import type { WasmMemory } from "../wasm/wasm.ts";
+import { ALLOC_ELEMENTS } from "../codegen/allocation.ts";
 
 /** wasm32's 4 GiB, in pages: the most a module may declare and a memory may grow to. */
 const MAX_PAGES = 65536;
@@ -356,7 +357,96 @@ interface Typed {
 }
 let viewsOf: ArrayBufferLike | undefined;
 
-/** Bytes of the arena handed out (jit.array arrays and the copies of calls in progress): for tests. @internal */
+/** Bytes of the arena handed out (jit.array arrays, the copies and arrays of calls in progress): for tests. @internal */
 export function arenaUsed(): number {
-  return theArena().heap.used - scratch.bytes;
+  return theArena().heap.used - scratch.bytes - stack.bytes;
+}
+
+/**
+ * The arrays compiled code makes (`new Float64Array(n)`: codegen/allocation.ts) take blocks of jit's
+ * memory that their call gives back when it ends, whatever way it ends (`callStart`, `callEnd`), or
+ * sooner (`callFree`, at the end of the block statement that made them). Small ones are stacked in a
+ * region kept between calls: they are given back in about the order they were made (a scope's last
+ * first), so making and giving back `new Float64Array(3)` in a loop costs a few instructions, not a
+ * search of the heap. A block given back under others stays taken until they are given back too.
+ * Larger ones, and small ones that do not fit, are blocks of the heap.
+ */
+const STACK_BYTES = 1 << 18;
+const STACK_BLOCK_MAX = 1 << 12;
+const stack = { ptr: 0, bytes: 0, top: 0 };
+/** The stacked blocks, in the order made: a block's start, or −1 − start once given back (the region's top is above the last). */
+const stacked: number[] = [];
+/** The heap blocks made by calls, not given back yet. */
+const heaped: number[] = [];
+/** Per call in progress (calls nest: compiled code calling a jit function's original), where its blocks start. */
+const calls: number[] = [];
+
+/**
+ * `new T(length)` in compiled code (T the typed array of `ALLOC_ELEMENTS[element]`): a zeroed block, or
+ * a copy of the `length` elements at `from` when it is not 0. Its length is checked as JavaScript's
+ * ToIndex does (truncated, NaN as 0; a negative or unsafe one is a RangeError), its room in memory as
+ * `jit.array`'s. @internal
+ */
+export function callAlloc(length: number, element: number, from: number): number {
+  const info = ELEMENTS[ALLOC_ELEMENTS[element]];
+  const n = Math.trunc(length) || 0;
+  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`Invalid typed array length: ${length}`);
+  const bytes = n * info.bytes;
+  const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+  let ptr: number;
+  if (size <= STACK_BLOCK_MAX && stack.bytes === 0) stack.ptr = theArena().heap.alloc((stack.bytes = STACK_BYTES), "the arrays calls make");
+  if (size <= STACK_BLOCK_MAX && stack.top + size <= stack.bytes) {
+    ptr = stack.ptr + stack.top;
+    stack.top += size;
+    stacked.push(ptr);
+  } else heaped.push((ptr = theArena().heap.alloc(bytes, `new ${info.array.name}(${n})`)));
+  const all = memoryView(Uint8Array, ptr + bytes) as unknown as Uint8Array;
+  if (from !== 0) all.copyWithin(ptr, from >>> 0, (from >>> 0) + bytes);
+  else all.fill(0, ptr, ptr + bytes);
+  return ptr;
+}
+
+/** Gives back a block from `callAlloc` before its call ends. @internal */
+export function callFree(address: number): void {
+  const ptr = address >>> 0;
+  if (ptr >= stack.ptr && ptr < stack.ptr + stack.bytes) {
+    const at = stacked.lastIndexOf(ptr);
+    if (at < 0) return;
+    stacked[at] = -1 - ptr;
+    unstack(stacked.length);
+    return;
+  }
+  const at = heaped.lastIndexOf(ptr);
+  if (at < 0) return;
+  heaped.splice(at, 1);
+  theArena().heap.free(ptr);
+}
+
+/** Pops the given-back blocks at the stack's top (and, from `mark` up, the others too). */
+function unstack(mark: number): void {
+  while (stacked.length > 0 && (stacked.length > mark || stacked[stacked.length - 1] < 0)) {
+    const last = stacked.pop()!;
+    stack.top = (last < 0 ? -1 - last : last) - stack.ptr;
+  }
+}
+
+/** A call begins: the blocks made from now on are its own. @internal */
+export function callStart(): void {
+  calls.push(stacked.length, heaped.length);
+}
+
+/** A call ends: every block it made and did not give back goes back (heap blocks last made first). @internal */
+export function callEnd(): void {
+  const heapMark = calls.pop()!;
+  unstack(calls.pop()!);
+  const { heap } = theArena();
+  while (heaped.length > heapMark) heap.free(heaped.pop()!);
+}
+
+/** A copy of `length` elements of type `ctor` at `ptr` in jit's memory: an array a call returns. @internal */
+export function copyOut(ctor: JitArrayConstructor, ptr: number, length: number): ArrayBufferView {
+  const per = bytesPerElement(ctor);
+  const out = new (ctor as unknown as new (n: number) => Typed)(length);
+  out.set(memoryView(ctor, ptr + length * per).subarray(ptr / per, ptr / per + length));
+  return out as unknown as ArrayBufferView;
 }

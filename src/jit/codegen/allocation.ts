@@ -1,0 +1,96 @@
+// Typed arrays a function makes: `new Float64Array(n)` (n zeroed elements) and `new Float64Array(a)`
+// (a copy of a Float64Array). The compiled code asks the host for a block of jit's memory
+// (runtime/memory.ts `callAlloc`: JavaScript's length checks and errors, the zeroing or the copy) and
+// holds the array as every array, a (pointer, length) pair.
+//
+// A block lives until the end of the call that made it (the boundary gives back every block its call
+// made, whether it returned or trapped: runtime/boundary.ts), or until the end of the block statement
+// that declared it (`{ const v = new Float64Array(3); … }` in a loop's body), or a `break`/`continue`
+// out of it: unless the array may outlive that block. An array value moves only through assignments
+// to locals (a function returns it, or passes it to a callee, which can keep it nowhere), so it may
+// outlive its block when the block assigns to an array local declared outside it (a double buffer's
+// swap), or returns. A returned array is copied out to an ordinary typed array by the boundary (the
+// very argument object when the function returns an array it was given).
+import type { FunctionContext, Var } from "./context.ts";
+import { describeType } from "./describe.ts";
+import { recurse } from "./recursion.ts";
+import { childNodes, type Node } from "../front/parse.ts";
+import { ELEMENTS, isArray, isNumber, typedArrayElement, type ArrayType, type ElementType, type ResultType } from "../analysis/types.ts";
+import type { Instr } from "../wasm/wasm.ts";
+
+/** The host functions allocating code imports from `env` (runtime/host.ts provides them). */
+export const ALLOC_IMPORTS = { alloc: "__hp_alloc", free: "__hp_free" } as const;
+
+/** The element types by the number the code passes to `alloc` (its second argument). */
+export const ALLOC_ELEMENTS = Object.keys(ELEMENTS) as readonly ElementType[];
+
+/** The element type of `new Name(…)` when Name is a typed array jit knows and no local hides it. */
+export function allocatedElement(cx: FunctionContext, node: Node): ElementType | undefined {
+  if (node.type !== "NewExpression" || node.callee.type !== "Identifier" || cx.lookup(node.callee.name)) return undefined;
+  return typedArrayElement(node.callee.name);
+}
+
+/** Compiles `new Name()`, `new Name(length)` or `new Name(array of the same type)`: leaves (pointer, length). */
+export function newTypedArray(cx: FunctionContext, element: ElementType, node: Node): ResultType {
+  const name = ELEMENTS[element].array.name;
+  const type: ArrayType = `${element}[]`;
+  const args: Node[] = node.arguments;
+  if (args.length > 1 || args.some((a) => a.type === "SpreadElement"))
+    throw cx.err(`\`new ${name}\` with ${args.length} arguments (it takes a length, or a ${name} to copy)`, node);
+  const length = cx.local("f64");
+  let from: Instr[] = [["i32.const", 0]];
+  if (args.length === 0) cx.emit(["f64.const", 0], ["local.set", length]);
+  else {
+    const arg = recurse.expr(cx, args[0]);
+    if (isNumber(arg)) cx.emit(...cx.convert(arg, "f64", args[0], "the length"), ["local.set", length]);
+    else if (arg === type) {
+      // The copy's length is the array's; the host copies its elements.
+      const [source, count] = [cx.local("i32"), cx.local("i32")];
+      cx.emit(["local.set", count], ["local.set", source], ["local.get", count], ["f64.convert_i32_u"], ["local.set", length]);
+      from = [["local.get", source]];
+    } else if (isArray(arg))
+      throw cx.err(`\`new ${name}\` of a ${describeType(arg)} (it copies only a ${name}, or takes a length)`, args[0]);
+    else throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: jit takes a number (the length) or a ${name} (copied)`, args[0]);
+  }
+  const alloc = cx.builder.hostFunction("env", ALLOC_IMPORTS.alloc, ["f64", "i32", "i32"], ["i32"]);
+  cx.builder.usesMemory = true;
+  // The host checked the length as JavaScript does (an integer once truncated, NaN as 0, ≥ 0, room
+  // in memory), so its truncation here is exact.
+  cx.emit(["local.get", length], ["i32.const", ALLOC_ELEMENTS.indexOf(element)], ...from, ["call", alloc]);
+  cx.emit(["local.get", length], ["i32.trunc_sat_f64_u"]);
+  return type;
+}
+
+/** Does `block` assign to an array local declared outside it (so an array made in it may outlive it)? */
+export function assignsOuterArray(cx: FunctionContext, block: Node): boolean {
+  return (
+    first(block, (n) => {
+      if (n.type !== "AssignmentExpression" || n.left.type !== "Identifier") return false;
+      const v = cx.lookup(n.left.name);
+      return v !== undefined && isArray(v.type);
+    }) !== undefined
+  );
+}
+
+/** The first `new Float64Array(…)` (of any typed array jit knows) in `node`: what runs only on this thread. */
+export function firstAllocation(node: Node): Node | undefined {
+  return first(node, (n) => n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined);
+}
+
+function first(node: Node, test: (n: Node) => boolean): Node | undefined {
+  if (test(node)) return node;
+  for (const child of childNodes(node)) {
+    const found = first(child, test);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Gives back the arrays the scope made (`owned`), last made first, unless they may outlive it. */
+export function freeOwned(cx: FunctionContext, scope: Map<string, Var>): void {
+  if (cx.escaping.get(scope) !== false) return;
+  const owned = [...scope.values()].filter((v) => v.owned).reverse();
+  if (owned.length === 0) return;
+  const free = cx.builder.hostFunction("env", ALLOC_IMPORTS.free, ["i32"], []);
+  for (const v of owned) cx.emit(["local.get", v.locals[0]], ["call", free]);
+}
