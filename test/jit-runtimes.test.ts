@@ -17,7 +17,16 @@ describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
       const { stdout } = await run(path!, runtimeArgs(name, script), { timeout: 60_000 });
       const report = JSON.parse(stdout.trim().split("\n").pop()!);
       expect(report.runtime).toMatch(name);
-      expect(report.checks).toEqual({ sum: true, wraps: true, dot: true, point: true, jitError: true, typescript: true, adaptive: true, made: true });
+      expect(report.checks).toEqual({
+        sum: true,
+        wraps: true,
+        dot: true,
+        point: true,
+        jitError: true,
+        typescript: true,
+        adaptive: true,
+        made: true,
+      });
       // 40 calls of a dot on 1 MiB arrays: the original was at least tried (two timed trials).
       expect(report.bigDotPlainCalls).toBeGreaterThanOrEqual(2);
       // A heavy loop (an insertion sort): its original was tried by the 6th call (after 64 calls in Node).
