@@ -1,4 +1,5 @@
-// Lowering before the analyses: `for (const i of prange(lo, hi)) body` in a function compiled for one
+// Lowering before the analyses: `for (const x of a)` over an array is a counted loop over its indices
+// (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first. Number
@@ -106,6 +107,86 @@ function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
       ...at,
     });
   return before.length === 0 ? forLoop : { type: "BlockStatement", body: [...before, forLoop], ...at };
+}
+
+/**
+ * The plan with its `for (const x of a)` loops over an array (`a` a name, not a prange call) lowered to
+ * `for (let k = 0; k < a.length; k++) { const x = a[k]; body }`: a typed array's iterator reads the
+ * elements by index up to its length, which cannot change (jit's arrays are never resizable), so the
+ * loop is the same, and the analyses and transforms see the counted loop they know. Where the body
+ * assigns `a`, the loop iterates the array it started with: a copy of the name, taken before.
+ * `for (x of a)` with an outer x assigns it instead. Other `for…of` loops are left to the code
+ * generator's error.
+ */
+export function lowerArrayLoops(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed || !contains(parsed.body, isArrayLoop)) return plan;
+  const lower = (node: Node): Node => {
+    const copy: Node = { ...node };
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? lower(v) : v));
+      else if (isNode(value) && key !== "loc") copy[key] = lower(value);
+    }
+    return isArrayLoop(copy) ? indexed(copy) : copy;
+  };
+  return { ...plan, parsed: { ...parsed, body: lower(parsed.body) } };
+}
+
+function isArrayLoop(n: Node): boolean {
+  if (n.type !== "ForOfStatement" || n.await || n.right.type !== "Identifier") return false;
+  const left = n.left;
+  if (left.type === "Identifier") return true;
+  return left.type === "VariableDeclaration" && left.declarations.length === 1 && left.declarations[0].id.type === "Identifier";
+}
+
+function indexed(loop: Node): Node {
+  const at = { start: loop.start, end: loop.end };
+  const id = (n: string): Node => ({ type: "Identifier", name: n, ...at });
+  const array = loop.right as Node;
+  const source = contains(loop.body, (n) => writes(n, array.name)) ? id(`__of_array${++hidden}`) : array;
+  const k = `__of_k${++hidden}`;
+  const element: Node = { type: "MemberExpression", object: source, property: id(k), computed: true, optional: false, ...at };
+  const first: Node =
+    loop.left.type === "Identifier"
+      ? {
+          type: "ExpressionStatement",
+          expression: { type: "AssignmentExpression", operator: "=", left: loop.left, right: element, ...at },
+          ...at,
+        }
+      : {
+          type: "VariableDeclaration",
+          kind: loop.left.kind,
+          declarations: [{ type: "VariableDeclarator", id: loop.left.declarations[0].id, init: element, ...at }],
+          ...at,
+        };
+  const forLoop: Node = {
+    type: "ForStatement",
+    init: {
+      type: "VariableDeclaration",
+      kind: "let",
+      declarations: [{ type: "VariableDeclarator", id: id(k), init: { type: "Literal", value: 0, raw: "0", ...at }, ...at }],
+      ...at,
+    },
+    test: {
+      type: "BinaryExpression",
+      operator: "<",
+      left: id(k),
+      right: { type: "MemberExpression", object: source, property: id("length"), computed: false, optional: false, ...at },
+      ...at,
+    },
+    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(k), ...at },
+    body: { type: "BlockStatement", body: [first, loop.body], ...at },
+    ...at,
+  };
+  if (source === array) return forLoop;
+  const copy: Node = {
+    type: "VariableDeclaration",
+    kind: "const",
+    declarations: [{ type: "VariableDeclarator", id: source, init: array, ...at }],
+    ...at,
+  };
+  return { type: "BlockStatement", body: [copy, forLoop], ...at };
 }
 
 /** The hidden builtin that checks a lowered prange's number bounds (codegen/calls.ts). */
