@@ -66,10 +66,10 @@ describe("jit: the dispatcher", () => {
     expect(jit(id, ["u64(u64)", "i64(i64)"])(-1n)).toBe(-1n);
     expect(() => jit(id, ["i32(i32)", "u32(u32)"])(2 ** 40)).toThrow("Expected `x` to be an i32");
     const kinds =
-      "a bigint, number, boolean, jitClass instance or one of Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, BigInt64Array, BigUint64Array";
+      "a bigint, number, boolean, jitClass instance or one of Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, BigInt64Array, BigUint64Array, Int16Array, Uint16Array, Int8Array, Uint8ClampedArray";
     expect(() => jit((a: any) => a)({})).toThrow(`Expected \`a\` to be ${kinds}, got an object`);
-    // A typed array of a kind jit has not: the message names those it has.
-    expect(() => jit((a: any) => a[0])(new Int8Array(2))).toThrow(`Expected \`a\` to be ${kinds}, got Int8Array`);
+    // A view of a kind jit has not: the message names those it has.
+    expect(() => jit((a: any) => a[0])(new DataView(new ArrayBuffer(2)))).toThrow(`Expected \`a\` to be ${kinds}, got DataView`);
     expect(() => jit((a: number) => a, undefined, { bogus: 1 } as never)).toThrow("Unknown option `bogus`");
   });
 
@@ -287,7 +287,6 @@ describe("jit: the dispatcher", () => {
       undefined,
       { fallback: true },
     );
-    expect(sum(new Int16Array([1, 2, 3]))).toBe(6);
     expect(sum([1, 2, 3])).toBe(6);
     expect(sum(Float64Array.of(1, 2, 3))).toBe(6); // compiled
     expect(sum.signatures).toEqual(["f64(f64[])"]);
@@ -296,8 +295,8 @@ describe("jit: the dispatcher", () => {
     expect(String(warn.mock.calls[0][0])).toMatch(/for arguments jit cannot take: Expected `a` to be/);
     warn.mockRestore();
     // Without fallback, or with a declared signature, they are refused.
-    expect(() => jit((a: ArrayLike<number>) => a[0])(new Int16Array(1))).toThrow(TypeError);
-    expect(() => jit((a: ArrayLike<number>) => a[0], "f64(f64[])", { fallback: true })(new Int16Array(1) as never)).toThrow(TypeError);
+    expect(() => jit((a: ArrayLike<number>) => a[0])([1])).toThrow(TypeError);
+    expect(() => jit((a: ArrayLike<number>) => a[0], "f64(f64[])", { fallback: true })([1] as never)).toThrow(TypeError);
   });
 });
 

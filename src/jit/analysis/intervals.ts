@@ -22,7 +22,7 @@
 //   u32 up to 2^31, and the search transform steps such counters in lanes.)
 // Everything it does not understand is "any number": a fact is only ever proven, never assumed.
 import type { Node } from "../front/parse.ts";
-import { ELEMENTS, isArray, elementOf, typedArrayElement, type ValueType } from "./types.ts";
+import { ELEMENTS, WRAPPING_ELEMENTS, isArray, elementOf, typedArrayElement, type ElementType, type ValueType } from "./types.ts";
 
 export interface NumberFacts {
   readonly lo: number;
@@ -307,7 +307,14 @@ export function analyze(
     if (b?.kind !== "array") return undefined;
     switch (b.element) {
       case "u8":
+      case "u8c":
         return range(0, 255);
+      case "i8":
+        return range(-128, 127);
+      case "i16":
+        return range(-32768, 32767);
+      case "u16":
+        return range(0, 65535);
       case "i32":
         return INT32;
       case "u32":
@@ -321,7 +328,7 @@ export function analyze(
 
   const isIntegerElement = (object: Node): boolean => {
     const b = object.type === "Identifier" ? resolve(object.name) : undefined;
-    return b?.kind === "array" && ["i32", "u32", "u8"].includes(b.element!);
+    return b?.kind === "array" && WRAPPING_ELEMENTS.has(b.element as ElementType);
   };
 
   const markWrapping = (node: Node) => recording && wrapping.add(node);

@@ -8,7 +8,7 @@
 import type { ValType } from "../wasm/wasm.ts";
 
 export type ScalarType = "u64" | "i64" | "f64" | "i32" | "u32" | "bool";
-export type ElementType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64";
+export type ElementType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64" | "i16" | "u16" | "i8" | "u8c";
 export type ArrayType = `${ElementType}[]`;
 
 /** A jitClass: a record of scalar fields, passed flattened (see class.ts). */
@@ -41,7 +41,15 @@ export const ELEMENTS: Record<ElementType, ElementInfo> = {
   u8: { array: Uint8Array, bytes: 1, load: "i32.load8_u", store: "i32.store8", value: "i32" },
   i64: { array: BigInt64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "i64" },
   u64: { array: BigUint64Array, bytes: 8, load: "i64.load", store: "i64.store", value: "u64" },
+  i16: { array: Int16Array, bytes: 2, load: "i32.load16_s", store: "i32.store16", value: "i32" },
+  u16: { array: Uint16Array, bytes: 2, load: "i32.load16_u", store: "i32.store16", value: "i32" },
+  i8: { array: Int8Array, bytes: 1, load: "i32.load8_s", store: "i32.store8", value: "i32" },
+  // A store rounds to the nearest integer (ties to even) and clamps to [0, 255], NaN to 0 (places.ts).
+  u8c: { array: Uint8ClampedArray, bytes: 1, load: "i32.load8_u", store: "i32.store8", value: "i32" },
 };
+
+/** Element types whose store is ToInt32 and a wrap to the element's width (not Uint8ClampedArray's clamp). */
+export const WRAPPING_ELEMENTS: ReadonlySet<ElementType> = new Set(["i32", "u32", "u8", "i16", "u16", "i8"]);
 
 const TYPED_ARRAYS = new Map(Object.entries(ELEMENTS).map(([element, info]) => [info.array.name, element as ElementType]));
 
@@ -63,6 +71,9 @@ export function wasmTypes(t: ResultType): ValType[] {
   return t === "u64" || t === "i64" ? ["i64"] : t === "f64" ? ["f64"] : ["i32"];
 }
 
+/** Element types that are no scalar type (a value read from them is a number). */
+const ARRAY_ONLY: ReadonlySet<string> = new Set(["f32", "u8", "i16", "u16", "i8", "u8c"]);
+
 const ALIASES: Record<string, ScalarType | ElementType | "void"> = {
   u64: "u64",
   uint64: "u64",
@@ -80,6 +91,14 @@ const ALIASES: Record<string, ScalarType | ElementType | "void"> = {
   float32: "f32",
   u8: "u8",
   uint8: "u8",
+  i16: "i16",
+  int16: "i16",
+  u16: "u16",
+  uint16: "u16",
+  i8: "i8",
+  int8: "i8",
+  u8c: "u8c",
+  uint8clamped: "u8c",
   void: "void",
 };
 
@@ -97,12 +116,12 @@ export function parseSignature(text: string, findClass: (name: string) => ClassT
     const base = array ? name.slice(0, -2).trim() : name;
     const alias = ALIASES[base];
     if (array && alias && alias !== "void" && alias !== "bool") return `${alias}[]`;
-    if (!array && alias && alias !== "f32" && alias !== "u8" && (result || alias !== "void")) return alias;
+    if (!array && alias && !ARRAY_ONLY.has(alias) && (result || alias !== "void")) return alias as ScalarType | "void";
     const cls = array ? undefined : findClass(base);
     if (cls) return cls;
     throw new TypeError(
       `Unknown type ${JSON.stringify(name)} in signature ${JSON.stringify(text)}: expected u64, i64, f64, i32, u32, bool, void, ` +
-        `an array such as f64[] (f64, f32, i32, u32, u8, i64, u64), or the name of a jitClass`,
+        `an array such as f64[] (f64, f32, i32, u32, u8, u8c, i16, u16, i8, i64, u64), or the name of a jitClass`,
     );
   };
   const params = match[2].trim() === "" ? [] : match[2].split(",").map((p) => one(p.trim(), false) as ValueType);

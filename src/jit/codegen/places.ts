@@ -82,9 +82,17 @@ export function localPlace(cx: FunctionContext, v: Var): Place {
   };
 }
 
+/**
+ * ToUint8Clamp of the f64 on the stack, as a Uint8ClampedArray stores: clamped to [0, 255], rounded to
+ * the nearest integer with ties to even (`f64.nearest`); NaN stays NaN through max and min, and the
+ * saturating truncation makes it 0.
+ */
+const CLAMP_U8: Instr[] = [["f64.const", 0], ["f64.max"], ["f64.const", 255], ["f64.min"], ["f64.nearest"], ["i32.trunc_sat_f64_u"]];
+
 export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number, offset = 0): Place {
   const e = ELEMENTS[elementOf(type)];
   const f32 = elementOf(type) === "f32";
+  const clamped = elementOf(type) === "u8c";
   return {
     type: e.value,
     get: [["local.get", addr], [e.load, offset], ...(f32 ? [["f64.promote_f32"] as Instr] : [])],
@@ -95,7 +103,9 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number,
           ? cx.convert(from, "f64", at, "an element")
           : isBigint(e.value)
             ? cx.convert(from, e.value, at, "an element")
-            : cx.int32(from, at, stored);
+            : clamped
+              ? [...cx.convert(from, "f64", at, "an element"), ...CLAMP_U8]
+              : cx.int32(from, at, stored);
       const value = cx.local(f32 ? "f32" : wasmTypes(e.value)[0]);
       return [
         ...convert,

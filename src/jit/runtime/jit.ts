@@ -334,7 +334,7 @@ export function jit(
     try {
       spec = dispatch(args);
     } catch (e) {
-      // With `fallback`, arguments jit has no type for (an Int16Array, a plain array, a missing one) run
+      // With `fallback`, arguments jit has no type for (a plain array, a DataView, a missing one) run
       // the original for that call, said once; other calls still run compiled.
       if (options.fallback && (e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) {
         if (!warnedArguments) {

@@ -5,7 +5,7 @@
 // (the pool's shared mode runs it in the pool's memory, so `pool.alloc` arrays are not copied).
 // Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
 import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
-import { isArray, isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
+import { ELEMENTS, elementOf, isArray, isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
 import { allocates } from "./host.ts";
 
 export interface RefSource {
@@ -21,6 +21,9 @@ export interface RefSource {
   readonly written: readonly number[] | "all";
 }
 
+/** The element types of the kernel contract's buffers (src/kernels/contract.ts BufferType). */
+const CONTRACT_ELEMENTS: ReadonlySet<string> = new Set(["u8", "i32", "u32", "f32", "f64", "i64", "u64"]);
+
 /** The KernelRef of one compiled specialization; `names` are the function's parameter names. */
 export function kernelRefFor(fnName: string, spec: RefSource, names: readonly string[], shared: boolean): KernelRef {
   const refused = (why: string) =>
@@ -34,6 +37,10 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
     throw refused("it returns an array (the kernel contract returns scalars): write into an array parameter instead");
   const crossing = (t: ResultType) => {
     if (isClass(t)) throw refused(`jitClass values (${t.name}) do not cross the kernel contract (scalars and typed arrays do)`);
+    if (isArray(t) && !CONTRACT_ELEMENTS.has(elementOf(t)))
+      throw refused(
+        `${ELEMENTS[elementOf(t)].array.name} arrays do not cross the kernel contract (its buffers are u8, i32, u32, f32, f64, i64, u64)`,
+      );
     return t;
   };
   const params: ParamSpec[] = spec.params.map((t, i) => {

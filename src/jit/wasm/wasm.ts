@@ -82,12 +82,16 @@ define("memory", {
   "i64.load": 0x29,
   "f32.load": 0x2a,
   "f64.load": 0x2b,
+  "i32.load8_s": 0x2c,
   "i32.load8_u": 0x2d,
+  "i32.load16_s": 0x2e,
+  "i32.load16_u": 0x2f,
   "i32.store": 0x36,
   "i64.store": 0x37,
   "f32.store": 0x38,
   "f64.store": 0x39,
   "i32.store8": 0x3a,
+  "i32.store16": 0x3b,
 });
 define("i32", { "i32.const": 0x41 });
 define("i64", { "i64.const": 0x42 });
@@ -170,6 +174,7 @@ export const shuffleLanes = (lanes: readonly number[]): bigint => lanes.reduceRi
 export function alignOf(op: string): number {
   if (op.startsWith("v128")) return 3; // f64 elements: 8-byte aligned, not always 16
   if (op.includes("8")) return 0;
+  if (op.includes("16")) return 1;
   return op.startsWith("i64") || op.startsWith("f64") ? 3 : 2;
 }
 
