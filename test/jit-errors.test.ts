@@ -102,12 +102,13 @@ describe("jit: unsupported constructs are JitErrors with their position", () => 
       return 0;
     }
     expect(compileError(switcher, [1]).message).toMatch(/switch/);
-    function forOf(a: Float64Array) {
-      let s = 0;
-      for (const x of a) s += x;
+    // (over a typed array it compiles: test/jit-forof.test.ts)
+    function forOf(n: number) {
+      let s = n;
+      for (const x of [1, 2]) s += x;
       return s;
     }
-    expect(compileError(forOf, [new Float64Array(2)]).message).toMatch(/for…of/);
+    expect(compileError(forOf, [1]).message).toMatch(/for…of/);
     function withVar(n: number) {
       var k = n;
       return k;

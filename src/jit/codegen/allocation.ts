@@ -1,7 +1,7 @@
 // Typed arrays a function makes: `new Float64Array(n)` (n zeroed elements) and `new Float64Array(a)`
 // (a copy of a Float64Array). The compiled code asks the host for a block of jit's memory
-// (runtime/memory.ts `callAlloc`: JavaScript's length checks and errors, the zeroing or the copy) and
-// holds the array as every array, a (pointer, length) pair.
+// (runtime/memory.ts `callAlloc`: JavaScript's length checks and errors), zeroes it (`memory.fill`) or
+// copies the elements in (`memory.copy`), and holds the array as every array, a (pointer, length) pair.
 //
 // A block lives until the end of the call that made it (the boundary gives back every block its call
 // made, whether it returned or trapped: runtime/boundary.ts), or until the end of the block statement
@@ -38,26 +38,32 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
   if (args.length > 1 || args.some((a) => a.type === "SpreadElement"))
     throw cx.err(`\`new ${name}\` with ${args.length} arguments (it takes a length, or a ${name} to copy)`, node);
   const length = cx.local("f64");
-  let from: Instr[] = [["i32.const", 0]];
+  let source: number | undefined;
   if (args.length === 0) cx.emit(["f64.const", 0], ["local.set", length]);
   else {
     const arg = recurse.expr(cx, args[0]);
     if (isNumber(arg)) cx.emit(...cx.convert(arg, "f64", args[0], "the length"), ["local.set", length]);
     else if (arg === type) {
-      // The copy's length is the array's; the host copies its elements.
-      const [source, count] = [cx.local("i32"), cx.local("i32")];
+      // The copy's length is the array's.
+      const count = cx.local("i32");
+      source = cx.local("i32");
       cx.emit(["local.set", count], ["local.set", source], ["local.get", count], ["f64.convert_i32_u"], ["local.set", length]);
-      from = [["local.get", source]];
     } else if (isArray(arg))
       throw cx.err(`\`new ${name}\` of a ${describeType(arg)} (it copies only a ${name}, or takes a length)`, args[0]);
     else throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: jit takes a number (the length) or a ${name} (copied)`, args[0]);
   }
-  const alloc = cx.builder.hostFunction("env", ALLOC_IMPORTS.alloc, ["f64", "i32", "i32"], ["i32"]);
+  const alloc = cx.builder.hostFunction("env", ALLOC_IMPORTS.alloc, ["f64", "i32"], ["i32"]);
   cx.builder.usesMemory = true;
+  const [ptr, count] = [cx.local("i32"), cx.local("i32")];
   // The host checked the length as JavaScript does (an integer once truncated, NaN as 0, ≥ 0, room
-  // in memory), so its truncation here is exact.
-  cx.emit(["local.get", length], ["i32.const", ALLOC_ELEMENTS.indexOf(element)], ...from, ["call", alloc]);
-  cx.emit(["local.get", length], ["i32.trunc_sat_f64_u"]);
+  // in memory), so its truncation here is exact, and so is its size in bytes. The block is zeroed (a
+  // stacked one was used before), or the copy's elements written, here: memory.fill and memory.copy.
+  cx.emit(["local.get", length], ["i32.const", ALLOC_ELEMENTS.indexOf(element)], ["call", alloc], ["local.set", ptr]);
+  cx.emit(["local.get", length], ["i32.trunc_sat_f64_u"], ["local.set", count]);
+  const bytes: Instr[] = [["local.get", count], ["i32.const", Math.log2(ELEMENTS[element].bytes)], ["i32.shl"]];
+  if (source === undefined) cx.emit(["local.get", ptr], ["i32.const", 0], ...bytes, ["memory.fill"]);
+  else cx.emit(["local.get", ptr], ["local.get", source], ...bytes, ["memory.copy"]);
+  cx.emit(["local.get", ptr], ["local.get", count]);
   return type;
 }
 

@@ -382,27 +382,26 @@ const heaped: number[] = [];
 const calls: number[] = [];
 
 /**
- * `new T(length)` in compiled code (T the typed array of `ALLOC_ELEMENTS[element]`): a zeroed block, or
- * a copy of the `length` elements at `from` when it is not 0. Its length is checked as JavaScript's
- * ToIndex does (truncated, NaN as 0; a negative or unsafe one is a RangeError), its room in memory as
+ * `new T(length)` in compiled code (T the typed array of `ALLOC_ELEMENTS[element]`): a block for it,
+ * which the code zeroes or fills (codegen/allocation.ts). Its length is checked as JavaScript's ToIndex
+ * does (truncated, NaN as 0; a negative or unsafe one is a RangeError), its room in memory as
  * `jit.array`'s. @internal
  */
-export function callAlloc(length: number, element: number, from: number): number {
+export function callAlloc(length: number, element: number): number {
   const info = ELEMENTS[ALLOC_ELEMENTS[element]];
   const n = Math.trunc(length) || 0;
   if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`Invalid typed array length: ${length}`);
   const bytes = n * info.bytes;
   const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-  let ptr: number;
   if (size <= STACK_BLOCK_MAX && stack.bytes === 0) stack.ptr = theArena().heap.alloc((stack.bytes = STACK_BYTES), "the arrays calls make");
-  if (size <= STACK_BLOCK_MAX && stack.top + size <= stack.bytes) {
-    ptr = stack.ptr + stack.top;
-    stack.top += size;
-    stacked.push(ptr);
-  } else heaped.push((ptr = theArena().heap.alloc(bytes, `new ${info.array.name}(${n})`)));
-  const all = memoryView(Uint8Array, ptr + bytes) as unknown as Uint8Array;
-  if (from !== 0) all.copyWithin(ptr, from >>> 0, (from >>> 0) + bytes);
-  else all.fill(0, ptr, ptr + bytes);
+  if (size > STACK_BLOCK_MAX || stack.top + size > stack.bytes) {
+    const ptr = theArena().heap.alloc(bytes, `new ${info.array.name}(${n})`);
+    heaped.push(ptr);
+    return ptr;
+  }
+  const ptr = stack.ptr + stack.top;
+  stack.top += size;
+  stacked.push(ptr);
   return ptr;
 }
 

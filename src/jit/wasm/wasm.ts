@@ -58,7 +58,7 @@ export const callIndex = (k: number, imports: number): number => (k < 0 ? -1 - k
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory" | "lane" | "lanes";
+type Immediate = "none" | "index" | "i32" | "i64" | "f64" | "block" | "memory" | "lane" | "lanes" | "memories";
 
 /** name → [opcode bytes, immediate kind]. Memory ops use their natural alignment. */
 const OPCODES: Record<string, readonly [readonly number[], Immediate]> = {};
@@ -93,6 +93,8 @@ define("memory", {
   "i32.store8": 0x3a,
   "i32.store16": 0x3b,
 });
+// Bulk memory (the 0xfc prefix), on memory 0: `memory.fill` names it once, `memory.copy` twice (to, from).
+define("memories", { "memory.fill": [0xfc, 11], "memory.copy": [0xfc, 10] });
 define("i32", { "i32.const": 0x41 });
 define("i64", { "i64.const": 0x42 });
 define("f64", { "f64.const": 0x44 });
@@ -259,6 +261,10 @@ function encodeInstr(b: Bytes, [op, arg]: Instr, imports: number) {
     case "memory":
       b.u32(alignOf(op));
       b.u32((arg as number | undefined) ?? 0);
+      break;
+    case "memories":
+      b.byte(0);
+      if (op === "memory.copy") b.byte(0);
       break;
   }
 }
