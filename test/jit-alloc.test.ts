@@ -269,6 +269,25 @@ describe("jit: typed arrays made in the function", () => {
     expect(arenaUsed()).toBe(0);
   });
 
+  it("measures the original of a function that makes its own arrays, though its arguments are small (adaptive)", () => {
+    function knapsack(wt: Int32Array, val: Int32Array, cap: number) {
+      const dp = new Int32Array(cap + 1);
+      for (let i = 0; i < wt.length; i++) {
+        const w = wt[i];
+        const v = val[i];
+        for (let c = cap; c >= w; c--) if (dp[c - w] + v > dp[c]) dp[c] = dp[c - w] + v;
+      }
+      return dp[cap];
+    }
+    const wt = Int32Array.from({ length: 40 }, (_, i) => 5 + ((i * 37) % 50));
+    const val = Int32Array.from({ length: 40 }, (_, i) => 1 + ((i * 53) % 90));
+    const fast = jit(knapsack);
+    const expected = knapsack(wt, val, 30000);
+    for (let r = 0; r < 8; r++) expect(fast(wt, val, 30000)).toBe(expected);
+    // 320 bytes of arguments: below what `adaptive` measures by their copies, but the work is in `dp`.
+    expect(fast.stats.plainCalls).toBeGreaterThanOrEqual(2);
+  });
+
   it("compares array results under verify", () => {
     const fast = jit(runningMean, undefined, { verify: 3 });
     expect([...(fast(new Float64Array([1, 2, 3, 4]), 2) as Float64Array)]).toEqual([1, 1.5, 2.5, 3.5]);

@@ -129,13 +129,20 @@ export class Adaptive {
 
   /**
    * Calls on numbers alone, of code calling host functions (`Math.cbrt`… cost a call into JavaScript
-   * from wasm): decided by specialization and by the arguments' magnitudes (powers of two: a loop's
-   * length usually follows one). Sets `short` when the call took less than SHORT_MS: the caller then
+   * from wasm), or of code making its own arrays (on small ones too): decided by specialization and by
+   * the arguments' magnitudes (powers of two: a loop's length usually follows one; an array's length). Sets `short` when the call took less than SHORT_MS: the caller then
    * runs the next SKIP calls compiled, unmeasured (the bookkeeping would be a share of such calls).
    */
   runScalar(kind: string, args: readonly unknown[], compiled: Way, plain: Way): unknown {
     let key = kind;
-    for (const a of args) key += `|${typeof a === "number" ? Math.round(Math.log2(Math.abs(a) + 1)) : String(a)}`;
+    for (const a of args)
+      key += `|${
+        typeof a === "number"
+          ? Math.round(Math.log2(Math.abs(a) + 1))
+          : ArrayBuffer.isView(a)
+            ? `[${Math.round(Math.log2((a as unknown as ArrayLike<unknown>).length + 1))}]`
+            : String(a)
+      }`;
     const start = this.clock();
     const value = this.decide(key, 0, compiled, plain, true, args);
     this.short = this.clock() - start < SHORT_MS;

@@ -115,6 +115,8 @@ interface Specialization extends JitCompiled {
   mayRunPlain: boolean | undefined;
   /** Whether its code calls host functions (`Math.sin`…): adaptive.ts measures the original then too. */
   readonly hostCalls: boolean;
+  /** Whether its code makes typed arrays (codegen/allocation.ts): calls on small arrays are measured by time too. */
+  readonly allocates: boolean;
   /** Calls on numbers alone left to run compiled, unmeasured, after a short one (adaptive.ts runScalar). */
   skip: number;
   /** The adaptive kind of its calls on jit.array arrays. */
@@ -217,6 +219,7 @@ export function jit(
     });
     const full = parseSignature(entry.signature, scope.cls);
     const instance = new WebAssembly.Instance(entry.module, hostImports(arenaMemory()));
+    const makesArrays = allocates(entry.module);
     const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
     const invoke = bind(instance, entry.exportName, {
       params,
@@ -226,7 +229,7 @@ export function jit(
       written: entry.written,
       cost: adaptive?.cost,
       traps: entry.traps,
-      allocates: allocates(entry.module),
+      allocates: makesArrays,
     });
     let own: WebAssembly.Module | undefined;
     spec = {
@@ -252,6 +255,7 @@ export function jit(
       scalarOnly: !params.some(isArray),
       elementBytes: params.map((t) => (isArray(t) ? ELEMENTS[elementOf(t)].bytes : 0)),
       hostCalls: WebAssembly.Module.imports(entry.module).some((i) => i.kind === "function"),
+      allocates: makesArrays,
       mayRunPlain: undefined,
       skip: 0,
       inPlace: undefined,
@@ -410,6 +414,25 @@ export function jit(
           spec.hostCalls || !copied,
           args,
         );
+    }
+    // A function that makes its own arrays works on them, whatever its arguments' size (a knapsack's
+    // table from two short lists): measured as calls on numbers are, by time, per argument magnitudes.
+    if (spec.allocates && spec.mayRunPlain) {
+      if (spec.skip > 0) {
+        spec.skip--;
+        return spec.invoke(args);
+      }
+      const copied = arrayBytes(args, spec.elementBytes, true) === arrayBytes(args, spec.elementBytes);
+      const original = copied ? runOriginal : runCopy();
+      if (!original) return spec.invoke(args);
+      const value = adaptive.runScalar(
+        copied ? spec.signature : (spec.inPlace ??= `${spec.signature} in place`),
+        args,
+        spec.invoke,
+        original,
+      );
+      spec.skip = adaptive.short ? SKIP : 0;
+      return value;
     }
     return spec.invoke(args);
   };
