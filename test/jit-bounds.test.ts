@@ -119,6 +119,41 @@ describe("jit: bounds checks out of loops with affine indices", () => {
     );
   });
 
+  it("loops counting down (`c >= w; c--`, `c > lo; c--`): the plain answer, or a trap where it reads past either end", () => {
+    function downFrom(a: Float64Array, out: Float64Array, hi: number, w: number) {
+      let s = 0;
+      for (let c = hi; c >= w; c--) {
+        const v = a[c - w] + out[c];
+        if (v > out[c]) out[c] = v;
+        s += v;
+      }
+      return s;
+    }
+    function downAbove(a: Float64Array, hi: number, lo: number) {
+      let s = 0;
+      for (let c = hi; c > lo; c--) s += a[2 * c - 1] - a[c];
+      return s;
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 14 }), fc.integer({ min: -4, max: 12 }), fc.integer({ min: 0, max: 12 }), (hi, w, len) => {
+        const a = Float64Array.from({ length: len }, (_, k) => k * 0.75 - 2);
+        const out = Float64Array.from({ length: len }, (_, k) => (k % 4) - 1);
+        checkAgainstPlain(downFrom, [a, out, hi, w] as [Float64Array, Float64Array, number, number]);
+        checkAgainstPlain(downAbove, [a, hi, w - 0.5] as [Float64Array, number, number]);
+        checkAgainstPlain(downAbove, [a, hi, w] as [Float64Array, number, number]);
+      }),
+      { numRuns: 300 },
+    );
+    // The guard (the last value ⌈w⌉, the test at the first) and a copy of the loop without checks:
+    // twice the loads of the loop as written.
+    const wat = jit(downFrom, "f64(f64[], f64[], i32, i32)").inspect();
+    expect(wat).toMatch(/f64\.ceil/);
+    expect(wat).toMatch(/f64\.ge\n\s+i32\.eqz/);
+    const asWritten = jit(downFrom, "f64(f64[], f64[], f64, f64)").inspect();
+    const loads = (w: string) => (w.match(/f64\.load/g) ?? []).length;
+    expect(loads(wat)).toBe(2 * 2 * loads(asWritten)); // two versions of the body (int32 sizes ≤ 2^26, any), each with two copies
+  });
+
   it("a name declared again in a nested block is not the body's temporary", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 5 }), (len, n) => {

@@ -7,11 +7,12 @@
 // run at all) nothing changes: the copy with the checks runs, and traps where it always did.
 //
 //   for (let v = S; v < E; v++) body     // v an i32 counter the body never writes, E unchanging
+//   for (let v = S; v >= E; v--) body    // (or v > E): counting down
 //
 // An index qualifies when it is `k·v + Σ cᵢ·xᵢ + c`: k and cᵢ integer constants (|k|, |cᵢ| ≤ 2^16),
 // xᵢ int32/uint32 locals the body neither writes nor declares again (at most four), body `const`s
 // of that form substituted (declared once, at the top of the body). Over v in [S, last], last = E − 1
-// (⌈E⌉ − 1 for a double E), its extremes are at the ends; the guard computes them in f64, where every
+// (⌈E⌉ − 1 for a double E; counting down, [⌈E⌉, S] or [⌊E⌋ + 1, S]), its extremes are at the ends; the guard computes them in f64, where every
 // term is an integer below 2^50, so exactly. Which accesses run (an `if`) does not matter: the guard
 // covers every value the counter takes. The code computing each index is unchanged; only its check goes.
 import type { FunctionContext, Var } from "../codegen/context.ts";
@@ -40,8 +41,14 @@ export interface BoundsVersion {
 
 /** The guard and the accesses it covers for a counted `for` whose counter is declared (its init emitted); undefined when none qualifies. */
 export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | undefined {
-  if (node.type !== "ForStatement" || !node.update || !cx.ranges.updates.get(node.update)) return undefined;
-  if (node.update.operator !== "++" || node.test?.type !== "BinaryExpression" || node.test.operator !== "<") return undefined;
+  if (node.type !== "ForStatement" || node.update?.type !== "UpdateExpression") return undefined;
+  const up = node.update.operator === "++";
+  // Counting up: a counter ranges.ts proved (only its update writes it). Counting down (`>=` is no
+  // counter shape there): the body's writes are checked below.
+  if (up && !cx.ranges.updates.get(node.update)) return undefined;
+  const test = node.test?.operator as string | undefined;
+  if (node.test?.type !== "BinaryExpression" || (up ? test !== "<" : node.update.operator !== "--" || (test !== ">=" && test !== ">")))
+    return undefined;
   const left = unwrap(node.test.left);
   if (left.type !== "Identifier" || unwrap(node.update.argument).name !== left.name) return undefined;
   const counterName = left.name as string;
@@ -81,6 +88,8 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
   };
   if (node.body.type === "BlockStatement") for (const s of node.body.body as Node[]) walk(s, true);
   else walk(node.body, false);
+
+  if (written.has(counterName) || declared.has(counterName)) return undefined;
 
   const forms = new Map<string, Form | undefined>();
   const formOf = (n: Node, depth = 0): Form | undefined => {
@@ -127,8 +136,9 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
   }
   if (indices.size === 0) return undefined;
 
-  // first (the counter now), E and last, in f64.
-  const [first, last, e] = [cx.local("f64"), cx.local("f64"), cx.local("f64")];
+  // first (the counter now), E and the other end, in f64: counting up, v < E ends at ⌈E⌉ − 1;
+  // counting down, v >= E at ⌈E⌉ and v > E at ⌊E⌋ + 1.
+  const [first, end, e] = [cx.local("f64"), cx.local("f64"), cx.local("f64")];
   const bounded = recurse.detached(cx, bound);
   if (bounded.type !== "i32" && bounded.type !== "u32" && bounded.type !== "f64") return undefined;
   const guard: Instr[] = [
@@ -138,16 +148,19 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
     ...bounded.code,
     ...(bounded.type === "i32" ? [["f64.convert_i32_s"] as Instr] : bounded.type === "u32" ? [["f64.convert_i32_u"] as Instr] : []),
     ["local.tee", e],
-    ["f64.ceil"],
-    ["f64.const", 1],
-    ["f64.sub"],
-    ["local.set", last],
-    // The loop does not run (E ≤ first, or NaN): no access happens, either copy is right.
+    ...((up
+      ? [["f64.ceil"], ["f64.const", 1], ["f64.sub"]]
+      : test === ">="
+        ? [["f64.ceil"]]
+        : [["f64.floor"], ["f64.const", 1], ["f64.add"]]) as Instr[]),
+    ["local.set", end],
+    // The loop does not run (the test fails at first, or E is NaN): no access happens, either copy is right.
     ["local.get", first],
     ["local.get", e],
-    ["f64.lt"],
+    [up ? "f64.lt" : test === ">=" ? "f64.ge" : "f64.gt"],
     ["i32.eqz"],
   ];
+  const [lo, hi] = up ? [first, end] : [end, first];
   const value = (form: Form, at: number): Instr[] => {
     const out: Instr[] = [["local.get", at], ["f64.const", form.k], ["f64.mul"], ["f64.const", form.c], ["f64.add"]];
     for (const [v, coefficient] of form.terms)
@@ -162,7 +175,7 @@ export function boundsVersion(cx: FunctionContext, node: Node): BoundsVersion | 
   };
   const all: Instr[] = [["i32.const", 1]];
   for (const { array, form } of checks) {
-    const [low, high] = form.k >= 0 ? [first, last] : [last, first];
+    const [low, high] = form.k >= 0 ? [lo, hi] : [hi, lo];
     all.push(...value(form, low), ["f64.const", 0], ["f64.ge"], ["i32.and"]);
     all.push(...value(form, high), ["local.get", array.locals[1]], ["f64.convert_i32_u"], ["f64.lt"], ["i32.and"]);
   }
