@@ -323,9 +323,32 @@ describe("jit: typed arrays made in the function", () => {
     }
   });
 
-  it("refuses what it does not make: other constructors' arguments, several arguments", () => {
-    expect(() => jit((a: Float64Array) => new Int32Array(a).length)(new Float64Array(2))).toThrow(
-      /`new Int32Array` of a Float64Array \(it copies only a Int32Array, or takes a length\)/,
+  it("copies a typed array of another element type as JavaScript converts its values (wrap, round, clamp)", () => {
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -70000, max: 70000 }),
+      fc.constantFrom(0, -0, 0.5, 2.5, 255.5, -1, NaN, Infinity),
+    );
+    const convert = [
+      (a: Float64Array) => new Int32Array(a),
+      (a: Float64Array) => new Uint8ClampedArray(a),
+      (a: Float64Array) => new Float32Array(a),
+      (a: Float64Array) => new Int16Array(new Uint16Array(new Int8Array(a))),
+      (a: Float64Array) => new Float64Array(new Uint32Array(a)),
+    ];
+    const fast = convert.map((f) => jit(f));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), (xs) =>
+        convert.forEach((f, k) => same(f, fast[k] as typeof f, [Float64Array.from(xs)])),
+      ),
+      { numRuns: 80 },
+    );
+    expect(arenaUsed()).toBe(0);
+  });
+
+  it("refuses what JavaScript refuses or it does not make: bigint from number arrays, several arguments", () => {
+    expect(() => jit((a: Float64Array) => new BigInt64Array(a as never).length)(new Float64Array(2))).toThrow(
+      /`new BigInt64Array` of a Float64Array: bigint and number arrays do not convert/,
     );
     expect(() => jit("(n) => new Float64Array(n, 2).length")(2)).toThrow(/`new Float64Array` with 2 arguments/);
   });

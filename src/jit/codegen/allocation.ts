@@ -1,5 +1,5 @@
 // Typed arrays a function makes: `new Float64Array(n)` (n zeroed elements) and `new Float64Array(a)`
-// (a copy of a Float64Array). The compiled code asks the host for a block of jit's memory
+// (a copy of a typed array, its values converted as stores convert them). The compiled code asks the host for a block of jit's memory
 // (runtime/memory.ts `callAlloc`: JavaScript's length checks and errors), zeroes it (`memory.fill`) or
 // copies the elements in (`memory.copy`), and holds the array as every array, a (pointer, length) pair.
 //
@@ -15,7 +15,18 @@ import type { FunctionContext, Var } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
 import { childNodes, type Node } from "../front/parse.ts";
-import { ELEMENTS, isArray, isNumber, typedArrayElement, type ArrayType, type ElementType, type ResultType } from "../analysis/types.ts";
+import {
+  ELEMENTS,
+  elementOf,
+  isArray,
+  isBigint,
+  isNumber,
+  typedArrayElement,
+  type ArrayType,
+  type ElementType,
+  type ResultType,
+} from "../analysis/types.ts";
+import { elementPlace } from "./places.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 /** The host functions allocating code imports from `env` (runtime/host.ts provides them). */
@@ -30,7 +41,7 @@ export function allocatedElement(cx: FunctionContext, node: Node): ElementType |
   return typedArrayElement(node.callee.name);
 }
 
-/** Compiles `new Name()`, `new Name(length)` or `new Name(array of the same type)`: leaves (pointer, length). */
+/** Compiles `new Name()`, `new Name(length)` or `new Name(typed array)` (a copy): leaves (pointer, length). */
 export function newTypedArray(cx: FunctionContext, element: ElementType, node: Node): ResultType {
   const name = ELEMENTS[element].array.name;
   const type: ArrayType = `${element}[]`;
@@ -38,19 +49,19 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
   if (args.length > 1 || args.some((a) => a.type === "SpreadElement"))
     throw cx.err(`\`new ${name}\` with ${args.length} arguments (it takes a length, or a ${name} to copy)`, node);
   const length = cx.local("f64");
-  let source: number | undefined;
+  let source: { local: number; type: ArrayType } | undefined;
   if (args.length === 0) cx.emit(["f64.const", 0], ["local.set", length]);
   else {
     const arg = recurse.expr(cx, args[0]);
     if (isNumber(arg)) cx.emit(...cx.convert(arg, "f64", args[0], "the length"), ["local.set", length]);
-    else if (arg === type) {
-      // The copy's length is the array's.
+    else if (isArray(arg)) {
+      // A copy, as long as the array: of its bytes, or of its values converted as a store converts them.
+      if (isBigint(ELEMENTS[elementOf(arg)].value) !== isBigint(ELEMENTS[element].value))
+        throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: bigint and number arrays do not convert (JavaScript throws a TypeError)`, node);
       const count = cx.local("i32");
-      source = cx.local("i32");
-      cx.emit(["local.set", count], ["local.set", source], ["local.get", count], ["f64.convert_i32_u"], ["local.set", length]);
-    } else if (isArray(arg))
-      throw cx.err(`\`new ${name}\` of a ${describeType(arg)} (it copies only a ${name}, or takes a length)`, args[0]);
-    else throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: jit takes a number (the length) or a ${name} (copied)`, args[0]);
+      source = { local: cx.local("i32"), type: arg };
+      cx.emit(["local.set", count], ["local.set", source.local], ["local.get", count], ["f64.convert_i32_u"], ["local.set", length]);
+    } else throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: jit takes a number (the length) or a typed array (copied)`, args[0]);
   }
   const alloc = cx.builder.hostFunction("env", ALLOC_IMPORTS.alloc, ["f64", "i32"], ["i32"]);
   cx.builder.usesMemory = true;
@@ -62,9 +73,38 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
   cx.emit(["local.get", length], ["i32.trunc_sat_f64_u"], ["local.set", count]);
   const bytes: Instr[] = [["local.get", count], ["i32.const", Math.log2(ELEMENTS[element].bytes)], ["i32.shl"]];
   if (source === undefined) cx.emit(["local.get", ptr], ["i32.const", 0], ...bytes, ["memory.fill"]);
-  else cx.emit(["local.get", ptr], ["local.get", source], ...bytes, ["memory.copy"]);
+  else if (source.type === type) cx.emit(["local.get", ptr], ["local.get", source.local], ...bytes, ["memory.copy"]);
+  else convertingCopy(cx, source, { local: ptr, type }, count, node);
   cx.emit(["local.get", ptr], ["local.get", count]);
   return type;
+}
+
+/** `count` elements from `from` to `to`, each read and stored as `to[i] = from[i]` converts it (ToInt32 and a wrap, rounding to f32, clamping). */
+function convertingCopy(
+  cx: FunctionContext,
+  from: { local: number; type: ArrayType },
+  to: { local: number; type: ArrayType },
+  count: number,
+  node: Node,
+): void {
+  const [i, read, write] = [cx.local("i32"), cx.local("i32"), cx.local("i32")];
+  const address = (base: number, type: ArrayType): Instr[] => [
+    ["local.get", base],
+    ["local.get", i],
+    ["i32.const", Math.log2(ELEMENTS[elementOf(type)].bytes)],
+    ["i32.shl"],
+    ["i32.add"],
+  ];
+  const [source, target] = [elementPlace(cx, from.type, read), elementPlace(cx, to.type, write)];
+  cx.emit(["i32.const", 0], ["local.set", i]);
+  const exit = cx.open("block");
+  const top = cx.open("loop");
+  cx.emit(["local.get", i], ["local.get", count], ["i32.ge_u"], ["br_if", cx.depth - exit]);
+  cx.emit(...address(from.local, from.type), ["local.set", read], ...address(to.local, to.type), ["local.set", write]);
+  cx.emit(...source.get, ...target.set(source.type, node));
+  cx.emit(["local.get", i], ["i32.const", 1], ["i32.add"], ["local.set", i], ["br", cx.depth - top]);
+  cx.close();
+  cx.close();
 }
 
 /** Does `block` assign to an array local declared outside it (so an array made in it may outlive it)? */
