@@ -57,7 +57,10 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
     else if (isArray(arg)) {
       // A copy, as long as the array: of its bytes, or of its values converted as a store converts them.
       if (isBigint(ELEMENTS[elementOf(arg)].value) !== isBigint(ELEMENTS[element].value))
-        throw cx.fail(`\`new ${name}\` of a ${describeType(arg)}: bigint and number arrays do not convert (JavaScript throws a TypeError)`, node);
+        throw cx.fail(
+          `\`new ${name}\` of a ${describeType(arg)}: bigint and number arrays do not convert (JavaScript throws a TypeError)`,
+          node,
+        );
       const count = cx.local("i32");
       source = { local: cx.local("i32"), type: arg };
       cx.emit(["local.set", count], ["local.set", source.local], ["local.get", count], ["f64.convert_i32_u"], ["local.set", length]);
