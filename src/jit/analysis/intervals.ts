@@ -150,7 +150,7 @@ export function analyze(
   const locals = new Map<Node, Binding>();
   const scopes: Map<string, Binding>[] = [new Map()];
   /** Per enclosing loop: the states at its `break`s and `continue`s. */
-  const loops: { label?: string; breaks: (Env | null)[]; continues: (Env | null)[] }[] = [];
+  const loops: { label?: string; breaks: (Env | null)[]; continues: (Env | null)[]; switch?: boolean }[] = [];
   let pendingLabel: string | undefined;
 
   const resolve = (name: string) => {
@@ -587,9 +587,34 @@ export function analyze(
       case "LabeledStatement":
         pendingLabel = node.label.name;
         return stmt(node.body, env);
+      case "SwitchStatement": {
+        // Every case may be entered from the dispatch (or by falling through from the one before); the
+        // statement is left at a `break`, at the end of the last case, or where no case matched and
+        // there is no default.
+        expr(node.discriminant, env);
+        for (const c of node.cases) if (c.test) expr(c.test, env);
+        const frame = { breaks: [] as (Env | null)[], continues: [] as (Env | null)[], switch: true };
+        loops.push(frame);
+        let fall: Env | null = null;
+        scoped(() => {
+          for (const c of node.cases) {
+            let e: Env | null = joinEnvs(fall, new Map(env));
+            for (const s of c.consequent) e = stmt(s, e);
+            fall = e;
+          }
+        });
+        loops.pop();
+        const unmatched = node.cases.some((c: Node) => !c.test) ? null : new Map(env);
+        return frame.breaks.reduce((acc: Env | null, b) => joinEnvs(acc, b), joinEnvs(fall, unmatched));
+      }
       case "BreakStatement":
       case "ContinueStatement": {
-        const target = node.label ? [...loops].reverse().find((l) => l.label === node.label.name) : loops[loops.length - 1];
+        // An unlabeled `continue` skips the switch statements around it (its target is a loop).
+        const target = node.label
+          ? [...loops].reverse().find((l) => l.label === node.label.name)
+          : node.type === "ContinueStatement"
+            ? [...loops].reverse().find((l) => !l.switch)
+            : loops[loops.length - 1];
         (node.type === "BreakStatement" ? target?.breaks : target?.continues)?.push(new Map(env));
         return null;
       }

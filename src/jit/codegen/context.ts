@@ -37,6 +37,8 @@ export interface Loop {
   continueDepth: number;
   /** How many scopes were open outside its body: a `break` or `continue` leaves the others (allocation.ts `freeOwned`). */
   scopes?: number;
+  /** A switch statement: the target of a `break`, never of a `continue`. */
+  switch?: boolean;
 }
 
 /** Something that can be read and written: a local (or a struct's locals), an array element, a field in a constructor. */

@@ -78,7 +78,8 @@ export function stmt(cx: FunctionContext, node: Node): void {
     case "BreakStatement":
     case "ContinueStatement": {
       const name = node.label?.name as string | undefined;
-      const loop = [...cx.loops].reverse().find((l) => name === undefined || l.label === name);
+      const continues = node.type === "ContinueStatement";
+      const loop = [...cx.loops].reverse().find((l) => (name === undefined ? !(continues && l.switch) : l.label === name));
       if (!loop) throw cx.fail(`\`${node.type === "BreakStatement" ? "break" : "continue"}\` outside a loop`, node);
       const target = node.type === "BreakStatement" ? loop.breakDepth : loop.continueDepth;
       if (loop.scopes !== undefined) for (let i = cx.scopes.length - 1; i >= loop.scopes; i--) freeOwned(cx, cx.scopes[i]);
@@ -86,6 +87,8 @@ export function stmt(cx: FunctionContext, node: Node): void {
     }
     case "ReturnStatement":
       return returnStatement(cx, node.argument, node);
+    case "SwitchStatement":
+      return switchStatement(cx, node);
     default:
       throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
   }
@@ -229,6 +232,66 @@ function countedExit(cx: FunctionContext, node: Node): { code: Instr[]; bound: [
   if (isBigint(left.type) && isBigint(right.type)) return { code: [...left.code, ...right.code, ["i64.ne"]], bound };
   if (ints(left.type) && ints(right.type)) return { code: [...left.code, ...right.code, ["i32.ne"]], bound };
   return undefined;
+}
+
+let switches = 0;
+
+/**
+ * `switch (d) { case A: …; case B: …; default: … }`: d in a hidden local, then each case body after the
+ * end of a block of its own, nested so that falling through one case's body runs into the next:
+ *
+ *   block $exit   block $case_n-1 … block $case_0
+ *     (d === A) br_if $case_0 … ; br $default (or $exit)
+ *   end body_0   end body_1 … end body_n-1   end
+ *
+ * The tests are compared in order with `===`, as JavaScript does (its tests are expressions without
+ * effects here, so evaluating them in order until one matches is all that can be seen). The cases share
+ * one scope; `break` leaves the statement, `continue` goes to the loop around it.
+ */
+function switchStatement(cx: FunctionContext, node: Node): void {
+  const cases: Node[] = node.cases;
+  for (const c of cases)
+    if (c.test && !pure(c.test, ANY_OPERATOR)) throw cx.err("a `case` test with effects (an assignment, a call)", c.test);
+  cx.scoped(() => {
+    const scope = cx.scopes[cx.scopes.length - 1];
+    cx.escaping.set(scope, assignsOuterArray(cx, node));
+    const type = recurse.expr(cx, node.discriminant);
+    const vts = wasmTypes(type);
+    if (vts.length !== 1)
+      throw cx.fail(`a switch on a ${type === "void" ? "call that returns nothing" : "value of several parts"}`, node.discriminant);
+    const hidden = `__switch${++switches}`;
+    const local = cx.local(vts[0]);
+    cx.emit(["local.set", local]);
+    scope.set(hidden, { type: type as Var["type"], locals: [local], constant: true });
+    const exit = cx.open("block");
+    const depths: number[] = [];
+    for (let k = cases.length - 1; k >= 0; k--) depths[k] = cx.open("block");
+    cases.forEach((c, k) => {
+      if (!c.test) return;
+      const at = { start: c.test.start, end: c.test.end };
+      recurse.cond(cx, {
+        type: "BinaryExpression",
+        operator: "===",
+        left: { type: "Identifier", name: hidden, ...at },
+        right: c.test,
+        ...at,
+      });
+      cx.emit(["br_if", cx.depth - depths[k]]);
+    });
+    const fallback = cases.findIndex((c) => !c.test);
+    cx.emit(["br", cx.depth - (fallback >= 0 ? depths[fallback] : exit)]);
+    cx.loops.push({ label: undefined, breakDepth: exit, continueDepth: -1, scopes: cx.scopes.length - 1, switch: true });
+    try {
+      for (const c of cases) {
+        cx.close();
+        for (const s of c.consequent as Node[]) stmt(cx, s);
+      }
+    } finally {
+      cx.loops.pop();
+    }
+    cx.close();
+    freeOwned(cx, scope);
+  });
 }
 
 export function takeLabel(cx: FunctionContext) {
