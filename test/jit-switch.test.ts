@@ -108,6 +108,28 @@ describe("jit: switch", () => {
     );
   });
 
+  it("gives the cases a scope of their own: a `let` there does not hide the outer name after the switch", () => {
+    function shadow(k: number, seed: number) {
+      let h = seed * 1.5;
+      let x = h | 0;
+      switch (k) {
+        case 1:
+          let h = 5;
+          x += h << 2;
+          break;
+      }
+      return h + x;
+    }
+    const fast = jit(shadow);
+    for (const [k, seed] of [
+      [1, 3],
+      [0, 3],
+      [1, 2 ** 31],
+      [2, -7.25],
+    ])
+      expect(fast(k, seed)).toBe(shadow(k, seed));
+  });
+
   it("matches with === (NaN matches no case, −0 matches 0) and gives back an array a case made when it breaks", () => {
     const pick = (x: number) => {
       let out = -1;

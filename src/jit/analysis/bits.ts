@@ -145,6 +145,10 @@ export function bitLocals(params: readonly Node[], body: Node): BitLocals {
         return;
       case "BlockStatement":
         return scoped(() => (node.body as Node[]).forEach((s) => visit(s, "other")));
+      case "SwitchStatement":
+        // Its cases share one scope of their own.
+        visit(node.discriminant, "other");
+        return scoped(() => (node.cases as Node[]).forEach((c) => visitChildren(c)));
       case "ForStatement":
       case "ForOfStatement":
       case "ForInStatement":

@@ -83,6 +83,10 @@ export function rangeFacts(params: readonly Node[], body: Node): RangeFacts {
     switch (node.type) {
       case "BlockStatement":
         return scoped(() => node.body.forEach(walk));
+      case "SwitchStatement":
+        // Its cases share one scope of their own.
+        walk(node.discriminant);
+        return scoped(() => node.cases.forEach(walkChildren));
       case "VariableDeclaration":
         for (const d of node.declarations) {
           walk(d.init);
