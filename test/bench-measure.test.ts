@@ -28,6 +28,33 @@ function syntheticCase(impls: Implementation<number>[], extra: Partial<BenchCase
 }
 
 describe("measureCases", () => {
+  it("collects garbage before each sample where the runtime offers a gc()", async () => {
+    const g = globalThis as { gc?: () => void };
+    const had = g.gc;
+    const log: string[] = [];
+    g.gc = () => log.push("gc");
+    try {
+      const [result] = await measureCases(
+        [
+          syntheticCase([
+            linearImpl("a", "ts", { run: (n: number) => (log.push("a"), linear(n)) }),
+            linearImpl("b", "wasm", { run: (n: number) => (log.push("b"), linear(n)) }),
+          ]),
+        ],
+        { ...tiny, minSampleMs: 0 },
+        () => 2000,
+      );
+      const samples = result.implementations.reduce((k, i) => k + (i.full?.samplesMs.length ?? 0) + (i.half?.samplesMs.length ?? 0), 0);
+      expect(samples).toBeGreaterThan(0);
+      // Every timed sample (one call each here) comes right after a collection.
+      const rounds = log.slice(log.indexOf("gc"));
+      expect(rounds.filter((x) => x === "gc")).toHaveLength(samples);
+      rounds.forEach((x, i) => x !== "gc" && expect(rounds[i - 1]).toBe("gc"));
+    } finally {
+      g.gc = had;
+    }
+  });
+
   it("marks a wrong answer as wrong, gives no speedup for it, and keeps the right ones ok", async () => {
     const [result] = await measureCases(
       [syntheticCase([linearImpl("right", "ts"), linearImpl("off-by-one", "wasm", { run: (n: number) => linear(n) + 1 })])],

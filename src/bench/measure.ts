@@ -143,6 +143,7 @@ async function measureCase(
       try {
         const order = round % 2 ? (["half", "full"] as const) : (["full", "half"] as const);
         for (const which of order) {
+          collectGarbage();
           const sample = await call(a, a.args[which], a.result.reps ?? 1);
           a.samples[which].push(sample.ms);
           const text = normalize(sample.value);
@@ -248,6 +249,18 @@ interface SelfTimed {
 }
 
 /** One timed sample: `reps` calls in a row (or the implementation's own timing), as ms per call. */
+/**
+ * A full collection before each sample, where the runtime offers one (Node and Deno started with
+ * --expose-gc by `hotpath bench`, Bun always; a page has none): the garbage one implementation leaves
+ * (a 128 MiB output array) is then not collected in the next one's time. Each sample still pays for
+ * the collections its own allocations cause.
+ */
+function collectGarbage(): void {
+  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (g.Bun) g.Bun.gc(true);
+  else g.gc?.();
+}
+
 async function call(a: Active, arg: unknown, reps: number): Promise<SelfTimed> {
   const { impl } = a;
   if (impl.selfTimed) return (await impl.run(arg, reps)) as SelfTimed;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { machineInfo } from "./drive.ts";
-import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
+import { CHROMIUM_ARGS, findRuntimes, GC_FLAGS } from "./runtimes.ts";
 import type { BenchProgress, BenchReport, PresetName, RuntimeResult, SkippedRuntime } from "../types.ts";
 import type { CompareConfig } from "../module/compare-config.ts";
 
@@ -82,8 +82,8 @@ async function inProcess(
   const script = join(root, "build/compare-runner.js");
   const argv =
     target.name === "deno"
-      ? ["run", "--allow-read", "--allow-env", "--allow-sys", script, JSON.stringify(config)]
-      : [script, JSON.stringify(config)];
+      ? ["run", "--allow-read", "--allow-env", "--allow-sys", ...GC_FLAGS.deno, script, JSON.stringify(config)]
+      : [...(GC_FLAGS[target.name] ?? []), script, JSON.stringify(config)];
   const child = spawn(target.path, argv, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -137,7 +137,7 @@ async function inChromium(executablePath: string, root: string, base: Base, prog
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...GC_FLAGS.chromium] });
   try {
     const tab = await browser.newPage();
     const errors: string[] = [];

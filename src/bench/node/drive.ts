@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { machine } from "./machine.ts";
 import { buildC, type CBuild } from "./cbuild.ts";
 import { NATIVE_CASES } from "./native.ts";
-import { CHROMIUM_ARGS, findRuntimes } from "./runtimes.ts";
+import { CHROMIUM_ARGS, findRuntimes, GC_FLAGS } from "./runtimes.ts";
 import { serveStatic } from "./serve.ts";
 import { resolvePreset } from "../presets.ts";
 import { median } from "../../stats.ts";
@@ -195,8 +195,8 @@ async function runProcess(
   const script = join(root, "bench/runners/runtime.mjs");
   const args =
     target.name === "deno"
-      ? ["run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", script, JSON.stringify(config)]
-      : [script, JSON.stringify(config)];
+      ? ["run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", ...GC_FLAGS.deno, script, JSON.stringify(config)]
+      : [...(GC_FLAGS[target.name] ?? []), script, JSON.stringify(config)];
   const child = spawn(target.path, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -252,7 +252,11 @@ async function runChromium(
     ...((config as { set?: string }).set === "jit" ? { [ACORN_PATH]: acornModule() } : {}),
   });
   const profile = mkdtempSync(join(tmpdir(), "hotpath-bench-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...GC_FLAGS.chromium],
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];

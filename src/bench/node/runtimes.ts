@@ -14,6 +14,16 @@ export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 export type RuntimeTarget = { name: RuntimeName; path: string } | { name: RuntimeName; skipped: string };
 
 /** Flags for Chromium as root in a sandbox without network; the browser tests use them too. */
+/**
+ * The flags that give a runtime's measurements a `gc()` to collect garbage before each sample
+ * (src/bench/measure.ts): Node and Deno (V8's --expose-gc) and Chromium; Bun has `Bun.gc` without one.
+ */
+export const GC_FLAGS: Record<string, readonly string[]> = {
+  node: ["--expose-gc"],
+  deno: ["--v8-flags=--expose-gc"],
+  chromium: ["--js-flags=--expose-gc"],
+};
+
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
