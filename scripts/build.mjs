@@ -95,9 +95,7 @@ const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json
  * call of its own `__require` shim when the package is external. A user's bundler must see the literal
  * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
  */
-const TS_PLUGIN_REQUIRE = 'if(typeof require==="function")return require("@sveltejs/acorn-typescript");';
-/** The same as esbuild emits it: through its `__require` helper, whatever name minification gave it. */
-const TS_PLUGIN_EMITTED = /if\(typeof ([\w$]+)==="function"\)return \1\("@sveltejs\/acorn-typescript"\);/g;
+const TS_PLUGIN_REQUIRE = 'if(typeof __require==="function")return __require("@sveltejs/acorn-typescript");';
 
 await mkdir(`${root}/build`, { recursive: true });
 
@@ -149,10 +147,6 @@ if (!process.argv.includes("--wasm-only")) {
     ...Object.entries(SPLIT).map(([target, entryPoints]) =>
       esbuild.build({
         ...common(target),
-        // Node's entries run no code of their own from its source text (jit reads its users' functions,
-        // the jit bench its loops from the browser build, `inspect --twin` the twins built alone): local
-        // names minified too, as in the workers (keepNames: functions and classes keep their `.name`).
-        ...(target === "node" ? { minifyIdentifiers: true, keepNames: true } : {}),
         entryPoints,
         outdir: "build",
         splitting: true,
@@ -180,10 +174,9 @@ if (!process.argv.includes("--wasm-only")) {
   for (const file of await readdir(`${root}/build`)) {
     if (!file.endsWith(".js")) continue;
     const text = await readFile(`${root}/build/${file}`, "utf8");
-    const found = text.match(TS_PLUGIN_EMITTED);
-    if (!found) continue;
-    requires += found.length;
-    await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_EMITTED, TS_PLUGIN_REQUIRE));
+    if (!text.includes(TS_PLUGIN_REQUIRE)) continue;
+    requires += text.split(TS_PLUGIN_REQUIRE).length - 1;
+    await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_REQUIRE, TS_PLUGIN_REQUIRE.replaceAll("__require", "require")));
   }
   if (requires !== 1) throw new Error(`expected one ${TS_PLUGIN_REQUIRE} in build/, found ${requires}`);
   // Whitespace minification drops every comment, `/* @vite-ignore */` included: a dynamic import of a
