@@ -65,41 +65,11 @@ function counted(loop: Node, bigParams: ReadonlySet<string>): Node {
   const body: Node =
     counter === name
       ? loop.body
-      : {
-          type: "BlockStatement",
-          body: [
-            {
-              type: "VariableDeclaration",
-              kind: loop.left.kind,
-              declarations: [{ type: "VariableDeclarator", id: id(name), init: id(counter), ...at }],
-              ...at,
-            },
-            loop.body,
-          ],
-          ...at,
-        };
-  const forLoop: Node = {
-    type: "ForStatement",
-    init: {
-      type: "VariableDeclaration",
-      kind: "let",
-      declarations: [{ type: "VariableDeclarator", id: id(counter), init: start, ...at }],
-      ...at,
-    },
-    test: { type: "BinaryExpression", operator: "<", left: id(counter), right: bound, ...at },
-    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(counter), ...at },
-    body,
-    ...at,
-  };
-  const constant = (name: Node, init: Node): Node => ({
-    type: "VariableDeclaration",
-    kind: "const",
-    declarations: [{ type: "VariableDeclarator", id: name, init, ...at }],
-    ...at,
-  });
+      : { type: "BlockStatement", body: [declaration(loop.left.kind, id(name), id(counter), at), loop.body], ...at };
+  const forLoop = countedFor(counter, start, bound, body, at);
   const before: Node[] = [];
-  if (start !== lo) before.push(constant(start, lo));
-  if (!stable) before.push(constant(bound, hi));
+  if (start !== lo) before.push(declaration("const", start, lo, at));
+  if (!stable) before.push(declaration("const", bound, hi, at));
   if (guard)
     before.push({
       type: "ExpressionStatement",
@@ -154,39 +124,32 @@ function indexed(loop: Node): Node {
           expression: { type: "AssignmentExpression", operator: "=", left: loop.left, right: element, ...at },
           ...at,
         }
-      : {
-          type: "VariableDeclaration",
-          kind: loop.left.kind,
-          declarations: [{ type: "VariableDeclarator", id: loop.left.declarations[0].id, init: element, ...at }],
-          ...at,
-        };
-  const forLoop: Node = {
-    type: "ForStatement",
-    init: {
-      type: "VariableDeclaration",
-      kind: "let",
-      declarations: [{ type: "VariableDeclarator", id: id(k), init: { type: "Literal", value: 0, raw: "0", ...at }, ...at }],
-      ...at,
-    },
-    test: {
-      type: "BinaryExpression",
-      operator: "<",
-      left: id(k),
-      right: { type: "MemberExpression", object: source, property: id("length"), computed: false, optional: false, ...at },
-      ...at,
-    },
-    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(k), ...at },
-    body: { type: "BlockStatement", body: [first, loop.body], ...at },
-    ...at,
-  };
+      : declaration(loop.left.kind, loop.left.declarations[0].id, element, at);
+  const zero: Node = { type: "Literal", value: 0, raw: "0", ...at };
+  const length: Node = { type: "MemberExpression", object: source, property: id("length"), computed: false, optional: false, ...at };
+  const forLoop = countedFor(k, zero, length, { type: "BlockStatement", body: [first, loop.body], ...at }, at);
   if (source === array) return forLoop;
-  const copy: Node = {
-    type: "VariableDeclaration",
-    kind: "const",
-    declarations: [{ type: "VariableDeclarator", id: source, init: array, ...at }],
+  return { type: "BlockStatement", body: [declaration("const", source, array, at), forLoop], ...at };
+}
+
+type At = { start: number; end: number };
+
+/** `kind name = init;` */
+function declaration(kind: string, name: Node, init: Node, at: At): Node {
+  return { type: "VariableDeclaration", kind, declarations: [{ type: "VariableDeclarator", id: name, init, ...at }], ...at };
+}
+
+/** `for (let counter = start; counter < bound; counter++) body` */
+function countedFor(counter: string, start: Node, bound: Node, body: Node, at: At): Node {
+  const id = (): Node => ({ type: "Identifier", name: counter, ...at });
+  return {
+    type: "ForStatement",
+    init: declaration("let", id(), start, at),
+    test: { type: "BinaryExpression", operator: "<", left: id(), right: bound, ...at },
+    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(), ...at },
+    body,
     ...at,
   };
-  return { type: "BlockStatement", body: [copy, forLoop], ...at };
 }
 
 /** The hidden builtin that checks a lowered prange's number bounds (codegen/calls.ts). */
@@ -301,14 +264,8 @@ function declareAt(statements: Node[], at: number, d: Node, name: string): boole
       : undefined;
   const assignment = t?.type === "ExpressionStatement" ? assigns(t.expression) : t?.type === "ForStatement" ? assigns(t.init) : undefined;
   if (!assignment) return false;
-  const declaration: Node = {
-    type: "VariableDeclaration",
-    kind: "let",
-    declarations: [{ type: "VariableDeclarator", id: d.id, init: assignment.right, start: assignment.start, end: assignment.end }],
-    start: assignment.start,
-    end: assignment.end,
-  };
-  statements.splice(at, 1, ...(t.type === "ForStatement" ? [declaration, { ...t, init: null }] : [declaration]));
+  const declared = declaration("let", d.id, assignment.right, { start: assignment.start, end: assignment.end });
+  statements.splice(at, 1, ...(t.type === "ForStatement" ? [declared, { ...t, init: null }] : [declared]));
   return true;
 }
 
