@@ -346,6 +346,45 @@ describe("jit: typed arrays made in the function", () => {
     expect(arenaUsed()).toBe(0);
   });
 
+  it("fills as TypedArray.prototype.fill does: relative, truncated and clamped ranges, the value converted once", () => {
+    function fillRange(a: Int32Array, b: Float64Array, c: Uint8ClampedArray, v: number, start: number, end: number) {
+      a.fill(v, start, end);
+      b.fill(v, start);
+      c.fill(v);
+      const d = new Float32Array(a.length + 1).fill(v, -2);
+      return a[0] + b[b.length - 1] + c[0] + d[d.length - 1];
+    }
+    const fast = jit(fillRange);
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -300, max: 70000 }),
+      fc.constantFrom(0, -0, 2.5, 255.5, NaN, Infinity, 2 ** 32 + 7),
+    );
+    const index = fc.oneof(
+      fc.integer({ min: -12, max: 12 }),
+      fc.double({ min: -20, max: 20 }),
+      fc.constantFrom(NaN, Infinity, -Infinity, -0),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 }), value, index, index, (n, v, start, end) =>
+        same(fillRange, fast, [new Int32Array(n), new Float64Array(n), new Uint8ClampedArray(n), v, start, end]),
+      ),
+      { numRuns: 200 },
+    );
+    // A made array filled before use is given back at the end of its block too.
+    const rows = jit((n: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const row = new Float64Array(4).fill(i);
+        s += row[3];
+      }
+      return s;
+    });
+    expect(rows(100)).toBe(4950);
+    expect(rows.inspect()).toMatch(/__hp_free/);
+    expect(arenaUsed()).toBe(0);
+  });
+
   it("refuses what JavaScript refuses or it does not make: bigint from number arrays, several arguments", () => {
     expect(() => jit((a: Float64Array) => new BigInt64Array(a as never).length)(new Float64Array(2))).toThrow(
       /`new BigInt64Array` of a Float64Array: bigint and number arrays do not convert/,

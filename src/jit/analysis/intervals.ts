@@ -296,6 +296,9 @@ export function analyze(
   /** The array an initial value is: another array local's, or a new one (`new Float64Array(n)`). */
   const arrayOf = (init: Node): Pick<Binding, "kind" | "element"> | undefined => {
     if (init.type === "Identifier") return resolve(init.name);
+    // `a.fill(…)` is the array a.
+    if (init.type === "CallExpression" && init.callee.type === "MemberExpression" && init.callee.property.name === "fill")
+      return arrayOf(unwrap(init.callee.object));
     const isNew = init.type === "NewExpression" && init.callee.type === "Identifier" && !resolve(init.callee.name);
     const element = isNew ? typedArrayElement(init.callee.name) : undefined;
     return element ? { kind: "array", element } : undefined;

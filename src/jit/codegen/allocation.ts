@@ -26,7 +26,7 @@ import {
   type ElementType,
   type ResultType,
 } from "../analysis/types.ts";
-import { elementPlace } from "./places.ts";
+import { elementPlace, writtenParameter } from "./places.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 /** The host functions allocating code imports from `env` (runtime/host.ts provides them). */
@@ -35,10 +35,77 @@ export const ALLOC_IMPORTS = { alloc: "__hp_alloc", free: "__hp_free" } as const
 /** The element types by the number the code passes to `alloc` (its second argument). */
 export const ALLOC_ELEMENTS = Object.keys(ELEMENTS) as readonly ElementType[];
 
-/** The element type of `new Name(…)` when Name is a typed array jit knows and no local hides it. */
+/** The element type of `new Name(…)` (or `new Name(…).fill(…)`) when Name is a typed array jit knows and no local hides it. */
 export function allocatedElement(cx: FunctionContext, node: Node): ElementType | undefined {
+  if (isFill(node)) return allocatedElement(cx, node.callee.object);
   if (node.type !== "NewExpression" || node.callee.type !== "Identifier" || cx.lookup(node.callee.name)) return undefined;
   return typedArrayElement(node.callee.name);
+}
+
+/** `x.fill(…)`: a typed array's fill, when x is one (the code generator checks). */
+export const isFill = (node: Node): boolean =>
+  node.type === "CallExpression" &&
+  node.callee.type === "MemberExpression" &&
+  !node.callee.computed &&
+  node.callee.property.name === "fill";
+
+/**
+ * `a.fill(value, start, end)`, as TypedArray.prototype.fill: the value converted once (a number, or a
+ * bigint for a bigint array: JavaScript throws otherwise), start and end relative (negative from the
+ * end), truncated and clamped to [0, length], then every element in between stored as an assignment
+ * stores it. Leaves the array (the call's value).
+ */
+export function fillCall(cx: FunctionContext, node: Node): ResultType {
+  const args: Node[] = node.arguments;
+  if (args.length > 3) throw cx.err(`\`.fill\` with ${args.length} arguments (it takes a value, a start and an end)`, node);
+  const object = node.callee.object;
+  const type = recurse.expr(cx, object);
+  if (!isArray(type)) throw cx.err(`\`.fill\` of a ${describeType(type)}`, node);
+  const [ptr, length] = [cx.local("i32"), cx.local("i32")];
+  cx.emit(["local.set", length], ["local.set", ptr]);
+  cx.builder.wrote(writtenParameter(cx, object));
+  cx.builder.usesMemory = true;
+  const element = elementOf(type);
+  const valueType = args.length > 0 ? recurse.expr(cx, args[0]) : "f64";
+  if (args.length === 0) cx.emit(["f64.const", NaN]); // undefined: NaN for a number array
+  const wanted = ELEMENTS[element].value;
+  const [from, value] = isBigint(wanted) ? [wanted, cx.local("i64")] : ["f64" as const, cx.local("f64")];
+  cx.emit(...cx.convert(valueType, from, args[0] ?? node, "the value of `.fill`"), ["local.set", value]);
+  // An end of the range: the argument truncated (NaN as 0), from the end when negative, clamped to [0, length].
+  const end = (arg: Node | undefined, otherwise: Instr[]): number => {
+    const out = cx.local("i32");
+    if (!arg) return (cx.emit(...otherwise, ["local.set", out]), out);
+    const t = recurse.expr(cx, arg);
+    if (!isNumber(t)) throw cx.fail(`a ${describeType(t)} as an index of \`.fill\` (a number is expected)`, arg);
+    const x = cx.local("f64");
+    const len: Instr[] = [["local.get", length], ["f64.convert_i32_u"]];
+    cx.emit(...cx.convert(t, "f64", arg, "an index of `.fill`"), ["f64.trunc"], ["local.tee", x], ["local.get", x], ["f64.eq"]);
+    cx.emit(["if", "f64"], ["local.get", x], ["else"], ["f64.const", 0], ["end"], ["local.tee", x]);
+    cx.emit(["f64.const", 0], ["f64.lt"], ["if", "f64"], ...len, ["local.get", x], ["f64.add"], ["f64.const", 0], ["f64.max"]);
+    cx.emit(["else"], ["local.get", x], ...len, ["f64.min"], ["end"], ["i32.trunc_sat_f64_u"], ["local.set", out]);
+    return out;
+  };
+  const k = end(args[1], [["i32.const", 0]]);
+  const last = end(args[2], [["local.get", length]]);
+  const addr = cx.local("i32");
+  const place = elementPlace(cx, type, addr);
+  const exit = cx.open("block");
+  const top = cx.open("loop");
+  cx.emit(["local.get", k], ["local.get", last], ["i32.ge_u"], ["br_if", cx.depth - exit]);
+  cx.emit(
+    ["local.get", ptr],
+    ["local.get", k],
+    ["i32.const", Math.log2(ELEMENTS[element].bytes)],
+    ["i32.shl"],
+    ["i32.add"],
+    ["local.set", addr],
+  );
+  cx.emit(["local.get", value], ...place.set(from, node));
+  cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - top]);
+  cx.close();
+  cx.close();
+  cx.emit(["local.get", ptr], ["local.get", length]);
+  return type;
 }
 
 /** Compiles `new Name()`, `new Name(length)` or `new Name(typed array)` (a copy): leaves (pointer, length). */

@@ -4,7 +4,7 @@ import { GLOBAL_TESTS, NUMBER_TESTS, asN, math, numberTest, prangeBounds, toBigi
 import { PRANGE_BOUNDS } from "../front/lower.ts";
 import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
-import { allocatedElement, newTypedArray } from "./allocation.ts";
+import { allocatedElement, fillCall, isFill, newTypedArray } from "./allocation.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, type ValueType, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
@@ -21,6 +21,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
       return numberTest(cx, callee.property.name, args, node, false);
     throw cx.err(`calling \`${name}\``, callee);
   }
+  if (isFill(node)) return fillCall(cx, node);
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
   if (cx.lookup(callee.name)) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
   if (callee.name === PRANGE_BOUNDS) return prangeBounds(cx, args, node);

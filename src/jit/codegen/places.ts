@@ -57,7 +57,7 @@ export function placeOf(cx: FunctionContext, node: Node): Place {
 }
 
 /** The entry function's parameter an array store goes to, when it is one that is never reassigned; else "all". */
-function writtenParameter(cx: FunctionContext, object: Node): number | "all" {
+export function writtenParameter(cx: FunctionContext, object: Node): number | "all" {
   if (!cx.plan.exported || object.type !== "Identifier") return "all";
   const v = cx.lookup(object.name);
   if (!v || !cx.isParameter(object.name, v) || cx.ranges.writtenParams.has(object.name)) return "all";
