@@ -5,6 +5,7 @@ import { PRANGE_BOUNDS } from "../front/lower.ts";
 import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
 import { allocatedElement, fillCall, isFill, newTypedArray } from "./allocation.ts";
+import { inlineCall } from "./inline.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, type ValueType, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
@@ -23,7 +24,9 @@ export function call(cx: FunctionContext, node: Node): ResultType {
   }
   if (isFill(node)) return fillCall(cx, node);
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
-  if (cx.lookup(callee.name)) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
+  const local = cx.lookup(callee.name);
+  if (local?.inline) return inlineCall(cx, callee.name, local.inline, node);
+  if (local) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
   if (callee.name === PRANGE_BOUNDS) return prangeBounds(cx, args, node);
   if (callee.name === "Number" || callee.name === "BigInt") {
     if (args.length !== 1) throw cx.fail(`${callee.name}() takes one argument here`, node);

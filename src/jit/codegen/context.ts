@@ -4,6 +4,7 @@
 // functions over this context: statements.ts, expressions.ts, operators.ts, places.ts, calls.ts,
 // builtins.ts; compile.ts runs them.
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
+import type { InlineFunction } from "./inline.ts";
 import { TRAP_GLOBALS } from "./traps.ts";
 import { describeNode, describeType } from "./describe.ts";
 import { toInt32, TWO_63 } from "./numeric.ts";
@@ -29,6 +30,8 @@ export interface Var {
   wrapped?: boolean;
   /** Declared by `new Float64Array(…)`: its block is given back when its scope ends (allocation.ts). */
   owned?: boolean;
+  /** An arrow compiled into each of its calls (inline.ts); it holds no value. */
+  inline?: InlineFunction;
 }
 
 export interface Loop {

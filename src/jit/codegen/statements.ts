@@ -12,6 +12,7 @@ import { searchLoop } from "../transforms/search.ts";
 import { boundsVersion } from "../transforms/bounds.ts";
 import { MARK } from "./chunk.ts";
 import { allocatedElement, assignsOuterArray, freeOwned } from "./allocation.ts";
+import { inlineFunction } from "./inline.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
@@ -338,6 +339,13 @@ export function declare(cx: FunctionContext, node: Node) {
         `\`${d.id.name}\` needs an initial value: jit infers a local's type from it (or from \`${d.id.name} = …\` as the first statement of the same block to use it)`,
         d,
       );
+    const arrow = inlineFunction(cx, unwrap(d.init), node.kind);
+    if (arrow) {
+      const scope = cx.scopes[cx.scopes.length - 1];
+      if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
+      scope.set(d.id.name, { type: "bool", locals: [], constant: true, inline: arrow });
+      continue;
+    }
     let type = recurse.expr(cx, d.init);
     if (type === "void") throw cx.fail(`\`${d.id.name}\` is initialised with a call that returns nothing`, d.init);
     // A number local lives in an i32 when every value it ever holds is an int32 (uint32): proven by
