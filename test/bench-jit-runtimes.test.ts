@@ -44,10 +44,14 @@ describe.each(RUNTIME_NAMES)("jit case set in %s", (name) => {
           expect([c.id, i.id, i.status, i.note ?? ""]).toEqual([c.id, i.id, expect.stringMatching(/^(ok|flat)$/), expect.any(String)]);
         }
       }
-      // The first-call row: the main run's first call and a fresh process's, and their median shown.
+      // The first-call row: the main run's first call and a fresh process's, each with its process's
+      // later calls, and the median first call shown.
       const first = rt.cases.find((c) => c.id === "first-call")!.implementations.find((i) => i.id === "jit")!;
       expect(first.coldSamplesMs).toHaveLength(2);
       expect(first.coldSamplesMs!.every((ms) => ms > 0)).toBe(true);
+      expect(first.laterSamplesMs).toHaveLength(2);
+      expect(first.laterSamplesMs![0]).toBe(first.full!.medianMs);
+      expect(first.laterSamplesMs!.every((ms) => ms > 0)).toBe(true);
       expect(first.coldMs).toBeCloseTo((first.coldSamplesMs![0] + first.coldSamplesMs![1]) / 2, 9);
       expect(progress).toContain("first-call:first call, fresh process 2/2");
       // Published answers where the loop has one: π(10^4) = 1229.

@@ -80,6 +80,7 @@ async function measureCase(
   for (const a of [...active]) {
     progress("cold", a.impl.id);
     try {
+      collectGarbage();
       const t0 = now();
       const out = a.impl.run(a.args.full, 1);
       a.async = isThenable(out);
@@ -248,7 +249,6 @@ interface SelfTimed {
   ms: number;
 }
 
-/** One timed sample: `reps` calls in a row (or the implementation's own timing), as ms per call. */
 /**
  * A full collection before each sample, where the runtime offers one (Node and Deno started with
  * --expose-gc by `hotpath bench`, Bun always; a page has none): the garbage one implementation leaves
@@ -261,6 +261,7 @@ function collectGarbage(): void {
   else g.gc?.();
 }
 
+/** One timed sample: `reps` calls in a row (or the implementation's own timing), as ms per call. */
 async function call(a: Active, arg: unknown, reps: number): Promise<SelfTimed> {
   const { impl } = a;
   if (impl.selfTimed) return (await impl.run(arg, reps)) as SelfTimed;

@@ -6,7 +6,7 @@ import type { PresetName, PresetSettings } from "./types.ts";
 
 export const PRESETS: Record<PresetName, PresetSettings> = {
   quick: { name: "quick", rounds: 5, minRounds: 3, minSampleMs: 2, budgetMs: 150, warmupMs: 20, workers: [1, 2], firstCallProcesses: 1 },
-  full: { name: "full", rounds: 11, minRounds: 3, minSampleMs: 25, budgetMs: 6000, warmupMs: 300, firstCallProcesses: 5 },
+  full: { name: "full", rounds: 11, minRounds: 3, minSampleMs: 25, budgetMs: 6000, warmupMs: 300, firstCallProcesses: 9 },
 };
 
 const KEYS = ["name", "rounds", "minRounds", "minSampleMs", "budgetMs", "warmupMs", "workers", "firstCallProcesses"] as const;

@@ -102,8 +102,9 @@ export interface PresetSettings {
   workers?: number[];
   /**
    * The jit set's first-call case: the fresh processes (browsers, for Chromium) whose first call is
-   * timed, the runtime's own run included; the row's `coldMs` is their median. A first call happens once
-   * per process, so more samples of it need more processes. Default: 1 (quick), 5 (full).
+   * timed, each against its own later calls, the runtime's own run included; the row's `coldMs` is the
+   * median first call. A first call happens once per process, so more samples of it need more
+   * processes. Default: 1 (quick), 9 (full).
    */
   firstCallProcesses: number;
 }
@@ -149,6 +150,8 @@ export interface ImplementationResult extends ImplementationName {
   coldMs?: number;
   /** The jit set's first-call row: the first call in each fresh process, this run's first (`coldMs` is their median). */
   coldSamplesMs?: number[];
+  /** With `coldSamplesMs`: the median of the later calls in the same process, one per first call. */
+  laterSamplesMs?: number[];
   /** Warm samples at the full size and at the growth guard's half size. */
   full?: SampleSummary;
   half?: SampleSummary;

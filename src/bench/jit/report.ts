@@ -6,6 +6,7 @@
 import { formatMs, textTable } from "../../format.ts";
 import { formatSize, formatSpeedup, header, measured, type Table } from "../report/table.ts";
 import type { BenchReport, CaseResult, ImplementationResult, RuntimeResult } from "../types.ts";
+import { median } from "../../stats.ts";
 import { FASTMATH_TOLERANCE } from "./answers.ts";
 import { JIT, JIT_ZERO_COPY, KERNEL, PLAIN } from "./loop-specs.ts";
 
@@ -15,7 +16,7 @@ export const FIRST_CALL_TARGET = 0.9;
 export const JIT_LEGEND = [
   "Median time per call over interleaved rounds after warm-up; × = plain JS time ÷ this row's time, measured in the same run.",
   "jit: the plain function given to jit() (ordinary typed arrays, copied into wasm memory and back on each call); zero-copy: the same jitted function on arrays from jit.array (no copies); AS kernel: the AssemblyScript kernel computing the same answer, inputs placed before timing.",
-  "first call: the first call of the freshly jitted function at full size (compilation included), and its speed as a fraction of the later calls' (later median ÷ first call; the target is ≥ 0.9). The first-call row's is the median of the first calls of several fresh processes (the full preset: 5), listed under the runtime's table.",
+  "first call: the first call of the freshly jitted function at full size (compilation included), and its speed as a fraction of the later calls' (later median ÷ first call; the target is ≥ 0.9). The first-call row's is timed in several processes (the full preset: 9), each first call against the later calls of its own process (the machine's speed drifts between processes), and shows the medians; every process is listed under the runtime's table.",
   `Every answer is checked against plain JS: bit for bit (doubles with Object.is; arrays by a hash of their bytes), except { fastmath: true } rows: relative difference ≤ ${FASTMATH_TOLERANCE}. WRONG: a different answer; error: the row could not run (its error).`,
 ];
 
@@ -49,10 +50,23 @@ const errorCell = (i: ImplementationResult) => {
 const speedupCell = (c: CaseResult, i: ImplementationResult | undefined) =>
   i && c.baseline === i.id ? "JS" : i && (i.status === "ok" || i.status === "flat") ? formatSpeedup(i.speedup) : "";
 
-/** The jit row's first call and its speed against the later calls: "116 ms (0.24)". */
+/**
+ * The jit row's first call's speed as a fraction of the later calls': later median ÷ first call. Where
+ * first calls were timed in several processes, each against the later calls of its own process, the
+ * median of those fractions.
+ */
 export function firstCallRatio(i: ImplementationResult | undefined): number | undefined {
   if (!i || !i.coldMs || !i.full || (i.status !== "ok" && i.status !== "flat")) return undefined;
-  return i.full.medianMs / i.coldMs;
+  const ratios = processRatios(i);
+  return ratios ? median(ratios) : i.full.medianMs / i.coldMs;
+}
+
+/** Each process's later median ÷ its first call, where both were kept. */
+function processRatios(i: ImplementationResult): number[] | undefined {
+  const cold = i.coldSamplesMs;
+  const later = i.laterSamplesMs;
+  if (!cold || !later || cold.length !== later.length || cold.length === 0) return undefined;
+  return cold.map((ms, k) => later[k] / ms);
 }
 
 /** Two decimals, cut rather than rounded, so that 0.899 never reads as the target 0.90. */
@@ -116,12 +130,14 @@ function notes(rt: RuntimeResult): string[] {
   ]);
 }
 
-/** "first call in 5 fresh processes: 28.9 29.1 … ms (0.91–0.95 of later calls); the table shows their median". */
+/** "first call in 5 processes (then the later calls' median there): 28.9 ms (28.1 ms: 0.97), …; the table shows the medians". */
 function freshFirstCalls(i: ImplementationResult): string {
   const samples = i.coldSamplesMs!;
-  const ratios = i.full ? samples.map((ms) => i.full!.medianMs / ms) : [];
-  const range = ratios.length ? ` (${ratioText(Math.min(...ratios))}–${ratioText(Math.max(...ratios))} of the later calls' speed)` : "";
-  return `first call in ${samples.length} fresh processes: ${samples.map((ms) => formatMs(ms)).join(", ")}${range}; the table shows their median`;
+  const ratios = processRatios(i);
+  if (!ratios)
+    return `first call in ${samples.length} processes: ${samples.map((ms) => formatMs(ms)).join(", ")}; the table shows their median`;
+  const each = samples.map((ms, k) => `${formatMs(ms)} (${formatMs(i.laterSamplesMs![k])}: ${ratioText(ratios[k])})`);
+  return `first call in ${samples.length} processes (then the median of that process's later calls, and their ratio): ${each.join(", ")}; the table shows the median first call and the median ratio`;
 }
 
 /** Rows beyond the table's columns (the vectorize case's parallel row): their time, × plain JS and × the case's jit row. */

@@ -116,9 +116,11 @@ const FIRST_CALL_ROW = "jit";
 /**
  * A first call happens once per process: timing more of them takes more processes. Runs the jit
  * set's first-call case alone in `processes − 1` more fresh processes (browsers) of the runtime, at
- * the size of the main run, and makes the row's `coldMs` the median of every first call, the main
- * run's included. The warm calls stay the main run's. A fresh run that fails leaves the samples it
- * could not give out, with a remark saying so.
+ * the size of the main run, each with a few later calls of its own, and keeps every process's first
+ * call with the median of its later calls: the machine's speed drifts by a third between processes
+ * and over seconds (a plain JavaScript loop too), so a first call is compared with later calls of
+ * the same process, timed right after it. The row's `coldMs` is the median first call. A fresh run
+ * that fails leaves the samples it could not give out, with a remark saying so.
  */
 async function sampleFirstCalls(
   result: RuntimeResult,
@@ -129,11 +131,12 @@ async function sampleFirstCalls(
 ): Promise<void> {
   const c = result.cases.find((x) => x.id === FIRST_CALL_CASE);
   const row = c?.implementations.find((i) => i.id === FIRST_CALL_ROW);
-  if (!c || !row || row.coldMs === undefined || processes <= 1) return;
-  const samples = [row.coldMs];
+  if (!c || !row || row.coldMs === undefined || !row.full || processes <= 1) return;
+  const cold = [row.coldMs];
+  const later = [row.full.medianMs];
   const failures: string[] = [];
-  // The fewest warm calls that still check the answer: only the cold call is kept.
-  const preset = { name: "custom", rounds: 1, minRounds: 1, minSampleMs: 0, budgetMs: 0, warmupMs: 0, firstCallProcesses: 1 };
+  // No warm-up beyond the one call that checks the half size; three later calls, right after the first.
+  const preset = { name: "custom", rounds: 3, minRounds: 3, minSampleMs: 0, budgetMs: 0, warmupMs: 0, firstCallProcesses: 1 };
   for (let k = 2; k <= processes; k++) {
     progress({
       caseIndex: result.cases.indexOf(c),
@@ -147,15 +150,17 @@ async function sampleFirstCalls(
         () => {},
       );
       const again = fresh.cases.find((x) => x.id === FIRST_CALL_CASE)?.implementations.find((i) => i.id === FIRST_CALL_ROW);
-      if (again?.coldMs === undefined || again.status === "error" || again.status === "wrong")
+      if (again?.coldMs === undefined || !again.full || again.status === "error" || again.status === "wrong")
         throw new Error(again?.note ?? "no first call was timed");
-      samples.push(again.coldMs);
+      cold.push(again.coldMs);
+      later.push(again.full.medianMs);
     } catch (error) {
       failures.push((error as Error).message);
     }
   }
-  row.coldSamplesMs = samples;
-  row.coldMs = median(samples);
+  row.coldSamplesMs = cold;
+  row.laterSamplesMs = later;
+  row.coldMs = median(cold);
   if (failures.length > 0)
     row.remark = [row.remark, `${failures.length} of ${processes - 1} fresh processes failed: ${failures[0]}`].filter(Boolean).join("; ");
 }
