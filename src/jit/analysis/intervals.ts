@@ -22,6 +22,7 @@
 //   u32 up to 2^31, and the search transform steps such counters in lanes.)
 // Everything it does not understand is "any number": a fact is only ever proven, never assumed.
 import type { Node } from "../front/parse.ts";
+import { thrownValues } from "../front/throw.ts";
 import { ELEMENTS, WRAPPING_ELEMENTS, isArray, elementOf, typedArrayElement, type ElementType, type ValueType } from "./types.ts";
 
 export interface NumberFacts {
@@ -623,6 +624,10 @@ export function analyze(
       }
       case "ReturnStatement":
         if (node.argument) expr(node.argument, env);
+        return null;
+      case "ThrowStatement":
+        // The message's values are computed, then the function is left (front/throw.ts).
+        for (const value of thrownValues(node.argument)) expr(value, env);
         return null;
       default:
         return env;

@@ -157,7 +157,9 @@ export function unary(cx: FunctionContext, node: Node): ResultType {
   const op = node.operator;
   const arg = node.argument;
   if (op === "-" && arg.type === "Literal" && typeof arg.value === "number") return number(cx, -arg.value);
-  if (op === "typeof" || op === "void" || op === "delete") throw cx.err(`\`${op}\``, node);
+  // `typeof parameter === "number"` is folded before (front/typeof.ts); any other typeof is a string.
+  if (op === "typeof") throw cx.err('`typeof` other than a parameter\'s compared with a string (`typeof n === "number"`)', node);
+  if (op === "void" || op === "delete") throw cx.err(`\`${op}\``, node);
   // A negative bigint constant cannot be a u64: it would be 2^64 − k and compare as that, where
   // JavaScript compares it as −k (a sentinel `let best = -1n` would never be beaten). Refuse it.
   if (op === "-" && typeof arg.bigint === "string" && cx.bigint === "u64" && BigInt(arg.bigint) !== 0n)

@@ -2,6 +2,7 @@
 // (a plan), the functions and classes names can refer to, and what a function's code may ask of the
 // module being built (ModuleHost, which module.ts implements). Types only, so that module.ts,
 // compile.ts and context.ts all import from here and not from each other.
+import type { ErrorClass } from "../front/throw.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import type { ClassType, ResultType, Signature, ValueType } from "../analysis/types.ts";
 import type { ValType } from "../wasm/wasm.ts";
@@ -72,4 +73,16 @@ export interface TrapSite {
   readonly what: string;
   /** The site stores the index and the array's length before trapping. */
   readonly index: boolean;
+  /** A `throw` statement: the error it throws, through the host (codegen/throw.ts). */
+  readonly thrown?: ThrowSite;
+}
+
+/** How a value of the message crosses to the host, and how it is written there. */
+export type ThrownValue = "f64" | "i32" | "u32" | "bool" | "u64" | "i64";
+
+/** What a throw site throws (a trap site's `thrown`, codegen/throw.ts): the class, and the message's text pieces around its values. */
+export interface ThrowSite {
+  readonly ctor: ErrorClass;
+  /** Text pieces and value kinds in order: a kind stands for the next value passed to the host (ToString of it). */
+  readonly parts: readonly (string | { readonly value: ThrownValue })[];
 }

@@ -1,5 +1,5 @@
 // Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
-// (block/loop/block so `break` and `continue` are plain branches), labels and `return`.
+// (block/loop/block so `break` and `continue` are plain branches), labels, `return` and `throw` (throw.ts).
 import type { FunctionContext, Loop, Var } from "./context.ts";
 import { CONSTRUCTS } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "../transforms/idioms.ts";
@@ -13,6 +13,7 @@ import { boundsVersion } from "../transforms/bounds.ts";
 import { MARK } from "./chunk.ts";
 import { allocatedElement, assignsOuterArray, freeOwned } from "./allocation.ts";
 import { inlineFunction } from "./inline.ts";
+import { throwStatement } from "./throw.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
@@ -90,6 +91,8 @@ export function stmt(cx: FunctionContext, node: Node): void {
       return returnStatement(cx, node.argument, node);
     case "SwitchStatement":
       return switchStatement(cx, node);
+    case "ThrowStatement":
+      return throwStatement(cx, node);
     default:
       throw cx.err(CONSTRUCTS[node.type] ?? `a ${node.type}`, node);
   }

@@ -21,6 +21,7 @@ import { parseFunction, type Node, type ParsedFunction } from "../front/parse.ts
 import { isPrangeCall } from "./prange.ts";
 import { parseSignature, typeName, type ValueType } from "../analysis/types.ts";
 import { firstAllocation } from "../codegen/allocation.ts";
+import { firstThrow } from "../front/throw.ts";
 import { globals } from "../runtime/registry.ts";
 
 /** How a reduction variable's partial results combine. */
@@ -453,6 +454,13 @@ export function planOf(parsed: ParsedFunction): Plan {
     throw source.error(
       `\`new ${made.callee.name}\` in a parallel function (its chunks run on the pool's workers): make the array outside and pass it in`,
       made,
+    );
+  // The statements before the loop run in every chunk, on the workers, which cannot throw your error.
+  const thrown = firstThrow(parsed.body);
+  if (thrown)
+    throw source.error(
+      "`throw` in a parallel function (its chunks run on the pool's workers): check the arguments before calling it",
+      thrown,
     );
   const later = statements.slice(index + 1).find((s) => find(s, isPrangeLoop));
   if (later) throw source.error("one prange loop per function (this is the second)", find(later, isPrangeLoop)!);

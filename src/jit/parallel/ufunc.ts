@@ -32,6 +32,7 @@ import { Adaptive } from "../runtime/adaptive.ts";
 import { addressOf, arenaShared, jitArray, jitFree, type JitArrayConstructor } from "../runtime/memory.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
 import { firstAllocation } from "../codegen/allocation.ts";
+import { firstThrow } from "../front/throw.ts";
 
 /** The element types of vectorize's signatures: jit's array element types, and bool (a Uint8Array of 0 and 1). */
 export type UfuncType = "f64" | "f32" | "i32" | "u32" | "u8" | "i64" | "u64" | "bool";
@@ -230,6 +231,12 @@ export function vectorize(
     throw parsed.source.error(
       `\`new ${made.callee.name}\` in the function of a parallel vectorize (its loops run on the pool's workers): use target "cpu"`,
       made,
+    );
+  const thrown = target === "parallel" ? firstThrow(parsed.body) : undefined;
+  if (thrown)
+    throw parsed.source.error(
+      '`throw` in the function of a parallel vectorize (its loops run on the pool\'s workers, which cannot throw your error): use target "cpu"',
+      thrown,
     );
   const declared = (typeof signatures === "string" ? [signatures] : (signatures ?? [])).map((s, i) =>
     parseUfuncSignature(s, typeof signatures === "string" ? "signatures" : `signatures[${i}]`),

@@ -19,7 +19,8 @@ import {
 } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
-import type { TrapSite } from "../codegen/plan.ts";
+import type { ThrownValue, TrapSite } from "../codegen/plan.ts";
+import { Thrown } from "./host.ts";
 import { TRAP_EXPORTS } from "../codegen/traps.ts";
 import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
 
@@ -164,7 +165,9 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
           binding.name,
           { cause: e },
         )
-      : e;
+      : e instanceof Thrown
+        ? thrownError(e, binding.traps)
+        : e;
   if (params.every((t) => !isArray(t) && !isClass(t))) {
     // Numbers, bigints and booleans alone: nothing to copy, a call of a few conversions.
     const convert = params.map((t) => SCALARS[t as ScalarType]);
@@ -253,6 +256,10 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
       try {
         raw = callWith(fn, flat);
       } catch (e) {
+        // A `throw` leaves what the call wrote before it in place, as in JavaScript: copied back.
+        if (e instanceof Thrown && copies)
+          for (const c of copies)
+            if (c.back) c.region ? copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr) : copyBack(c.view, c.ctor, c.ptr);
         throw trapped(e);
       }
       if (copies) {
@@ -408,6 +415,31 @@ function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] |
   const index = read(TRAP_EXPORTS.index)?.value as number;
   const length = read(TRAP_EXPORTS.length)?.value as number;
   return `${trap.what}: ${Object.is(index, -0) ? "-0" : index}, where the length is ${length} (JavaScript reads undefined there, and ignores a write)`;
+}
+
+/** The error a `throw` statement throws in JavaScript: its class, its message with ToString of each value (codegen/throw.ts). */
+function thrownError(e: Thrown, traps: readonly TrapSite[] | undefined): Error {
+  const site = traps?.[e.site - 1]?.thrown;
+  if (!site) return new Error(`a jit function threw from an unknown site (${e.site})`);
+  const ctor = (globalThis as unknown as Record<string, new (message?: string) => Error>)[site.ctor];
+  if (site.parts.length === 0) return new ctor();
+  let k = 0;
+  let message = "";
+  for (const p of site.parts) message += typeof p === "string" ? p : shown(p.value, e.values[k++]);
+  return new ctor(message);
+}
+
+function shown(kind: ThrownValue, v: number | bigint): string {
+  switch (kind) {
+    case "bool":
+      return v ? "true" : "false";
+    case "u32":
+      return String((v as number) >>> 0);
+    case "u64":
+      return String(BigInt.asUintN(64, v as bigint));
+    default:
+      return String(v);
+  }
 }
 
 function explain(message: string): string {

@@ -6,7 +6,7 @@
 // Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
 import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
 import { ELEMENTS, elementOf, isArray, isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
-import { allocates } from "./host.ts";
+import { allocates, throwsErrors } from "./host.ts";
 
 export interface RefSource {
   readonly module: WebAssembly.Module;
@@ -33,6 +33,10 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
   // Its blocks come from jit's memory on this thread (runtime/memory.ts callAlloc): a worker has none to give.
   if (allocates(spec.arenaModule))
     throw refused("it makes typed arrays (`new Float64Array(n)`), which runs on this thread only: pass the arrays in instead");
+  if (throwsErrors(spec.arenaModule))
+    throw refused(
+      "it throws errors of its own (`throw new RangeError(…)`), which the workers cannot throw for it: check the arguments before the call",
+    );
   if (isArray(spec.result))
     throw refused("it returns an array (the kernel contract returns scalars): write into an array parameter instead");
   const crossing = (t: ResultType) => {

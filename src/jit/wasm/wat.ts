@@ -20,13 +20,21 @@ function floatText(x: number): string {
 }
 
 export function printModule(module: WasmModule): string {
-  const names = [...module.imports.map((f) => `${f.module}.${f.name}`), ...module.functions.map((f) => f.name)];
+  // One name per import: a function imported with several signatures (`env.__hp_throw`) is numbered.
+  const seen = new Map<string, number>();
+  const importNames = module.imports.map((f) => {
+    const name = `${f.module}.${f.name}`;
+    const k = seen.get(name) ?? 0;
+    seen.set(name, k + 1);
+    return k === 0 ? name : `${name}_${k}`;
+  });
+  const names = [...importNames, ...module.functions.map((f) => f.name)];
   const lines = ["(module"];
-  for (const f of module.imports) {
+  module.imports.forEach((f, i) => {
     const params = f.params.map((t) => ` (param ${t})`).join("");
     const results = f.results.length ? ` (result ${f.results.join(" ")})` : "";
-    lines.push(`  (import "${f.module}" "${f.name}" (func $${f.module}.${f.name}${params}${results}))`);
-  }
+    lines.push(`  (import "${f.module}" "${f.name}" (func $${importNames[i]}${params}${results}))`);
+  });
   const memory = module.memory;
   if (memory.kind === "own") lines.push(`  (memory (export "memory") ${memory.pages})`);
   else lines.push(`  (import "env" "memory" (memory 0 ${memory.maximum}${memory.shared ? " shared" : ""}))`);
