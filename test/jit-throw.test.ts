@@ -243,13 +243,13 @@ describe("jit: typeof of a parameter", () => {
     );
     expect(outcome(f, [true])).toEqual(outcome(twice, [true]));
     const g = jit(kindOf);
-    for (const args of [
+    const cases: [unknown, unknown][] = [
       [new Float64Array(1), true],
       [1, 2],
       [3n, false],
       [new Int32Array(2), 0.5],
-    ])
-      expect(g(...args)).toBe(kindOf(...args));
+    ];
+    for (const [a, b] of cases) expect(g(a, b)).toBe(kindOf(a, b));
   });
 
   it("is refused where a local could be meant", () => {

@@ -131,6 +131,14 @@ export function parallelJit(
       ? (declared.find((s) => s.params.length === args.length) ?? declared[0]).params
       : args.map((value, i) => {
           const type = typeOfValue(value);
+          if (Array.isArray(value))
+            throw new TypeError(
+              expected(
+                plan!.paramNames[i] || `argument ${i + 1}`,
+                "a typed array for a parallel function (a plain array is passed to jit functions only, as a copy: use a Float64Array or jit.array)",
+                value,
+              ),
+            );
           if (!type || typeof type === "object")
             throw new TypeError(expected(plan!.paramNames[i] || `argument ${i + 1}`, "a bigint, number, boolean or typed array", value));
           return type;

@@ -139,7 +139,7 @@ export class Adaptive {
       key += `|${
         typeof a === "number"
           ? Math.round(Math.log2(Math.abs(a) + 1))
-          : ArrayBuffer.isView(a)
+          : ArrayBuffer.isView(a) || Array.isArray(a)
             ? `[${Math.round(Math.log2((a as unknown as ArrayLike<unknown>).length + 1))}]`
             : String(a)
       }`;

@@ -2,7 +2,8 @@
 // (bigints to i64; a typed array from `jit.array` passed by address, any other copied into jit's
 // memory for the call), traps become KernelErrors, results come back as JavaScript values (u64
 // unsigned, i64 signed, booleans, jitClass instances), and copied arrays are copied back, so the
-// caller sees the writes as the original function would have made them.
+// caller sees the writes as the original function would have made them. A plain Array of numbers is
+// an `f64[]`, passed as a copy like an ordinary Float64Array (and written back element by element).
 import { KernelError, expected } from "../../errors.ts";
 import {
   addressOf,
@@ -11,6 +12,8 @@ import {
   copyBack,
   copyIn,
   copyOut,
+  copyPlainBack,
+  copyPlainIn,
   copyRegionBack,
   copyRegionIn,
   endCall,
@@ -111,6 +114,8 @@ export function typeOfValue(value: unknown): ValueType | undefined {
     case "object":
       if (value === null) return undefined;
       if (ArrayBuffer.isView(value)) return ARRAY_TYPES.get(value.constructor);
+      // A plain Array: f64[] (its elements are checked where it is copied, and by the dispatcher first).
+      if (Array.isArray(value)) return "f64[]";
       return classOf(value);
   }
   return undefined;
@@ -158,10 +163,10 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
     new TypeError(
       `${binding.name || "the jit function"} takes ${params.length} argument${params.length === 1 ? "" : "s"}, got ${args.length}`,
     );
-  const trapped = (e: unknown) =>
+  const trapped = (e: unknown, plain = false) =>
     e instanceof WebAssembly.RuntimeError
       ? new KernelError(
-          `jit function \`${binding.name || "anonymous"}\` trapped: ${whyTrapped(instance, binding.traps) ?? explain(e.message)}`,
+          `jit function \`${binding.name || "anonymous"}\` trapped: ${whyTrapped(instance, binding.traps, plain) ?? explain(e.message)}`,
           binding.name,
           { cause: e },
         )
@@ -214,7 +219,29 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
         const value = args[i];
         const name = nameOf[i];
         const ctor = ctors[i];
-        if (ctor) {
+        if (ctor && ctor === Float64Array && Array.isArray(value)) {
+          // A plain Array of numbers: copied in as f64s (the same array given twice: one copy, as it is one array).
+          let ptr: number | undefined;
+          for (let j = 0; j < i; j++)
+            if (args[j] === value) {
+              const earlier = copies?.find((c) => c.view === value);
+              if (earlier) {
+                earlier.back ||= writtenBack[i];
+                ptr = earlier.ptr;
+              }
+              break;
+            }
+          if (ptr === undefined) {
+            if (cost) copyStart = performance.now();
+            const copied = copyPlainIn(value, name());
+            if (cost) cost.ms += performance.now() - copyStart;
+            if (typeof copied === "string") throw notAnArrayOfNumbers(name(), copied);
+            ptr = copied;
+            (copies ??= []).push({ view: value, ctor, ptr, block: ptr, back: writtenBack[i], plain: true });
+          }
+          flat.push(ptr, value.length);
+          if (given) given[i] = ptr;
+        } else if (ctor) {
           if (!(value instanceof ctor)) throw new TypeError(expected(name(), `a ${ctor.name}`, value));
           // Read once: a typed array's `buffer` is a call into the engine.
           const buffer = buffers?.[i] ?? value.buffer;
@@ -257,15 +284,15 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
         raw = callWith(fn, flat);
       } catch (e) {
         // A `throw` leaves what the call wrote before it in place, as in JavaScript: copied back.
-        if (e instanceof Thrown && copies)
-          for (const c of copies)
-            if (c.back) c.region ? copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr) : copyBack(c.view, c.ctor, c.ptr);
-        throw trapped(e);
+        if (e instanceof Thrown && copies) copyAllBack(copies);
+        throw trapped(
+          e,
+          copies?.some((c) => c.plain),
+        );
       }
       if (copies) {
         if (cost) copyStart = performance.now();
-        for (const c of copies)
-          if (c.back) c.region ? copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr) : copyBack(c.view, c.ctor, c.ptr);
+        copyAllBack(copies);
         if (cost) cost.ms += performance.now() - copyStart;
       }
       if (given) {
@@ -290,7 +317,8 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
 
 /** An ordinary array copied into jit's memory for one call: alone, or the region under overlapping ones. */
 interface Copy {
-  view: ArrayBufferView;
+  /** The typed array, or the plain Array (`plain`). */
+  view: ArrayBufferView | readonly unknown[];
   ctor: JitArrayConstructor;
   /** Where the compiled code reads it (for a region: where its first byte is). */
   ptr: number;
@@ -298,6 +326,8 @@ interface Copy {
   block: number;
   back: boolean;
   region?: Region;
+  /** A plain Array of numbers, copied as f64s and written back element by element. */
+  plain?: true;
 }
 
 /** Bytes [lo, hi) of `buffer`, under two or more views passed to one call. */
@@ -347,6 +377,15 @@ function overlapping(args: readonly unknown[], buffers: readonly (ArrayBufferLik
   return out;
 }
 
+/** The written arguments' copies back into the caller's arrays. */
+function copyAllBack(copies: readonly Copy[]): void {
+  for (const c of copies)
+    if (c.back)
+      if (c.plain) copyPlainBack(c.view as unknown as unknown[], c.ptr);
+      else if (c.region) copyRegionBack(c.region.buffer, c.region.lo, c.region.hi, c.ptr);
+      else copyBack(c.view as ArrayBufferView, c.ctor, c.ptr);
+}
+
 /** `fn(...args)`, without the spread for the common lengths (a spread call costs more than the call). */
 function callWith(fn: (...args: unknown[]) => unknown, a: unknown[]): unknown {
   switch (a.length) {
@@ -365,6 +404,16 @@ function callWith(fn: (...args: unknown[]) => unknown, a: unknown[]): unknown {
     default:
       return fn(...a);
   }
+}
+
+/** Marks a TypeError for arguments jit cannot take (which `fallback` runs as JavaScript). @internal */
+export const UNSUPPORTED = Symbol("unsupported argument");
+
+/** The TypeError refusing plain Array `value` for parameter `name` because of `problem` ("element 3 is a string"). @internal */
+export function notAnArrayOfNumbers(name: string, problem: string): TypeError {
+  return Object.assign(new TypeError(`Expected \`${name}\` to be an array of numbers (or a typed array); ${problem}`), {
+    [UNSUPPORTED]: true as const,
+  });
 }
 
 /** A detached ArrayBuffer reports length 0; `detached` says so where the engine has it. */
@@ -403,7 +452,7 @@ function resultConverter(result: ResultType): (raw: unknown) => unknown {
  * What the trap site that failed recorded before trapping (codegen/traps.ts), read once (and reset):
  * "an index outside [0, length) or not an integer in `a[i + 1]` (at 3:17): 5, where the length is 5".
  */
-function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] | undefined): string | undefined {
+function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] | undefined, plain: boolean): string | undefined {
   const read = (name: string) => instance.exports[name] as WebAssembly.Global | undefined;
   const site = read(TRAP_EXPORTS.site);
   const number = site?.value as number | undefined;
@@ -414,7 +463,11 @@ function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] |
   if (!trap.index) return trap.what.replace(/:$/, "");
   const index = read(TRAP_EXPORTS.index)?.value as number;
   const length = read(TRAP_EXPORTS.length)?.value as number;
-  return `${trap.what}: ${Object.is(index, -0) ? "-0" : index}, where the length is ${length} (JavaScript reads undefined there, and ignores a write)`;
+  // With a plain Array among the arguments, what JavaScript does past the end depends on which array it was.
+  const js = plain
+    ? "JavaScript reads undefined there, and a write is ignored by a typed array or grows a plain array"
+    : "JavaScript reads undefined there, and ignores a write";
+  return `${trap.what}: ${Object.is(index, -0) ? "-0" : index}, where the length is ${length} (${js})`;
 }
 
 /** The error a `throw` statement throws in JavaScript: its class, its message with ToString of each value (codegen/throw.ts). */

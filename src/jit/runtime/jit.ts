@@ -2,11 +2,11 @@
 // module (a specialization), made once: from the in-memory cache, the disk cache, or the compiler.
 import { expected } from "../../errors.ts";
 import { KERNEL_REF, type KernelRef, type KernelRefCarried } from "../../kernels/contract.ts";
-import { bind, elementConstructor, fitsScalar, typeOfValue } from "./boundary.ts";
+import { UNSUPPORTED, bind, elementConstructor, fitsScalar, notAnArrayOfNumbers, typeOfValue } from "./boundary.ts";
 import { cacheKey, fromDisk, fromMemory, toDisk, toMemory, type CacheEntry } from "./cache.ts";
 import { JitError, JitMismatchError } from "../errors.ts";
 import { kernelRefFor } from "./kernel-ref.ts";
-import { arenaMemory, arenaShared, arrayBytes } from "./memory.ts";
+import { arenaMemory, arenaShared, arrayBytes, notNumbers } from "./memory.ts";
 import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
 import { allocates, hostImports } from "./host.ts";
 import { chunkLongLoops, compileOptimized } from "./tiering.ts";
@@ -121,6 +121,8 @@ interface Specialization extends JitCompiled {
   skip: number;
   /** The adaptive kind of its calls on jit.array arrays. */
   inPlace: string | undefined;
+  /** The adaptive kind of its calls given a plain Array (whose copy costs more than a typed array's). */
+  fromPlain: string | undefined;
   /** No array parameter. */
   readonly scalarOnly: boolean;
   /** Bytes per element of each array parameter (0 for the others). */
@@ -259,6 +261,7 @@ export function jit(
       mayRunPlain: undefined,
       skip: 0,
       inPlace: undefined,
+      fromPlain: undefined,
     };
     specs.set(key, spec);
     return spec;
@@ -306,6 +309,12 @@ export function jit(
             value,
           ),
         );
+      // A plain Array of numbers is an f64[] (copied like a Float64Array); any other is refused here,
+      // before compiling, naming the element (the boundary checks each element again as it copies).
+      if (Array.isArray(value)) {
+        const problem = notNumbers(value);
+        if (problem) throw notAnArrayOfNumbers(paramName(target, i), problem);
+      }
       return numbersAsF64 && type === "i32" ? "f64" : type;
     });
     const names = target.parsed().params;
@@ -322,6 +331,13 @@ export function jit(
   };
 
   let warnedArguments = false;
+  const warnArguments = (e: unknown) => {
+    if (warnedArguments) return;
+    warnedArguments = true;
+    console.warn(
+      `hotpath jit: running ${name || "the function"} as plain JavaScript for arguments jit cannot take: ${(e as Error).message}`,
+    );
+  };
   /** With `fallback: true`, a JitError switches the function to plain JavaScript (said once); anything else is thrown. */
   const fallBack = (e: unknown) => {
     if (!(e instanceof JitError) || !options.fallback) throw e;
@@ -341,17 +357,25 @@ export function jit(
       // With `fallback`, arguments jit has no type for (a plain array, a DataView, a missing one) run
       // the original for that call, said once; other calls still run compiled.
       if (options.fallback && (e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) {
-        if (!warnedArguments) {
-          warnedArguments = true;
-          console.warn(
-            `hotpath jit: running ${name || "the function"} as plain JavaScript for arguments jit cannot take: ${(e as Error).message}`,
-          );
-        }
+        warnArguments(e);
         return fn!(...args);
       }
       fallBack(e);
       return fn!(...args);
     }
+    // (With a declared signature, arguments that do not fit it are refused, as always.)
+    if (!options.fallback || declared.length) return run(spec, args);
+    try {
+      return run(spec, args);
+    } catch (e) {
+      // A plain array holding a non-number (found as it was copied, before the compiled code ran): the original.
+      if (!(e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) throw e;
+      warnArguments(e);
+      return fn!(...args);
+    }
+  };
+
+  const run = (spec: Specialization, args: unknown[]): unknown => {
     if (verifyLeft > 0) {
       verifyLeft--;
       return verified(fn!, spec, args, options.fastmath === true);
@@ -407,7 +431,7 @@ export function jit(
       const original = copied ? runOriginal : runCopy();
       if (original)
         return adaptive.run(
-          copied ? spec.signature : (spec.inPlace ??= `${spec.signature} in place`),
+          copied ? copiedKind(spec, args) : (spec.inPlace ??= `${spec.signature} in place`),
           bytes,
           spec.invoke,
           original,
@@ -426,7 +450,7 @@ export function jit(
       const original = copied ? runOriginal : runCopy();
       if (!original) return spec.invoke(args);
       const value = adaptive.runScalar(
-        copied ? spec.signature : (spec.inPlace ??= `${spec.signature} in place`),
+        copied ? copiedKind(spec, args) : (spec.inPlace ??= `${spec.signature} in place`),
         args,
         spec.invoke,
         original,
@@ -454,7 +478,21 @@ export function jit(
     declared.length === 1
       ? { get: () => kernelRef(specialize(declared[0].params, declared[0].result)) }
       : // The pool checks every later call's numbers against this one's types: f64, which any number fits.
-        { value: (args: readonly unknown[]) => kernelRef(dispatch(args, true)) };
+        { value: (args: readonly unknown[]) => kernelRef(dispatch(noPlainArrays(args), true)) };
+  /** The pool and compare() share typed arrays with the kernel; a plain Array (copied per call by a jit call) is refused by name. */
+  const noPlainArrays = (args: readonly unknown[]) => {
+    args.forEach((a, i) => {
+      if (Array.isArray(a))
+        throw new TypeError(
+          expected(
+            paramName(target, i),
+            "a typed array for the pool or compare() (a plain array is passed to jit functions only, as a copy: use a Float64Array or jit.array)",
+            a,
+          ),
+        );
+    });
+    return args;
+  };
 
   const jitted = ((...args: unknown[]) => call(args)) as unknown as JitFunction<(...args: any[]) => any>;
   Object.defineProperties(jitted, {
@@ -505,8 +543,6 @@ export function jit(
   return jitted;
 }
 
-const UNSUPPORTED = Symbol("unsupported argument");
-
 /** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
 function unsupportedArgument(message: string): TypeError {
   return Object.assign(new TypeError(message), { [UNSUPPORTED]: true as const });
@@ -531,6 +567,12 @@ function lookup(key: string, disk: boolean, stats: JitStats, names: Globals, com
   return entry;
 }
 
+/** The adaptive kind of a call whose arrays are copied: calls given a plain Array are measured apart. */
+function copiedKind(spec: Specialization, args: readonly unknown[]): string {
+  for (const a of args) if (Array.isArray(a)) return (spec.fromPlain ??= `${spec.signature} from plain arrays`);
+  return spec.signature;
+}
+
 /** Does `value` fit a declared parameter type well enough to pick that signature? (The boundary checks it fully.) */
 function accepts(type: ValueType, value: unknown): boolean {
   if (isArray(type) || isClass(type)) return typeOfValue(value) === type;
@@ -546,7 +588,13 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
   const where = (what: string, e: unknown, a: unknown) => {
     const shown = before
       .map((b) =>
-        ArrayBuffer.isView(b) ? `${b.constructor.name}(${(b as unknown as Float64Array).length})` : Object.is(b, -0) ? "-0" : String(b),
+        ArrayBuffer.isView(b)
+          ? `${b.constructor.name}(${(b as unknown as Float64Array).length})`
+          : Array.isArray(b)
+            ? `Array(${b.length})`
+            : Object.is(b, -0)
+              ? "-0"
+              : String(b),
       )
       .join(", ");
     throw new JitMismatchError(
@@ -558,7 +606,7 @@ function verified(fn: (...args: any[]) => any, spec: Specialization, args: unkno
   };
   if (!sameResult(spec.result, expectedValue, actual, fastmath)) where("the result", expectedValue, actual);
   args.forEach((a, i) => {
-    if (!ArrayBuffer.isView(a)) return;
+    if (!ArrayBuffer.isView(a) && !Array.isArray(a)) return;
     const mine = a as unknown as ArrayLike<unknown>;
     const theirs = copies[i] as ArrayLike<unknown>;
     for (let k = 0; k < mine.length; k++)
@@ -581,7 +629,14 @@ function copiesOf(args: readonly unknown[]): unknown[] {
       if (!span) spans.set(a.buffer, { lo, hi });
       else [span.lo, span.hi] = [Math.min(span.lo, lo), Math.max(span.hi, hi)];
     }
+  // A plain Array: a copy of its own (the same array given twice: one copy).
+  const plain = new Map<unknown, unknown[]>();
   return args.map((a) => {
+    if (Array.isArray(a)) {
+      let copy = plain.get(a);
+      if (!copy) plain.set(a, (copy = a.slice()));
+      return copy;
+    }
     if (!ArrayBuffer.isView(a)) return a;
     const span = spans.get(a.buffer)!;
     span.copy ??= a.buffer.slice(span.lo, span.hi);
@@ -602,8 +657,11 @@ function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = fal
   if (isClass(type))
     return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
   if (isArray(type)) {
-    // The same kind of typed array holding the same values (the original ran on copies of the arguments).
-    if (!ArrayBuffer.isView(js) || elementConstructor(js) !== elementConstructor(wasm as ArrayBufferView)) return false;
+    // The same kind of typed array holding the same values (the original ran on copies of the arguments),
+    // or both a plain Array (a plain array parameter returned).
+    if (Array.isArray(js) !== Array.isArray(wasm)) return false;
+    if (!Array.isArray(js) && (!ArrayBuffer.isView(js) || elementConstructor(js) !== elementConstructor(wasm as ArrayBufferView)))
+      return false;
     const [a, b] = [js as unknown as ArrayLike<unknown>, wasm as ArrayLike<unknown>];
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameResult("f64", a[i], b[i], fastmath)) return false;

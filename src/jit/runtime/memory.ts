@@ -293,6 +293,73 @@ export function copyBack(view: ArrayBufferView, ctor: JitArrayConstructor, ptr: 
   (view as unknown as Typed).set(memoryView(ctor, ptr + length * per).subarray(at, at + length));
 }
 
+/**
+ * What keeps `array` (a plain Array) from being passed as an array of numbers: "element 3 is a string"
+ * (a hole: "element 3 is empty (a hole)"), or undefined when every element below its length is a number.
+ * @internal
+ */
+export function notNumbers(array: readonly unknown[]): string | undefined {
+  const n = array.length;
+  for (let k = 0; k < n; k++) if (typeof array[k] !== "number") return elementProblem(array, k);
+  return undefined;
+}
+
+function elementProblem(array: readonly unknown[], k: number): string {
+  const v = array[k];
+  if (v === undefined && !(k in array)) return `element ${k} is empty (a hole)`;
+  const what =
+    v === null || v === undefined
+      ? String(v)
+      : typeof v === "object"
+        ? Array.isArray(v)
+          ? "an array"
+          : "an object"
+        : `${/^[aeiou]/.test(typeof v) ? "an" : "a"} ${typeof v}`;
+  return `element ${k} is ${what}`;
+}
+
+/**
+ * Copies a plain Array of numbers into a fresh block of the arena for one call, as f64s (a number is
+ * an f64: the copy is exact), checking each element as it goes. Returns the block (`release` gives it
+ * back), or, when an element is not a number, the problem ("element 3 is a string") with the block
+ * already given back.
+ * @internal
+ */
+export function copyPlainIn(array: readonly unknown[], name: string): number | string {
+  const n = array.length;
+  const bytes = n * 8;
+  const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+  scratch.need += size;
+  let ptr: number;
+  if (scratch.used + size > scratch.bytes) ptr = theArena().heap.alloc(size, name);
+  else {
+    ptr = scratch.ptr + scratch.used;
+    scratch.used += size;
+  }
+  const memory = memoryView(Float64Array, ptr + bytes) as unknown as Float64Array;
+  const at = ptr / 8;
+  for (let k = 0; k < n; k++) {
+    const v = array[k];
+    if (typeof v !== "number") {
+      // Given back at once (a scratch block was the last one bumped: this call's copies end here).
+      if (ptr >= scratch.ptr && ptr < scratch.ptr + scratch.bytes) scratch.used -= size;
+      else release(ptr);
+      scratch.need -= size;
+      return elementProblem(array, k);
+    }
+    memory[at + k] = v;
+  }
+  return ptr;
+}
+
+/** Writes the block at `ptr` (from copyPlainIn) back into `array`, element by element. @internal */
+export function copyPlainBack(array: unknown[], ptr: number): void {
+  const n = array.length;
+  const memory = memoryView(Float64Array, ptr + n * 8) as unknown as Float64Array;
+  const at = ptr / 8;
+  for (let k = 0; k < n; k++) array[k] = memory[at + k];
+}
+
 /** @internal */
 export function release(ptr: number): void {
   if (ptr < scratch.ptr || ptr >= scratch.ptr + scratch.bytes) theArena().heap.free(ptr);
