@@ -4,7 +4,7 @@ import { MATH_CONSTANTS, NUMBER_CONSTANTS } from "./builtins.ts";
 import type { FunctionContext, Place, Typed, Var } from "./context.ts";
 import { CONSTRUCTS, describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
-import { binary } from "./operators.ts";
+import { binary, powerOf } from "./operators.ts";
 import type { Node } from "../front/parse.ts";
 import {
   type ArrayType,
@@ -127,7 +127,9 @@ export function assign(cx: FunctionContext, node: Node, valueNeeded: boolean): R
   if (op !== "=") {
     const saved = cx.code;
     cx.code = [];
-    const type = binary(cx, op.slice(0, -1), { type: place.type, code: place.get }, value, node);
+    const old: Typed = { type: place.type, code: place.get };
+    // `x **= y` is `x = x ** y` with x read once, as every compound assignment.
+    const type = op === "**=" ? powerOf(cx, old, value, node) : binary(cx, op.slice(0, -1), old, value, node);
     value = { type, code: cx.code };
     cx.code = saved;
   }
