@@ -32,6 +32,125 @@ function refusal(source: string, args: unknown[], needle: string, message: RegEx
   expect([e.line, e.column]).toEqual([lines.length, lines[lines.length - 1].length + 1]);
 }
 
+function fib(n: number) {
+  let a = 0;
+  let b = 1;
+  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+  return a;
+}
+function fibBig(n: bigint) {
+  let a = 0n;
+  let b = 1n;
+  for (let i = 0n; i < n; i++) [a, b] = [b, a + b];
+  return a;
+}
+/** Bounded Euclid on any doubles (NaN or Infinity would loop for ever unbounded). */
+function gcd(x: number, y: number) {
+  for (let k = 0; k < 80 && y !== 0; k++) [x, y] = [y, x % y];
+  return x;
+}
+function mixBig(a: bigint, b: bigint) {
+  for (let i = 0; i < 5; i++) [a, b] = [b, a ^ (b << 7n)];
+  return a;
+}
+/** Reversal in place: elements swapped, bounds declared by destructuring. */
+function reverse(a: Float64Array) {
+  let [lo, hi] = [0, a.length - 1];
+  while (lo < hi) {
+    [a[lo], a[hi]] = [a[hi], a[lo]];
+    lo++;
+    hi--;
+  }
+  return a.length;
+}
+/** Every right element first, then the targets in order: a[k]'s index is read at its turn. */
+function order(a: Float64Array, x: number) {
+  let k = 0;
+  [a[k], k, a[k]] = [x + 10, k + 1, a[0] * 2];
+  const [p, q] = [k * x, x - k];
+  return p + q;
+}
+/** A swap as a loop's update, alone and in a sequence. */
+function updates(n: number, x: number) {
+  let a = x;
+  let b = 1;
+  for (let i = 0; i < n; [a, b] = [b, a - b]) i++;
+  let c = 0;
+  let d = x;
+  for (let i = 0; i < n; i++, [c, d] = [d * 0.5, c + 1]);
+  return a + b * 3 + c * 7 + d;
+}
+
+describe("jit: destructuring from an array literal", () => {
+  it("gives JavaScript's answers (swaps, elements, declarations, loop updates)", () => {
+    const [fFib, fGcd, fRev, fOrder, fUpd] = [jit(fib), jit(gcd), jit(reverse), jit(order), jit(updates)];
+    const [fFibBig, fMix] = [jit(fibBig, "u64(u64)"), jit(mixBig, "u64(u64, u64)")];
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 100 }), double, double, fc.array(double, { minLength: 2, maxLength: 40 }), (n, x, y, xs) => {
+        same(fFib(n), fib(n));
+        same(fGcd(x, y), gcd(x, y));
+        same(fUpd(n, x), updates(n, x));
+        const [a, b] = [Float64Array.from(xs), Float64Array.from(xs)];
+        same(fRev(a), reverse(b));
+        expect([...a]).toEqual([...b]);
+        same(fOrder(a, x), order(b, x));
+        expect([...a]).toEqual([...b]);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(int32, int32, (x, y) => {
+        same(fGcd(x, y), gcd(x, y));
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 200n }), u64, u64, (n, a, b) => {
+        expect(fFibBig(n)).toBe(BigInt.asUintN(64, fibBig(n)));
+        expect(fMix(a, b)).toBe(BigInt.asUintN(64, mixBig(a, b)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps a Fibonacci swap loop in i64 (f64) locals with no host calls", () => {
+    const func = (wat: string) => wat.slice(wat.indexOf("(func"));
+    const big = func(jit(fibBig, "u64(u64)").inspect());
+    expect(big).not.toMatch(/\bcall\b|f64/);
+    expect(big).toMatch(/i64\.add/);
+    const num = func(jit(fib, "f64(i32)").inspect());
+    expect(num).not.toMatch(/\bcall\b/);
+    expect(num).toMatch(/f64\.add/);
+  });
+
+  it("refuses other destructuring by name, at its position", () => {
+    const shape = /destructuring other than `\[a, b\] = \[x, y\];`/;
+    refusal(
+      "function f(a, b) {\n  let x = 0;\n  x = [a, b] = [b, a];\n  return x;\n}",
+      [1, 2],
+      "[a, b] =",
+      /using the value of a destructuring assignment/,
+    );
+    refusal("function f(a, b) {\n  [a, b] = [b];\n  return a;\n}", [1, 2], "[a, b]", shape);
+    refusal("function f(a, b) {\n  [a, , b] = [b, 1, a];\n  return a;\n}", [1, 2], "[a, ,", shape);
+    refusal("function f(a, b) {\n  [a = 1, b] = [b, a];\n  return a;\n}", [1, 2], "[a = 1", shape);
+    refusal("function f(a, b) {\n  [a, [b]] = [b, a];\n  return a;\n}", [1, 2], "[a, [b]]", shape);
+    refusal(
+      "function f(a, b) {\n  let [c, d] = [b, c];\n  return c + d;\n}",
+      [1, 2],
+      "c]",
+      /`c` read in the destructuring that declares it/,
+    );
+    refusal("function f(a, b) {\n  const [c, d] = a;\n  return c + d;\n}", [1, 2], "[c, d]", shape);
+    refusal(
+      "function f(n) {\n  let a = 0, b = 1;\n  for (let i = 0; i < n; [a, b] = [b, a + b]) { i++; if (i === 2) continue; }\n  return a;\n}",
+      [5],
+      "[a, b] =",
+      /destructuring as the update of a loop with `continue`/,
+    );
+  });
+});
+
 function powers(x: number, y: number, a: Float64Array, ia: Int32Array) {
   let r = x;
   r **= y;

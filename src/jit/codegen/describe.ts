@@ -2,6 +2,10 @@
 import type { Node } from "../front/parse.ts";
 import { ELEMENTS, elementOf, isArray, isBigint, isClass, isNumber, type ResultType } from "../analysis/types.ts";
 
+/** Destructuring jit does not lower (front/lower.ts lowers the forms named here). */
+export const DESTRUCTURING =
+  "destructuring other than `[a, b] = [x, y];` or `let [a, b] = [x, y];` (names or elements `a[i]`, an array literal of as many elements: no holes, spread, rest, defaults, nesting or objects)";
+
 /** What a construct is called in an error message. */
 export const CONSTRUCTS: Record<string, string> = {
   ObjectExpression: "an object literal",
@@ -27,8 +31,8 @@ export const CONSTRUCTS: Record<string, string> = {
   Super: "super",
   ImportExpression: "import()",
   MetaProperty: "new.target / import.meta",
-  ArrayPattern: "destructuring",
-  ObjectPattern: "destructuring",
+  ArrayPattern: DESTRUCTURING,
+  ObjectPattern: DESTRUCTURING,
 };
 
 export function describeType(t: ResultType): string {

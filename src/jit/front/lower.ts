@@ -1,11 +1,11 @@
-// Lowering before the analyses: `for (const x of a)` over an array is a counted loop over its indices
-// (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
+// Lowering before the analyses: swaps by destructuring (lowerForms, below); `for (const x of a)`
+// over an array is a counted loop over its indices (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first. Number
 // bounds must be safe integers, as prange checks: `__prange_bounds(lo, hi)` before the loop traps
 // otherwise (calls.ts), where the loop would have counted from a fraction.
-import type { Node } from "./parse.ts";
+import { childNodes, type Node } from "./parse.ts";
 import { isPrangeCall } from "../parallel/prange.ts";
 import type { FunctionPlan } from "../codegen/plan.ts";
 
@@ -277,4 +277,163 @@ function innermostBlock(node: Node, name: string): Node | undefined {
     .filter((c: unknown) => isNode(c) && mentions(c, name)) as Node[];
   const deeper = holding.length === 1 ? innermostBlock(holding[0], name) : undefined;
   return deeper ?? (node.type === "BlockStatement" ? node : undefined);
+}
+
+/**
+ * Everyday forms lowered to the subset the analyses and the code generator know (each the same
+ * program; what does not fit is left, or refused here, by name):
+ * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
+ *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
+ *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
+ */
+export function lowerForms(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed) return plan;
+  const body = parsed.body;
+  let patterns = false;
+  contains(body, (n) => {
+    patterns ||= n.type === "ArrayPattern";
+    return false;
+  });
+  if (!patterns) return plan;
+  const source = parsed.source;
+  let lowered = body;
+  if (patterns) lowered = destructured(lowered, source);
+  return { ...plan, parsed: { ...parsed, body: lowered } };
+}
+
+type Source = { error(what: string, at: Node | number): Error };
+
+/** A copy of `node` with `f` applied to each child node (bottom-up: children first). */
+function mapChildren(node: Node, f: (n: Node) => Node): Node {
+  const copy: Node = { ...node };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? f(v) : v));
+    else if (isNode(value) && key !== "loc") copy[key] = f(value);
+  }
+  return copy;
+}
+
+/** Every Identifier named `name` that is a reference (not `o.name`, not a label). */
+function references(node: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node, key?: string) => {
+    if (n.type === "Identifier" && n.name === name && key !== "label") out.push(n);
+    for (const k of Object.keys(n)) {
+      if (k === "loc" || (n.type === "MemberExpression" && !n.computed && k === "property")) continue;
+      const value = n[k];
+      if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v, k));
+      else if (isNode(value)) visit(value, k);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/** `[t1, …, tn] = [e1, …, en]` of names and elements, no holes, spread, defaults, rest or nesting. */
+function swapShape(n: Node | null | undefined): boolean {
+  if (n?.type !== "AssignmentExpression" || n.operator !== "=" || n.left.type !== "ArrayPattern" || n.right.type !== "ArrayExpression")
+    return false;
+  const [targets, values] = [n.left.elements as (Node | null)[], n.right.elements as (Node | null)[]];
+  return (
+    targets.length === values.length &&
+    targets.every((t) => t && (t.type === "Identifier" || (t.type === "MemberExpression" && !t.optional))) &&
+    values.every((v) => v && v.type !== "SpreadElement")
+  );
+}
+
+/** `{ const __d1 = e1; …; t1 = __d1; …; }`: the right side first, left to right, then the targets in order. */
+function swapped(n: Node): Node {
+  const at = { start: n.start, end: n.end };
+  const first: Node[] = [];
+  const assigned = (n.left.elements as Node[]).map((target, k) => {
+    const value: Node = n.right.elements[k];
+    let from = value;
+    if (value.type !== "Literal") {
+      from = { type: "Identifier", name: `__d${++hidden}`, start: value.start, end: value.end };
+      first.push(declaration("const", from, value, { start: value.start, end: value.end }));
+    }
+    const assignment: Node = {
+      type: "AssignmentExpression",
+      operator: "=",
+      left: target,
+      right: from,
+      start: target.start,
+      end: value.end,
+    };
+    return { type: "ExpressionStatement", expression: assignment, ...at };
+  });
+  return { type: "BlockStatement", body: [...first, ...assigned], ...at };
+}
+
+/** An expression whose value is not used that is a swap, or a sequence (`i++, [a, b] = [b, a]`) holding one. */
+function swaps(e: Node): boolean {
+  return swapShape(e) || (e.type === "SequenceExpression" && e.expressions.some(swapShape));
+}
+
+/** Such an expression as statements, in order. */
+function statements(e: Node): Node {
+  if (swapShape(e)) return swapped(e);
+  const at = { start: e.start, end: e.end };
+  const each = (e.expressions as Node[]).map((x) =>
+    swapShape(x) ? swapped(x) : { type: "ExpressionStatement", expression: x, start: x.start, end: x.end },
+  );
+  return { type: "BlockStatement", body: each, ...at };
+}
+
+/** Does `body` hold a `continue` of the loop it is the body of? (any labelled one counts) */
+function continues(body: Node): boolean {
+  const visit = (n: Node, inner: boolean): boolean => {
+    if (n.type === "ContinueStatement") return !!n.label || !inner;
+    const loop = ["ForStatement", "WhileStatement", "DoWhileStatement", "ForOfStatement", "ForInStatement"].includes(n.type);
+    return childNodes(n).some((c) => visit(c, inner || loop));
+  };
+  return visit(body, false);
+}
+
+function destructured(body: Node, source: Source): Node {
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "ExpressionStatement" && swaps(copy.expression)) return statements(copy.expression);
+    if (copy.type === "ForStatement" && copy.update && swaps(copy.update)) {
+      if (continues(copy.body))
+        throw source.error(
+          "destructuring as the update of a loop with `continue` is not supported by jit (move it to the body's end)",
+          copy.update,
+        );
+      const at = { start: copy.body.start, end: copy.body.end };
+      return { ...copy, update: null, body: { type: "BlockStatement", body: [copy.body, statements(copy.update)], ...at } };
+    }
+    if (copy.type === "VariableDeclaration" && copy.declarations.some((d: Node) => d.id.type === "ArrayPattern")) {
+      const declarations = (copy.declarations as Node[]).flatMap((d) => {
+        if (d.id.type !== "ArrayPattern" || d.init?.type !== "ArrayExpression") return [d];
+        const [names, values] = [d.id.elements as (Node | null)[], d.init.elements as (Node | null)[]];
+        if (
+          names.length !== values.length ||
+          !names.every((t) => t?.type === "Identifier") ||
+          !values.every((v) => v && v.type !== "SpreadElement")
+        )
+          return [d];
+        // `let [a, b] = [b, a]` reads a and b before they are initialised: a ReferenceError in JavaScript.
+        for (const v of values as Node[])
+          for (const t of names as Node[])
+            if (references(v, t.name).length > 0)
+              throw source.error(
+                `\`${t.name}\` read in the destructuring that declares it (JavaScript throws a ReferenceError) is not supported by jit`,
+                v,
+              );
+        return (names as Node[]).map((t, k) => ({
+          type: "VariableDeclarator",
+          id: t,
+          init: values[k],
+          start: t.start,
+          end: values[k]!.end,
+        }));
+      });
+      return { ...copy, declarations };
+    }
+    return copy;
+  };
+  return lower(body);
 }
