@@ -210,3 +210,85 @@ describe("jit: **=", () => {
     refusal("function f(x, n) {\n  x **= n;\n  return x;\n}", [2, 3n], "x **=", /`\*\*=` between a number \(\w+\) and a bigint/);
   });
 });
+
+function sumTo(n: number) {
+  var s = 0;
+  for (var i = 0; i < n; i++) s += i;
+  return s * 1000 + i;
+}
+function blocks(a: Float64Array, x: number) {
+  var r = 0;
+  if (x > 0) {
+    var y = x * 2;
+    r = y;
+  }
+  for (var v of a) r += v;
+  outer: for (var k = 0; k < a.length; k++) {
+    for (var j = 0; j < k; j++) if (a[j] > a[k]) break outer;
+  }
+  return r + k;
+}
+
+describe("jit: var", () => {
+  it("gives JavaScript's answers where `let` means the same", () => {
+    const [fSum, fBlocks] = [jit(sumTo), jit(blocks)];
+    fc.assert(
+      fc.property(fc.oneof(int32, fc.integer({ min: -5, max: 3000 })), double, fc.array(double, { maxLength: 30 }), (n, x, xs) => {
+        n = Math.min(n, 100000);
+        same(fSum(n), sumTo(n));
+        const a = Float64Array.from(xs);
+        same(fBlocks(a, x), blocks(a, x));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("compiles `for (var i …)` as the `let` loop: i an i32 counter", () => {
+    function withVar(n: number) {
+      let s = 0;
+      for (var i = 0; i < n; i++) s += i;
+      return s + i;
+    }
+    function withLet(n: number) {
+      let s = 0;
+      let i = 0;
+      for (; i < n; i++) s += i;
+      return s + i;
+    }
+    const body = (wat: string, name: string) => wat.replaceAll(name, "f");
+    const wat = jit(withVar, "f64(i32)").inspect();
+    expect(body(wat, "withVar")).toBe(body(jit(withLet, "f64(i32)").inspect(), "withLet"));
+    expect(wat).toMatch(/i32\.add/);
+  });
+
+  it("refuses every other `var`, saying which and why", () => {
+    refusal(
+      "function f(n) {\n  let s = 0;\n  for (var i = 0; i < n; i++) s += i;\n  for (var i = 0; i < n; i++) s += i;\n  return s;\n}",
+      [3],
+      "i = 0",
+      /`var i` declared more than once/,
+    );
+    refusal("function f(n) {\n  var n = 2;\n  return n;\n}", [3], "n = 2", /`var n` with the name of a parameter/);
+    refusal("function f(n) {\n  k = n;\n  var k = 1;\n  return k;\n}", [3], "k = n", /`var k` used before its declaration/);
+    refusal("function f(n) {\n  var k = k + 1;\n  return k;\n}", [3], "k + 1", /`var k` used before its declaration/);
+    refusal(
+      "function f(n) {\n  if (n) {\n    var k = n;\n  }\n  return k;\n}",
+      [3],
+      "k;",
+      /`var k` used outside the block that declares it/,
+    );
+    refusal(
+      "function f(n) {\n  let s = 0;\n  {\n    for (var i = 0; i < n; i++) s += i;\n  }\n  return s + i;\n}",
+      [3],
+      "i;\n}",
+      /`var i` used outside the loop that declares it/,
+    );
+    refusal(
+      "function f(n) {\n  switch (n) {\n    case 1:\n      var k = 2;\n      return k;\n  }\n  return 0;\n}",
+      [1],
+      "var k",
+      /`var` outside a block/,
+    );
+    refusal("function f(a) {\n  var { length } = a;\n  return length;\n}", [new Float64Array(2)], "{ length }", /`var` with destructuring/);
+  });
+});

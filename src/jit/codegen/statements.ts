@@ -331,6 +331,7 @@ function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: V
 }
 
 export function declare(cx: FunctionContext, node: Node) {
+  // `var` where `let` means the same was lowered (front/lower.ts), which refuses the others by name.
   if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
   for (const d of node.declarations) {
     if (d.id.type !== "Identifier") throw cx.err(DESTRUCTURING, d.id);

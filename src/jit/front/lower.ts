@@ -1,5 +1,5 @@
-// Lowering before the analyses: swaps by destructuring (lowerForms, below); `for (const x of a)`
-// over an array is a counted loop over its indices (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
+// Lowering before the analyses: swaps by destructuring, `var` used as `let` (lowerForms, below);
+// `for (const x of a)` over an array is a counted loop over its indices (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first. Number
@@ -285,20 +285,25 @@ function innermostBlock(node: Node, name: string): Node | undefined {
  * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
  *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
  *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
+ * - `var x = E` declared once, every mention of x after its declaration and inside the block (or the
+ *   `for`) where `let` would be seen: `let`; `for (var i = S; …)` with i read after the loop in the
+ *   same block: `let i = S; for (; …)`. Other `var`s are refused, saying why.
  */
 export function lowerForms(plan: FunctionPlan): FunctionPlan {
   const parsed = plan.parsed;
   if (!parsed) return plan;
   const body = parsed.body;
-  let patterns = false;
+  let [patterns, vars] = [false, false];
   contains(body, (n) => {
     patterns ||= n.type === "ArrayPattern";
+    vars ||= n.type === "VariableDeclaration" && n.kind === "var";
     return false;
   });
-  if (!patterns) return plan;
+  if (!patterns && !vars) return plan;
   const source = parsed.source;
   let lowered = body;
   if (patterns) lowered = destructured(lowered, source);
+  if (vars || patterns) lowered = varsAsLet(lowered, parsed.params, source);
   return { ...plan, parsed: { ...parsed, body: lowered } };
 }
 
@@ -432,6 +437,104 @@ function destructured(body: Node, source: Source): Node {
         }));
       });
       return { ...copy, declarations };
+    }
+    return copy;
+  };
+  return lower(body);
+}
+
+/** What becomes of each `var` declaration: `let` in place, or `let` before the `for` whose init it is. */
+function varsAsLet(body: Node, params: readonly Node[], source: Source): Node {
+  const found: { decl: Node; scope: Node }[] = [];
+  const visit = (n: Node, parent: Node | undefined, key: string | undefined): void => {
+    if (n.type === "VariableDeclaration" && n.kind === "var") {
+      const inBlock = parent?.type === "BlockStatement" && key === "body";
+      const inLoop =
+        (parent?.type === "ForStatement" && key === "init") ||
+        ((parent?.type === "ForOfStatement" || parent?.type === "ForInStatement") && key === "left");
+      if (!parent || (!inBlock && !inLoop))
+        throw source.error(
+          "`var` outside a block (a `switch` case, the body of an `if` or a loop) is not supported by jit (use let or const)",
+          n,
+        );
+      found.push({ decl: n, scope: parent });
+    }
+    for (const k of Object.keys(n)) {
+      if (k === "loc") continue;
+      const value = n[k];
+      if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v, n, k));
+      else if (isNode(value)) visit(value, n, k);
+    }
+  };
+  visit(body, undefined, undefined);
+  // The statement of `block` holding `loop` (the loop, or a label on it).
+  const holder = (block: Node | undefined, loop: Node): number => {
+    if (block?.type !== "BlockStatement") return -1;
+    return (block.body as Node[]).findIndex((s) => {
+      let t = s;
+      while (t.type === "LabeledStatement") t = t.body;
+      return t === loop;
+    });
+  };
+  // The block holding the loop as one of its statements (through its labels).
+  const blockOf = (loop: Node): Node | undefined => {
+    let result: Node | undefined;
+    const search = (n: Node): void => {
+      if (result) return;
+      if (n.type === "BlockStatement" && holder(n, loop) >= 0) result = n;
+      else childNodes(n).forEach(search);
+    };
+    search(body);
+    return result;
+  };
+  const counts = new Map<string, number>();
+  for (const { decl } of found)
+    for (const d of decl.declarations as Node[]) if (d.id.type === "Identifier") counts.set(d.id.name, (counts.get(d.id.name) ?? 0) + 1);
+  const hoisted = new Map<Node, Node>(); // the `for` → its block
+  for (const { decl, scope } of found) {
+    let hoist = false;
+    for (const d of decl.declarations as Node[]) {
+      if (d.id.type !== "Identifier") throw source.error("`var` with destructuring is not supported by jit (use let or const)", d.id);
+      const name: string = d.id.name;
+      const what = `\`var ${name}\``;
+      if (counts.get(name)! > 1) throw source.error(`${what} declared more than once is not supported by jit (use let or const)`, d.id);
+      if (params.some((p) => references(p, name).length > 0))
+        throw source.error(`${what} with the name of a parameter is not supported by jit (use let or const)`, d.id);
+      const mentions = references(body, name).filter((r) => r !== d.id);
+      const before = mentions.find((r) => r.start < d.end);
+      if (before)
+        throw source.error(
+          `${what} used before its declaration (where JavaScript hoists it as undefined) is not supported by jit (use let or const)`,
+          before,
+        );
+      const outside = (s: Node) => mentions.find((r) => r.start < s.start || r.start >= s.end);
+      if (!outside(scope)) continue;
+      const block = scope.type === "ForStatement" ? blockOf(scope) : undefined;
+      if (block && !outside(block)) {
+        hoist = true;
+        continue;
+      }
+      throw source.error(
+        `${what} used outside the ${scope.type === "BlockStatement" ? "block" : "loop"} that declares it is not supported by jit (use let or const, declared where every use sees it)`,
+        outside(scope)!,
+      );
+    }
+    if (hoist) hoisted.set(scope, blockOf(scope)!);
+  }
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "VariableDeclaration" && copy.kind === "var") return { ...copy, kind: "let" };
+    if (copy.type === "BlockStatement" && [...hoisted.values()].includes(node)) {
+      copy.body = (copy.body as Node[]).flatMap((s, k) => {
+        let loop: Node = node.body[k];
+        while (loop.type === "LabeledStatement") loop = loop.body;
+        if (!hoisted.has(loop)) return [s];
+        // `s` is the lowered copy: take its init off (through its labels).
+        const strip = (t: Node): Node => (t.type === "LabeledStatement" ? { ...t, body: strip(t.body) } : { ...t, init: null });
+        let init: Node = s;
+        while (init.type === "LabeledStatement") init = init.body;
+        return [init.init, strip(s)];
+      });
     }
     return copy;
   };
