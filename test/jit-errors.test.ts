@@ -39,10 +39,11 @@ const CASES: [string, (...args: any[]) => unknown, unknown[], string, RegExp][] 
     /Math\.sine/,
   ],
   [
-    // (an arrow with an expression body is compiled into its calls: test/jit-inline.test.ts)
+    // (an arrow with an expression body, or `{ return E; }`, is compiled into its calls: test/jit-inline.test.ts)
     "a nested function",
     (n: number) => {
       const g = (x: number) => {
+        x++;
         return x;
       };
       return n + g(1);

@@ -292,3 +292,112 @@ describe("jit: var", () => {
     refusal("function f(a) {\n  var { length } = a;\n  return length;\n}", [new Float64Array(2)], "{ length }", /`var` with destructuring/);
   });
 });
+
+function poly(x: number) {
+  function sq(v: number) {
+    return v * v;
+  }
+  const cube = (v: number) => {
+    return v * v * v;
+  };
+  return sq(x) + cube(x) - sq(x - 1);
+}
+/** The helper reads the outer k as it is at each call. */
+function running(a: Float64Array) {
+  let k = 1;
+  function addK(v: number) {
+    return v + k;
+  }
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    function twice(v: number) {
+      return v * 2;
+    }
+    s += twice(addK(a[i]));
+    k = a[i];
+  }
+  return s;
+}
+function bigHelper(a: bigint, b: bigint) {
+  function mul(x: bigint, y: bigint) {
+    return BigInt.asUintN(64, x * y + 1n);
+  }
+  return mul(mul(a, b), a);
+}
+
+describe("jit: nested functions and arrows whose body is `return E;`", () => {
+  it("gives JavaScript's answers, outer locals read at the call", () => {
+    const [fPoly, fRunning, fBig] = [jit(poly), jit(running), jit(bigHelper, "u64(u64, u64)")];
+    fc.assert(
+      fc.property(double, fc.array(double, { maxLength: 30 }), u64, u64, (x, xs, a, b) => {
+        same(fPoly(x), poly(x));
+        const arr = Float64Array.from(xs);
+        same(fRunning(arr), running(arr));
+        expect(fBig(a, b)).toBe(bigHelper(a, b));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("compiles to the same code as the expression-bodied arrow", () => {
+    function declared(x: number) {
+      function sq(v: number) {
+        return v * v;
+      }
+      return sq(x) + sq(x + 1);
+    }
+    function arrow(x: number) {
+      const sq = (v: number) => v * v;
+      return sq(x) + sq(x + 1);
+    }
+    const body = (wat: string, name: string) => wat.replaceAll(name, "f");
+    const wat = jit(declared, "f64(f64)").inspect();
+    expect(body(wat, "declared")).toBe(body(jit(arrow, "f64(f64)").inspect(), "arrow"));
+    expect(wat).not.toMatch(/\bcall\b/);
+  });
+
+  it("refuses the others by name, at their position", () => {
+    refusal(
+      "function f(n) {\n  return sq(n);\n  function sq(x) {\n    return x * x;\n  }\n}",
+      [3],
+      "sq(n)",
+      /`sq` used before its declaration: jit compiles a nested function into its calls where it is declared/,
+    );
+    refusal(
+      "function f(n) {\n  if (n) {\n    function sq(x) {\n      return x * x;\n    }\n  }\n  return sq(n);\n}",
+      [3],
+      "sq(n)",
+      /`sq` used outside the block that declares it/,
+    );
+    refusal(
+      "function f(n) {\n  function fact(x) {\n    return x < 2 ? 1 : x * fact(x - 1);\n  }\n  return fact(n);\n}",
+      [3],
+      "fact(x)",
+      /`fact` calling itself/,
+    );
+    refusal(
+      "function f(n) {\n  function g(x) {\n    const y = x + 1;\n    return y;\n  }\n  return g(n);\n}",
+      [3],
+      "function g",
+      /a nested function declaration whose body is more than one `return E;`/,
+    );
+    refusal(
+      "function f(n) {\n  const g = (x) => {\n    const y = x + 1;\n    return y;\n  };\n  return g(n);\n}",
+      [3],
+      "(x) =>",
+      /a nested function \(closure\) whose body is more than one `return E;`/,
+    );
+    refusal(
+      "function f(n) {\n  function g(x) {\n    return arguments.length + x;\n  }\n  return g(n);\n}",
+      [3],
+      "arguments",
+      /`this`, `arguments` or `new.target` in a nested function/,
+    );
+    refusal(
+      "function f(n) {\n  let c = 0;\n  function g(x) {\n    return (c += x);\n  }\n  return g(n);\n}",
+      [3],
+      "c += x",
+      /an assignment in an arrow function/,
+    );
+  });
+});

@@ -14,7 +14,8 @@ export const CONSTRUCTS: Record<string, string> = {
   TaggedTemplateExpression: "a tagged template",
   FunctionExpression: "a nested function (closure)",
   ArrowFunctionExpression: "a nested function (closure)",
-  FunctionDeclaration: "a nested function declaration",
+  FunctionDeclaration:
+    "a nested function declaration whose body is more than one `return E;` (jit compiles `function f(x) { return E; }` into its calls)",
   ClassDeclaration: "a class declaration",
   ClassExpression: "a class expression",
   TryStatement: "try/catch (exceptions)",

@@ -1,5 +1,6 @@
-// Lowering before the analyses: swaps by destructuring, `var` used as `let` (lowerForms, below);
-// `for (const x of a)` over an array is a counted loop over its indices (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
+// Lowering before the analyses: swaps by destructuring, `var` used as `let`, helpers whose body is one
+// `return` (lowerForms, below); `for (const x of a)` over an array is a counted loop over its indices
+// (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first. Number
@@ -173,6 +174,13 @@ function isNode(value: unknown): value is Node {
   return !!value && typeof value === "object" && typeof (value as Node).type === "string";
 }
 
+/** The first node of `node` (itself included) that passes `test`. */
+function findNode(node: Node, test: (n: Node) => boolean): Node | undefined {
+  let found: Node | undefined;
+  contains(node, (n) => (test(n) ? ((found = n), true) : false));
+  return found;
+}
+
 function contains(node: Node, test: (n: Node) => boolean): boolean {
   if (test(node)) return true;
   for (const key of Object.keys(node)) {
@@ -282,6 +290,9 @@ function innermostBlock(node: Node, name: string): Node | undefined {
 /**
  * Everyday forms lowered to the subset the analyses and the code generator know (each the same
  * program; what does not fit is left, or refused here, by name):
+ * - `function sq(x) { return E; }` declared in a block, and `(x) => { return E; }`: the arrow
+ *   `const sq = (x) => E;` that codegen/inline.ts compiles into each call. A declaration is hoisted in
+ *   JavaScript; one mentioned before it (or outside its block) is refused.
  * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
  *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
  *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
@@ -293,15 +304,18 @@ export function lowerForms(plan: FunctionPlan): FunctionPlan {
   const parsed = plan.parsed;
   if (!parsed) return plan;
   const body = parsed.body;
-  let [patterns, vars] = [false, false];
+  let [arrows, functions, patterns, vars] = [false, false, false, false];
   contains(body, (n) => {
+    arrows ||= n.type === "ArrowFunctionExpression" && n.body.type === "BlockStatement";
+    functions ||= n.type === "FunctionDeclaration";
     patterns ||= n.type === "ArrayPattern";
     vars ||= n.type === "VariableDeclaration" && n.kind === "var";
     return false;
   });
-  if (!patterns && !vars) return plan;
+  if (!arrows && !functions && !patterns && !vars) return plan;
   const source = parsed.source;
   let lowered = body;
+  if (arrows || functions) lowered = helpers(lowered, source);
   if (patterns) lowered = destructured(lowered, source);
   if (vars || patterns) lowered = varsAsLet(lowered, parsed.params, source);
   return { ...plan, parsed: { ...parsed, body: lowered } };
@@ -333,6 +347,82 @@ function references(node: Node, name: string): Node[] {
     }
   };
   visit(node);
+  return out;
+}
+
+/** `{ return E; }`: E; undefined for any other body. */
+function returned(body: Node): Node | undefined {
+  if (body.type !== "BlockStatement" || body.body.length !== 1) return undefined;
+  const only = body.body[0];
+  return only.type === "ReturnStatement" && only.argument ? only.argument : undefined;
+}
+
+function helpers(body: Node, source: Source): Node {
+  const root = body;
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "ArrowFunctionExpression" && !copy.async && copy.body.type === "BlockStatement") {
+      const e = returned(copy.body);
+      return e ? { ...copy, body: e, expression: true } : copy;
+    }
+    if (copy.type === "BlockStatement") copy.body = functionsAsArrows(copy, root, source);
+    return copy;
+  };
+  return lower(body);
+}
+
+/** The statements of `block` with each `function f(x) { return E; }` as `const f = (x) => E;`. */
+function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
+  const out: Node[] = [];
+  const lowered = new Set<string>();
+  for (const s of block.body as Node[]) {
+    // esbuild's keepNames writes `__name(f, "f");` after a declaration: the declaration is f.
+    if (
+      s.type === "ExpressionStatement" &&
+      s.expression.type === "CallExpression" &&
+      s.expression.callee.type === "Identifier" &&
+      s.expression.callee.name === "__name" &&
+      s.expression.arguments[0]?.type === "Identifier" &&
+      lowered.has(s.expression.arguments[0].name)
+    )
+      continue;
+    const e = s.type === "FunctionDeclaration" && !s.async && !s.generator ? returned(s.body) : undefined;
+    if (!e) {
+      out.push(s);
+      continue;
+    }
+    // A function's own `this`, `arguments`, `new.target` are not the arrow's.
+    const own = (n: Node) =>
+      n.type === "ThisExpression" || n.type === "MetaProperty" || (n.type === "Identifier" && n.name === "arguments");
+    if (contains(e, own))
+      throw source.error("`this`, `arguments` or `new.target` in a nested function is not supported by jit", findNode(e, own)!);
+    const name: string = s.id.name;
+    const at = { start: s.start, end: s.end };
+    if (references(e, name).length > 0)
+      throw source.error(`\`${name}\` calling itself (a nested function is compiled into each call) is not supported by jit`, s.id);
+    for (const r of references(root, name)) {
+      if (r.start === s.id.start) continue;
+      if (r.start < block.start || r.start >= block.end)
+        throw source.error(`\`${name}\` used outside the block that declares it (a nested function is compiled into its calls)`, r);
+      if (r.start < s.end)
+        throw source.error(
+          `\`${name}\` used before its declaration: jit compiles a nested function into its calls where it is declared (move the declaration up)`,
+          r,
+        );
+    }
+    const arrow: Node = {
+      type: "ArrowFunctionExpression",
+      id: null,
+      params: s.params,
+      body: e,
+      expression: true,
+      async: false,
+      generator: false,
+      ...at,
+    };
+    out.push(declaration("const", s.id, arrow, at));
+    lowered.add(name);
+  }
   return out;
 }
 
