@@ -2,6 +2,10 @@
 import type { Node } from "../front/parse.ts";
 import { ELEMENTS, elementOf, isArray, isBigint, isClass, isNumber, type ResultType } from "../analysis/types.ts";
 
+/** Destructuring jit does not lower (front/lower.ts lowers the forms named here). */
+export const DESTRUCTURING =
+  "destructuring other than `[a, b] = [x, y];` or `let [a, b] = [x, y];` (names or elements `a[i]`, an array literal of as many elements: no holes, spread, rest, defaults, nesting or objects)";
+
 /** What a construct is called in an error message. */
 export const CONSTRUCTS: Record<string, string> = {
   ObjectExpression: "an object literal",
@@ -10,7 +14,8 @@ export const CONSTRUCTS: Record<string, string> = {
   TaggedTemplateExpression: "a tagged template",
   FunctionExpression: "a nested function (closure)",
   ArrowFunctionExpression: "a nested function (closure)",
-  FunctionDeclaration: "a nested function declaration",
+  FunctionDeclaration:
+    "a nested function declaration whose body is more than one `return E;` (jit compiles `function f(x) { return E; }` into its calls)",
   ClassDeclaration: "a class declaration",
   ClassExpression: "a class expression",
   TryStatement: "try/catch (exceptions)",
@@ -27,8 +32,8 @@ export const CONSTRUCTS: Record<string, string> = {
   Super: "super",
   ImportExpression: "import()",
   MetaProperty: "new.target / import.meta",
-  ArrayPattern: "destructuring",
-  ObjectPattern: "destructuring",
+  ArrayPattern: DESTRUCTURING,
+  ObjectPattern: DESTRUCTURING,
 };
 
 export function describeType(t: ResultType): string {

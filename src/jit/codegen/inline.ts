@@ -1,5 +1,6 @@
 // Helpers written inside the function: `const at = (x, y) => src[y * w + x];`. An arrow with an
-// expression body, declared `const`, that assigns nothing is compiled into each call: the arguments
+// expression body (or `{ return E; }`, and `function at(x, y) { return E; }`: front/lower.ts makes
+// them this arrow), declared `const`, that assigns nothing is compiled into each call: the arguments
 // are evaluated in order into locals of their own (the parameters), then the body is compiled with the
 // parameters in scope, reading the outer locals it names (as the closure does: their current values).
 //
@@ -28,7 +29,10 @@ export function inlineFunction(cx: FunctionContext, init: Node, kind: string): I
   // esbuild's keepNames (tsx, some bundlers) writes `__name((x) => …, "f")` for `(x) => …`.
   if (init.type === "CallExpression" && init.callee.type === "Identifier" && init.callee.name === "__name" && !cx.lookup("__name"))
     init = init.arguments[0] ?? init;
-  if (init.type !== "ArrowFunctionExpression" || init.body.type === "BlockStatement" || init.async || init.generator) return undefined;
+  if (init.type !== "ArrowFunctionExpression" || init.async || init.generator) return undefined;
+  // `{ return E; }` was lowered to E (front/lower.ts), and so was `function f(x) { return E; }`.
+  if (init.body.type === "BlockStatement")
+    throw cx.err("a nested function (closure) whose body is more than one `return E;` (jit compiles `(x) => E` into its calls)", init);
   if (kind !== "const") throw cx.err("an arrow function in a `let` (declare it `const`: jit compiles it into each call)", init);
   const params: string[] = [];
   for (const p of init.params as Node[]) {

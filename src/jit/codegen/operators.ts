@@ -396,7 +396,11 @@ export function power(cx: FunctionContext, node: Node): ResultType {
     cx.emit(["i64.const", BigInt.asIntN(64, l ** r)]);
     return cx.bigint;
   }
-  const [base, exponent] = [recurse.detached(cx, node.left), recurse.detached(cx, node.right)];
+  return powerOf(cx, recurse.detached(cx, node.left), recurse.detached(cx, node.right), node);
+}
+
+/** `base ** exponent` of compiled operands (also `x **= y`: places.ts): `Math.pow` on numbers, square-and-multiply on bigints. */
+export function powerOf(cx: FunctionContext, base: Typed, exponent: Typed, node: Node): ResultType {
   if (isNumber(base.type) && isNumber(exponent.type)) {
     cx.emit(
       ...base.code,
@@ -408,7 +412,10 @@ export function power(cx: FunctionContext, node: Node): ResultType {
     return "f64";
   }
   if (!isBigint(base.type) || !isBigint(exponent.type))
-    throw cx.fail(`\`**\` between a ${describeType(base.type)} and a ${describeType(exponent.type)} is not supported by jit`, node);
+    throw cx.fail(
+      `\`${node.operator}\` between a ${describeType(base.type)} and a ${describeType(exponent.type)} is not supported by jit`,
+      node,
+    );
   const flavour = base.type === "i64" || exponent.type === "i64" ? "i64" : "u64";
   const [x, e, acc] = [cx.local("i64"), cx.local("i64"), cx.local("i64")];
   cx.emit(...base.code, ["local.set", x], ...exponent.code, ["local.set", e]);

@@ -2,9 +2,9 @@
 // checked: an index outside [0, length) or not an integer traps), with `=`, compound assignment and `++`.
 import { MATH_CONSTANTS, NUMBER_CONSTANTS } from "./builtins.ts";
 import type { FunctionContext, Place, Typed, Var } from "./context.ts";
-import { CONSTRUCTS, describeType } from "./describe.ts";
+import { CONSTRUCTS, DESTRUCTURING, describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
-import { binary } from "./operators.ts";
+import { binary, powerOf } from "./operators.ts";
 import type { Node } from "../front/parse.ts";
 import {
   type ArrayType,
@@ -122,12 +122,20 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number,
 export function assign(cx: FunctionContext, node: Node, valueNeeded: boolean): ResultType | undefined {
   const op: string = node.operator;
   if (op === "&&=" || op === "||=" || op === "??=") throw cx.err(`\`${op}\``, node);
+  // `[a, b] = [b, a + b];` as a statement is lowered before (front/lower.ts); what is left is refused.
+  if (node.left.type === "ArrayPattern" || node.left.type === "ObjectPattern")
+    throw cx.err(
+      valueNeeded ? "using the value of a destructuring assignment (write `[a, b] = [b, a];` as a statement of its own)" : DESTRUCTURING,
+      node,
+    );
   const place = placeOf(cx, node.left);
   let value: Typed = recurse.detached(cx, node.right);
   if (op !== "=") {
     const saved = cx.code;
     cx.code = [];
-    const type = binary(cx, op.slice(0, -1), { type: place.type, code: place.get }, value, node);
+    const old: Typed = { type: place.type, code: place.get };
+    // `x **= y` is `x = x ** y` with x read once, as every compound assignment.
+    const type = op === "**=" ? powerOf(cx, old, value, node) : binary(cx, op.slice(0, -1), old, value, node);
     value = { type, code: cx.code };
     cx.code = saved;
   }

@@ -1,7 +1,7 @@
 // Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
 // (block/loop/block so `break` and `continue` are plain branches), labels, `return` and `throw` (throw.ts).
 import type { FunctionContext, Loop, Var } from "./context.ts";
-import { CONSTRUCTS } from "./describe.ts";
+import { CONSTRUCTS, DESTRUCTURING } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "../transforms/idioms.ts";
 import { vectorizedLoop } from "../transforms/vectorize.ts";
 import { elementwiseLoop } from "../transforms/vectorize-map.ts";
@@ -334,9 +334,10 @@ function boundsFact(cx: FunctionContext, update: Node): { counter: Var; array: V
 }
 
 export function declare(cx: FunctionContext, node: Node) {
+  // `var` where `let` means the same was lowered (front/lower.ts), which refuses the others by name.
   if (node.kind === "var") throw cx.err("`var` (use let or const)", node);
   for (const d of node.declarations) {
-    if (d.id.type !== "Identifier") throw cx.err("destructuring", d.id);
+    if (d.id.type !== "Identifier") throw cx.err(DESTRUCTURING, d.id);
     if (!d.init)
       throw cx.fail(
         `\`${d.id.name}\` needs an initial value: jit infers a local's type from it (or from \`${d.id.name} = …\` as the first statement of the same block to use it)`,

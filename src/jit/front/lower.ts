@@ -1,11 +1,12 @@
-// Lowering before the analyses: `for (const x of a)` over an array is a counted loop over its indices
+// Lowering before the analyses: swaps by destructuring, `var` used as `let`, helpers whose body is one
+// `return` (lowerForms, below); `for (const x of a)` over an array is a counted loop over its indices
 // (lowerArrayLoops); `for (const i of prange(lo, hi)) body` in a function compiled for one
 // thread (no `parallel: true`) is the counted loop it means, `for (let i = lo; i < hi; i++) body`, so
 // the analyses and the code generator see the loop shape they know (an int32 counter, a bound).
 // The bound is read once, as prange reads it: a bound the body could change is copied first. Number
 // bounds must be safe integers, as prange checks: `__prange_bounds(lo, hi)` before the loop traps
 // otherwise (calls.ts), where the loop would have counted from a fraction.
-import type { Node } from "./parse.ts";
+import { childNodes, type Node } from "./parse.ts";
 import { isPrangeCall } from "../parallel/prange.ts";
 import type { FunctionPlan } from "../codegen/plan.ts";
 
@@ -173,6 +174,13 @@ function isNode(value: unknown): value is Node {
   return !!value && typeof value === "object" && typeof (value as Node).type === "string";
 }
 
+/** The first node of `node` (itself included) that passes `test`. */
+function findNode(node: Node, test: (n: Node) => boolean): Node | undefined {
+  let found: Node | undefined;
+  contains(node, (n) => (test(n) ? ((found = n), true) : false));
+  return found;
+}
+
 function contains(node: Node, test: (n: Node) => boolean): boolean {
   if (test(node)) return true;
   for (const key of Object.keys(node)) {
@@ -277,4 +285,348 @@ function innermostBlock(node: Node, name: string): Node | undefined {
     .filter((c: unknown) => isNode(c) && mentions(c, name)) as Node[];
   const deeper = holding.length === 1 ? innermostBlock(holding[0], name) : undefined;
   return deeper ?? (node.type === "BlockStatement" ? node : undefined);
+}
+
+/**
+ * Everyday forms lowered to the subset the analyses and the code generator know (each the same
+ * program; what does not fit is left, or refused here, by name):
+ * - `function sq(x) { return E; }` declared in a block, and `(x) => { return E; }`: the arrow
+ *   `const sq = (x) => E;` that codegen/inline.ts compiles into each call. A declaration is hoisted in
+ *   JavaScript; one mentioned before it (or outside its block) is refused.
+ * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
+ *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
+ *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
+ * - `var x = E` declared once, every mention of x after its declaration and inside the block (or the
+ *   `for`) where `let` would be seen: `let`; `for (var i = S; …)` with i read after the loop in the
+ *   same block: `let i = S; for (; …)`. Other `var`s are refused, saying why.
+ */
+export function lowerForms(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed) return plan;
+  const body = parsed.body;
+  let [arrows, functions, patterns, vars] = [false, false, false, false];
+  contains(body, (n) => {
+    arrows ||= n.type === "ArrowFunctionExpression" && n.body.type === "BlockStatement";
+    functions ||= n.type === "FunctionDeclaration";
+    patterns ||= n.type === "ArrayPattern";
+    vars ||= n.type === "VariableDeclaration" && n.kind === "var";
+    return false;
+  });
+  if (!arrows && !functions && !patterns && !vars) return plan;
+  const source = parsed.source;
+  let lowered = body;
+  if (arrows || functions) lowered = helpers(lowered, source);
+  if (patterns) lowered = destructured(lowered, source);
+  if (vars || patterns) lowered = varsAsLet(lowered, parsed.params, source);
+  return { ...plan, parsed: { ...parsed, body: lowered } };
+}
+
+type Source = { error(what: string, at: Node | number): Error };
+
+/** A copy of `node` with `f` applied to each child node (bottom-up: children first). */
+function mapChildren(node: Node, f: (n: Node) => Node): Node {
+  const copy: Node = { ...node };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? f(v) : v));
+    else if (isNode(value) && key !== "loc") copy[key] = f(value);
+  }
+  return copy;
+}
+
+/** Every Identifier named `name` that is a reference (not `o.name`, not a label). */
+function references(node: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node, key?: string) => {
+    if (n.type === "Identifier" && n.name === name && key !== "label") out.push(n);
+    for (const k of Object.keys(n)) {
+      if (k === "loc" || (n.type === "MemberExpression" && !n.computed && k === "property")) continue;
+      const value = n[k];
+      if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v, k));
+      else if (isNode(value)) visit(value, k);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/** `{ return E; }`: E; undefined for any other body. */
+function returned(body: Node): Node | undefined {
+  if (body.type !== "BlockStatement" || body.body.length !== 1) return undefined;
+  const only = body.body[0];
+  return only.type === "ReturnStatement" && only.argument ? only.argument : undefined;
+}
+
+function helpers(body: Node, source: Source): Node {
+  const root = body;
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "ArrowFunctionExpression" && !copy.async && copy.body.type === "BlockStatement") {
+      const e = returned(copy.body);
+      return e ? { ...copy, body: e, expression: true } : copy;
+    }
+    if (copy.type === "BlockStatement") copy.body = functionsAsArrows(copy, root, source);
+    return copy;
+  };
+  return lower(body);
+}
+
+/** The statements of `block` with each `function f(x) { return E; }` as `const f = (x) => E;`. */
+function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
+  const out: Node[] = [];
+  const lowered = new Set<string>();
+  for (const s of block.body as Node[]) {
+    // esbuild's keepNames writes `__name(f, "f");` after a declaration: the declaration is f.
+    if (
+      s.type === "ExpressionStatement" &&
+      s.expression.type === "CallExpression" &&
+      s.expression.callee.type === "Identifier" &&
+      s.expression.callee.name === "__name" &&
+      s.expression.arguments[0]?.type === "Identifier" &&
+      lowered.has(s.expression.arguments[0].name)
+    )
+      continue;
+    const e = s.type === "FunctionDeclaration" && !s.async && !s.generator ? returned(s.body) : undefined;
+    if (!e) {
+      out.push(s);
+      continue;
+    }
+    // A function's own `this`, `arguments`, `new.target` are not the arrow's.
+    const own = (n: Node) =>
+      n.type === "ThisExpression" || n.type === "MetaProperty" || (n.type === "Identifier" && n.name === "arguments");
+    if (contains(e, own))
+      throw source.error("`this`, `arguments` or `new.target` in a nested function is not supported by jit", findNode(e, own)!);
+    const name: string = s.id.name;
+    const at = { start: s.start, end: s.end };
+    if (references(e, name).length > 0)
+      throw source.error(`\`${name}\` calling itself (a nested function is compiled into each call) is not supported by jit`, s.id);
+    for (const r of references(root, name)) {
+      if (r.start === s.id.start) continue;
+      if (r.start < block.start || r.start >= block.end)
+        throw source.error(`\`${name}\` used outside the block that declares it (a nested function is compiled into its calls)`, r);
+      if (r.start < s.end)
+        throw source.error(
+          `\`${name}\` used before its declaration: jit compiles a nested function into its calls where it is declared (move the declaration up)`,
+          r,
+        );
+    }
+    const arrow: Node = {
+      type: "ArrowFunctionExpression",
+      id: null,
+      params: s.params,
+      body: e,
+      expression: true,
+      async: false,
+      generator: false,
+      ...at,
+    };
+    out.push(declaration("const", s.id, arrow, at));
+    lowered.add(name);
+  }
+  return out;
+}
+
+/** `[t1, …, tn] = [e1, …, en]` of names and elements, no holes, spread, defaults, rest or nesting. */
+function swapShape(n: Node | null | undefined): boolean {
+  if (n?.type !== "AssignmentExpression" || n.operator !== "=" || n.left.type !== "ArrayPattern" || n.right.type !== "ArrayExpression")
+    return false;
+  const [targets, values] = [n.left.elements as (Node | null)[], n.right.elements as (Node | null)[]];
+  return (
+    targets.length === values.length &&
+    targets.every((t) => t && (t.type === "Identifier" || (t.type === "MemberExpression" && !t.optional))) &&
+    values.every((v) => v && v.type !== "SpreadElement")
+  );
+}
+
+/** `{ const __d1 = e1; …; t1 = __d1; …; }`: the right side first, left to right, then the targets in order. */
+function swapped(n: Node): Node {
+  const at = { start: n.start, end: n.end };
+  const first: Node[] = [];
+  const assigned = (n.left.elements as Node[]).map((target, k) => {
+    const value: Node = n.right.elements[k];
+    let from = value;
+    if (value.type !== "Literal") {
+      from = { type: "Identifier", name: `__d${++hidden}`, start: value.start, end: value.end };
+      first.push(declaration("const", from, value, { start: value.start, end: value.end }));
+    }
+    const assignment: Node = {
+      type: "AssignmentExpression",
+      operator: "=",
+      left: target,
+      right: from,
+      start: target.start,
+      end: value.end,
+    };
+    return { type: "ExpressionStatement", expression: assignment, ...at };
+  });
+  return { type: "BlockStatement", body: [...first, ...assigned], ...at };
+}
+
+/** An expression whose value is not used that is a swap, or a sequence (`i++, [a, b] = [b, a]`) holding one. */
+function swaps(e: Node): boolean {
+  return swapShape(e) || (e.type === "SequenceExpression" && e.expressions.some(swapShape));
+}
+
+/** Such an expression as statements, in order. */
+function statements(e: Node): Node {
+  if (swapShape(e)) return swapped(e);
+  const at = { start: e.start, end: e.end };
+  const each = (e.expressions as Node[]).map((x) =>
+    swapShape(x) ? swapped(x) : { type: "ExpressionStatement", expression: x, start: x.start, end: x.end },
+  );
+  return { type: "BlockStatement", body: each, ...at };
+}
+
+/** Does `body` hold a `continue` of the loop it is the body of? (any labelled one counts) */
+function continues(body: Node): boolean {
+  const visit = (n: Node, inner: boolean): boolean => {
+    if (n.type === "ContinueStatement") return !!n.label || !inner;
+    const loop = ["ForStatement", "WhileStatement", "DoWhileStatement", "ForOfStatement", "ForInStatement"].includes(n.type);
+    return childNodes(n).some((c) => visit(c, inner || loop));
+  };
+  return visit(body, false);
+}
+
+function destructured(body: Node, source: Source): Node {
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "ExpressionStatement" && swaps(copy.expression)) return statements(copy.expression);
+    if (copy.type === "ForStatement" && copy.update && swaps(copy.update)) {
+      if (continues(copy.body))
+        throw source.error(
+          "destructuring as the update of a loop with `continue` is not supported by jit (move it to the body's end)",
+          copy.update,
+        );
+      const at = { start: copy.body.start, end: copy.body.end };
+      return { ...copy, update: null, body: { type: "BlockStatement", body: [copy.body, statements(copy.update)], ...at } };
+    }
+    if (copy.type === "VariableDeclaration" && copy.declarations.some((d: Node) => d.id.type === "ArrayPattern")) {
+      const declarations = (copy.declarations as Node[]).flatMap((d) => {
+        if (d.id.type !== "ArrayPattern" || d.init?.type !== "ArrayExpression") return [d];
+        const [names, values] = [d.id.elements as (Node | null)[], d.init.elements as (Node | null)[]];
+        if (
+          names.length !== values.length ||
+          !names.every((t) => t?.type === "Identifier") ||
+          !values.every((v) => v && v.type !== "SpreadElement")
+        )
+          return [d];
+        // `let [a, b] = [b, a]` reads a and b before they are initialised: a ReferenceError in JavaScript.
+        for (const v of values as Node[])
+          for (const t of names as Node[])
+            if (references(v, t.name).length > 0)
+              throw source.error(
+                `\`${t.name}\` read in the destructuring that declares it (JavaScript throws a ReferenceError) is not supported by jit`,
+                v,
+              );
+        return (names as Node[]).map((t, k) => ({
+          type: "VariableDeclarator",
+          id: t,
+          init: values[k],
+          start: t.start,
+          end: values[k]!.end,
+        }));
+      });
+      return { ...copy, declarations };
+    }
+    return copy;
+  };
+  return lower(body);
+}
+
+/** What becomes of each `var` declaration: `let` in place, or `let` before the `for` whose init it is. */
+function varsAsLet(body: Node, params: readonly Node[], source: Source): Node {
+  const found: { decl: Node; scope: Node }[] = [];
+  const visit = (n: Node, parent: Node | undefined, key: string | undefined): void => {
+    if (n.type === "VariableDeclaration" && n.kind === "var") {
+      const inBlock = parent?.type === "BlockStatement" && key === "body";
+      const inLoop =
+        (parent?.type === "ForStatement" && key === "init") ||
+        ((parent?.type === "ForOfStatement" || parent?.type === "ForInStatement") && key === "left");
+      if (!parent || (!inBlock && !inLoop))
+        throw source.error(
+          "`var` outside a block (a `switch` case, the body of an `if` or a loop) is not supported by jit (use let or const)",
+          n,
+        );
+      found.push({ decl: n, scope: parent });
+    }
+    for (const k of Object.keys(n)) {
+      if (k === "loc") continue;
+      const value = n[k];
+      if (Array.isArray(value)) value.forEach((v) => isNode(v) && visit(v, n, k));
+      else if (isNode(value)) visit(value, n, k);
+    }
+  };
+  visit(body, undefined, undefined);
+  // The statement of `block` holding `loop` (the loop, or a label on it).
+  const holder = (block: Node | undefined, loop: Node): number => {
+    if (block?.type !== "BlockStatement") return -1;
+    return (block.body as Node[]).findIndex((s) => {
+      let t = s;
+      while (t.type === "LabeledStatement") t = t.body;
+      return t === loop;
+    });
+  };
+  // The block holding the loop as one of its statements (through its labels).
+  const blockOf = (loop: Node): Node | undefined => {
+    let result: Node | undefined;
+    const search = (n: Node): void => {
+      if (result) return;
+      if (n.type === "BlockStatement" && holder(n, loop) >= 0) result = n;
+      else childNodes(n).forEach(search);
+    };
+    search(body);
+    return result;
+  };
+  const counts = new Map<string, number>();
+  for (const { decl } of found)
+    for (const d of decl.declarations as Node[]) if (d.id.type === "Identifier") counts.set(d.id.name, (counts.get(d.id.name) ?? 0) + 1);
+  const hoisted = new Map<Node, Node>(); // the `for` → its block
+  for (const { decl, scope } of found) {
+    let hoist = false;
+    for (const d of decl.declarations as Node[]) {
+      if (d.id.type !== "Identifier") throw source.error("`var` with destructuring is not supported by jit (use let or const)", d.id);
+      const name: string = d.id.name;
+      const what = `\`var ${name}\``;
+      if (counts.get(name)! > 1) throw source.error(`${what} declared more than once is not supported by jit (use let or const)`, d.id);
+      if (params.some((p) => references(p, name).length > 0))
+        throw source.error(`${what} with the name of a parameter is not supported by jit (use let or const)`, d.id);
+      const mentions = references(body, name).filter((r) => r !== d.id);
+      const before = mentions.find((r) => r.start < d.end);
+      if (before)
+        throw source.error(
+          `${what} used before its declaration (where JavaScript hoists it as undefined) is not supported by jit (use let or const)`,
+          before,
+        );
+      const outside = (s: Node) => mentions.find((r) => r.start < s.start || r.start >= s.end);
+      if (!outside(scope)) continue;
+      const block = scope.type === "ForStatement" ? blockOf(scope) : undefined;
+      if (block && !outside(block)) {
+        hoist = true;
+        continue;
+      }
+      throw source.error(
+        `${what} used outside the ${scope.type === "BlockStatement" ? "block" : "loop"} that declares it is not supported by jit (use let or const, declared where every use sees it)`,
+        outside(scope)!,
+      );
+    }
+    if (hoist) hoisted.set(scope, blockOf(scope)!);
+  }
+  const lower = (node: Node): Node => {
+    const copy = mapChildren(node, lower);
+    if (copy.type === "VariableDeclaration" && copy.kind === "var") return { ...copy, kind: "let" };
+    if (copy.type === "BlockStatement" && [...hoisted.values()].includes(node)) {
+      copy.body = (copy.body as Node[]).flatMap((s, k) => {
+        let loop: Node = node.body[k];
+        while (loop.type === "LabeledStatement") loop = loop.body;
+        if (!hoisted.has(loop)) return [s];
+        // `s` is the lowered copy: take its init off (through its labels).
+        const strip = (t: Node): Node => (t.type === "LabeledStatement" ? { ...t, body: strip(t.body) } : { ...t, init: null });
+        let init: Node = s;
+        while (init.type === "LabeledStatement") init = init.body;
+        return [init.init, strip(s)];
+      });
+    }
+    return copy;
+  };
+  return lower(body);
 }
