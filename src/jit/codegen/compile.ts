@@ -13,7 +13,7 @@ import { FunctionContext } from "./context.ts";
 import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { analyze, MEDIUM, MEDIUM_MAX, SMALL, SMALL_MAX, type Intervals, type NumberFacts } from "../analysis/intervals.ts";
-import { lowerArrayLoops, lowerDeclarations, lowerForms, lowerPrange } from "../front/lower.ts";
+import { lowerArrayLoops, lowerDeclarations, lowerDefaultParams, lowerForms, lowerPrange } from "../front/lower.ts";
 import { lowerTypeof } from "../front/typeof.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
@@ -24,7 +24,7 @@ import type { Instr } from "../wasm/wasm.ts";
 import type { WasmFunction } from "../wasm/wasm.ts";
 
 export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn: WasmFunction; result: ResultType } {
-  const plan = lowerDeclarations(lowerArrayLoops(lowerPrange(lowerTypeof(lowerForms(given)))));
+  const plan = lowerDeclarations(lowerArrayLoops(lowerPrange(lowerTypeof(lowerForms(lowerDefaultParams(given))))));
   const { params, body } = plan.parsed!;
   const shapes = rangeFacts(params, body);
   const intervals = analyze(params, plan.params, body);

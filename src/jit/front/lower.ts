@@ -288,6 +288,17 @@ function innermostBlock(node: Node, name: string): Node | undefined {
 }
 
 /**
+ * The plan with each parameter `n = default` read as `n`: a call always gives it a value, the
+ * caller's or the default computed before the call (runtime/defaults.ts).
+ */
+export function lowerDefaultParams(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed?.params.some((p) => p.type === "AssignmentPattern" && p.left.type === "Identifier")) return plan;
+  const params = parsed.params.map((p) => (p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left : p));
+  return { ...plan, parsed: { ...parsed, params } };
+}
+
+/**
  * Everyday forms lowered to the subset the analyses and the code generator know (each the same
  * program; what does not fit is left, or refused here, by name):
  * - `function sq(x) { return E; }` declared in a block, and `(x) => { return E; }`: the arrow

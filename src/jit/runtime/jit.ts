@@ -9,6 +9,7 @@ import { kernelRefFor } from "./kernel-ref.ts";
 import { arenaMemory, arenaShared, arrayBytes, notNumbers } from "./memory.ts";
 import { Adaptive, MIN_BYTES, SKIP, mayRunPlain } from "./adaptive.ts";
 import { allocates, hostImports } from "./host.ts";
+import { defaultFiller, type DefaultFiller } from "./defaults.ts";
 import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type Globals, type JitTarget } from "../codegen/module.ts";
@@ -222,7 +223,7 @@ export function jit(
     const full = parseSignature(entry.signature, scope.cls);
     const instance = new WebAssembly.Instance(entry.module, hostImports(arenaMemory()));
     const makesArrays = allocates(entry.module);
-    const names = () => target.parsed().params.map((p) => (p.type === "Identifier" ? (p.name as string) : ""));
+    const names = () => target.parsed().params.map((_, i) => paramName(target, i, ""));
     const invoke = bind(instance, entry.exportName, {
       params,
       result: full.result!,
@@ -348,20 +349,25 @@ export function jit(
     }
   };
 
-  const call = (args: unknown[]): unknown => {
-    if (fallbackReason !== undefined) return fn!(...args);
+  // Default parameter values, computed before the call where an argument is left out (defaults.ts).
+  let fill: DefaultFiller | null | undefined;
+  const call = (given: unknown[]): unknown => {
+    if (fallbackReason !== undefined) return fn!(...given);
     let spec: Specialization;
+    let args = given;
     try {
+      if (fill === undefined) fill = defaultFiller(target.parsed()) ?? null;
+      if (fill) args = fill(given);
       spec = dispatch(args);
     } catch (e) {
       // With `fallback`, arguments jit has no type for (a plain array, a DataView, a missing one) run
       // the original for that call, said once; other calls still run compiled.
       if (options.fallback && (e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) {
         warnArguments(e);
-        return fn!(...args);
+        return fn!(...given);
       }
       fallBack(e);
-      return fn!(...args);
+      return fn!(...given);
     }
     // (With a declared signature, arguments that do not fit it are refused, as always.)
     if (!options.fallback || declared.length) return run(spec, args);
@@ -371,7 +377,7 @@ export function jit(
       // A plain array holding a non-number (found as it was copied, before the compiled code ran): the original.
       if (!(e as { [UNSUPPORTED]?: true })[UNSUPPORTED]) throw e;
       warnArguments(e);
-      return fn!(...args);
+      return fn!(...given);
     }
   };
 
@@ -672,9 +678,10 @@ function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = fal
   return Object.is(js, wasm);
 }
 
-function paramName(target: JitTarget, i: number): string {
+function paramName(target: JitTarget, i: number, otherwise = `argument ${i + 1}`): string {
   const p = target.parsed().params[i];
-  return p?.type === "Identifier" ? p.name : `argument ${i + 1}`;
+  const id = p?.type === "AssignmentPattern" ? p.left : p;
+  return id?.type === "Identifier" ? id.name : otherwise;
 }
 
 /** Checks jit's options (both kinds of jit function): unknown keys and wrong types are TypeErrors naming the option. @internal */
