@@ -378,6 +378,16 @@ describe("jit: parallel functions and vectorize", () => {
     expect(await p(a)).toEqual(moments(a));
   });
 
+  it("an object returned before the prange loop is refused by name (the statements before it start every piece)", () => {
+    function early(a: Float64Array) {
+      if (a.length === 0) return { s: 0, n: 0 };
+      let s = 0;
+      for (const i of prange(0, a.length)) s += a[i];
+      return { s, n: a.length };
+    }
+    expect(() => jit(early, { parallel: true, pool })).toThrow(/an object or array returned before the prange loop of a parallel function/);
+  });
+
   it("vectorize refuses a scalar function returning several values", async () => {
     const { vectorize } = await import("../src/jit/index.ts");
     const v = vectorize(((x: number) => ({ a: x, b: -x })) as never);
