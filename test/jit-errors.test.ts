@@ -26,7 +26,7 @@ function compileError(fn: (...args: any[]) => unknown, args: unknown[]): JitErro
 
 const CASES: [string, (...args: any[]) => unknown, unknown[], string, RegExp][] = [
   ["a string", (n: number) => ("abc" as unknown as number) + n, [1], '"abc"', /a string/],
-  ["an object literal", (n: number) => ({ n }), [1], "{", /an object literal/],
+  ["an object literal", (n: number) => ({ n }).n, [1], "{", /an object literal/],
   ["an array literal", (n: number) => [n].length, [1], "[n]", /an array literal/],
   ["a closure over an outer variable", (n: number) => n + outer, [1], "outer", /closures over outer variables/],
   ["mixed bigint and number", (n: bigint, x: number) => n + (x as unknown as bigint), [1n, 2], "n +", /mixing bigint and number/],

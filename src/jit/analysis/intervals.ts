@@ -289,6 +289,13 @@ export function analyze(
       case "NewExpression":
         for (const a of node.arguments) expr(a, env);
         return undefined;
+      // `return { a: e1, b: e2 }`, `return [e1, e2]` (statements.ts returnRecord): the values in order.
+      case "ObjectExpression":
+        for (const p of node.properties) if (p.type === "Property" && !p.computed) expr(p.value, env);
+        return undefined;
+      case "ArrayExpression":
+        for (const e of node.elements) if (e && e.type !== "SpreadElement") expr(e, env);
+        return undefined;
       default:
         return undefined;
     }

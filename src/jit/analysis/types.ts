@@ -22,7 +22,21 @@ export interface ClassType {
 }
 
 export type ValueType = ScalarType | ArrayType | ClassType;
-export type ResultType = ValueType | "void";
+
+/**
+ * A result of several scalars: `return { lo, hi }` (a fresh plain object per call, keys in source
+ * order) or `return [q, r]` (a fresh Array). Returned as several wasm results, like a jitClass; a
+ * result type only (no parameter, local or callee's value has it).
+ */
+export interface RecordType {
+  readonly kind: "record";
+  /** `[a, b]`: an Array; else a plain object. */
+  readonly array: boolean;
+  /** For an Array, the keys are "0", "1", …. */
+  readonly fields: readonly (readonly [string, ScalarType])[];
+}
+
+export type ResultType = ValueType | RecordType | "void";
 
 export interface ElementInfo {
   readonly array: new (length: number) => ArrayLike<number | bigint> & ArrayBufferView;
@@ -57,16 +71,28 @@ const TYPED_ARRAYS = new Map(Object.entries(ELEMENTS).map(([element, info]) => [
 export const typedArrayElement = (name: string): ElementType | undefined => TYPED_ARRAYS.get(name);
 
 export const isArray = (t: ResultType): t is ArrayType => typeof t === "string" && t.endsWith("[]");
-export const isClass = (t: ResultType): t is ClassType => typeof t === "object";
+export const isClass = (t: ResultType): t is ClassType => typeof t === "object" && t.kind === "class";
+export const isRecord = (t: ResultType | undefined): t is RecordType => typeof t === "object" && t.kind === "record";
 export const isBigint = (t: ResultType): t is "u64" | "i64" => t === "u64" || t === "i64";
 export const isNumber = (t: ResultType): t is "f64" | "i32" | "u32" => t === "f64" || t === "i32" || t === "u32";
 export const elementOf = (t: ArrayType): ElementType => t.slice(0, -2) as ElementType;
-export const typeName = (t: ResultType): string => (isClass(t) ? t.name : t);
+export const typeName = (t: ResultType): string =>
+  isClass(t)
+    ? t.name
+    : isRecord(t)
+      ? t.array
+        ? `[${t.fields.map(([, f]) => f).join(", ")}]`
+        : `{${t.fields.map(([k, f]) => `${k}: ${f}`).join(", ")}}`
+      : t;
+
+/** The same shape: both objects with the same keys in the same order, or both arrays of one length. */
+export const sameShape = (a: RecordType, b: RecordType): boolean =>
+  a.array === b.array && a.fields.length === b.fields.length && a.fields.every(([k], i) => k === b.fields[i][0]);
 
 /** The wasm values a value of type `t` occupies: arrays are (pointer, length), classes their fields in order. @internal */
 export function wasmTypes(t: ResultType): ValType[] {
   if (t === "void") return [];
-  if (isClass(t)) return t.fields.flatMap(([, f]) => wasmTypes(f));
+  if (isClass(t) || isRecord(t)) return t.fields.flatMap(([, f]) => wasmTypes(f));
   if (isArray(t)) return ["i32", "i32"];
   return t === "u64" || t === "i64" ? ["i64"] : t === "f64" ? ["f64"] : ["i32"];
 }
@@ -109,6 +135,11 @@ export interface Signature {
 
 /** Parses "ret(a, b)" (the result may be omitted: "(a, b)", then it is inferred). @internal */
 export function parseSignature(text: string, findClass: (name: string) => ClassType | undefined): Signature {
+  const shaped = /^\s*([{[])([^{}[\]()]*)([}\]])\s*(\([^()]*\))\s*$/.exec(text);
+  if (shaped) {
+    const { params } = parseSignature(shaped[4], findClass);
+    return { params, result: parseRecord(shaped[1] === "[", shaped[2], shaped[1] + shaped[3], text) };
+  }
   const match = /^\s*([\w$]*(?:\s*\[\])?)\s*\(([^()]*)\)\s*$/.exec(text);
   if (!match) throw new TypeError(`Expected a signature such as "u64(u64)" or "void(f64[], f64)", got ${JSON.stringify(text)}`);
   const one = (name: string, result: boolean): ResultType => {
@@ -126,6 +157,27 @@ export function parseSignature(text: string, findClass: (name: string) => ClassT
   };
   const params = match[2].trim() === "" ? [] : match[2].split(",").map((p) => one(p.trim(), false) as ValueType);
   return { params, result: match[1] ? one(match[1], true) : undefined };
+}
+
+/** The fields of a record result spelled `{lo: f64, hi: f64}` or `[f64, f64]` (between the brackets: `inner`). */
+function parseRecord(array: boolean, inner: string, brackets: string, text: string): RecordType {
+  const bad = (why: string) =>
+    new TypeError(`${why} in signature ${JSON.stringify(text)}: expected a result such as {lo: f64, hi: f64} or [f64, i32]`);
+  if (brackets !== (array ? "[]" : "{}")) throw bad("Unmatched brackets");
+  const parts = inner.trim() === "" ? [] : inner.split(",").map((p) => p.trim());
+  const fields = parts.map((part, i): readonly [string, ScalarType] => {
+    const m = array ? /^()([\w$]+)$/.exec(part) : /^([A-Za-z_$][\w$]*)\s*:\s*([\w$]+)$/.exec(part);
+    if (!m) throw bad(`Expected ${array ? "a type" : "key: type"}, got ${JSON.stringify(part)}`);
+    const type = ALIASES[m[2]];
+    if (!type || type === "void" || ARRAY_ONLY.has(type))
+      throw bad(`Unknown type ${JSON.stringify(m[2])} (u64, i64, f64, i32, u32 or bool)`);
+    return [array ? String(i) : m[1], type as ScalarType];
+  });
+  const keys = fields.map(([k]) => k);
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice !== undefined) throw bad(`Key ${twice} given twice`);
+  if (keys.includes("__proto__")) throw bad("A key __proto__");
+  return { kind: "record", array, fields };
 }
 
 /** @internal */

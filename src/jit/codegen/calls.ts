@@ -7,7 +7,7 @@ import { recurse } from "./recursion.ts";
 import { allocatedElement, fillCall, isFill, newTypedArray } from "./allocation.ts";
 import { inlineCall } from "./inline.ts";
 import type { Node } from "../front/parse.ts";
-import { type ResultType, type ValueType, typeName } from "../analysis/types.ts";
+import { type ResultType, type ValueType, isRecord, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
 
 export function call(cx: FunctionContext, node: Node): ResultType {
@@ -55,6 +55,11 @@ export function call(cx: FunctionContext, node: Node): ResultType {
   const spec = cx.builder.specialize(target, params as ValueType[], declared, false);
   if (spec.result === undefined)
     throw cx.fail(`the recursive call of \`${callee.name}\` needs a signature that declares its result type`, node);
+  if (isRecord(spec.result))
+    throw cx.err(
+      `reading the result of \`${callee.name}\` in a jit function: it returns ${spec.result.array ? "an array" : "an object"} (${typeName(spec.result)}), which jitted code does not take apart (call \`${callee.name}\` from JavaScript, or have it return one value); using it`,
+      node,
+    );
   cx.emit(["call", spec.index]);
   return spec.result;
 }
@@ -69,7 +74,8 @@ export function newExpression(cx: FunctionContext, node: Node): ResultType {
   const typed = (node.arguments as Node[]).map((a) => recurse.detached(cx, a));
   const params = typed.map((t, i) => {
     if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", node.arguments[i]);
-    return t.type === "i32" || t.type === "u32" ? "f64" : t.type;
+    // (No expression has a record type: a call returning one is refused above.)
+    return t.type === "i32" || t.type === "u32" ? "f64" : (t.type as ValueType);
   });
   typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, params[i], node.arguments[i], `argument ${i + 1} of ${cls.name}`)));
   cx.emit(["call", cx.builder.construct(cls, params)]);

@@ -17,8 +17,18 @@ import { lowerArrayLoops, lowerDeclarations, lowerDefaultParams, lowerForms, low
 import { lowerTypeof } from "../front/typeof.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
-import { isBigint, typeName, wasmTypes, type ResultType } from "../analysis/types.ts";
+import {
+  isBigint,
+  isRecord,
+  sameShape,
+  typeName,
+  wasmTypes,
+  type RecordType,
+  type ResultType,
+  type ScalarType,
+} from "../analysis/types.ts";
 import { join } from "../analysis/typing.ts";
+import { describeType } from "./describe.ts";
 import type { Node } from "../front/parse.ts";
 import type { Instr } from "../wasm/wasm.ts";
 import type { WasmFunction } from "../wasm/wasm.ts";
@@ -36,7 +46,10 @@ export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn:
     result = joinedReturns(probe);
     // The first pass's code is the function's when the second would emit the same: no return value
     // needs a conversion, bigint literals keep their flavour, one version of the body.
-    const same = (t: ResultType) => t === result || (isBigint(t) && isBigint(result!));
+    const same = (t: ResultType) =>
+      t === result ||
+      (isBigint(t) && isBigint(result!)) ||
+      (isRecord(t) && isRecord(result) && t.fields.every(([, f], i) => f === (result as RecordType).fields[i][1] && f !== "i64"));
     if (version.length === 0 && probe.returns.every((r) => same(r.type)) && (result !== "i64" || plan.params.includes("i64"))) {
       if (result !== "void") probe.emit(...fellOffTheEnd(probe, body));
       return { fn: probe.finish(result), result };
@@ -136,12 +149,46 @@ function fellOffTheEnd(cx: FunctionContext, body: Node): Instr[] {
 /** The result type: every `return`'s type joined (numbers to f64, bigints to i64 when any is i64). */
 function joinedReturns(cx: FunctionContext): ResultType {
   let joined: ResultType | undefined;
+  let first: Node | undefined;
   for (const { type, node } of cx.returns) {
+    if (isRecord(type) || isRecord(joined)) {
+      joined = joined === undefined ? type : joinRecords(cx, joined, type, first!, node);
+      first ??= node;
+      continue;
+    }
     const next = joined === undefined ? type : join(joined, type);
     if (next === undefined) throw cx.err(`this returns ${typeName(type)} where another return gives ${typeName(joined!)}`, node);
     joined = next;
+    first ??= node;
   }
   return joined ?? "void";
+}
+
+/** Two returns of an object or array: the same keys in the same order (the same length), each field's types joined. */
+function joinRecords(cx: FunctionContext, a: ResultType, b: ResultType, first: Node, node: Node): RecordType {
+  const at = (n: Node) => {
+    const { line, column } = cx.source.position(n.start);
+    let text = cx.sourceOf(n).replace(/\s+/g, " ");
+    if (n.type !== "ReturnStatement") text = `return ${text}`;
+    return `\`${text.length > 48 ? `${text.slice(0, 45)}…` : text}\` (at ${line}:${column})`;
+  };
+  const mismatch = (why: string) =>
+    cx.fail(
+      `${at(node)} ${why} ${at(first)}: every return of a function returning an object or array must give the same shape (the same keys in the same order, or the same length)`,
+      node,
+    );
+  if (!isRecord(a) || !isRecord(b)) throw mismatch(`returns ${typeName(b)} where ${typeName(a)} is returned by`);
+  if (!sameShape(a, b)) throw mismatch(`returns ${typeName(b)}, another shape than ${typeName(a)} of`);
+  const fields = a.fields.map(([k, t], i): readonly [string, ScalarType] => {
+    // Two scalars join to a scalar, or not at all.
+    const joined = join(t, b.fields[i][1]) as ScalarType | undefined;
+    if (joined === undefined)
+      throw mismatch(
+        `gives ${a.array ? `element ${k}` : `\`${k}\``} a ${describeType(b.fields[i][1])} where it is a ${describeType(t)} in`,
+      );
+    return [k, joined];
+  });
+  return { kind: "record", array: a.array, fields };
 }
 
 export type { FunctionPlan } from "./plan.ts";

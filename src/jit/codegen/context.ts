@@ -11,7 +11,7 @@ import { toInt32, TWO_63 } from "./numeric.ts";
 import type { Node, SourceText } from "../front/parse.ts";
 import type { Intervals } from "../analysis/intervals.ts";
 import type { RangeFacts } from "../analysis/ranges.ts";
-import { isArray, isBigint, isNumber, wasmTypes, type ResultType, type ValueType } from "../analysis/types.ts";
+import { isArray, isBigint, isNumber, isRecord, wasmTypes, type ResultType, type ValueType } from "../analysis/types.ts";
 import { constant } from "../analysis/typing.ts";
 import type { Instr, ValType, WasmFunction } from "../wasm/wasm.ts";
 
@@ -101,7 +101,8 @@ export class FunctionContext {
   ) {
     const parsed = plan.parsed;
     this.source = parsed!.source;
-    this.bigint = [...plan.params, result ?? "void"].includes("i64") ? "i64" : "u64";
+    const results = isRecord(result) ? result.fields.map(([, t]) => t) : [result ?? "void"];
+    this.bigint = [...plan.params, ...results].includes("i64") ? "i64" : "u64";
     let index = 0;
     const copies: [string, number][] = [];
     parsed!.params.forEach((node, i) => {

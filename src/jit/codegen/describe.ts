@@ -1,6 +1,6 @@
 // How the code generator names things in its JitErrors: constructs outside the subset, types, parameters.
 import type { Node } from "../front/parse.ts";
-import { ELEMENTS, elementOf, isArray, isBigint, isClass, isNumber, type ResultType } from "../analysis/types.ts";
+import { ELEMENTS, elementOf, isArray, isBigint, isClass, isNumber, isRecord, typeName, type ResultType } from "../analysis/types.ts";
 
 /** Destructuring jit does not lower (front/lower.ts lowers the forms named here). */
 export const DESTRUCTURING =
@@ -42,6 +42,7 @@ export function describeType(t: ResultType): string {
   if (isNumber(t)) return `number (${t})`;
   if (isArray(t)) return `${ELEMENTS[elementOf(t)].array.name}`;
   if (isClass(t)) return `${t.name} value`;
+  if (isRecord(t)) return `${t.array ? "array" : "object"} ${typeName(t)}`;
   return "void";
 }
 

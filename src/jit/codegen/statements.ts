@@ -1,7 +1,7 @@
 // Statements: blocks, declarations (a local's type comes from its initial value), if, the loops
 // (block/loop/block so `break` and `continue` are plain branches), labels, `return` and `throw` (throw.ts).
 import type { FunctionContext, Loop, Var } from "./context.ts";
-import { CONSTRUCTS, DESTRUCTURING } from "./describe.ts";
+import { CONSTRUCTS, DESTRUCTURING, describeType } from "./describe.ts";
 import { halvingBranchLoop, halvingLoop } from "../transforms/idioms.ts";
 import { vectorizedLoop } from "../transforms/vectorize.ts";
 import { elementwiseLoop } from "../transforms/vectorize-map.ts";
@@ -18,7 +18,19 @@ import { unwrap } from "../transforms/loop-shape.ts";
 import { recurse } from "./recursion.ts";
 import type { Node } from "../front/parse.ts";
 import { assign, update } from "./places.ts";
-import { isArray, isBigint, isNumber, type ResultType, wasmTypes } from "../analysis/types.ts";
+import {
+  isArray,
+  isBigint,
+  isNumber,
+  isRecord,
+  sameShape,
+  typeName,
+  type RecordType,
+  type ResultType,
+  type ScalarType,
+  type ValueType,
+  wasmTypes,
+} from "../analysis/types.ts";
 import { constant, pure } from "../analysis/typing.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
@@ -312,9 +324,68 @@ export function loop(cx: FunctionContext, loop: Loop, body: Node) {
 
 export function returnStatement(cx: FunctionContext, argument: Node | null, node: Node) {
   if (cx.plan.constructing) throw cx.err("`return` in a jitClass constructor", node);
+  const literal = argument && unwrap(argument);
+  if (literal && (literal.type === "ObjectExpression" || literal.type === "ArrayExpression")) return returnRecord(cx, literal, argument);
   const type = argument ? recurse.expr(cx, argument) : "void";
   if (cx.result === undefined) cx.returns.push({ type, node: argument ?? node });
   else cx.emit(...cx.convert(type, cx.result, argument ?? node, "the return value"));
+  cx.emit(["return"]);
+}
+
+/**
+ * `return { a: e1, b: e2 }` (shorthand `{ a, b }` too) or `return [e1, e2]`: each value computed in
+ * source order and left on the stack, the function's several results (the boundary builds a fresh
+ * object or Array of them per call). Values are numbers, bigints or booleans; keys plain names.
+ */
+function returnRecord(cx: FunctionContext, literal: Node, argument: Node): void {
+  const array = literal.type === "ArrayExpression";
+  const values: [string, Node][] = [];
+  if (array)
+    (literal.elements as (Node | null)[]).forEach((e, i) => {
+      if (e === null) throw cx.err("a hole in a returned array literal", literal);
+      if (e.type === "SpreadElement") throw cx.err("spread in a returned array literal", e);
+      values.push([String(i), e]);
+    });
+  else
+    for (const p of literal.properties as Node[]) {
+      if (p.type === "SpreadElement") throw cx.err("spread in a returned object literal", p);
+      if (p.kind !== "init" || p.method)
+        throw cx.err(`a ${p.method ? "method" : p.kind === "get" ? "getter" : "setter"} in a returned object literal`, p);
+      if (p.computed) throw cx.err("a computed key in a returned object literal", p.key);
+      const key =
+        p.key.type === "Identifier"
+          ? (p.key.name as string)
+          : p.key.type === "Literal" && typeof p.key.value === "string"
+            ? p.key.value
+            : undefined;
+      // Integer-like keys would come first in JavaScript's key order; `__proto__:` sets the prototype.
+      if (key === undefined || !/^[A-Za-z_$][\w$]*$/.test(key))
+        throw cx.err("a key that is not a plain name (numbers and other strings) in a returned object literal", p.key);
+      if (key === "__proto__") throw cx.err("the key `__proto__` in a returned object literal", p.key);
+      if (values.some(([k]) => k === key)) throw cx.fail(`the key \`${key}\` is given twice in this returned object literal`, p.key);
+      values.push([key, p.value]);
+    }
+  const expected = cx.result;
+  if (expected !== undefined && !isRecord(expected))
+    throw cx.fail(`the return value: an ${array ? "array" : "object"} where a ${typeName(expected)} is required`, argument);
+  const shape: RecordType = { kind: "record", array, fields: values.map(([k]) => [k, "f64"]) };
+  if (expected && !sameShape(shape, expected))
+    throw cx.fail(
+      `the return value: ${array ? `an array of ${values.length}` : `an object with the keys ${values.map(([k]) => k).join(", ") || "(none)"}`} where the function returns ${typeName(expected)} (every return must give the same shape)`,
+      argument,
+    );
+  const fields = values.map(([key, value], i): readonly [string, ScalarType] => {
+    const type = recurse.expr(cx, value);
+    if (!(isNumber(type) || isBigint(type) || type === "bool"))
+      throw cx.fail(
+        `${array ? `element ${key}` : `\`${key}\``} of a returned ${array ? "array" : "object"} is ${type === "void" ? "a call that returns nothing" : `a ${describeType(type)}`}: jit returns objects and arrays of numbers, bigints and booleans`,
+        value,
+      );
+    if (expected)
+      cx.emit(...cx.convert(type, expected.fields[i][1], value, `${array ? `element ${key}` : `\`${key}\``} of the return value`));
+    return [key, type];
+  });
+  if (expected === undefined) cx.returns.push({ type: { kind: "record", array, fields }, node: argument });
   cx.emit(["return"]);
 }
 
@@ -378,7 +449,8 @@ export function declare(cx: FunctionContext, node: Node) {
     const start = constant(d.init);
     const nonNegative = counter && cx.ranges.increasing.has(d) && typeof start === "number" && start >= 0;
     scope.set(d.id.name, {
-      type: type,
+      // (No expression has a record type: calls.ts refuses reading a callee's.)
+      type: type as ValueType,
       locals,
       constant: node.kind === "const",
       ...(allocatedElement(cx, unwrap(d.init)) ? { owned: true } : {}),

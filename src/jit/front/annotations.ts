@@ -2,7 +2,8 @@
 // declared signature (the return annotation too, when there is one), so no signature string is needed.
 // bigint is u64 (as for a bigint argument; a signature string chooses i64), number f64, boolean bool;
 // typed arrays by their class; a jit type name (`i32`, `u32`, `i64`, `u64`, `f64`, type aliases the
-// caller declared for numbers) or a jitClass name stands for itself.
+// caller declared for numbers) or a jitClass name stands for itself. An object or tuple return type
+// (`{ lo: number; hi: number }`, `[number, number]`) leaves the result to the returns (its shape and types).
 import type { Node, ParsedFunction } from "./parse.ts";
 import { parseSignature, type ClassType, type ResultType, type Signature, type ValueType } from "../analysis/types.ts";
 
@@ -34,7 +35,9 @@ export function annotatedSignature(parsed: ParsedFunction, findClass: (name: str
     );
   const params = parsed.params.map((p) => typeOf(parsed, p.typeAnnotation.typeAnnotation, false, findClass) as ValueType);
   const ret = parsed.node.returnType?.typeAnnotation as Node | undefined;
-  return { params, result: ret ? typeOf(parsed, ret, true, findClass) : undefined };
+  // `: { lo: number; hi: number }` or `: [number, number]`: the result's shape and types come from its returns.
+  const shaped = ret?.type === "TSTypeLiteral" || ret?.type === "TSTupleType";
+  return { params, result: ret && !shaped ? typeOf(parsed, ret, true, findClass) : undefined };
 }
 
 function typeOf(parsed: ParsedFunction, t: Node, result: boolean, findClass: (name: string) => ClassType | undefined): ResultType {

@@ -22,6 +22,7 @@ import { isPrangeCall } from "./prange.ts";
 import { parseSignature, typeName, type ValueType } from "../analysis/types.ts";
 import { firstAllocation } from "../codegen/allocation.ts";
 import { firstThrow } from "../front/throw.ts";
+import { unwrap } from "../transforms/loop-shape.ts";
 import { globals } from "../runtime/registry.ts";
 
 /** How a reduction variable's partial results combine. */
@@ -488,6 +489,19 @@ export function planOf(parsed: ParsedFunction): Plan {
   const outer = new Set<string>(paramNames);
   for (const s of prefix)
     if (s.type === "VariableDeclaration") for (const d of s.declarations) if (d.id.type === "Identifier") outer.add(d.id.name);
+  // Statements before the loop are also the start of the pieces that return one value (the bounds, the
+  // reduction's start): an early `return { … }` or `return [ … ]` there would be another shape than theirs.
+  for (const s of prefix) {
+    const early = find(
+      s,
+      (n) => n.type === "ReturnStatement" && n.argument !== null && /^(Object|Array)Expression$/.test(unwrap(n.argument).type),
+    );
+    if (early)
+      throw source.error(
+        "an object or array returned before the prange loop of a parallel function is not supported by jit (the statements before the loop start every piece it runs): return it after the loop",
+        early,
+      );
+  }
   // Statements before the loop run once per chunk: they must not write the arrays the call was given.
   for (const s of prefix) {
     const write = find(s, (n) => isArrayWrite(n) !== undefined && paramNames.includes(isArrayWrite(n)!));

@@ -15,7 +15,7 @@
 // functions calling other jit functions or jitClass code (their JavaScript may be other code than what
 // jit compiled). `jit(f, sig, { adaptive: false })` always runs the compiled function.
 import { childNodes, type Node } from "../front/parse.ts";
-import { isArray, isBigint, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
+import { isArray, isBigint, isRecord, elementOf, type ResultType, type ValueType } from "../analysis/types.ts";
 
 /** Calls on arrays of less than this run compiled, untimed: the call costs little more than its bookkeeping. */
 export const MIN_BYTES = 1 << 11;
@@ -221,8 +221,15 @@ export class Adaptive {
  */
 export function mayRunPlain(params: readonly ValueType[], result: ResultType, body: Node, dependencies: Record<string, string>): boolean {
   if (Object.keys(dependencies).length > 0) return false;
-  const numeric = (t: ResultType) =>
-    t === "f64" || t === "i32" || t === "u32" || t === "bool" || t === "void" || (isArray(t) && !isBigint(elementOf(t) as ResultType));
+  const numeric = (t: ResultType): boolean =>
+    t === "f64" ||
+    t === "i32" ||
+    t === "u32" ||
+    t === "bool" ||
+    t === "void" ||
+    (isArray(t) && !isBigint(elementOf(t) as ResultType)) ||
+    // `{ lo, hi }` of numbers: the original gives a fresh object of the same values too.
+    (isRecord(t) && t.fields.every(([, f]) => numeric(f)));
   if (!params.every(numeric) || !numeric(result)) return false;
   return !mentionsBigint(body);
 }

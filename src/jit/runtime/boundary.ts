@@ -25,7 +25,7 @@ import type { CopyCost } from "./adaptive.ts";
 import type { ThrownValue, TrapSite } from "../codegen/plan.ts";
 import { Thrown } from "./host.ts";
 import { TRAP_EXPORTS } from "../codegen/traps.ts";
-import { ELEMENTS, elementOf, isArray, isClass, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
+import { ELEMENTS, elementOf, isArray, isClass, isRecord, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -438,6 +438,26 @@ function resultConverter(result: ResultType): (raw: unknown) => unknown {
       result.fields.forEach(([field, type], i) => (out[field] = RESULTS[type](values[i])));
       return out;
     };
+  if (isRecord(result)) {
+    const { fields } = result;
+    const convert = fields.map(([, type]) => RESULTS[type]);
+    // One wasm result comes back as itself, several as a fresh Array (made by the engine for each call).
+    if (result.array)
+      return fields.length === 1
+        ? (raw) => [convert[0](raw)]
+        : (raw) => {
+            const values = (raw ?? []) as unknown[];
+            for (let i = 0; i < values.length; i++) values[i] = convert[i](values[i]);
+            return values;
+          };
+    const keys = fields.map(([key]) => key);
+    return (raw) => {
+      const values = (fields.length === 1 ? [raw] : (raw ?? [])) as unknown[];
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = convert[i](values[i]);
+      return out;
+    };
+  }
   if (isArray(result)) {
     const ctor = ELEMENTS[elementOf(result)].array as JitArrayConstructor;
     return (raw) => {

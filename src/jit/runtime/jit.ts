@@ -22,6 +22,7 @@ import {
   elementOf,
   isArray,
   isClass,
+  isRecord,
   parseSignature,
   signatureText,
   typeName,
@@ -662,6 +663,13 @@ function sameResult(type: ResultType, js: unknown, wasm: unknown, fastmath = fal
   if (type === "i64") return typeof js === "bigint" && BigInt.asIntN(64, js) === wasm;
   if (isClass(type))
     return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)?.[f], (wasm as Record<string, unknown>)[f]));
+  if (isRecord(type)) {
+    // `{ lo, hi }` or `[q, r]`: the original's own keys, in order, each field the same value.
+    if (typeof js !== "object" || js === null || Array.isArray(js) !== type.array) return false;
+    if (type.array ? (js as unknown[]).length !== type.fields.length : Object.keys(js).join() !== type.fields.map(([k]) => k).join())
+      return false;
+    return type.fields.every(([f, t]) => sameResult(t, (js as Record<string, unknown>)[f], (wasm as Record<string, unknown>)[f], fastmath));
+  }
   if (isArray(type)) {
     // The same kind of typed array holding the same values (the original ran on copies of the arguments),
     // or both a plain Array (a plain array parameter returned).

@@ -5,7 +5,7 @@
 // (the pool's shared mode runs it in the pool's memory, so `pool.alloc` arrays are not copied).
 // Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
 import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
-import { ELEMENTS, elementOf, isArray, isClass, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
+import { ELEMENTS, elementOf, isArray, isClass, isRecord, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
 import { allocates, throwsErrors } from "./host.ts";
 
 export interface RefSource {
@@ -36,6 +36,10 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
   if (throwsErrors(spec.arenaModule))
     throw refused(
       "it throws errors of its own (`throw new RangeError(…)`), which the workers cannot throw for it: check the arguments before the call",
+    );
+  if (isRecord(spec.result))
+    throw refused(
+      `it returns ${spec.result.array ? "an array" : "an object"} of several values (${typeName(spec.result)}), and the kernel contract returns one scalar: return one value, or write them into an array parameter`,
     );
   if (isArray(spec.result))
     throw refused("it returns an array (the kernel contract returns scalars): write into an array parameter instead");
