@@ -71,22 +71,8 @@ export function fillCall(cx: FunctionContext, node: Node): ResultType {
   const wanted = ELEMENTS[element].value;
   const [from, value] = isBigint(wanted) ? [wanted, cx.local("i64")] : ["f64" as const, cx.local("f64")];
   cx.emit(...cx.convert(valueType, from, args[0] ?? node, "the value of `.fill`"), ["local.set", value]);
-  // An end of the range: the argument truncated (NaN as 0), from the end when negative, clamped to [0, length].
-  const end = (arg: Node | undefined, otherwise: Instr[]): number => {
-    const out = cx.local("i32");
-    if (!arg) return (cx.emit(...otherwise, ["local.set", out]), out);
-    const t = recurse.expr(cx, arg);
-    if (!isNumber(t)) throw cx.fail(`a ${describeType(t)} as an index of \`.fill\` (a number is expected)`, arg);
-    const x = cx.local("f64");
-    const len: Instr[] = [["local.get", length], ["f64.convert_i32_u"]];
-    cx.emit(...cx.convert(t, "f64", arg, "an index of `.fill`"), ["f64.trunc"], ["local.tee", x], ["local.get", x], ["f64.eq"]);
-    cx.emit(["if", "f64"], ["local.get", x], ["else"], ["f64.const", 0], ["end"], ["local.tee", x]);
-    cx.emit(["f64.const", 0], ["f64.lt"], ["if", "f64"], ...len, ["local.get", x], ["f64.add"], ["f64.const", 0], ["f64.max"]);
-    cx.emit(["else"], ["local.get", x], ...len, ["f64.min"], ["end"], ["i32.trunc_sat_f64_u"], ["local.set", out]);
-    return out;
-  };
-  const k = end(args[1], [["i32.const", 0]]);
-  const last = end(args[2], [["local.get", length]]);
+  const k = relativeIndex(cx, args[1], length, [["i32.const", 0]], "`.fill`");
+  const last = relativeIndex(cx, args[2], length, [["local.get", length]], "`.fill`");
   const addr = cx.local("i32");
   const place = elementPlace(cx, type, addr);
   const exit = cx.open("block");
@@ -106,6 +92,25 @@ export function fillCall(cx: FunctionContext, node: Node): ResultType {
   cx.close();
   cx.emit(["local.get", ptr], ["local.get", length]);
   return type;
+}
+
+/**
+ * An end of a range of `.fill`, `.subarray`, `.slice`: the argument ToIntegerOrInfinity (truncated, NaN
+ * as 0), from the end when negative, clamped to [0, length]; `otherwise` (code leaving an i32) when the
+ * argument is absent. Returns the i32 local holding it.
+ */
+export function relativeIndex(cx: FunctionContext, arg: Node | undefined, length: number, otherwise: Instr[], what: string): number {
+  const out = cx.local("i32");
+  if (!arg) return (cx.emit(...otherwise, ["local.set", out]), out);
+  const t = recurse.expr(cx, arg);
+  if (!isNumber(t)) throw cx.fail(`a ${describeType(t)} as an index of ${what} (a number is expected)`, arg);
+  const x = cx.local("f64");
+  const len: Instr[] = [["local.get", length], ["f64.convert_i32_u"]];
+  cx.emit(...cx.convert(t, "f64", arg, `an index of ${what}`), ["f64.trunc"], ["local.tee", x], ["local.get", x], ["f64.eq"]);
+  cx.emit(["if", "f64"], ["local.get", x], ["else"], ["f64.const", 0], ["end"], ["local.tee", x]);
+  cx.emit(["f64.const", 0], ["f64.lt"], ["if", "f64"], ...len, ["local.get", x], ["f64.add"], ["f64.const", 0], ["f64.max"]);
+  cx.emit(["else"], ["local.get", x], ...len, ["f64.min"], ["end"], ["i32.trunc_sat_f64_u"], ["local.set", out]);
+  return out;
 }
 
 /** Compiles `new Name()`, `new Name(length)` or `new Name(typed array)` (a copy): leaves (pointer, length). */
