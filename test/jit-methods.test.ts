@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { JitError } from "../src/jit/errors.ts";
-import { jit, closeDefaultPool } from "../src/jit/index.ts";
+import { jit, prange, vectorize, closeDefaultPool } from "../src/jit/index.ts";
 import { arenaUsed } from "../src/jit/runtime/memory.ts";
 
 afterAll(() => closeDefaultPool());
@@ -179,6 +179,112 @@ describe("jit: typed-array methods", () => {
     });
   });
 
+  describe(".set", () => {
+    const setters = {
+      f64: (a: Float64Array, s: Float64Array, o: number) => (a.set(s, o), a.length),
+      i32: (a: Int32Array, s: Float64Array, o: number) => (a.set(s, o), a.length),
+      u8c: (a: Uint8ClampedArray, s: Float64Array, o: number) => (a.set(s, o), a.length),
+      f32: (a: Float32Array, s: Float64Array, o: number) => (a.set(s, o), a.length),
+      u8: (a: Uint8Array, s: Int32Array, o: number) => (a.set(s, o), a.length),
+      f64f32: (a: Float64Array, s: Float32Array) => (a.set(s), a.length),
+      bigint: (a: BigInt64Array, s: BigUint64Array, o: number) => (a.set(s, o), a.length),
+    };
+
+    it("copies and converts as JavaScript's set does, with its RangeError for offsets out of bounds", () => {
+      const fast = Object.fromEntries(Object.entries(setters).map(([k, f]) => [k, jit(f as (...a: never[]) => unknown)]));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 10 }), doubles, index, fc.array(u64, { maxLength: 6 }), (n, xs, o, bs) => {
+          const f64 = Float64Array.from(xs);
+          same(setters.f64, fast.f64, [new Float64Array(n), f64, o]);
+          same(setters.i32, fast.i32, [new Int32Array(n), f64, o]);
+          same(setters.u8c, fast.u8c, [new Uint8ClampedArray(n), f64, o]);
+          same(setters.f32, fast.f32, [new Float32Array(n), f64, o]);
+          same(setters.u8, fast.u8, [new Uint8Array(n), Int32Array.from(f64), o]);
+          same(setters.f64f32, fast.f64f32, [new Float64Array(n), Float32Array.from(f64)]);
+          same(setters.bigint, fast.bigint, [new BigInt64Array(n), BigUint64Array.from(bs), o]);
+        }),
+        { numRuns: 300 },
+      );
+      const f = jit(setters.f64);
+      expect(() => f(new Float64Array(2), new Float64Array(2), 1)).toThrow(RangeError);
+      expect(() => f(new Float64Array(2), new Float64Array(2), 1)).toThrow(/^offset is out of bounds$/);
+      expect(() => f(new Float64Array(2), new Float64Array(0), -1)).toThrow("offset is out of bounds");
+      expect(arenaUsed()).toBe(0);
+    });
+
+    it("copies overlapping source and target as through a temporary: a.set(a.subarray(1)), views of one buffer of other types", () => {
+      function within(a: Float64Array, b: number, o: number) {
+        a.set(a.subarray(b), o);
+        return a.length;
+      }
+      function across(t: Uint8Array, s: Int16Array, o: number) {
+        t.set(s, o);
+        return t.length;
+      }
+      const [w, x] = [jit(within), jit(across)];
+      fc.assert(
+        fc.property(doubles, index, index, (xs, b, o) => same(within, w, [Float64Array.from(xs), b, o])),
+        { numRuns: 200 },
+      );
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: -40000, max: 40000 }), { minLength: 4, maxLength: 12 }),
+          fc.integer({ min: 0, max: 6 }),
+          fc.integer({ min: 0, max: 6 }),
+          (vs, at, o) => {
+            const run = (f: typeof across) => {
+              const buffer = new ArrayBuffer(32);
+              const s = new Int16Array(buffer, 0, 4);
+              s.set(vs.slice(0, 4));
+              const t = new Uint8Array(buffer, at, 12);
+              let r: unknown;
+              try {
+                r = f(t, s, o);
+              } catch (e) {
+                r = `${(e as Error).constructor.name}: ${(e as Error).message}`;
+              }
+              return [r, [...new Uint8Array(buffer)]];
+            };
+            expect(run(x)).toStrictEqual(run(across));
+          },
+        ),
+        { numRuns: 200 },
+      );
+      expect(arenaUsed()).toBe(0);
+    });
+
+    it("writes back the parameter it writes, and gives back what the call made when it throws", () => {
+      const fill = jit(function fill(a: Float64Array, n: number, o: number) {
+        const t = new Float64Array(n).fill(7);
+        a.set(t, o);
+        return a[a.length - 1];
+      });
+      const a = new Float64Array(4);
+      expect(fill(a, 2, 2)).toBe(7);
+      expect([...a]).toEqual([0, 0, 7, 7]);
+      expect(() => fill(a, 5000, 0)).toThrow(RangeError);
+      expect(() => fill(a, 2, -1)).toThrow("offset is out of bounds");
+      expect(arenaUsed()).toBe(0);
+    });
+
+    it("is one memory.copy when the element types match, and an element loop when they do not", () => {
+      const same = jit((a: Int32Array, s: Int32Array) => (a.set(s, 1), a.length));
+      expect(same(new Int32Array(3), Int32Array.from([1, 2]))).toBe(3);
+      expect(same.inspect()).toMatch(/memory\.copy/);
+      expect(same.inspect()).not.toMatch(/__hp_alloc/);
+      const converting = jit((a: Int32Array, s: Float64Array) => (a.set(s, 1), a.length));
+      expect(converting(new Int32Array(3), Float64Array.from([1.5, -(2 ** 31) - 1]))).toBe(3);
+      expect(converting.inspect()).toMatch(/\bloop\b/);
+    });
+
+    it("refuses what JavaScript throws a TypeError for, and a plain array literal, by name", () => {
+      expect(() => jit((a: Float64Array, s: BigInt64Array) => (a.set(s as never), 0))(new Float64Array(1), new BigInt64Array(1))).toThrow(
+        /`\.set` of a BigInt64Array into a Float64Array: bigint and number arrays do not mix \(JavaScript throws a TypeError\)/,
+      );
+      expect(() => jit("(a) => { a.set([1, 2]); return a[0]; }")(new Float64Array(2))).toThrow(JitError);
+    });
+  });
+
   describe("what stays refused", () => {
     it("names other methods", () => {
       expect(() => jit((a: Float64Array) => (a.sort(), a[0]))(new Float64Array(2))).toThrow(
@@ -186,6 +292,29 @@ describe("jit: typed-array methods", () => {
       );
       expect(() => jit((a: Int32Array) => a.reduce((x, y) => x + y, 0))(new Int32Array(2))).toThrow(/`\.reduce\(\)` on a Int32Array/);
       expect(() => jit((a: Float64Array) => a.map((x) => x * 2)[0])(new Float64Array(2))).toThrow(JitError);
+    });
+
+    it("refuses .set where the code runs on the pool's workers, allows .subarray", async () => {
+      expect(() =>
+        jit(
+          function par2(a: Float64Array, b: Float64Array, n: number) {
+            for (const i of prange(0, n)) a.set(b.subarray(i, i + 1), i);
+          },
+          { parallel: true },
+        ),
+      ).toThrow(/`\.set` in a parallel function/);
+      expect(() => vectorize((x: Float64Array) => (x.set(x.subarray(1)), x.length), "f64(f64[])", { target: "parallel" })).toThrow(
+        /`\.set` in the function of a parallel vectorize/,
+      );
+      const views = jit(
+        function views(a: Float64Array, n: number) {
+          let s = 0;
+          for (const i of prange(0, n)) s += a.subarray(i, i + 2)[0];
+          return s;
+        },
+        { parallel: true },
+      );
+      expect(await views(Float64Array.from([1, 2, 3, 4]), 3)).toBe(6);
     });
   });
 });

@@ -155,7 +155,7 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
 }
 
 /** `count` elements from `from` to `to`, each read and stored as `to[i] = from[i]` converts it (ToInt32 and a wrap, rounding to f32, clamping). */
-function convertingCopy(
+export function convertingCopy(
   cx: FunctionContext,
   from: { local: number; type: ArrayType },
   to: { local: number; type: ArrayType },
@@ -193,9 +193,26 @@ export function assignsOuterArray(cx: FunctionContext, block: Node): boolean {
   );
 }
 
-/** The first `new Float64Array(…)` (of any typed array jit knows) in `node`: what runs only on this thread. */
-export function firstAllocation(node: Node): Node | undefined {
-  return first(node, (n) => n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined);
+/**
+ * The first `new Float64Array(…)` (of any typed array jit knows) in `node`, and how to name it
+ * ("`new Float64Array`"): what runs only on this thread. `.set` too (between element types it may copy
+ * through a temporary block): refused where arrays cannot be made.
+ */
+export function firstAllocation(node: Node): { node: Node; name: string; instead: string } | undefined {
+  const made = first(
+    node,
+    (n) =>
+      (n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined) ||
+      (n.type === "CallExpression" && n.callee.type === "MemberExpression" && !n.callee.computed && n.callee.property.name === "set"),
+  );
+  if (!made) return undefined;
+  if (made.type === "NewExpression")
+    return { node: made, name: `\`new ${made.callee.name}\``, instead: "make the array outside and pass it in" };
+  return {
+    node: made,
+    name: "`.set`",
+    instead: "write the copy as a loop (between element types `.set` may copy through a temporary array)",
+  };
 }
 
 function first(node: Node, test: (n: Node) => boolean): Node | undefined {
