@@ -42,6 +42,20 @@ export function allocatedElement(cx: FunctionContext, node: Node): ElementType |
   return typedArrayElement(node.callee.name);
 }
 
+/** Does `node` make an array: `new Name(…)`, `x.slice(…)`, either filled (`.fill(…)`)? Its block is then the declared local's (`owned`). */
+export function makesArray(cx: FunctionContext, node: Node): boolean {
+  if (isFill(node)) return makesArray(cx, node.callee.object);
+  if (isSlice(node)) return true;
+  return allocatedElement(cx, node) !== undefined;
+}
+
+/** `x.slice(…)`: a typed array's slice, when x is one (the code generator checks): a new array. */
+export const isSlice = (node: Node): boolean =>
+  node.type === "CallExpression" &&
+  node.callee.type === "MemberExpression" &&
+  !node.callee.computed &&
+  node.callee.property.name === "slice";
+
 /** `x.fill(…)`: a typed array's fill, when x is one (the code generator checks). */
 export const isFill = (node: Node): boolean =>
   node.type === "CallExpression" &&
@@ -194,25 +208,25 @@ export function assignsOuterArray(cx: FunctionContext, block: Node): boolean {
 }
 
 /**
- * The first `new Float64Array(…)` (of any typed array jit knows) in `node`, and how to name it
- * ("`new Float64Array`"): what runs only on this thread. `.set` too (between element types it may copy
- * through a temporary block): refused where arrays cannot be made.
+ * The first `new Float64Array(…)` (of any typed array jit knows) or `x.slice(…)` in `node`, and how to
+ * name it ("`new Float64Array`", "`.slice`"): what runs only on this thread. `.set` too (between element
+ * types it may copy through a temporary block): refused where arrays cannot be made.
  */
 export function firstAllocation(node: Node): { node: Node; name: string; instead: string } | undefined {
   const made = first(
     node,
     (n) =>
       (n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined) ||
+      isSlice(n) ||
       (n.type === "CallExpression" && n.callee.type === "MemberExpression" && !n.callee.computed && n.callee.property.name === "set"),
   );
   if (!made) return undefined;
   if (made.type === "NewExpression")
     return { node: made, name: `\`new ${made.callee.name}\``, instead: "make the array outside and pass it in" };
-  return {
-    node: made,
-    name: "`.set`",
-    instead: "write the copy as a loop (between element types `.set` may copy through a temporary array)",
-  };
+  const name = made.callee.property.name as string;
+  return name === "slice"
+    ? { node: made, name: "`.slice`", instead: "make the array outside and pass it in" }
+    : { node: made, name: "`.set`", instead: "write the copy as a loop (between element types `.set` may copy through a temporary array)" };
 }
 
 function first(node: Node, test: (n: Node) => boolean): Node | undefined {

@@ -15,6 +15,8 @@
 //   a.length, throws JavaScript's RangeError (V8's message). The same element type: `memory.copy`
 //   (which copies as if through a temporary, as the spec does for one buffer). Another: each element
 //   converted as a store converts it, through a temporary block when the two ranges overlap.
+// - `a.slice(begin, end)`: a new array of a's type, allocated as `new T(n)` is (given back at the end of
+//   the block declaring it, or of the call), holding a copy of the range.
 import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
@@ -26,7 +28,7 @@ import { ELEMENTS, elementOf, isArray, isBigint, isNumber, type ArrayType, type 
 import type { Instr } from "../wasm/wasm.ts";
 
 /** The typed-array methods jit compiles (`.fill` included: allocation.ts). */
-export const TYPED_ARRAY_METHODS = ["subarray", "set", "fill"] as const;
+export const TYPED_ARRAY_METHODS = ["subarray", "set", "slice", "fill"] as const;
 
 /**
  * A method call on a typed array: compiled when it is one of the methods above, refused by name
@@ -39,7 +41,7 @@ export function arrayMethod(cx: FunctionContext, node: Node): ResultType | undef
   if (!isArray(typed.type)) return undefined;
   const type = typed.type;
   const args: Node[] = node.arguments;
-  const method = name === "subarray" ? subarray : name === "set" ? set : undefined;
+  const method = name === "subarray" ? subarray : name === "set" ? set : name === "slice" ? slice : undefined;
   if (!method)
     throw cx.fail(
       `\`.${name}()\` on a ${describeType(type)} is not supported by jit: jit compiles the typed-array methods ${TYPED_ARRAY_METHODS.map((m) => `\`.${m}\``).join(", ")} (write the loop for the others)`,
@@ -79,6 +81,22 @@ const count = (begin: number, end: number): Instr[] => [
   ["i32.gt_u"],
   ["select"],
 ];
+
+function slice(cx: FunctionContext, node: Node, type: ArrayType, ptr: number, length: number): ResultType {
+  const args: Node[] = node.arguments;
+  const begin = relativeIndex(cx, args[0], length, [["i32.const", 0]], "`.slice`");
+  const end = relativeIndex(cx, args[1], length, [["local.get", length]], "`.slice`");
+  const [n, out] = [cx.local("i32"), cx.local("i32")];
+  const element = elementOf(type);
+  const alloc = cx.builder.hostFunction("env", ALLOC_IMPORTS.alloc, ["f64", "i32"], ["i32"]);
+  cx.emit(...count(begin, end), ["local.set", n]);
+  cx.emit(["local.get", n], ["f64.convert_i32_u"], ["i32.const", ALLOC_ELEMENTS.indexOf(element)], ["call", alloc], ["local.set", out]);
+  const shift = shiftOf(type);
+  cx.emit(["local.get", out], ["local.get", ptr], ["local.get", begin], ["i32.const", shift], ["i32.shl"], ["i32.add"]);
+  cx.emit(["local.get", n], ["i32.const", shift], ["i32.shl"], ["memory.copy"]);
+  cx.emit(["local.get", out], ["local.get", n]);
+  return type;
+}
 
 function set(cx: FunctionContext, node: Node, type: ArrayType, ptr: number, length: number): ResultType {
   const args: Node[] = node.arguments;

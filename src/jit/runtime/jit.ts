@@ -274,8 +274,8 @@ export function jit(
   const declaredSpecs = new Map<Signature, Specialization>();
   /** Whether the last call's arguments fit its declared signature (set by dispatch). */
   let argumentsFit = true;
-  // A function calling typed-array methods (`.subarray`, `.set`) on its arrays: a plain Array,
-  // which has none of them, is refused by name.
+  // A function calling typed-array methods (`.subarray`, `.set`, `.slice`) on its arrays: a plain Array,
+  // which has none of them or other ones (an Array's slice is an Array), is refused by name.
   const method = TYPED_METHOD_CALL.exec(source)?.[1];
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
     if (method !== undefined)
@@ -553,7 +553,7 @@ export function jit(
 }
 
 /** A call of a typed-array method jit compiles, in a function's source (codegen/methods.ts). */
-const TYPED_METHOD_CALL = /\.\s*(subarray|set)\s*\(/;
+const TYPED_METHOD_CALL = /\.\s*(subarray|set|slice)\s*\(/;
 
 /** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
 function unsupportedArgument(message: string): TypeError {
