@@ -304,8 +304,13 @@ export function analyze(
   /** The array an initial value is: another array local's, or a new one (`new Float64Array(n)`). */
   const arrayOf = (init: Node): Pick<Binding, "kind" | "element"> | undefined => {
     if (init.type === "Identifier") return resolve(init.name);
-    // `a.fill(…)` is the array a.
-    if (init.type === "CallExpression" && init.callee.type === "MemberExpression" && init.callee.property.name === "fill")
+    // `a.fill(…)` is the array a; `a.subarray(…)` and `a.slice(…)` arrays of its element type.
+    if (
+      init.type === "CallExpression" &&
+      init.callee.type === "MemberExpression" &&
+      !init.callee.computed &&
+      ["fill", "subarray", "slice"].includes(init.callee.property.name as string)
+    )
       return arrayOf(unwrap(init.callee.object));
     const isNew = init.type === "NewExpression" && init.callee.type === "Identifier" && !resolve(init.callee.name);
     const element = isNew ? typedArrayElement(init.callee.name) : undefined;

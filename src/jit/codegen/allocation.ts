@@ -42,6 +42,20 @@ export function allocatedElement(cx: FunctionContext, node: Node): ElementType |
   return typedArrayElement(node.callee.name);
 }
 
+/** Does `node` make an array: `new Name(…)`, `x.slice(…)`, either filled (`.fill(…)`)? Its block is then the declared local's (`owned`). */
+export function makesArray(cx: FunctionContext, node: Node): boolean {
+  if (isFill(node)) return makesArray(cx, node.callee.object);
+  if (isSlice(node)) return true;
+  return allocatedElement(cx, node) !== undefined;
+}
+
+/** `x.slice(…)`: a typed array's slice, when x is one (the code generator checks): a new array. */
+export const isSlice = (node: Node): boolean =>
+  node.type === "CallExpression" &&
+  node.callee.type === "MemberExpression" &&
+  !node.callee.computed &&
+  node.callee.property.name === "slice";
+
 /** `x.fill(…)`: a typed array's fill, when x is one (the code generator checks). */
 export const isFill = (node: Node): boolean =>
   node.type === "CallExpression" &&
@@ -71,22 +85,8 @@ export function fillCall(cx: FunctionContext, node: Node): ResultType {
   const wanted = ELEMENTS[element].value;
   const [from, value] = isBigint(wanted) ? [wanted, cx.local("i64")] : ["f64" as const, cx.local("f64")];
   cx.emit(...cx.convert(valueType, from, args[0] ?? node, "the value of `.fill`"), ["local.set", value]);
-  // An end of the range: the argument truncated (NaN as 0), from the end when negative, clamped to [0, length].
-  const end = (arg: Node | undefined, otherwise: Instr[]): number => {
-    const out = cx.local("i32");
-    if (!arg) return (cx.emit(...otherwise, ["local.set", out]), out);
-    const t = recurse.expr(cx, arg);
-    if (!isNumber(t)) throw cx.fail(`a ${describeType(t)} as an index of \`.fill\` (a number is expected)`, arg);
-    const x = cx.local("f64");
-    const len: Instr[] = [["local.get", length], ["f64.convert_i32_u"]];
-    cx.emit(...cx.convert(t, "f64", arg, "an index of `.fill`"), ["f64.trunc"], ["local.tee", x], ["local.get", x], ["f64.eq"]);
-    cx.emit(["if", "f64"], ["local.get", x], ["else"], ["f64.const", 0], ["end"], ["local.tee", x]);
-    cx.emit(["f64.const", 0], ["f64.lt"], ["if", "f64"], ...len, ["local.get", x], ["f64.add"], ["f64.const", 0], ["f64.max"]);
-    cx.emit(["else"], ["local.get", x], ...len, ["f64.min"], ["end"], ["i32.trunc_sat_f64_u"], ["local.set", out]);
-    return out;
-  };
-  const k = end(args[1], [["i32.const", 0]]);
-  const last = end(args[2], [["local.get", length]]);
+  const k = relativeIndex(cx, args[1], length, [["i32.const", 0]], "`.fill`");
+  const last = relativeIndex(cx, args[2], length, [["local.get", length]], "`.fill`");
   const addr = cx.local("i32");
   const place = elementPlace(cx, type, addr);
   const exit = cx.open("block");
@@ -106,6 +106,25 @@ export function fillCall(cx: FunctionContext, node: Node): ResultType {
   cx.close();
   cx.emit(["local.get", ptr], ["local.get", length]);
   return type;
+}
+
+/**
+ * An end of a range of `.fill`, `.subarray`, `.slice`: the argument ToIntegerOrInfinity (truncated, NaN
+ * as 0), from the end when negative, clamped to [0, length]; `otherwise` (code leaving an i32) when the
+ * argument is absent. Returns the i32 local holding it.
+ */
+export function relativeIndex(cx: FunctionContext, arg: Node | undefined, length: number, otherwise: Instr[], what: string): number {
+  const out = cx.local("i32");
+  if (!arg) return (cx.emit(...otherwise, ["local.set", out]), out);
+  const t = recurse.expr(cx, arg);
+  if (!isNumber(t)) throw cx.fail(`a ${describeType(t)} as an index of ${what} (a number is expected)`, arg);
+  const x = cx.local("f64");
+  const len: Instr[] = [["local.get", length], ["f64.convert_i32_u"]];
+  cx.emit(...cx.convert(t, "f64", arg, `an index of ${what}`), ["f64.trunc"], ["local.tee", x], ["local.get", x], ["f64.eq"]);
+  cx.emit(["if", "f64"], ["local.get", x], ["else"], ["f64.const", 0], ["end"], ["local.tee", x]);
+  cx.emit(["f64.const", 0], ["f64.lt"], ["if", "f64"], ...len, ["local.get", x], ["f64.add"], ["f64.const", 0], ["f64.max"]);
+  cx.emit(["else"], ["local.get", x], ...len, ["f64.min"], ["end"], ["i32.trunc_sat_f64_u"], ["local.set", out]);
+  return out;
 }
 
 /** Compiles `new Name()`, `new Name(length)` or `new Name(typed array)` (a copy): leaves (pointer, length). */
@@ -150,7 +169,7 @@ export function newTypedArray(cx: FunctionContext, element: ElementType, node: N
 }
 
 /** `count` elements from `from` to `to`, each read and stored as `to[i] = from[i]` converts it (ToInt32 and a wrap, rounding to f32, clamping). */
-function convertingCopy(
+export function convertingCopy(
   cx: FunctionContext,
   from: { local: number; type: ArrayType },
   to: { local: number; type: ArrayType },
@@ -188,9 +207,26 @@ export function assignsOuterArray(cx: FunctionContext, block: Node): boolean {
   );
 }
 
-/** The first `new Float64Array(…)` (of any typed array jit knows) in `node`: what runs only on this thread. */
-export function firstAllocation(node: Node): Node | undefined {
-  return first(node, (n) => n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined);
+/**
+ * The first `new Float64Array(…)` (of any typed array jit knows) or `x.slice(…)` in `node`, and how to
+ * name it ("`new Float64Array`", "`.slice`"): what runs only on this thread. `.set` too (between element
+ * types it may copy through a temporary block): refused where arrays cannot be made.
+ */
+export function firstAllocation(node: Node): { node: Node; name: string; instead: string } | undefined {
+  const made = first(
+    node,
+    (n) =>
+      (n.type === "NewExpression" && n.callee.type === "Identifier" && typedArrayElement(n.callee.name) !== undefined) ||
+      isSlice(n) ||
+      (n.type === "CallExpression" && n.callee.type === "MemberExpression" && !n.callee.computed && n.callee.property.name === "set"),
+  );
+  if (!made) return undefined;
+  if (made.type === "NewExpression")
+    return { node: made, name: `\`new ${made.callee.name}\``, instead: "make the array outside and pass it in" };
+  const name = made.callee.property.name as string;
+  return name === "slice"
+    ? { node: made, name: "`.slice`", instead: "make the array outside and pass it in" }
+    : { node: made, name: "`.set`", instead: "write the copy as a loop (between element types `.set` may copy through a temporary array)" };
 }
 
 function first(node: Node, test: (n: Node) => boolean): Node | undefined {

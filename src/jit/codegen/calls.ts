@@ -6,6 +6,7 @@ import type { FunctionContext } from "./context.ts";
 import { recurse } from "./recursion.ts";
 import { allocatedElement, fillCall, isFill, newTypedArray } from "./allocation.ts";
 import { inlineCall } from "./inline.ts";
+import { arrayMethod } from "./methods.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, type ValueType, isRecord, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
@@ -23,6 +24,10 @@ export function call(cx: FunctionContext, node: Node): ResultType {
     throw cx.err(`calling \`${name}\``, callee);
   }
   if (isFill(node)) return fillCall(cx, node);
+  if (callee.type === "MemberExpression" && !callee.computed) {
+    const result = arrayMethod(cx, node);
+    if (result !== undefined) return result;
+  }
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
   const local = cx.lookup(callee.name);
   if (local?.inline) return inlineCall(cx, callee.name, local.inline, node);

@@ -11,7 +11,7 @@ import { recurrenceLoop } from "../transforms/recurrence.ts";
 import { searchLoop } from "../transforms/search.ts";
 import { boundsVersion } from "../transforms/bounds.ts";
 import { MARK } from "./chunk.ts";
-import { allocatedElement, assignsOuterArray, freeOwned } from "./allocation.ts";
+import { assignsOuterArray, freeOwned, makesArray } from "./allocation.ts";
 import { inlineFunction } from "./inline.ts";
 import { throwStatement } from "./throw.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
@@ -453,7 +453,7 @@ export function declare(cx: FunctionContext, node: Node) {
       type: type as ValueType,
       locals,
       constant: node.kind === "const",
-      ...(allocatedElement(cx, unwrap(d.init)) ? { owned: true } : {}),
+      ...(makesArray(cx, unwrap(d.init)) ? { owned: true } : {}),
       ...(proven ? { proven } : {}),
       ...(wrapped ? { wrapped } : {}),
       ...(counter ? { counter: d, nonNegative } : {}),

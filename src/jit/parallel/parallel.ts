@@ -461,8 +461,8 @@ export function planOf(parsed: ParsedFunction): Plan {
   const made = firstAllocation(parsed.body);
   if (made)
     throw source.error(
-      `\`new ${made.callee.name}\` in a parallel function (its chunks run on the pool's workers): make the array outside and pass it in`,
-      made,
+      `${made.name} in a parallel function (its chunks run on the pool's workers, where jit's memory on this thread cannot give them blocks): ${made.instead}`,
+      made.node,
     );
   // The statements before the loop run in every chunk, on the workers, which cannot throw your error.
   const thrown = firstThrow(parsed.body);

@@ -229,8 +229,8 @@ export function vectorize(
   const made = target === "parallel" ? firstAllocation(parsed.body) : undefined;
   if (made)
     throw parsed.source.error(
-      `\`new ${made.callee.name}\` in the function of a parallel vectorize (its loops run on the pool's workers): use target "cpu"`,
-      made,
+      `${made.name} in the function of a parallel vectorize (its loops run on the pool's workers): use target "cpu", or ${made.instead}`,
+      made.node,
     );
   const thrown = target === "parallel" ? firstThrow(parsed.body) : undefined;
   if (thrown)

@@ -299,6 +299,9 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
         const [ptr, length] = raw as [number, number];
         for (let i = 0; i < params.length; i++)
           if (params[i] === result && given[i] === ptr >>> 0 && (args[i] as ArrayLike<unknown>).length === length >>> 0) return args[i];
+        // A view of part of an argument (`a.subarray(1)`): that part of the caller's typed array, as in JavaScript.
+        const view = viewOfArgument(args, params, result, given, ptr >>> 0, length >>> 0);
+        if (view) return view;
         if (cost) copyStart = performance.now();
         const out = toResult(raw);
         if (cost) cost.ms += performance.now() - copyStart;
@@ -313,6 +316,31 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
       }
     }
   };
+}
+
+/**
+ * The subarray of a typed-array argument (of the result's type, not a plain Array) whose elements lie at
+ * [ptr, ptr + length) in jit's memory, or undefined. (A view of the whole argument is the argument.)
+ */
+function viewOfArgument(
+  args: readonly unknown[],
+  params: readonly ValueType[],
+  result: ResultType,
+  given: readonly number[],
+  ptr: number,
+  length: number,
+): unknown {
+  if (!isArray(result)) return undefined;
+  const bytes = ELEMENTS[elementOf(result)].bytes;
+  for (let i = 0; i < params.length; i++) {
+    const a = args[i];
+    if (params[i] !== result || given[i] === undefined || !ArrayBuffer.isView(a)) continue;
+    const n = (a as unknown as ArrayLike<unknown>).length;
+    const start = ptr - given[i];
+    if (start < 0 || start % bytes !== 0 || start / bytes + length > n) continue;
+    return (a as unknown as { subarray(b: number, e: number): unknown }).subarray(start / bytes, start / bytes + length);
+  }
+  return undefined;
 }
 
 /** An ordinary array copied into jit's memory for one call: alone, or the region under overlapping ones. */

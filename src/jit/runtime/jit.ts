@@ -276,7 +276,16 @@ export function jit(
   const declaredSpecs = new Map<Signature, Specialization>();
   /** Whether the last call's arguments fit its declared signature (set by dispatch). */
   let argumentsFit = true;
+  // A function calling typed-array methods (`.subarray`, `.set`, `.slice`) on its arrays: a plain Array,
+  // which has none of them or other ones (an Array's slice is an Array), is refused by name.
+  const method = TYPED_METHOD_CALL.exec(source)?.[1];
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
+    if (method !== undefined)
+      for (let i = 0; i < args.length; i++)
+        if (Array.isArray(args[i]))
+          throw unsupportedArgument(
+            `Expected \`${paramName(target, i)}\` to be a typed array: the function calls \`.${method}\`, a typed-array method that a plain Array does not have the same way (pass a Float64Array)`,
+          );
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
       for (const [key, spec] of specs) if (!stillValid(spec.dependencies, scope)) specs.delete(key);
@@ -549,6 +558,9 @@ export function jit(
   });
   return jitted;
 }
+
+/** A call of a typed-array method jit compiles, in a function's source (codegen/methods.ts). */
+const TYPED_METHOD_CALL = /\.\s*(subarray|set|slice)\s*\(/;
 
 /** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
 function unsupportedArgument(message: string): TypeError {
