@@ -292,7 +292,8 @@ function innermostBlock(node: Node, name: string): Node | undefined {
  * program; what does not fit is left, or refused here, by name):
  * - `function sq(x) { return E; }` declared in a block, and `(x) => { return E; }`: the arrow
  *   `const sq = (x) => E;` that codegen/inline.ts compiles into each call. A declaration is hoisted in
- *   JavaScript; one mentioned before it (or outside its block) is refused.
+ *   JavaScript: one mentioned before it, or calling itself, stays a declaration (codegen/helpers.ts
+ *   compiles it, as every other nested function with statements); one mentioned outside its block is refused.
  * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
  *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
  *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
