@@ -101,6 +101,23 @@ function mix64(a: BigUint64Array) {
   return h;
 }
 
+/** An arrow compiled into its calls, called from a helper (there a function of its own); a block inside the helper hides the outer `s`. */
+function windowed(a: Float64Array, w: number) {
+  const at = (i: number) => a[i * w];
+  let s = 0.5;
+  function total(n: number) {
+    let t = 0;
+    for (let j = 0; j < n; j++) {
+      let s = at(j);
+      if (s !== s) return -1;
+      t += s;
+    }
+    return t + s;
+  }
+  s = total(Math.floor(a.length / w));
+  return a.length > 0 ? s + total(1) : s;
+}
+
 const value = fc.oneof(
   fc.double(),
   fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 0.5, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, 2 ** 53),
@@ -111,7 +128,7 @@ const same = (a: unknown, b: unknown) => expect(Object.is(a, b) || a === b).toBe
 
 describe("jit: nested functions with statements", () => {
   it("gives JavaScript's answers: hoisting, early returns, outer locals, helpers calling helpers (random inputs)", () => {
-    const [fSmooth, fFirst, fRunning, fSigns] = [smoothSum, firstAbove, running, signs].map((f) => compiled(f));
+    const [fSmooth, fFirst, fRunning, fSigns, fWindowed] = [smoothSum, firstAbove, running, signs, windowed].map((f) => compiled(f));
     fc.assert(
       fc.property(fc.array(value, { maxLength: 40 }), fc.array(value, { maxLength: 10 }), value, value, (xs, ws, x, y) => {
         const a = Float64Array.from(xs);
@@ -120,6 +137,7 @@ describe("jit: nested functions with statements", () => {
         same(fFirst(a, x), firstAbove(a, x));
         same(fRunning(a, w), running(a, w));
         same(fSigns(x, y), signs(x, y));
+        for (const w of [1, 2, 3]) same(fWindowed(a, w), windowed(a, w));
       }),
       { numRuns: 200 },
     );
