@@ -165,11 +165,11 @@ export function bitLocals(params: readonly Node[], body: Node): BitLocals {
       case "FunctionExpression":
       case "ArrowFunctionExpression":
       case "FunctionDeclaration":
-        // Not compiled (a JitError), but what one reads must not count as a ToInt32 read.
-        return scoped(() => {
-          for (const p of node.params as Node[]) if (p.type === "Identifier") scopes[scopes.length - 1].set(p.name as string, null);
-          visitAll(node.body);
-        });
+        // A nested function (codegen/inline.ts, helpers.ts) reads outer locals as numbers: every read in
+        // it is a full read. Visited once the whole function is (below), with the scopes it sees then:
+        // every declaration of its blocks, those after it included (a declaration is hoisted).
+        deferred.push({ node, chain: [...scopes] });
+        return;
       default:
         return visitChildren(node);
     }
@@ -180,8 +180,17 @@ export function bitLocals(params: readonly Node[], body: Node): BitLocals {
   const visitAll = (node: Node): void =>
     node.type === "Identifier" ? reference(node.name as string, "other") : childNodes(node).forEach(visitAll);
 
+  const deferred: { node: Node; chain: Map<string, Binding | null>[] }[] = [];
   if (body.type === "BlockStatement") (body.body as Node[]).forEach((s) => visit(s, "other"));
   else visit(body, "other");
+  for (const { node, chain } of deferred) {
+    const saved = scopes.splice(0, scopes.length, ...chain);
+    scoped(() => {
+      for (const p of node.params as Node[]) if (p.type === "Identifier") scopes[scopes.length - 1].set(p.name as string, null);
+      visitAll(node.body);
+    });
+    scopes.splice(0, scopes.length, ...saved);
+  }
   const only = all.filter((b) => !b.other && b.int32Reads > 0);
   return { all: new Set(only.map((b) => b.declarator)), integral: new Set(only.filter((b) => b.integral).map((b) => b.declarator)) };
 }

@@ -7,6 +7,7 @@ import { recurse } from "./recursion.ts";
 import { allocatedElement, fillCall, isFill, newTypedArray } from "./allocation.ts";
 import { inlineCall } from "./inline.ts";
 import { arrayMethod } from "./methods.ts";
+import { helperCall } from "./helpers.ts";
 import type { Node } from "../front/parse.ts";
 import { type ResultType, type ValueType, isRecord, typeName } from "../analysis/types.ts";
 import { compatible } from "../analysis/typing.ts";
@@ -31,6 +32,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
   if (callee.type !== "Identifier") throw cx.err("calling a method or a computed function", callee);
   const local = cx.lookup(callee.name);
   if (local?.inline) return inlineCall(cx, callee.name, local.inline, node);
+  if (local?.helper) return helperCall(cx, callee.name, local.helper, node);
   if (local) throw cx.err(`calling \`${callee.name}\`, a local value`, callee);
   if (callee.name === PRANGE_BOUNDS) return prangeBounds(cx, args, node);
   if (callee.name === "Number" || callee.name === "BigInt") {

@@ -17,6 +17,7 @@ import { lowerArrayLoops, lowerDeclarations, lowerDefaultParams, lowerForms, low
 import { lowerTypeof } from "../front/typeof.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
 import { returnStatement, stmt } from "./statements.ts";
+import { hoistHelpers } from "./helpers.ts";
 import {
   isBigint,
   isRecord,
@@ -108,8 +109,10 @@ function versions(plan: FunctionPlan, general: Intervals): Version[] {
 function compileBody(cx: FunctionContext, versions: readonly Version[] = []): void {
   const body = cx.plan.parsed!.body;
   const emitBody = () => {
-    if (body.type === "BlockStatement") for (const s of body.body) stmt(cx, s);
-    else returnStatement(cx, body, body);
+    if (body.type === "BlockStatement") {
+      hoistHelpers(cx, body.body);
+      for (const s of body.body) stmt(cx, s);
+    } else returnStatement(cx, body, body);
   };
   const general = cx.intervals;
   const emitVersions = (k: number): void => {

@@ -5,6 +5,7 @@
 // builtins.ts; compile.ts runs them.
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import type { InlineFunction } from "./inline.ts";
+import type { HelperFunction } from "./helpers.ts";
 import { TRAP_GLOBALS } from "./traps.ts";
 import { describeNode, describeType } from "./describe.ts";
 import { toInt32, TWO_63 } from "./numeric.ts";
@@ -32,6 +33,10 @@ export interface Var {
   owned?: boolean;
   /** An arrow compiled into each of its calls (inline.ts); it holds no value. */
   inline?: InlineFunction;
+  /** A nested function compiled as a function of its own (helpers.ts); it holds no value. */
+  helper?: HelperFunction;
+  /** The declaration (declarator, parameter, function declaration) it is the variable of: what helpers.ts compares. */
+  decl?: Node;
 }
 
 export interface Loop {
@@ -114,7 +119,7 @@ export class FunctionContext {
       // f64 local: it may be given any number, as in JavaScript.
       if (type === "i32" && plan.target?.signatures.length === 0 && ranges.writtenParams.has(node.name))
         copies.push([node.name, locals[0]]);
-      else this.scopes[0].set(node.name, { type, locals, constant: false });
+      else this.scopes[0].set(node.name, { type, locals, constant: false, decl: plan.closure?.decls[i] ?? node });
     });
     if (plan.params.length > parsed!.params.length)
       throw this.err(`the signature has ${plan.params.length} parameters, the function ${parsed!.params.length}`, parsed!.node);
@@ -122,8 +127,11 @@ export class FunctionContext {
     for (const [name, param] of copies) {
       const local = this.local("f64");
       this.emit(["local.get", param], ["f64.convert_i32_s"], ["local.set", local]);
-      this.scopes[0].set(name, { type: "f64", locals: [local], constant: false });
+      const i = parsed!.params.findIndex((p) => p.name === name);
+      this.scopes[0].set(name, { type: "f64", locals: [local], constant: false, decl: plan.closure?.decls[i] ?? parsed!.params[i] });
     }
+    // A helper's function (helpers.ts): the helpers it calls, declared outside it.
+    for (const [name, v] of plan.closure?.helpers ?? []) this.scopes[0].set(name, v);
     if (plan.constructing)
       for (const [name, type] of plan.constructing.fields)
         this.fields.set(name, { type, locals: wasmTypes(type).map((t) => this.local(t)), constant: false });

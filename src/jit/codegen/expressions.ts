@@ -122,6 +122,7 @@ export function number(cx: FunctionContext, value: number): ResultType {
 export function identifier(cx: FunctionContext, node: Node): ResultType {
   const v = cx.lookup(node.name);
   if (v?.inline) throw cx.err(`\`${node.name}\`, an arrow function, used other than by calling it (jit compiles it into its calls)`, node);
+  if (v?.helper) throw cx.err(`\`${node.name}\`, a nested function, used other than by calling it directly`, node);
   if (v) {
     for (const l of v.locals) cx.emit(["local.get", l]);
     return v.type;

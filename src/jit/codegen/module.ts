@@ -4,7 +4,7 @@
 // checked against what those names mean now.
 import { compileFunction } from "./compile.ts";
 import { chunked } from "./chunk.ts";
-import type { Globals, JitTarget, ModuleHost, Specialization, TrapSite } from "./plan.ts";
+import type { Closure, Globals, JitTarget, ModuleHost, Specialization, TrapSite } from "./plan.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { ConstantGlobals, hoistLoopConstants } from "./constants.ts";
@@ -80,7 +80,13 @@ export class ModuleBuilder implements ModuleHost {
   }
 
   /** The function index of `target` compiled for `params`, compiling it on first use. */
-  specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization {
+  specialize(
+    target: JitTarget,
+    params: readonly ValueType[],
+    declared: ResultType | undefined,
+    exported: boolean,
+    closure?: Closure,
+  ): Specialization {
     const key = `fn\u0000${target.source}\u0000${params.map(typeName).join(",")}`;
     let spec = this.#specs.get(key);
     if (spec) return spec;
@@ -96,6 +102,7 @@ export class ModuleBuilder implements ModuleHost {
       exported,
       target,
       fastmath: this.fastmath,
+      ...(closure ? { closure } : {}),
     });
     spec.result = result;
     if (this.chunkLoops && exported) {

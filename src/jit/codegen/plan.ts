@@ -3,7 +3,8 @@
 // module being built (ModuleHost, which module.ts implements). Types only, so that module.ts,
 // compile.ts and context.ts all import from here and not from each other.
 import type { ErrorClass } from "../front/throw.ts";
-import type { ParsedFunction } from "../front/parse.ts";
+import type { Node, ParsedFunction } from "../front/parse.ts";
+import type { Var } from "./context.ts";
 import type { ClassType, ResultType, Signature, ValueType } from "../analysis/types.ts";
 import type { ValType } from "../wasm/wasm.ts";
 
@@ -43,7 +44,13 @@ export interface ModuleHost {
   cls(name: string): ReturnType<Globals["cls"]>;
   /** See Globals.conflicts. */
   conflicts(kind: "fn" | "class", name: string): number;
-  specialize(target: JitTarget, params: readonly ValueType[], declared: ResultType | undefined, exported: boolean): Specialization;
+  specialize(
+    target: JitTarget,
+    params: readonly ValueType[],
+    declared: ResultType | undefined,
+    exported: boolean,
+    closure?: Closure,
+  ): Specialization;
   construct(cls: ClassType & { init(): ParsedFunction | undefined }, params: readonly ValueType[]): number;
   helper(name: "fmod"): number;
   /** Registers what a trap site checks; its number is set in the `__trap` global before the trap. */
@@ -63,8 +70,19 @@ export interface FunctionPlan {
   target?: JitTarget;
   /** `fastmath: true`: float sums may be reordered (vectorize-map.ts). */
   fastmath?: boolean;
+  /** A nested function compiled as a function of its own (helpers.ts): what its parameters and outer names stand for. */
+  closure?: Closure;
   /** Compiling this class's constructor: `this.field = …` sets the fields, which are the results. */
   constructing?: ClassType;
+}
+
+/**
+ * What a helper's function (codegen/helpers.ts) is given of the function it is declared in: per
+ * parameter, the outer declaration it carries (undefined: one of its own), and the helpers it calls.
+ */
+export interface Closure {
+  readonly decls: readonly (Node | undefined)[];
+  readonly helpers: readonly (readonly [string, Var])[];
 }
 
 /** What a trap site checks, for the KernelError of a call that trapped there (runtime/boundary.ts). */

@@ -13,6 +13,7 @@ import { boundsVersion } from "../transforms/bounds.ts";
 import { MARK } from "./chunk.ts";
 import { assignsOuterArray, freeOwned, makesArray } from "./allocation.ts";
 import { inlineFunction } from "./inline.ts";
+import { helperFunction, hoistHelpers, isHelperInit } from "./helpers.ts";
 import { throwStatement } from "./throw.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
 import { recurse } from "./recursion.ts";
@@ -40,6 +41,7 @@ export function stmt(cx: FunctionContext, node: Node): void {
       return cx.scoped(() => {
         const scope = cx.scopes[cx.scopes.length - 1];
         cx.escaping.set(scope, assignsOuterArray(cx, node));
+        hoistHelpers(cx, node.body);
         node.body.forEach((s: Node) => stmt(cx, s));
         freeOwned(cx, scope);
       });
@@ -101,6 +103,10 @@ export function stmt(cx: FunctionContext, node: Node): void {
     }
     case "ReturnStatement":
       return returnStatement(cx, node.argument, node);
+    case "FunctionDeclaration":
+      // Hoisted where its block starts (helpers.ts); elsewhere (a lone `if` body, a `switch` case) refused.
+      if (cx.lookup(node.id.name)?.decl === node) return;
+      throw cx.err("a function declared other than in a block or the function's body", node);
     case "SwitchStatement":
       return switchStatement(cx, node);
     case "ThrowStatement":
@@ -414,11 +420,19 @@ export function declare(cx: FunctionContext, node: Node) {
         `\`${d.id.name}\` needs an initial value: jit infers a local's type from it (or from \`${d.id.name} = …\` as the first statement of the same block to use it)`,
         d,
       );
+    const init = unwrapName(cx, unwrap(d.init));
+    if (isHelperInit(init)) {
+      if (node.kind !== "const") throw cx.err("a nested function in a `let` (declare it `const`)", init);
+      const scope = cx.scopes[cx.scopes.length - 1];
+      if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
+      scope.set(d.id.name, { type: "bool", locals: [], constant: true, decl: d, helper: helperFunction(cx, init, d.id.name) });
+      continue;
+    }
     const arrow = inlineFunction(cx, unwrap(d.init), node.kind);
     if (arrow) {
       const scope = cx.scopes[cx.scopes.length - 1];
       if (scope.has(d.id.name)) throw cx.fail(`\`${d.id.name}\` is declared twice`, d.id);
-      scope.set(d.id.name, { type: "bool", locals: [], constant: true, inline: arrow });
+      scope.set(d.id.name, { type: "bool", locals: [], constant: true, decl: d, inline: arrow });
       continue;
     }
     let type = recurse.expr(cx, d.init);
@@ -453,12 +467,20 @@ export function declare(cx: FunctionContext, node: Node) {
       type: type as ValueType,
       locals,
       constant: node.kind === "const",
+      decl: d,
       ...(makesArray(cx, unwrap(d.init)) ? { owned: true } : {}),
       ...(proven ? { proven } : {}),
       ...(wrapped ? { wrapped } : {}),
       ...(counter ? { counter: d, nonNegative } : {}),
     });
   }
+}
+
+/** esbuild's keepNames (tsx, some bundlers) writes `__name((x) => …, "f")` for `(x) => …`. */
+function unwrapName(cx: FunctionContext, init: Node): Node {
+  if (init.type === "CallExpression" && init.callee.type === "Identifier" && init.callee.name === "__name" && !cx.lookup("__name"))
+    return init.arguments[0] ?? init;
+  return init;
 }
 
 /** An expression whose value is not used. */

@@ -303,7 +303,8 @@ export function lowerDefaultParams(plan: FunctionPlan): FunctionPlan {
  * program; what does not fit is left, or refused here, by name):
  * - `function sq(x) { return E; }` declared in a block, and `(x) => { return E; }`: the arrow
  *   `const sq = (x) => E;` that codegen/inline.ts compiles into each call. A declaration is hoisted in
- *   JavaScript; one mentioned before it (or outside its block) is refused.
+ *   JavaScript: one mentioned before it, or calling itself, stays a declaration (codegen/helpers.ts
+ *   compiles it, as every other nested function with statements); one mentioned outside its block is refused.
  * - `[a, b] = [b, a + b];` (a statement, or a loop's update in a loop without `continue`): every right
  *   element into a hidden `const` in order, then the targets assigned in order, as JavaScript does;
  *   `let [lo, hi] = [0, n - 1];`: `let lo = 0, hi = n - 1;`.
@@ -385,7 +386,8 @@ function helpers(body: Node, source: Source): Node {
 /** The statements of `block` with each `function f(x) { return E; }` as `const f = (x) => E;`. */
 function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
   const out: Node[] = [];
-  const lowered = new Set<string>();
+  // Every function declared in the block (those left declarations too: codegen/helpers.ts).
+  const lowered = new Set<string>((block.body as Node[]).filter((s) => s.type === "FunctionDeclaration").map((s) => s.id.name as string));
   for (const s of block.body as Node[]) {
     // esbuild's keepNames writes `__name(f, "f");` after a declaration: the declaration is f.
     if (
@@ -397,6 +399,11 @@ function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
       lowered.has(s.expression.arguments[0].name)
     )
       continue;
+    // JavaScript (sloppy mode) also binds a block's function in the enclosing function: refused there.
+    if (s.type === "FunctionDeclaration" && block !== root)
+      for (const r of references(root, s.id.name))
+        if (r.start < block.start || r.start >= block.end)
+          throw source.error(`\`${s.id.name}\` used outside the block that declares it (a nested function is compiled into its calls)`, r);
     const e = s.type === "FunctionDeclaration" && !s.async && !s.generator ? returned(s.body) : undefined;
     if (!e) {
       out.push(s);
@@ -409,17 +416,12 @@ function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
       throw source.error("`this`, `arguments` or `new.target` in a nested function is not supported by jit", findNode(e, own)!);
     const name: string = s.id.name;
     const at = { start: s.start, end: s.end };
-    if (references(e, name).length > 0)
-      throw source.error(`\`${name}\` calling itself (a nested function is compiled into each call) is not supported by jit`, s.id);
-    for (const r of references(root, name)) {
-      if (r.start === s.id.start) continue;
-      if (r.start < block.start || r.start >= block.end)
-        throw source.error(`\`${name}\` used outside the block that declares it (a nested function is compiled into its calls)`, r);
-      if (r.start < s.end)
-        throw source.error(
-          `\`${name}\` used before its declaration: jit compiles a nested function into its calls where it is declared (move the declaration up)`,
-          r,
-        );
+    // Calling itself or mentioned before it (JavaScript hoists it): left a
+    // declaration, compiled as a function of its own (codegen/helpers.ts), which refuses recursion.
+    const elsewhere = (r: Node) => r.start !== s.id.start && r.start < s.end;
+    if (references(e, name).length > 0 || references(root, name).some(elsewhere)) {
+      out.push(s);
+      continue;
     }
     const arrow: Node = {
       type: "ArrowFunctionExpression",
@@ -432,7 +434,6 @@ function functionsAsArrows(block: Node, root: Node, source: Source): Node[] {
       ...at,
     };
     out.push(declaration("const", s.id, arrow, at));
-    lowered.add(name);
   }
   return out;
 }

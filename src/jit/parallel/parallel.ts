@@ -575,6 +575,25 @@ export function planOf(parsed: ParsedFunction): Plan {
     return at ? [{ name, at }] : [];
   });
   const rest = statements.slice(index + 1);
+  // Nested functions (codegen/inline.ts, helpers.ts): the chunks hold the statements before the loop and
+  // the loop, so a function declared after it is not there; one reading a variable the loop writes would
+  // read the chunk's partial value, and one storing into an array is a store the plan does not see.
+  const fns: Node[] = [];
+  walk(parsed.body, (n) => {
+    if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression") fns.push(n);
+  });
+  for (const fn of fns) {
+    if (
+      fn.type === "FunctionDeclaration" &&
+      rest.includes(fn) &&
+      [...prefix, loop].some((s) => find(s, (n) => n.type === "Identifier" && n.name === fn.id.name))
+    )
+      throw source.error(`\`${fn.id.name}\` declared after the prange loop of a parallel function (declare it before the loop)`, fn.id);
+    const read = find(fn.body, (n) => n.type === "Identifier" && reductions.has(n.name));
+    if (read) throw source.error(`\`${read.name}\`, which the prange loop writes, read in a nested function of a parallel function`, read);
+    const store = find(fn.body, (n) => isArrayWrite(n) !== undefined);
+    if (store) throw source.error("a store into an array in a nested function of a parallel function", store);
+  }
   const suffix: Plan["suffix"] =
     rest.length === 0
       ? { kind: "none" }
