@@ -258,6 +258,15 @@ export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: s
   return ptr;
 }
 
+/** A block of `size` bytes for one call's copy: the copies' region while it has room, else the heap. */
+function copyBlock(size: number, name: string): number {
+  scratch.need += size;
+  if (scratch.used + size > scratch.bytes) return theArena().heap.alloc(size, name);
+  const ptr = scratch.ptr + scratch.used;
+  scratch.used += size;
+  return ptr;
+}
+
 /**
  * Copies bytes [lo, hi) of `buffer` into the arena for one call: the region under several overlapping
  * views passed to one call, which must stay one memory in wasm as they are one in JavaScript. `ptr` is
@@ -267,14 +276,7 @@ export function copyIn(view: ArrayBufferView, ctor: JitArrayConstructor, name: s
  */
 export function copyRegionIn(buffer: ArrayBufferLike, lo: number, hi: number, name: string): { block: number; ptr: number } {
   const bytes = hi - lo;
-  const size = Math.max(16, Math.ceil((bytes + 15) / 16) * 16);
-  scratch.need += size;
-  let block: number;
-  if (scratch.used + size > scratch.bytes) block = theArena().heap.alloc(size, name);
-  else {
-    block = scratch.ptr + scratch.used;
-    scratch.used += size;
-  }
+  const block = copyBlock(Math.max(16, Math.ceil((bytes + 15) / 16) * 16), name);
   const ptr = block + ((lo - block) & 15);
   memoryView(Uint8Array, ptr + bytes).set(new Uint8Array(buffer, lo, bytes), ptr);
   return { block, ptr };
@@ -329,13 +331,7 @@ export function copyPlainIn(array: readonly unknown[], name: string): number | s
   const n = array.length;
   const bytes = n * 8;
   const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-  scratch.need += size;
-  let ptr: number;
-  if (scratch.used + size > scratch.bytes) ptr = theArena().heap.alloc(size, name);
-  else {
-    ptr = scratch.ptr + scratch.used;
-    scratch.used += size;
-  }
+  const ptr = copyBlock(size, name);
   const memory = memoryView(Float64Array, ptr + bytes) as unknown as Float64Array;
   const at = ptr / 8;
   for (let k = 0; k < n; k++) {
