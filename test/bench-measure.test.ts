@@ -28,7 +28,7 @@ function syntheticCase(impls: Implementation<number>[], extra: Partial<BenchCase
 }
 
 describe("measureCases", () => {
-  it("collects garbage before each sample where the runtime offers a gc()", async () => {
+  it("collects garbage before each cold call and each sample where the runtime offers a gc()", async () => {
     const g = globalThis as { gc?: () => void };
     const had = g.gc;
     const log: string[] = [];
@@ -46,8 +46,9 @@ describe("measureCases", () => {
       );
       const samples = result.implementations.reduce((k, i) => k + (i.full?.samplesMs.length ?? 0) + (i.half?.samplesMs.length ?? 0), 0);
       expect(samples).toBeGreaterThan(0);
-      // Every timed sample (one call each here) comes right after a collection.
-      const rounds = log.slice(log.indexOf("gc"));
+      // Each cold first call comes right after a collection, then every timed sample (one call each here).
+      expect(log.slice(0, 4)).toEqual(["gc", "a", "gc", "b"]);
+      const rounds = log.slice(log.indexOf("gc", 4));
       expect(rounds.filter((x) => x === "gc")).toHaveLength(samples);
       rounds.forEach((x, i) => x !== "gc" && expect(rounds[i - 1]).toBe("gc"));
     } finally {

@@ -174,8 +174,31 @@ describe("jit: typed-array methods", () => {
     it("refuses a plain Array for a function calling it (an Array has no subarray)", () => {
       const first = jit((a: Float64Array) => a.subarray(1)[0]);
       expect(() => first([1, 2, 3] as never)).toThrow(TypeError);
-      expect(() => first([1, 2, 3] as never)).toThrow(/`a` to be a typed array: the function calls `\.subarray`/);
+      expect(() => first([1, 2, 3] as never)).toThrow(/`a` to be a typed array: the function calls `\.subarray` on it/);
       expect(first(Float64Array.from([1, 2]))).toBe(2);
+      // Through a name assigned from it, too.
+      const aliased = jit((a: Float64Array) => {
+        const b = a;
+        return b.subarray(1)[0];
+      });
+      expect(() => aliased([1, 2, 3] as never)).toThrow(/`a` to be a typed array/);
+    });
+
+    it("takes a plain Array where the function calls no typed-array method on it: the source of `.set`, another parameter", () => {
+      function scaleInto(dst: Float64Array, src: number[], k: number) {
+        dst.set(src);
+        for (let i = 0; i < dst.length; i++) dst[i] *= k;
+        return dst.subarray(1).length;
+      }
+      const fast = jit(scaleInto);
+      const [mine, theirs] = [new Float64Array(4), new Float64Array(4)];
+      expect(fast(mine, [1, 2.5, -0, NaN], 3)).toBe(scaleInto(theirs, [1, 2.5, -0, NaN], 3));
+      expect(mine).toEqual(theirs);
+      const [a, b] = [new Float64Array(2), new Float64Array(2)];
+      expect(() => fast(a, [1, 2, 3], 1)).toThrow(RangeError);
+      expect(() => scaleInto(b, [1, 2, 3], 1)).toThrow(RangeError);
+      // The destination as a plain Array: JavaScript throws (an Array has no set), jit refuses by name.
+      expect(() => fast([0, 0] as never, [1], 1)).toThrow(/`dst` to be a typed array: the function calls `\.set` on it/);
     });
   });
 

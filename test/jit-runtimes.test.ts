@@ -26,6 +26,8 @@ describe.each(["deno", "bun"] as const)("jit in %s", (name) => {
         typescript: true,
         adaptive: true,
         made: true,
+        errors: true,
+        forms: true,
       });
       // 40 calls of a dot on 1 MiB arrays: the original was at least tried (two timed trials).
       expect(report.bigDotPlainCalls).toBeGreaterThanOrEqual(2);

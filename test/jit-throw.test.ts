@@ -153,6 +153,25 @@ describe("jit: throw", () => {
     expect(plain.inspect()).not.toMatch(/__hp_throw/);
   });
 
+  it('writes a const of text that only messages read into them (`const msg = "…"; throw new Error(msg)`)', () => {
+    function at(a: Float64Array, i: number) {
+      const msg = "index out of range";
+      const where = `in at()`;
+      if (!(i >= 0 && i < a.length)) throw new RangeError(msg + " " + where + ": " + i);
+      return a[i];
+    }
+    const f = jit(at);
+    for (const i of [0, 1, 2, -1, 2.5, NaN])
+      expect(outcome(f, [Float64Array.of(4, 5), i])).toEqual(outcome(at, [Float64Array.of(4, 5), i]));
+    // Read elsewhere too: still a string local, refused by name.
+    function both(n: number) {
+      const msg = "bad";
+      if (n < 0) throw new Error(msg);
+      return msg.length + n;
+    }
+    expect(() => jit(both, undefined, { adaptive: false })(1)).toThrow(JitError);
+  });
+
   it("refuses other throws, and messages it cannot write, by name", () => {
     const compileError = (f: (...args: any[]) => unknown, args: unknown[]) => {
       try {
@@ -250,6 +269,24 @@ describe("jit: typeof of a parameter", () => {
       [new Int32Array(2), 0.5],
     ];
     for (const [a, b] of cases) expect(g(a, b)).toBe(kindOf(a, b));
+  });
+
+  it('drops what follows a guard clause it decides (`if (typeof x !== "bigint") throw …; return x * 2n`)', () => {
+    function double(x: any) {
+      if (typeof x !== "bigint") throw new TypeError("double takes a bigint");
+      return x * 2n;
+    }
+    function lowByte(x: any) {
+      if (typeof x === "bigint") return Number(x & 255n);
+      return x & 255;
+    }
+    const [fDouble, fLow] = [jit(double), jit(lowByte)];
+    for (const v of [3, 2.5, 7n, 2n ** 62n + 5n, true])
+      for (const [f, g] of [
+        [fDouble, double],
+        [fLow, lowByte],
+      ] as const)
+        expect(outcome(f, [v])).toEqual(outcome(g, [v]));
   });
 
   it("is refused where a local could be meant", () => {

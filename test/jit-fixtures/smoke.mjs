@@ -110,6 +110,54 @@ const narrow = [Uint8ClampedArray, Int16Array].every((C) => {
   return mine.join() === theirs.join();
 });
 const made = cdf instanceof Float64Array && cdf.join() === histogramCdf(bytes, 200).join() && narrow && jit(tally)(bytes) === tally(bytes);
+// Errors as this engine throws them: a throw statement, `.set` past the end or at a negative offset,
+// a negative length (V8 and JavaScriptCore word the last three differently).
+function checked(a, n, off) {
+  if (!(n >= 0)) throw new RangeError(`n must be >= 0, got ${n}`);
+  const t = new Float64Array(n);
+  t.set(a, off);
+  return t[0];
+}
+const outcome = (f, args) => {
+  try {
+    return `value ${f(...args)}`;
+  } catch (e) {
+    return `${e.constructor.name}: ${e.message}`;
+  }
+};
+const checkedJit = jit(checked, undefined, { adaptive: false });
+const errorCases = [
+  [new Float64Array(2), 3, 0],
+  [new Float64Array(2), -1, 0],
+  [new Float64Array(2), 2, -1],
+  [new Float64Array(2), 2, 1],
+  [new Float64Array(2), NaN, 0],
+];
+const errors = errorCases.every((args) => outcome(checkedJit, args) === outcome(checked, args));
+const negativeLength =
+  outcome(
+    jit((n) => new Float64Array(n).length),
+    [-3],
+  ) === outcome((n) => new Float64Array(n).length, [-3]);
+// The everyday forms: a default value, a plain number[] written back, a swap, a helper with statements, two results.
+function forms(xs, n = xs.length) {
+  function clamp(x) {
+    if (x < 0) return 0;
+    return x > 1 ? 1 : x;
+  }
+  let [lo, hi] = [Infinity, -Infinity];
+  for (var i = 0; i < n; i++) {
+    xs[i] = clamp(xs[i]);
+    if (xs[i] < lo) lo = xs[i];
+    if (xs[i] > hi) hi = xs[i];
+  }
+  return { lo, hi };
+}
+const [mineXs, theirXs] = [
+  [-1, 0.25, 3, 0.5],
+  [-1, 0.25, 3, 0.5],
+];
+const formsOk = JSON.stringify(jit(forms)(mineXs)) === JSON.stringify(forms(theirXs)) && mineXs.join() === theirXs.join();
 const checks = {
   sum: fast(100_000_000n) === 4999999950000000n,
   wraps: jit((a) => a * a)(2n ** 63n) === 0n,
@@ -119,6 +167,8 @@ const checks = {
   typescript: jit("function tsSquare(x: bigint): bigint { return (x as bigint) * x; }")(3n) === 9n,
   adaptive: adaptive && bigDot.stats.plainCalls >= 0,
   made,
+  errors: errors && negativeLength,
+  forms: formsOk,
 };
 console.log(
   JSON.stringify({ runtime, checks, stats: fast.stats, firstCompileMs, bigDotPlainCalls: bigDot.stats.plainCalls, heavyPlainCalls }),

@@ -12,7 +12,7 @@
 //   (runtime/boundary.ts), as in JavaScript.
 // - `a.set(src, offset)`: src a typed array (bigint and number arrays do not mix: JavaScript's
 //   TypeError, refused here), offset ToIntegerOrInfinity; a negative one, or offset + src.length past
-//   a.length, throws JavaScript's RangeError (V8's message). The same element type: `memory.copy`
+//   a.length, throws the RangeError the engine throws (the host replays the case). The same element type: `memory.copy`
 //   (which copies as if through a temporary, as the spec does for one buffer). Another: each element
 //   converted as a store converts it, through a temporary block when the two ranges overlap.
 // - `a.slice(begin, end)`: a new array of a's type, allocated as `new T(n)` is (given back at the end of
@@ -23,12 +23,48 @@ import { recurse } from "./recursion.ts";
 import { ALLOC_ELEMENTS, ALLOC_IMPORTS, convertingCopy, relativeIndex } from "./allocation.ts";
 import { writtenParameter } from "./places.ts";
 import { THROW_IMPORT } from "./throw.ts";
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 import { ELEMENTS, elementOf, isArray, isBigint, isNumber, type ArrayType, type ResultType } from "../analysis/types.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 /** The typed-array methods jit compiles (`.fill` included: allocation.ts). */
 export const TYPED_ARRAY_METHODS = ["subarray", "set", "slice", "fill"] as const;
+
+/**
+ * The names a function calls `.subarray`, `.set` or `.slice` on, with the names assigned to them
+ * (`const b = a; b.set(…)`): a plain Array passed there would not behave as a typed array (it has no
+ * `subarray` or `set`; its `slice` is an Array). `all` when a receiver is not a name; `method`, the
+ * first such method, for the message. Names are not scoped: a name used so anywhere counts.
+ */
+export function typedMethodReceivers(body: Node): { names: Set<string>; all: boolean; method?: string } {
+  const names = new Set<string>();
+  const flows: [to: string, from: string][] = [];
+  let all = false;
+  let method: string | undefined;
+  const walk = (n: Node) => {
+    if (
+      n.type === "CallExpression" &&
+      n.callee.type === "MemberExpression" &&
+      !n.callee.computed &&
+      ["subarray", "set", "slice"].includes(n.callee.property.name)
+    ) {
+      method ??= n.callee.property.name;
+      if (n.callee.object.type === "Identifier") names.add(n.callee.object.name);
+      else all = true;
+    }
+    if (n.type === "VariableDeclarator" && n.id.type === "Identifier" && n.init?.type === "Identifier")
+      flows.push([n.id.name, n.init.name]);
+    if (n.type === "AssignmentExpression" && n.left.type === "Identifier" && n.right.type === "Identifier")
+      flows.push([n.left.name, n.right.name]);
+    for (const c of childNodes(n)) walk(c);
+  };
+  walk(body);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [to, from] of flows) if (names.has(to) && !names.has(from)) grew = !!names.add(from);
+  }
+  return { names, all, method };
+}
 
 /**
  * A method call on a typed array: compiled when it is one of the methods above, refused by name
@@ -125,15 +161,14 @@ function set(cx: FunctionContext, node: Node, type: ArrayType, ptr: number, leng
     cx.emit(["local.get", offset], ["f64.eq"], ["if", "f64"], ["local.get", offset], ["else"], ["f64.const", 0], ["end"]);
     cx.emit(["local.set", offset]);
   } else cx.emit(["f64.const", 0], ["local.set", offset]);
-  // offset < 0, or offset + src.length > length (+∞ included): RangeError, as V8 words it.
+  // offset < 0, or offset + src.length > length (+∞ included): the RangeError the engine throws for
+  // each (the host replays the case: V8 and JavaScriptCore word them differently).
   const { line, column } = cx.source.position(node.start);
-  const site = cx.builder.trapSite({
-    what: `\`.set\` (at ${line}:${column})`,
-    index: false,
-    thrown: { ctor: "RangeError", parts: ["offset is out of bounds"] },
-  });
+  const site = (replay: "set-negative" | "set-range") =>
+    cx.builder.trapSite({ what: `\`.set\` (at ${line}:${column})`, index: false, thrown: { ctor: "RangeError", parts: [], replay } });
   const raise = cx.builder.hostFunction("env", THROW_IMPORT, ["i32"], []);
   cx.emit(["local.get", offset], ["f64.const", 0], ["f64.lt"]);
+  cx.emit(["if"], ["i32.const", site("set-negative")], ["call", raise], ["unreachable"], ["end"]);
   cx.emit(
     ["local.get", offset],
     ["local.get", n],
@@ -143,7 +178,7 @@ function set(cx: FunctionContext, node: Node, type: ArrayType, ptr: number, leng
     ["f64.convert_i32_u"],
     ["f64.gt"],
   );
-  cx.emit(["i32.or"], ["if"], ["i32.const", site], ["call", raise], ["unreachable"], ["end"]);
+  cx.emit(["if"], ["i32.const", site("set-range")], ["call", raise], ["unreachable"], ["end"]);
   const to = cx.local("i32");
   const [shift, sourceShift] = [shiftOf(type), shiftOf(source)];
   cx.emit(

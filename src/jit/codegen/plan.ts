@@ -103,4 +103,6 @@ export interface ThrowSite {
   readonly ctor: ErrorClass;
   /** Text pieces and value kinds in order: a kind stands for the next value passed to the host (ToString of it). */
   readonly parts: readonly (string | { readonly value: ThrownValue })[];
+  /** Instead of a message: the engine's own error for this case, got by the host doing it (runtime/boundary.ts). */
+  readonly replay?: "set-negative" | "set-range";
 }

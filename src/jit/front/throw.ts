@@ -3,6 +3,7 @@
 // passes the values to the host, which throws the same error JavaScript would (codegen/throw.ts,
 // runtime/boundary.ts); the analyses see each value as a read and the statement as an exit.
 import { childNodes, type Node } from "./parse.ts";
+import type { FunctionPlan } from "../codegen/plan.ts";
 
 /** The error classes a jitted function may throw: the host's own, by name. */
 export const ERROR_CLASSES = ["Error", "RangeError", "TypeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"] as const;
@@ -78,4 +79,69 @@ function merge(parts: (string | Node)[]): (string | Node)[] {
     else out.push(p);
   }
   return out;
+}
+
+/**
+ * The plan with each `const message = "text"` (a string literal, or a template literal without
+ * values) that only thrown errors' messages mention written into those messages: jit has no string
+ * values, and the text is the same wherever it is read.
+ */
+export function lowerThrowMessages(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (!parsed || !firstThrow(parsed.body)) return plan;
+  const texts = new Map<string, Node>();
+  const declared = new Map<string, number>();
+  visit(parsed.body, (n) => {
+    if (n.type !== "VariableDeclarator" || n.id.type !== "Identifier") return;
+    declared.set(n.id.name, (declared.get(n.id.name) ?? 0) + 1);
+    if (n.init && isText(n.init)) texts.set(n.id.name, n.init);
+  });
+  for (const p of parsed.params) if (p.type === "Identifier") declared.set(p.name, 2);
+  // Declared once, as a const, and every other mention inside a throw statement's argument.
+  const inlined = new Set([...texts.keys()].filter((name) => declared.get(name) === 1 && mentionsOnlyInThrows(parsed.body, name)));
+  if (inlined.size === 0) return plan;
+  const rewrite = (node: Node): Node | undefined => {
+    if (node.type === "VariableDeclaration") {
+      const kept = node.declarations.filter((d: Node) => !(d.id.type === "Identifier" && inlined.has(d.id.name)));
+      if (kept.length === 0) return undefined;
+      if (kept.length !== node.declarations.length) node = { ...node, declarations: kept };
+    }
+    if (node.type === "Identifier" && inlined.has(node.name)) return texts.get(node.name);
+    const copy: Node = { ...node };
+    for (const key of Object.keys(node)) {
+      // `a.length` names a property, not a variable.
+      if (key === "loc" || (key === "property" && node.type === "MemberExpression" && !node.computed)) continue;
+      const value = node[key];
+      if (Array.isArray(value)) copy[key] = value.flatMap((v) => (isNode(v) ? (rewrite(v) ?? []) : [v]));
+      else if (isNode(value)) copy[key] = rewrite(value) ?? { type: "EmptyStatement", start: value.start, end: value.end };
+    }
+    return copy;
+  };
+  return { ...plan, parsed: { ...parsed, body: rewrite(parsed.body)! } };
+}
+
+const isText = (n: Node) =>
+  (n.type === "Literal" && typeof n.value === "string") || (n.type === "TemplateLiteral" && n.expressions.length === 0);
+
+function mentionsOnlyInThrows(body: Node, name: string): boolean {
+  let ok = true;
+  const walk = (n: Node, inThrow: boolean) => {
+    if (n.type === "Identifier" && n.name === name && !inThrow) ok = false;
+    if (n.type === "VariableDeclarator" && n.id.type === "Identifier" && n.id.name === name) {
+      if (n.init) walk(n.init, inThrow);
+      return;
+    }
+    for (const c of childNodes(n)) walk(c, inThrow || n.type === "ThrowStatement");
+  };
+  walk(body, false);
+  return ok;
+}
+
+function visit(node: Node, f: (n: Node) => void): void {
+  f(node);
+  for (const c of childNodes(node)) visit(c, f);
+}
+
+function isNode(value: unknown): value is Node {
+  return !!value && typeof value === "object" && typeof (value as Node).type === "string";
 }

@@ -2,7 +2,8 @@
 // parameters' types, so the comparison is a constant there ("number" for f64/i32/u32, "bigint" for
 // u64/i64, "boolean", "object" for arrays and jitClass values). Then a branch that cannot run is
 // dropped (`if (false) S`, `false ? a : b`, `true || x`), so that code written for another type of the
-// argument (`typeof n === "bigint" ? n * 2n : n * 2`) need not compile. A parameter that a
+// argument (`typeof n === "bigint" ? n * 2n : n * 2`, or after a guard clause that returns or
+// throws) need not compile. A parameter that a
 // declaration in the body could hide is left alone (the code generator refuses `typeof` by name).
 import type { Node } from "./parse.ts";
 import type { FunctionPlan } from "../codegen/plan.ts";
@@ -68,6 +69,16 @@ function fold(node: Node, types: ReadonlyMap<string, string>): Node {
     case "IfStatement":
       if (!isBoolean(copy.test)) return copy;
       return copy.test.value ? copy.consequent : (copy.alternate ?? { type: "EmptyStatement", ...at });
+    case "BlockStatement": {
+      // What follows a `return` or `throw` of the block never runs (a guard clause decided above:
+      // `if (typeof x !== "bigint") throw …; return x * 2n;`); function declarations are hoisted, kept.
+      const end = copy.body.findIndex((t: Node) => t.type === "ReturnStatement" || t.type === "ThrowStatement");
+      if (end < 0 || end === copy.body.length - 1) return copy;
+      return {
+        ...copy,
+        body: [...copy.body.slice(0, end + 1), ...copy.body.slice(end + 1).filter((t: Node) => t.type === "FunctionDeclaration")],
+      };
+    }
     default:
       return copy;
   }

@@ -17,12 +17,13 @@ import {
   copyRegionBack,
   copyRegionIn,
   endCall,
+  engineError,
   release,
   type JitArrayConstructor,
 } from "./memory.ts";
 import { classOf } from "./registry.ts";
 import type { CopyCost } from "./adaptive.ts";
-import type { ThrownValue, TrapSite } from "../codegen/plan.ts";
+import type { ThrowSite, ThrownValue, TrapSite } from "../codegen/plan.ts";
 import { Thrown } from "./host.ts";
 import { TRAP_EXPORTS } from "../codegen/traps.ts";
 import { ELEMENTS, elementOf, isArray, isClass, isRecord, type ResultType, type ScalarType, type ValueType } from "../analysis/types.ts";
@@ -522,6 +523,7 @@ function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] |
 function thrownError(e: Thrown, traps: readonly TrapSite[] | undefined): Error {
   const site = traps?.[e.site - 1]?.thrown;
   if (!site) return new Error(`a jit function threw from an unknown site (${e.site})`);
+  if (site.replay) return REPLAYS[site.replay]();
   const ctor = (globalThis as unknown as Record<string, new (message?: string) => Error>)[site.ctor];
   if (site.parts.length === 0) return new ctor();
   let k = 0;
@@ -529,6 +531,12 @@ function thrownError(e: Thrown, traps: readonly TrapSite[] | undefined): Error {
   for (const p of site.parts) message += typeof p === "string" ? p : shown(p.value, e.values[k++]);
   return new ctor(message);
 }
+
+/** What the engine throws, done here with the smallest arrays: each engine words these errors its own way. */
+const REPLAYS: Record<NonNullable<ThrowSite["replay"]>, () => Error> = {
+  "set-negative": () => engineError(() => new Uint8Array(1).set(new Uint8Array(0), -1), "offset is out of bounds"),
+  "set-range": () => engineError(() => new Uint8Array(0).set(new Uint8Array(1)), "offset is out of bounds"),
+};
 
 function shown(kind: ThrownValue, v: number | bigint): string {
   switch (kind) {

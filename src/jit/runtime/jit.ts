@@ -13,6 +13,7 @@ import { defaultFiller, type DefaultFiller } from "./defaults.ts";
 import { chunkLongLoops, compileOptimized } from "./tiering.ts";
 import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type Globals, type JitTarget } from "../codegen/module.ts";
+import { typedMethodReceivers } from "../codegen/methods.ts";
 import { annotatedSignature } from "../front/annotations.ts";
 import { parseFunction, type ParsedFunction } from "../front/parse.ts";
 import { currentDefinitions, globalsAt, registerFunction, registryVersion, stillValid } from "./registry.ts";
@@ -276,16 +277,18 @@ export function jit(
   const declaredSpecs = new Map<Signature, Specialization>();
   /** Whether the last call's arguments fit its declared signature (set by dispatch). */
   let argumentsFit = true;
-  // A function calling typed-array methods (`.subarray`, `.set`, `.slice`) on its arrays: a plain Array,
-  // which has none of them or other ones (an Array's slice is an Array), is refused by name.
-  const method = TYPED_METHOD_CALL.exec(source)?.[1];
+  // A parameter the function calls typed-array methods on (`.subarray`, `.set`, `.slice`): a plain
+  // Array there, which has none of them or other ones (an Array's slice is an Array), is refused by name.
+  let receivers: ReturnType<typeof typedMethodReceivers> | undefined;
   const dispatch = (args: readonly unknown[], numbersAsF64 = false): Specialization => {
-    if (method !== undefined)
-      for (let i = 0; i < args.length; i++)
-        if (Array.isArray(args[i]))
+    for (let i = 0; i < args.length; i++)
+      if (Array.isArray(args[i])) {
+        receivers ??= typedMethodReceivers(target.parsed().body);
+        if (receivers.all || receivers.names.has(paramName(target, i)))
           throw unsupportedArgument(
-            `Expected \`${paramName(target, i)}\` to be a typed array: the function calls \`.${method}\`, a typed-array method that a plain Array does not have the same way (pass a Float64Array)`,
+            `Expected \`${paramName(target, i)}\` to be a typed array: the function calls \`.${receivers.method}\` on it, a typed-array method that a plain Array does not have the same way (pass a Float64Array)`,
           );
+      }
     if (seenVersion !== registryVersion()) {
       // A callee or class was redefined: drop the specializations built on the old one.
       for (const [key, spec] of specs) if (!stillValid(spec.dependencies, scope)) specs.delete(key);
@@ -558,9 +561,6 @@ export function jit(
   });
   return jitted;
 }
-
-/** A call of a typed-array method jit compiles, in a function's source (codegen/methods.ts). */
-const TYPED_METHOD_CALL = /\.\s*(subarray|set|slice)\s*\(/;
 
 /** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
 function unsupportedArgument(message: string): TypeError {

@@ -453,7 +453,8 @@ const calls: number[] = [];
 export function callAlloc(length: number, element: number): number {
   const info = ELEMENTS[ALLOC_ELEMENTS[element]];
   const n = Math.trunc(length) || 0;
-  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`Invalid typed array length: ${length}`);
+  // The engine's own error, by making the array: it throws before allocating anything (each engine words it its way).
+  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER)) throw engineError(() => new info.array(length), `Invalid typed array length: ${length}`);
   const bytes = n * info.bytes;
   const size = Math.max(16, Math.ceil(bytes / 16) * 16);
   if (size <= STACK_BLOCK_MAX && stack.bytes === 0) stack.ptr = theArena().heap.alloc((stack.bytes = STACK_BYTES), "the arrays calls make");
@@ -466,6 +467,19 @@ export function callAlloc(length: number, element: number): number {
   stack.top += size;
   stacked.push(ptr);
   return ptr;
+}
+
+/**
+ * The error `act` throws, done by the host where each engine words it its own way (an engine that did
+ * not throw: a RangeError with V8's words). @internal
+ */
+export function engineError(act: () => unknown, otherwise: string): Error {
+  try {
+    act();
+  } catch (e) {
+    return e as Error;
+  }
+  return new RangeError(otherwise);
 }
 
 /** Gives back a block from `callAlloc` before its call ends. @internal */
