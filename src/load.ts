@@ -34,6 +34,17 @@ export function assemblyScriptImports(
       seed(): number {
         return Date.now() * Math.random();
       },
+      // A jit function's `throw` (or BigInt() of a number that is not an integer, `.set` out of bounds)
+      // run by a worker, which has not the function's table of errors (src/jit/codegen/throw.ts): the
+      // task fails with a KernelError; on the calling thread the same call throws the error itself.
+      __hp_throw(...args: (number | bigint)[]): never {
+        const site = args[args.length - 1];
+        const values = args.slice(0, -1);
+        throw new KernelError(
+          `a jit function threw (a \`throw\` statement, or a JavaScript error such as BigInt() of a fraction; site ${site}${values.length ? `, values ${values.join(", ")}` : ""}): call it on this thread for the error itself`,
+          "throw",
+        );
+      },
       ...extra,
     },
     // jit modules import the host's own Math functions (Math.sin, …): see src/jit/runtime/host.ts.

@@ -4,6 +4,7 @@
 import type { FunctionContext } from "./context.ts";
 import { describeType } from "./describe.ts";
 import { recurse } from "./recursion.ts";
+import { THROW_IMPORT } from "./throw.ts";
 import { round } from "./numeric.ts";
 import { int32Literal, integerDivision } from "./operators.ts";
 import { unwrap } from "../transforms/loop-shape.ts";
@@ -197,7 +198,11 @@ export function toNumber(cx: FunctionContext, arg: Node): ResultType {
   return "f64";
 }
 
-/** BigInt(x): a number must be an integer (else JavaScript throws a RangeError; here the call traps). */
+/**
+ * BigInt(x): a number must be a finite integer, else the engine's own RangeError (the host replays
+ * `BigInt(x)`: codegen/throw.ts). An integer past the 64 bits is taken modulo 2^64, as every bigint
+ * result is (`%` of 2^64 is exact on doubles), then converted: the bits are the same for u64 and i64.
+ */
 export function toBigint(cx: FunctionContext, arg: Node): ResultType {
   const t = recurse.expr(cx, arg);
   if (isBigint(t)) return t;
@@ -205,10 +210,31 @@ export function toBigint(cx: FunctionContext, arg: Node): ResultType {
   else if (t === "u32" || t === "bool") cx.emit(["i64.extend_i32_u"]);
   else if (t === "f64") {
     const x = cx.local("f64");
-    const why = "BigInt() of a number that is not an integer (JavaScript throws a RangeError):";
-    cx.emit(["local.tee", x], ["f64.trunc"], ["local.get", x], ["f64.ne"], ["if"], ...cx.trap(arg, why), ["end"]);
-    cx.emit(["local.get", x], ["f64.const", 0], ["f64.lt"], ["if", "i64"], ["local.get", x], ["i64.trunc_f64_s"]);
-    cx.emit(["else"], ["local.get", x], [cx.bigint === "u64" ? "i64.trunc_f64_u" : "i64.trunc_f64_s"], ["end"]);
+    const { line, column } = cx.source.position(arg.start);
+    const site = cx.builder.trapSite({
+      what: `BigInt() (at ${line}:${column})`,
+      index: false,
+      thrown: { ctor: "RangeError", parts: [{ value: "f64" }], replay: "bigint" },
+    });
+    // NaN, a fraction or ±Infinity (x − x is NaN): thrown.
+    cx.emit(["local.tee", x], ["f64.trunc"], ["local.get", x], ["f64.ne"]);
+    cx.emit(["local.get", x], ["local.get", x], ["f64.sub"], ["f64.const", 0], ["f64.ne"], ["i32.or"]);
+    cx.emit(["if"], ["local.get", x], ["i32.const", site], ["call", cx.builder.hostFunction("env", THROW_IMPORT, ["f64", "i32"], [])]);
+    cx.emit(["unreachable"], ["end"]);
+    cx.emit(["local.get", x], ["f64.abs"], ["f64.const", 2 ** 64], ["f64.ge"], ["if"]);
+    cx.emit(["local.get", x], ["f64.const", 2 ** 64], ["call", cx.builder.helper("fmod")], ["local.set", x], ["end"]);
+    // x in (−2^64, 2^64): below −2^63, x + 2^64 (exact: both multiples of x's unit) has the same low 64 bits.
+    cx.emit(["local.get", x], ["f64.const", 0], ["f64.lt"], ["if", "i64"]);
+    cx.emit(
+      ["local.get", x],
+      ["f64.const", 2 ** 64],
+      ["f64.add"],
+      ["local.get", x],
+      ["local.get", x],
+      ["f64.const", -(2 ** 63)],
+      ["f64.lt"],
+    );
+    cx.emit(["select"], ["i64.trunc_f64_s"], ["else"], ["local.get", x], ["i64.trunc_f64_u"], ["end"]);
   } else throw cx.fail(`BigInt() of a ${describeType(t)}`, arg);
   return cx.bigint;
 }

@@ -104,5 +104,5 @@ export interface ThrowSite {
   /** Text pieces and value kinds in order: a kind stands for the next value passed to the host (ToString of it). */
   readonly parts: readonly (string | { readonly value: ThrownValue })[];
   /** Instead of a message: the engine's own error for this case, got by the host doing it (runtime/boundary.ts). */
-  readonly replay?: "set-negative" | "set-range";
+  readonly replay?: "set-negative" | "set-range" | "bigint";
 }

@@ -523,7 +523,7 @@ function whyTrapped(instance: WebAssembly.Instance, traps: readonly TrapSite[] |
 function thrownError(e: Thrown, traps: readonly TrapSite[] | undefined): Error {
   const site = traps?.[e.site - 1]?.thrown;
   if (!site) return new Error(`a jit function threw from an unknown site (${e.site})`);
-  if (site.replay) return REPLAYS[site.replay]();
+  if (site.replay) return REPLAYS[site.replay](e.values);
   const ctor = (globalThis as unknown as Record<string, new (message?: string) => Error>)[site.ctor];
   if (site.parts.length === 0) return new ctor();
   let k = 0;
@@ -533,9 +533,10 @@ function thrownError(e: Thrown, traps: readonly TrapSite[] | undefined): Error {
 }
 
 /** What the engine throws, done here with the smallest arrays: each engine words these errors its own way. */
-const REPLAYS: Record<NonNullable<ThrowSite["replay"]>, () => Error> = {
+const REPLAYS: Record<NonNullable<ThrowSite["replay"]>, (values: readonly (number | bigint)[]) => Error> = {
   "set-negative": () => engineError(() => new Uint8Array(1).set(new Uint8Array(0), -1), "offset is out of bounds"),
   "set-range": () => engineError(() => new Uint8Array(0).set(new Uint8Array(1)), "offset is out of bounds"),
+  bigint: ([x]) => engineError(() => BigInt(x), `The number ${x} cannot be converted to a BigInt because it is not an integer`),
 };
 
 function shown(kind: ThrownValue, v: number | bigint): string {
@@ -553,6 +554,6 @@ function shown(kind: ThrownValue, v: number | bigint): string {
 
 function explain(message: string): string {
   if (/unreachable/i.test(message))
-    return `${message} (an array index out of range or not an integer, BigInt() of a fraction, a negative i64 shift, prange bounds that are not safe integers, or no return value)`;
+    return `${message} (an array index out of range or not an integer, a negative i64 shift, prange bounds that are not safe integers, or no return value)`;
   return message;
 }

@@ -33,11 +33,6 @@ function throwFromWasm(...args: (number | bigint)[]): never {
   throw new Thrown(args[args.length - 1] as number, args.slice(0, -1));
 }
 
-/** Does the module throw errors of its own (`throw new RangeError(…)`, through the host)? */
-export function throwsErrors(module: WebAssembly.Module): boolean {
-  return WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === THROW_IMPORT);
-}
-
 /** Does the module make typed arrays (so it runs only where hostImports gives it jit's memory)? */
 export function allocates(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === ALLOC_IMPORTS.alloc);

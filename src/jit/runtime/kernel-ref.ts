@@ -6,7 +6,7 @@
 // Both import the host's `Math`. Arrays are `inout` when the module stores into memory.
 import type { FunctionSpec, KernelRef, ParamSpec, ResultType as KernelResult, ValueType as KernelValue } from "../../kernels/contract.ts";
 import { ELEMENTS, elementOf, isArray, isClass, isRecord, typeName, type ResultType, type ValueType } from "../analysis/types.ts";
-import { allocates, throwsErrors } from "./host.ts";
+import { allocates } from "./host.ts";
 
 export interface RefSource {
   readonly module: WebAssembly.Module;
@@ -33,10 +33,6 @@ export function kernelRefFor(fnName: string, spec: RefSource, names: readonly st
   // Its blocks come from jit's memory on this thread (runtime/memory.ts callAlloc): a worker has none to give.
   if (allocates(spec.arenaModule))
     throw refused("it makes typed arrays (`new Float64Array(n)`), which runs on this thread only: pass the arrays in instead");
-  if (throwsErrors(spec.arenaModule))
-    throw refused(
-      "it throws errors of its own (`throw new RangeError(…)`), which the workers cannot throw for it: check the arguments before the call",
-    );
   if (isRecord(spec.result))
     throw refused(
       `it returns ${spec.result.array ? "an array" : "an object"} of several values (${typeName(spec.result)}), and the kernel contract returns one scalar: return one value, or write them into an array parameter`,
