@@ -92,10 +92,11 @@ const JIT_PARSER = ["acorn", "@sveltejs/acorn-typescript"];
 const DEPENDENCIES = Object.keys(JSON.parse(await readFile(`${root}/package.json`, "utf8")).dependencies).flatMap((d) => [d, `${d}/*`]);
 /**
  * jit's synchronous require() of its TypeScript plugin (src/jit/front/typescript.ts), which esbuild writes as a
- * call of its own `__require` shim when the package is external. A user's bundler must see the literal
- * `require("…")` to put the plugin in a page, so the line is written back as it is in the source.
+ * call of its own `__require` shim when the package is external (`==` where the syntax is minified). A
+ * user's bundler must see the literal `require("…")` to put the plugin in a page, so the line is written
+ * back as it is in the source.
  */
-const TS_PLUGIN_REQUIRE = 'if(typeof __require==="function")return __require("@sveltejs/acorn-typescript");';
+const TS_PLUGIN_REQUIRE = /if\(typeof ([\w$]+)===?"function"\)return \1\("@sveltejs\/acorn-typescript"\);/g;
 
 await mkdir(`${root}/build`, { recursive: true });
 
@@ -147,6 +148,11 @@ if (!process.argv.includes("--wasm-only")) {
     ...Object.entries(SPLIT).map(([target, entryPoints]) =>
       esbuild.build({
         ...common(target),
+        // Node's entries run no code of their own from its source text (jit reads its users' functions,
+        // the jit bench its loops from a build of their own, `inspect --twin` the twins built alone): their
+        // syntax and local names are minified too (hotpath's errors name themselves: src/errors.ts). No
+        // keepNames: pages import jit from this build (jit-core.js), and its `__name` calls cost them 12 kB.
+        ...(target === "node" ? { minifySyntax: true, minifyIdentifiers: true } : {}),
         entryPoints,
         outdir: "build",
         splitting: true,
@@ -174,9 +180,15 @@ if (!process.argv.includes("--wasm-only")) {
   for (const file of await readdir(`${root}/build`)) {
     if (!file.endsWith(".js")) continue;
     const text = await readFile(`${root}/build/${file}`, "utf8");
-    if (!text.includes(TS_PLUGIN_REQUIRE)) continue;
-    requires += text.split(TS_PLUGIN_REQUIRE).length - 1;
-    await writeFile(`${root}/build/${file}`, text.replaceAll(TS_PLUGIN_REQUIRE, TS_PLUGIN_REQUIRE.replaceAll("__require", "require")));
+    const found = text.match(TS_PLUGIN_REQUIRE);
+    if (!found) continue;
+    requires += found.length;
+    await writeFile(
+      `${root}/build/${file}`,
+      text.replace(TS_PLUGIN_REQUIRE, (line, helper) =>
+        line.replaceAll(`${helper}(`, "require(").replace(`typeof ${helper}=`, "typeof require="),
+      ),
+    );
   }
   if (requires !== 1) throw new Error(`expected one ${TS_PLUGIN_REQUIRE} in build/, found ${requires}`);
   // Whitespace minification drops every comment, `/* @vite-ignore */` included: a dynamic import of a

@@ -17,15 +17,17 @@
 //      that is not a live Counter (a method called on another object, with a forged `ptr`) and throws
 //      once disposed; objects returned by wasm are adopted with `rt.adopt(ptr, Counter)`.
 import "../types/disposable.ts";
-import { HotpathError, WasmLoadError, expected } from "../errors.ts";
+import { HotpathError, WasmLoadError, expected, keepName } from "../errors.ts";
 
 // Runtimes without explicit resource management get the well-known symbol TypeScript's `using` looks for.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 
 /** An object was used after `dispose()`. */
 export class DisposedError extends HotpathError {
+  override name = "DisposedError";
   override readonly code = "DISPOSED";
 }
+keepName(DisposedError, "DisposedError");
 
 /** The exports `--exportRuntime` adds to a module built with a garbage-collecting runtime. */
 export interface GcExports {

@@ -7,19 +7,21 @@
 // - JOB_FAILED: a chunk failed on a worker (a kernel trap, a bad argument, or too many stalls).
 // - JOB_TIMEOUT: a chunk ran longer than `jobTimeoutMs`; the worker ended its thread and started a fresh one.
 // - CLOSED: the cluster was closed before or during the call.
-import { HotpathError } from "../errors.ts";
+import { HotpathError, keepName } from "../errors.ts";
 
 export type ClusterErrorCode =
   "MISSING_PEER" | "REDIS_UNREACHABLE" | "REDIS_LOST" | "VERSION_MISMATCH" | "BAD_JOB" | "JOB_FAILED" | "JOB_TIMEOUT" | "CLOSED";
 
 /** A cluster call or connection failed; `code` names the reason (see src/cluster/errors.ts). */
 export class ClusterError extends HotpathError {
+  override name = "ClusterError";
   override readonly code: ClusterErrorCode;
   constructor(code: ClusterErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
 }
+keepName(ClusterError, "ClusterError");
 
 /** Worker-side errors travel as BullMQ failure reasons: "[CODE] message", parsed back here. @internal */
 export function reasonToError(reason: string, where: string): ClusterError {

@@ -4,7 +4,7 @@
 // the generated ES module and .d.ts come from them (codegen.ts). Node only.
 import { readFile, readdir } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
-import { HotpathError } from "../errors.ts";
+import { HotpathError, keepName } from "../errors.ts";
 import type { FunctionSpec } from "../kernels/contract.ts";
 import { analysisTransform, type Analysis } from "./analyze.ts";
 import { HEAP_TOTAL_EXPORT, LOADED_RESERVED } from "../kernels/bind.ts";
@@ -63,6 +63,7 @@ export interface Diagnostic {
 
 /** A kernel file that did not compile: every diagnostic, and the compiler's own report (with code frames). */
 export class CompileError extends HotpathError {
+  override name = "CompileError";
   override readonly code = "KERNEL_COMPILE";
   constructor(
     message: string,
@@ -72,6 +73,7 @@ export class CompileError extends HotpathError {
     super(message);
   }
 }
+keepName(CompileError, "CompileError");
 
 /** Options of compileKernel(). */
 export interface CompileOptions {

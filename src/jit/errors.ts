@@ -1,5 +1,5 @@
 // The errors `jit` throws on purpose. Both extend HotpathError and carry a stable `code`.
-import { HotpathError } from "../errors.ts";
+import { HotpathError, keepName } from "../errors.ts";
 
 /**
  * A construct outside the compiled subset ("nopython" in Numba's words), found at compile time.
@@ -7,6 +7,7 @@ import { HotpathError } from "../errors.ts";
  * message ends with that source line and a caret under the construct.
  */
 export class JitError extends HotpathError {
+  override name = "JitError";
   override readonly code = "JIT_UNSUPPORTED";
   constructor(
     message: string,
@@ -17,9 +18,11 @@ export class JitError extends HotpathError {
     super(message, options);
   }
 }
+keepName(JitError, "JitError");
 
 /** `verify: n` found a call whose compiled result differs from the original function's. */
 export class JitMismatchError extends HotpathError {
+  override name = "JitMismatchError";
   override readonly code = "JIT_MISMATCH";
   constructor(
     message: string,
@@ -33,3 +36,4 @@ export class JitMismatchError extends HotpathError {
     super(message);
   }
 }
+keepName(JitMismatchError, "JitMismatchError");
