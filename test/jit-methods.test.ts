@@ -121,6 +121,18 @@ describe("jit: typed-array methods", () => {
       expect([...made(6)]).toEqual([4, 9, 16]);
       expect(made(6)).toBeInstanceOf(Int32Array);
       expect(arenaUsed()).toBe(0);
+      // A view of the whole argument is a new view, as in JavaScript; a function that may return the
+      // argument itself by name returns it.
+      const whole = middle(a, 0, 5);
+      expect(whole).not.toBe(a);
+      expect(whole.buffer).toBe(a.buffer);
+      expect(whole.length).toBe(5);
+      const either = jit((x: Float64Array, k: number) => {
+        if (k > 0) return x.subarray(k);
+        return x;
+      });
+      expect(either(a, 0)).toBe(a);
+      expect(either(a, 2).length).toBe(3);
     });
 
     it("is a view of a made array while its block lives: in a loop's block, and kept when it leaves through an outer local", () => {

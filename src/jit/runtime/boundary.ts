@@ -137,6 +137,12 @@ export interface Binding {
   readonly traps?: readonly TrapSite[];
   /** The module makes typed arrays (codegen/allocation.ts): each call gives back the blocks it made. */
   readonly allocates?: boolean;
+  /**
+   * No `return` of the function is a name (each returns a call, `a.subarray(…)`, or another
+   * expression): a result that is exactly an argument's elements is a new view of them, not the
+   * argument itself. Default: false (a name may be the argument).
+   */
+  readonly returnsViews?: boolean;
 }
 
 /** A JavaScript function calling export `fn` of `instance` (which imports jit's memory) with `binding`'s conversions. */
@@ -299,7 +305,8 @@ function bindCall(instance: WebAssembly.Instance, exportName: string, binding: B
       if (given) {
         const [ptr, length] = raw as [number, number];
         for (let i = 0; i < params.length; i++)
-          if (params[i] === result && given[i] === ptr >>> 0 && (args[i] as ArrayLike<unknown>).length === length >>> 0) return args[i];
+          if (params[i] === result && given[i] === ptr >>> 0 && (args[i] as ArrayLike<unknown>).length === length >>> 0)
+            return binding.returnsViews && ArrayBuffer.isView(args[i]) ? (args[i] as Float64Array).subarray(0) : args[i];
         // A view of part of an argument (`a.subarray(1)`): that part of the caller's typed array, as in JavaScript.
         const view = viewOfArgument(args, params, result, given, ptr >>> 0, length >>> 0);
         if (view) return view;

@@ -15,7 +15,7 @@ import { warmCompiler } from "./warm-up.ts";
 import { compileModule, type Globals, type JitTarget } from "../codegen/module.ts";
 import { typedMethodReceivers } from "../codegen/methods.ts";
 import { annotatedSignature } from "../front/annotations.ts";
-import { parseFunction, type ParsedFunction } from "../front/parse.ts";
+import { childNodes, parseFunction, type Node, type ParsedFunction } from "../front/parse.ts";
 import { currentDefinitions, globalsAt, registerFunction, registryVersion, stillValid } from "./registry.ts";
 import type { Pool } from "../../pool/types.ts";
 import {
@@ -235,6 +235,7 @@ export function jit(
       cost: adaptive?.cost,
       traps: entry.traps,
       allocates: makesArrays,
+      returnsViews: returnsViews(target.parsed().body),
     });
     let own: WebAssembly.Module | undefined;
     spec = {
@@ -560,6 +561,28 @@ export function jit(
     },
   });
   return jitted;
+}
+
+/** Whether every `return` of the function (not of its helpers) gives something other than a name. */
+function returnsViews(body: Node): boolean {
+  let views = true;
+  let any = false;
+  const returned = (e: Node) => {
+    any = true;
+    let a = e;
+    while (a.type === "ParenthesizedExpression" || a.type === "TSAsExpression" || a.type === "TSNonNullExpression") a = a.expression;
+    // A name, or an expression that may give one: the argument itself, maybe.
+    if (["Identifier", "ConditionalExpression", "AssignmentExpression", "SequenceExpression", "LogicalExpression"].includes(a.type))
+      views = false;
+  };
+  const walk = (n: Node) => {
+    if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression") return;
+    if (n.type === "ReturnStatement" && n.argument) returned(n.argument);
+    for (const c of childNodes(n)) walk(c);
+  };
+  if (body.type === "BlockStatement") walk(body);
+  else returned(body);
+  return any && views;
 }
 
 /** A TypeError for arguments jit has no type for (which `fallback` runs as JavaScript). */
