@@ -3,7 +3,8 @@
 // its line:column.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jit, JitError } from "../src/jit/index.ts";
+import { expectRefusal } from "./support/refusal.ts";
+import { jit } from "../src/jit/index.ts";
 
 const double = fc.oneof(
   fc.double(),
@@ -15,22 +16,8 @@ const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFro
 const same = (a: unknown, b: unknown) => expect(Object.is(a, b) || a === b).toBe(true);
 
 /** The JitError of compiling and calling `source`; its position must be where `needle` starts (the `nth` occurrence). */
-function refusal(source: string, args: unknown[], needle: string, message: RegExp, nth = 0) {
-  let error: unknown;
-  try {
-    jit(source)(...args);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(JitError);
-  const e = error as JitError;
-  expect(e.message).toMatch(message);
-  let at = -1;
-  for (let k = 0; k <= nth; k++) at = source.indexOf(needle, at + 1);
-  expect(at).toBeGreaterThanOrEqual(0);
-  const lines = source.slice(0, at).split("\n");
-  expect([e.line, e.column]).toEqual([lines.length, lines[lines.length - 1].length + 1]);
-}
+const refusal = (source: string, args: unknown[], needle: string, message: RegExp, nth = 0) =>
+  expectRefusal(source, args, message, needle, nth);
 
 function fib(n: number) {
   let a = 0;

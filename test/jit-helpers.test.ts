@@ -4,8 +4,9 @@
 // bigints), what is refused by name, and the WAT.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectRefusal } from "./support/refusal.ts";
 import { createPool } from "../src/index.ts";
-import { JitError, jit, prange } from "../src/jit/index.ts";
+import { jit, prange } from "../src/jit/index.ts";
 
 function smoothSum(a: Float64Array, n: number) {
   function clamp(x: number) {
@@ -174,20 +175,7 @@ describe("jit: nested functions with statements", () => {
   });
 
   it("refuses by name, at its position, what it cannot compile as JavaScript means it", () => {
-    const refusal = (source: string, needle: string, message: RegExp, ...args: unknown[]) => {
-      let error: unknown;
-      try {
-        jit(source)(...args);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(JitError);
-      const e = error as JitError;
-      expect(e.message).toMatch(message);
-      const at = source.indexOf(needle);
-      const before = source.slice(0, at).split("\n");
-      expect([e.line, e.column]).toEqual([before.length, before[before.length - 1].length + 1]);
-    };
+    const refusal = (source: string, needle: string, message: RegExp, ...args: unknown[]) => expectRefusal(source, args, message, needle);
     refusal(
       "function f(n) {\n  let c = 0;\n  function g(x) {\n    c += x;\n    return c;\n  }\n  return g(n);\n}",
       "c += x",

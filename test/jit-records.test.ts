@@ -7,8 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kernelRefOf } from "../src/kernels/contract.ts";
+import { expectRefusal } from "./support/refusal.ts";
 import { createPool } from "../src/index.ts";
-import { jit, JitError, prange } from "../src/jit/index.ts";
+import { jit, prange } from "../src/jit/index.ts";
 
 const RUNS = { numRuns: 200 };
 const EDGES = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 0.5, -2.5, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 31, -(2 ** 31)];
@@ -250,21 +251,8 @@ describe("jit: objects and arrays of scalars as results", () => {
 });
 
 describe("jit: what a result of several values refuses", () => {
-  const refusal = (fn: (...args: any[]) => unknown, args: unknown[], message: RegExp, needle?: string) => {
-    let error: unknown;
-    try {
-      jit(fn)(...args);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(JitError);
-    expect((error as Error).message).toMatch(message);
-    if (needle) {
-      const text = fn.toString();
-      const lines = text.slice(0, text.indexOf(needle)).split("\n");
-      expect([(error as JitError).line, (error as JitError).column]).toEqual([lines.length, lines[lines.length - 1].length + 1]);
-    }
-  };
+  const refusal = (fn: (...args: any[]) => unknown, args: unknown[], message: RegExp, needle?: string) =>
+    expectRefusal(fn, args, message, needle);
 
   it("returns of different shapes, naming both", () => {
     function keys(x: number) {
