@@ -3,6 +3,7 @@
 // its line:column.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { u64 } from "./support/arbitraries.ts";
 import { expectRefusal } from "./support/refusal.ts";
 import { jit } from "../src/jit/index.ts";
 
@@ -12,7 +13,6 @@ const double = fc.oneof(
   fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32, 2 ** 53 + 1, 0.5, -1),
 );
 const int32 = fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, 2 ** 31 - 1, -(2 ** 31)));
-const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 53n + 1n));
 const same = (a: unknown, b: unknown) => expect(Object.is(a, b) || a === b).toBe(true);
 
 /** The JitError of compiling and calling `source`; its position must be where `needle` starts (the `nth` occurrence). */

@@ -2,6 +2,7 @@
 // lowerArrayLoops), with JavaScript's answers, and the loop shapes the code generator knows.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { u64 } from "./support/arbitraries.ts";
 import { jit } from "../src/jit/index.ts";
 
 function sum(a: Float64Array) {
@@ -65,7 +66,6 @@ describe("jit: for…of over a typed array", () => {
       }),
       { numRuns: 100 },
     );
-    const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 1n, 2n ** 53n + 1n, 2n ** 64n - 1n));
     fc.assert(
       fc.property(fc.array(u64, { maxLength: 50 }), (xs) => {
         const a = BigUint64Array.from(xs);

@@ -3,6 +3,7 @@
 // (a new array): JavaScript's values, arrays and errors, and every block of jit's memory given back.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { u64 } from "./support/arbitraries.ts";
 import { JitError } from "../src/jit/errors.ts";
 import { jit, prange, vectorize, closeDefaultPool } from "../src/jit/index.ts";
 import { arenaUsed } from "../src/jit/runtime/memory.ts";
@@ -40,7 +41,6 @@ const double = fc.oneof(
   fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 0.5, 2.5, 255.5, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32 + 3),
 );
 const doubles = fc.array(double, { maxLength: 12 });
-const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n - 1n));
 
 describe("jit: typed-array methods", () => {
   describe(".subarray", () => {

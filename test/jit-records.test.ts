@@ -3,6 +3,7 @@
 // object (keys in source order) or a fresh Array per call. Every return gives the same shape.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { u64 } from "./support/arbitraries.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,8 +18,6 @@ const double = fc.oneof(fc.constantFrom(...EDGES), fc.double());
 const doubles = fc.array(double, { maxLength: 40 }).map((a) => Float64Array.from(a));
 const INT32_EDGES = [0, 1, -1, 2, -2, 7, -7, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30) - 1];
 const int32 = fc.oneof(fc.constantFrom(...INT32_EDGES), fc.integer());
-const U64_EDGES = [0n, 1n, 2n, 3n, 2n ** 32n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n - 2n];
-const u64 = fc.oneof(fc.constantFrom(...U64_EDGES), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }));
 
 /** JavaScript's value as jit gives it: bigints modulo 2^64 (u64). */
 const asJit = (v: unknown) => (typeof v === "bigint" ? BigInt.asUintN(64, v) : v);
