@@ -180,7 +180,7 @@ export function jit(
   registerFunction(target);
   // Work that does not need the arguments' types is done now, not in the first call (warm-up.ts): the
   // compiler's own code warmed once per process, the function parsed (an error is thrown when compiling).
-  warmCompiler();
+  warmCompiler((text) => jit(text));
   try {
     target.parsed();
   } catch {
