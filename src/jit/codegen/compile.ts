@@ -14,6 +14,7 @@ import "./expressions.ts";
 import type { FunctionPlan, ModuleHost } from "./plan.ts";
 import { analyze, MEDIUM, MEDIUM_MAX, SMALL, SMALL_MAX, type Intervals, type NumberFacts } from "../analysis/intervals.ts";
 import { lowerArrayLoops, lowerDeclarations, lowerDefaultParams, lowerForms, lowerPrange } from "../front/lower.ts";
+import { lowerCountedLoops } from "../front/loops.ts";
 import { lowerTypeof } from "../front/typeof.ts";
 import { lowerThrowMessages } from "../front/throw.ts";
 import { rangeFacts } from "../analysis/ranges.ts";
@@ -36,7 +37,9 @@ import type { Instr } from "../wasm/wasm.ts";
 import type { WasmFunction } from "../wasm/wasm.ts";
 
 export function compileFunction(builder: ModuleHost, given: FunctionPlan): { fn: WasmFunction; result: ResultType } {
-  const plan = lowerDeclarations(lowerArrayLoops(lowerPrange(lowerTypeof(lowerThrowMessages(lowerForms(lowerDefaultParams(given)))))));
+  const plan = lowerCountedLoops(
+    lowerDeclarations(lowerArrayLoops(lowerPrange(lowerTypeof(lowerThrowMessages(lowerForms(lowerDefaultParams(given))))))),
+  );
   const { params, body } = plan.parsed!;
   const shapes = rangeFacts(params, body);
   const intervals = analyze(params, plan.params, body);

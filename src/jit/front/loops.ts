@@ -1,0 +1,200 @@
+// Counted loops written other ways, lowered to the `for` the analyses and the transforms know (an
+// int32 counter proven by ranges.ts, the escape-time shape of transforms/vectorize.ts). Each is the
+// same program:
+//
+//   let x = 0, y = 0, i = 0;                       let x = 0, y = 0, i = 0;
+//   while (x * x + y * y <= 4 && i < max) {   →    for (; i < max; i++) {
+//     …                                              if (!(x * x + y * y <= 4)) break;
+//     i++;                                           …
+//   }                                              }
+//
+//   let zr = 0, zi = 0, n = 0;                     let zr = 0, zi = 0, n = 0;
+//   for (n = 0; n < max; n++) …               →    for (; n < max; n++) …
+//
+// The `while`: its test is `v < N` alone or a chain of `&&` with one `v < N` (or `N > v`) in it, the
+// other operands read no memory and call nothing but `Math` (so testing `v < N` first, as the `for`
+// does, changes nothing: `&&` only skips code that has no effect); its body ends with `v++` (`++v`,
+// `v += 1`, `v = v + 1`), writes or declares v nowhere else, and holds no `continue` of this loop (which would
+// skip that last `v++`, where a `for` runs its update). Then one trip of each runs the same statements.
+// The `for`: its init `v = K` (a number literal) and the `let` that declares v just before it, with an
+// initial value that is a literal too and nothing between that mentions v: the declaration takes K.
+import type { FunctionPlan } from "../codegen/plan.ts";
+import { childNodes, type Node } from "./parse.ts";
+
+/** The plan with such loops lowered (the same plan when it has none). */
+export function lowerCountedLoops(plan: FunctionPlan): FunctionPlan {
+  const parsed = plan.parsed;
+  if (
+    !parsed ||
+    !contains(parsed.body, (n) => n.type === "WhileStatement" || (n.type === "ForStatement" && n.init?.type === "AssignmentExpression"))
+  )
+    return plan;
+  return { ...plan, parsed: { ...parsed, body: lowered(parsed.body) } };
+}
+
+function lowered(node: Node): Node {
+  const copy: Node = { ...node };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? lowered(v) : v));
+    else if (isNode(value) && key !== "loc") copy[key] = lowered(value);
+  }
+  if (copy.type === "WhileStatement") return whileAsFor(copy) ?? copy;
+  if (copy.type === "BlockStatement") copy.body = initsDeclared(copy.body);
+  return copy;
+}
+
+/** `while (… && v < N && …) { …; v++; }` as `for (; v < N; v++) { if (!(…)) break; … }`; undefined when it is not of that shape. */
+function whileAsFor(loop: Node): Node | undefined {
+  const body = loop.body;
+  if (body.type !== "BlockStatement" || body.body.length === 0) return undefined;
+  const last: Node = body.body[body.body.length - 1];
+  const v = last.type === "ExpressionStatement" ? incremented(last.expression) : undefined;
+  if (!v) return undefined;
+  const conjuncts = chain(loop.test);
+  const at = conjuncts.findIndex((c) => boundOf(c, v) !== undefined);
+  if (at < 0) return undefined;
+  const others = conjuncts.filter((_, k) => k !== at);
+  if (!others.every(readsNoMemory)) return undefined;
+  const rest: Node[] = body.body.slice(0, -1);
+  const declares = (n: Node) => n.type === "VariableDeclarator" && n.id.type === "Identifier" && n.id.name === v;
+  if (rest.some((s) => contains(s, (n) => writes(n, v) || declares(n))) || rest.some(continuesLoop)) return undefined;
+  const span = { start: loop.start, end: loop.end };
+  const id = (): Node => ({ type: "Identifier", name: v, ...span });
+  const statements = [...rest];
+  if (others.length > 0) {
+    const test = others.reduce((a, b) => ({ type: "LogicalExpression", operator: "&&", left: a, right: b, ...span }));
+    const exit: Node = {
+      type: "IfStatement",
+      test: { type: "UnaryExpression", operator: "!", prefix: true, argument: test, ...span },
+      consequent: { type: "BreakStatement", label: null, ...span },
+      alternate: null,
+      ...span,
+    };
+    statements.unshift(exit);
+  }
+  return {
+    type: "ForStatement",
+    init: null,
+    test: { type: "BinaryExpression", operator: "<", left: id(), right: boundOf(conjuncts[at], v), ...span },
+    update: { type: "UpdateExpression", operator: "++", prefix: false, argument: id(), ...span },
+    body: { ...body, body: statements },
+    ...span,
+  };
+}
+
+/** The name `e` adds one to: `v++`, `++v`, `v += 1`, `v = v + 1`. */
+function incremented(e: Node): string | undefined {
+  if (e.type === "UpdateExpression" && e.operator === "++" && e.argument.type === "Identifier") return e.argument.name;
+  if (e.type !== "AssignmentExpression" || e.left.type !== "Identifier") return undefined;
+  const v = e.left.name as string;
+  const one = (n: Node) => n.type === "Literal" && n.value === 1;
+  if (e.operator === "+=" && one(e.right)) return v;
+  const r = e.right;
+  if (
+    e.operator === "=" &&
+    r.type === "BinaryExpression" &&
+    r.operator === "+" &&
+    r.left.type === "Identifier" &&
+    r.left.name === v &&
+    one(r.right)
+  )
+    return v;
+  return undefined;
+}
+
+/** The operands of a chain of `&&` (the expression itself when it is not one). */
+function chain(e: Node): Node[] {
+  return e.type === "LogicalExpression" && e.operator === "&&" ? [...chain(e.left), ...chain(e.right)] : [e];
+}
+
+/** N when `c` is `v < N` or `N > v`, N free of v. */
+function boundOf(c: Node, v: string): Node | undefined {
+  if (c.type !== "BinaryExpression") return undefined;
+  const isV = (n: Node) => n.type === "Identifier" && n.name === v;
+  const bound = c.operator === "<" && isV(c.left) ? c.right : c.operator === ">" && isV(c.right) ? c.left : undefined;
+  return bound && !contains(bound, isV) ? bound : undefined;
+}
+
+/** Names, literals and operators on them, `.length`, `Math.f(…)`: nothing that reads memory, writes or calls code. */
+function readsNoMemory(e: Node): boolean {
+  switch (e.type) {
+    case "Identifier":
+    case "Literal":
+      return true;
+    case "BinaryExpression":
+    case "LogicalExpression":
+      return readsNoMemory(e.left) && readsNoMemory(e.right);
+    case "UnaryExpression":
+      return e.operator !== "delete" && readsNoMemory(e.argument);
+    case "ConditionalExpression":
+      return readsNoMemory(e.test) && readsNoMemory(e.consequent) && readsNoMemory(e.alternate);
+    case "MemberExpression":
+      return !e.computed && e.property.name === "length" && e.object.type === "Identifier";
+    case "CallExpression":
+      return (
+        e.callee.type === "MemberExpression" &&
+        !e.callee.computed &&
+        e.callee.object.type === "Identifier" &&
+        e.callee.object.name === "Math" &&
+        (e.arguments as Node[]).every(readsNoMemory)
+      );
+    default:
+      return false;
+  }
+}
+
+/** `v = …`, `v += …`, `v++`… */
+function writes(n: Node, v: string): boolean {
+  const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : undefined;
+  return target?.type === "Identifier" && target.name === v;
+}
+
+/** Does `s` hold a `continue` of the loop it is in (not of a loop inside it)? Labelled ones count. */
+function continuesLoop(s: Node): boolean {
+  const visit = (n: Node, inner: boolean): boolean => {
+    if (n.type === "ContinueStatement") return !!n.label || !inner;
+    if (n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "FunctionDeclaration") return false;
+    const loop = ["ForStatement", "WhileStatement", "DoWhileStatement", "ForOfStatement", "ForInStatement"].includes(n.type);
+    return childNodes(n).some((c) => visit(c, inner || loop));
+  };
+  return visit(s, false);
+}
+
+/** Each `for (v = K; …)` whose v a `let` of this block declares with a literal, nothing between mentioning v: K moved into the declaration. */
+function initsDeclared(statements: Node[]): Node[] {
+  const out = [...statements];
+  for (let k = 0; k < out.length; k++) {
+    const loop = out[k];
+    const init = loop.type === "ForStatement" ? loop.init : undefined;
+    if (init?.type !== "AssignmentExpression" || init.operator !== "=" || init.left.type !== "Identifier") continue;
+    if (init.right.type !== "Literal" || typeof init.right.value !== "number") continue;
+    const v = init.left.name as string;
+    const isV = (n: Node) => n.type === "Identifier" && n.name === v;
+    for (let d = k - 1; d >= 0; d--) {
+      const s = out[d];
+      const declarator =
+        s.type === "VariableDeclaration" && s.kind === "let"
+          ? (s.declarations as Node[]).find((x) => x.id.type === "Identifier" && x.id.name === v)
+          : undefined;
+      if (declarator) {
+        if (declarator.init && declarator.init.type !== "Literal") break;
+        if ((s.declarations as Node[]).some((x) => x !== declarator && x.init && contains(x.init, isV))) break;
+        out[d] = { ...s, declarations: (s.declarations as Node[]).map((x) => (x === declarator ? { ...x, init: init.right } : x)) };
+        out[k] = { ...loop, init: null };
+        break;
+      }
+      if (contains(s, isV)) break;
+    }
+  }
+  return out;
+}
+
+function isNode(value: unknown): value is Node {
+  return !!value && typeof value === "object" && typeof (value as Node).type === "string";
+}
+
+function contains(node: Node, test: (n: Node) => boolean): boolean {
+  if (test(node)) return true;
+  return childNodes(node).some((c) => contains(c, test));
+}

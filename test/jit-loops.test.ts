@@ -1,0 +1,201 @@
+// Counted loops written other ways (front/loops.ts): `while (… && i < N) { …; i++; }` and
+// `for (n = 0; …)` after `let …, n = 0` are lowered to the `for` the transforms know. JavaScript's
+// answers on random inputs and edges, the vectorized Mandelbrot kept (WAT), and the loops that must
+// stay as written (a `continue`, the counter written in the body, a shadowing declaration, a test
+// that reads memory). Also `x % c` on doubles with an integer constant c (codegen/operators.ts).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jit } from "../src/jit/index.ts";
+
+const double = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(
+    0,
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    2 ** 31,
+    2 ** 32,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 63,
+    2 ** 64,
+    0.5,
+    -1.5,
+  ),
+);
+const same = (a: unknown, b: unknown) => expect(Object.is(a, b) || a === b).toBe(true);
+
+/** Escape time as a `while` with `&&` and the counter last in its body. */
+function mandelWhile(w: number, h: number, maxIter: number) {
+  let total = 0;
+  for (let py = 0; py < h; py++)
+    for (let px = 0; px < w; px++) {
+      const x0 = (px / w) * 3.5 - 2.5,
+        y0 = (py / h) * 2 - 1;
+      let x = 0,
+        y = 0,
+        i = 0;
+      while (x * x + y * y <= 4 && i < maxIter) {
+        const xt = x * x - y * y + x0;
+        y = 2 * x * y + y0;
+        x = xt;
+        i++;
+      }
+      total += i;
+    }
+  return total;
+}
+/** Escape time as `for (n = 0; …)` on a counter declared with the other locals. */
+function mandelForAssign(out: Int32Array, w: number, h: number, maxIter: number) {
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const cr = -2.0 + (3.0 * i) / w;
+      const ci = -1.5 + (3.0 * j) / h;
+      let zr = 0,
+        zi = 0,
+        n = 0;
+      for (n = 0; n < maxIter; n++) {
+        const zr2 = zr * zr,
+          zi2 = zi * zi;
+        if (zr2 + zi2 > 4.0) break;
+        zi = 2 * zr * zi + ci;
+        zr = zr2 - zi2 + cr;
+      }
+      out[j * w + i] = n;
+    }
+  }
+  return out[0];
+}
+/** The counter first in the test, `+= 1`, a break inside. */
+function collatzSteps(x: number, limit: number) {
+  let steps = 0;
+  while (steps < limit && x !== 1) {
+    if (!(x > 0)) break;
+    x = x % 2 === 0 ? x / 2 : 3 * x + 1;
+    steps += 1;
+  }
+  return steps * 1e6 + x;
+}
+/** `i = i + 1` and a test that calls Math. */
+function sqrtWalk(a: number, n: number) {
+  let i = 0;
+  let s = 0;
+  while (Math.abs(s) < a && i < n) {
+    s += Math.sqrt(i) - 1.5;
+    i = i + 1;
+  }
+  return s + i;
+}
+/** Stays a while: a `continue` would skip the last `i++`. */
+function withContinue(n: number) {
+  let i = 0;
+  let odd = 0;
+  while (i < n) {
+    if (i % 3 === 0) {
+      i += 2;
+      continue;
+    }
+    odd += i;
+    i++;
+  }
+  return odd;
+}
+/** Stays a while: the counter is also written in the body. */
+function skipping(n: number, k: number) {
+  let i = 0;
+  let s = 0;
+  while (i < n) {
+    if (s > k) i += 3;
+    s += i;
+    i++;
+  }
+  return s;
+}
+/** Stays a while: its test reads memory (a read past the end is JavaScript's undefined: jit traps there as always). */
+function untilZero(a: Float64Array) {
+  let i = 0;
+  while (i < a.length && a[i] !== 0) i++;
+  return i;
+}
+/** Stays a for: the counter's declaration is not a literal. */
+function startFrom(n: number, k: number) {
+  let c = 0,
+    j = k * 2;
+  for (j = 1; j < n; j++) c += j;
+  return c + j;
+}
+
+describe("jit: counted loops written as a while, or a for assigning its counter", () => {
+  it("Mandelbrot as `while (x * x + y * y <= 4 && i < maxIter) { …; i++; }`: vectorized, the same count", () => {
+    const fast = jit(mandelWhile);
+    for (const [w, h, m] of [
+      [40, 30, 50],
+      [7, 5, 200],
+      [1, 1, 10],
+      [3, 3, 0],
+      [0, 4, 10],
+    ])
+      expect(fast(w, h, m)).toBe(mandelWhile(w, h, m));
+    expect(fast.inspect()).toContain("f64x2.mul");
+  });
+
+  it("Mandelbrot as `let zr = 0, zi = 0, n = 0; for (n = 0; n < maxIter; n++)`: vectorized, the same image", () => {
+    const fast = jit(mandelForAssign);
+    for (const [w, h, m] of [
+      [33, 17, 60],
+      [5, 3, 1],
+      [2, 2, 0],
+    ]) {
+      const [a, b] = [new Int32Array(w * h), new Int32Array(w * h)];
+      expect(fast(a, w, h, m)).toBe(mandelForAssign(b, w, h, m));
+      expect(a).toEqual(b);
+    }
+    expect(fast.inspect()).toContain("f64x2.mul");
+  });
+
+  it("the lowered whiles give JavaScript's answers on any doubles (counter first or last, `+= 1`, `= i + 1`, a break)", () => {
+    const steps = jit(collatzSteps);
+    const walk = jit(sqrtWalk);
+    fc.assert(
+      fc.property(double, fc.integer({ min: -5, max: 400 }), (x, n) => {
+        same(steps(x, n), collatzSteps(x, n));
+        same(walk(x, n), sqrtWalk(x, n));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("loops that are not of the shape stay as written, with JavaScript's answers", () => {
+    const [c, s, u, f] = [jit(withContinue), jit(skipping), jit(untilZero), jit(startFrom)];
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 300 }), fc.integer({ min: -10, max: 5000 }), (n, k) => {
+        expect(c(n)).toBe(withContinue(n));
+        expect(s(n, k)).toBe(skipping(n, k));
+        expect(f(n, k)).toBe(startFrom(n, k));
+      }),
+      { numRuns: 200 },
+    );
+    for (const a of [[1, 2, 0, 4], [1, 2, 3], [], [0]]) expect(u(new Float64Array(a))).toBe(untilZero(new Float64Array(a)));
+  });
+});
+
+describe("jit: `x % c` on a double, c an integer constant", () => {
+  it("is JavaScript's remainder for every double (±0, NaN, ±∞, 2^53, 2^63, fractions) and constants of both signs", () => {
+    const fns = [(x: number) => x % 2, (x: number) => x % -3, (x: number) => x % 10, (x: number) => x % 2147483648, (x: number) => x % 1];
+    const fast = fns.map((f) => jit(f));
+    fc.assert(
+      fc.property(double, (x) => {
+        fns.forEach((f, k) => same(fast[k](x), f(x)));
+      }),
+      { numRuns: 500 },
+    );
+    for (const x of [2 ** 63, -(2 ** 63), 2 ** 64, -0, 5e-324, -4, 9007199254740993]) fns.forEach((f, k) => same(fast[k](x), f(x)));
+    // The integer path divides by the constant itself (the engine turns that into shifts), not by a local.
+    expect(fast[0].inspect()).toMatch(/i64\.const 2\n\s*i64\.rem_s/);
+  });
+});
