@@ -82,6 +82,30 @@ describe("jit: u64 arithmetic wraps modulo 2^64", () => {
     agrees((a: bigint) => BigInt.asUintN(32, a) + BigInt.asUintN(7, a), [u64]);
     agrees((a: bigint) => BigInt.asIntN(64, a) < 0n, [u64]);
   });
+  it("constants beyond 64 bits (`2n ** 64n`, `1n << 64n`, a const of one) give JavaScript's % / and comparisons, not the wrapped 0's", () => {
+    agrees((a: bigint, b: bigint) => (a + b) % 2n ** 64n, [u64, u64]);
+    agrees((a: bigint, b: bigint) => (a * b) % (1n << 64n), [u64, u64]);
+    agrees((a: bigint) => a % 18446744073709551616n, [u64]);
+    agrees((a: bigint) => a / 2n ** 64n + (a % -(2n ** 70n)), [u64]);
+    agrees(
+      (a: bigint) => (a < 2n ** 64n ? 1n : 0n) + (2n ** 64n > a ? 2n : 0n) + (a === 1n << 64n ? 4n : 0n) + (a >= -(2n ** 65n) ? 8n : 0n),
+      [u64],
+    );
+    agrees((a: bigint) => (a % 2n ** 64n) + (a > -(2n ** 64n) ? 1n : 0n), [i64], "i64(i64)");
+    function fibMod(n: bigint) {
+      const MOD = 1n << 64n;
+      let a = 0n;
+      let b = 1n;
+      for (let i = 0n; i < n; i++) {
+        const t = (a + b) % MOD;
+        a = b;
+        b = t;
+      }
+      return a;
+    }
+    agrees(fibMod, [fc.bigInt({ min: 0n, max: 2000n })]);
+    expect(jit(fibMod)(1000n)).toBe(fibMod(1000n));
+  });
   it("the tutorial's sum loop, with its edges", () => {
     function f(n: bigint) {
       let total = 0n;

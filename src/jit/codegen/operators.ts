@@ -36,6 +36,8 @@ export function binary(cx: FunctionContext, op: string, left: Typed, right: Type
       "!==": "ne",
       "!=": "ne",
     };
+    const beyond = beyondConstant(cx, op, left, right, node, flavour);
+    if (beyond) return beyond;
     place();
     if (arith[op]) return (cx.emit([`i64.${arith[op]}`]), flavour);
     if (compare[op]) return (cx.emit([`i64.${compare[op]}`]), "bool");
@@ -234,6 +236,103 @@ function numberRemainder(cx: FunctionContext): Instr[] {
     ["call", cx.builder.helper("fmod")],
     ["end"],
   ];
+}
+
+/** Values of u64 and i64 together: [−2^63, 2^64). */
+const [LEAST, BOUND] = [-(2n ** 63n), 2n ** 64n];
+
+/**
+ * `x % C`, `x / C`, `x < C`… (or `C > x`…) where C is a constant bigint expression outside every value
+ * a u64 or i64 holds (`2n ** 64n`, `1n << 64n`, `18446744073709551616n`, a `const` of one): JavaScript's exact answer,
+ * which the wrapped constant (0) would not give: `(a + b) % 2n ** 64n` is a + b (modulo 2^64, as
+ * every bigint result), `x / C` is 0n, a comparison is decided. Undefined for any other operation.
+ * `+ − * & | ^` need nothing: their results modulo 2^64 depend only on C modulo 2^64.
+ */
+function beyondConstant(
+  cx: FunctionContext,
+  op: string,
+  left: Typed,
+  right: Typed,
+  node: Node,
+  flavour: ResultType,
+): ResultType | undefined {
+  const operands = node.type === "BinaryExpression" && node.operator === op ? [node.left as Node, node.right as Node] : undefined;
+  if (!operands) return undefined;
+  const outside = (n: Node) => {
+    const v = exactBigint(cx, n);
+    return v !== undefined && (v >= BOUND || v < LEAST) ? v : undefined;
+  };
+  const [lc, rc] = [outside(operands[0]), outside(operands[1])];
+  if (rc !== undefined && (op === "%" || op === "/")) {
+    // |x| < |C|: x % C is x, and x / C truncates to 0.
+    cx.emit(...left.code, ...(op === "%" ? [] : ([["drop"], ["i64.const", 0n]] as Instr[])));
+    return flavour;
+  }
+  const mirrored: Record<string, string> = { "<": ">", ">": "<", "<=": ">=", ">=": "<=" };
+  const [c, x, relation] = rc !== undefined ? [rc, left, op] : lc !== undefined ? [lc, right, mirrored[op] ?? op] : [];
+  if (c === undefined || !x || !relation) return undefined;
+  // x relation C, every x below C (C ≥ 2^64) or above it (C < −2^63).
+  const below = c >= BOUND;
+  const answers: Record<string, boolean> = {
+    "<": below,
+    "<=": below,
+    ">": !below,
+    ">=": !below,
+    "===": false,
+    "==": false,
+    "!==": true,
+    "!=": true,
+  };
+  if (!(relation in answers)) return undefined;
+  cx.emit(...x.code, ["drop"], ["i32.const", answers[relation] ? 1 : 0]);
+  return "bool";
+}
+
+/**
+ * The exact value of a constant bigint expression (literals, unary − ~, + − * / % ** << >> & | ^, and
+ * names of `const`s declared with one: `const MOD = 1n << 64n`), or undefined.
+ */
+function exactBigint(cx: FunctionContext, n: Node): bigint | undefined {
+  if (n.type === "Literal") return typeof n.bigint === "string" ? BigInt(n.bigint) : undefined;
+  if (n.type === "Identifier") {
+    const v = cx.lookup(n.name as string);
+    return v?.constant && v.decl?.type === "VariableDeclarator" && v.decl.init ? exactBigint(cx, v.decl.init) : undefined;
+  }
+  if (n.type === "UnaryExpression") {
+    const v = exactBigint(cx, n.argument);
+    return v === undefined ? undefined : n.operator === "-" ? -v : n.operator === "~" ? ~v : undefined;
+  }
+  if (n.type !== "BinaryExpression") return undefined;
+  const [a, b] = [exactBigint(cx, n.left), exactBigint(cx, n.right)];
+  if (a === undefined || b === undefined) return undefined;
+  // Large exponents and shifts are not folded (the numbers would be huge; no program means them).
+  const small = (k: bigint) => k >= 0n && k <= 256n;
+  switch (n.operator) {
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+      return b === 0n ? undefined : a / b;
+    case "%":
+      return b === 0n ? undefined : a % b;
+    case "**":
+      return small(b) ? a ** b : undefined;
+    case "<<":
+      return small(b) ? a << b : undefined;
+    case ">>":
+      return small(b) ? a >> b : undefined;
+    case "&":
+      return a & b;
+    case "|":
+      return a | b;
+    case "^":
+      return a ^ b;
+    default:
+      return undefined;
+  }
 }
 
 /**
