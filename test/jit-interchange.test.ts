@@ -41,7 +41,64 @@ function asWritten(a: Float64Array, b: Float64Array, c: Float64Array, n: number)
   }
 }
 
+/** C's element as the accumulator: set to 0, then `+=` in the k loop. */
+function accumulate(a: Float64Array, b: Float64Array, c: Float64Array, n: number) {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      c[i * n + j] = 0;
+      for (let k = 0; k < n; k++) c[i * n + j] += a[i * n + k] * b[k * n + j];
+    }
+}
+/** C's own values as the start (C += A·B), written `c[x] = b * a + c[x]`, rectangular. */
+function addInto(a: Float64Array, b: Float64Array, c: Float64Array, m: number, q: number, p: number) {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < p; j++) {
+      for (let k = 0; k < q; k++) c[i * p + j] = b[k * p + j] * a[i * q + k] + c[i * p + j];
+    }
+  }
+}
+
 describe("jit: matmul by loop interchange, exactly", () => {
+  it("C's element as the accumulator (`c[x] = 0; for k: c[x] += …`, and C += A·B with no start): JavaScript's doubles, the same array aliased runs as written", () => {
+    const [acc, into] = [jit(accumulate), jit(addInto)];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 7 }).chain((n) => fc.tuple(fc.constant(n), values(n * n), values(n * n), values(n * n))),
+        ([n, as, bs, cs]) => {
+          const [a, b] = [Float64Array.from(as), Float64Array.from(bs)];
+          const [c1, c2, c3, c4] = [0, 1, 2, 3].map(() => Float64Array.from(cs));
+          accumulate(a, b, c1, n);
+          acc(a, b, c2, n);
+          addInto(a, b, c3, n, n, n);
+          into(a, b, c4, n, n, n);
+          // C the same object as A: every += reads what the earlier ones wrote, as JavaScript does.
+          const [x1, x2] = [Float64Array.from(as), Float64Array.from(as)];
+          addInto(x1, b, x1, n, n, n);
+          into(x2, b, x2, n, n, n);
+          return same(c1, c2) && same(c3, c4) && same(x1, x2);
+        },
+      ),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 6 }))
+          .chain(([m, q, p]) => fc.tuple(fc.constant([m, q, p] as const), values(m * q), values(q * p), values(m * p))),
+        ([[m, q, p], as, bs, cs]) => {
+          const [a, b] = [Float64Array.from(as), Float64Array.from(bs)];
+          const [c1, c2] = [Float64Array.from(cs), Float64Array.from(cs)];
+          addInto(a, b, c1, m, q, p);
+          into(a, b, c2, m, q, p);
+          return same(c1, c2);
+        },
+      ),
+      RUNS,
+    );
+    expect(acc.inspect()).toMatch(/f64x2\.mul/);
+    expect(into.inspect()).toMatch(/f64x2\.mul/);
+  });
+
   it("the bench's i-j-k matmul stores JavaScript's doubles for every n (odd ones end in an f64 column)", () => {
     const fast = jit(matmul);
     fc.assert(

@@ -6,6 +6,10 @@
 //     for (let k = 0; k < K; k++) sum += A[rowA + k] * B[k * pb + j + offB];   // or `sum = sum + …`
 //     C[rowC + j] = sum;
 //   }
+//   Or with C's element as the accumulator: `C[rowC + j] = S; for (…) C[rowC + j] += A[…] * B[…];`
+//   (`C[x] = C[x] + …` too), or without the `= S` (C += A·B: the row starts as C's own values). The
+//   same operations in the same order: with C apart from A and B (checked, below), the element holds
+//   the running sum the local would.
 //   P, K: int32/uint32 values the nest does not write (a constant, a local, a parameter, `x.length`);
 //   rowA, offB, rowC: sums (and differences) of such values and of products of two int32 ones (`i * n`),
 //   in any order (`k + i * n`); pb an int32 value or constant. A, B, C Float64Arrays, in either order
@@ -21,7 +25,7 @@
 // places.ts exactIndex); and C shares no byte with A or B (the row written early would otherwise be
 // read by a later j: the loop as written stores C only after each whole sum).
 import type { FunctionContext, Var } from "../codegen/context.ts";
-import type { Node } from "../front/parse.ts";
+import { childNodes, type Node } from "../front/parse.ts";
 import { countedLoop, unwrap } from "./loop-shape.ts";
 import { writes } from "./strided.ts";
 import { constant } from "../analysis/typing.ts";
@@ -51,7 +55,8 @@ interface Plan {
   /** B's row stride (the factor of k). */
   strideB: Instr[];
   rowC: Term[];
-  start: number;
+  /** What each element of C's row starts as: S, or (undefined) C's own value, where the nest adds to C. */
+  start: number | undefined;
   /** `A * B` (true) or `B * A` in the source; `sum + p` (true) or `p + sum`. */
   aFirst: boolean;
   sumFirst: boolean;
@@ -79,14 +84,35 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
   if (!outer) return undefined;
   const j = outer.v;
   const stmts = only(outer.body);
-  if (stmts.length !== 3) return undefined;
-  const [decl, innerLoop, store] = stmts;
-  // let sum = S;
-  if (decl.type !== "VariableDeclaration" || decl.kind !== "let" || decl.declarations.length !== 1) return undefined;
-  const sd = decl.declarations[0];
-  const start = sd.init ? constant(sd.init) : undefined;
-  if (sd.id.type !== "Identifier" || typeof start !== "number") return undefined;
-  const sum: string = sd.id.name;
+  // The accumulator: a local `sum` (stored into C after the k loop), or C's element itself.
+  let sum = "";
+  let start: number | undefined;
+  let innerLoop: Node;
+  let target: Node | undefined;
+  if (stmts.length === 3) {
+    const [decl, loop, store] = stmts;
+    // let sum = S;
+    if (decl.type !== "VariableDeclaration" || decl.kind !== "let" || decl.declarations.length !== 1) return undefined;
+    const sd = decl.declarations[0];
+    const value = sd.init ? constant(sd.init) : undefined;
+    if (sd.id.type !== "Identifier" || typeof value !== "number") return undefined;
+    [start, sum] = [value, sd.id.name];
+    // C[rowC + j] = sum;
+    if (store.type !== "ExpressionStatement" || store.expression.type !== "AssignmentExpression") return undefined;
+    const st = store.expression;
+    if (st.operator !== "=" || unwrap(st.right).type !== "Identifier" || unwrap(st.right).name !== sum) return undefined;
+    [innerLoop, target] = [loop, st.left];
+  } else if (stmts.length === 1 || stmts.length === 2) {
+    // [C[rowC + j] = S;] for (…) C[rowC + j] += A[…] * B[…];
+    innerLoop = stmts[stmts.length - 1];
+    if (stmts.length === 2) {
+      const init = stmts[0];
+      if (init.type !== "ExpressionStatement" || init.expression.type !== "AssignmentExpression") return undefined;
+      const value = constant(init.expression.right);
+      if (init.expression.operator !== "=" || typeof value !== "number") return undefined;
+      [start, target] = [value, init.expression.left];
+    }
+  } else return undefined;
   // for (let k = 0; k < K; k++) sum += A[…] * B[…];
   const inner = counted(innerLoop);
   if (!inner) return undefined;
@@ -95,10 +121,13 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
   const innerStmts = only(inner.body);
   if (innerStmts.length !== 1 || innerStmts[0].type !== "ExpressionStatement") return undefined;
   const acc = innerStmts[0].expression;
-  if (acc.type !== "AssignmentExpression" || unwrap(acc.left).type !== "Identifier" || unwrap(acc.left).name !== sum) return undefined;
+  if (acc.type !== "AssignmentExpression") return undefined;
+  target ??= sum ? undefined : acc.left;
+  const isSum = (n: Node) =>
+    sum ? unwrap(n).type === "Identifier" && unwrap(n).name === sum : target !== undefined && sameTree(unwrap(n), unwrap(target));
+  if (!isSum(acc.left) || !target) return undefined;
   let product: Node;
   let sumFirst = true;
-  const isSum = (n: Node) => unwrap(n).type === "Identifier" && unwrap(n).name === sum;
   if (acc.operator === "+=") product = unwrap(acc.right);
   else if (acc.operator === "=" && unwrap(acc.right).type === "BinaryExpression" && unwrap(acc.right).operator === "+") {
     const r = unwrap(acc.right);
@@ -107,10 +136,6 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
     else return undefined;
   } else return undefined;
   if (product.type !== "BinaryExpression" || product.operator !== "*") return undefined;
-  // C[rowC + j] = sum;
-  if (store.type !== "ExpressionStatement" || store.expression.type !== "AssignmentExpression") return undefined;
-  const st = store.expression;
-  if (st.operator !== "=" || !isSum(st.right)) return undefined;
 
   // The names whose values the nest may not change: anything it writes (j, k, sum) is excluded.
   const steadyLeaf = (n: Node): { code: Instr[]; type: "i32" | "u32" } | undefined => {
@@ -200,14 +225,14 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
   };
   const left = element(product.left);
   const right = element(product.right);
-  const target = element(st.left);
-  if (!left || !right || !target) return undefined;
+  const stored = element(target);
+  if (!left || !right || !stored) return undefined;
   const isA = (x: Index) => x.k === 1 && x.j === 0 && x.kProducts === 0;
   const isB = (x: Index) => x.k === 0 && x.j === 1 && x.kProducts === 1;
   const aFirst = isA(left.index) && isB(right.index);
   if (!aFirst && !(isB(left.index) && isA(right.index))) return undefined;
   const [a, b] = aFirst ? [left, right] : [right, left];
-  if (!(target.index.j === 1 && target.index.k === 0 && target.index.kProducts === 0)) return undefined;
+  if (!(stored.index.j === 1 && stored.index.k === 0 && stored.index.kProducts === 0)) return undefined;
   const cols = steadyLeaf(outer.bound);
   const innerBound = steadyLeaf(inner.bound);
   if (!cols || !innerBound) return undefined;
@@ -216,11 +241,11 @@ function planOf(cx: FunctionContext, node: Node): Plan | undefined {
     inner: extend(innerBound),
     a: a.v,
     b: b.v,
-    c: target.v,
+    c: stored.v,
     rowA: a.index.rest,
     offB: b.index.rest,
     strideB: b.index.kTimes!,
-    rowC: target.index.rest,
+    rowC: stored.index.rest,
     start,
     aFirst,
     sumFirst,
@@ -296,12 +321,14 @@ function emit(cx: FunctionContext, plan: Plan, scalar: InterchangeScalar) {
     cx.close();
     cx.close();
   };
-  // The row of C starts as S (sum's initial value).
-  columns([get(pc), get(j8), ["i32.add"], ["f64.const", plan.start], ["f64x2.splat"], ["v128.store"]]);
-  cx.emit(...odd);
-  cx.open("if");
-  cx.emit(get(pc), get(even), ["i32.add"], ["f64.const", plan.start], ["f64.store"]);
-  cx.close();
+  // The row of C starts as S (sum's initial value, or C's element assigned S before the k loop).
+  if (plan.start !== undefined) {
+    columns([get(pc), get(j8), ["i32.add"], ["f64.const", plan.start], ["f64x2.splat"], ["v128.store"]]);
+    cx.emit(...odd);
+    cx.open("if");
+    cx.emit(get(pc), get(even), ["i32.add"], ["f64.const", plan.start], ["f64.store"]);
+    cx.close();
+  }
   // For each k in order: row += A[rowA + k] · B's row k. Four k at a time (the row loaded and stored
   // once for four additions, made in k order all the same), then the K mod 4 left one at a time.
   const quads = i32();
@@ -369,4 +396,11 @@ function emit(cx: FunctionContext, plan: Plan, scalar: InterchangeScalar) {
   cx.emit(["else"]);
   scalar.asWritten();
   cx.close();
+}
+
+/** The same expression: node types, names, operators and literal values alike (positions aside). */
+function sameTree(a: Node, b: Node): boolean {
+  if (a.type !== b.type || a.name !== b.name || a.operator !== b.operator || a.value !== b.value || a.computed !== b.computed) return false;
+  const [ca, cb] = [childNodes(a), childNodes(b)];
+  return ca.length === cb.length && ca.every((c, i) => sameTree(c, cb[i]));
 }
