@@ -2,7 +2,8 @@
 // `for (n = 0; …)` after `let …, n = 0` are lowered to the `for` the transforms know. JavaScript's
 // answers on random inputs and edges, the vectorized Mandelbrot kept (WAT), and the loops that must
 // stay as written (a `continue`, the counter written in the body, a shadowing declaration, a test
-// that reads memory). Also `x % c` on doubles with an integer constant c (codegen/operators.ts).
+// that reads memory). Also `x % c` on doubles with an integer constant c (codegen/operators.ts), a
+// stride loop to `j <= n` in a u32 (transforms/strided.ts), and `.fill` storing one converted value.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jit } from "../src/jit/index.ts";
@@ -181,6 +182,71 @@ describe("jit: counted loops written as a while, or a for assigning its counter"
       { numRuns: 200 },
     );
     for (const a of [[1, 2, 0, 4], [1, 2, 3], [], [0]]) expect(u(new Float64Array(a))).toBe(untilZero(new Float64Array(a)));
+  });
+});
+
+/** A sieve to n inclusive, its array made inside, `!flags[i]`, `j <= n`. */
+function sieveTo(n: number) {
+  const composite = new Uint8Array(n + 1);
+  let count = 0;
+  for (let i = 2; i <= n; i++) {
+    if (!composite[i]) {
+      count++;
+      for (let j = i * i; j <= n; j += i) composite[j] = 1;
+    }
+  }
+  return count;
+}
+/** Steps from a to e inclusive, e read as a uint32 (up to 2^32 − 1, where e + s passes 2^32). */
+function stepsTo(a: number, e: number, s: number) {
+  const last = e >>> 0;
+  let count = 0;
+  for (let j = a; j <= last; j += s) if (++count > 50) break;
+  return count;
+}
+/** `.fill` of every kind of array, with values each converts its own way. */
+function fills(u8: Uint8Array, c8: Uint8ClampedArray, i16: Int16Array, f32: Float32Array, f64: Float64Array, x: number) {
+  u8.fill(x);
+  c8.fill(x, 1);
+  i16.fill(x, -2);
+  f32.fill(x, 0, 2);
+  f64.fill(x);
+  return u8[0] + c8[1] + i16[0] + f32[0] + f64[0];
+}
+
+describe("jit: stride loops to `<=`, and `.fill`", () => {
+  it("a sieve to n inclusive counts JavaScript's primes (π(10^6) = 78498), its j a u32", () => {
+    const fast = jit(sieveTo);
+    for (const n of [0, 1, 2, 3, 4, 24, 25, 97, 1000]) expect(fast(n)).toBe(sieveTo(n));
+    expect(fast(1_000_000)).toBe(78498);
+    expect(fast.inspect()).toMatch(/i32\.le_u/);
+  });
+
+  it("a stride loop whose last value passes 2^32 runs as written, with JavaScript's count", () => {
+    const fast = jit(stepsTo);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -5, max: 100 }), fc.constantFrom(2 ** 32 - 3, 2 ** 32 - 1, 2 ** 31, 2 ** 32, 1.5)),
+        fc.oneof(fc.integer({ min: -5, max: 120 }), fc.constantFrom(-1, -2, 2 ** 31 - 1)),
+        fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(2 ** 31 - 1)),
+        (a, e, st) => {
+          expect(fast(a, e, st)).toBe(stepsTo(a, e, st));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("`.fill` stores the value converted once, as each array converts it (bytes by memory.fill)", () => {
+    const fast = jit(fills);
+    for (const x of [0, -0, 1, 255.5, 256, -1, 300, -129.7, 1e10, NaN, Infinity, -Infinity, 0.1, 2 ** 31]) {
+      const make = () =>
+        [new Uint8Array(5), new Uint8ClampedArray(4), new Int16Array(3), new Float32Array(3), new Float64Array(2)] as const;
+      const [a, b] = [make(), make()];
+      same(fast(...a, x), fills(...b, x));
+      a.forEach((arr, k) => expect([...arr]).toEqual([...b[k]]));
+    }
+    expect(fast.inspect()).toContain("memory.fill");
   });
 });
 

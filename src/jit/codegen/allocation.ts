@@ -26,7 +26,7 @@ import {
   type ElementType,
   type ResultType,
 } from "../analysis/types.ts";
-import { elementPlace, writtenParameter } from "./places.ts";
+import { elementPlace, storedType, storedValue, writtenParameter } from "./places.ts";
 import type { Instr } from "../wasm/wasm.ts";
 
 /** The host functions allocating code imports from `env` (runtime/host.ts provides them). */
@@ -87,23 +87,26 @@ export function fillCall(cx: FunctionContext, node: Node): ResultType {
   cx.emit(...cx.convert(valueType, from, args[0] ?? node, "the value of `.fill`"), ["local.set", value]);
   const k = relativeIndex(cx, args[1], length, [["i32.const", 0]], "`.fill`");
   const last = relativeIndex(cx, args[2], length, [["local.get", length]], "`.fill`");
-  const addr = cx.local("i32");
-  const place = elementPlace(cx, type, addr);
-  const exit = cx.open("block");
-  const top = cx.open("loop");
-  cx.emit(["local.get", k], ["local.get", last], ["i32.ge_u"], ["br_if", cx.depth - exit]);
-  cx.emit(
-    ["local.get", ptr],
-    ["local.get", k],
-    ["i32.const", Math.log2(ELEMENTS[element].bytes)],
-    ["i32.shl"],
-    ["i32.add"],
-    ["local.set", addr],
-  );
-  cx.emit(["local.get", value], ...place.set(from, node));
-  cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - top]);
-  cx.close();
-  cx.close();
+  // What each element stores, converted once (ToInt32, clamping or rounding is the same for each).
+  const stored = cx.local(storedType(type));
+  cx.emit(["local.get", value], ...storedValue(cx, type, from, node), ["local.set", stored]);
+  const shift = Math.log2(ELEMENTS[element].bytes);
+  const at = (index: number): Instr[] => [["local.get", ptr], ["local.get", index], ["i32.const", shift], ["i32.shl"], ["i32.add"]];
+  if (shift === 0) {
+    // Bytes: one memory.fill of last − k of them (the stored i32's low byte, as i32.store8 keeps).
+    cx.emit(["local.get", k], ["local.get", last], ["i32.lt_u"]);
+    cx.open("if");
+    cx.emit(...at(k), ["local.get", stored], ["local.get", last], ["local.get", k], ["i32.sub"], ["memory.fill"]);
+    cx.close();
+  } else {
+    const exit = cx.open("block");
+    const top = cx.open("loop");
+    cx.emit(["local.get", k], ["local.get", last], ["i32.ge_u"], ["br_if", cx.depth - exit]);
+    cx.emit(...at(k), ["local.get", stored], [ELEMENTS[element].store]);
+    cx.emit(["local.get", k], ["i32.const", 1], ["i32.add"], ["local.set", k], ["br", cx.depth - top]);
+    cx.close();
+    cx.close();
+  }
   cx.emit(["local.get", ptr], ["local.get", length]);
   return type;
 }

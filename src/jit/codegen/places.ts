@@ -17,7 +17,7 @@ import {
   isNumber,
   wasmTypes,
 } from "../analysis/types.ts";
-import type { Instr } from "../wasm/wasm.ts";
+import type { Instr, ValType } from "../wasm/wasm.ts";
 import { isInt32, isUint32 } from "../analysis/intervals.ts";
 
 /** The thing an assignment or `++` writes to. */
@@ -92,24 +92,13 @@ const CLAMP_U8: Instr[] = [["f64.const", 0], ["f64.max"], ["f64.const", 255], ["
 export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number, offset = 0): Place {
   const e = ELEMENTS[elementOf(type)];
   const f32 = elementOf(type) === "f32";
-  const clamped = elementOf(type) === "u8c";
   return {
     type: e.value,
     get: [["local.get", addr], [e.load, offset], ...(f32 ? [["f64.promote_f32"] as Instr] : [])],
     set: (from, at, stored) => {
-      // JavaScript converts what is stored: ToInt32 (and wrap) for integer arrays, rounding for Float32Array.
-      const convert =
-        e.value === "f64"
-          ? cx.convert(from, "f64", at, "an element")
-          : isBigint(e.value)
-            ? cx.convert(from, e.value, at, "an element")
-            : clamped
-              ? [...cx.convert(from, "f64", at, "an element"), ...CLAMP_U8]
-              : cx.int32(from, at, stored);
-      const value = cx.local(f32 ? "f32" : wasmTypes(e.value)[0]);
+      const value = cx.local(storedType(type));
       return [
-        ...convert,
-        ...(f32 ? [["f32.demote_f64"] as Instr] : []),
+        ...storedValue(cx, type, from, at, stored),
         ["local.set", value],
         ["local.get", addr],
         ["local.get", value],
@@ -117,6 +106,25 @@ export function elementPlace(cx: FunctionContext, type: ArrayType, addr: number,
       ];
     },
   };
+}
+
+/** The wasm type an element of `type` is stored as (f32 for a Float32Array's, i32 for the other integer arrays'). */
+export function storedType(type: ArrayType): ValType {
+  return elementOf(type) === "f32" ? "f32" : wasmTypes(ELEMENTS[elementOf(type)].value)[0];
+}
+
+/**
+ * What storing a value of type `from` (on the stack) into an element of `type` stores, left on the
+ * stack as storedType(type): JavaScript converts what is stored, ToInt32 (then the store wraps) for
+ * integer arrays, clamping for Uint8ClampedArray, rounding for Float32Array.
+ */
+export function storedValue(cx: FunctionContext, type: ArrayType, from: ResultType, at: Node, stored?: Node): Instr[] {
+  const e = ELEMENTS[elementOf(type)];
+  if (elementOf(type) === "f32") return [...cx.convert(from, "f64", at, "an element"), ["f32.demote_f64"]];
+  if (e.value === "f64") return cx.convert(from, "f64", at, "an element");
+  if (isBigint(e.value)) return cx.convert(from, e.value, at, "an element");
+  if (elementOf(type) === "u8c") return [...cx.convert(from, "f64", at, "an element"), ...CLAMP_U8];
+  return cx.int32(from, at, stored);
 }
 
 export function assign(cx: FunctionContext, node: Node, valueNeeded: boolean): ResultType | undefined {

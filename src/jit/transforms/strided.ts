@@ -1,8 +1,8 @@
 // Stride loops in integers: `for (let v = A; v < E; v += S)` (a sieve's `for (let j = i * i; j < n;
-// j += i)`) where E and S are unchanging int32/uint32 values and nothing in the body writes v. In
+// j += i)`, or `v <= E`) where E and S are unchanging int32/uint32 values and nothing in the body writes v. In
 // JavaScript v is a double; its last value (the one that ends the loop) can pass 2^32, so the numeric
 // analysis cannot give it an i32. But when, at the loop's start, A is an integer in [0, 2^32), E ≥ 0,
-// S ≥ 0 and E + S < 2^32, every value v takes is below E + S: exact in a u32. So the loop runs with
+// S ≥ 0 and E + S < 2^32, every value v takes is at most E + S (below it with `<`): exact in a u32. So the loop runs with
 // v in a u32 (an integer add and compare per trip) behind that check, and as written otherwise. A is
 // evaluated once more on that path, so it must be free of effects.
 import type { FunctionContext, Var } from "../codegen/context.ts";
@@ -27,7 +27,9 @@ export function stridedLoop(cx: FunctionContext, node: Node, scalar: StridedScal
   const d = init.declarations[0];
   if (d.id.type !== "Identifier" || !d.init || !pure(d.init, (op) => op !== "delete")) return false;
   const v: string = d.id.name;
-  if (test?.type !== "BinaryExpression" || test.operator !== "<" || test.left.type !== "Identifier" || test.left.name !== v) return false;
+  const inclusive = test?.operator === "<=";
+  if (test?.type !== "BinaryExpression" || (test.operator !== "<" && !inclusive) || test.left.type !== "Identifier" || test.left.name !== v)
+    return false;
   if (update?.type !== "AssignmentExpression" || update.operator !== "+=" || update.left.type !== "Identifier" || update.left.name !== v)
     return false;
   if (!steady(test.right, body, v) || !steady(update.right, body, v) || writes(body, v)) return false;
@@ -56,7 +58,7 @@ export function stridedLoop(cx: FunctionContext, node: Node, scalar: StridedScal
       cx.scopes[cx.scopes.length - 1].set(v, counter);
       const breakDepth = cx.open("block");
       const top = cx.open("loop");
-      cx.emit(["local.get", i], ["local.get", e], ["i32.lt_u"], ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
+      cx.emit(["local.get", i], ["local.get", e], [inclusive ? "i32.le_u" : "i32.lt_u"], ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
       const continueDepth = cx.open("block");
       cx.loops.push({ label: undefined, breakDepth, continueDepth });
       cx.scoped(() => scalar.stmt(body));
