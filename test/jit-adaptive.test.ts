@@ -251,7 +251,7 @@ describe("jit adaptive: which functions may run their original", () => {
       ),
     ).toBe(true);
   });
-  it("callees, bigint anywhere, bigint arrays: no; numbers alone: yes (measured when the code calls host functions)", () => {
+  it("callees, bigint anywhere, bigint arrays: no; numbers alone: yes", () => {
     const src = "function d(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }";
     expect(mayRunPlain(["f64[]"], "f64", body(src), { "fn:g": "function g() {}" })).toBe(false);
     expect(
@@ -372,14 +372,35 @@ describe("jit adaptive: end to end", () => {
     }
     expect(roots.stats.plainCalls).toBeGreaterThanOrEqual(0);
     for (let call = 0; call < 600; call++) expect(Object.is(roots(3, call / 7), plain(3, call / 7))).toBe(true);
-    // Without host calls, calls on numbers are never measured.
+    // Without host calls too (a loop the engine may run faster in its own way): measured, the same answers.
     const sum = jit((n: number) => {
       let s = 0;
-      for (let i = 0; i < n; i++) s += i * 0.5;
+      for (let i = 0; i < n; i++) s += i % 3 === 0 ? i * 0.5 : -i;
       return s;
     });
-    for (let call = 0; call < 12; call++) sum(1e6);
-    expect(sum.stats.plainCalls).toBe(0);
+    const original = sum.original as (n: number) => number;
+    for (let call = 0; call < 12; call++) expect(sum(1e6 + call)).toBe(original(1e6 + call));
+    expect(sum.stats.plainCalls).toBeGreaterThanOrEqual(1);
+  });
+
+  it("calls on numbers alone: one trial of an original more than 8× slower decides (two otherwise)", () => {
+    const clock = { t: 0 };
+    const adaptive = new Adaptive(() => clock.t, 1e-4);
+    const plainCallsAt = (plainMs: number) => {
+      const at: number[] = [];
+      for (let call = 1; call <= 40; call++)
+        adaptive.runScalar(
+          `f64(f64) ${plainMs}`,
+          [1000],
+          () => (clock.t += 1),
+          () => ((clock.t += plainMs), at.push(call)),
+        );
+      return at;
+    };
+    // 20× slower: the trial at call 5 decides; the first decision's re-measure at call 32 (more than 3× apart).
+    expect(plainCallsAt(20)).toEqual([5, 32]);
+    // 2× slower: two trials, then the re-measure at call 8.
+    expect(plainCallsAt(2)).toEqual([5, 6, 8]);
   });
 
   it("a bigint function copying large arrays is never run as its original (u64 wraps, bigints do not)", () => {

@@ -7,7 +7,10 @@
 // JavaScript once it measured faster, with the other way re-measured now and then. Calls on arrays from
 // `jit.array` (never copied) are measured too: some engines run a loop's JavaScript faster than jit's
 // code even without copies (a histogram in Deno's V8 15; `Math.sin` and `exp` in Bun). So are calls on
-// numbers alone of code calling `Math` functions (runScalar), which wasm calls at a cost.
+// numbers alone (runScalar): code calling `Math` functions, which wasm calls at a cost, and loops the
+// engine runs faster in its own way (a Collatz step on doubles, whose parity V8 tests on the int32 it
+// speculated). There a trial of the original that takes more than FAR times the compiled call decides
+// at once: a loop jit runs 20× faster pays for one trial, not two.
 //
 // Only where the original gives an answer the compiled code may give: number code (jit computes
 // JavaScript's results bit for bit; with `fastmath` the original's sums are the exact order, which
@@ -48,6 +51,11 @@ const RECHECK = 32;
 const FIRST_RECHECK = 8;
 const RECHECK_FAR = 256;
 const RECHECK_MAX = 1024;
+/**
+ * The original this many times slower than the compiled code in one trial: decided without a second
+ * (a trial that ran cold, before the engine optimized the original, is rarely this far off).
+ */
+const FAR = 8;
 /** Calls of a size that run compiled, timed (after the first, which is not a sample), before the original may be tried. */
 const COMPILED_FIRST = 3;
 /**
@@ -144,13 +152,21 @@ export class Adaptive {
             : String(a)
       }`;
     const start = this.clock();
-    const value = this.decide(key, 0, compiled, plain, true, args);
+    const value = this.decide(key, 0, compiled, plain, true, args, true);
     this.short = this.clock() - start < SHORT_MS;
     return value;
   }
 
   /** Runs one call of `key` the way decided so far (timing it while undecided or re-measuring). */
-  private decide(kind: string, log2: number, compiled: Way, plain: Way, always: boolean, args: readonly unknown[]): unknown {
+  private decide(
+    kind: string,
+    log2: number,
+    compiled: Way,
+    plain: Way,
+    always: boolean,
+    args: readonly unknown[],
+    oneTrial = false,
+  ): unknown {
     let sizes = this.#sizes.get(kind);
     if (!sizes) this.#sizes.set(kind, (sizes = []));
     let size = sizes[log2];
@@ -199,7 +215,11 @@ export class Adaptive {
     times.push(ms);
     if (times.length > KEEP) times.shift();
     if (way === "compiled" && ms > 0) size.copyShare = cost.ms / ms;
-    if (size.plain.length >= 2) {
+    // Two trials of the original decide; one that took more than FAR times the compiled call's does
+    // too, for calls on numbers alone (a loop jit runs 20× faster: each trial costs twenty compiled
+    // calls). Not for calls on arrays, whose original may run as a copy made from its source: its first
+    // trial ran 10× slower than the next on 2^17 doubles, before V8 optimized it.
+    if (size.plain.length >= 2 || (oneTrial && way === "plain" && ms > FAR * Math.min(...size.compiled))) {
       // Decided on the least time of each way; a tie (within 2%) stays compiled.
       const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];
       const previous = size.choice;
