@@ -11,6 +11,8 @@
 //   the i32 instruction (an exact result in range), and when an f64 index needs no integer check;
 // - `wraps(node)`: `+`/`-` over int32 operands whose only consumer is a ToInt32 (a store into an
 //   integer array, `| 0`): the wrapping i32 instruction is then exact (the f64 sum is exact below 2^53).
+// - `signless(node)`: an array index, whose consumer does not see the sign of a zero (`a[v % n]` with
+//   v < 0: its −0 is index 0), so `%` of int32s may be the i32 instruction there.
 // - `division(node)`: `a / b` over int32 (uint32) values that an integer division computes exactly:
 //   "truncated" when its only consumer is a ToInt32 (`(a / b) | 0`: the f64 quotient of two such values
 //   truncates to the integer quotient, so ToInt32 of it is the integer division, with 0 for b = 0),
@@ -98,6 +100,8 @@ export interface Intervals {
   of(node: Node): NumberFacts | undefined;
   /** `+`/`-` over int32 values consumed only by a ToInt32: the wrapping i32 instruction is exact. */
   wraps(node: Node): boolean;
+  /** An expression whose only consumer does not see the sign of a zero (an array index: `a[-0]` is `a[0]`). */
+  signless(node: Node): boolean;
   /** How many expressions were proven to fit 32 bits: what versioning compares. */
   proven(): number;
   /** The value at which a counted loop's update leaves the loop instead (see the header), or undefined. */
@@ -266,7 +270,7 @@ export function analyze(
           const b = resolve(target.name);
           if (b) assignTo(b, next, env);
         } else if (target.type === "MemberExpression" && target.computed) {
-          expr(target.property, env);
+          index(target.property, env);
           // The value of `a[i]++` is the element read; of `++a[i]`, the exact sum (not wrapped) unless unused.
           if (isIntegerElement(target.object) && (!node.prefix || discarded.has(node))) markWrapping(node);
         }
@@ -281,7 +285,7 @@ export function analyze(
         }
         if (!node.computed) return undefined;
         expr(node.object, env);
-        expr(node.property, env);
+        index(node.property, env);
         return elementFacts(node.object);
       }
       case "CallExpression":
@@ -348,6 +352,13 @@ export function analyze(
   };
 
   const markWrapping = (node: Node) => recording && wrapping.add(node);
+  // Indices: an element's key is ToString of the index, and ToString(−0) is "0" (a typed array reads
+  // and writes a[−0] as a[0]).
+  const signlessNodes = new Set<Node>();
+  const index = (property: Node, env: Env) => {
+    if (recording) signlessNodes.add(unwrap(property));
+    return expr(property, env);
+  };
 
   // Assignments whose value nothing reads (a statement, a for loop's init or update, all but the last
   // of a sequence): only there may an integer element's `a[i] += v` be the wrapping instruction, since
@@ -464,7 +475,7 @@ export function analyze(
     if (target.type === "MemberExpression") {
       if (target.computed) {
         expr(target.object, env);
-        expr(target.property, env);
+        index(target.property, env);
       }
       const intStore = target.computed && isIntegerElement(target.object);
       const dropped = discarded.has(node);
@@ -785,6 +796,7 @@ export function analyze(
     localFacts: (declarator) => locals.get(declarator)?.all,
     of: (node) => facts.get(node),
     wraps: (node) => wrapping.has(node),
+    signless: (node) => signlessNodes.has(node),
     division: (node) => divisions.get(node) ?? undefined,
     wrapExit: (update) => wrapExits.get(unwrap(update)) ?? undefined,
     proven: () => [...facts.values()].filter((f) => isInt32(f) || isUint32(f)).length + wrapping.size,
