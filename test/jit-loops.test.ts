@@ -73,6 +73,53 @@ function mandelForAssign(out: Int32Array, w: number, h: number, maxIter: number)
   }
   return out[0];
 }
+/** Escape time as `for (; i < maxIter && x * x + y * y <= 4; i++)`, the counter declared without a value. */
+function mandelForAnd(w: number, h: number, maxIter: number) {
+  let total = 0;
+  for (let py = 0; py < h; py++)
+    for (let px = 0; px < w; px++) {
+      const cx = (px / w) * 3 - 2,
+        cy = (py / h) * 2 - 1;
+      let x = 0,
+        y = 0,
+        i;
+      for (i = 0; i < maxIter && x * x + y * y <= 4; i++) {
+        const xt = x * x - y * y + cx;
+        y = 2 * x * y + cy;
+        x = xt;
+      }
+      total += i;
+    }
+  return total;
+}
+/** Products shared across a trip: `y * x` is `x * y`; x changes halfway, so its later products are new ones; a continue after the split test. */
+function shared(a: number, b: number, n: number) {
+  let x = a;
+  let y = b;
+  let s = 0;
+  for (let k = 0; k < n && x * y < 1e300; k++) {
+    const p = x * y + y * x;
+    if (p !== p) break;
+    s += p - x * x;
+    x = x * x * 0.5 + 1;
+    const q = x * x - y * y;
+    if (q > 1e200) continue;
+    y = y * y * 0.25 - x * y;
+    s += q + y * y;
+  }
+  return s + x + y;
+}
+/** A product whose first use declares one of its names stays as written. */
+function declaresFirst(n: number) {
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const a = i * 0.5,
+      b = a * a + a * a;
+    t += b;
+  }
+  return t;
+}
+
 /** The counter first in the test, `+= 1`, a break inside. */
 function collatzSteps(x: number, limit: number) {
   let steps = 0;
@@ -158,6 +205,39 @@ describe("jit: counted loops written as a while, or a for assigning its counter"
       expect(a).toEqual(b);
     }
     expect(fast.inspect()).toContain("f64x2.mul");
+  });
+
+  it("Mandelbrot as `for (i = 0; i < maxIter && x * x + y * y <= 4; i++)`: vectorized, the same count", () => {
+    const fast = jit(mandelForAnd);
+    for (const [w, h, m] of [
+      [40, 30, 50],
+      [9, 7, 200],
+      [3, 3, 0],
+    ])
+      expect(fast(w, h, m)).toBe(mandelForAnd(w, h, m));
+    expect(fast.inspect()).toContain("f64x2.mul");
+  });
+
+  it("products of two names used twice in a trip are computed once, with JavaScript's doubles", () => {
+    const [s, d] = [jit(shared), jit(declaresFirst)];
+    fc.assert(
+      fc.property(double, double, fc.integer({ min: -2, max: 40 }), (a, b, n) => {
+        same(s(a, b, n), shared(a, b, n));
+        same(d(n), declaresFirst(n));
+      }),
+      { numRuns: 400 },
+    );
+    // `x * y` and `y * x` in one trip: one multiplication.
+    const once = jit((x: number, y: number, n: number) => {
+      let t = 0;
+      for (let k = 0; k < n; k++) {
+        t += x * y;
+        t -= y * x;
+      }
+      return t;
+    });
+    same(once(3, 0.1, 5), 0);
+    expect(once.inspect().match(/f64\.mul/g)).toHaveLength(1);
   });
 
   it("the lowered whiles give JavaScript's answers on any doubles (counter first or last, `+= 1`, `= i + 1`, a break)", () => {
