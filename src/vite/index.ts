@@ -26,9 +26,14 @@ export function hotpath(options?: KernelPluginOptions): Plugin {
     name: "hotpath",
     enforce: "pre",
     config(user) {
+      const build: Record<string, unknown> = {};
       // Compiling a kernel takes seconds (asc -O3, twice): Rolldown would warn about a slow plugin on every build.
-      if (user.build?.rolldownOptions?.checks?.bundlerTimings === undefined)
-        return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } };
+      if (user.build?.rolldownOptions?.checks?.bundlerTimings === undefined) build.rolldownOptions = { checks: { bundlerTimings: false } };
+      // A page importing hotpath/jit carries its compiler (acorn, its TypeScript plugin, jit: ≈480 kB
+      // minified, 144 kB gzipped; scripts/page-weight.mjs) in one chunk, past Vite's 500 kB warning
+      // with the rest of a page. Raised to 1 MB unless the project sets its own limit.
+      if (user.build?.chunkSizeWarningLimit === undefined) build.chunkSizeWarningLimit = 1024;
+      return Object.keys(build).length > 0 ? { build } : undefined;
     },
     configResolved(config) {
       outRoot = join(config.root, "node_modules/.hotpath-kernels");
