@@ -304,6 +304,24 @@ describe("jit: stride loops to `<=`, and `.fill`", () => {
     expect(fast.inspect()).toMatch(/i32\.le_u\n\s*i32\.eqz\n\s*br_if/);
   });
 
+  it("a stride loop to an array's length indexes that array unchecked, and checks every other one", () => {
+    const mark = jit((a: Uint8Array, b: Uint8Array, s: number) => {
+      const n = a.length;
+      let c = 0;
+      for (let j = 3; j < n; j += s) {
+        a[j] = 1;
+        c += b[j];
+      }
+      for (let j = 1; j < a.length; j += s) a[j] += 2;
+      return c;
+    });
+    const [a, b] = [new Uint8Array(20), new Uint8Array(20).fill(1)];
+    expect(mark(a, b, 3)).toBe(6);
+    expect([...a]).toEqual([0, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    // b shorter than a: its index is still checked.
+    expect(() => mark(new Uint8Array(20), new Uint8Array(8), 2)).toThrow(/an index outside \[0, length\) or not an integer in `b\[j\]`/);
+  });
+
   it("a stride loop whose last value passes 2^32 runs as written, with JavaScript's count", () => {
     const fast = jit(stepsTo);
     fc.assert(

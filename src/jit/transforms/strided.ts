@@ -4,11 +4,13 @@
 // analysis cannot give it an i32. But when, at the loop's start, A is an integer in [0, 2^32), E ≥ 0,
 // S ≥ 0 and E + S < 2^32, every value v takes is at most E + S (below it with `<`): exact in a u32. So the loop runs with
 // v in a u32 (an integer add and compare per trip) behind that check, and as written otherwise. A is
-// evaluated once more on that path, so it must be free of effects.
+// evaluated once more on that path, so it must be free of effects. With `v < a.length` (or a `const n
+// = a.length`), a never assigned, `a[v]` needs no bounds check on that path: 0 ≤ v < a.length.
 import type { FunctionContext, Var } from "../codegen/context.ts";
 import type { Node } from "../front/parse.ts";
 import { recurse } from "../codegen/recursion.ts";
 import { pure } from "../analysis/typing.ts";
+import { isArray } from "../analysis/types.ts";
 
 export interface StridedScalar {
   /** Compiles a statement as the code generator does. */
@@ -54,14 +56,18 @@ export function stridedLoop(cx: FunctionContext, node: Node, scalar: StridedScal
     cx.open("if");
     cx.emit(["local.get", a], ["i32.trunc_f64_u"], ["local.set", i]);
     const counter: Var = { type: "u32", locals: [i], constant: false, proven: true };
+    // `v < a.length` (or `v < n` with `const n = a.length`): a[v] is in bounds in the body (0 ≤ v < E).
+    const array = inclusive ? undefined : lengthOf(cx, test.right, body);
     cx.scoped(() => {
       cx.scopes[cx.scopes.length - 1].set(v, counter);
+      if (array) cx.inBounds.push({ counter, array });
       const breakDepth = cx.open("block");
       const top = cx.open("loop");
       cx.emit(["local.get", i], ["local.get", e], [inclusive ? "i32.le_u" : "i32.lt_u"], ["i32.eqz"], ["br_if", cx.depth - breakDepth]);
       const continueDepth = cx.open("block");
       cx.loops.push({ label: undefined, breakDepth, continueDepth });
       cx.scoped(() => scalar.stmt(body));
+      if (array) cx.inBounds.pop();
       cx.loops.pop();
       cx.close();
       cx.emit(["local.get", i], ["local.get", s], ["i32.add"], ["local.set", i], ["br", cx.depth - top]);
@@ -73,6 +79,22 @@ export function stridedLoop(cx: FunctionContext, node: Node, scalar: StridedScal
     cx.close();
   });
   return true;
+}
+
+/**
+ * The array whose length `e` is, where that length stays the loop's bound: `a.length` with a never
+ * assigned in the function (a parameter or a `const`), or a `const n = a.length` of such an a.
+ */
+function lengthOf(cx: FunctionContext, e: Node, body: Node): Var | undefined {
+  const whole = cx.plan.parsed?.body;
+  if (e.type === "Identifier") {
+    const n = cx.lookup(e.name);
+    const init = n?.constant && n.decl?.type === "VariableDeclarator" ? n.decl.init : undefined;
+    return init && !writes(body, e.name) ? lengthOf(cx, init, body) : undefined;
+  }
+  if (e.type !== "MemberExpression" || e.computed || e.property.name !== "length" || e.object.type !== "Identifier") return undefined;
+  const a = cx.lookup(e.object.name);
+  return a && isArray(a.type) && (a.constant || (whole && !writes(whole, e.object.name))) ? a : undefined;
 }
 
 /** A constant, a name the loop's body does not write (nor the counter itself), or the `.length` of one: read once before the loop. */
