@@ -252,3 +252,52 @@ describe("jit: nested functions with statements", () => {
     expect(() => jit(reads, { parallel: true })).toThrow(/`s`, which the prange loop writes, read in a nested function.*\(at 4:19\)/s);
   });
 });
+
+/** Trial division in a helper with early returns, called with int32 counters. */
+function primeCount(n: number) {
+  let c = 0;
+  for (let k = -3; k < n; k++) if (isPrime(k)) c++;
+  return c + (isPrime(n + 0.5) ? 1000 : 0);
+  function isPrime(m: number) {
+    if (m < 2) return false;
+    for (let d = 2; d * d <= m; d++) if (m % d === 0) return false;
+    return m === Math.floor(m);
+  }
+}
+
+describe("jit helpers and callees called with int32 values", () => {
+  it("are compiled for int32 parameters (the integer remainder, no fmod), and again for a double: JavaScript's answers", () => {
+    const fast = jit(primeCount);
+    for (const n of [0, 1, 2, 3, 10, 97, 1000, 7919]) expect(fast(n)).toBe(primeCount(n));
+    const wat = fast.inspect();
+    // Two specializations of isPrime: (i32) for the counter, (f64) for n + 0.5.
+    expect(wat.match(/\(func \$isPrime_\d+ \(param i32\)/g)).toHaveLength(1);
+    expect(wat.match(/\(func \$isPrime_\d+ \(param f64\)/g)).toHaveLength(1);
+  });
+
+  it("a jit function called by name from another with an int32 gets an (i32) specialization", () => {
+    function sumDigits(x: number) {
+      let s = 0;
+      while (x > 0) {
+        s += x % 10;
+        x = Math.floor(x / 10);
+      }
+      return s;
+    }
+    jit(sumDigits);
+    const total = jit(function total(n: number) {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += sumDigits(i);
+      return t;
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 3000 }), (n) => {
+        let want = 0;
+        for (let i = 0; i < n; i++) want += sumDigits(i);
+        expect(total(n)).toBe(want);
+      }),
+      { numRuns: 50 },
+    );
+    expect(total.inspect()).toMatch(/\(func \$sumDigits\w* \(param i32\)/);
+  });
+});
