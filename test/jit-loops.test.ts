@@ -429,3 +429,40 @@ describe("jit: `%` on int32 and uint32 values", () => {
     expect(() => fast(new Float64Array(4), new Int32Array(4), new Int32Array(0), 0)).toThrow(/a remainder by 0 \(NaN\) as an index/);
   });
 });
+
+/** `?:` whose arms are a few operations on locals: a Collatz step on bigints, and number arms (−0, NaN). */
+function collatzSteps64(s: bigint) {
+  let x = s;
+  let steps = 0n;
+  while (x > 1n && steps < 1000n) {
+    x = (x & 1n) === 0n ? x >> 1n : 3n * x + 1n;
+    steps++;
+  }
+  return steps;
+}
+function arms(a: number, b: number, n: number) {
+  let t = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    t += a > b ? a * -0 : b - a;
+    // The test writes k, which the arms read: as written (the arms see the new k).
+    t += (k = k + a) > 3 ? k : -k;
+    // An arm that divides or reads memory stays a branch.
+    t += i % 2 === 0 ? a / b : b;
+  }
+  return t;
+}
+
+describe("jit: `?:` with cheap arms as `select`", () => {
+  it("gives JavaScript's values: bigint Collatz steps, number arms with −0 and NaN, a test that writes what the arms read", () => {
+    const [c, m] = [jit(collatzSteps64), jit(arms)];
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), double, double, fc.integer({ min: 0, max: 20 }), (s, a, b, n) => {
+        expect(c(s)).toBe(collatzSteps64(s));
+        same(m(a, b, n), arms(a, b, n));
+      }),
+      { numRuns: 300 },
+    );
+    expect(c.inspect()).toMatch(/i64\.shr_u\n(.*\n){1,12}\s*select/);
+  });
+});
