@@ -24,6 +24,7 @@
 // initial value that is a literal too and nothing between that mentions v: the declaration takes K.
 import type { FunctionPlan } from "../codegen/plan.ts";
 import { childNodes, type Node } from "./parse.ts";
+import { mapChildren } from "./lower.ts";
 
 /** The plan with such loops lowered (the same plan when it has none). */
 export function lowerCountedLoops(plan: FunctionPlan): FunctionPlan {
@@ -33,12 +34,7 @@ export function lowerCountedLoops(plan: FunctionPlan): FunctionPlan {
 }
 
 function lowered(node: Node): Node {
-  const copy: Node = { ...node };
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) copy[key] = value.map((v) => (isNode(v) ? lowered(v) : v));
-    else if (isNode(value) && key !== "loc") copy[key] = lowered(value);
-  }
+  const copy = mapChildren(node, lowered);
   if (copy.type === "WhileStatement") {
     const loop = whileAsFor(copy);
     return loop ? sharedProducts(loop) : copy;
@@ -146,12 +142,7 @@ function sharedProducts(loop: Node): Node {
       return false;
     });
     // What this statement writes ends the products of that name (its reads came first).
-    const written =
-      st.type === "VariableDeclaration"
-        ? (st.declarations as Node[]).map((d) => d.id.name)
-        : st.type === "ExpressionStatement"
-          ? [st.expression.left.name]
-          : [];
+    const written = writtenBy(st);
     for (const [id, e] of seen) if (e.names.some((n) => written.includes(n))) closed.add(id);
   }
   // Not where its first use is in the declaration of one of its names (`const a = 1, b = a * a + a * a`).
@@ -179,28 +170,24 @@ function sharedProducts(loop: Node): Node {
     if (k < end && open.size > 0) {
       const replace = (n: Node): Node => {
         const id = key(n);
-        if (id && open.has(id)) return { type: "Identifier", name: temps.get(id), start: n.start, end: n.end };
-        const copy: Node = { ...n };
-        for (const c of Object.keys(n)) {
-          const value = n[c];
-          if (Array.isArray(value)) copy[c] = value.map((v) => (isNode(v) ? replace(v) : v));
-          else if (isNode(value) && c !== "loc") copy[c] = replace(value);
-        }
-        return copy;
+        return id && open.has(id) ? { type: "Identifier", name: temps.get(id), start: n.start, end: n.end } : mapChildren(n, replace);
       };
       st = replace(st);
-      const written =
-        st.type === "VariableDeclaration"
-          ? (st.declarations as Node[]).map((d) => d.id.name)
-          : st.type === "ExpressionStatement"
-            ? [st.expression.left.name]
-            : [];
+      const written = writtenBy(st);
       for (const [id, e] of shared) if (e.names.some((n) => written.includes(n))) open.delete(id);
     }
     out.push(st);
   }
   return { ...loop, body: { ...loop.body, body: out } };
 }
+
+/** The names one of sharedProducts' statements assigns or declares. */
+const writtenBy = (st: Node): string[] =>
+  st.type === "VariableDeclaration"
+    ? (st.declarations as Node[]).map((d) => d.id.name)
+    : st.type === "ExpressionStatement"
+      ? [st.expression.left.name]
+      : [];
 
 const product = ([a, b]: [string, string], span: { start: number; end: number }): Node => ({
   type: "BinaryExpression",
@@ -320,10 +307,6 @@ function initsDeclared(statements: Node[]): Node[] {
     }
   }
   return out;
-}
-
-function isNode(value: unknown): value is Node {
-  return !!value && typeof value === "object" && typeof (value as Node).type === "string";
 }
 
 function contains(node: Node, test: (n: Node) => boolean): boolean {

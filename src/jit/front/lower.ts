@@ -335,8 +335,8 @@ export function lowerForms(plan: FunctionPlan): FunctionPlan {
 
 type Source = { error(what: string, at: Node | number): Error };
 
-/** A copy of `node` with `f` applied to each child node (bottom-up: children first). */
-function mapChildren(node: Node, f: (n: Node) => Node): Node {
+/** A copy of `node` with `f` applied to each child node (`f` recursing gives a bottom-up rewrite: children first). */
+export function mapChildren(node: Node, f: (n: Node) => Node): Node {
   const copy: Node = { ...node };
   for (const key of Object.keys(node)) {
     const value = node[key];
