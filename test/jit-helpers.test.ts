@@ -275,6 +275,41 @@ describe("jit helpers and callees called with int32 values", () => {
     expect(wat.match(/\(func \$isPrime_\d+ \(param f64\)/g)).toHaveLength(1);
   });
 
+  it("an int32 or uint32 argument whose parameter is then assigned doubles: JavaScript's answers", () => {
+    function gcdOf(a: number, b: number) {
+      while (b !== 0) {
+        const t = a % b;
+        a = b;
+        b = t;
+      }
+      return Math.abs(a);
+    }
+    jit(gcdOf);
+    const lcm = jit(function lcm(xs: Uint32Array) {
+      let l = 1;
+      for (let i = 0; i < xs.length; i++) l = (l / gcdOf(l, xs[i])) * xs[i];
+      return l;
+    });
+    const halves = jit((n: number) => {
+      function half(x: number) {
+        x = x / 2;
+        return x;
+      }
+      let s = 0;
+      for (let i = 0; i < n; i++) s += half(i);
+      return s;
+    });
+    const plainLcm = (xs: Uint32Array) => xs.reduce((l, x) => (l / gcdOf(l, x)) * x, 1);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 2 ** 32 - 1 }), { maxLength: 6 }), fc.integer({ min: -2, max: 50 }), (xs, n) => {
+        const a = Uint32Array.from(xs);
+        same(lcm(a), plainLcm(a));
+        same(halves(n), n > 0 ? (n * (n - 1)) / 4 : 0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("a jit function called by name from another with an int32 gets an (i32) specialization", () => {
     function sumDigits(x: number) {
       let s = 0;

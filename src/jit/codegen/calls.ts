@@ -49,7 +49,7 @@ export function call(cx: FunctionContext, node: Node): ResultType {
     );
   if (target !== cx.plan.target) refuseConflict(cx, "fn", callee);
   const typed = args.map((a) => recurse.detached(cx, a));
-  let params: ResultType[] = typed.map((t) => t.type);
+  let params: ResultType[] = typed.map((t) => (t.type === "u32" ? "f64" : t.type));
   let declared: ResultType | undefined;
   const sig = target.signatures.find((s) => s.params.length === typed.length && s.params.every((p, i) => compatible(typed[i].type, p)));
   if (target.signatures.length && !sig)

@@ -206,7 +206,7 @@ export function helperCall(cx: FunctionContext, name: string, fn: HelperFunction
   ];
   const types = typed.map((t, i) => {
     if (t.type === "void") throw cx.fail("passing the result of a call that returns nothing", args[i] ?? node);
-    return t.type;
+    return t.type === "u32" ? "f64" : t.type;
   });
   typed.forEach((t, i) => cx.emit(...t.code, ...cx.convert(t.type, types[i], args[i] ?? node, `argument ${i + 1} of ${name}`)));
   const at = fn.node;
