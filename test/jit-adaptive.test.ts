@@ -135,17 +135,33 @@ describe("jit adaptive: the policy", () => {
     expect(ways.slice(32).every((w) => w === "plain")).toBe(true);
   });
 
-  it("copies a small share of the call (a heavy loop): the original is tried only after 64 calls, and chosen when faster", () => {
+  it("copies a small share of the call (a heavy loop): the original is tried only after 8 calls, and chosen when faster", () => {
     const { adaptive, drive } = fake();
     const ways = drive(70, { compiledMs: 1, copyMs: 0.015, plainMs: 0.8 });
-    expect(ways.slice(0, 64).every((w) => w === "compiled")).toBe(true);
-    expect(ways.slice(64)).toEqual(Array(6).fill("plain"));
-    expect(adaptive.plainCalls).toBe(6);
-    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 96).
+    expect(ways.slice(0, 8).every((w) => w === "compiled")).toBe(true);
+    // Then the original, but for the first decision's re-measure at call 16 and the doubling ones after.
+    expect(ways.flatMap((w, i) => (w === "compiled" ? [i + 1] : [])).slice(8)).toEqual([16, 32, 64]);
+    expect(adaptive.plainCalls).toBe(59);
+    // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 32).
     const slow = fake();
     expect(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }).flatMap((w, i) => (w === "plain" ? [i + 1] : []))).toEqual([
-      65, 66, 96,
+      9, 10, 32,
     ]);
+    // Copied arrays (the original is the caller's own function): one trial that far off decides.
+    const clock = { t: 0 };
+    const one = new Adaptive(() => clock.t, 1e-4);
+    const plainAt: number[] = [];
+    for (let call = 1; call <= 400; call++)
+      one.run(
+        "f64(f64[])",
+        MIN_BYTES * 4,
+        () => ((clock.t += 1), (one.cost.ms += 0.015)),
+        () => ((clock.t += 12), plainAt.push(call)),
+        false,
+        [],
+        true,
+      );
+    expect(plainAt).toEqual([9, 32]);
   });
 
   it("`always` (nothing copied, or code calling host functions such as Math.sin): the original is tried whatever the copies' share", () => {

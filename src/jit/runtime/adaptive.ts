@@ -60,9 +60,11 @@ const FAR = 8;
 const COMPILED_FIRST = 3;
 /**
  * Calls of a size after which the original is tried even when the copies were a small share of the
- * call: the engine's JavaScript can beat jit's code on a heavy loop too (a bubble sort in Deno, 0.80×).
+ * call: the engine's JavaScript can beat jit's code on a heavy loop too (a bubble sort in Deno, 0.80×;
+ * a Shell sort whose gaps are doubles, 0.39× in Node). A program calling a heavy loop fewer times never
+ * pays for a trial. (It was 64: a benchmark of 30 calls never saw the original of such a loop.)
  */
-const HEAVY_FIRST = 64;
+const HEAVY_FIRST = 8;
 
 /**
  * Where the engine's wasm is not reliably faster than its JavaScript on heavy loops, the original is
@@ -130,9 +132,9 @@ export class Adaptive {
    * `always`: the original is tried whatever the copies' share (the arrays are not copied; or the
    * compiled code calls host functions, `Math.sin`…, whose cost from wasm depends on the engine).
    */
-  run(kind: string, bytes: number, compiled: Way, plain: Way, always = false, args: readonly unknown[] = []): unknown {
+  run(kind: string, bytes: number, compiled: Way, plain: Way, always = false, args: readonly unknown[] = [], oneTrial = false): unknown {
     if (bytes < MIN_BYTES) return compiled(args);
-    return this.decide(kind, Math.floor(Math.log2(bytes)), compiled, plain, always, args);
+    return this.decide(kind, Math.floor(Math.log2(bytes)), compiled, plain, always, args, oneTrial);
   }
 
   /**
@@ -216,9 +218,10 @@ export class Adaptive {
     if (times.length > KEEP) times.shift();
     if (way === "compiled" && ms > 0) size.copyShare = cost.ms / ms;
     // Two trials of the original decide; one that took more than FAR times the compiled call's does
-    // too, for calls on numbers alone (a loop jit runs 20× faster: each trial costs twenty compiled
-    // calls). Not for calls on arrays, whose original may run as a copy made from its source: its first
-    // trial ran 10× slower than the next on 2^17 doubles, before V8 optimized it.
+    // too, for calls on numbers alone and on copied arrays, whose original is the caller's own function
+    // (a loop jit runs 20× faster: each trial costs twenty compiled calls). Not for calls on jit.array
+    // arrays, whose original runs as a copy made from its source: its first trial ran 10× slower than
+    // the next on 2^17 doubles, before V8 optimized it.
     if (size.plain.length >= 2 || (oneTrial && way === "plain" && ms > FAR * Math.min(...size.compiled))) {
       // Decided on the least time of each way; a tie (within 2%) stays compiled.
       const [p, c] = [Math.min(...size.plain), Math.min(...size.compiled)];

@@ -459,6 +459,7 @@ export function jit(
           original,
           spec.hostCalls || !copied,
           args,
+          copied,
         );
     }
     // A function that makes its own arrays works on them, whatever its arguments' size (a knapsack's
