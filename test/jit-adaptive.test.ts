@@ -7,15 +7,25 @@ import { jit } from "../src/jit/index.ts";
 import { Adaptive, MIN_BYTES, mayRunPlain } from "../src/jit/runtime/adaptive.ts";
 import { parseFunction } from "../src/jit/front/parse.ts";
 
+interface Costs {
+  compiledMs: number;
+  copyMs: number;
+  /** The plain way's time, or its time at each call (1-based). */
+  plainMs: number | ((call: number) => number);
+  bytes?: number;
+  /** As for calls copying ordinary arrays: one trial far enough off decides. */
+  oneTrial?: boolean;
+}
+
 /** Runs `calls` calls on a fake clock; the compiled way takes `compiledMs`, of which `copyMs` copying; the plain way `plainMs`. */
 function drive(
   adaptive: Adaptive,
   clock: { t: number },
   calls: number,
-  { compiledMs, copyMs, plainMs, bytes = MIN_BYTES * 4 }: Record<string, number>,
+  { compiledMs, copyMs, plainMs, bytes = MIN_BYTES * 4, oneTrial = false }: Costs,
 ) {
   const ways: string[] = [];
-  for (let i = 0; i < calls; i++)
+  for (let i = 1; i <= calls; i++)
     adaptive.run(
       "f64(f64[])",
       bytes,
@@ -25,18 +35,24 @@ function drive(
         ways.push("compiled");
       },
       () => {
-        clock.t += plainMs;
+        clock.t += typeof plainMs === "number" ? plainMs : plainMs(i);
         ways.push("plain");
       },
+      false,
+      [],
+      oneTrial,
     );
   return ways;
 }
+
+/** The (1-based) calls that ran `way`. */
+const callsOf = (ways: string[], way: string) => ways.flatMap((w, i) => (w === way ? [i + 1] : []));
 
 /** An Adaptive on a fake clock, and a driver for it. */
 function fake(resolution = 1e-4) {
   const clock = { t: 0 };
   const adaptive = new Adaptive(() => clock.t, resolution);
-  return { adaptive, drive: (calls: number, costs: Record<string, number>) => drive(adaptive, clock, calls, costs) };
+  return { adaptive, drive: (calls: number, costs: Costs) => drive(adaptive, clock, calls, costs) };
 }
 
 describe("jit adaptive: the policy", () => {
@@ -87,20 +103,11 @@ describe("jit adaptive: the policy", () => {
   it("a choice each re-measure confirms is re-measured ever less often: the interval doubles up to 1024 calls", () => {
     const { drive } = fake();
     const ways = drive(5000, { compiledMs: 1, copyMs: 0.6, plainMs: 0.9 });
-    const compiledCalls = ways.flatMap((w, i) => (w === "compiled" ? [i + 1] : []));
+    const compiledCalls = callsOf(ways, "compiled");
     expect(compiledCalls).toEqual([1, 2, 3, 4, 8, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096]);
     // A re-measure that changes the choice starts over at 32: the original gets faster after call 600.
-    const clock = { t: 0 };
-    const adaptive = new Adaptive(() => clock.t, 1e-4);
-    const seen: string[] = [];
-    for (let i = 1; i <= 1200; i++)
-      adaptive.run(
-        "f64(f64[])",
-        MIN_BYTES * 4,
-        () => ((clock.t += 1), (adaptive.cost.ms += 0.6), seen.push("compiled")),
-        () => ((clock.t += i <= 600 ? 1.2 : 0.9), seen.push("plain")),
-      );
-    const plainCalls = seen.flatMap((w, i) => (w === "plain" ? [i + 1] : []));
+    const seen = fake().drive(1200, { compiledMs: 1, copyMs: 0.6, plainMs: (call) => (call <= 600 ? 1.2 : 0.9) });
+    const plainCalls = callsOf(seen, "plain");
     // Two trials, the re-measures that keep the compiled way (8, 32 … 512), then at 1024 the original wins.
     expect(plainCalls.slice(0, 9)).toEqual([5, 6, 8, 32, 64, 128, 256, 512, 1024]);
     // From there the compiled way is re-measured 32 calls later, then 64, then 128.
@@ -140,28 +147,13 @@ describe("jit adaptive: the policy", () => {
     const ways = drive(70, { compiledMs: 1, copyMs: 0.015, plainMs: 0.8 });
     expect(ways.slice(0, 8).every((w) => w === "compiled")).toBe(true);
     // Then the original, but for the first decision's re-measure at call 16 and the doubling ones after.
-    expect(ways.flatMap((w, i) => (w === "compiled" ? [i + 1] : [])).slice(8)).toEqual([16, 32, 64]);
+    expect(callsOf(ways, "compiled").slice(8)).toEqual([16, 32, 64]);
     expect(adaptive.plainCalls).toBe(59);
     // An original 12× slower (matmul): three calls of it in all (two trials, the first decision's re-measure at call 32).
     const slow = fake();
-    expect(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }).flatMap((w, i) => (w === "plain" ? [i + 1] : []))).toEqual([
-      9, 10, 32,
-    ]);
+    expect(callsOf(slow.drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12 }), "plain")).toEqual([9, 10, 32]);
     // Copied arrays (the original is the caller's own function): one trial that far off decides.
-    const clock = { t: 0 };
-    const one = new Adaptive(() => clock.t, 1e-4);
-    const plainAt: number[] = [];
-    for (let call = 1; call <= 400; call++)
-      one.run(
-        "f64(f64[])",
-        MIN_BYTES * 4,
-        () => ((clock.t += 1), (one.cost.ms += 0.015)),
-        () => ((clock.t += 12), plainAt.push(call)),
-        false,
-        [],
-        true,
-      );
-    expect(plainAt).toEqual([9, 32]);
+    expect(callsOf(fake().drive(400, { compiledMs: 1, copyMs: 0.015, plainMs: 12, oneTrial: true }), "plain")).toEqual([9, 32]);
   });
 
   it("`always` (nothing copied, or code calling host functions such as Math.sin): the original is tried whatever the copies' share", () => {

@@ -4,7 +4,7 @@
 // checked against what those names mean now.
 import { compileFunction } from "./compile.ts";
 import { chunked } from "./chunk.ts";
-import type { Closure, Globals, JitTarget, ModuleHost, Specialization, TrapSite } from "./plan.ts";
+import type { Globals, JitTarget, ModuleHost, Specialization, TrapSite } from "./plan.ts";
 import type { ParsedFunction } from "../front/parse.ts";
 import { FMOD_BODY, FMOD_LOCALS } from "./numeric.ts";
 import { ConstantGlobals, hoistLoopConstants } from "./constants.ts";
@@ -79,14 +79,8 @@ export class ModuleBuilder implements ModuleHost {
     return cls;
   }
 
-  /** The function index of `target` compiled for `params`, compiling it on first use. */
-  specialize(
-    target: JitTarget,
-    params: readonly ValueType[],
-    declared: ResultType | undefined,
-    exported: boolean,
-    closure?: Closure,
-  ): Specialization {
+  /** The function index of `target` compiled for `params`, compiling it on first use (the signature is ModuleHost's). */
+  specialize(...[target, params, declared, exported, closure]: Parameters<ModuleHost["specialize"]>): Specialization {
     const key = `fn\u0000${target.source}\u0000${params.map(typeName).join(",")}`;
     let spec = this.#specs.get(key);
     if (spec) return spec;
